@@ -1,0 +1,134 @@
+package api
+
+import (
+	"time"
+
+	"github.com/anju-city/anju/api/gen"
+	"github.com/anju-city/anju/internal/talent"
+	"github.com/google/uuid"
+	openapi_types "github.com/oapi-codegen/runtime/types"
+)
+
+// Converters between the wire types generated from the contract and the
+// domain types. Personal data leaves only masked.
+
+func optional[T comparable](v T) *T {
+	var zero T
+	if v == zero {
+		return nil
+	}
+	return &v
+}
+
+func date(t time.Time) openapi_types.Date { return openapi_types.Date{Time: t} }
+
+func toUser(u talent.User) gen.User {
+	out := gen.User{Id: uuid.MustParse(u.ID), Locale: gen.Locale(u.Locale), CreatedAt: u.CreatedAt.UTC(), Roles: make([]gen.RoleGrant, len(u.Roles))}
+	for i, g := range u.Roles {
+		out.Roles[i] = gen.RoleGrant{Role: gen.Role(g.Role), GrantedAt: g.GrantedAt.UTC()}
+		if g.EmployerID != "" {
+			id := uuid.MustParse(g.EmployerID)
+			out.Roles[i].EmployerId = &id
+		}
+	}
+	return out
+}
+
+func toMe(u talent.User, p talent.Profile) gen.Me {
+	out := gen.Profile{
+		Name: p.Name, Locale: gen.Locale(p.Locale), HukouPlace: optional(p.HukouPlace),
+		Education: make([]gen.Education, len(p.Education)),
+	}
+	if out.Locale == "" {
+		out.Locale = gen.Locale(u.Locale)
+	}
+	if p.Phone != "" {
+		out.Phone = optional(talent.MaskPhone(p.Phone))
+	}
+	if p.NationalID != nil {
+		out.NationalId = optional(p.NationalID.Masked())
+		b := date(p.NationalID.BirthDate())
+		out.BirthDate = &b
+	}
+	for i, e := range p.Education {
+		out.Education[i] = gen.Education{
+			Level: gen.EducationLevel(e.Level), Institution: e.Institution, FullTime: e.FullTime,
+			GraduationDate: date(e.GraduationDate), DiplomaNumber: optional(e.DiplomaNumber),
+		}
+	}
+	if e := p.Employer; e != nil {
+		out.Employer = &gen.EmployerDeclaration{Name: e.Name, CreditCode: optional(e.CreditCode)}
+		if !e.Since.IsZero() {
+			s := date(e.Since)
+			out.Employer.Since = &s
+		}
+	}
+	if !p.UpdatedAt.IsZero() {
+		t := p.UpdatedAt.UTC()
+		out.UpdatedAt = &t
+	}
+	return gen.Me{User: toUser(u), Profile: out}
+}
+
+func fromProfileInput(b gen.ProfileInput) talent.ProfileInput {
+	in := talent.ProfileInput{Name: b.Name}
+	if b.Phone != nil {
+		in.Phone = *b.Phone
+	}
+	if b.Locale != nil {
+		in.Locale = talent.Locale(*b.Locale)
+	}
+	if b.NationalId != nil {
+		in.NationalID = *b.NationalId
+	}
+	if b.HukouPlace != nil {
+		in.HukouPlace = *b.HukouPlace
+	}
+	if b.Education != nil {
+		for _, e := range *b.Education {
+			ed := talent.Education{Level: talent.EducationLevel(e.Level), Institution: e.Institution, FullTime: e.FullTime, GraduationDate: e.GraduationDate.Time}
+			if e.DiplomaNumber != nil {
+				ed.DiplomaNumber = *e.DiplomaNumber
+			}
+			in.Education = append(in.Education, ed)
+		}
+	}
+	if e := b.Employer; e != nil {
+		in.Employer = &talent.EmployerDeclaration{Name: e.Name}
+		if e.CreditCode != nil {
+			in.Employer.CreditCode = *e.CreditCode
+		}
+		if e.Since != nil {
+			in.Employer.Since = e.Since.Time
+		}
+	}
+	return in
+}
+
+func toDocument(d talent.Document, downloadURL string) gen.Document {
+	out := gen.Document{
+		Id: uuid.MustParse(d.ID), Kind: gen.DocumentKind(d.Kind), ContentType: d.ContentType, Size: d.Size,
+		Sha256: d.SHA256, Status: gen.DocumentStatus(d.Status), RejectReason: optional(d.RejectReason),
+		CreatedAt: d.CreatedAt.UTC(), UpdatedAt: d.UpdatedAt.UTC(), DownloadUrl: optional(downloadURL),
+	}
+	if d.InspectedAt != nil {
+		t := d.InspectedAt.UTC()
+		out.InspectedAt = &t
+	}
+	return out
+}
+
+func toNotification(n talent.Notification) gen.Notification {
+	out := gen.Notification{
+		Id: uuid.MustParse(n.ID), Template: n.Template, Title: n.Title, Body: n.Body, Data: n.Data,
+		CreatedAt: n.CreatedAt.UTC(),
+	}
+	if out.Data == nil {
+		out.Data = map[string]string{}
+	}
+	if n.ReadAt != nil {
+		t := n.ReadAt.UTC()
+		out.ReadAt = &t
+	}
+	return out
+}

@@ -1,0 +1,163 @@
+package api
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"log/slog"
+	"runtime/debug"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/anju-city/anju/internal/logging"
+	"github.com/anju-city/anju/internal/talent"
+	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/middleware/adaptor"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+)
+
+// recoverer turns a panic into a 500 problem instead of a dropped connection.
+func recoverer(logger *slog.Logger) fiber.Handler {
+	return func(c *fiber.Ctx) (err error) {
+		defer func() {
+			if r := recover(); r != nil {
+				logger.ErrorContext(c.UserContext(), "panic", "panic", fmt.Sprint(r), "stack", string(debug.Stack()))
+				err = fmt.Errorf("panic: %v", r)
+			}
+		}()
+		return c.Next()
+	}
+}
+
+type httpMetrics struct {
+	requests *prometheus.CounterVec
+	duration *prometheus.HistogramVec
+}
+
+func newHTTPMetrics(reg prometheus.Registerer) *httpMetrics {
+	m := &httpMetrics{
+		requests: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "anju_http_requests_total", Help: "HTTP requests by route and status.",
+		}, []string{"method", "route", "status"}),
+		duration: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Name: "anju_http_request_duration_seconds", Help: "HTTP request latency by route.",
+			Buckets: []float64{.005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5},
+		}, []string{"method", "route"}),
+	}
+	reg.MustRegister(m.requests, m.duration)
+	return m
+}
+
+// newRequestID returns 16 random bytes in hex. Random, not sequential, so
+// that ids from several replicas never collide and reveal nothing.
+func newRequestID() string {
+	var b [16]byte
+	_, _ = rand.Read(b[:])
+	return hex.EncodeToString(b[:])
+}
+
+// observe gives each request an id (echoed in X-Request-Id and put in the
+// context for every log line), logs it and records metrics. It runs the
+// error handler itself so that the status it logs is the one sent.
+func observe(logger *slog.Logger, m *httpMetrics) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		start := time.Now()
+		id := newRequestID()
+		c.Set(fiber.HeaderXRequestID, id)
+		c.SetUserContext(logging.WithRequestID(c.UserContext(), id))
+		if err := c.Next(); err != nil {
+			if herr := c.App().ErrorHandler(c, err); herr != nil {
+				return herr
+			}
+		}
+		status := c.Response().StatusCode()
+		route := routePath(c)
+		elapsed := time.Since(start)
+		m.requests.WithLabelValues(c.Method(), route, strconv.Itoa(status)).Inc()
+		m.duration.WithLabelValues(c.Method(), route).Observe(elapsed.Seconds())
+		if route != "/metrics" && route != "/healthz" && route != "/readyz" {
+			logger.InfoContext(c.UserContext(), "request", "method", c.Method(), "route", route,
+				"status", status, "duration_ms", elapsed.Milliseconds(), "ip", c.IP())
+		}
+		return nil
+	}
+}
+
+// routePath is the matched route pattern (never the raw path, which can hold
+// ids and device tokens).
+func routePath(c *fiber.Ctx) string {
+	if r := c.Route(); r != nil && r.Path != "" && r.Path != "/" {
+		return r.Path
+	}
+	return "unmatched"
+}
+
+func metricsHandler(reg *prometheus.Registry) fiber.Handler {
+	return adaptor.HTTPHandler(promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
+}
+
+// authenticate verifies the bearer token and loads the user; first sign-in
+// creates the user as a graduate.
+func authenticate(v talent.Verifier, s *talent.Service) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		header := c.Get(fiber.HeaderAuthorization)
+		token, ok := strings.CutPrefix(header, "Bearer ")
+		if !ok || strings.TrimSpace(token) == "" {
+			return talent.Errorf(talent.KindUnauthenticated, "token_missing", "no bearer token")
+		}
+		id, err := v.Verify(c.UserContext(), strings.TrimSpace(token))
+		if err != nil {
+			return err
+		}
+		u, err := s.SignIn(c.UserContext(), id)
+		if err != nil {
+			return err
+		}
+		c.Locals(localsUser, u)
+		return c.Next()
+	}
+}
+
+// currentUser returns the signed-in user that authenticate stored.
+func currentUser(c *fiber.Ctx) (talent.User, error) {
+	u, ok := c.Locals(localsUser).(talent.User)
+	if !ok {
+		return talent.User{}, talent.Errorf(talent.KindUnauthenticated, "token_missing", "not signed in")
+	}
+	return u, nil
+}
+
+// limitByIP protects sign-in and everything behind it from one address.
+func limitByIP(l Limiter, perMinute int, logger *slog.Logger) fiber.Handler {
+	return limit(l, perMinute, logger, func(c *fiber.Ctx) string { return "ip:" + c.IP() })
+}
+
+// limitByUser caps one account, whatever address it comes from.
+func limitByUser(l Limiter, perMinute int, logger *slog.Logger) fiber.Handler {
+	return limit(l, perMinute, logger, func(c *fiber.Ctx) string {
+		u, _ := currentUser(c)
+		return "user:" + u.ID
+	})
+}
+
+// limit fails open when Redis is down: refusing every request because a
+// counter is unavailable would turn a Redis outage into a full outage.
+func limit(l Limiter, perMinute int, logger *slog.Logger, key func(*fiber.Ctx) string) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		if l == nil || perMinute <= 0 {
+			return c.Next()
+		}
+		ok, wait, err := l.Allow(c.UserContext(), key(c), perMinute, time.Minute)
+		if err != nil {
+			logger.WarnContext(c.UserContext(), "rate limiter unavailable; allowing request", "err", err)
+			return c.Next()
+		}
+		if !ok {
+			retryAfter(c, int((wait+time.Second-1)/time.Second))
+			return talent.Errorf(talent.KindRateLimited, "rate_limited", "rate limit exceeded")
+		}
+		return c.Next()
+	}
+}

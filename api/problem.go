@@ -1,0 +1,119 @@
+package api
+
+import (
+	"errors"
+	"log/slog"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/anju-city/anju/api/gen"
+	"github.com/anju-city/anju/internal/logging"
+	"github.com/anju-city/anju/internal/talent"
+	"github.com/gofiber/fiber/v2"
+)
+
+// statusByKind is the one table from error kind to HTTP status.
+var statusByKind = map[talent.Kind]int{
+	talent.KindMalformed:       http.StatusBadRequest,
+	talent.KindInvalid:         http.StatusUnprocessableEntity,
+	talent.KindUnauthenticated: http.StatusUnauthorized,
+	talent.KindForbidden:       http.StatusForbidden,
+	talent.KindNotFound:        http.StatusNotFound,
+	talent.KindConflict:        http.StatusConflict,
+	talent.KindIneligible:      http.StatusUnprocessableEntity,
+	talent.KindRateLimited:     http.StatusTooManyRequests,
+	talent.KindUnavailable:     http.StatusServiceUnavailable,
+	talent.KindInternal:        http.StatusInternalServerError,
+}
+
+// fiberKinds classifies errors Fiber itself raises (unknown route, body too large…).
+var fiberKinds = map[int]talent.Kind{
+	http.StatusNotFound:              talent.KindNotFound,
+	http.StatusMethodNotAllowed:      talent.KindNotFound,
+	http.StatusRequestEntityTooLarge: talent.KindMalformed,
+	http.StatusBadRequest:            talent.KindMalformed,
+	http.StatusUnsupportedMediaType:  talent.KindMalformed,
+	http.StatusRequestTimeout:        talent.KindUnavailable,
+}
+
+// errorHandler writes every error as RFC 9457 problem+json. Errors Anju did
+// not classify are logged with the request id and answered as a bare 500:
+// their text may hold details no client should see.
+func errorHandler(logger *slog.Logger) fiber.ErrorHandler {
+	return func(c *fiber.Ctx, err error) error {
+		var te *talent.Error
+		var fe *fiber.Error
+		switch {
+		case errors.As(err, &te):
+		case errors.As(err, &fe):
+			kind, ok := fiberKinds[fe.Code]
+			if !ok {
+				kind = talent.KindInternal
+			}
+			code := "route_not_found"
+			if fe.Code != http.StatusNotFound && fe.Code != http.StatusMethodNotAllowed {
+				code = "request_invalid"
+			}
+			if fe.Code == http.StatusRequestEntityTooLarge {
+				code = "body_too_large"
+			}
+			te = &talent.Error{Kind: kind, Code: code, Message: fe.Message}
+		default:
+			te = &talent.Error{Kind: talent.KindInternal, Code: "internal", Message: "internal error"}
+		}
+		status := statusByKind[te.Kind]
+		ctx := c.UserContext()
+		if status >= 500 {
+			logger.ErrorContext(ctx, "request failed", "method", c.Method(), "route", routePath(c), "err", err)
+		}
+		loc := localeOf(c)
+		requestID := logging.RequestID(ctx)
+		p := gen.Problem{
+			Type:      "https://anju.dev/problems/" + strings.ReplaceAll(te.Code, "_", "-"),
+			Title:     title(te.Kind, loc),
+			Status:    status,
+			Code:      te.Code,
+			RequestId: &requestID,
+		}
+		if d := detail(te.Code, loc); d != "" {
+			p.Detail = &d
+		}
+		instance := c.Path()
+		p.Instance = &instance
+		if len(te.Fields) > 0 {
+			fields := make([]gen.FieldProblem, len(te.Fields))
+			for i, f := range te.Fields {
+				fields[i] = gen.FieldProblem{Field: f.Field, Code: f.Code, Message: fieldMessage(f.Code, loc)}
+			}
+			p.Errors = &fields
+		}
+		if te.Kind == talent.KindUnauthenticated {
+			c.Set(fiber.HeaderWWWAuthenticate, `Bearer realm="anju"`)
+		}
+		c.Set(fiber.HeaderContentLanguage, string(loc))
+		c.Status(status)
+		if err := c.JSON(p); err != nil {
+			return err
+		}
+		c.Set(fiber.HeaderContentType, "application/problem+json")
+		return nil
+	}
+}
+
+// localeOf picks zh-CN or en from Accept-Language; zh-CN is the default.
+func localeOf(c *fiber.Ctx) talent.Locale {
+	if l, ok := c.Locals(localsLocale).(talent.Locale); ok {
+		return l
+	}
+	l := talent.LocaleZH
+	if c.AcceptsLanguages("zh-CN", "zh", "en") == "en" {
+		l = talent.LocaleEN
+	}
+	c.Locals(localsLocale, l)
+	return l
+}
+
+func retryAfter(c *fiber.Ctx, seconds int) {
+	c.Set(fiber.HeaderRetryAfter, strconv.Itoa(max(seconds, 1)))
+}

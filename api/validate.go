@@ -1,0 +1,211 @@
+package api
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"sort"
+	"strings"
+
+	"github.com/anju-city/anju/internal/talent"
+	"github.com/anju-city/anju/openapi"
+	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/getkin/kin-openapi/openapi3filter"
+	"github.com/getkin/kin-openapi/routers"
+	"github.com/getkin/kin-openapi/routers/gorillamux"
+	"github.com/gofiber/fiber/v2"
+)
+
+// validator checks each request against openapi/anju.yaml before a handler
+// runs, so handlers see only requests that match the contract.
+type validator struct {
+	router routers.Router
+}
+
+func loadSpec() (*openapi3.T, error) {
+	doc, err := openapi3.NewLoader().LoadFromData(openapi.Spec)
+	if err != nil {
+		return nil, fmt.Errorf("openapi: %w", err)
+	}
+	if err := doc.Validate(context.Background()); err != nil {
+		return nil, fmt.Errorf("openapi: %w", err)
+	}
+	return doc, nil
+}
+
+func newValidator() (*validator, error) {
+	doc, err := loadSpec()
+	if err != nil {
+		return nil, err
+	}
+	r, err := gorillamux.NewRouter(doc)
+	if err != nil {
+		return nil, err
+	}
+	return &validator{router: r}, nil
+}
+
+var validationOptions = &openapi3filter.Options{
+	MultiError: true,
+	// Sign-in is checked by the authenticate middleware, with the Admin SDK.
+	AuthenticationFunc: func(context.Context, *openapi3filter.AuthenticationInput) error { return nil },
+}
+
+func (v *validator) middleware(c *fiber.Ctx) error {
+	req, err := http.NewRequestWithContext(c.UserContext(), c.Method(), "http://anju"+string(c.Request().URI().RequestURI()), bytes.NewReader(c.Body()))
+	if err != nil {
+		return talent.Errorf(talent.KindMalformed, "request_invalid", "bad request line")
+	}
+	c.Request().Header.VisitAll(func(k, val []byte) { req.Header.Add(string(k), string(val)) })
+	route, params, err := v.router.FindRoute(req)
+	if err != nil {
+		return fiber.ErrNotFound
+	}
+	err = openapi3filter.ValidateRequest(req.Context(), &openapi3filter.RequestValidationInput{
+		Request: req, PathParams: params, Route: route, Options: validationOptions,
+	})
+	if err != nil {
+		return contractError(err)
+	}
+	return c.Next()
+}
+
+// contractError turns kin-openapi's errors into one problem listing every
+// field that broke the contract.
+func contractError(err error) error {
+	var fields []talent.FieldError
+	collect(err, &fields)
+	sort.SliceStable(fields, func(i, j int) bool { return fields[i].Field < fields[j].Field })
+	code := "request_invalid"
+	for _, f := range fields {
+		if f.Code == "body_malformed" {
+			code = "body_malformed"
+		}
+	}
+	return &talent.Error{Kind: talent.KindMalformed, Code: code, Message: "request does not match the contract", Fields: fields}
+}
+
+func collect(err error, out *[]talent.FieldError) {
+	var multi openapi3.MultiError
+	if errors.As(err, &multi) {
+		for _, e := range multi {
+			collect(e, out)
+		}
+		return
+	}
+	var reqErr *openapi3filter.RequestError
+	if errors.As(err, &reqErr) {
+		switch {
+		case reqErr.Parameter != nil:
+			name := reqErr.Parameter.Name
+			code := "parameter_invalid"
+			if errors.Is(reqErr.Err, openapi3filter.ErrInvalidRequired) {
+				code = "required"
+			}
+			var se *openapi3.SchemaError
+			if errors.As(reqErr.Err, &se) {
+				code = schemaCode(se)
+			}
+			*out = append(*out, talent.FieldError{Field: name, Code: code})
+			return
+		case reqErr.RequestBody != nil:
+			var parseErr *openapi3filter.ParseError
+			switch {
+			case errors.As(reqErr.Err, &parseErr):
+				*out = append(*out, talent.FieldError{Field: "body", Code: "body_malformed"})
+				return
+			case errors.Is(reqErr.Err, openapi3filter.ErrInvalidRequired):
+				*out = append(*out, talent.FieldError{Field: "body", Code: "required"})
+				return
+			case reqErr.Err != nil:
+				collect(reqErr.Err, out)
+				return
+			}
+		}
+		*out = append(*out, talent.FieldError{Field: "body", Code: "schema"})
+		return
+	}
+	var se *openapi3.SchemaError
+	if errors.As(err, &se) {
+		*out = append(*out, talent.FieldError{Field: fieldPath(se), Code: schemaCode(se)})
+		return
+	}
+	*out = append(*out, talent.FieldError{Field: "body", Code: "schema"})
+}
+
+// fieldPath renders a schema error's JSON pointer as education[0].level.
+// For a missing or unknown property the property itself is named.
+func fieldPath(se *openapi3.SchemaError) string {
+	var b strings.Builder
+	for _, p := range se.JSONPointer() {
+		if isIndex(p) {
+			b.WriteString("[" + p + "]")
+			continue
+		}
+		if b.Len() > 0 {
+			b.WriteByte('.')
+		}
+		b.WriteString(p)
+	}
+	if name := propertyName(se); name != "" {
+		if b.Len() > 0 {
+			b.WriteByte('.')
+		}
+		b.WriteString(name)
+	}
+	if b.Len() == 0 {
+		return "body"
+	}
+	return b.String()
+}
+
+// propertyName extracts the property a "required" or "additionalProperties"
+// error is about; kin-openapi puts it only in the reason text.
+func propertyName(se *openapi3.SchemaError) string {
+	switch se.SchemaField {
+	case "required", "additionalProperties":
+		if _, rest, ok := strings.Cut(se.Reason, `property "`); ok {
+			if name, _, ok := strings.Cut(rest, `"`); ok {
+				return name
+			}
+		}
+	}
+	return ""
+}
+
+func isIndex(s string) bool {
+	if s == "" {
+		return false
+	}
+	for _, c := range s {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// schemaCode names what kind of rule a value broke.
+func schemaCode(se *openapi3.SchemaError) string {
+	switch se.SchemaField {
+	case "type", "nullable":
+		return "type_mismatch"
+	case "additionalProperties":
+		return "unknown_field"
+	case "required":
+		return "required"
+	case "enum":
+		return "enum"
+	case "minLength", "maxLength", "minItems", "maxItems":
+		return "length"
+	case "pattern":
+		return "pattern"
+	case "format":
+		return "format"
+	case "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum":
+		return "range"
+	}
+	return "schema"
+}

@@ -1,0 +1,168 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/anju-city/anju/internal/firebase"
+	"github.com/anju-city/anju/internal/talent"
+)
+
+func migrate(ctx context.Context, cfg Config, command string, stdout io.Writer) error {
+	s, err := build(ctx, cfg, stdout)
+	if err != nil {
+		return err
+	}
+	defer s.close()
+	return s.db.Migrate(ctx, command, stdout)
+}
+
+// admin grants a role from the command line: how the first admin of a new
+// installation is made (ANJU_BOOTSTRAP_ADMINS is the other way).
+func admin(ctx context.Context, cfg Config, args []string, stdout io.Writer) error {
+	if len(args) == 0 || args[0] != "grant" {
+		return errors.New("usage: anju admin grant --uid FIREBASE_UID --role ROLE [--employer EMPLOYER_ID]")
+	}
+	fs := flag.NewFlagSet("admin grant", flag.ContinueOnError)
+	fs.SetOutput(stdout)
+	uid := fs.String("uid", "", "Firebase uid of the user")
+	role := fs.String("role", "", "role to grant: hr, reviewer, housing, finance or admin")
+	employer := fs.String("employer", "", "employer id (hr only)")
+	if err := fs.Parse(args[1:]); err != nil {
+		return err
+	}
+	if *uid == "" || *role == "" {
+		return errors.New("--uid and --role are required")
+	}
+	s, err := build(ctx, cfg, stdout)
+	if err != nil {
+		return err
+	}
+	defer s.close()
+	u, err := s.grant(ctx, *uid, talent.Role(*role), *employer)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "granted %s to %s (user %s)\n", *role, *uid, u.ID)
+	return nil
+}
+
+// grant signs the uid in (creating the user if needed) and grants a role
+// with the authority of the command line.
+func (s *system) grant(ctx context.Context, uid string, role talent.Role, employerID string) (talent.User, error) {
+	u, err := s.db.SignIn(ctx, uid, false)
+	if err != nil {
+		return talent.User{}, err
+	}
+	if role == talent.RoleGraduate {
+		return u, nil
+	}
+	system := talent.User{ID: u.ID, Roles: []talent.RoleGrant{{Role: talent.RoleAdmin}}}
+	g := talent.RoleGrant{Role: role, EmployerID: employerID}
+	if role == talent.RoleAdmin {
+		// The command line is the authority here; record no granting user.
+		return s.db.GrantRole(ctx, u.ID, talent.RoleGrant{Role: role, GrantedAt: time.Now()}, "")
+	}
+	return s.service.GrantRole(ctx, system, u.ID, g)
+}
+
+// Demo data for development: one employer, one account per role.
+const (
+	demoEmployerID   = "0193a4f0-0000-7000-8000-00000000e001"
+	demoEmployerName = "慈溪智造科技有限公司"
+	demoCreditCode   = "91330282MA2H3B8K4E"
+	demoPassword     = "anju-demo-password"
+)
+
+var demoRoles = []talent.Role{talent.RoleGraduate, talent.RoleHR, talent.RoleReviewer, talent.RoleHousing, talent.RoleFinance, talent.RoleAdmin}
+
+func demoUID(role talent.Role) string   { return "demo-" + string(role) }
+func demoEmail(role talent.Role) string { return "demo-" + string(role) + "@anju.local" }
+
+func dev(ctx context.Context, cfg Config, args []string, stdout io.Writer) error {
+	if cfg.Env == "production" {
+		return errors.New("dev commands are for development only (ANJU_ENV=production)")
+	}
+	if cfg.AuthEmulatorHost == "" {
+		return errors.New("FIREBASE_AUTH_EMULATOR_HOST: dev commands need the Firebase Auth emulator; `make run` starts it")
+	}
+	emu := &firebase.Emulator{Host: cfg.AuthEmulatorHost, ProjectID: cfg.FirebaseProjectID}
+	if len(args) == 0 {
+		return errors.New("usage: anju dev seed | anju dev token --role ROLE")
+	}
+	switch args[0] {
+	case "token":
+		fs := flag.NewFlagSet("dev token", flag.ContinueOnError)
+		fs.SetOutput(stdout)
+		role := fs.String("role", "graduate", "demo account: graduate, hr, reviewer, housing, finance or admin")
+		if err := fs.Parse(args[1:]); err != nil {
+			return err
+		}
+		r := talent.Role(*role)
+		if !r.Valid() {
+			return fmt.Errorf("--role: unknown role %q", *role)
+		}
+		token, err := emu.TokenFor(ctx, demoUID(r), demoEmail(r), demoPassword)
+		if err != nil {
+			return fmt.Errorf("signing in %s at the emulator: %w", demoEmail(r), err)
+		}
+		fmt.Fprintln(stdout, token)
+		return nil
+	case "seed":
+		return seed(ctx, cfg, emu, stdout)
+	}
+	return fmt.Errorf("unknown dev command %q", args[0])
+}
+
+// seed loads the demo data; running it again changes nothing.
+func seed(ctx context.Context, cfg Config, emu *firebase.Emulator, stdout io.Writer) error {
+	s, err := build(ctx, cfg, io.Discard)
+	if err != nil {
+		return err
+	}
+	defer s.close()
+	if err := s.db.CreateEmployer(ctx, demoEmployerID, demoEmployerName, demoCreditCode); err != nil {
+		return fmt.Errorf("demo employer: %w", err)
+	}
+	for _, r := range demoRoles {
+		if err := emu.EnsureUser(ctx, demoUID(r), demoEmail(r), demoPassword, ""); err != nil {
+			return fmt.Errorf("demo account %s: %w", r, err)
+		}
+		employer := ""
+		if r == talent.RoleHR {
+			employer = demoEmployerID
+		}
+		if _, err := s.grant(ctx, demoUID(r), r, employer); err != nil {
+			return fmt.Errorf("demo role %s: %w", r, err)
+		}
+	}
+	grad, err := s.db.SignIn(ctx, demoUID(talent.RoleGraduate), false)
+	if err != nil {
+		return err
+	}
+	if _, err := s.service.Profile(ctx, grad); err == nil {
+		_, err = s.service.UpdateProfile(ctx, grad, talent.ProfileInput{
+			Name: "李明", Phone: "13800138000", Locale: talent.LocaleZH,
+			NationalID: "330282199806150423", HukouPlace: "江西省南昌市",
+			Education: []talent.Education{{
+				Level: talent.LevelMaster, Institution: "南昌大学", FullTime: true,
+				GraduationDate: time.Date(2026, 6, 30, 0, 0, 0, 0, time.UTC), DiplomaNumber: "104031202602000123",
+			}},
+			Employer: &talent.EmployerDeclaration{Name: demoEmployerName, CreditCode: demoCreditCode, Since: time.Date(2026, 7, 15, 0, 0, 0, 0, time.UTC)},
+		})
+		if err != nil && talent.ErrorCode(err) != "national_id_taken" {
+			return fmt.Errorf("demo profile: %w", err)
+		}
+	}
+	fmt.Fprintf(stdout, "demo data loaded: employer %s (%s) and one account per role.\n\n", demoEmployerName, demoEmployerID)
+	fmt.Fprintln(stdout, "Get an ID token for a demo account (valid for one hour) and call the API:")
+	for _, r := range demoRoles {
+		fmt.Fprintf(stdout, "  TOKEN=$(.tools/bin/anju dev token --role %s)\n", r)
+	}
+	fmt.Fprintln(stdout, "  curl -H \"Authorization: Bearer $TOKEN\" http://127.0.0.1:8080/v1/me")
+	return nil
+}

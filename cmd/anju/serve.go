@@ -1,0 +1,176 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/anju-city/anju/api"
+	"github.com/anju-city/anju/internal/ratelimit"
+	"github.com/anju-city/anju/workers"
+	"github.com/hibiken/asynq"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+	"golang.org/x/sync/errgroup"
+)
+
+// serve runs the API, the workers or both until ctx ends, then drains:
+// in-flight requests finish, in-flight tasks finish or go back to the queue.
+func serve(ctx context.Context, cfg Config, mode string, stdout io.Writer) error {
+	s, err := build(ctx, cfg, stdout)
+	if err != nil {
+		return err
+	}
+	defer s.close()
+	s.logger.InfoContext(ctx, "starting", "mode", mode, "version", version, "config", cfg)
+
+	if cfg.MigrateOnStart {
+		if err := s.db.Migrate(ctx, "up", io.Discard); err != nil {
+			return fmt.Errorf("migrating at start: %w", err)
+		}
+	}
+	if err := s.objects.EnsureBucket(ctx); err != nil {
+		return fmt.Errorf("object store bucket %q: %w", cfg.MinIOBucket, err)
+	}
+
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+
+	g, ctx := errgroup.WithContext(ctx)
+	if mode == "api" || mode == "all" {
+		if err := s.serveAPI(ctx, g, reg, stdout); err != nil {
+			return err
+		}
+	}
+	if mode == "worker" || mode == "all" {
+		if err := s.runWorkers(ctx, g, reg); err != nil {
+			return err
+		}
+		if mode == "worker" {
+			s.serveWorkerHTTP(ctx, g, reg, stdout)
+		}
+	}
+	return g.Wait()
+}
+
+func (s *system) serveAPI(ctx context.Context, g *errgroup.Group, reg *prometheus.Registry, stdout io.Writer) error {
+	verifier, err := s.verifier(ctx)
+	if err != nil {
+		return fmt.Errorf("firebase auth: %w", err)
+	}
+	app, err := api.New(api.Deps{
+		Service:     s.service,
+		Verifier:    verifier,
+		Idempotency: s.db,
+		Limiter:     ratelimit.New(s.redis),
+		Limits:      api.Limits{PerIP: s.cfg.RateLimitPerIP, PerUser: s.cfg.RateLimitPerUser},
+		Checks: map[string]func(context.Context) error{
+			"postgres": s.db.Ping,
+			"redis":    func(ctx context.Context) error { return s.redis.Ping(ctx).Err() },
+			"minio":    s.objects.Ping,
+		},
+		Logger:   s.logger,
+		Registry: reg,
+	})
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", s.cfg.HTTPAddr)
+	if err != nil {
+		return fmt.Errorf("ANJU_HTTP_ADDR %s: %w", s.cfg.HTTPAddr, err)
+	}
+	// Tests and scripts read this line to learn the port when the address is :0.
+	fmt.Fprintf(stdout, "anju api listening on http://%s\n", ln.Addr())
+	g.Go(func() error { return app.Listener(ln) })
+	g.Go(func() error {
+		<-ctx.Done()
+		return app.ShutdownWithTimeout(s.cfg.ShutdownTimeout)
+	})
+	return nil
+}
+
+// runWorkers starts the task server, the outbox relay and the scheduler.
+func (s *system) runWorkers(ctx context.Context, g *errgroup.Group, reg *prometheus.Registry) error {
+	pusher, err := s.pusher(ctx)
+	if err != nil {
+		return fmt.Errorf("firebase messaging: %w", err)
+	}
+	client := asynq.NewClientFromRedisClient(s.redis)
+	inspector := asynq.NewInspectorFromRedisClient(s.redis)
+	metrics := workers.NewMetrics(reg, inspector, s.db, s.logger)
+
+	// The service used by workers pushes through the counting wrapper.
+	svc := *s.service
+	svc.Pusher = metrics.CountPushes(pusher)
+	handlers := &workers.Handlers{Service: &svc, Logger: s.logger}
+
+	base := s.cfg.TaskRetryBase
+	srv := asynq.NewServerFromRedisClient(s.redis, asynq.Config{
+		Concurrency:     s.cfg.WorkerConcurrency,
+		Queues:          workers.Queues,
+		ShutdownTimeout: s.cfg.ShutdownTimeout,
+		Logger:          asynqLogger{s.logger},
+		// Exponential backoff with jitter, capped at 10 minutes.
+		RetryDelayFunc: func(n int, _ error, _ *asynq.Task) time.Duration {
+			d := base << min(n, 16)
+			d = min(d, 10*time.Minute)
+			return d/2 + rand.N(d/2+1)
+		},
+		DelayedTaskCheckInterval: time.Second,
+	})
+	if err := srv.Start(handlers.Mux(s.prune)); err != nil {
+		return fmt.Errorf("task server: %w", err)
+	}
+	relay := &workers.Relay{Outbox: s.db, Queue: client, Logger: s.logger, Metrics: metrics}
+	sched := &workers.Scheduler{Queue: client, Jobs: workers.Jobs, Logger: s.logger}
+	g.Go(func() error { return relay.Run(ctx) })
+	g.Go(func() error { return sched.Run(ctx) })
+	g.Go(func() error {
+		<-ctx.Done()
+		// Waits for in-flight tasks up to ShutdownTimeout, then requeues them.
+		// The client shares the Redis connection, which build's close ends.
+		srv.Shutdown()
+		return nil
+	})
+	return nil
+}
+
+// prune is the hourly maintenance job: published outbox rows and old
+// idempotency keys are deleted.
+func (s *system) prune(ctx context.Context) error {
+	if _, err := s.db.PruneOutbox(ctx, 7*24*time.Hour); err != nil {
+		return err
+	}
+	_, err := s.db.PruneIdempotency(ctx, 48*time.Hour)
+	return err
+}
+
+// serveWorkerHTTP gives a worker-only process /metrics and /healthz.
+func (s *system) serveWorkerHTTP(ctx context.Context, g *errgroup.Group, reg *prometheus.Registry, stdout io.Writer) {
+	mux := http.NewServeMux()
+	mux.Handle("/metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
+	mux.HandleFunc("/healthz", func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write([]byte(`{"status":"ok"}`))
+	})
+	srv := &http.Server{Addr: s.cfg.WorkerAddr, Handler: mux, ReadHeaderTimeout: 5 * time.Second}
+	g.Go(func() error {
+		fmt.Fprintf(stdout, "anju worker metrics on %s\n", s.cfg.WorkerAddr)
+		if err := srv.ListenAndServe(); !errors.Is(err, http.ErrServerClosed) {
+			return err
+		}
+		return nil
+	})
+	g.Go(func() error {
+		<-ctx.Done()
+		sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+		defer cancel()
+		return srv.Shutdown(sctx)
+	})
+}

@@ -1,0 +1,61 @@
+package postgres
+
+import (
+	"encoding/base64"
+	"strings"
+	"time"
+
+	"github.com/anju-city/anju/internal/talent"
+)
+
+// Lists are ordered newest first by (created_at, id); a cursor is the
+// position of the last row of the previous page, opaque to clients.
+
+const (
+	defaultLimit = 20
+	maxLimit     = 100
+)
+
+func limit(p talent.Page) int {
+	switch {
+	case p.Limit <= 0:
+		return defaultLimit
+	case p.Limit > maxLimit:
+		return maxLimit
+	}
+	return p.Limit
+}
+
+func encodeCursor(at time.Time, id string) string {
+	return base64.RawURLEncoding.EncodeToString([]byte(at.UTC().Format(time.RFC3339Nano) + "|" + id))
+}
+
+// decodeCursor returns the position after which to continue; an empty cursor
+// starts from the newest row.
+func decodeCursor(c string) (time.Time, string, error) {
+	if c == "" {
+		return time.Date(9999, 1, 1, 0, 0, 0, 0, time.UTC), "ffffffff-ffff-ffff-ffff-ffffffffffff", nil
+	}
+	bad := talent.Errorf(talent.KindMalformed, "cursor_invalid", "the cursor is not one this server issued")
+	raw, err := base64.RawURLEncoding.DecodeString(c)
+	if err != nil {
+		return time.Time{}, "", bad
+	}
+	ts, id, ok := strings.Cut(string(raw), "|")
+	at, err := time.Parse(time.RFC3339Nano, ts)
+	if !ok || err != nil || len(id) != 36 {
+		return time.Time{}, "", bad
+	}
+	return at, id, nil
+}
+
+// page trims the extra row fetched to learn whether another page exists and
+// returns the next cursor ("" on the last page).
+func page[T any](rows []T, n int, key func(T) (time.Time, string)) ([]T, string) {
+	if len(rows) <= n {
+		return rows, ""
+	}
+	rows = rows[:n]
+	at, id := key(rows[n-1])
+	return rows, encodeCursor(at, id)
+}

@@ -1,0 +1,96 @@
+package postgres
+
+import (
+	"context"
+	"time"
+
+	"github.com/anju-city/anju/internal/talent"
+	"github.com/jackc/pgx/v5"
+)
+
+// employerJSON is the stored shape of an employer declaration.
+type employerJSON struct {
+	Name       string     `json:"name"`
+	CreditCode string     `json:"creditCode,omitempty"`
+	Since      *time.Time `json:"since,omitempty"`
+}
+
+// Profile implements talent.Store.
+func (db *DB) Profile(ctx context.Context, userID string) (talent.ProfileRecord, error) {
+	rec := talent.ProfileRecord{UserID: userID}
+	var emp *employerJSON
+	err := db.pool.QueryRow(ctx, `
+		SELECT p.name, p.phone_sealed, u.locale, p.national_id_sealed, coalesce(p.national_id_index, ''),
+		       p.birth_date, p.hukou_place, p.employer, p.updated_at
+		FROM profiles p JOIN users u ON u.id = p.user_id
+		WHERE p.user_id = $1`, userID).
+		Scan(&rec.Name, &rec.PhoneSealed, &rec.Locale, &rec.NationalIDSealed, &rec.NationalIDIndex,
+			&rec.BirthDate, &rec.HukouPlace, &emp, &rec.UpdatedAt)
+	if err != nil {
+		return talent.ProfileRecord{}, notFound(translate(err), "profile")
+	}
+	if emp != nil {
+		rec.Employer = &talent.EmployerDeclaration{Name: emp.Name, CreditCode: emp.CreditCode}
+		if emp.Since != nil {
+			rec.Employer.Since = *emp.Since
+		}
+	}
+	rows, err := db.pool.Query(ctx, `
+		SELECT level, institution, full_time, graduation_date, diploma_number
+		FROM education_records WHERE user_id = $1 ORDER BY position`, userID)
+	if err != nil {
+		return talent.ProfileRecord{}, translate(err)
+	}
+	rec.Education, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (talent.Education, error) {
+		var e talent.Education
+		err := r.Scan(&e.Level, &e.Institution, &e.FullTime, &e.GraduationDate, &e.DiplomaNumber)
+		return e, err
+	})
+	return rec, translate(err)
+}
+
+// SaveProfile implements talent.Store.
+func (db *DB) SaveProfile(ctx context.Context, rec talent.ProfileRecord) error {
+	var emp *employerJSON
+	if e := rec.Employer; e != nil {
+		emp = &employerJSON{Name: e.Name, CreditCode: e.CreditCode}
+		if !e.Since.IsZero() {
+			emp.Since = &e.Since
+		}
+	}
+	var index *string
+	if rec.NationalIDIndex != "" {
+		index = &rec.NationalIDIndex
+	}
+	return db.tx(ctx, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, `UPDATE users SET locale = $2 WHERE id = $1`, rec.UserID, rec.Locale); err != nil {
+			return err
+		}
+		_, err := tx.Exec(ctx, `
+			INSERT INTO profiles (user_id, name, phone_sealed, national_id_sealed, national_id_index,
+			                      birth_date, hukou_place, employer, updated_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+			ON CONFLICT (user_id) DO UPDATE SET
+				name = EXCLUDED.name, phone_sealed = EXCLUDED.phone_sealed,
+				national_id_sealed = EXCLUDED.national_id_sealed, national_id_index = EXCLUDED.national_id_index,
+				birth_date = EXCLUDED.birth_date, hukou_place = EXCLUDED.hukou_place,
+				employer = EXCLUDED.employer, updated_at = EXCLUDED.updated_at`,
+			rec.UserID, rec.Name, rec.PhoneSealed, rec.NationalIDSealed, index,
+			rec.BirthDate, rec.HukouPlace, emp, rec.UpdatedAt)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, `DELETE FROM education_records WHERE user_id = $1`, rec.UserID); err != nil {
+			return err
+		}
+		for i, e := range rec.Education {
+			if _, err := tx.Exec(ctx, `
+				INSERT INTO education_records (user_id, position, level, institution, full_time, graduation_date, diploma_number)
+				VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+				rec.UserID, i, e.Level, e.Institution, e.FullTime, e.GraduationDate, e.DiplomaNumber); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}

@@ -1,0 +1,91 @@
+package talent
+
+import (
+	"errors"
+	"fmt"
+)
+
+// Kind classifies an Error by what the caller can do about it. The api maps
+// kinds to HTTP statuses and workers map them to retry or archive, each in one
+// table, so a new error never needs a new ladder of if statements.
+type Kind string
+
+// Error kinds.
+const (
+	// KindMalformed: the request cannot be parsed or does not match the contract.
+	KindMalformed Kind = "malformed"
+	// KindInvalid: the request is well formed but a value breaks a domain rule.
+	KindInvalid Kind = "invalid"
+	// KindUnauthenticated: no valid sign-in.
+	KindUnauthenticated Kind = "unauthenticated"
+	// KindForbidden: signed in, but the role does not allow the action.
+	KindForbidden Kind = "forbidden"
+	// KindNotFound: the resource does not exist or the caller may not see it.
+	KindNotFound Kind = "not_found"
+	// KindConflict: the change clashes with the current state.
+	KindConflict Kind = "conflict"
+	// KindIneligible: the rules of a policy refuse the request.
+	KindIneligible Kind = "ineligible"
+	// KindRateLimited: the caller sent too many requests.
+	KindRateLimited Kind = "rate_limited"
+	// KindUnavailable: a dependency is down; trying again later may work.
+	KindUnavailable Kind = "unavailable"
+	// KindInternal: a bug or an unexpected failure.
+	KindInternal Kind = "internal"
+)
+
+// Error is Anju's one error type. Code is stable and machine readable; the api
+// localizes it. Message is English for logs and never contains personal data.
+type Error struct {
+	Kind    Kind
+	Code    string
+	Message string
+	Fields  []FieldError
+}
+
+// FieldError names one request field that failed and why, by stable code.
+type FieldError struct {
+	Field string
+	Code  string
+}
+
+func (e *Error) Error() string {
+	if len(e.Fields) == 0 {
+		return fmt.Sprintf("%s: %s", e.Code, e.Message)
+	}
+	return fmt.Sprintf("%s: %s %v", e.Code, e.Message, e.Fields)
+}
+
+// Errorf returns an Error of the given kind and code.
+func Errorf(kind Kind, code, format string, args ...any) *Error {
+	return &Error{Kind: kind, Code: code, Message: fmt.Sprintf(format, args...)}
+}
+
+// Invalid returns a KindInvalid error for the given field problems.
+func Invalid(fields ...FieldError) *Error {
+	return &Error{Kind: KindInvalid, Code: "validation_failed", Message: "one or more fields are invalid", Fields: fields}
+}
+
+// ErrorKind returns the kind of err, KindInternal for errors Anju did not make.
+func ErrorKind(err error) Kind {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Kind
+	}
+	return KindInternal
+}
+
+// ErrorCode returns the code of err, "internal" for errors Anju did not make.
+func ErrorCode(err error) string {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Code
+	}
+	return "internal"
+}
+
+// NotFound is the error for a missing resource or one the caller may not see;
+// both answer the same so that ids cannot be probed.
+func NotFound(what string) *Error {
+	return &Error{Kind: KindNotFound, Code: what + "_not_found", Message: what + " not found"}
+}

@@ -1,0 +1,93 @@
+package talent
+
+import (
+	"strings"
+	"time"
+)
+
+// Device is a phone that receives push notifications.
+type Device struct {
+	Token      string
+	UserID     string
+	Platform   string // ios | android | harmony
+	AppVersion string
+	LastSeenAt time.Time
+}
+
+// Notification is one entry of a user's in-app inbox, the reliable channel;
+// push is a best-effort copy of it.
+type Notification struct {
+	ID        string
+	UserID    string
+	EventID   string // unique per user: a redelivered event adds no second entry
+	Template  string
+	Title     string
+	Body      string
+	Data      map[string]string
+	CreatedAt time.Time
+	ReadAt    *time.Time
+}
+
+// NotifyRequest asks for one notification; it is the payload of notify:send.
+type NotifyRequest struct {
+	UserID   string            `json:"userId"`
+	EventID  string            `json:"eventId"`
+	Template string            `json:"template"`
+	Params   map[string]string `json:"params,omitempty"`
+	// Link is the app's deep link, e.g. "anju://documents/…".
+	Link string `json:"link,omitempty"`
+}
+
+// message is a localized title and body with {name} placeholders.
+type message struct{ Title, Body string }
+
+// templates are the notification texts by template and locale.
+var templates = map[string]map[Locale]message{
+	"document.accepted": {
+		LocaleZH: {"材料审核通过", "您上传的{kind}已通过检查。"},
+		LocaleEN: {"Document accepted", "Your {kind} passed the checks."},
+	},
+	"document.rejected": {
+		LocaleZH: {"材料未通过检查", "您上传的{kind}未通过检查（{reason}），请重新上传。"},
+		LocaleEN: {"Document rejected", "Your {kind} did not pass the checks ({reason}). Please upload it again."},
+	},
+}
+
+// labels localize codes that appear inside notification texts.
+var labels = map[string]map[Locale]string{
+	"id_card":                 {LocaleZH: "身份证", LocaleEN: "ID card"},
+	"diploma":                 {LocaleZH: "毕业证", LocaleEN: "diploma"},
+	"degree_certificate":      {LocaleZH: "学位证", LocaleEN: "degree certificate"},
+	"chsi_record":             {LocaleZH: "学历电子注册备案表", LocaleEN: "CHSI registration record"},
+	"labour_contract":         {LocaleZH: "劳动合同", LocaleEN: "labour contract"},
+	"social_insurance_record": {LocaleZH: "社保缴纳记录", LocaleEN: "social insurance record"},
+	"rental_contract":         {LocaleZH: "租房合同", LocaleEN: "rental contract"},
+	"bank_card":               {LocaleZH: "银行卡", LocaleEN: "bank card"},
+	RejectNotUploaded:         {LocaleZH: "未收到文件", LocaleEN: "no file was received"},
+	RejectSizeMismatch:        {LocaleZH: "文件大小与申报不符", LocaleEN: "the size differs from the declared size"},
+	RejectChecksumMismatch:    {LocaleZH: "文件校验值不符", LocaleEN: "the checksum differs"},
+	RejectTypeNotAllowed:      {LocaleZH: "文件类型不受支持", LocaleEN: "the file type is not accepted"},
+	RejectTypeMismatch:        {LocaleZH: "文件类型与申报不符", LocaleEN: "the file type differs from the declared type"},
+}
+
+// render localizes a template; parameters that name a known code are
+// themselves localized. An unknown template is a programming error.
+func render(template string, locale Locale, params map[string]string) (message, bool) {
+	byLocale, ok := templates[template]
+	if !ok {
+		return message{}, false
+	}
+	m, ok := byLocale[locale]
+	if !ok {
+		m = byLocale[LocaleZH]
+	}
+	pairs := make([]string, 0, 2*len(params))
+	for k, v := range params {
+		if l, ok := labels[v][locale]; ok {
+			v = l
+		}
+		pairs = append(pairs, "{"+k+"}", v)
+	}
+	r := strings.NewReplacer(pairs...)
+	return message{Title: r.Replace(m.Title), Body: r.Replace(m.Body)}, true
+}

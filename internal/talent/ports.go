@@ -1,0 +1,90 @@
+package talent
+
+import (
+	"context"
+	"time"
+)
+
+// Identity is what a verified sign-in token says about its holder.
+type Identity struct {
+	UID   string // Firebase user id
+	Phone string // E.164, when the user signed in by phone
+	Email string
+}
+
+// Verifier checks a sign-in token.
+type Verifier interface {
+	// Verify returns the token's identity. It returns KindUnauthenticated for a
+	// missing, malformed, forged, expired or revoked token and
+	// KindUnavailable when the identity service cannot be reached.
+	Verify(ctx context.Context, idToken string) (Identity, error)
+}
+
+// UploadForm is a presigned POST policy: the app sends Fields plus the file as
+// multipart/form-data to URL, and the object store enforces the policy.
+type UploadForm struct {
+	URL       string
+	Fields    map[string]string
+	ExpiresAt time.Time
+}
+
+// ObjectInfo is what inspection learns about a stored object.
+type ObjectInfo struct {
+	Size   int64
+	SHA256 string // lowercase hex of the whole object
+	Head   []byte // the first bytes, for type sniffing (up to 4 KiB)
+}
+
+// ObjectStore keeps uploaded document bytes. The API never holds them.
+type ObjectStore interface {
+	// PresignUpload returns a POST policy for exactly this key, content type and size.
+	PresignUpload(ctx context.Context, key, contentType string, size int64, ttl time.Duration) (UploadForm, error)
+	// PresignDownload returns a short-lived GET URL.
+	PresignDownload(ctx context.Context, key string, ttl time.Duration) (string, error)
+	// Inspect reads the object once; KindNotFound when it is absent,
+	// KindUnavailable when the store cannot be reached.
+	Inspect(ctx context.Context, key string) (ObjectInfo, error)
+	// Delete removes the object; deleting an absent object is not an error.
+	Delete(ctx context.Context, key string) error
+}
+
+// PushMessage is one push notification to one device.
+type PushMessage struct {
+	Token string
+	Title string
+	Body  string
+	Data  map[string]string
+}
+
+// Push error codes a Pusher returns inside an *Error.
+const (
+	// CodePushUnregistered: the token is gone for good; delete it.
+	CodePushUnregistered = "push_token_unregistered"
+	// CodePushRejected: the message or token was refused as invalid; keep the token.
+	CodePushRejected = "push_rejected"
+)
+
+// Pusher delivers push notifications. It is a port so that channels other than
+// FCM can be added; the in-app inbox is the reliable channel.
+type Pusher interface {
+	// Push sends one message. It returns an *Error with CodePushUnregistered
+	// (KindNotFound), CodePushRejected (KindInvalid), or KindUnavailable when
+	// the send may succeed later (quota, server errors, network).
+	Push(ctx context.Context, msg PushMessage) error
+}
+
+// Vault seals personal data at rest and computes blind indexes for
+// uniqueness checks without storing the plain value.
+type Vault interface {
+	// Seal encrypts plaintext; the result names the key used.
+	Seal(plaintext string) (string, error)
+	// Open decrypts a value sealed with any known key.
+	Open(sealed string) (string, error)
+	// Index returns a keyed, deterministic digest of plaintext.
+	Index(plaintext string) string
+}
+
+// Clock tells the time; tests inject a fixed one.
+type Clock interface {
+	Now() time.Time
+}

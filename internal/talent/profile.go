@@ -1,0 +1,168 @@
+package talent
+
+import (
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// EducationLevel is the highest degree of one education record.
+type EducationLevel string
+
+// Education levels.
+const (
+	LevelAssociate EducationLevel = "associate" // 专科
+	LevelBachelor  EducationLevel = "bachelor"  // 本科
+	LevelMaster    EducationLevel = "master"    // 硕士
+	LevelDoctorate EducationLevel = "doctorate" // 博士
+)
+
+// Valid reports whether l is a known level.
+func (l EducationLevel) Valid() bool {
+	switch l {
+	case LevelAssociate, LevelBachelor, LevelMaster, LevelDoctorate:
+		return true
+	}
+	return false
+}
+
+// Education is one degree the graduate declares; documents prove it.
+type Education struct {
+	Level          EducationLevel
+	Institution    string
+	FullTime       bool
+	GraduationDate time.Time // civil date
+	DiplomaNumber  string
+}
+
+// EmployerDeclaration is who the graduate says employs them; the employer's
+// HR office confirms it.
+type EmployerDeclaration struct {
+	Name       string
+	CreditCode string // 统一社会信用代码
+	Since      time.Time
+}
+
+// Profile is what a graduate tells Anju about themselves. NationalID and
+// Phone are personal data: sealed at rest, masked in every response.
+type Profile struct {
+	UserID     string
+	Name       string
+	Phone      string
+	Locale     Locale
+	NationalID *NationalID
+	HukouPlace string // household registration (户籍) place
+	Education  []Education
+	Employer   *EmployerDeclaration
+	UpdatedAt  time.Time
+}
+
+// ProfileInput is an update of the whole profile, as the app sends it.
+type ProfileInput struct {
+	Name       string
+	Phone      string
+	Locale     Locale
+	NationalID string
+	HukouPlace string
+	Education  []Education
+	Employer   *EmployerDeclaration
+}
+
+// ProfileRecord is a profile as stored: personal data sealed by the Vault.
+type ProfileRecord struct {
+	UserID           string
+	Name             string
+	PhoneSealed      string
+	Locale           Locale
+	NationalIDSealed string
+	NationalIDIndex  string // blind index: one account per person
+	BirthDate        *time.Time
+	HukouPlace       string
+	Education        []Education
+	Employer         *EmployerDeclaration
+	UpdatedAt        time.Time
+}
+
+// validate checks every field and reports all problems at once, so the app
+// can mark each one. It returns the parsed national ID, if any.
+func (in *ProfileInput) validate(now time.Time) (*NationalID, error) {
+	var fields []FieldError
+	add := func(field, code string) { fields = append(fields, FieldError{Field: field, Code: code}) }
+	in.Name = strings.TrimSpace(in.Name)
+	if n := utf8.RuneCountInString(in.Name); n == 0 || n > 64 {
+		add("name", "name_length")
+	}
+	in.Phone = strings.TrimSpace(in.Phone)
+	if in.Phone != "" && !validPhone(in.Phone) {
+		add("phone", "phone_format")
+	}
+	if in.Locale == "" {
+		in.Locale = LocaleZH
+	}
+	if !in.Locale.Valid() {
+		add("locale", "locale_unsupported")
+	}
+	var id *NationalID
+	if in.NationalID != "" {
+		parsed, err := ParseNationalID(in.NationalID, now)
+		if err != nil {
+			fields = append(fields, err.Fields...)
+		} else {
+			id = &parsed
+		}
+	}
+	if utf8.RuneCountInString(in.HukouPlace) > 128 {
+		add("hukouPlace", "text_too_long")
+	}
+	if len(in.Education) > 8 {
+		add("education", "too_many_items")
+	}
+	for i, e := range in.Education {
+		prefix := "education[" + itoa(i) + "]."
+		if !e.Level.Valid() {
+			add(prefix+"level", "education_level")
+		}
+		if n := utf8.RuneCountInString(strings.TrimSpace(e.Institution)); n == 0 || n > 128 {
+			add(prefix+"institution", "text_length")
+		}
+		if e.GraduationDate.IsZero() || e.GraduationDate.After(now.AddDate(1, 0, 0)) {
+			add(prefix+"graduationDate", "date_out_of_range")
+		}
+		if len(e.DiplomaNumber) > 64 {
+			add(prefix+"diplomaNumber", "text_too_long")
+		}
+	}
+	if e := in.Employer; e != nil {
+		if n := utf8.RuneCountInString(strings.TrimSpace(e.Name)); n == 0 || n > 128 {
+			add("employer.name", "text_length")
+		}
+		if e.CreditCode != "" && len(e.CreditCode) != 18 {
+			add("employer.creditCode", "credit_code_length")
+		}
+	}
+	if len(fields) > 0 {
+		return nil, Invalid(fields...)
+	}
+	return id, nil
+}
+
+// validPhone accepts a mainland mobile number, optionally in E.164 (+86…).
+func validPhone(s string) bool {
+	s = strings.TrimPrefix(s, "+86")
+	if len(s) != 11 || s[0] != '1' {
+		return false
+	}
+	for _, c := range s {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+func itoa(i int) string {
+	if i < 10 {
+		return string(rune('0' + i))
+	}
+	return itoa(i/10) + string(rune('0'+i%10))
+}

@@ -1,0 +1,81 @@
+package talent
+
+import (
+	"slices"
+	"time"
+)
+
+// Role is what a signed-in user may do. Every user is a graduate; staff roles
+// are granted by an admin and stored in PostgreSQL, never in token claims.
+type Role string
+
+// Roles.
+const (
+	// RoleGraduate applies for allowances and apartments.
+	RoleGraduate Role = "graduate"
+	// RoleHR confirms employment for exactly one employer.
+	RoleHR Role = "hr"
+	// RoleReviewer decides claims at the talent office.
+	RoleReviewer Role = "reviewer"
+	// RoleHousing runs apartment rounds and leases.
+	RoleHousing Role = "housing"
+	// RoleFinance pays what was approved.
+	RoleFinance Role = "finance"
+	// RoleAdmin grants roles and publishes policy.
+	RoleAdmin Role = "admin"
+)
+
+// Valid reports whether r is a known role.
+func (r Role) Valid() bool {
+	switch r {
+	case RoleGraduate, RoleHR, RoleReviewer, RoleHousing, RoleFinance, RoleAdmin:
+		return true
+	}
+	return false
+}
+
+// RoleGrant is one role held by a user; EmployerID scopes the hr role.
+type RoleGrant struct {
+	Role       Role
+	EmployerID string
+	GrantedAt  time.Time
+}
+
+// Locale is the language a user reads: zh-CN (default) or en.
+type Locale string
+
+// Locales.
+const (
+	LocaleZH Locale = "zh-CN"
+	LocaleEN Locale = "en"
+)
+
+// Valid reports whether l is a supported locale.
+func (l Locale) Valid() bool { return l == LocaleZH || l == LocaleEN }
+
+// User is an account, created at first sign-in.
+type User struct {
+	ID          string
+	FirebaseUID string
+	Locale      Locale
+	Roles       []RoleGrant
+	CreatedAt   time.Time
+}
+
+// Has reports whether the user holds role.
+func (u User) Has(role Role) bool {
+	return slices.ContainsFunc(u.Roles, func(g RoleGrant) bool { return g.Role == role })
+}
+
+// HasAny reports whether the user holds any of roles.
+func (u User) HasAny(roles ...Role) bool {
+	return slices.ContainsFunc(roles, u.Has)
+}
+
+// require returns KindForbidden unless the user holds one of roles.
+func (u User) require(roles ...Role) error {
+	if u.HasAny(roles...) {
+		return nil
+	}
+	return Errorf(KindForbidden, "role_required", "requires one of the roles %v", roles)
+}
