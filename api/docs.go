@@ -26,9 +26,9 @@ var docsPage = sync.OnceValues(func() ([]byte, error) {
 	}
 	type op struct {
 		Method, Path, Summary, Description, Tag string
-		Params                                 []*openapi3.Parameter
-		Body                                   string
-		Responses                              []string
+		Params                                  []*openapi3.Parameter
+		Body                                    string
+		Responses                               []string
 	}
 	var ops []op
 	for _, path := range doc.Paths.InMatchingOrder() {

@@ -165,7 +165,7 @@ func fieldPath(se *openapi3.SchemaError) string {
 // error is about; kin-openapi puts it only in the reason text.
 func propertyName(se *openapi3.SchemaError) string {
 	switch se.SchemaField {
-	case "required", "additionalProperties":
+	case "required", "additionalProperties", "properties":
 		if _, rest, ok := strings.Cut(se.Reason, `property "`); ok {
 			if name, _, ok := strings.Cut(rest, `"`); ok {
 				return name
@@ -194,6 +194,10 @@ func schemaCode(se *openapi3.SchemaError) string {
 		return "type_mismatch"
 	case "additionalProperties":
 		return "unknown_field"
+	case "properties":
+		if strings.HasSuffix(se.Reason, "is unsupported") {
+			return "unknown_field"
+		}
 	case "required":
 		return "required"
 	case "enum":

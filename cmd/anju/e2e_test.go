@@ -217,7 +217,9 @@ func TestRejectedUploads(t *testing.T) {
 	if minio.ToErrorResponse(err).Code != "NoSuchKey" {
 		t.Fatalf("rejected bytes still stored: %v", err)
 	}
-	var inbox struct{ Items []struct{ Template, Title string } }
+	var inbox struct {
+		Items []struct{ Template, Title string }
+	}
 	eventually(t, 10*time.Second, "rejection notice", func() bool {
 		in.call(t, "GET", "/v1/me/notifications", token, nil).json(t, &inbox)
 		return len(inbox.Items) == 1

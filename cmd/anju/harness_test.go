@@ -88,6 +88,9 @@ func services(t *testing.T) *instance {
 		"ANJU_TASK_RETRY_BASE":        "100ms",
 		"ANJU_SHUTDOWN_TIMEOUT":       "5s",
 		"ANJU_LOG_LEVEL":              "debug",
+		// Tests poll; TestOperations sets a low limit to see it work.
+		"ANJU_RATE_LIMIT_PER_IP":   "100000",
+		"ANJU_RATE_LIMIT_PER_USER": "100000",
 	}
 	return in
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"sync"
 	"time"
 
 	"github.com/anju-city/anju/internal/firebase"
@@ -13,7 +14,6 @@ import (
 	"github.com/anju-city/anju/internal/pii"
 	"github.com/anju-city/anju/internal/postgres"
 	"github.com/anju-city/anju/internal/talent"
-	"github.com/hibiken/asynq"
 	"github.com/redis/go-redis/v9"
 )
 
@@ -41,6 +41,7 @@ func build(ctx context.Context, cfg Config, stdout io.Writer) (*system, error) {
 	if s.db, err = postgres.Open(ctx, cfg.DatabaseURL); err != nil {
 		return nil, err
 	}
+	setRedisLogger.Do(func() { redis.SetLogger(redisLogger{s.logger}) })
 	s.redis = redis.NewClient(s.redisOptions())
 	s.objects, err = objectstore.New(ctx, objectstore.Config{
 		Endpoint: cfg.MinIOEndpoint, PublicEndpoint: cfg.MinIOPublicEndpoint, AccessKey: cfg.MinIOAccessKey,
@@ -63,10 +64,6 @@ func build(ctx context.Context, cfg Config, stdout io.Writer) (*system, error) {
 
 func (s *system) redisOptions() *redis.Options {
 	return &redis.Options{Addr: s.cfg.RedisAddr, Password: s.cfg.RedisPassword, DB: s.cfg.RedisDB}
-}
-
-func (s *system) asynqRedis() asynq.RedisClientOpt {
-	return asynq.RedisClientOpt{Addr: s.cfg.RedisAddr, Password: s.cfg.RedisPassword, DB: s.cfg.RedisDB}
 }
 
 // verifier builds the sign-in token verifier.
@@ -96,4 +93,15 @@ func (s *system) close() {
 	if s.db != nil {
 		s.db.Close()
 	}
+}
+
+// setRedisLogger guards go-redis's process-wide logger, set by the first
+// system built.
+var setRedisLogger sync.Once
+
+// redisLogger sends go-redis's own messages (reconnect attempts) to the JSON log.
+type redisLogger struct{ l *slog.Logger }
+
+func (r redisLogger) Printf(ctx context.Context, format string, v ...any) {
+	r.l.WarnContext(ctx, fmt.Sprintf(format, v...), "component", "redis")
 }

@@ -1,0 +1,225 @@
+package main
+
+import (
+	"context"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+)
+
+func (r response) problem(t *testing.T) problem {
+	t.Helper()
+	if ct := r.Header.Get("Content-Type"); !strings.HasPrefix(ct, "application/problem+json") {
+		t.Fatalf("content type %q, body %s", ct, r.Body)
+	}
+	var p problem
+	r.json(t, &p)
+	if p.Code == "" || p.Title == "" || p.Status != r.Status || p.RequestID == "" || p.RequestID != r.Header.Get("X-Request-Id") {
+		t.Fatalf("incomplete problem: %s", r.Body)
+	}
+	return p
+}
+
+func (p problem) field(name string) string {
+	for _, f := range p.Errors {
+		if f.Field == name {
+			return f.Code
+		}
+	}
+	return ""
+}
+
+// TestBadInput: every kind of bad request gets a clear, localized
+// problem+json, and nothing is written.
+func TestBadInput(t *testing.T) {
+	t.Parallel()
+	in := boot(t)
+	token := in.signUp(t)
+	other := in.signUp(t)
+
+	t.Run("malformed JSON", func(t *testing.T) {
+		r := in.call(t, "PUT", "/v1/me", token, `{"name": "张三",`)
+		if p := r.problem(t); r.Status != 400 || p.Code != "body_malformed" || p.Title != "请求格式有误" {
+			t.Fatalf("%d %s", r.Status, r.Body)
+		}
+	})
+	t.Run("unknown field", func(t *testing.T) {
+		r := in.call(t, "PUT", "/v1/me", token, map[string]any{"name": "张三", "isAdmin": true})
+		if p := r.problem(t); r.Status != 400 || p.field("isAdmin") != "unknown_field" {
+			t.Fatalf("%d %s", r.Status, r.Body)
+		}
+	})
+	t.Run("wrong types, all reported, in English", func(t *testing.T) {
+		r := in.call(t, "PUT", "/v1/me", token, map[string]any{"name": 42, "education": []map[string]any{{"level": "phd", "institution": "x", "fullTime": "yes", "graduationDate": "2026-06-30"}}},
+			"Accept-Language", "en-US,en;q=0.9")
+		p := r.problem(t)
+		if r.Status != 400 || p.Title != "The request is malformed" || p.field("name") != "type_mismatch" ||
+			p.field("education[0].level") != "enum" || p.field("education[0].fullTime") != "type_mismatch" {
+			t.Fatalf("%d %s", r.Status, r.Body)
+		}
+		if r.Header.Get("Content-Language") != "en" || p.Errors[0].Message == "" {
+			t.Fatalf("not localized: %s", r.Body)
+		}
+	})
+	t.Run("invalid national ID check digit", func(t *testing.T) {
+		r := in.call(t, "PUT", "/v1/me", token, map[string]any{"name": "张三", "nationalId": "330282199806150424"})
+		p := r.problem(t)
+		if r.Status != 422 || p.field("nationalId") != "national_id_checksum" || !strings.Contains(p.Errors[0].Message, "校验位") {
+			t.Fatalf("%d %s", r.Status, r.Body)
+		}
+		if strings.Contains(string(r.Body), "330282199806150424") {
+			t.Fatal("the problem echoes the national ID number")
+		}
+		var me struct{ Profile struct{ Name string } }
+		in.call(t, "GET", "/v1/me", token, nil).json(t, &me)
+		if me.Profile.Name != "" {
+			t.Fatalf("a refused update was written: %+v", me)
+		}
+	})
+	t.Run("one account per person", func(t *testing.T) {
+		body := map[string]any{"name": "张三", "nationalId": testNationalID}
+		if r := in.call(t, "PUT", "/v1/me", token, body); r.Status != 200 {
+			t.Fatalf("%d %s", r.Status, r.Body)
+		}
+		r := in.call(t, "PUT", "/v1/me", other, body)
+		if p := r.problem(t); r.Status != 409 || p.Code != "national_id_taken" {
+			t.Fatalf("%d %s", r.Status, r.Body)
+		}
+	})
+	t.Run("missing Idempotency-Key on a creating POST", func(t *testing.T) {
+		r := in.call(t, "POST", "/v1/documents", token, map[string]any{"kind": "diploma", "contentType": "application/pdf", "size": 10, "sha256": strings.Repeat("a", 64)})
+		if p := r.problem(t); r.Status != 400 || p.field("Idempotency-Key") != "required" {
+			t.Fatalf("%d %s", r.Status, r.Body)
+		}
+	})
+	t.Run("missing, forged and expired tokens", func(t *testing.T) {
+		claims := in.Emu.Claims("no-such-user")
+		forged := in.Emu.UnsignedToken(claims)
+		expired := in.Emu.Claims("no-such-user")
+		expired["iat"] = time.Now().Add(-3 * time.Hour).Unix()
+		expired["exp"] = time.Now().Add(-2 * time.Hour).Unix()
+		wrongProject := in.Emu.Claims("no-such-user")
+		wrongProject["aud"] = "someone-else"
+		for name, tok := range map[string]string{
+			"none": "", "garbage": "not-a-jwt", "forged": forged,
+			"expired": in.Emu.UnsignedToken(expired), "other project": in.Emu.UnsignedToken(wrongProject),
+			"tampered": token[:len(token)-4] + "AAAA" + "." + "x",
+		} {
+			r := in.call(t, "GET", "/v1/me", tok, nil)
+			if p := r.problem(t); r.Status != 401 || p.Code == "" || r.Header.Get("WWW-Authenticate") == "" {
+				t.Errorf("%s token: %d %s", name, r.Status, r.Body)
+			}
+		}
+	})
+	t.Run("another graduate's document is not found", func(t *testing.T) {
+		up := in.createDocument(t, token, "diploma", "application/pdf", []byte(minimalPDF))
+		for _, path := range []string{"/v1/documents/" + up.Document.ID, "/v1/documents/" + up.Document.ID + "/complete"} {
+			method := "GET"
+			if strings.HasSuffix(path, "complete") {
+				method = "POST"
+			}
+			r := in.call(t, method, path, other, nil)
+			if p := r.problem(t); r.Status != 404 || p.Code != "document_not_found" {
+				t.Fatalf("%s %s: %d %s", method, path, r.Status, r.Body)
+			}
+		}
+		if r := in.call(t, "GET", "/v1/documents/not-a-uuid", token, nil); r.Status != 400 {
+			t.Fatalf("bad id: %d %s", r.Status, r.Body)
+		}
+	})
+	t.Run("wrong role", func(t *testing.T) {
+		var me struct{ User struct{ ID string } }
+		in.call(t, "GET", "/v1/me", other, nil).json(t, &me)
+		r := in.call(t, "PUT", "/v1/admin/users/"+me.User.ID+"/roles/reviewer", token, map[string]any{})
+		if p := r.problem(t); r.Status != 403 || p.Code != "role_required" {
+			t.Fatalf("%d %s", r.Status, r.Body)
+		}
+	})
+	t.Run("unknown route", func(t *testing.T) {
+		r := in.call(t, "GET", "/v1/nothing-here", token, nil)
+		if p := r.problem(t); r.Status != 404 || p.Code != "route_not_found" {
+			t.Fatalf("%d %s", r.Status, r.Body)
+		}
+	})
+}
+
+// TestAdminGrantsRoles: a bootstrap admin grants and revokes staff roles;
+// the hr role needs a known employer.
+func TestAdminGrantsRoles(t *testing.T) {
+	t.Parallel()
+	in := services(t)
+	adminUID := "admin-" + newKey()
+	if err := in.Emu.EnsureUser(context.Background(), adminUID, adminUID+"@test.anju.local", "password-123", ""); err != nil {
+		t.Fatal(err)
+	}
+	in.start(t, "all", withEnv("ANJU_BOOTSTRAP_ADMINS", adminUID))
+	adminToken, err := in.Emu.TokenFor(context.Background(), adminUID, adminUID+"@test.anju.local", "password-123")
+	if err != nil {
+		t.Fatal(err)
+	}
+	staff := in.signUp(t)
+	var me struct{ User struct{ ID string } }
+	in.call(t, "GET", "/v1/me", staff, nil).json(t, &me)
+
+	r := in.call(t, "PUT", "/v1/admin/users/"+me.User.ID+"/roles/reviewer", adminToken, map[string]any{})
+	if r.Status != 200 || !strings.Contains(string(r.Body), `"reviewer"`) {
+		t.Fatalf("grant reviewer: %d %s", r.Status, r.Body)
+	}
+	r = in.call(t, "PUT", "/v1/admin/users/"+me.User.ID+"/roles/hr", adminToken, map[string]any{})
+	if p := r.problem(t); r.Status != 422 || p.field("employerId") != "employer_required" {
+		t.Fatalf("hr without employer: %d %s", r.Status, r.Body)
+	}
+	r = in.call(t, "PUT", "/v1/admin/users/"+me.User.ID+"/roles/hr", adminToken, map[string]any{"employerId": "0193a4f0-0000-7000-8000-0000000000ff"})
+	if p := r.problem(t); r.Status != 422 || p.field("employerId") != "employer_unknown" {
+		t.Fatalf("hr with unknown employer: %d %s", r.Status, r.Body)
+	}
+	// The staff member's next request sees the role: roles live in the database.
+	var user struct{ Roles []struct{ Role string } }
+	in.call(t, "GET", "/v1/me", staff, nil).json(t, &struct{ User any }{&user})
+	if len(user.Roles) != 2 {
+		t.Fatalf("roles after grant: %+v", user)
+	}
+	r = in.call(t, "DELETE", "/v1/admin/users/"+me.User.ID+"/roles/reviewer", adminToken, nil)
+	if r.Status != 200 || strings.Contains(string(r.Body), `"reviewer"`) {
+		t.Fatalf("revoke: %d %s", r.Status, r.Body)
+	}
+}
+
+// TestOperations: health, readiness, metrics, the contract and its docs.
+func TestOperations(t *testing.T) {
+	t.Parallel()
+	in := boot(t, withEnv("ANJU_RATE_LIMIT_PER_USER", "5"))
+	token := in.signUp(t)
+	for path, want := range map[string]string{
+		"/healthz":      `"ok"`,
+		"/readyz":       `"minio":"ok"`,
+		"/openapi.yaml": "openapi: 3.0.3",
+		"/docs":         "/v1/documents/{id}/complete",
+	} {
+		r := in.call(t, "GET", path, "", nil)
+		if r.Status != 200 || !strings.Contains(string(r.Body), want) {
+			t.Errorf("%s: %d %.200s", path, r.Status, r.Body)
+		}
+	}
+	var limited response
+	for range 10 {
+		if limited = in.call(t, "GET", "/v1/me", token, nil); limited.Status == http.StatusTooManyRequests {
+			break
+		}
+	}
+	if p := limited.problem(t); limited.Status != 429 || p.Code != "rate_limited" || limited.Header.Get("Retry-After") == "" {
+		t.Fatalf("rate limit: %d %s", limited.Status, limited.Body)
+	}
+	metrics := string(in.call(t, "GET", "/metrics", "", nil).Body)
+	for _, name := range []string{"anju_http_requests_total", `route="/v1/me"`, "anju_outbox_pending", "anju_outbox_lag_seconds"} {
+		if !strings.Contains(metrics, name) {
+			t.Errorf("/metrics lacks %s", name)
+		}
+	}
+	// Readiness fails when a dependency is down.
+	in.Redis.Stop()
+	if r := in.call(t, "GET", "/readyz", "", nil); r.Status != 503 || !strings.Contains(string(r.Body), `"redis":"unavailable"`) {
+		t.Fatalf("readyz with Redis down: %d %s", r.Status, r.Body)
+	}
+}
