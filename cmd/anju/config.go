@@ -176,6 +176,12 @@ func loadConfig(getenv func(string) string) (Config, error) {
 		c.PIIIndexKey = secret
 	}
 
+	if c.PIIKeys != nil && c.PIIIndexKey != nil {
+		if _, err := pii.NewKeyring(c.PIIKeys, c.PIIIndexKey); err != nil {
+			bad("ANJU_PII_KEYS", "%v", err)
+		}
+	}
+
 	for _, uid := range strings.Split(getenv("ANJU_BOOTSTRAP_ADMINS"), ",") {
 		if uid = strings.TrimSpace(uid); uid != "" {
 			c.BootstrapAdmins = append(c.BootstrapAdmins, uid)
