@@ -44,7 +44,8 @@ configuration comes from ANJU_* environment variables; see README.md.`
 // environment and output, and cancel ctx to stop it.
 func run(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer) error {
 	if len(args) == 0 {
-		return errors.New(usage)
+		fmt.Fprintln(stdout, usage)
+		return errors.New("no command given")
 	}
 	if args[0] == "version" {
 		fmt.Fprintln(stdout, "anju", version)

@@ -54,7 +54,7 @@ func TestIndexDeterministicAndKeyed(t *testing.T) {
 	t.Parallel()
 	k := Key{ID: "k1", Secret: bytes.Repeat([]byte{1}, 32)}
 	a := ring(t, k)
-	if a.Index("x") != a.Index("x") || a.Index("x") == a.Index("y") {
+	if x1, x2 := a.Index("x"), a.Index("x"); x1 != x2 || x1 == a.Index("y") {
 		t.Fatal("index must be deterministic and distinguish values")
 	}
 	b, _ := NewKeyring([]Key{k}, bytes.Repeat([]byte{8}, 32))
