@@ -74,7 +74,7 @@ func (s *system) grant(ctx context.Context, uid string, role talent.Role, employ
 const (
 	demoEmployerID   = "0193a4f0-0000-7000-8000-00000000e001"
 	demoEmployerName = "慈溪智造科技有限公司"
-	demoCreditCode   = "91330282MA2H3B8K4E"
+	demoCreditCode   = "91330282MA2H3B8K4N"
 	demoPassword     = "anju-demo-password"
 )
 
