@@ -22,6 +22,14 @@ func optional[T comparable](v T) *T {
 
 func date(t time.Time) openapi_types.Date { return openapi_types.Date{Time: t} }
 
+func datePtr(t *time.Time) *openapi_types.Date {
+	if t == nil {
+		return nil
+	}
+	d := date(*t)
+	return &d
+}
+
 func toUser(u talent.User) gen.User {
 	out := gen.User{Id: uuid.MustParse(u.ID), Locale: gen.Locale(u.Locale), CreatedAt: u.CreatedAt.UTC(), Roles: make([]gen.RoleGrant, len(u.Roles))}
 	for i, g := range u.Roles {

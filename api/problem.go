@@ -42,52 +42,17 @@ var fiberKinds = map[int]talent.Kind{
 // their text may hold details no client should see.
 func errorHandler(logger *slog.Logger) fiber.ErrorHandler {
 	return func(c *fiber.Ctx, err error) error {
-		var te *talent.Error
-		var fe *fiber.Error
-		switch {
-		case errors.As(err, &te):
-		case errors.As(err, &fe):
-			kind, ok := fiberKinds[fe.Code]
-			if !ok {
-				kind = talent.KindInternal
-			}
-			code := "route_not_found"
-			if fe.Code != http.StatusNotFound && fe.Code != http.StatusMethodNotAllowed {
-				code = "request_invalid"
-			}
-			if fe.Code == http.StatusRequestEntityTooLarge {
-				code = "body_too_large"
-			}
-			te = &talent.Error{Kind: kind, Code: code, Message: fe.Message}
-		default:
-			te = &talent.Error{Kind: talent.KindInternal, Code: "internal", Message: "internal error"}
-		}
+		te := classify(err)
 		status := statusByKind[te.Kind]
 		ctx := c.UserContext()
 		if status >= 500 {
 			logger.ErrorContext(ctx, "request failed", "method", c.Method(), "route", routePath(c), "err", err)
 		}
 		loc := localeOf(c)
+		p := toProblem(te, loc)
 		requestID := logging.RequestID(ctx)
-		p := gen.Problem{
-			Type:      "https://anju.dev/problems/" + strings.ReplaceAll(te.Code, "_", "-"),
-			Title:     title(te.Kind, loc),
-			Status:    status,
-			Code:      te.Code,
-			RequestId: &requestID,
-		}
-		if d := detail(te.Code, loc); d != "" {
-			p.Detail = &d
-		}
 		instance := c.Path()
-		p.Instance = &instance
-		if len(te.Fields) > 0 {
-			fields := make([]gen.FieldProblem, len(te.Fields))
-			for i, f := range te.Fields {
-				fields[i] = gen.FieldProblem{Field: f.Field, Code: f.Code, Message: fieldMessage(f.Code, loc)}
-			}
-			p.Errors = &fields
-		}
+		p.RequestId, p.Instance = &requestID, &instance
 		if te.Kind == talent.KindUnauthenticated {
 			c.Set(fiber.HeaderWWWAuthenticate, `Bearer realm="anju"`)
 		}
@@ -99,6 +64,53 @@ func errorHandler(logger *slog.Logger) fiber.ErrorHandler {
 		c.Set(fiber.HeaderContentType, "application/problem+json")
 		return nil
 	}
+}
+
+// classify turns any error into a talent error: Anju's own pass through,
+// Fiber's (unknown route, body too large) are mapped, and anything else is
+// internal, its text kept out of the response.
+func classify(err error) *talent.Error {
+	var te *talent.Error
+	var fe *fiber.Error
+	switch {
+	case errors.As(err, &te):
+		return te
+	case errors.As(err, &fe):
+		kind, ok := fiberKinds[fe.Code]
+		if !ok {
+			kind = talent.KindInternal
+		}
+		code := "request_invalid"
+		switch fe.Code {
+		case http.StatusNotFound, http.StatusMethodNotAllowed:
+			code = "route_not_found"
+		case http.StatusRequestEntityTooLarge:
+			code = "body_too_large"
+		}
+		return &talent.Error{Kind: kind, Code: code, Message: fe.Message}
+	}
+	return &talent.Error{Kind: talent.KindInternal, Code: "internal", Message: "internal error"}
+}
+
+// toProblem renders an error as RFC 9457 problem details in a locale.
+func toProblem(te *talent.Error, loc talent.Locale) gen.Problem {
+	p := gen.Problem{
+		Type:   "https://anju.dev/problems/" + strings.ReplaceAll(te.Code, "_", "-"),
+		Title:  title(te.Kind, loc),
+		Status: statusByKind[te.Kind],
+		Code:   te.Code,
+	}
+	if d := detail(te.Code, loc); d != "" {
+		p.Detail = &d
+	}
+	if len(te.Fields) > 0 {
+		fields := make([]gen.FieldProblem, len(te.Fields))
+		for i, f := range te.Fields {
+			fields[i] = gen.FieldProblem{Field: f.Field, Code: f.Code, Message: fieldMessage(f.Code, loc)}
+		}
+		p.Errors = &fields
+	}
+	return p
 }
 
 // localeOf picks zh-CN or en from Accept-Language; zh-CN is the default.

@@ -23,6 +23,7 @@ func (h *Handlers) Mux(prune func(context.Context) error) *asynq.ServeMux {
 	mux.Use(h.classify)
 	mux.HandleFunc(TypeInspectDocument, h.HandleInspectDocument)
 	mux.HandleFunc(TypeSendNotification, h.HandleSendNotification)
+	mux.HandleFunc(TypeEmploymentDeclared, h.HandleEmploymentDeclared)
 	mux.HandleFunc(TypePrune, func(ctx context.Context, _ *asynq.Task) error { return prune(ctx) })
 	return mux
 }
@@ -43,6 +44,15 @@ func (h *Handlers) HandleSendNotification(ctx context.Context, t *asynq.Task) er
 		return err
 	}
 	return h.Service.Notify(ctx, p)
+}
+
+// HandleEmploymentDeclared asks the employer's HR office to confirm.
+func (h *Handlers) HandleEmploymentDeclared(ctx context.Context, t *asynq.Task) error {
+	var p talent.EmploymentDeclared
+	if err := decode(t, &p); err != nil {
+		return err
+	}
+	return h.Service.NotifyEmploymentDeclared(ctx, p.EmploymentID)
 }
 
 func decode(t *asynq.Task, v any) error {

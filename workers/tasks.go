@@ -17,7 +17,9 @@ import (
 const (
 	TypeInspectDocument  = talent.TaskInspectDocument
 	TypeSendNotification = talent.TaskSendNotification
-	TypePrune            = "maintenance:prune"
+	// TypeEmploymentDeclared asks an employer's HR office to confirm.
+	TypeEmploymentDeclared = talent.TaskEmploymentDeclared
+	TypePrune              = "maintenance:prune"
 )
 
 // Queues by priority: notifications reach people, so they go first.
@@ -40,7 +42,7 @@ func options(taskType string) []asynq.Option {
 	switch taskType {
 	case TypeSendNotification:
 		return append(opts, asynq.Queue(QueueCritical), asynq.MaxRetry(12), asynq.Timeout(30*time.Second))
-	case TypeInspectDocument:
+	case TypeInspectDocument, TypeEmploymentDeclared:
 		return append(opts, asynq.Queue(QueueDefault), asynq.MaxRetry(10), asynq.Timeout(2*time.Minute))
 	case TypePrune:
 		return append(opts, asynq.Queue(QueueLow), asynq.MaxRetry(3), asynq.Timeout(5*time.Minute))

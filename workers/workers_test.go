@@ -54,7 +54,7 @@ func setup(t *testing.T, devices ...string) bundle {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := db.SaveProfile(ctx, talent.ProfileRecord{UserID: u.ID, Name: "Li", Locale: talent.LocaleEN, UpdatedAt: time.Now()}); err != nil {
+	if err := db.SaveProfile(ctx, talent.ProfileRecord{UserID: u.ID, Name: "Li", Locale: talent.LocaleEN, UpdatedAt: time.Now()}, nil, nil); err != nil {
 		t.Fatal(err)
 	}
 	for i, d := range devices {

@@ -100,22 +100,22 @@ func (e DocumentKind) Valid() bool {
 
 // Defines values for DocumentStatus.
 const (
-	Accepted   DocumentStatus = "accepted"
-	Inspecting DocumentStatus = "inspecting"
-	Pending    DocumentStatus = "pending"
-	Rejected   DocumentStatus = "rejected"
+	DocumentStatusAccepted   DocumentStatus = "accepted"
+	DocumentStatusInspecting DocumentStatus = "inspecting"
+	DocumentStatusPending    DocumentStatus = "pending"
+	DocumentStatusRejected   DocumentStatus = "rejected"
 )
 
 // Valid indicates whether the value is a known member of the DocumentStatus enum.
 func (e DocumentStatus) Valid() bool {
 	switch e {
-	case Accepted:
+	case DocumentStatusAccepted:
 		return true
-	case Inspecting:
+	case DocumentStatusInspecting:
 		return true
-	case Pending:
+	case DocumentStatusPending:
 		return true
-	case Rejected:
+	case DocumentStatusRejected:
 		return true
 	default:
 		return false
@@ -140,6 +140,48 @@ func (e EducationLevel) Valid() bool {
 	case Doctorate:
 		return true
 	case Master:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for EmploymentDecisionDecision.
+const (
+	Confirm EmploymentDecisionDecision = "confirm"
+	Reject  EmploymentDecisionDecision = "reject"
+)
+
+// Valid indicates whether the value is a known member of the EmploymentDecisionDecision enum.
+func (e EmploymentDecisionDecision) Valid() bool {
+	switch e {
+	case Confirm:
+		return true
+	case Reject:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for EmploymentStatus.
+const (
+	EmploymentStatusConfirmed  EmploymentStatus = "confirmed"
+	EmploymentStatusPending    EmploymentStatus = "pending"
+	EmploymentStatusRejected   EmploymentStatus = "rejected"
+	EmploymentStatusSuperseded EmploymentStatus = "superseded"
+)
+
+// Valid indicates whether the value is a known member of the EmploymentStatus enum.
+func (e EmploymentStatus) Valid() bool {
+	switch e {
+	case EmploymentStatusConfirmed:
+		return true
+	case EmploymentStatusPending:
+		return true
+	case EmploymentStatusRejected:
+		return true
+	case EmploymentStatusSuperseded:
 		return true
 	default:
 		return false
@@ -212,6 +254,15 @@ func (e Role) Valid() bool {
 	}
 }
 
+// ConfirmationInput defines model for ConfirmationInput.
+type ConfirmationInput struct {
+	ContractEnd   openapi_types.Date `json:"contractEnd"`
+	ContractStart openapi_types.Date `json:"contractStart"`
+
+	// SocialInsuranceStart Any day of the first month paid locally
+	SocialInsuranceStart openapi_types.Date `json:"socialInsuranceStart"`
+}
+
 // DeviceInput defines model for DeviceInput.
 type DeviceInput struct {
 	AppVersion *string             `json:"appVersion,omitempty"`
@@ -281,6 +332,16 @@ type Education struct {
 // EducationLevel defines model for EducationLevel.
 type EducationLevel string
 
+// Employer defines model for Employer.
+type Employer struct {
+	CreatedAt time.Time `json:"createdAt"`
+
+	// CreditCode 统一社会信用代码
+	CreditCode string             `json:"creditCode"`
+	Id         openapi_types.UUID `json:"id"`
+	Name       string             `json:"name"`
+}
+
 // EmployerDeclaration defines model for EmployerDeclaration.
 type EmployerDeclaration struct {
 	// CreditCode 统一社会信用代码 (18 characters)
@@ -288,6 +349,95 @@ type EmployerDeclaration struct {
 	Name       string              `json:"name"`
 	Since      *openapi_types.Date `json:"since,omitempty"`
 }
+
+// EmployerInput defines model for EmployerInput.
+type EmployerInput struct {
+	// CreditCode 18 characters, check character verified (GB 32100)
+	CreditCode string `json:"creditCode"`
+	Name       string `json:"name"`
+}
+
+// EmployerPage defines model for EmployerPage.
+type EmployerPage struct {
+	Items      []Employer `json:"items"`
+	NextCursor *string    `json:"nextCursor,omitempty"`
+}
+
+// Employment defines model for Employment.
+type Employment struct {
+	ContractEnd   *openapi_types.Date `json:"contractEnd,omitempty"`
+	ContractStart *openapi_types.Date `json:"contractStart,omitempty"`
+	CreatedAt     time.Time           `json:"createdAt"`
+	DecidedAt     *time.Time          `json:"decidedAt,omitempty"`
+	DeclaredSince *openapi_types.Date `json:"declaredSince,omitempty"`
+	EmployerId    openapi_types.UUID  `json:"employerId"`
+	Id            openapi_types.UUID  `json:"id"`
+	RejectReason  *string             `json:"rejectReason,omitempty"`
+
+	// SocialInsuranceStart First day of the first month of local social insurance
+	SocialInsuranceStart *openapi_types.Date `json:"socialInsuranceStart,omitempty"`
+	Status               EmploymentStatus    `json:"status"`
+}
+
+// EmploymentDecision defines model for EmploymentDecision.
+type EmploymentDecision struct {
+	ContractEnd          *openapi_types.Date        `json:"contractEnd,omitempty"`
+	ContractStart        *openapi_types.Date        `json:"contractStart,omitempty"`
+	Decision             EmploymentDecisionDecision `json:"decision"`
+	Id                   openapi_types.UUID         `json:"id"`
+	Reason               *string                    `json:"reason,omitempty"`
+	SocialInsuranceStart *openapi_types.Date        `json:"socialInsuranceStart,omitempty"`
+}
+
+// EmploymentDecisionDecision defines model for EmploymentDecision.Decision.
+type EmploymentDecisionDecision string
+
+// EmploymentDecisionResult defines model for EmploymentDecisionResult.
+type EmploymentDecisionResult struct {
+	Employment *Employment        `json:"employment,omitempty"`
+	Error      *Problem           `json:"error,omitempty"`
+	Id         openapi_types.UUID `json:"id"`
+	Ok         bool               `json:"ok"`
+}
+
+// EmploymentDecisionResults defines model for EmploymentDecisionResults.
+type EmploymentDecisionResults struct {
+	Results []EmploymentDecisionResult `json:"results"`
+}
+
+// EmploymentDecisions defines model for EmploymentDecisions.
+type EmploymentDecisions struct {
+	Items []EmploymentDecision `json:"items"`
+}
+
+// EmploymentRequest defines model for EmploymentRequest.
+type EmploymentRequest struct {
+	ContractEnd   *openapi_types.Date `json:"contractEnd,omitempty"`
+	ContractStart *openapi_types.Date `json:"contractStart,omitempty"`
+	CreatedAt     time.Time           `json:"createdAt"`
+	DecidedAt     *time.Time          `json:"decidedAt,omitempty"`
+	DeclaredSince *openapi_types.Date `json:"declaredSince,omitempty"`
+	EmployerId    openapi_types.UUID  `json:"employerId"`
+	GraduateName  string              `json:"graduateName"`
+	Id            openapi_types.UUID  `json:"id"`
+
+	// NationalId Masked
+	NationalId   *string `json:"nationalId,omitempty"`
+	RejectReason *string `json:"rejectReason,omitempty"`
+
+	// SocialInsuranceStart First day of the first month of local social insurance
+	SocialInsuranceStart *openapi_types.Date `json:"socialInsuranceStart,omitempty"`
+	Status               EmploymentStatus    `json:"status"`
+}
+
+// EmploymentRequestPage defines model for EmploymentRequestPage.
+type EmploymentRequestPage struct {
+	Items      []EmploymentRequest `json:"items"`
+	NextCursor *string             `json:"nextCursor,omitempty"`
+}
+
+// EmploymentStatus defines model for EmploymentStatus.
+type EmploymentStatus string
 
 // FieldProblem defines model for FieldProblem.
 type FieldProblem struct {
@@ -381,6 +531,11 @@ type ProfileInput struct {
 	Phone      *string `json:"phone,omitempty"`
 }
 
+// RejectionInput defines model for RejectionInput.
+type RejectionInput struct {
+	Reason string `json:"reason"`
+}
+
 // Role defines model for Role.
 type Role string
 
@@ -429,6 +584,15 @@ type Limit = int
 
 // OptionalIdempotencyKey defines model for OptionalIdempotencyKey.
 type OptionalIdempotencyKey = string
+
+// CreateEmployerParams defines parameters for CreateEmployer.
+type CreateEmployerParams struct {
+	// AcceptLanguage zh-CN (default) or en
+	AcceptLanguage *AcceptLanguage `json:"Accept-Language,omitempty"`
+
+	// IdempotencyKey A unique key per intended action (e.g. a UUID); retries reuse it.
+	IdempotencyKey IdempotencyKey `json:"Idempotency-Key"`
+}
 
 // GetUserParams defines parameters for GetUser.
 type GetUserParams struct {
@@ -479,6 +643,48 @@ type CompleteDocumentParams struct {
 	IdempotencyKey *OptionalIdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
+// ListEmployersParams defines parameters for ListEmployers.
+type ListEmployersParams struct {
+	// Q Part of the name or credit code
+	Q      *string `form:"q,omitempty" json:"q,omitempty"`
+	Cursor *Cursor `form:"cursor,omitempty" json:"cursor,omitempty"`
+	Limit  *Limit  `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// AcceptLanguage zh-CN (default) or en
+	AcceptLanguage *AcceptLanguage `json:"Accept-Language,omitempty"`
+}
+
+// ListEmploymentRequestsParams defines parameters for ListEmploymentRequests.
+type ListEmploymentRequestsParams struct {
+	Status *EmploymentStatus `form:"status,omitempty" json:"status,omitempty"`
+	Cursor *Cursor           `form:"cursor,omitempty" json:"cursor,omitempty"`
+	Limit  *Limit            `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// AcceptLanguage zh-CN (default) or en
+	AcceptLanguage *AcceptLanguage `json:"Accept-Language,omitempty"`
+}
+
+// DecideEmploymentsParams defines parameters for DecideEmployments.
+type DecideEmploymentsParams struct {
+	// AcceptLanguage zh-CN (default) or en
+	AcceptLanguage *AcceptLanguage         `json:"Accept-Language,omitempty"`
+	IdempotencyKey *OptionalIdempotencyKey `json:"Idempotency-Key,omitempty"`
+}
+
+// ConfirmEmploymentParams defines parameters for ConfirmEmployment.
+type ConfirmEmploymentParams struct {
+	// AcceptLanguage zh-CN (default) or en
+	AcceptLanguage *AcceptLanguage         `json:"Accept-Language,omitempty"`
+	IdempotencyKey *OptionalIdempotencyKey `json:"Idempotency-Key,omitempty"`
+}
+
+// RejectEmploymentParams defines parameters for RejectEmployment.
+type RejectEmploymentParams struct {
+	// AcceptLanguage zh-CN (default) or en
+	AcceptLanguage *AcceptLanguage         `json:"Accept-Language,omitempty"`
+	IdempotencyKey *OptionalIdempotencyKey `json:"Idempotency-Key,omitempty"`
+}
+
 // GetMeParams defines parameters for GetMe.
 type GetMeParams struct {
 	// AcceptLanguage zh-CN (default) or en
@@ -503,6 +709,12 @@ type PutDeviceParams struct {
 	AcceptLanguage *AcceptLanguage `json:"Accept-Language,omitempty"`
 }
 
+// GetMyEmploymentParams defines parameters for GetMyEmployment.
+type GetMyEmploymentParams struct {
+	// AcceptLanguage zh-CN (default) or en
+	AcceptLanguage *AcceptLanguage `json:"Accept-Language,omitempty"`
+}
+
 // ListNotificationsParams defines parameters for ListNotifications.
 type ListNotificationsParams struct {
 	Cursor *Cursor `form:"cursor,omitempty" json:"cursor,omitempty"`
@@ -519,11 +731,23 @@ type ReadNotificationParams struct {
 	IdempotencyKey *OptionalIdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
+// CreateEmployerJSONRequestBody defines body for CreateEmployer for application/json ContentType.
+type CreateEmployerJSONRequestBody = EmployerInput
+
 // GrantRoleJSONRequestBody defines body for GrantRole for application/json ContentType.
 type GrantRoleJSONRequestBody = RoleGrantInput
 
 // CreateDocumentJSONRequestBody defines body for CreateDocument for application/json ContentType.
 type CreateDocumentJSONRequestBody = DocumentInput
+
+// DecideEmploymentsJSONRequestBody defines body for DecideEmployments for application/json ContentType.
+type DecideEmploymentsJSONRequestBody = EmploymentDecisions
+
+// ConfirmEmploymentJSONRequestBody defines body for ConfirmEmployment for application/json ContentType.
+type ConfirmEmploymentJSONRequestBody = ConfirmationInput
+
+// RejectEmploymentJSONRequestBody defines body for RejectEmployment for application/json ContentType.
+type RejectEmploymentJSONRequestBody = RejectionInput
 
 // PutMeJSONRequestBody defines body for PutMe for application/json ContentType.
 type PutMeJSONRequestBody = ProfileInput
@@ -539,6 +763,9 @@ type ServerInterface interface {
 	// GetReadyz PostgreSQL, Redis and MinIO are reachable
 	// (GET /readyz)
 	GetReadyz(c *fiber.Ctx) error
+	// CreateEmployer Register an employer (admin)
+	// (POST /v1/admin/employers)
+	CreateEmployer(c *fiber.Ctx, params CreateEmployerParams) error
 	// GetUser A user and their roles (admin)
 	// (GET /v1/admin/users/{id})
 	GetUser(c *fiber.Ctx, id ID, params GetUserParams) error
@@ -560,6 +787,21 @@ type ServerInterface interface {
 	// CompleteDocument Tell Anju the upload finished; it is then inspected
 	// (POST /v1/documents/{id}/complete)
 	CompleteDocument(c *fiber.Ctx, id ID, params CompleteDocumentParams) error
+	// ListEmployers Registered employers, for choosing one's employer in the app
+	// (GET /v1/employers)
+	ListEmployers(c *fiber.Ctx, params ListEmployersParams) error
+	// ListEmploymentRequests Employment declarations to the caller's employer (hr)
+	// (GET /v1/hr/employments)
+	ListEmploymentRequests(c *fiber.Ctx, params ListEmploymentRequestsParams) error
+	// DecideEmployments Confirm or reject many declarations at once (hr)
+	// (POST /v1/hr/employments/decisions)
+	DecideEmployments(c *fiber.Ctx, params DecideEmploymentsParams) error
+	// ConfirmEmployment Confirm that the graduate works here (hr)
+	// (POST /v1/hr/employments/{id}/confirm)
+	ConfirmEmployment(c *fiber.Ctx, id ID, params ConfirmEmploymentParams) error
+	// RejectEmployment Say that the graduate does not work here, with a reason (hr)
+	// (POST /v1/hr/employments/{id}/reject)
+	RejectEmployment(c *fiber.Ctx, id ID, params RejectEmploymentParams) error
 	// GetMe The signed-in user and their profile
 	// (GET /v1/me)
 	GetMe(c *fiber.Ctx, params GetMeParams) error
@@ -572,6 +814,9 @@ type ServerInterface interface {
 	// PutDevice Register this phone for push notifications
 	// (PUT /v1/me/devices/{token})
 	PutDevice(c *fiber.Ctx, token string, params PutDeviceParams) error
+	// GetMyEmployment The latest employment declaration and the employer's answer
+	// (GET /v1/me/employment)
+	GetMyEmployment(c *fiber.Ctx, params GetMyEmploymentParams) error
 	// ListNotifications The inbox, newest first
 	// (GET /v1/me/notifications)
 	ListNotifications(c *fiber.Ctx, params ListNotificationsParams) error
@@ -612,6 +857,68 @@ func (siw *ServerInterfaceWrapper) GetReadyz(c *fiber.Ctx) error {
 
 	handler := func(c *fiber.Ctx) error {
 		return siw.Handler.GetReadyz(c)
+	}
+
+	for i := len(siw.HandlerMiddlewares) - 1; i >= 0; i-- {
+		m := siw.HandlerMiddlewares[i]
+		next := handler
+		handler = func(c *fiber.Ctx) error {
+			return m(c, next)
+		}
+	}
+
+	return handler(c)
+}
+
+// CreateEmployer operation middleware
+func (siw *ServerInterfaceWrapper) CreateEmployer(c *fiber.Ctx) error {
+
+	var err error
+	_ = err
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params CreateEmployerParams
+
+	headers := c.GetReqHeaders()
+
+	// ------------- Optional header parameter "Accept-Language" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("Accept-Language")]; found {
+		var AcceptLanguage AcceptLanguage
+		n := len(valueList)
+		if n != 1 {
+			return fiber.NewError(fiber.StatusBadRequest, fmt.Sprintf("Too many values for ParamName Accept-Language, 1 is required, but %d found", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "Accept-Language", valueList[0], &AcceptLanguage, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter Accept-Language: %w", err).Error())
+		}
+
+		params.AcceptLanguage = &AcceptLanguage
+
+	}
+
+	// ------------- Required header parameter "Idempotency-Key" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("Idempotency-Key")]; found {
+		var IdempotencyKey IdempotencyKey
+		n := len(valueList)
+		if n != 1 {
+			return fiber.NewError(fiber.StatusBadRequest, fmt.Sprintf("Too many values for ParamName Idempotency-Key, 1 is required, but %d found", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "Idempotency-Key", valueList[0], &IdempotencyKey, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""})
+		if err != nil {
+			return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter Idempotency-Key: %w", err).Error())
+		}
+
+		params.IdempotencyKey = IdempotencyKey
+
+	} else {
+		return fiber.NewError(fiber.StatusBadRequest, "Header parameter Idempotency-Key is required, but not found")
+	}
+
+	handler := func(c *fiber.Ctx) error {
+		return siw.Handler.CreateEmployer(c, params)
 	}
 
 	for i := len(siw.HandlerMiddlewares) - 1; i >= 0; i-- {
@@ -1038,6 +1345,342 @@ func (siw *ServerInterfaceWrapper) CompleteDocument(c *fiber.Ctx) error {
 	return handler(c)
 }
 
+// ListEmployers operation middleware
+func (siw *ServerInterfaceWrapper) ListEmployers(c *fiber.Ctx) error {
+
+	var err error
+	_ = err
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListEmployersParams
+
+	var query url.Values
+	query, err = url.ParseQuery(string(c.Request().URI().QueryString()))
+	if err != nil {
+		return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for query string: %w", err).Error())
+	}
+
+	// ------------- Optional query parameter "q" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "q", query, &params.Q, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter q: %w", err).Error())
+	}
+
+	// ------------- Optional query parameter "cursor" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "cursor", query, &params.Cursor, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter cursor: %w", err).Error())
+	}
+
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", query, &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter limit: %w", err).Error())
+	}
+
+	headers := c.GetReqHeaders()
+
+	// ------------- Optional header parameter "Accept-Language" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("Accept-Language")]; found {
+		var AcceptLanguage AcceptLanguage
+		n := len(valueList)
+		if n != 1 {
+			return fiber.NewError(fiber.StatusBadRequest, fmt.Sprintf("Too many values for ParamName Accept-Language, 1 is required, but %d found", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "Accept-Language", valueList[0], &AcceptLanguage, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter Accept-Language: %w", err).Error())
+		}
+
+		params.AcceptLanguage = &AcceptLanguage
+
+	}
+
+	handler := func(c *fiber.Ctx) error {
+		return siw.Handler.ListEmployers(c, params)
+	}
+
+	for i := len(siw.HandlerMiddlewares) - 1; i >= 0; i-- {
+		m := siw.HandlerMiddlewares[i]
+		next := handler
+		handler = func(c *fiber.Ctx) error {
+			return m(c, next)
+		}
+	}
+
+	return handler(c)
+}
+
+// ListEmploymentRequests operation middleware
+func (siw *ServerInterfaceWrapper) ListEmploymentRequests(c *fiber.Ctx) error {
+
+	var err error
+	_ = err
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListEmploymentRequestsParams
+
+	var query url.Values
+	query, err = url.ParseQuery(string(c.Request().URI().QueryString()))
+	if err != nil {
+		return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for query string: %w", err).Error())
+	}
+
+	// ------------- Optional query parameter "status" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "status", query, &params.Status, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter status: %w", err).Error())
+	}
+
+	// ------------- Optional query parameter "cursor" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "cursor", query, &params.Cursor, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter cursor: %w", err).Error())
+	}
+
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", query, &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter limit: %w", err).Error())
+	}
+
+	headers := c.GetReqHeaders()
+
+	// ------------- Optional header parameter "Accept-Language" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("Accept-Language")]; found {
+		var AcceptLanguage AcceptLanguage
+		n := len(valueList)
+		if n != 1 {
+			return fiber.NewError(fiber.StatusBadRequest, fmt.Sprintf("Too many values for ParamName Accept-Language, 1 is required, but %d found", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "Accept-Language", valueList[0], &AcceptLanguage, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter Accept-Language: %w", err).Error())
+		}
+
+		params.AcceptLanguage = &AcceptLanguage
+
+	}
+
+	handler := func(c *fiber.Ctx) error {
+		return siw.Handler.ListEmploymentRequests(c, params)
+	}
+
+	for i := len(siw.HandlerMiddlewares) - 1; i >= 0; i-- {
+		m := siw.HandlerMiddlewares[i]
+		next := handler
+		handler = func(c *fiber.Ctx) error {
+			return m(c, next)
+		}
+	}
+
+	return handler(c)
+}
+
+// DecideEmployments operation middleware
+func (siw *ServerInterfaceWrapper) DecideEmployments(c *fiber.Ctx) error {
+
+	var err error
+	_ = err
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params DecideEmploymentsParams
+
+	headers := c.GetReqHeaders()
+
+	// ------------- Optional header parameter "Accept-Language" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("Accept-Language")]; found {
+		var AcceptLanguage AcceptLanguage
+		n := len(valueList)
+		if n != 1 {
+			return fiber.NewError(fiber.StatusBadRequest, fmt.Sprintf("Too many values for ParamName Accept-Language, 1 is required, but %d found", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "Accept-Language", valueList[0], &AcceptLanguage, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter Accept-Language: %w", err).Error())
+		}
+
+		params.AcceptLanguage = &AcceptLanguage
+
+	}
+
+	// ------------- Optional header parameter "Idempotency-Key" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("Idempotency-Key")]; found {
+		var IdempotencyKey OptionalIdempotencyKey
+		n := len(valueList)
+		if n != 1 {
+			return fiber.NewError(fiber.StatusBadRequest, fmt.Sprintf("Too many values for ParamName Idempotency-Key, 1 is required, but %d found", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "Idempotency-Key", valueList[0], &IdempotencyKey, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter Idempotency-Key: %w", err).Error())
+		}
+
+		params.IdempotencyKey = &IdempotencyKey
+
+	}
+
+	handler := func(c *fiber.Ctx) error {
+		return siw.Handler.DecideEmployments(c, params)
+	}
+
+	for i := len(siw.HandlerMiddlewares) - 1; i >= 0; i-- {
+		m := siw.HandlerMiddlewares[i]
+		next := handler
+		handler = func(c *fiber.Ctx) error {
+			return m(c, next)
+		}
+	}
+
+	return handler(c)
+}
+
+// ConfirmEmployment operation middleware
+func (siw *ServerInterfaceWrapper) ConfirmEmployment(c *fiber.Ctx) error {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "id" -------------
+	var id ID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", c.Params("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid"})
+	if err != nil {
+		return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter id: %w", err).Error())
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ConfirmEmploymentParams
+
+	headers := c.GetReqHeaders()
+
+	// ------------- Optional header parameter "Accept-Language" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("Accept-Language")]; found {
+		var AcceptLanguage AcceptLanguage
+		n := len(valueList)
+		if n != 1 {
+			return fiber.NewError(fiber.StatusBadRequest, fmt.Sprintf("Too many values for ParamName Accept-Language, 1 is required, but %d found", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "Accept-Language", valueList[0], &AcceptLanguage, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter Accept-Language: %w", err).Error())
+		}
+
+		params.AcceptLanguage = &AcceptLanguage
+
+	}
+
+	// ------------- Optional header parameter "Idempotency-Key" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("Idempotency-Key")]; found {
+		var IdempotencyKey OptionalIdempotencyKey
+		n := len(valueList)
+		if n != 1 {
+			return fiber.NewError(fiber.StatusBadRequest, fmt.Sprintf("Too many values for ParamName Idempotency-Key, 1 is required, but %d found", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "Idempotency-Key", valueList[0], &IdempotencyKey, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter Idempotency-Key: %w", err).Error())
+		}
+
+		params.IdempotencyKey = &IdempotencyKey
+
+	}
+
+	handler := func(c *fiber.Ctx) error {
+		return siw.Handler.ConfirmEmployment(c, id, params)
+	}
+
+	for i := len(siw.HandlerMiddlewares) - 1; i >= 0; i-- {
+		m := siw.HandlerMiddlewares[i]
+		next := handler
+		handler = func(c *fiber.Ctx) error {
+			return m(c, next)
+		}
+	}
+
+	return handler(c)
+}
+
+// RejectEmployment operation middleware
+func (siw *ServerInterfaceWrapper) RejectEmployment(c *fiber.Ctx) error {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "id" -------------
+	var id ID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", c.Params("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid"})
+	if err != nil {
+		return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter id: %w", err).Error())
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params RejectEmploymentParams
+
+	headers := c.GetReqHeaders()
+
+	// ------------- Optional header parameter "Accept-Language" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("Accept-Language")]; found {
+		var AcceptLanguage AcceptLanguage
+		n := len(valueList)
+		if n != 1 {
+			return fiber.NewError(fiber.StatusBadRequest, fmt.Sprintf("Too many values for ParamName Accept-Language, 1 is required, but %d found", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "Accept-Language", valueList[0], &AcceptLanguage, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter Accept-Language: %w", err).Error())
+		}
+
+		params.AcceptLanguage = &AcceptLanguage
+
+	}
+
+	// ------------- Optional header parameter "Idempotency-Key" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("Idempotency-Key")]; found {
+		var IdempotencyKey OptionalIdempotencyKey
+		n := len(valueList)
+		if n != 1 {
+			return fiber.NewError(fiber.StatusBadRequest, fmt.Sprintf("Too many values for ParamName Idempotency-Key, 1 is required, but %d found", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "Idempotency-Key", valueList[0], &IdempotencyKey, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter Idempotency-Key: %w", err).Error())
+		}
+
+		params.IdempotencyKey = &IdempotencyKey
+
+	}
+
+	handler := func(c *fiber.Ctx) error {
+		return siw.Handler.RejectEmployment(c, id, params)
+	}
+
+	for i := len(siw.HandlerMiddlewares) - 1; i >= 0; i-- {
+		m := siw.HandlerMiddlewares[i]
+		next := handler
+		handler = func(c *fiber.Ctx) error {
+			return m(c, next)
+		}
+	}
+
+	return handler(c)
+}
+
 // GetMe operation middleware
 func (siw *ServerInterfaceWrapper) GetMe(c *fiber.Ctx) error {
 
@@ -1213,6 +1856,49 @@ func (siw *ServerInterfaceWrapper) PutDevice(c *fiber.Ctx) error {
 
 	handler := func(c *fiber.Ctx) error {
 		return siw.Handler.PutDevice(c, token, params)
+	}
+
+	for i := len(siw.HandlerMiddlewares) - 1; i >= 0; i-- {
+		m := siw.HandlerMiddlewares[i]
+		next := handler
+		handler = func(c *fiber.Ctx) error {
+			return m(c, next)
+		}
+	}
+
+	return handler(c)
+}
+
+// GetMyEmployment operation middleware
+func (siw *ServerInterfaceWrapper) GetMyEmployment(c *fiber.Ctx) error {
+
+	var err error
+	_ = err
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params GetMyEmploymentParams
+
+	headers := c.GetReqHeaders()
+
+	// ------------- Optional header parameter "Accept-Language" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("Accept-Language")]; found {
+		var AcceptLanguage AcceptLanguage
+		n := len(valueList)
+		if n != 1 {
+			return fiber.NewError(fiber.StatusBadRequest, fmt.Sprintf("Too many values for ParamName Accept-Language, 1 is required, but %d found", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "Accept-Language", valueList[0], &AcceptLanguage, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter Accept-Language: %w", err).Error())
+		}
+
+		params.AcceptLanguage = &AcceptLanguage
+
+	}
+
+	handler := func(c *fiber.Ctx) error {
+		return siw.Handler.GetMyEmployment(c, params)
 	}
 
 	for i := len(siw.HandlerMiddlewares) - 1; i >= 0; i-- {
@@ -1409,5 +2095,19 @@ func RegisterHandlersWithOptions(router fiber.Router, si ServerInterface, option
 	router.Delete(options.BaseURL+"/v1/admin/users/:id/roles/:role", wrapper.RevokeRole)
 
 	router.Put(options.BaseURL+"/v1/admin/users/:id/roles/:role", wrapper.GrantRole)
+
+	router.Get(options.BaseURL+"/v1/employers", wrapper.ListEmployers)
+
+	router.Post(options.BaseURL+"/v1/admin/employers", wrapper.CreateEmployer)
+
+	router.Get(options.BaseURL+"/v1/me/employment", wrapper.GetMyEmployment)
+
+	router.Get(options.BaseURL+"/v1/hr/employments", wrapper.ListEmploymentRequests)
+
+	router.Post(options.BaseURL+"/v1/hr/employments/:id/confirm", wrapper.ConfirmEmployment)
+
+	router.Post(options.BaseURL+"/v1/hr/employments/:id/reject", wrapper.RejectEmployment)
+
+	router.Post(options.BaseURL+"/v1/hr/employments/decisions", wrapper.DecideEmployments)
 
 }

@@ -72,7 +72,6 @@ func (s *system) grant(ctx context.Context, uid string, role talent.Role, employ
 
 // Demo data for development: one employer, one account per role.
 const (
-	demoEmployerID   = "0193a4f0-0000-7000-8000-00000000e001"
 	demoEmployerName = "慈溪智造科技有限公司"
 	demoCreditCode   = "91330282MA2H3B8K4N"
 	demoPassword     = "anju-demo-password"
@@ -125,18 +124,23 @@ func seed(ctx context.Context, cfg Config, emu *firebase.Emulator, stdout io.Wri
 		return err
 	}
 	defer s.close()
-	if err := s.db.CreateEmployer(ctx, demoEmployerID, demoEmployerName, demoCreditCode); err != nil {
+	employer, err := s.db.EmployerByCreditCode(ctx, demoCreditCode)
+	if talent.ErrorKind(err) == talent.KindNotFound {
+		employer = talent.Employer{ID: talent.NewID(), Name: demoEmployerName, CreditCode: demoCreditCode, CreatedAt: time.Now()}
+		err = s.db.CreateEmployer(ctx, employer)
+	}
+	if err != nil {
 		return fmt.Errorf("demo employer: %w", err)
 	}
 	for _, r := range demoRoles {
 		if err := emu.EnsureUser(ctx, demoUID(r), demoEmail(r), demoPassword, ""); err != nil {
 			return fmt.Errorf("demo account %s: %w", r, err)
 		}
-		employer := ""
+		employerID := ""
 		if r == talent.RoleHR {
-			employer = demoEmployerID
+			employerID = employer.ID
 		}
-		if _, err := s.grant(ctx, demoUID(r), r, employer); err != nil {
+		if _, err := s.grant(ctx, demoUID(r), r, employerID); err != nil {
 			return fmt.Errorf("demo role %s: %w", r, err)
 		}
 	}
@@ -158,7 +162,7 @@ func seed(ctx context.Context, cfg Config, emu *firebase.Emulator, stdout io.Wri
 			return fmt.Errorf("demo profile: %w", err)
 		}
 	}
-	fmt.Fprintf(stdout, "demo data loaded: employer %s (%s) and one account per role.\n\n", demoEmployerName, demoEmployerID)
+	fmt.Fprintf(stdout, "demo data loaded: employer %s (%s) and one account per role.\n\n", employer.Name, employer.ID)
 	fmt.Fprintln(stdout, "Get an ID token for a demo account (valid for one hour) and call the API:")
 	for _, r := range demoRoles {
 		fmt.Fprintf(stdout, "  TOKEN=$(.tools/bin/anju dev token --role %s)\n", r)

@@ -50,7 +50,7 @@ func (db *DB) Profile(ctx context.Context, userID string) (talent.ProfileRecord,
 }
 
 // SaveProfile implements talent.Store.
-func (db *DB) SaveProfile(ctx context.Context, rec talent.ProfileRecord) error {
+func (db *DB) SaveProfile(ctx context.Context, rec talent.ProfileRecord, declare *talent.Employment, tasks []talent.Task) error {
 	var emp *employerJSON
 	if e := rec.Employer; e != nil {
 		emp = &employerJSON{Name: e.Name, CreditCode: e.CreditCode}
@@ -91,6 +91,11 @@ func (db *DB) SaveProfile(ctx context.Context, rec talent.ProfileRecord) error {
 				return err
 			}
 		}
-		return nil
+		if declare != nil {
+			if err := declareEmployment(ctx, tx, *declare); err != nil {
+				return err
+			}
+		}
+		return enqueue(ctx, tx, tasks)
 	})
 }

@@ -60,7 +60,7 @@ func TestGrantRoleNeedsKnownEmployer(t *testing.T) {
 		t.Fatalf("unknown employer: %v", err)
 	}
 	emp := talent.NewID()
-	if err := db.CreateEmployer(ctx, emp, "慈溪智造有限公司", "91330282MA2AAAAA1X"); err != nil {
+	if err := db.CreateEmployer(ctx, talent.Employer{ID: emp, Name: "慈溪智造有限公司", CreditCode: "91330282MA2AAAAA1C", CreatedAt: time.Now()}); err != nil {
 		t.Fatal(err)
 	}
 	got, err := db.GrantRole(ctx, u.ID, talent.RoleGrant{Role: talent.RoleHR, EmployerID: emp}, "")
@@ -80,11 +80,11 @@ func TestNationalIDIndexIsUnique(t *testing.T) {
 	b, _ := db.SignIn(ctx, "b", false)
 	rec := talent.ProfileRecord{UserID: a.ID, Name: "张三", Locale: talent.LocaleEN, NationalIDIndex: "idx", NationalIDSealed: "v1.k.x", UpdatedAt: time.Now(),
 		Education: []talent.Education{{Level: talent.LevelMaster, Institution: "浙江大学", FullTime: true, GraduationDate: time.Date(2025, 6, 30, 0, 0, 0, 0, time.UTC)}}}
-	if err := db.SaveProfile(ctx, rec); err != nil {
+	if err := db.SaveProfile(ctx, rec, nil, nil); err != nil {
 		t.Fatal(err)
 	}
 	rec.UserID = b.ID
-	if err := db.SaveProfile(ctx, rec); talent.ErrorCode(err) != "national_id_taken" || talent.ErrorKind(err) != talent.KindConflict {
+	if err := db.SaveProfile(ctx, rec, nil, nil); talent.ErrorCode(err) != "national_id_taken" || talent.ErrorKind(err) != talent.KindConflict {
 		t.Fatalf("second account with the same person: %v", err)
 	}
 	got, err := db.Profile(ctx, a.ID)

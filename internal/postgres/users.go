@@ -120,12 +120,3 @@ func (db *DB) RevokeRole(ctx context.Context, userID string, role talent.Role) (
 	}
 	return db.User(ctx, userID)
 }
-
-// CreateEmployer adds an employer, for demo data and operator commands;
-// employers get their own API with the claims workflow.
-func (db *DB) CreateEmployer(ctx context.Context, id, name, creditCode string) error {
-	_, err := db.pool.Exec(ctx, `
-		INSERT INTO employers (id, name, credit_code) VALUES ($1, $2, $3)
-		ON CONFLICT (id) DO NOTHING`, id, name, creditCode)
-	return translate(err)
-}

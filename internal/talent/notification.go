@@ -47,6 +47,18 @@ var templates = map[string]map[Locale]message{
 		LocaleZH: {"材料审核通过", "您上传的{kind}已通过检查。"},
 		LocaleEN: {"Document accepted", "Your {kind} passed the checks."},
 	},
+	"employment.declared": {
+		LocaleZH: {"新的在职确认申请", "{name} 申报在贵单位工作，请确认劳动合同和社保信息。"},
+		LocaleEN: {"New employment to confirm", "{name} says they work for you. Please confirm the contract and social insurance."},
+	},
+	"employment.confirmed": {
+		LocaleZH: {"单位已确认您的在职信息", "用人单位已确认您的劳动合同和社保信息。"},
+		LocaleEN: {"Employment confirmed", "Your employer confirmed your contract and social insurance."},
+	},
+	"employment.rejected": {
+		LocaleZH: {"单位未确认您的在职信息", "用人单位未确认您的在职申报：{reason}"},
+		LocaleEN: {"Employment not confirmed", "Your employer did not confirm your employment: {reason}"},
+	},
 	"document.rejected": {
 		LocaleZH: {"材料未通过检查", "您上传的{kind}未通过检查（{reason}），请重新上传。"},
 		LocaleEN: {"Document rejected", "Your {kind} did not pass the checks ({reason}). Please upload it again."},

@@ -136,8 +136,12 @@ func (in *ProfileInput) validate(now time.Time) (*NationalID, error) {
 		if n := utf8.RuneCountInString(strings.TrimSpace(e.Name)); n == 0 || n > 128 {
 			add("employer.name", "text_length")
 		}
-		if e.CreditCode != "" && len(e.CreditCode) != 18 {
-			add("employer.creditCode", "credit_code_length")
+		if e.CreditCode != "" {
+			code, err := ParseCreditCode(e.CreditCode, "employer.creditCode")
+			if err != nil {
+				fields = append(fields, err.Fields...)
+			}
+			e.CreditCode = code
 		}
 	}
 	if len(fields) > 0 {

@@ -116,10 +116,54 @@ func (s *Service) UpdateProfile(ctx context.Context, actor User, in ProfileInput
 		birth := id.BirthDate()
 		rec.BirthDate = &birth
 	}
-	if err := s.Store.SaveProfile(ctx, rec); err != nil {
+	declare, tasks, err := s.declaration(ctx, actor, rec.Employer)
+	if err != nil {
+		return Profile{}, err
+	}
+	if err := s.Store.SaveProfile(ctx, rec, declare, tasks); err != nil {
 		return Profile{}, err
 	}
 	return s.openProfile(rec)
+}
+
+// declaration turns the profile's employer into an employment declaration
+// for the employer's HR office to confirm, when it names a registered
+// employer that the graduate has not already declared.
+func (s *Service) declaration(ctx context.Context, actor User, decl *EmployerDeclaration) (*Employment, []Task, error) {
+	if decl == nil || decl.CreditCode == "" {
+		return nil, nil, nil
+	}
+	emp, err := s.Store.EmployerByCreditCode(ctx, decl.CreditCode)
+	if ErrorKind(err) == KindNotFound {
+		return nil, nil, Invalid(FieldError{Field: "employer.creditCode", Code: "employer_not_registered"})
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	decl.Name = emp.Name
+	cur, err := s.Store.CurrentEmployment(ctx, actor.ID)
+	switch {
+	case err != nil && ErrorKind(err) != KindNotFound:
+		return nil, nil, err
+	case err == nil && cur.EmployerID == emp.ID && cur.Status != EmploymentSuperseded &&
+		(cur.Status != EmploymentRejected || sameDate(cur.DeclaredSince, decl.Since)):
+		// Already declared; a rejected one is declared again only with a changed start date.
+		return nil, nil, nil
+	}
+	now := s.now()
+	e := &Employment{ID: NewID(), UserID: actor.ID, EmployerID: emp.ID, Status: EmploymentPending, CreatedAt: now, UpdatedAt: now}
+	if !decl.Since.IsZero() {
+		since := decl.Since
+		e.DeclaredSince = &since
+	}
+	return e, []Task{{Type: TaskEmploymentDeclared, Payload: EmploymentDeclared{EmploymentID: e.ID}}}, nil
+}
+
+func sameDate(a *time.Time, b time.Time) bool {
+	if a == nil {
+		return b.IsZero()
+	}
+	return a.Format(time.DateOnly) == b.Format(time.DateOnly)
 }
 
 // CreateDocument records a declared upload and returns the presigned policy

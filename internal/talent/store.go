@@ -25,6 +25,12 @@ type InspectDocument struct {
 	DocumentID string `json:"documentId"`
 }
 
+// EmploymentRecord is an employment with the declaring graduate's stored profile.
+type EmploymentRecord struct {
+	Employment Employment
+	Profile    ProfileRecord
+}
+
 // Page asks for one page of a list: Cursor is opaque, from the previous page.
 type Page struct {
 	Cursor string
@@ -54,7 +60,31 @@ type Store interface {
 	Profile(ctx context.Context, userID string) (ProfileRecord, error)
 	// SaveProfile replaces the profile and the user's locale; KindConflict
 	// "national_id_taken" when another account holds the same blind index.
-	SaveProfile(ctx context.Context, rec ProfileRecord) error
+	// A non-nil declare is a new employment declaration: in the same
+	// transaction it supersedes the user's live one, is inserted, and tasks
+	// are written to the outbox.
+	SaveProfile(ctx context.Context, rec ProfileRecord, declare *Employment, tasks []Task) error
+
+	// CreateEmployer stores an employer; KindConflict "credit_code_taken"
+	// when the code is registered already.
+	CreateEmployer(ctx context.Context, e Employer) error
+	// Employers lists employers whose name or credit code contains query.
+	Employers(ctx context.Context, query string, page Page) ([]Employer, string, error)
+	// EmployerByCreditCode finds an employer by its normalised code.
+	EmployerByCreditCode(ctx context.Context, code string) (Employer, error)
+	// HRUsers lists the ids of the users who are HR of an employer.
+	HRUsers(ctx context.Context, employerID string) ([]string, error)
+
+	// Employment returns an employment by id.
+	Employment(ctx context.Context, id string) (Employment, error)
+	// CurrentEmployment returns the user's latest employment declaration.
+	CurrentEmployment(ctx context.Context, userID string) (Employment, error)
+	// EmploymentRequests lists an employer's employments in a status, newest
+	// first, each with the declaring graduate's profile.
+	EmploymentRequests(ctx context.Context, employerID string, status EmploymentStatus, page Page) ([]EmploymentRecord, string, error)
+	// UpdateEmployment runs fn under a row lock and saves the employment and
+	// the tasks fn returns in one transaction.
+	UpdateEmployment(ctx context.Context, id string, fn func(*Employment) ([]Task, error)) (Employment, error)
 
 	// CreateDocument stores a new document.
 	CreateDocument(ctx context.Context, d Document) error
