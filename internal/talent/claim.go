@@ -1,0 +1,187 @@
+package talent
+
+import (
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// ClaimStatus is where an allowance claim is in its life.
+type ClaimStatus string
+
+// Claim statuses.
+const (
+	// ClaimDraft: being put together by the graduate; documents attach here.
+	ClaimDraft ClaimStatus = "draft"
+	// ClaimSubmitted: complete and waiting for the eligibility worker.
+	ClaimSubmitted ClaimStatus = "submitted"
+	// ClaimAwaitingEmployer: evaluation waits for HR to confirm employment.
+	ClaimAwaitingEmployer ClaimStatus = "awaiting_employer"
+	// ClaimUnderReview: evaluated, with a trace; a reviewer decides.
+	ClaimUnderReview ClaimStatus = "under_review"
+	// ClaimApproved: granted; the payment schedule is being created.
+	ClaimApproved ClaimStatus = "approved"
+	// ClaimRejected: refused with a reason; may be appealed once.
+	ClaimRejected ClaimStatus = "rejected"
+	// ClaimWithdrawn: the graduate gave up the claim.
+	ClaimWithdrawn ClaimStatus = "withdrawn"
+	// ClaimActive: paying according to the schedule.
+	ClaimActive ClaimStatus = "active"
+	// ClaimSuspended: payments held because continuing eligibility failed.
+	ClaimSuspended ClaimStatus = "suspended"
+	// ClaimCompleted: everything due was paid.
+	ClaimCompleted ClaimStatus = "completed"
+)
+
+// ClaimEvent is something that happens to a claim.
+type ClaimEvent string
+
+// Claim events.
+const (
+	EventSubmit            ClaimEvent = "submit"             // graduate
+	EventWaitForEmployer   ClaimEvent = "wait_for_employer"  // system: employment not confirmed yet
+	EventEmployerConfirmed ClaimEvent = "employer_confirmed" // system: HR answered
+	EventEvaluate          ClaimEvent = "evaluate"           // system: decision and trace recorded
+	EventApprove           ClaimEvent = "approve"            // reviewer
+	EventReject            ClaimEvent = "reject"             // reviewer
+	EventWithdraw          ClaimEvent = "withdraw"           // graduate
+	EventAppeal            ClaimEvent = "appeal"             // graduate, once, after a rejection
+	EventActivate          ClaimEvent = "activate"           // system: schedule created
+	EventSuspend           ClaimEvent = "suspend"            // system or reviewer
+	EventResume            ClaimEvent = "resume"             // system or reviewer
+	EventComplete          ClaimEvent = "complete"           // system: all paid
+)
+
+// actorKind says who may cause an event.
+type actorKind int
+
+const (
+	byGraduate actorKind = iota // the claim's owner
+	bySystem                    // a worker
+	byReviewer                  // a reviewer (or admin)
+	bySystemOrReviewer
+)
+
+// transition is one row of the claim state machine.
+type transition struct {
+	from []ClaimStatus
+	to   ClaimStatus
+	by   actorKind
+}
+
+// claimTransitions is the whole state machine on one screen.
+var claimTransitions = map[ClaimEvent]transition{
+	EventSubmit:            {[]ClaimStatus{ClaimDraft}, ClaimSubmitted, byGraduate},
+	EventWaitForEmployer:   {[]ClaimStatus{ClaimSubmitted}, ClaimAwaitingEmployer, bySystem},
+	EventEmployerConfirmed: {[]ClaimStatus{ClaimAwaitingEmployer}, ClaimSubmitted, bySystem},
+	EventEvaluate:          {[]ClaimStatus{ClaimSubmitted}, ClaimUnderReview, bySystem},
+	EventApprove:           {[]ClaimStatus{ClaimUnderReview}, ClaimApproved, byReviewer},
+	EventReject:            {[]ClaimStatus{ClaimUnderReview}, ClaimRejected, byReviewer},
+	EventWithdraw:          {[]ClaimStatus{ClaimDraft, ClaimSubmitted, ClaimAwaitingEmployer, ClaimUnderReview}, ClaimWithdrawn, byGraduate},
+	EventAppeal:            {[]ClaimStatus{ClaimRejected}, ClaimSubmitted, byGraduate},
+	EventActivate:          {[]ClaimStatus{ClaimApproved}, ClaimActive, bySystem},
+	EventSuspend:           {[]ClaimStatus{ClaimActive}, ClaimSuspended, bySystemOrReviewer},
+	EventResume:            {[]ClaimStatus{ClaimSuspended}, ClaimActive, bySystemOrReviewer},
+	EventComplete:          {[]ClaimStatus{ClaimActive}, ClaimCompleted, bySystem},
+}
+
+// SystemUser is the actor of transitions made by workers and jobs.
+var SystemUser = User{ID: "system"}
+
+// Claim is a graduate's application for one allowance package.
+type Claim struct {
+	ID            string
+	UserID        string
+	Package       string // relocation | rent | living
+	PolicyVersion int    // the version in force on the submission date; 0 until submitted
+	Status        ClaimStatus
+	Appealed      bool
+	SubmittedAt   *time.Time
+	DecidedAt     *time.Time
+	CreatedAt     time.Time
+	UpdatedAt     time.Time
+}
+
+// ClaimAudit is one append-only record of a transition.
+type ClaimAudit struct {
+	ClaimID string
+	At      time.Time
+	ActorID string
+	Event   ClaimEvent
+	From    ClaimStatus
+	To      ClaimStatus
+	Reason  string
+}
+
+// Apply performs event on the claim as actor and returns the audit row to
+// append. It checks who may cause the event and from which statuses, and
+// returns KindConflict for an event the current status does not allow and
+// KindNotFound or KindForbidden for an actor who may not act.
+func (c *Claim) Apply(event ClaimEvent, actor User, reason string, now time.Time) (ClaimAudit, error) {
+	t, ok := claimTransitions[event]
+	if !ok {
+		return ClaimAudit{}, Errorf(KindInvalid, "claim_event_unknown", "unknown claim event %q", event)
+	}
+	if err := c.allowed(t.by, actor); err != nil {
+		return ClaimAudit{}, err
+	}
+	if !statusIn(c.Status, t.from) {
+		return ClaimAudit{}, Errorf(KindConflict, "claim_status_conflict", "cannot %s a claim that is %s", event, c.Status)
+	}
+	reason = strings.TrimSpace(reason)
+	if (event == EventReject || event == EventSuspend) && reason == "" {
+		return ClaimAudit{}, Invalid(FieldError{Field: "reason", Code: "required"})
+	}
+	if utf8.RuneCountInString(reason) > 1000 {
+		return ClaimAudit{}, Invalid(FieldError{Field: "reason", Code: "text_too_long"})
+	}
+	switch event {
+	case EventAppeal:
+		if c.Appealed {
+			return ClaimAudit{}, Errorf(KindConflict, "claim_already_appealed", "a claim may be appealed once")
+		}
+		c.Appealed = true
+	case EventSubmit:
+		c.SubmittedAt = &now
+	case EventApprove, EventReject:
+		c.DecidedAt = &now
+	}
+	audit := ClaimAudit{ClaimID: c.ID, At: now, ActorID: actor.ID, Event: event, From: c.Status, To: t.to, Reason: reason}
+	c.Status, c.UpdatedAt = t.to, now
+	return audit, nil
+}
+
+// allowed checks the actor against who may cause an event. Another
+// graduate's claim is not found rather than forbidden.
+func (c *Claim) allowed(by actorKind, actor User) error {
+	system := actor.ID == SystemUser.ID
+	reviewer := actor.HasAny(RoleReviewer, RoleAdmin)
+	switch by {
+	case byGraduate:
+		if actor.ID != c.UserID {
+			return NotFound("claim")
+		}
+	case bySystem:
+		if !system {
+			return Errorf(KindForbidden, "role_required", "only the system may do this")
+		}
+	case byReviewer:
+		if !reviewer {
+			return Errorf(KindForbidden, "role_required", "requires the reviewer role")
+		}
+	case bySystemOrReviewer:
+		if !system && !reviewer {
+			return Errorf(KindForbidden, "role_required", "requires the reviewer role")
+		}
+	}
+	return nil
+}
+
+func statusIn(s ClaimStatus, list []ClaimStatus) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,102 @@
+package talent
+
+import (
+	"fmt"
+	"testing"
+	"time"
+)
+
+var allClaimStatuses = []ClaimStatus{ClaimDraft, ClaimSubmitted, ClaimAwaitingEmployer, ClaimUnderReview, ClaimApproved,
+	ClaimRejected, ClaimWithdrawn, ClaimActive, ClaimSuspended, ClaimCompleted}
+
+var allClaimEvents = []ClaimEvent{EventSubmit, EventWaitForEmployer, EventEmployerConfirmed, EventEvaluate, EventApprove,
+	EventReject, EventWithdraw, EventAppeal, EventActivate, EventSuspend, EventResume, EventComplete}
+
+// TestClaimStatusEventMatrix walks every status × event with the actor the
+// event needs, and checks the outcome against an independent statement of
+// the rules: the target status, or a conflict.
+func TestClaimStatusEventMatrix(t *testing.T) {
+	t.Parallel()
+	want := map[ClaimStatus]map[ClaimEvent]ClaimStatus{
+		ClaimDraft:            {EventSubmit: ClaimSubmitted, EventWithdraw: ClaimWithdrawn},
+		ClaimSubmitted:        {EventWaitForEmployer: ClaimAwaitingEmployer, EventEvaluate: ClaimUnderReview, EventWithdraw: ClaimWithdrawn},
+		ClaimAwaitingEmployer: {EventEmployerConfirmed: ClaimSubmitted, EventWithdraw: ClaimWithdrawn},
+		ClaimUnderReview:      {EventApprove: ClaimApproved, EventReject: ClaimRejected, EventWithdraw: ClaimWithdrawn},
+		ClaimApproved:         {EventActivate: ClaimActive},
+		ClaimRejected:         {EventAppeal: ClaimSubmitted},
+		ClaimWithdrawn:        {},
+		ClaimActive:           {EventSuspend: ClaimSuspended, EventComplete: ClaimCompleted},
+		ClaimSuspended:        {EventResume: ClaimActive},
+		ClaimCompleted:        {},
+	}
+	graduate := User{ID: "g1", Roles: []RoleGrant{{Role: RoleGraduate}}}
+	reviewer := User{ID: "r1", Roles: []RoleGrant{{Role: RoleReviewer}}}
+	actorFor := map[actorKind]User{byGraduate: graduate, bySystem: SystemUser, byReviewer: reviewer, bySystemOrReviewer: reviewer}
+	now := time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC)
+	for _, from := range allClaimStatuses {
+		for _, ev := range allClaimEvents {
+			t.Run(fmt.Sprintf("%s/%s", from, ev), func(t *testing.T) {
+				c := Claim{ID: "c1", UserID: "g1", Status: from}
+				audit, err := c.Apply(ev, actorFor[claimTransitions[ev].by], "a reason", now)
+				to, ok := want[from][ev]
+				if !ok {
+					if ErrorKind(err) != KindConflict || c.Status != from {
+						t.Fatalf("want conflict and no change, got %v, status %s", err, c.Status)
+					}
+					return
+				}
+				if err != nil || c.Status != to || audit.From != from || audit.To != to || audit.Event != ev || !audit.At.Equal(now) {
+					t.Fatalf("got %v, status %s, audit %+v; want %s", err, c.Status, audit, to)
+				}
+			})
+		}
+	}
+}
+
+func TestClaimActors(t *testing.T) {
+	t.Parallel()
+	now := time.Now()
+	other := User{ID: "g2", Roles: []RoleGrant{{Role: RoleGraduate}}}
+	finance := User{ID: "f1", Roles: []RoleGrant{{Role: RoleFinance}}}
+	hr := User{ID: "h1", Roles: []RoleGrant{{Role: RoleHR, EmployerID: "e1"}}}
+	c := Claim{ID: "c1", UserID: "g1", Status: ClaimDraft}
+	if _, err := c.Apply(EventSubmit, other, "", now); ErrorKind(err) != KindNotFound {
+		t.Fatalf("another graduate submitting: %v", err)
+	}
+	c.Status = ClaimUnderReview
+	for _, u := range []User{other, finance, hr, {ID: "g1"}} {
+		if _, err := c.Apply(EventApprove, u, "", now); ErrorKind(err) != KindForbidden {
+			t.Fatalf("%s approving: %v", u.ID, err)
+		}
+	}
+	if _, err := c.Apply(EventEvaluate, User{ID: "r1", Roles: []RoleGrant{{Role: RoleReviewer}}}, "", now); ErrorKind(err) != KindForbidden {
+		t.Fatalf("a reviewer faking the worker's evaluation: %v", err)
+	}
+	reviewer := User{ID: "r1", Roles: []RoleGrant{{Role: RoleReviewer}}}
+	if _, err := c.Apply(EventReject, reviewer, "  ", now); ErrorKind(err) != KindInvalid {
+		t.Fatalf("rejecting without a reason: %v", err)
+	}
+}
+
+func TestClaimAppealsOnce(t *testing.T) {
+	t.Parallel()
+	now := time.Now()
+	reviewer := User{ID: "r1", Roles: []RoleGrant{{Role: RoleReviewer}}}
+	graduate := User{ID: "g1"}
+	c := Claim{ID: "c1", UserID: "g1", Status: ClaimUnderReview, PolicyVersion: 3}
+	steps := []struct {
+		ev    ClaimEvent
+		actor User
+	}{{EventReject, reviewer}, {EventAppeal, graduate}, {EventEvaluate, SystemUser}, {EventReject, reviewer}}
+	for _, s := range steps {
+		if _, err := c.Apply(s.ev, s.actor, "missing diploma", now); err != nil {
+			t.Fatalf("%s: %v", s.ev, err)
+		}
+	}
+	if _, err := c.Apply(EventAppeal, graduate, "", now); ErrorCode(err) != "claim_already_appealed" {
+		t.Fatalf("second appeal: %v", err)
+	}
+	if c.PolicyVersion != 3 {
+		t.Fatal("an appeal changed the policy version")
+	}
+}
