@@ -11,6 +11,7 @@ import (
 
 	"github.com/anju-city/anju/api/gen"
 	"github.com/anju-city/anju/internal/talent"
+	"github.com/anju-city/anju/internal/talent/allowance"
 	"github.com/gofiber/fiber/v2"
 	"github.com/prometheus/client_golang/prometheus"
 )
@@ -29,6 +30,7 @@ type Limits struct {
 // Deps are what the API needs; cmd/anju builds them.
 type Deps struct {
 	Service     *talent.Service
+	Allowance   *allowance.Service
 	Verifier    talent.Verifier
 	Idempotency IdempotencyStore
 	Limiter     Limiter

@@ -7,13 +7,15 @@ import (
 	"log/slog"
 
 	"github.com/anju-city/anju/internal/talent"
+	"github.com/anju-city/anju/internal/talent/allowance"
 	"github.com/hibiken/asynq"
 )
 
 // Handlers run tasks through the talent.Service.
 type Handlers struct {
-	Service *talent.Service
-	Logger  *slog.Logger
+	Service   *talent.Service
+	Allowance *allowance.Service
+	Logger    *slog.Logger
 }
 
 // Mux returns the task router, every handler wrapped so that errors map to
@@ -24,6 +26,9 @@ func (h *Handlers) Mux(prune func(context.Context) error) *asynq.ServeMux {
 	mux.HandleFunc(TypeInspectDocument, h.HandleInspectDocument)
 	mux.HandleFunc(TypeSendNotification, h.HandleSendNotification)
 	mux.HandleFunc(TypeEmploymentDeclared, h.HandleEmploymentDeclared)
+	mux.HandleFunc(TypeEmploymentDecided, h.HandleEmploymentDecided)
+	mux.HandleFunc(TypeEvaluateClaim, h.HandleEvaluateClaim)
+	mux.HandleFunc(TypeEscalate, func(ctx context.Context, _ *asynq.Task) error { return h.Allowance.Escalate(ctx) })
 	mux.HandleFunc(TypePrune, func(ctx context.Context, _ *asynq.Task) error { return prune(ctx) })
 	return mux
 }
@@ -53,6 +58,24 @@ func (h *Handlers) HandleEmploymentDeclared(ctx context.Context, t *asynq.Task) 
 		return err
 	}
 	return h.Service.NotifyEmploymentDeclared(ctx, p.EmploymentID)
+}
+
+// HandleEmploymentDecided resumes claims that waited for HR's answer.
+func (h *Handlers) HandleEmploymentDecided(ctx context.Context, t *asynq.Task) error {
+	var p talent.EmploymentDecided
+	if err := decode(t, &p); err != nil {
+		return err
+	}
+	return h.Allowance.EmploymentDecided(ctx, p.UserID)
+}
+
+// HandleEvaluateClaim runs a claim's eligibility evaluation.
+func (h *Handlers) HandleEvaluateClaim(ctx context.Context, t *asynq.Task) error {
+	var p allowance.EvaluateClaim
+	if err := decode(t, &p); err != nil {
+		return err
+	}
+	return h.Allowance.Evaluate(ctx, p.ClaimID)
 }
 
 func decode(t *asynq.Task, v any) error {

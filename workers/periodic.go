@@ -20,6 +20,7 @@ type Job struct {
 // Jobs are Anju's periodic jobs.
 var Jobs = []Job{
 	{Type: TypePrune, Period: time.Hour},
+	{Type: TypeEscalate, Period: 15 * time.Minute},
 }
 
 // PeriodTaskID names one period of a job, e.g. "maintenance:prune@2026-11-25T17:00:00Z".

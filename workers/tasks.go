@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/anju-city/anju/internal/talent"
+	"github.com/anju-city/anju/internal/talent/allowance"
 	"github.com/hibiken/asynq"
 )
 
@@ -19,7 +20,13 @@ const (
 	TypeSendNotification = talent.TaskSendNotification
 	// TypeEmploymentDeclared asks an employer's HR office to confirm.
 	TypeEmploymentDeclared = talent.TaskEmploymentDeclared
-	TypePrune              = "maintenance:prune"
+	// TypeEmploymentDecided resumes claims that waited for HR.
+	TypeEmploymentDecided = talent.TaskEmploymentDecided
+	// TypeEvaluateClaim runs the eligibility evaluation of a claim.
+	TypeEvaluateClaim = allowance.TaskEvaluateClaim
+	// TypeEscalate tells staff about overdue claims.
+	TypeEscalate = allowance.TaskEscalate
+	TypePrune    = "maintenance:prune"
 )
 
 // Queues by priority: notifications reach people, so they go first.
@@ -42,9 +49,9 @@ func options(taskType string) []asynq.Option {
 	switch taskType {
 	case TypeSendNotification:
 		return append(opts, asynq.Queue(QueueCritical), asynq.MaxRetry(12), asynq.Timeout(30*time.Second))
-	case TypeInspectDocument, TypeEmploymentDeclared:
+	case TypeInspectDocument, TypeEmploymentDeclared, TypeEmploymentDecided, TypeEvaluateClaim:
 		return append(opts, asynq.Queue(QueueDefault), asynq.MaxRetry(10), asynq.Timeout(2*time.Minute))
-	case TypePrune:
+	case TypePrune, TypeEscalate:
 		return append(opts, asynq.Queue(QueueLow), asynq.MaxRetry(3), asynq.Timeout(5*time.Minute))
 	}
 	return append(opts, asynq.Queue(QueueDefault))

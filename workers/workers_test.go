@@ -227,15 +227,16 @@ func TestSchedulerOneTaskPerPeriod(t *testing.T) {
 	t.Cleanup(func() { _ = inspector.Close() })
 	now := time.Date(2026, 11, 25, 17, 20, 0, 0, time.UTC)
 	logger := slog.New(slog.NewJSONHandler(io.Discard, nil))
+	jobs := []workers.Job{{Type: workers.TypePrune, Period: time.Hour}}
 	for range 3 { // three replicas, same period
-		(&workers.Scheduler{Queue: client, Jobs: workers.Jobs, Logger: logger, Now: func() time.Time { return now }}).Once(context.Background())
+		(&workers.Scheduler{Queue: client, Jobs: jobs, Logger: logger, Now: func() time.Time { return now }}).Once(context.Background())
 	}
 	tasks, err := inspector.ListPendingTasks(workers.QueueLow)
 	if err != nil || len(tasks) != 1 || tasks[0].ID != "maintenance:prune@2026-11-25T17:00:00Z" {
 		t.Fatalf("pending: %v %v", tasks, err)
 	}
 	later := now.Add(time.Hour)
-	(&workers.Scheduler{Queue: client, Jobs: workers.Jobs, Logger: logger, Now: func() time.Time { return later }}).Once(context.Background())
+	(&workers.Scheduler{Queue: client, Jobs: jobs, Logger: logger, Now: func() time.Time { return later }}).Once(context.Background())
 	if tasks, _ := inspector.ListPendingTasks(workers.QueueLow); len(tasks) != 2 {
 		t.Fatalf("next period: %d tasks", len(tasks))
 	}

@@ -14,6 +14,120 @@ import (
 	openapi_types "github.com/oapi-codegen/runtime/types"
 )
 
+// Defines values for BenefitKind.
+const (
+	Instalments BenefitKind = "instalments"
+	Monthly     BenefitKind = "monthly"
+	None        BenefitKind = "none"
+)
+
+// Valid indicates whether the value is a known member of the BenefitKind enum.
+func (e BenefitKind) Valid() bool {
+	switch e {
+	case Instalments:
+		return true
+	case Monthly:
+		return true
+	case None:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ClaimRejectionInputCode.
+const (
+	ClaimRejectionInputCodeDocumentsInvalid  ClaimRejectionInputCode = "documents_invalid"
+	ClaimRejectionInputCodeDuplicateBenefit  ClaimRejectionInputCode = "duplicate_benefit"
+	ClaimRejectionInputCodeEmploymentUnclear ClaimRejectionInputCode = "employment_unclear"
+	ClaimRejectionInputCodeIneligible        ClaimRejectionInputCode = "ineligible"
+	ClaimRejectionInputCodeInformationFalse  ClaimRejectionInputCode = "information_false"
+	ClaimRejectionInputCodeOther             ClaimRejectionInputCode = "other"
+)
+
+// Valid indicates whether the value is a known member of the ClaimRejectionInputCode enum.
+func (e ClaimRejectionInputCode) Valid() bool {
+	switch e {
+	case ClaimRejectionInputCodeDocumentsInvalid:
+		return true
+	case ClaimRejectionInputCodeDuplicateBenefit:
+		return true
+	case ClaimRejectionInputCodeEmploymentUnclear:
+		return true
+	case ClaimRejectionInputCodeIneligible:
+		return true
+	case ClaimRejectionInputCodeInformationFalse:
+		return true
+	case ClaimRejectionInputCodeOther:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ClaimStatus.
+const (
+	ClaimStatusActive           ClaimStatus = "active"
+	ClaimStatusApproved         ClaimStatus = "approved"
+	ClaimStatusAwaitingEmployer ClaimStatus = "awaiting_employer"
+	ClaimStatusCompleted        ClaimStatus = "completed"
+	ClaimStatusDraft            ClaimStatus = "draft"
+	ClaimStatusRejected         ClaimStatus = "rejected"
+	ClaimStatusSubmitted        ClaimStatus = "submitted"
+	ClaimStatusSuspended        ClaimStatus = "suspended"
+	ClaimStatusUnderReview      ClaimStatus = "under_review"
+	ClaimStatusWithdrawn        ClaimStatus = "withdrawn"
+)
+
+// Valid indicates whether the value is a known member of the ClaimStatus enum.
+func (e ClaimStatus) Valid() bool {
+	switch e {
+	case ClaimStatusActive:
+		return true
+	case ClaimStatusApproved:
+		return true
+	case ClaimStatusAwaitingEmployer:
+		return true
+	case ClaimStatusCompleted:
+		return true
+	case ClaimStatusDraft:
+		return true
+	case ClaimStatusRejected:
+		return true
+	case ClaimStatusSubmitted:
+		return true
+	case ClaimStatusSuspended:
+		return true
+	case ClaimStatusUnderReview:
+		return true
+	case ClaimStatusWithdrawn:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for DecisionOutcome.
+const (
+	DecisionOutcomeEligible    DecisionOutcome = "eligible"
+	DecisionOutcomeIneligible  DecisionOutcome = "ineligible"
+	DecisionOutcomeNeedsReview DecisionOutcome = "needs_review"
+)
+
+// Valid indicates whether the value is a known member of the DecisionOutcome enum.
+func (e DecisionOutcome) Valid() bool {
+	switch e {
+	case DecisionOutcomeEligible:
+		return true
+	case DecisionOutcomeIneligible:
+		return true
+	case DecisionOutcomeNeedsReview:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for DeviceInputPlatform.
 const (
 	Android DeviceInputPlatform = "android"
@@ -224,6 +338,27 @@ func (e Locale) Valid() bool {
 	}
 }
 
+// Defines values for PolicyPackageID.
+const (
+	Living     PolicyPackageID = "living"
+	Relocation PolicyPackageID = "relocation"
+	Rent       PolicyPackageID = "rent"
+)
+
+// Valid indicates whether the value is a known member of the PolicyPackageID enum.
+func (e PolicyPackageID) Valid() bool {
+	switch e {
+	case Living:
+		return true
+	case Relocation:
+		return true
+	case Rent:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for Role.
 const (
 	Admin    Role = "admin"
@@ -254,6 +389,146 @@ func (e Role) Valid() bool {
 	}
 }
 
+// Defines values for TraceStepOutcome.
+const (
+	Fail    TraceStepOutcome = "fail"
+	Pass    TraceStepOutcome = "pass"
+	Unknown TraceStepOutcome = "unknown"
+)
+
+// Valid indicates whether the value is a known member of the TraceStepOutcome enum.
+func (e TraceStepOutcome) Valid() bool {
+	switch e {
+	case Fail:
+		return true
+	case Pass:
+		return true
+	case Unknown:
+		return true
+	default:
+		return false
+	}
+}
+
+// AppealInput defines model for AppealInput.
+type AppealInput struct {
+	Reason string `json:"reason"`
+}
+
+// ApprovalInput defines model for ApprovalInput.
+type ApprovalInput struct {
+	Note *string `json:"note,omitempty"`
+}
+
+// AttachDocumentsInput defines model for AttachDocumentsInput.
+type AttachDocumentsInput struct {
+	DocumentIds []openapi_types.UUID `json:"documentIds"`
+}
+
+// AuditEntry defines model for AuditEntry.
+type AuditEntry struct {
+	ActorId string    `json:"actorId"`
+	At      time.Time `json:"at"`
+	Event   string    `json:"event"`
+	From    string    `json:"from"`
+	Reason  *string   `json:"reason,omitempty"`
+	To      string    `json:"to"`
+}
+
+// Benefit defines model for Benefit.
+type Benefit struct {
+	// Amounts Amount in fen by education level (total for instalments, per month for monthly)
+	Amounts         *map[string]int64    `json:"amounts,omitempty"`
+	CapByActualRent *bool                `json:"capByActualRent,omitempty"`
+	Instalments     *[]BenefitInstalment `json:"instalments,omitempty"`
+	Kind            BenefitKind          `json:"kind"`
+	MaxMonths       *int                 `json:"maxMonths,omitempty"`
+}
+
+// BenefitKind defines model for Benefit.Kind.
+type BenefitKind string
+
+// BenefitInstalment defines model for BenefitInstalment.
+type BenefitInstalment struct {
+	// AfterMonths Consecutive months of local social insurance that release it
+	AfterMonths int `json:"afterMonths"`
+	Percent     int `json:"percent"`
+}
+
+// Claim defines model for Claim.
+type Claim struct {
+	Appealed     bool         `json:"appealed"`
+	CreatedAt    time.Time    `json:"createdAt"`
+	DecidedAt    *time.Time   `json:"decidedAt,omitempty"`
+	Decision     *Decision    `json:"decision,omitempty"`
+	Declarations Declarations `json:"declarations"`
+	DueAt        *time.Time   `json:"dueAt,omitempty"`
+
+	// EscalatedAt Set when the stage went past its deadline and staff were alerted
+	EscalatedAt *time.Time         `json:"escalatedAt,omitempty"`
+	Id          openapi_types.UUID `json:"id"`
+	Package     string             `json:"package"`
+
+	// PolicyVersion The version in force on the submission date; 0 while a draft
+	PolicyVersion int         `json:"policyVersion"`
+	RejectCode    *string     `json:"rejectCode,omitempty"`
+	RejectReason  *string     `json:"rejectReason,omitempty"`
+	Stage         *string     `json:"stage,omitempty"`
+	Status        ClaimStatus `json:"status"`
+	SubmittedAt   *time.Time  `json:"submittedAt,omitempty"`
+	UpdatedAt     time.Time   `json:"updatedAt"`
+}
+
+// ClaimDetail defines model for ClaimDetail.
+type ClaimDetail struct {
+	Appealed     bool         `json:"appealed"`
+	Audit        []AuditEntry `json:"audit"`
+	CreatedAt    time.Time    `json:"createdAt"`
+	DecidedAt    *time.Time   `json:"decidedAt,omitempty"`
+	Decision     *Decision    `json:"decision,omitempty"`
+	Declarations Declarations `json:"declarations"`
+	Documents    []Document   `json:"documents"`
+	DueAt        *time.Time   `json:"dueAt,omitempty"`
+
+	// EscalatedAt Set when the stage went past its deadline and staff were alerted
+	EscalatedAt *time.Time         `json:"escalatedAt,omitempty"`
+	Id          openapi_types.UUID `json:"id"`
+	Package     string             `json:"package"`
+
+	// PolicyVersion The version in force on the submission date; 0 while a draft
+	PolicyVersion int         `json:"policyVersion"`
+	RejectCode    *string     `json:"rejectCode,omitempty"`
+	RejectReason  *string     `json:"rejectReason,omitempty"`
+	Stage         *string     `json:"stage,omitempty"`
+	Status        ClaimStatus `json:"status"`
+	SubmittedAt   *time.Time  `json:"submittedAt,omitempty"`
+	UpdatedAt     time.Time   `json:"updatedAt"`
+}
+
+// ClaimInput defines model for ClaimInput.
+type ClaimInput struct {
+	Declarations Declarations    `json:"declarations"`
+	Package      PolicyPackageID `json:"package"`
+}
+
+// ClaimPage defines model for ClaimPage.
+type ClaimPage struct {
+	Items      []Claim `json:"items"`
+	NextCursor *string `json:"nextCursor,omitempty"`
+}
+
+// ClaimRejectionInput defines model for ClaimRejectionInput.
+type ClaimRejectionInput struct {
+	Code   ClaimRejectionInputCode `json:"code"`
+	Reason string                  `json:"reason"`
+}
+
+// ClaimRejectionInputCode defines model for ClaimRejectionInput.Code.
+type ClaimRejectionInputCode string
+
+// ClaimStatus defines model for ClaimStatus.
+type ClaimStatus string
+
 // ConfirmationInput defines model for ConfirmationInput.
 type ConfirmationInput struct {
 	ContractEnd   openapi_types.Date `json:"contractEnd"`
@@ -261,6 +536,30 @@ type ConfirmationInput struct {
 
 	// SocialInsuranceStart Any day of the first month paid locally
 	SocialInsuranceStart openapi_types.Date `json:"socialInsuranceStart"`
+}
+
+// Decision defines model for Decision.
+type Decision struct {
+	ClaimDate    openapi_types.Date  `json:"claimDate"`
+	EligibleFrom *openapi_types.Date `json:"eligibleFrom,omitempty"`
+	Entitlement  *Entitlement        `json:"entitlement,omitempty"`
+	Outcome      DecisionOutcome     `json:"outcome"`
+	Package      string              `json:"package"`
+	Summary      LocalizedText       `json:"summary"`
+	Trace        []TraceStep         `json:"trace"`
+	Version      int                 `json:"version"`
+}
+
+// DecisionOutcome defines model for Decision.Outcome.
+type DecisionOutcome string
+
+// Declarations defines model for Declarations.
+type Declarations struct {
+	// MonthlyRent Actual monthly rent in fen (rent claims)
+	MonthlyRent         *int64 `json:"monthlyRent,omitempty"`
+	OwnsHomeInCity      *bool  `json:"ownsHomeInCity,omitempty"`
+	PublicRentalHousing *bool  `json:"publicRentalHousing,omitempty"`
+	TopSchool           *bool  `json:"topSchool,omitempty"`
 }
 
 // DeviceInput defines model for DeviceInput.
@@ -439,6 +738,23 @@ type EmploymentRequestPage struct {
 // EmploymentStatus defines model for EmploymentStatus.
 type EmploymentStatus string
 
+// Entitlement defines model for Entitlement.
+type Entitlement struct {
+	Clause      *string          `json:"clause,omitempty"`
+	Instalments *[]InstalmentDue `json:"instalments,omitempty"`
+	Kind        *string          `json:"kind,omitempty"`
+	Level       *string          `json:"level,omitempty"`
+	Message     *LocalizedText   `json:"message,omitempty"`
+
+	// Monthly fen
+	Monthly    *int64 `json:"monthly,omitempty"`
+	Months     *int   `json:"months,omitempty"`
+	RentCapped *bool  `json:"rentCapped,omitempty"`
+
+	// Total fen
+	Total *int64 `json:"total,omitempty"`
+}
+
 // FieldProblem defines model for FieldProblem.
 type FieldProblem struct {
 	Code string `json:"code"`
@@ -457,8 +773,25 @@ type Health struct {
 // HealthStatus defines model for Health.Status.
 type HealthStatus string
 
+// InstalmentDue defines model for InstalmentDue.
+type InstalmentDue struct {
+	AfterMonths int `json:"afterMonths"`
+
+	// Amount fen
+	Amount  int64               `json:"amount"`
+	From    *openapi_types.Date `json:"from,omitempty"`
+	Met     bool                `json:"met"`
+	Percent int                 `json:"percent"`
+}
+
 // Locale defines model for Locale.
 type Locale string
+
+// LocalizedText defines model for LocalizedText.
+type LocalizedText struct {
+	En string `json:"en"`
+	Zh string `json:"zh"`
+}
 
 // Me defines model for Me.
 type Me struct {
@@ -481,6 +814,37 @@ type Notification struct {
 type NotificationPage struct {
 	Items      []Notification `json:"items"`
 	NextCursor *string        `json:"nextCursor,omitempty"`
+}
+
+// Policy defines model for Policy.
+type Policy struct {
+	Benefit           Benefit             `json:"benefit"`
+	EffectiveFrom     openapi_types.Date  `json:"effectiveFrom"`
+	EffectiveTo       *openapi_types.Date `json:"effectiveTo,omitempty"`
+	Id                string              `json:"id"`
+	RequiredDocuments []DocumentKind      `json:"requiredDocuments"`
+	Summary           LocalizedText       `json:"summary"`
+	Title             LocalizedText       `json:"title"`
+	Version           int                 `json:"version"`
+}
+
+// PolicyInput defines model for PolicyInput.
+type PolicyInput struct {
+	// Source The package as YAML
+	Source string `json:"source"`
+}
+
+// PolicyList defines model for PolicyList.
+type PolicyList struct {
+	Items []Policy `json:"items"`
+}
+
+// PolicyPackageID defines model for PolicyPackageID.
+type PolicyPackageID string
+
+// PrecheckResults defines model for PrecheckResults.
+type PrecheckResults struct {
+	Results []Decision `json:"results"`
 }
 
 // Problem defines model for Problem.
@@ -552,6 +916,27 @@ type RoleGrantInput struct {
 	EmployerId *openapi_types.UUID `json:"employerId,omitempty"`
 }
 
+// TraceInput defines model for TraceInput.
+type TraceInput struct {
+	Name  string `json:"name"`
+	Value string `json:"value"`
+}
+
+// TraceStep defines model for TraceStep.
+type TraceStep struct {
+	Clause     string              `json:"clause"`
+	Inputs     []TraceInput        `json:"inputs"`
+	Kind       string              `json:"kind"`
+	LastDay    *openapi_types.Date `json:"lastDay,omitempty"`
+	Message    LocalizedText       `json:"message"`
+	Outcome    TraceStepOutcome    `json:"outcome"`
+	PassesFrom *openapi_types.Date `json:"passesFrom,omitempty"`
+	RuleId     string              `json:"ruleId"`
+}
+
+// TraceStepOutcome defines model for TraceStep.Outcome.
+type TraceStepOutcome string
+
 // UploadPolicy defines model for UploadPolicy.
 type UploadPolicy struct {
 	ExpiresAt time.Time         `json:"expiresAt"`
@@ -594,6 +979,15 @@ type CreateEmployerParams struct {
 	IdempotencyKey IdempotencyKey `json:"Idempotency-Key"`
 }
 
+// PublishPolicyParams defines parameters for PublishPolicy.
+type PublishPolicyParams struct {
+	// AcceptLanguage zh-CN (default) or en
+	AcceptLanguage *AcceptLanguage `json:"Accept-Language,omitempty"`
+
+	// IdempotencyKey A unique key per intended action (e.g. a UUID); retries reuse it.
+	IdempotencyKey IdempotencyKey `json:"Idempotency-Key"`
+}
+
 // GetUserParams defines parameters for GetUser.
 type GetUserParams struct {
 	// AcceptLanguage zh-CN (default) or en
@@ -610,6 +1004,60 @@ type RevokeRoleParams struct {
 type GrantRoleParams struct {
 	// AcceptLanguage zh-CN (default) or en
 	AcceptLanguage *AcceptLanguage `json:"Accept-Language,omitempty"`
+}
+
+// ListClaimsParams defines parameters for ListClaims.
+type ListClaimsParams struct {
+	Cursor *Cursor `form:"cursor,omitempty" json:"cursor,omitempty"`
+	Limit  *Limit  `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// AcceptLanguage zh-CN (default) or en
+	AcceptLanguage *AcceptLanguage `json:"Accept-Language,omitempty"`
+}
+
+// CreateClaimParams defines parameters for CreateClaim.
+type CreateClaimParams struct {
+	// AcceptLanguage zh-CN (default) or en
+	AcceptLanguage *AcceptLanguage `json:"Accept-Language,omitempty"`
+
+	// IdempotencyKey A unique key per intended action (e.g. a UUID); retries reuse it.
+	IdempotencyKey IdempotencyKey `json:"Idempotency-Key"`
+}
+
+// GetClaimParams defines parameters for GetClaim.
+type GetClaimParams struct {
+	// AcceptLanguage zh-CN (default) or en
+	AcceptLanguage *AcceptLanguage `json:"Accept-Language,omitempty"`
+}
+
+// AppealClaimParams defines parameters for AppealClaim.
+type AppealClaimParams struct {
+	// AcceptLanguage zh-CN (default) or en
+	AcceptLanguage *AcceptLanguage         `json:"Accept-Language,omitempty"`
+	IdempotencyKey *OptionalIdempotencyKey `json:"Idempotency-Key,omitempty"`
+}
+
+// AttachClaimDocumentsParams defines parameters for AttachClaimDocuments.
+type AttachClaimDocumentsParams struct {
+	// AcceptLanguage zh-CN (default) or en
+	AcceptLanguage *AcceptLanguage         `json:"Accept-Language,omitempty"`
+	IdempotencyKey *OptionalIdempotencyKey `json:"Idempotency-Key,omitempty"`
+}
+
+// SubmitClaimParams defines parameters for SubmitClaim.
+type SubmitClaimParams struct {
+	// AcceptLanguage zh-CN (default) or en
+	AcceptLanguage *AcceptLanguage `json:"Accept-Language,omitempty"`
+
+	// IdempotencyKey A unique key per intended action (e.g. a UUID); retries reuse it.
+	IdempotencyKey IdempotencyKey `json:"Idempotency-Key"`
+}
+
+// WithdrawClaimParams defines parameters for WithdrawClaim.
+type WithdrawClaimParams struct {
+	// AcceptLanguage zh-CN (default) or en
+	AcceptLanguage *AcceptLanguage         `json:"Accept-Language,omitempty"`
+	IdempotencyKey *OptionalIdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
 // ListDocumentsParams defines parameters for ListDocuments.
@@ -638,6 +1086,13 @@ type GetDocumentParams struct {
 
 // CompleteDocumentParams defines parameters for CompleteDocument.
 type CompleteDocumentParams struct {
+	// AcceptLanguage zh-CN (default) or en
+	AcceptLanguage *AcceptLanguage         `json:"Accept-Language,omitempty"`
+	IdempotencyKey *OptionalIdempotencyKey `json:"Idempotency-Key,omitempty"`
+}
+
+// PrecheckEligibilityParams defines parameters for PrecheckEligibility.
+type PrecheckEligibilityParams struct {
 	// AcceptLanguage zh-CN (default) or en
 	AcceptLanguage *AcceptLanguage         `json:"Accept-Language,omitempty"`
 	IdempotencyKey *OptionalIdempotencyKey `json:"Idempotency-Key,omitempty"`
@@ -731,11 +1186,53 @@ type ReadNotificationParams struct {
 	IdempotencyKey *OptionalIdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
+// ListPoliciesParams defines parameters for ListPolicies.
+type ListPoliciesParams struct {
+	// AcceptLanguage zh-CN (default) or en
+	AcceptLanguage *AcceptLanguage `json:"Accept-Language,omitempty"`
+}
+
+// ApproveClaimParams defines parameters for ApproveClaim.
+type ApproveClaimParams struct {
+	// AcceptLanguage zh-CN (default) or en
+	AcceptLanguage *AcceptLanguage         `json:"Accept-Language,omitempty"`
+	IdempotencyKey *OptionalIdempotencyKey `json:"Idempotency-Key,omitempty"`
+}
+
+// RejectClaimParams defines parameters for RejectClaim.
+type RejectClaimParams struct {
+	// AcceptLanguage zh-CN (default) or en
+	AcceptLanguage *AcceptLanguage         `json:"Accept-Language,omitempty"`
+	IdempotencyKey *OptionalIdempotencyKey `json:"Idempotency-Key,omitempty"`
+}
+
+// ReviewQueueParams defines parameters for ReviewQueue.
+type ReviewQueueParams struct {
+	Status *ClaimStatus `form:"status,omitempty" json:"status,omitempty"`
+	Cursor *Cursor      `form:"cursor,omitempty" json:"cursor,omitempty"`
+	Limit  *Limit       `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// AcceptLanguage zh-CN (default) or en
+	AcceptLanguage *AcceptLanguage `json:"Accept-Language,omitempty"`
+}
+
 // CreateEmployerJSONRequestBody defines body for CreateEmployer for application/json ContentType.
 type CreateEmployerJSONRequestBody = EmployerInput
 
+// PublishPolicyJSONRequestBody defines body for PublishPolicy for application/json ContentType.
+type PublishPolicyJSONRequestBody = PolicyInput
+
 // GrantRoleJSONRequestBody defines body for GrantRole for application/json ContentType.
 type GrantRoleJSONRequestBody = RoleGrantInput
+
+// CreateClaimJSONRequestBody defines body for CreateClaim for application/json ContentType.
+type CreateClaimJSONRequestBody = ClaimInput
+
+// AppealClaimJSONRequestBody defines body for AppealClaim for application/json ContentType.
+type AppealClaimJSONRequestBody = AppealInput
+
+// AttachClaimDocumentsJSONRequestBody defines body for AttachClaimDocuments for application/json ContentType.
+type AttachClaimDocumentsJSONRequestBody = AttachDocumentsInput
 
 // CreateDocumentJSONRequestBody defines body for CreateDocument for application/json ContentType.
 type CreateDocumentJSONRequestBody = DocumentInput
@@ -755,6 +1252,12 @@ type PutMeJSONRequestBody = ProfileInput
 // PutDeviceJSONRequestBody defines body for PutDevice for application/json ContentType.
 type PutDeviceJSONRequestBody = DeviceInput
 
+// ApproveClaimJSONRequestBody defines body for ApproveClaim for application/json ContentType.
+type ApproveClaimJSONRequestBody = ApprovalInput
+
+// RejectClaimJSONRequestBody defines body for RejectClaim for application/json ContentType.
+type RejectClaimJSONRequestBody = ClaimRejectionInput
+
 // ServerInterface represents all server handlers.
 type ServerInterface interface {
 	// GetHealthz The process is alive
@@ -766,6 +1269,9 @@ type ServerInterface interface {
 	// CreateEmployer Register an employer (admin)
 	// (POST /v1/admin/employers)
 	CreateEmployer(c *fiber.Ctx, params CreateEmployerParams) error
+	// PublishPolicy Publish a new version of a policy package (admin)
+	// (POST /v1/admin/policies)
+	PublishPolicy(c *fiber.Ctx, params PublishPolicyParams) error
 	// GetUser A user and their roles (admin)
 	// (GET /v1/admin/users/{id})
 	GetUser(c *fiber.Ctx, id ID, params GetUserParams) error
@@ -775,6 +1281,27 @@ type ServerInterface interface {
 	// GrantRole Grant a staff role (admin)
 	// (PUT /v1/admin/users/{id}/roles/{role})
 	GrantRole(c *fiber.Ctx, id ID, role Role, params GrantRoleParams) error
+	// ListClaims The caller's claims, newest first
+	// (GET /v1/claims)
+	ListClaims(c *fiber.Ctx, params ListClaimsParams) error
+	// CreateClaim Start a draft claim of a package
+	// (POST /v1/claims)
+	CreateClaim(c *fiber.Ctx, params CreateClaimParams) error
+	// GetClaim A claim with its documents, decision trace and history
+	// (GET /v1/claims/{id})
+	GetClaim(c *fiber.Ctx, id ID, params GetClaimParams) error
+	// AppealClaim Appeal a rejection, once; decided again under the same policy version
+	// (POST /v1/claims/{id}/appeal)
+	AppealClaim(c *fiber.Ctx, id ID, params AppealClaimParams) error
+	// AttachClaimDocuments Attach uploaded documents to a draft (or to a rejected claim before appealing)
+	// (POST /v1/claims/{id}/documents)
+	AttachClaimDocuments(c *fiber.Ctx, id ID, params AttachClaimDocumentsParams) error
+	// SubmitClaim Submit a draft; everything missing is reported at once
+	// (POST /v1/claims/{id}/submit)
+	SubmitClaim(c *fiber.Ctx, id ID, params SubmitClaimParams) error
+	// WithdrawClaim Give a claim up
+	// (POST /v1/claims/{id}/withdraw)
+	WithdrawClaim(c *fiber.Ctx, id ID, params WithdrawClaimParams) error
 	// ListDocuments The signed-in user's documents, newest first
 	// (GET /v1/documents)
 	ListDocuments(c *fiber.Ctx, params ListDocumentsParams) error
@@ -787,6 +1314,9 @@ type ServerInterface interface {
 	// CompleteDocument Tell Anju the upload finished; it is then inspected
 	// (POST /v1/documents/{id}/complete)
 	CompleteDocument(c *fiber.Ctx, id ID, params CompleteDocumentParams) error
+	// PrecheckEligibility What the caller can claim now, later and from when, and why not — rule by rule
+	// (POST /v1/eligibility/precheck)
+	PrecheckEligibility(c *fiber.Ctx, params PrecheckEligibilityParams) error
 	// ListEmployers Registered employers, for choosing one's employer in the app
 	// (GET /v1/employers)
 	ListEmployers(c *fiber.Ctx, params ListEmployersParams) error
@@ -823,6 +1353,18 @@ type ServerInterface interface {
 	// ReadNotification Mark an inbox entry read
 	// (POST /v1/me/notifications/{id}/read)
 	ReadNotification(c *fiber.Ctx, id ID, params ReadNotificationParams) error
+	// ListPolicies The allowance packages open today, with their figures and required documents
+	// (GET /v1/policies)
+	ListPolicies(c *fiber.Ctx, params ListPoliciesParams) error
+	// ApproveClaim Approve a claim under review (reviewer)
+	// (POST /v1/review/claims/{id}/approve)
+	ApproveClaim(c *fiber.Ctx, id ID, params ApproveClaimParams) error
+	// RejectClaim Reject a claim under review with a reason code and text (reviewer)
+	// (POST /v1/review/claims/{id}/reject)
+	RejectClaim(c *fiber.Ctx, id ID, params RejectClaimParams) error
+	// ReviewQueue Claims to decide, earliest deadline first (reviewer)
+	// (GET /v1/review/queue)
+	ReviewQueue(c *fiber.Ctx, params ReviewQueueParams) error
 }
 
 // ServerInterfaceWrapper converts contexts to parameters.
@@ -919,6 +1461,68 @@ func (siw *ServerInterfaceWrapper) CreateEmployer(c *fiber.Ctx) error {
 
 	handler := func(c *fiber.Ctx) error {
 		return siw.Handler.CreateEmployer(c, params)
+	}
+
+	for i := len(siw.HandlerMiddlewares) - 1; i >= 0; i-- {
+		m := siw.HandlerMiddlewares[i]
+		next := handler
+		handler = func(c *fiber.Ctx) error {
+			return m(c, next)
+		}
+	}
+
+	return handler(c)
+}
+
+// PublishPolicy operation middleware
+func (siw *ServerInterfaceWrapper) PublishPolicy(c *fiber.Ctx) error {
+
+	var err error
+	_ = err
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params PublishPolicyParams
+
+	headers := c.GetReqHeaders()
+
+	// ------------- Optional header parameter "Accept-Language" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("Accept-Language")]; found {
+		var AcceptLanguage AcceptLanguage
+		n := len(valueList)
+		if n != 1 {
+			return fiber.NewError(fiber.StatusBadRequest, fmt.Sprintf("Too many values for ParamName Accept-Language, 1 is required, but %d found", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "Accept-Language", valueList[0], &AcceptLanguage, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter Accept-Language: %w", err).Error())
+		}
+
+		params.AcceptLanguage = &AcceptLanguage
+
+	}
+
+	// ------------- Required header parameter "Idempotency-Key" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("Idempotency-Key")]; found {
+		var IdempotencyKey IdempotencyKey
+		n := len(valueList)
+		if n != 1 {
+			return fiber.NewError(fiber.StatusBadRequest, fmt.Sprintf("Too many values for ParamName Idempotency-Key, 1 is required, but %d found", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "Idempotency-Key", valueList[0], &IdempotencyKey, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""})
+		if err != nil {
+			return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter Idempotency-Key: %w", err).Error())
+		}
+
+		params.IdempotencyKey = IdempotencyKey
+
+	} else {
+		return fiber.NewError(fiber.StatusBadRequest, "Header parameter Idempotency-Key is required, but not found")
+	}
+
+	handler := func(c *fiber.Ctx) error {
+		return siw.Handler.PublishPolicy(c, params)
 	}
 
 	for i := len(siw.HandlerMiddlewares) - 1; i >= 0; i-- {
@@ -1088,6 +1692,456 @@ func (siw *ServerInterfaceWrapper) GrantRole(c *fiber.Ctx) error {
 
 	handler := func(c *fiber.Ctx) error {
 		return siw.Handler.GrantRole(c, id, role, params)
+	}
+
+	for i := len(siw.HandlerMiddlewares) - 1; i >= 0; i-- {
+		m := siw.HandlerMiddlewares[i]
+		next := handler
+		handler = func(c *fiber.Ctx) error {
+			return m(c, next)
+		}
+	}
+
+	return handler(c)
+}
+
+// ListClaims operation middleware
+func (siw *ServerInterfaceWrapper) ListClaims(c *fiber.Ctx) error {
+
+	var err error
+	_ = err
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListClaimsParams
+
+	var query url.Values
+	query, err = url.ParseQuery(string(c.Request().URI().QueryString()))
+	if err != nil {
+		return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for query string: %w", err).Error())
+	}
+
+	// ------------- Optional query parameter "cursor" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "cursor", query, &params.Cursor, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter cursor: %w", err).Error())
+	}
+
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", query, &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter limit: %w", err).Error())
+	}
+
+	headers := c.GetReqHeaders()
+
+	// ------------- Optional header parameter "Accept-Language" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("Accept-Language")]; found {
+		var AcceptLanguage AcceptLanguage
+		n := len(valueList)
+		if n != 1 {
+			return fiber.NewError(fiber.StatusBadRequest, fmt.Sprintf("Too many values for ParamName Accept-Language, 1 is required, but %d found", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "Accept-Language", valueList[0], &AcceptLanguage, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter Accept-Language: %w", err).Error())
+		}
+
+		params.AcceptLanguage = &AcceptLanguage
+
+	}
+
+	handler := func(c *fiber.Ctx) error {
+		return siw.Handler.ListClaims(c, params)
+	}
+
+	for i := len(siw.HandlerMiddlewares) - 1; i >= 0; i-- {
+		m := siw.HandlerMiddlewares[i]
+		next := handler
+		handler = func(c *fiber.Ctx) error {
+			return m(c, next)
+		}
+	}
+
+	return handler(c)
+}
+
+// CreateClaim operation middleware
+func (siw *ServerInterfaceWrapper) CreateClaim(c *fiber.Ctx) error {
+
+	var err error
+	_ = err
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params CreateClaimParams
+
+	headers := c.GetReqHeaders()
+
+	// ------------- Optional header parameter "Accept-Language" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("Accept-Language")]; found {
+		var AcceptLanguage AcceptLanguage
+		n := len(valueList)
+		if n != 1 {
+			return fiber.NewError(fiber.StatusBadRequest, fmt.Sprintf("Too many values for ParamName Accept-Language, 1 is required, but %d found", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "Accept-Language", valueList[0], &AcceptLanguage, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter Accept-Language: %w", err).Error())
+		}
+
+		params.AcceptLanguage = &AcceptLanguage
+
+	}
+
+	// ------------- Required header parameter "Idempotency-Key" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("Idempotency-Key")]; found {
+		var IdempotencyKey IdempotencyKey
+		n := len(valueList)
+		if n != 1 {
+			return fiber.NewError(fiber.StatusBadRequest, fmt.Sprintf("Too many values for ParamName Idempotency-Key, 1 is required, but %d found", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "Idempotency-Key", valueList[0], &IdempotencyKey, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""})
+		if err != nil {
+			return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter Idempotency-Key: %w", err).Error())
+		}
+
+		params.IdempotencyKey = IdempotencyKey
+
+	} else {
+		return fiber.NewError(fiber.StatusBadRequest, "Header parameter Idempotency-Key is required, but not found")
+	}
+
+	handler := func(c *fiber.Ctx) error {
+		return siw.Handler.CreateClaim(c, params)
+	}
+
+	for i := len(siw.HandlerMiddlewares) - 1; i >= 0; i-- {
+		m := siw.HandlerMiddlewares[i]
+		next := handler
+		handler = func(c *fiber.Ctx) error {
+			return m(c, next)
+		}
+	}
+
+	return handler(c)
+}
+
+// GetClaim operation middleware
+func (siw *ServerInterfaceWrapper) GetClaim(c *fiber.Ctx) error {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "id" -------------
+	var id ID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", c.Params("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid"})
+	if err != nil {
+		return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter id: %w", err).Error())
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params GetClaimParams
+
+	headers := c.GetReqHeaders()
+
+	// ------------- Optional header parameter "Accept-Language" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("Accept-Language")]; found {
+		var AcceptLanguage AcceptLanguage
+		n := len(valueList)
+		if n != 1 {
+			return fiber.NewError(fiber.StatusBadRequest, fmt.Sprintf("Too many values for ParamName Accept-Language, 1 is required, but %d found", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "Accept-Language", valueList[0], &AcceptLanguage, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter Accept-Language: %w", err).Error())
+		}
+
+		params.AcceptLanguage = &AcceptLanguage
+
+	}
+
+	handler := func(c *fiber.Ctx) error {
+		return siw.Handler.GetClaim(c, id, params)
+	}
+
+	for i := len(siw.HandlerMiddlewares) - 1; i >= 0; i-- {
+		m := siw.HandlerMiddlewares[i]
+		next := handler
+		handler = func(c *fiber.Ctx) error {
+			return m(c, next)
+		}
+	}
+
+	return handler(c)
+}
+
+// AppealClaim operation middleware
+func (siw *ServerInterfaceWrapper) AppealClaim(c *fiber.Ctx) error {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "id" -------------
+	var id ID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", c.Params("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid"})
+	if err != nil {
+		return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter id: %w", err).Error())
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params AppealClaimParams
+
+	headers := c.GetReqHeaders()
+
+	// ------------- Optional header parameter "Accept-Language" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("Accept-Language")]; found {
+		var AcceptLanguage AcceptLanguage
+		n := len(valueList)
+		if n != 1 {
+			return fiber.NewError(fiber.StatusBadRequest, fmt.Sprintf("Too many values for ParamName Accept-Language, 1 is required, but %d found", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "Accept-Language", valueList[0], &AcceptLanguage, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter Accept-Language: %w", err).Error())
+		}
+
+		params.AcceptLanguage = &AcceptLanguage
+
+	}
+
+	// ------------- Optional header parameter "Idempotency-Key" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("Idempotency-Key")]; found {
+		var IdempotencyKey OptionalIdempotencyKey
+		n := len(valueList)
+		if n != 1 {
+			return fiber.NewError(fiber.StatusBadRequest, fmt.Sprintf("Too many values for ParamName Idempotency-Key, 1 is required, but %d found", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "Idempotency-Key", valueList[0], &IdempotencyKey, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter Idempotency-Key: %w", err).Error())
+		}
+
+		params.IdempotencyKey = &IdempotencyKey
+
+	}
+
+	handler := func(c *fiber.Ctx) error {
+		return siw.Handler.AppealClaim(c, id, params)
+	}
+
+	for i := len(siw.HandlerMiddlewares) - 1; i >= 0; i-- {
+		m := siw.HandlerMiddlewares[i]
+		next := handler
+		handler = func(c *fiber.Ctx) error {
+			return m(c, next)
+		}
+	}
+
+	return handler(c)
+}
+
+// AttachClaimDocuments operation middleware
+func (siw *ServerInterfaceWrapper) AttachClaimDocuments(c *fiber.Ctx) error {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "id" -------------
+	var id ID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", c.Params("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid"})
+	if err != nil {
+		return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter id: %w", err).Error())
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params AttachClaimDocumentsParams
+
+	headers := c.GetReqHeaders()
+
+	// ------------- Optional header parameter "Accept-Language" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("Accept-Language")]; found {
+		var AcceptLanguage AcceptLanguage
+		n := len(valueList)
+		if n != 1 {
+			return fiber.NewError(fiber.StatusBadRequest, fmt.Sprintf("Too many values for ParamName Accept-Language, 1 is required, but %d found", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "Accept-Language", valueList[0], &AcceptLanguage, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter Accept-Language: %w", err).Error())
+		}
+
+		params.AcceptLanguage = &AcceptLanguage
+
+	}
+
+	// ------------- Optional header parameter "Idempotency-Key" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("Idempotency-Key")]; found {
+		var IdempotencyKey OptionalIdempotencyKey
+		n := len(valueList)
+		if n != 1 {
+			return fiber.NewError(fiber.StatusBadRequest, fmt.Sprintf("Too many values for ParamName Idempotency-Key, 1 is required, but %d found", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "Idempotency-Key", valueList[0], &IdempotencyKey, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter Idempotency-Key: %w", err).Error())
+		}
+
+		params.IdempotencyKey = &IdempotencyKey
+
+	}
+
+	handler := func(c *fiber.Ctx) error {
+		return siw.Handler.AttachClaimDocuments(c, id, params)
+	}
+
+	for i := len(siw.HandlerMiddlewares) - 1; i >= 0; i-- {
+		m := siw.HandlerMiddlewares[i]
+		next := handler
+		handler = func(c *fiber.Ctx) error {
+			return m(c, next)
+		}
+	}
+
+	return handler(c)
+}
+
+// SubmitClaim operation middleware
+func (siw *ServerInterfaceWrapper) SubmitClaim(c *fiber.Ctx) error {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "id" -------------
+	var id ID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", c.Params("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid"})
+	if err != nil {
+		return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter id: %w", err).Error())
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params SubmitClaimParams
+
+	headers := c.GetReqHeaders()
+
+	// ------------- Optional header parameter "Accept-Language" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("Accept-Language")]; found {
+		var AcceptLanguage AcceptLanguage
+		n := len(valueList)
+		if n != 1 {
+			return fiber.NewError(fiber.StatusBadRequest, fmt.Sprintf("Too many values for ParamName Accept-Language, 1 is required, but %d found", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "Accept-Language", valueList[0], &AcceptLanguage, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter Accept-Language: %w", err).Error())
+		}
+
+		params.AcceptLanguage = &AcceptLanguage
+
+	}
+
+	// ------------- Required header parameter "Idempotency-Key" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("Idempotency-Key")]; found {
+		var IdempotencyKey IdempotencyKey
+		n := len(valueList)
+		if n != 1 {
+			return fiber.NewError(fiber.StatusBadRequest, fmt.Sprintf("Too many values for ParamName Idempotency-Key, 1 is required, but %d found", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "Idempotency-Key", valueList[0], &IdempotencyKey, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""})
+		if err != nil {
+			return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter Idempotency-Key: %w", err).Error())
+		}
+
+		params.IdempotencyKey = IdempotencyKey
+
+	} else {
+		return fiber.NewError(fiber.StatusBadRequest, "Header parameter Idempotency-Key is required, but not found")
+	}
+
+	handler := func(c *fiber.Ctx) error {
+		return siw.Handler.SubmitClaim(c, id, params)
+	}
+
+	for i := len(siw.HandlerMiddlewares) - 1; i >= 0; i-- {
+		m := siw.HandlerMiddlewares[i]
+		next := handler
+		handler = func(c *fiber.Ctx) error {
+			return m(c, next)
+		}
+	}
+
+	return handler(c)
+}
+
+// WithdrawClaim operation middleware
+func (siw *ServerInterfaceWrapper) WithdrawClaim(c *fiber.Ctx) error {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "id" -------------
+	var id ID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", c.Params("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid"})
+	if err != nil {
+		return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter id: %w", err).Error())
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params WithdrawClaimParams
+
+	headers := c.GetReqHeaders()
+
+	// ------------- Optional header parameter "Accept-Language" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("Accept-Language")]; found {
+		var AcceptLanguage AcceptLanguage
+		n := len(valueList)
+		if n != 1 {
+			return fiber.NewError(fiber.StatusBadRequest, fmt.Sprintf("Too many values for ParamName Accept-Language, 1 is required, but %d found", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "Accept-Language", valueList[0], &AcceptLanguage, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter Accept-Language: %w", err).Error())
+		}
+
+		params.AcceptLanguage = &AcceptLanguage
+
+	}
+
+	// ------------- Optional header parameter "Idempotency-Key" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("Idempotency-Key")]; found {
+		var IdempotencyKey OptionalIdempotencyKey
+		n := len(valueList)
+		if n != 1 {
+			return fiber.NewError(fiber.StatusBadRequest, fmt.Sprintf("Too many values for ParamName Idempotency-Key, 1 is required, but %d found", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "Idempotency-Key", valueList[0], &IdempotencyKey, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter Idempotency-Key: %w", err).Error())
+		}
+
+		params.IdempotencyKey = &IdempotencyKey
+
+	}
+
+	handler := func(c *fiber.Ctx) error {
+		return siw.Handler.WithdrawClaim(c, id, params)
 	}
 
 	for i := len(siw.HandlerMiddlewares) - 1; i >= 0; i-- {
@@ -1332,6 +2386,66 @@ func (siw *ServerInterfaceWrapper) CompleteDocument(c *fiber.Ctx) error {
 
 	handler := func(c *fiber.Ctx) error {
 		return siw.Handler.CompleteDocument(c, id, params)
+	}
+
+	for i := len(siw.HandlerMiddlewares) - 1; i >= 0; i-- {
+		m := siw.HandlerMiddlewares[i]
+		next := handler
+		handler = func(c *fiber.Ctx) error {
+			return m(c, next)
+		}
+	}
+
+	return handler(c)
+}
+
+// PrecheckEligibility operation middleware
+func (siw *ServerInterfaceWrapper) PrecheckEligibility(c *fiber.Ctx) error {
+
+	var err error
+	_ = err
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params PrecheckEligibilityParams
+
+	headers := c.GetReqHeaders()
+
+	// ------------- Optional header parameter "Accept-Language" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("Accept-Language")]; found {
+		var AcceptLanguage AcceptLanguage
+		n := len(valueList)
+		if n != 1 {
+			return fiber.NewError(fiber.StatusBadRequest, fmt.Sprintf("Too many values for ParamName Accept-Language, 1 is required, but %d found", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "Accept-Language", valueList[0], &AcceptLanguage, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter Accept-Language: %w", err).Error())
+		}
+
+		params.AcceptLanguage = &AcceptLanguage
+
+	}
+
+	// ------------- Optional header parameter "Idempotency-Key" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("Idempotency-Key")]; found {
+		var IdempotencyKey OptionalIdempotencyKey
+		n := len(valueList)
+		if n != 1 {
+			return fiber.NewError(fiber.StatusBadRequest, fmt.Sprintf("Too many values for ParamName Idempotency-Key, 1 is required, but %d found", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "Idempotency-Key", valueList[0], &IdempotencyKey, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter Idempotency-Key: %w", err).Error())
+		}
+
+		params.IdempotencyKey = &IdempotencyKey
+
+	}
+
+	handler := func(c *fiber.Ctx) error {
+		return siw.Handler.PrecheckEligibility(c, params)
 	}
 
 	for i := len(siw.HandlerMiddlewares) - 1; i >= 0; i-- {
@@ -2043,6 +3157,255 @@ func (siw *ServerInterfaceWrapper) ReadNotification(c *fiber.Ctx) error {
 	return handler(c)
 }
 
+// ListPolicies operation middleware
+func (siw *ServerInterfaceWrapper) ListPolicies(c *fiber.Ctx) error {
+
+	var err error
+	_ = err
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListPoliciesParams
+
+	headers := c.GetReqHeaders()
+
+	// ------------- Optional header parameter "Accept-Language" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("Accept-Language")]; found {
+		var AcceptLanguage AcceptLanguage
+		n := len(valueList)
+		if n != 1 {
+			return fiber.NewError(fiber.StatusBadRequest, fmt.Sprintf("Too many values for ParamName Accept-Language, 1 is required, but %d found", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "Accept-Language", valueList[0], &AcceptLanguage, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter Accept-Language: %w", err).Error())
+		}
+
+		params.AcceptLanguage = &AcceptLanguage
+
+	}
+
+	handler := func(c *fiber.Ctx) error {
+		return siw.Handler.ListPolicies(c, params)
+	}
+
+	for i := len(siw.HandlerMiddlewares) - 1; i >= 0; i-- {
+		m := siw.HandlerMiddlewares[i]
+		next := handler
+		handler = func(c *fiber.Ctx) error {
+			return m(c, next)
+		}
+	}
+
+	return handler(c)
+}
+
+// ApproveClaim operation middleware
+func (siw *ServerInterfaceWrapper) ApproveClaim(c *fiber.Ctx) error {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "id" -------------
+	var id ID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", c.Params("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid"})
+	if err != nil {
+		return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter id: %w", err).Error())
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ApproveClaimParams
+
+	headers := c.GetReqHeaders()
+
+	// ------------- Optional header parameter "Accept-Language" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("Accept-Language")]; found {
+		var AcceptLanguage AcceptLanguage
+		n := len(valueList)
+		if n != 1 {
+			return fiber.NewError(fiber.StatusBadRequest, fmt.Sprintf("Too many values for ParamName Accept-Language, 1 is required, but %d found", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "Accept-Language", valueList[0], &AcceptLanguage, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter Accept-Language: %w", err).Error())
+		}
+
+		params.AcceptLanguage = &AcceptLanguage
+
+	}
+
+	// ------------- Optional header parameter "Idempotency-Key" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("Idempotency-Key")]; found {
+		var IdempotencyKey OptionalIdempotencyKey
+		n := len(valueList)
+		if n != 1 {
+			return fiber.NewError(fiber.StatusBadRequest, fmt.Sprintf("Too many values for ParamName Idempotency-Key, 1 is required, but %d found", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "Idempotency-Key", valueList[0], &IdempotencyKey, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter Idempotency-Key: %w", err).Error())
+		}
+
+		params.IdempotencyKey = &IdempotencyKey
+
+	}
+
+	handler := func(c *fiber.Ctx) error {
+		return siw.Handler.ApproveClaim(c, id, params)
+	}
+
+	for i := len(siw.HandlerMiddlewares) - 1; i >= 0; i-- {
+		m := siw.HandlerMiddlewares[i]
+		next := handler
+		handler = func(c *fiber.Ctx) error {
+			return m(c, next)
+		}
+	}
+
+	return handler(c)
+}
+
+// RejectClaim operation middleware
+func (siw *ServerInterfaceWrapper) RejectClaim(c *fiber.Ctx) error {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "id" -------------
+	var id ID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", c.Params("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid"})
+	if err != nil {
+		return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter id: %w", err).Error())
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params RejectClaimParams
+
+	headers := c.GetReqHeaders()
+
+	// ------------- Optional header parameter "Accept-Language" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("Accept-Language")]; found {
+		var AcceptLanguage AcceptLanguage
+		n := len(valueList)
+		if n != 1 {
+			return fiber.NewError(fiber.StatusBadRequest, fmt.Sprintf("Too many values for ParamName Accept-Language, 1 is required, but %d found", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "Accept-Language", valueList[0], &AcceptLanguage, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter Accept-Language: %w", err).Error())
+		}
+
+		params.AcceptLanguage = &AcceptLanguage
+
+	}
+
+	// ------------- Optional header parameter "Idempotency-Key" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("Idempotency-Key")]; found {
+		var IdempotencyKey OptionalIdempotencyKey
+		n := len(valueList)
+		if n != 1 {
+			return fiber.NewError(fiber.StatusBadRequest, fmt.Sprintf("Too many values for ParamName Idempotency-Key, 1 is required, but %d found", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "Idempotency-Key", valueList[0], &IdempotencyKey, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter Idempotency-Key: %w", err).Error())
+		}
+
+		params.IdempotencyKey = &IdempotencyKey
+
+	}
+
+	handler := func(c *fiber.Ctx) error {
+		return siw.Handler.RejectClaim(c, id, params)
+	}
+
+	for i := len(siw.HandlerMiddlewares) - 1; i >= 0; i-- {
+		m := siw.HandlerMiddlewares[i]
+		next := handler
+		handler = func(c *fiber.Ctx) error {
+			return m(c, next)
+		}
+	}
+
+	return handler(c)
+}
+
+// ReviewQueue operation middleware
+func (siw *ServerInterfaceWrapper) ReviewQueue(c *fiber.Ctx) error {
+
+	var err error
+	_ = err
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ReviewQueueParams
+
+	var query url.Values
+	query, err = url.ParseQuery(string(c.Request().URI().QueryString()))
+	if err != nil {
+		return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for query string: %w", err).Error())
+	}
+
+	// ------------- Optional query parameter "status" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "status", query, &params.Status, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter status: %w", err).Error())
+	}
+
+	// ------------- Optional query parameter "cursor" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "cursor", query, &params.Cursor, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter cursor: %w", err).Error())
+	}
+
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", query, &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter limit: %w", err).Error())
+	}
+
+	headers := c.GetReqHeaders()
+
+	// ------------- Optional header parameter "Accept-Language" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("Accept-Language")]; found {
+		var AcceptLanguage AcceptLanguage
+		n := len(valueList)
+		if n != 1 {
+			return fiber.NewError(fiber.StatusBadRequest, fmt.Sprintf("Too many values for ParamName Accept-Language, 1 is required, but %d found", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "Accept-Language", valueList[0], &AcceptLanguage, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter Accept-Language: %w", err).Error())
+		}
+
+		params.AcceptLanguage = &AcceptLanguage
+
+	}
+
+	handler := func(c *fiber.Ctx) error {
+		return siw.Handler.ReviewQueue(c, params)
+	}
+
+	for i := len(siw.HandlerMiddlewares) - 1; i >= 0; i-- {
+		m := siw.HandlerMiddlewares[i]
+		next := handler
+		handler = func(c *fiber.Ctx) error {
+			return m(c, next)
+		}
+	}
+
+	return handler(c)
+}
+
 // FiberServerOptions provides options for the Fiber server.
 type FiberServerOptions struct {
 	BaseURL            string
@@ -2109,5 +3472,31 @@ func RegisterHandlersWithOptions(router fiber.Router, si ServerInterface, option
 	router.Post(options.BaseURL+"/v1/hr/employments/:id/reject", wrapper.RejectEmployment)
 
 	router.Post(options.BaseURL+"/v1/hr/employments/decisions", wrapper.DecideEmployments)
+
+	router.Get(options.BaseURL+"/v1/policies", wrapper.ListPolicies)
+
+	router.Post(options.BaseURL+"/v1/admin/policies", wrapper.PublishPolicy)
+
+	router.Post(options.BaseURL+"/v1/eligibility/precheck", wrapper.PrecheckEligibility)
+
+	router.Get(options.BaseURL+"/v1/claims", wrapper.ListClaims)
+
+	router.Post(options.BaseURL+"/v1/claims", wrapper.CreateClaim)
+
+	router.Get(options.BaseURL+"/v1/claims/:id", wrapper.GetClaim)
+
+	router.Post(options.BaseURL+"/v1/claims/:id/documents", wrapper.AttachClaimDocuments)
+
+	router.Post(options.BaseURL+"/v1/claims/:id/submit", wrapper.SubmitClaim)
+
+	router.Post(options.BaseURL+"/v1/claims/:id/withdraw", wrapper.WithdrawClaim)
+
+	router.Post(options.BaseURL+"/v1/claims/:id/appeal", wrapper.AppealClaim)
+
+	router.Get(options.BaseURL+"/v1/review/queue", wrapper.ReviewQueue)
+
+	router.Post(options.BaseURL+"/v1/review/claims/:id/approve", wrapper.ApproveClaim)
+
+	router.Post(options.BaseURL+"/v1/review/claims/:id/reject", wrapper.RejectClaim)
 
 }

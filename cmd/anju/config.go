@@ -46,6 +46,9 @@ type Config struct {
 	PIIKeys     []pii.Key
 	PIIIndexKey []byte
 
+	// City is matched against graduates' household-registration place to
+	// tell who is from out of town.
+	City              string
 	BootstrapAdmins   []string
 	RateLimitPerIP    int
 	RateLimitPerUser  int
@@ -182,6 +185,7 @@ func loadConfig(getenv func(string) string) (Config, error) {
 		}
 	}
 
+	c.City = str("ANJU_CITY", "慈溪")
 	for _, uid := range strings.Split(getenv("ANJU_BOOTSTRAP_ADMINS"), ",") {
 		if uid = strings.TrimSpace(uid); uid != "" {
 			c.BootstrapAdmins = append(c.BootstrapAdmins, uid)

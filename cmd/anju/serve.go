@@ -66,6 +66,7 @@ func (s *system) serveAPI(ctx context.Context, g *errgroup.Group, reg *prometheu
 	}
 	app, err := api.New(api.Deps{
 		Service:     s.service,
+		Allowance:   s.claims,
 		Verifier:    verifier,
 		Idempotency: s.db,
 		Limiter:     ratelimit.New(s.redis),
@@ -108,7 +109,9 @@ func (s *system) runWorkers(ctx context.Context, g *errgroup.Group, reg *prometh
 	// The service used by workers pushes through the counting wrapper.
 	svc := *s.service
 	svc.Pusher = metrics.CountPushes(pusher)
-	handlers := &workers.Handlers{Service: &svc, Logger: s.logger}
+	claims := *s.claims
+	claims.Talent = &svc
+	handlers := &workers.Handlers{Service: &svc, Allowance: &claims, Logger: s.logger}
 
 	base := s.cfg.TaskRetryBase
 	srv := asynq.NewServerFromRedisClient(s.redis, asynq.Config{

@@ -14,6 +14,9 @@ import (
 	"github.com/anju-city/anju/internal/pii"
 	"github.com/anju-city/anju/internal/postgres"
 	"github.com/anju-city/anju/internal/talent"
+	"github.com/anju-city/anju/internal/talent/allowance"
+	"github.com/anju-city/anju/internal/talent/calendar"
+	"github.com/anju-city/anju/internal/talent/policy"
 	"github.com/redis/go-redis/v9"
 )
 
@@ -26,6 +29,7 @@ type system struct {
 	objects *objectstore.Store
 	vault   *pii.Keyring
 	service *talent.Service
+	claims  *allowance.Service
 }
 
 type clock struct{}
@@ -59,6 +63,17 @@ func build(ctx context.Context, cfg Config, stdout io.Writer) (*system, error) {
 		Store: s.db, Objects: s.objects, Vault: s.vault, Clock: clock{}, Logger: s.logger,
 		BootstrapAdmins: cfg.BootstrapAdmins, UploadTTL: cfg.UploadTTL, DownloadTTL: cfg.DownloadTTL,
 	}
+	cal, err := calendar.Default()
+	if err != nil {
+		s.close()
+		return nil, fmt.Errorf("working-day calendar: %w", err)
+	}
+	defaults, err := policy.DefaultPackages()
+	if err != nil {
+		s.close()
+		return nil, fmt.Errorf("default policy packages: %w", err)
+	}
+	s.claims = &allowance.Service{Talent: s.service, Store: s.db, Calendar: cal, Defaults: defaults, City: cfg.City}
 	return s, nil
 }
 

@@ -3,6 +3,7 @@ package postgres
 import (
 	"context"
 	"encoding/json"
+	"strings"
 	"time"
 
 	"github.com/anju-city/anju/internal/talent"
@@ -123,4 +124,13 @@ func isUUID(s string) bool {
 		}
 	}
 	return true
+}
+
+// prefixed qualifies a column list with a table alias.
+func prefixed(alias, columns string) string {
+	var out []string
+	for _, c := range strings.Split(columns, ",") {
+		out = append(out, alias+strings.TrimSpace(c))
+	}
+	return strings.Join(out, ", ")
 }

@@ -10,6 +10,15 @@ import (
 // TaskEmploymentDeclared tells the employer's HR office about a new declaration.
 const TaskEmploymentDeclared = "employment:declared"
 
+// TaskEmploymentDecided lets the claims workflow resume claims that waited
+// for HR's answer.
+const TaskEmploymentDecided = "employment:decided"
+
+// EmploymentDecided is the payload of employment:decided.
+type EmploymentDecided struct {
+	UserID string `json:"userId"`
+}
+
 // EmploymentDeclared is the payload of employment:declared.
 type EmploymentDeclared struct {
 	EmploymentID string `json:"employmentId"`
@@ -230,7 +239,10 @@ func (s *Service) DecideEmployment(ctx context.Context, actor User, id string, c
 			note.Template, note.EventID = "employment.rejected", "employment.rejected:"+e.ID
 			note.Params = map[string]string{"reason": e.RejectReason}
 		}
-		return []Task{{Type: TaskSendNotification, Payload: note}}, nil
+		return []Task{
+			{Type: TaskSendNotification, Payload: note},
+			{Type: TaskEmploymentDecided, Payload: EmploymentDecided{UserID: e.UserID}},
+		}, nil
 	})
 }
 

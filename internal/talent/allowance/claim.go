@@ -1,9 +1,12 @@
-package talent
+package allowance
 
 import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"github.com/anju-city/anju/internal/talent"
+	"github.com/anju-city/anju/internal/talent/policy"
 )
 
 // ClaimStatus is where an allowance claim is in its life.
@@ -86,20 +89,40 @@ var claimTransitions = map[ClaimEvent]transition{
 }
 
 // SystemUser is the actor of transitions made by workers and jobs.
-var SystemUser = User{ID: "system"}
+var SystemUser = talent.User{ID: "system"}
 
 // Claim is a graduate's application for one allowance package.
 type Claim struct {
-	ID            string
-	UserID        string
-	Package       string // relocation | rent | living
-	PolicyVersion int    // the version in force on the submission date; 0 until submitted
+	ID     string
+	UserID string
+	// PersonIndex is the blind index of the claimant's national ID number:
+	// one live claim per package per person, across accounts.
+	PersonIndex   string
+	Package       policy.ID
+	PolicyVersion int // the version in force on the submission date; 0 until submitted
 	Status        ClaimStatus
 	Appealed      bool
-	SubmittedAt   *time.Time
-	DecidedAt     *time.Time
-	CreatedAt     time.Time
-	UpdatedAt     time.Time
+	Declarations  Declarations
+	// Decision is the latest evaluation, with its trace; nil until evaluated.
+	Decision     *policy.Decision
+	Stage        Stage
+	DueAt        *time.Time
+	EscalatedAt  *time.Time
+	RejectCode   string
+	RejectReason string
+	SubmittedAt  *time.Time
+	DecidedAt    *time.Time
+	CreatedAt    time.Time
+	UpdatedAt    time.Time
+}
+
+// Declarations are what the graduate states with a claim; reviewers check
+// them against the registers.
+type Declarations struct {
+	OwnsHomeInCity      bool  `json:"ownsHomeInCity"`
+	PublicRentalHousing bool  `json:"publicRentalHousing"`
+	MonthlyRent         int64 `json:"monthlyRent,omitempty"` // fen, rent claims
+	TopSchool           bool  `json:"topSchool,omitempty"`
 }
 
 // ClaimAudit is one append-only record of a transition.
@@ -115,30 +138,30 @@ type ClaimAudit struct {
 
 // Apply performs event on the claim as actor and returns the audit row to
 // append. It checks who may cause the event and from which statuses, and
-// returns KindConflict for an event the current status does not allow and
-// KindNotFound or KindForbidden for an actor who may not act.
-func (c *Claim) Apply(event ClaimEvent, actor User, reason string, now time.Time) (ClaimAudit, error) {
+// returns talent.KindConflict for an event the current status does not allow and
+// talent.KindNotFound or talent.KindForbidden for an actor who may not act.
+func (c *Claim) Apply(event ClaimEvent, actor talent.User, reason string, now time.Time) (ClaimAudit, error) {
 	t, ok := claimTransitions[event]
 	if !ok {
-		return ClaimAudit{}, Errorf(KindInvalid, "claim_event_unknown", "unknown claim event %q", event)
+		return ClaimAudit{}, talent.Errorf(talent.KindInvalid, "claim_event_unknown", "unknown claim event %q", event)
 	}
 	if err := c.allowed(t.by, actor); err != nil {
 		return ClaimAudit{}, err
 	}
 	if !statusIn(c.Status, t.from) {
-		return ClaimAudit{}, Errorf(KindConflict, "claim_status_conflict", "cannot %s a claim that is %s", event, c.Status)
+		return ClaimAudit{}, talent.Errorf(talent.KindConflict, "claim_status_conflict", "cannot %s a claim that is %s", event, c.Status)
 	}
 	reason = strings.TrimSpace(reason)
 	if (event == EventReject || event == EventSuspend) && reason == "" {
-		return ClaimAudit{}, Invalid(FieldError{Field: "reason", Code: "required"})
+		return ClaimAudit{}, talent.Invalid(talent.FieldError{Field: "reason", Code: "required"})
 	}
 	if utf8.RuneCountInString(reason) > 1000 {
-		return ClaimAudit{}, Invalid(FieldError{Field: "reason", Code: "text_too_long"})
+		return ClaimAudit{}, talent.Invalid(talent.FieldError{Field: "reason", Code: "text_too_long"})
 	}
 	switch event {
 	case EventAppeal:
 		if c.Appealed {
-			return ClaimAudit{}, Errorf(KindConflict, "claim_already_appealed", "a claim may be appealed once")
+			return ClaimAudit{}, talent.Errorf(talent.KindConflict, "claim_already_appealed", "a claim may be appealed once")
 		}
 		c.Appealed = true
 	case EventSubmit:
@@ -153,25 +176,25 @@ func (c *Claim) Apply(event ClaimEvent, actor User, reason string, now time.Time
 
 // allowed checks the actor against who may cause an event. Another
 // graduate's claim is not found rather than forbidden.
-func (c *Claim) allowed(by actorKind, actor User) error {
+func (c *Claim) allowed(by actorKind, actor talent.User) error {
 	system := actor.ID == SystemUser.ID
-	reviewer := actor.HasAny(RoleReviewer, RoleAdmin)
+	reviewer := actor.HasAny(talent.RoleReviewer, talent.RoleAdmin)
 	switch by {
 	case byGraduate:
 		if actor.ID != c.UserID {
-			return NotFound("claim")
+			return talent.NotFound("claim")
 		}
 	case bySystem:
 		if !system {
-			return Errorf(KindForbidden, "role_required", "only the system may do this")
+			return talent.Errorf(talent.KindForbidden, "role_required", "only the system may do this")
 		}
 	case byReviewer:
 		if !reviewer {
-			return Errorf(KindForbidden, "role_required", "requires the reviewer role")
+			return talent.Errorf(talent.KindForbidden, "role_required", "requires the reviewer role")
 		}
 	case bySystemOrReviewer:
 		if !system && !reviewer {
-			return Errorf(KindForbidden, "role_required", "requires the reviewer role")
+			return talent.Errorf(talent.KindForbidden, "role_required", "requires the reviewer role")
 		}
 	}
 	return nil

@@ -1,9 +1,11 @@
-package talent
+package allowance
 
 import (
 	"fmt"
 	"testing"
 	"time"
+
+	"github.com/anju-city/anju/internal/talent"
 )
 
 var allClaimStatuses = []ClaimStatus{ClaimDraft, ClaimSubmitted, ClaimAwaitingEmployer, ClaimUnderReview, ClaimApproved,
@@ -29,9 +31,9 @@ func TestClaimStatusEventMatrix(t *testing.T) {
 		ClaimSuspended:        {EventResume: ClaimActive},
 		ClaimCompleted:        {},
 	}
-	graduate := User{ID: "g1", Roles: []RoleGrant{{Role: RoleGraduate}}}
-	reviewer := User{ID: "r1", Roles: []RoleGrant{{Role: RoleReviewer}}}
-	actorFor := map[actorKind]User{byGraduate: graduate, bySystem: SystemUser, byReviewer: reviewer, bySystemOrReviewer: reviewer}
+	graduate := talent.User{ID: "g1", Roles: []talent.RoleGrant{{Role: talent.RoleGraduate}}}
+	reviewer := talent.User{ID: "r1", Roles: []talent.RoleGrant{{Role: talent.RoleReviewer}}}
+	actorFor := map[actorKind]talent.User{byGraduate: graduate, bySystem: SystemUser, byReviewer: reviewer, bySystemOrReviewer: reviewer}
 	now := time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC)
 	for _, from := range allClaimStatuses {
 		for _, ev := range allClaimEvents {
@@ -40,7 +42,7 @@ func TestClaimStatusEventMatrix(t *testing.T) {
 				audit, err := c.Apply(ev, actorFor[claimTransitions[ev].by], "a reason", now)
 				to, ok := want[from][ev]
 				if !ok {
-					if ErrorKind(err) != KindConflict || c.Status != from {
+					if talent.ErrorKind(err) != talent.KindConflict || c.Status != from {
 						t.Fatalf("want conflict and no change, got %v, status %s", err, c.Status)
 					}
 					return
@@ -56,24 +58,24 @@ func TestClaimStatusEventMatrix(t *testing.T) {
 func TestClaimActors(t *testing.T) {
 	t.Parallel()
 	now := time.Now()
-	other := User{ID: "g2", Roles: []RoleGrant{{Role: RoleGraduate}}}
-	finance := User{ID: "f1", Roles: []RoleGrant{{Role: RoleFinance}}}
-	hr := User{ID: "h1", Roles: []RoleGrant{{Role: RoleHR, EmployerID: "e1"}}}
+	other := talent.User{ID: "g2", Roles: []talent.RoleGrant{{Role: talent.RoleGraduate}}}
+	finance := talent.User{ID: "f1", Roles: []talent.RoleGrant{{Role: talent.RoleFinance}}}
+	hr := talent.User{ID: "h1", Roles: []talent.RoleGrant{{Role: talent.RoleHR, EmployerID: "e1"}}}
 	c := Claim{ID: "c1", UserID: "g1", Status: ClaimDraft}
-	if _, err := c.Apply(EventSubmit, other, "", now); ErrorKind(err) != KindNotFound {
+	if _, err := c.Apply(EventSubmit, other, "", now); talent.ErrorKind(err) != talent.KindNotFound {
 		t.Fatalf("another graduate submitting: %v", err)
 	}
 	c.Status = ClaimUnderReview
-	for _, u := range []User{other, finance, hr, {ID: "g1"}} {
-		if _, err := c.Apply(EventApprove, u, "", now); ErrorKind(err) != KindForbidden {
+	for _, u := range []talent.User{other, finance, hr, {ID: "g1"}} {
+		if _, err := c.Apply(EventApprove, u, "", now); talent.ErrorKind(err) != talent.KindForbidden {
 			t.Fatalf("%s approving: %v", u.ID, err)
 		}
 	}
-	if _, err := c.Apply(EventEvaluate, User{ID: "r1", Roles: []RoleGrant{{Role: RoleReviewer}}}, "", now); ErrorKind(err) != KindForbidden {
+	if _, err := c.Apply(EventEvaluate, talent.User{ID: "r1", Roles: []talent.RoleGrant{{Role: talent.RoleReviewer}}}, "", now); talent.ErrorKind(err) != talent.KindForbidden {
 		t.Fatalf("a reviewer faking the worker's evaluation: %v", err)
 	}
-	reviewer := User{ID: "r1", Roles: []RoleGrant{{Role: RoleReviewer}}}
-	if _, err := c.Apply(EventReject, reviewer, "  ", now); ErrorKind(err) != KindInvalid {
+	reviewer := talent.User{ID: "r1", Roles: []talent.RoleGrant{{Role: talent.RoleReviewer}}}
+	if _, err := c.Apply(EventReject, reviewer, "  ", now); talent.ErrorKind(err) != talent.KindInvalid {
 		t.Fatalf("rejecting without a reason: %v", err)
 	}
 }
@@ -81,19 +83,19 @@ func TestClaimActors(t *testing.T) {
 func TestClaimAppealsOnce(t *testing.T) {
 	t.Parallel()
 	now := time.Now()
-	reviewer := User{ID: "r1", Roles: []RoleGrant{{Role: RoleReviewer}}}
-	graduate := User{ID: "g1"}
+	reviewer := talent.User{ID: "r1", Roles: []talent.RoleGrant{{Role: talent.RoleReviewer}}}
+	graduate := talent.User{ID: "g1"}
 	c := Claim{ID: "c1", UserID: "g1", Status: ClaimUnderReview, PolicyVersion: 3}
 	steps := []struct {
 		ev    ClaimEvent
-		actor User
+		actor talent.User
 	}{{EventReject, reviewer}, {EventAppeal, graduate}, {EventEvaluate, SystemUser}, {EventReject, reviewer}}
 	for _, s := range steps {
 		if _, err := c.Apply(s.ev, s.actor, "missing diploma", now); err != nil {
 			t.Fatalf("%s: %v", s.ev, err)
 		}
 	}
-	if _, err := c.Apply(EventAppeal, graduate, "", now); ErrorCode(err) != "claim_already_appealed" {
+	if _, err := c.Apply(EventAppeal, graduate, "", now); talent.ErrorCode(err) != "claim_already_appealed" {
 		t.Fatalf("second appeal: %v", err)
 	}
 	if c.PolicyVersion != 3 {

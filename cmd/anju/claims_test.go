@@ -1,0 +1,319 @@
+package main
+
+import (
+	"net/http"
+	"os"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+var relocationDocuments = []string{"id_card", "diploma", "degree_certificate", "chsi_record", "labour_contract", "social_insurance_record", "bank_card"}
+
+type claimBody struct {
+	ID            string
+	Status        string
+	PolicyVersion int
+	Stage         string
+	DueAt         *time.Time
+	RejectCode    string
+	Decision      *struct {
+		Outcome string
+		Version int
+		Trace   []struct {
+			RuleID, Clause, Outcome string
+			Message                 struct{ Zh, En string }
+		} `json:"trace"`
+		Entitlement *struct {
+			Total       int64
+			Instalments []struct {
+				AfterMonths int
+				Amount      int64
+			}
+		}
+	}
+	Audit []struct{ Event, From, To, ActorID string } `json:"audit"`
+}
+
+// acceptedDocument uploads a real PDF as kind and waits for the worker to accept it.
+func (in *instance) acceptedDocument(t *testing.T, token, kind string) string {
+	t.Helper()
+	pdf := []byte(minimalPDF + "% " + kind + "\n")
+	up := in.createDocument(t, token, kind, "application/pdf", pdf)
+	if code := upload(t, up, "application/pdf", pdf); code != http.StatusNoContent {
+		t.Fatalf("upload %s: %d", kind, code)
+	}
+	in.call(t, "POST", "/v1/documents/"+up.Document.ID+"/complete", token, nil)
+	if d := in.waitDocument(t, token, up.Document.ID, "accepted", "rejected"); d.Status != "accepted" {
+		t.Fatalf("%s: %+v", kind, d)
+	}
+	return up.Document.ID
+}
+
+func (in *instance) claim(t *testing.T, token, id string) claimBody {
+	t.Helper()
+	var c claimBody
+	in.call(t, "GET", "/v1/claims/"+id, token, nil).json(t, &c)
+	return c
+}
+
+func (in *instance) waitClaim(t *testing.T, token, id, status string) claimBody {
+	t.Helper()
+	var c claimBody
+	eventually(t, 30*time.Second, "claim "+status, func() bool {
+		c = in.claim(t, token, id)
+		return c.Status == status
+	})
+	return c
+}
+
+// staff signs up a user and grants them a role (employer for hr).
+func (in *instance) staff(t *testing.T, admin, role, employer string) string {
+	t.Helper()
+	token := in.signUp(t)
+	body := map[string]any{}
+	if employer != "" {
+		body["employerId"] = employer
+	}
+	if r := in.call(t, "PUT", "/v1/admin/users/"+in.userID(t, token)+"/roles/"+role, admin, body); r.Status != 200 {
+		t.Fatalf("grant %s: %d %s", role, r.Status, r.Body)
+	}
+	return token
+}
+
+// TestClaimEndToEnd: profile and documents → employment declared → claim
+// submitted (everything missing reported at once; a retried submit counts
+// once) → the worker waits for HR → HR confirms → the worker decides with a
+// trace → two reviewers race to approve: one decision, one audit row. A
+// policy version published mid-flight does not change the claim, and the
+// same person cannot claim the package again from another account.
+func TestClaimEndToEnd(t *testing.T) {
+	t.Parallel()
+	in, admin := withAdmin(t)
+	var emp struct{ ID string }
+	in.call(t, "POST", "/v1/admin/employers", admin, map[string]any{"name": "慈溪智造科技有限公司", "creditCode": creditCodeA}, "Idempotency-Key", newKey()).json(t, &emp)
+	hr := in.staff(t, admin, "hr", emp.ID)
+	reviewer1, reviewer2 := in.staff(t, admin, "reviewer", ""), in.staff(t, admin, "reviewer", "")
+	finance := in.staff(t, admin, "finance", "")
+	housing := in.staff(t, admin, "housing", "")
+
+	grad := in.signUp(t)
+	profile := map[string]any{
+		"name": "李明", "locale": "en", "nationalId": testNationalID, "hukouPlace": "江西省南昌市",
+		"education": []map[string]any{{"level": "master", "institution": "南昌大学", "fullTime": true, "graduationDate": "2025-06-30"}},
+		"employer":  map[string]any{"name": "慈溪智造", "creditCode": creditCodeA, "since": "2025-07-15"},
+	}
+	if r := in.call(t, "PUT", "/v1/me", grad, profile); r.Status != 200 {
+		t.Fatalf("profile: %d %s", r.Status, r.Body)
+	}
+
+	var policies struct {
+		Items []struct {
+			ID                string
+			Version           int
+			RequiredDocuments []string
+		}
+	}
+	in.call(t, "GET", "/v1/policies", grad, nil).json(t, &policies)
+	if len(policies.Items) != 3 {
+		t.Fatalf("open packages: %+v", policies)
+	}
+
+	r := in.call(t, "POST", "/v1/claims", grad, map[string]any{"package": "relocation", "declarations": map[string]any{"ownsHomeInCity": false}}, "Idempotency-Key", newKey())
+	if r.Status != http.StatusCreated {
+		t.Fatalf("create claim: %d %s", r.Status, r.Body)
+	}
+	var c claimBody
+	r.json(t, &c)
+
+	// Submitting without documents reports every missing one at once.
+	r = in.call(t, "POST", "/v1/claims/"+c.ID+"/submit", grad, nil, "Idempotency-Key", newKey())
+	p := r.problem(t)
+	if r.Status != 422 || p.Code != "claim_incomplete" || len(p.Errors) != len(relocationDocuments) {
+		t.Fatalf("incomplete submit: %d %s", r.Status, r.Body)
+	}
+	var ids []string
+	for _, kind := range relocationDocuments {
+		ids = append(ids, in.acceptedDocument(t, grad, kind))
+	}
+	if r := in.call(t, "POST", "/v1/claims/"+c.ID+"/documents", grad, map[string]any{"documentIds": ids}); r.Status != 200 {
+		t.Fatalf("attach: %d %s", r.Status, r.Body)
+	}
+	other := in.signUp(t)
+	if r := in.call(t, "GET", "/v1/claims/"+c.ID, other, nil); r.Status != 404 {
+		t.Fatalf("another graduate reading the claim: %d", r.Status)
+	}
+
+	// A flaky network retries the submit with the same key: one submission.
+	key := newKey()
+	var wg sync.WaitGroup
+	var first, second response
+	wg.Go(func() { first = in.call(t, "POST", "/v1/claims/"+c.ID+"/submit", grad, nil, "Idempotency-Key", key) })
+	wg.Go(func() { second = in.call(t, "POST", "/v1/claims/"+c.ID+"/submit", grad, nil, "Idempotency-Key", key) })
+	wg.Wait()
+	if first.Status != 202 || second.Status != 202 || string(first.Body) != string(second.Body) {
+		t.Fatalf("retried submit: %d %s / %d %s", first.Status, first.Body, second.Status, second.Body)
+	}
+
+	// HR has not confirmed yet: the claim waits for the employer.
+	c = in.waitClaim(t, grad, c.ID, "awaiting_employer")
+	if c.PolicyVersion != 1 || c.Stage != "employer" || c.DueAt == nil {
+		t.Fatalf("waiting claim: %+v", c)
+	}
+
+	// A new version published now applies to new claims only.
+	v2 := strings.Replace(strings.Replace(relocationV1(t), "version: 1", "version: 2", 1), "master: 3000000", "master: 4000000", 1)
+	v2 = strings.Replace(v2, "effectiveFrom: 2026-01-01", "effectiveFrom: "+time.Now().UTC().Format(time.DateOnly), 1)
+	r = in.call(t, "POST", "/v1/admin/policies", admin, map[string]any{"source": v2}, "Idempotency-Key", newKey())
+	if r.Status != http.StatusCreated {
+		t.Fatalf("publish v2: %d %s", r.Status, r.Body)
+	}
+	if r := in.call(t, "POST", "/v1/admin/policies", housing, map[string]any{"source": v2}, "Idempotency-Key", newKey()); r.Status != 403 {
+		t.Fatalf("housing publishing policy: %d", r.Status)
+	}
+	if r := in.call(t, "POST", "/v1/admin/policies", admin, map[string]any{"source": v2}, "Idempotency-Key", newKey()); r.Status != 409 {
+		t.Fatalf("republishing a version: %d %s", r.Status, r.Body)
+	}
+
+	var pending struct{ Items []struct{ ID string } }
+	in.call(t, "GET", "/v1/hr/employments", hr, nil).json(t, &pending)
+	if len(pending.Items) != 1 {
+		t.Fatalf("HR's pending list: %+v", pending)
+	}
+	confirm := map[string]any{"contractStart": "2025-07-15", "contractEnd": "2028-07-14", "socialInsuranceStart": "2025-08-01"}
+	if r := in.call(t, "POST", "/v1/hr/employments/"+pending.Items[0].ID+"/confirm", hr, confirm); r.Status != 200 {
+		t.Fatalf("HR confirm: %d %s", r.Status, r.Body)
+	}
+
+	c = in.waitClaim(t, grad, c.ID, "under_review")
+	if c.Decision == nil || c.Decision.Outcome != "eligible" || c.Decision.Version != 1 || c.Decision.Entitlement.Total != 3000000 {
+		t.Fatalf("decision: %+v", c.Decision)
+	}
+	for _, step := range c.Decision.Trace {
+		if step.Clause == "" || step.Message.Zh == "" || step.Message.En == "" || step.Outcome != "pass" {
+			t.Fatalf("trace step: %+v", step)
+		}
+	}
+	if len(c.Decision.Trace) < 8 {
+		t.Fatalf("trace has %d steps", len(c.Decision.Trace))
+	}
+
+	// Only reviewers see the queue and decide.
+	for name, token := range map[string]string{"graduate": grad, "hr": hr, "finance": finance, "housing": housing} {
+		if r := in.call(t, "GET", "/v1/review/queue", token, nil); r.Status != 403 {
+			t.Errorf("%s reading the review queue: %d", name, r.Status)
+		}
+		if r := in.call(t, "POST", "/v1/review/claims/"+c.ID+"/approve", token, map[string]any{}); r.Status != 403 {
+			t.Errorf("%s approving: %d", name, r.Status)
+		}
+	}
+	var queue struct{ Items []claimBody }
+	in.call(t, "GET", "/v1/review/queue", reviewer1, nil).json(t, &queue)
+	if len(queue.Items) != 1 || queue.Items[0].ID != c.ID {
+		t.Fatalf("review queue: %+v", queue)
+	}
+
+	var a, b response
+	wg.Go(func() {
+		a = in.call(t, "POST", "/v1/review/claims/"+c.ID+"/approve", reviewer1, map[string]any{"note": "ok"})
+	})
+	wg.Go(func() {
+		b = in.call(t, "POST", "/v1/review/claims/"+c.ID+"/reject", reviewer2, map[string]any{"code": "other", "reason": "second opinion"})
+	})
+	wg.Wait()
+	if (a.Status == 200) == (b.Status == 200) || (a.Status != 409 && b.Status != 409) {
+		t.Fatalf("racing reviewers: %d %s / %d %s", a.Status, a.Body, b.Status, b.Body)
+	}
+	c = in.claim(t, grad, c.ID)
+	decisions := 0
+	for _, row := range c.Audit {
+		if row.Event == "approve" || row.Event == "reject" {
+			decisions++
+		}
+	}
+	if decisions != 1 {
+		t.Fatalf("audit has %d decisions: %+v", decisions, c.Audit)
+	}
+	wantEvents := "submit wait_for_employer employer_confirmed evaluate"
+	var got []string
+	for _, row := range c.Audit[:4] {
+		got = append(got, row.Event)
+	}
+	if strings.Join(got, " ") != wantEvents {
+		t.Fatalf("audit trail: %v", got)
+	}
+
+	// The graduate heard about every transition.
+	eventually(t, 20*time.Second, "a notice per transition", func() bool {
+		n := 0
+		for _, tpl := range in.inboxTemplates(t, grad) {
+			if tpl == "claim.status" {
+				n++
+			}
+		}
+		return n == len(c.Audit)
+	})
+
+	// The same person from another account cannot claim the package again.
+	changed := map[string]any{"name": "李明", "nationalId": "11010519491231002X"}
+	if r := in.call(t, "PUT", "/v1/me", grad, changed); r.Status != 200 {
+		t.Fatalf("changing the first account's ID: %d %s", r.Status, r.Body)
+	}
+	if r := in.call(t, "PUT", "/v1/me", other, map[string]any{"name": "李明", "nationalId": testNationalID}); r.Status != 200 {
+		t.Fatalf("second account: %d %s", r.Status, r.Body)
+	}
+	r = in.call(t, "POST", "/v1/claims", other, map[string]any{"package": "relocation", "declarations": map[string]any{}}, "Idempotency-Key", newKey())
+	if p := r.problem(t); r.Status != 409 || p.Code != "claim_exists" {
+		t.Fatalf("second claim by the same person: %d %s", r.Status, r.Body)
+	}
+	// A new claim now is decided under version 2.
+	r = in.call(t, "POST", "/v1/claims", other, map[string]any{"package": "rent", "declarations": map[string]any{"monthlyRent": 150000}}, "Idempotency-Key", newKey())
+	if r.Status != 201 {
+		t.Fatalf("rent claim: %d %s", r.Status, r.Body)
+	}
+	in.call(t, "GET", "/v1/policies", other, nil).json(t, &policies)
+	for _, pol := range policies.Items {
+		if pol.ID == "relocation" && pol.Version != 2 {
+			t.Fatalf("relocation in force: v%d", pol.Version)
+		}
+	}
+}
+
+// TestPrecheck: from the profile alone, what can be claimed now, later and
+// from when, rule by rule.
+func TestPrecheck(t *testing.T) {
+	t.Parallel()
+	in := boot(t)
+	grad := in.signUp(t)
+	in.call(t, "PUT", "/v1/me", grad, map[string]any{
+		"name": "王芳", "nationalId": testNationalID, "hukouPlace": "江西省南昌市",
+		"education": []map[string]any{{"level": "bachelor", "institution": "南昌大学", "fullTime": true, "graduationDate": "2026-06-30"}},
+	})
+	var res struct {
+		Results []struct {
+			Package, Outcome string
+			Trace            []struct{ RuleID, Outcome string }
+		}
+	}
+	r := in.call(t, "POST", "/v1/eligibility/precheck", grad, nil)
+	r.json(t, &res)
+	if r.Status != 200 || len(res.Results) != 3 {
+		t.Fatalf("precheck: %d %s", r.Status, r.Body)
+	}
+	for _, d := range res.Results {
+		if d.Outcome == "eligible" || len(d.Trace) == 0 {
+			t.Fatalf("%s without an employer must not be eligible: %+v", d.Package, d)
+		}
+	}
+}
+
+// relocationV1 is the default relocation package's source.
+func relocationV1(t *testing.T) string {
+	t.Helper()
+	b, err := os.ReadFile("../../internal/talent/policy/packages/relocation.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}

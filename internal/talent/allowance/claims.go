@@ -1,0 +1,301 @@
+package allowance
+
+import (
+	"context"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/anju-city/anju/internal/talent"
+	"github.com/anju-city/anju/internal/talent/policy"
+)
+
+// RejectCodes are the reasons a reviewer may give, each with free text.
+var RejectCodes = []string{
+	"ineligible",         // 不符合政策条件
+	"documents_invalid",  // 材料不合格
+	"information_false",  // 申报信息不实
+	"duplicate_benefit",  // 重复享受或互斥待遇
+	"employment_unclear", // 就业情况无法确认
+	"other",              // 其他
+}
+
+// CreateClaim starts a draft claim of a package that is open today. The
+// profile must hold a national ID number: it is what makes a claim one per
+// person.
+func (s *Service) CreateClaim(ctx context.Context, actor talent.User, pkg policy.ID, decl Declarations) (Claim, error) {
+	rec, err := s.Talent.Store.Profile(ctx, actor.ID)
+	if err != nil && talent.ErrorKind(err) != talent.KindNotFound {
+		return Claim{}, err
+	}
+	if rec.NationalIDIndex == "" {
+		return Claim{}, talent.Invalid(talent.FieldError{Field: "profile.nationalId", Code: "required"})
+	}
+	open, err := s.OpenPackages(ctx)
+	if err != nil {
+		return Claim{}, err
+	}
+	if !slices.ContainsFunc(open, func(p policy.Package) bool { return p.ID == pkg }) {
+		return Claim{}, talent.Invalid(talent.FieldError{Field: "package", Code: "package_closed"})
+	}
+	if decl.MonthlyRent < 0 {
+		return Claim{}, talent.Invalid(talent.FieldError{Field: "declarations.monthlyRent", Code: "range"})
+	}
+	now := s.now()
+	c := Claim{ID: talent.NewID(), UserID: actor.ID, PersonIndex: rec.NationalIDIndex, Package: pkg,
+		Status: ClaimDraft, Declarations: decl, CreatedAt: now, UpdatedAt: now}
+	return c, s.Store.CreateClaim(ctx, c)
+}
+
+// ClaimView is a claim with what its owner or a reviewer sees beside it.
+type ClaimView struct {
+	Claim
+	Documents []talent.Document
+	Audit     []ClaimAudit
+}
+
+// Claim returns a claim to its owner or to staff who decide or pay claims.
+func (s *Service) Claim(ctx context.Context, actor talent.User, id string) (ClaimView, error) {
+	c, err := s.Store.Claim(ctx, id)
+	if err != nil {
+		return ClaimView{}, err
+	}
+	if c.UserID != actor.ID && !actor.HasAny(talent.RoleReviewer, talent.RoleAdmin, talent.RoleFinance) {
+		return ClaimView{}, talent.NotFound("claim")
+	}
+	v := ClaimView{Claim: c}
+	if v.Documents, err = s.Store.ClaimDocuments(ctx, id); err != nil {
+		return ClaimView{}, err
+	}
+	v.Audit, err = s.Store.ClaimAudit(ctx, id)
+	return v, err
+}
+
+// Claims lists the caller's claims.
+func (s *Service) Claims(ctx context.Context, actor talent.User, page talent.Page) ([]Claim, string, error) {
+	return s.Store.Claims(ctx, actor.ID, page)
+}
+
+// AttachDocuments links the caller's documents to a draft claim, or to a
+// rejected one that is about to be appealed with extra documents.
+func (s *Service) AttachDocuments(ctx context.Context, actor talent.User, id string, documentIDs []string) (ClaimView, error) {
+	c, err := s.Store.Claim(ctx, id)
+	if err != nil {
+		return ClaimView{}, err
+	}
+	if c.UserID != actor.ID {
+		return ClaimView{}, talent.NotFound("claim")
+	}
+	if c.Status != ClaimDraft && !(c.Status == ClaimRejected && !c.Appealed) {
+		return ClaimView{}, talent.Errorf(talent.KindConflict, "claim_status_conflict", "documents can be added to a draft or before an appeal")
+	}
+	var fields []talent.FieldError
+	for i, docID := range documentIDs {
+		d, err := s.Talent.Store.Document(ctx, docID)
+		switch {
+		case talent.ErrorKind(err) == talent.KindNotFound || err == nil && d.OwnerID != actor.ID:
+			fields = append(fields, talent.FieldError{Field: "documentIds[" + itoa(i) + "]", Code: "document_not_found"})
+		case err != nil:
+			return ClaimView{}, err
+		case d.Status == talent.DocRejected:
+			fields = append(fields, talent.FieldError{Field: "documentIds[" + itoa(i) + "]", Code: "document_rejected"})
+		}
+	}
+	if len(fields) > 0 {
+		return ClaimView{}, talent.Invalid(fields...)
+	}
+	if err := s.Store.AttachDocuments(ctx, id, documentIDs); err != nil {
+		return ClaimView{}, err
+	}
+	return s.Claim(ctx, actor, id)
+}
+
+// Submit sends a draft for decision under the package version in force
+// today. Everything missing (documents, profile facts) is reported at once.
+func (s *Service) Submit(ctx context.Context, actor talent.User, id string) (Claim, error) {
+	pkgs, err := s.Packages(ctx)
+	if err != nil {
+		return Claim{}, err
+	}
+	docs, err := s.Store.ClaimDocuments(ctx, id)
+	if err != nil {
+		return Claim{}, err
+	}
+	rec, err := s.Talent.Store.Profile(ctx, actor.ID)
+	if err != nil && talent.ErrorKind(err) != talent.KindNotFound {
+		return Claim{}, err
+	}
+	_, empErr := s.Talent.Store.CurrentEmployment(ctx, actor.ID)
+	if empErr != nil && talent.ErrorKind(empErr) != talent.KindNotFound {
+		return Claim{}, empErr
+	}
+	return s.Store.UpdateClaim(ctx, id, func(c *Claim) (ClaimChange, error) {
+		if c.UserID != actor.ID {
+			return ClaimChange{}, talent.NotFound("claim")
+		}
+		if c.Status != ClaimDraft {
+			return ClaimChange{}, talent.Errorf(talent.KindConflict, "claim_status_conflict", "only a draft can be submitted")
+		}
+		now := s.now()
+		pkg, ok := policy.InForce(pkgs, c.Package, now)
+		if !ok {
+			return ClaimChange{}, talent.Invalid(talent.FieldError{Field: "package", Code: "package_closed"})
+		}
+		var missing []talent.FieldError
+		for _, kind := range pkg.Documents.Required {
+			if !slices.ContainsFunc(docs, func(d talent.Document) bool { return d.Kind == kind && d.Status != talent.DocRejected }) {
+				missing = append(missing, talent.FieldError{Field: "documents." + string(kind), Code: "document_missing"})
+			}
+		}
+		if len(rec.Education) == 0 {
+			missing = append(missing, talent.FieldError{Field: "profile.education", Code: "required"})
+		}
+		if rec.HukouPlace == "" {
+			missing = append(missing, talent.FieldError{Field: "profile.hukouPlace", Code: "required"})
+		}
+		if empErr != nil {
+			missing = append(missing, talent.FieldError{Field: "profile.employer", Code: "required"})
+		}
+		if len(missing) > 0 {
+			return ClaimChange{}, &talent.Error{Kind: talent.KindInvalid, Code: "claim_incomplete", Message: "the claim is incomplete", Fields: missing}
+		}
+		c.PolicyVersion = pkg.Version
+		return s.transition(c, EventSubmit, actor, "", now, StageDocument, true)
+	})
+}
+
+// Withdraw gives a claim up.
+func (s *Service) Withdraw(ctx context.Context, actor talent.User, id string) (Claim, error) {
+	return s.Store.UpdateClaim(ctx, id, func(c *Claim) (ClaimChange, error) {
+		return s.transition(c, EventWithdraw, actor, "", s.now(), StageNone, false)
+	})
+}
+
+// Appeal asks, once, for a rejected claim to be decided again, under the
+// same policy version, with the documents attached since.
+func (s *Service) Appeal(ctx context.Context, actor talent.User, id, reason string) (Claim, error) {
+	return s.Store.UpdateClaim(ctx, id, func(c *Claim) (ClaimChange, error) {
+		c.RejectCode, c.RejectReason = "", ""
+		return s.transition(c, EventAppeal, actor, reason, s.now(), StageDocument, true)
+	})
+}
+
+// transition applies an event, moves the claim to a stage with its
+// deadline, and returns the audit row, the graduate's notification and,
+// when evaluate is set, the eligibility task.
+func (s *Service) transition(c *Claim, ev ClaimEvent, actor talent.User, reason string, now time.Time, stage Stage, evaluate bool) (ClaimChange, error) {
+	audit, err := c.Apply(ev, actor, reason, now)
+	if err != nil {
+		return ClaimChange{}, err
+	}
+	c.Stage, c.DueAt, c.EscalatedAt = stage, s.due(stage, now), nil
+	change := ClaimChange{Audit: []ClaimAudit{audit}}
+	change.Tasks = append(change.Tasks, talent.Task{Type: TaskNotifyClaim, Payload: talent.NotifyRequest{
+		UserID: c.UserID, EventID: "claim." + string(c.Status) + ":" + c.ID + ":" + now.Format(time.RFC3339Nano),
+		Template: "claim.status", Params: map[string]string{"package": "package_" + string(c.Package), "status": "claim_" + string(c.Status)},
+		Link: "anju://claims/" + c.ID,
+	}})
+	if evaluate {
+		change.Tasks = append(change.Tasks, talent.Task{Type: TaskEvaluateClaim, Payload: EvaluateClaim{ClaimID: c.ID}})
+	}
+	return change, nil
+}
+
+// Evaluate is the eligibility worker: it gathers the facts, evaluates the
+// package version the claim was submitted under, records the decision and
+// its trace, and moves the claim on to review, or to wait for the employer
+// when employment is not confirmed yet. A redelivered task changes nothing.
+func (s *Service) Evaluate(ctx context.Context, id string) error {
+	c, err := s.Store.Claim(ctx, id)
+	if err != nil {
+		return err
+	}
+	if c.Status != ClaimSubmitted {
+		return nil
+	}
+	pkgs, err := s.Packages(ctx)
+	if err != nil {
+		return err
+	}
+	i := slices.IndexFunc(pkgs, func(p policy.Package) bool { return p.ID == c.Package && p.Version == c.PolicyVersion })
+	if i < 0 {
+		return talent.Errorf(talent.KindInternal, "policy_missing", "policy %s v%d is gone", c.Package, c.PolicyVersion)
+	}
+	facts, waiting, err := s.gather(ctx, c)
+	if err != nil {
+		return err
+	}
+	decision := policy.Evaluate(pkgs[i], facts)
+	_, err = s.Store.UpdateClaim(ctx, id, func(c *Claim) (ClaimChange, error) {
+		if c.Status != ClaimSubmitted {
+			return ClaimChange{}, nil
+		}
+		c.Decision = &decision
+		if waiting {
+			return s.transition(c, EventWaitForEmployer, SystemUser, "", s.now(), StageEmployer, false)
+		}
+		return s.transition(c, EventEvaluate, SystemUser, string(decision.Outcome), s.now(), StageReview, false)
+	})
+	return err
+}
+
+// EmploymentDecided moves a user's claims that wait for the employer back
+// to evaluation once HR has answered.
+func (s *Service) EmploymentDecided(ctx context.Context, userID string) error {
+	ids, err := s.Store.ClaimsAwaitingEmployer(ctx, userID)
+	if err != nil {
+		return err
+	}
+	for _, id := range ids {
+		_, err := s.Store.UpdateClaim(ctx, id, func(c *Claim) (ClaimChange, error) {
+			if c.Status != ClaimAwaitingEmployer {
+				return ClaimChange{}, nil
+			}
+			return s.transition(c, EventEmployerConfirmed, SystemUser, "", s.now(), StageDocument, true)
+		})
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Approve grants a claim under review (reviewer).
+func (s *Service) Approve(ctx context.Context, actor talent.User, id, note string) (Claim, error) {
+	return s.Store.UpdateClaim(ctx, id, func(c *Claim) (ClaimChange, error) {
+		return s.transition(c, EventApprove, actor, note, s.now(), StagePayment, false)
+	})
+}
+
+// Reject refuses a claim under review with a reason code and text (reviewer).
+func (s *Service) Reject(ctx context.Context, actor talent.User, id, code, reason string) (Claim, error) {
+	if !slices.Contains(RejectCodes, code) {
+		return Claim{}, talent.Invalid(talent.FieldError{Field: "code", Code: "reject_code_unknown"})
+	}
+	return s.Store.UpdateClaim(ctx, id, func(c *Claim) (ClaimChange, error) {
+		change, err := s.transition(c, EventReject, actor, strings.TrimSpace(code+": "+reason), s.now(), StageNone, false)
+		if err == nil {
+			c.RejectCode, c.RejectReason = code, strings.TrimSpace(reason)
+		}
+		return change, err
+	})
+}
+
+// Queue lists claims for reviewers, earliest deadline first.
+func (s *Service) Queue(ctx context.Context, actor talent.User, status ClaimStatus, page talent.Page) ([]Claim, string, error) {
+	if !actor.HasAny(talent.RoleReviewer, talent.RoleAdmin) {
+		return nil, "", talent.Errorf(talent.KindForbidden, "role_required", "requires the reviewer role")
+	}
+	if status == "" {
+		status = ClaimUnderReview
+	}
+	return s.Store.ReviewQueue(ctx, status, page)
+}
+
+func itoa(i int) string {
+	const digits = "0123456789"
+	if i < 10 {
+		return digits[i : i+1]
+	}
+	return itoa(i/10) + digits[i%10:i%10+1]
+}

@@ -1,0 +1,60 @@
+package allowance
+
+import (
+	"context"
+
+	"github.com/anju-city/anju/internal/talent"
+)
+
+// Escalate is the periodic deadline check: for each claim past its stage's
+// due time it alerts the staff responsible (inbox and push) and flags the
+// claim, once per stage. HR of the graduate's employer answers for the
+// employer stage; reviewers for the others.
+func (s *Service) Escalate(ctx context.Context) error {
+	overdue, err := s.Store.Overdue(ctx, s.now())
+	if err != nil {
+		return err
+	}
+	var retry error
+	for _, c := range overdue {
+		if err := s.escalate(ctx, c); err != nil {
+			retry = err
+		}
+	}
+	return retry
+}
+
+func (s *Service) escalate(ctx context.Context, c Claim) error {
+	var staff []string
+	var err error
+	if c.Stage == StageEmployer {
+		emp, eerr := s.Talent.Store.CurrentEmployment(ctx, c.UserID)
+		if eerr == nil {
+			staff, err = s.Talent.Store.HRUsers(ctx, emp.EmployerID)
+		}
+	} else {
+		staff, err = s.Store.UsersWithRole(ctx, talent.RoleReviewer)
+	}
+	if err != nil {
+		return err
+	}
+	for _, uid := range staff {
+		err := s.Talent.Notify(ctx, talent.NotifyRequest{
+			UserID: uid, EventID: "claim.overdue:" + c.ID + ":" + string(c.Stage), Template: "claim.overdue",
+			Params: map[string]string{"package": "package_" + string(c.Package), "stage": "stage_" + string(c.Stage)},
+			Link:   "anju://review/claims/" + c.ID,
+		})
+		if err != nil {
+			return err
+		}
+	}
+	_, err = s.Store.UpdateClaim(ctx, c.ID, func(cur *Claim) (ClaimChange, error) {
+		if cur.EscalatedAt != nil || cur.Stage != c.Stage {
+			return ClaimChange{}, nil
+		}
+		now := s.now()
+		cur.EscalatedAt = &now
+		return ClaimChange{Touched: true}, nil
+	})
+	return err
+}

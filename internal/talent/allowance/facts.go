@@ -1,0 +1,116 @@
+package allowance
+
+import (
+	"context"
+	"strings"
+	"time"
+
+	"github.com/anju-city/anju/internal/talent"
+	"github.com/anju-city/anju/internal/talent/policy"
+)
+
+// profileFacts are the facts a profile and the current employment tell.
+// waiting reports an employment that HR has not answered yet.
+func (s *Service) profileFacts(ctx context.Context, userID string, on time.Time) (f policy.Facts, waiting bool, err error) {
+	f = policy.Facts{ClaimDate: on, Holds: map[string]policy.Truth{}}
+	rec, err := s.Talent.Store.Profile(ctx, userID)
+	if err != nil && talent.ErrorKind(err) != talent.KindNotFound {
+		return f, false, err
+	}
+	if rec.BirthDate != nil {
+		f.BirthDate = *rec.BirthDate
+	}
+	for _, e := range rec.Education {
+		f.Education = append(f.Education, policy.Education{Education: e})
+	}
+	if place := strings.TrimSpace(rec.HukouPlace); place != "" && s.City != "" {
+		f.HukouInCity = policy.Known(strings.Contains(place, s.City))
+	}
+	emp, err := s.Talent.Store.CurrentEmployment(ctx, userID)
+	switch {
+	case talent.ErrorKind(err) == talent.KindNotFound:
+		f.Employment.Confirmed = policy.No
+	case err != nil:
+		return f, false, err
+	case emp.Status == talent.EmploymentConfirmed:
+		f.Employment.Confirmed = policy.Yes
+		f.Employment.ContractMonths = wholeMonths(*emp.ContractStart, emp.ContractEnd.AddDate(0, 0, 1))
+		f.SocialInsurance = policy.SocialInsurance{
+			Known: true, Since: *emp.SocialInsuranceStart,
+			Months: max(0, wholeMonths(*emp.SocialInsuranceStart, firstOfMonth(policy.Civil(on)))),
+		}
+	case emp.Status == talent.EmploymentPending:
+		waiting = true
+	default:
+		f.Employment.Confirmed = policy.No
+	}
+	// No talent-apartment leases exist before the housing workflow records them.
+	f.Holds[policy.BenefitApartmentLease] = policy.No
+	return f, waiting, nil
+}
+
+// gather collects every fact the eligibility worker needs for a claim.
+func (s *Service) gather(ctx context.Context, c Claim) (policy.Facts, bool, error) {
+	f, waiting, err := s.profileFacts(ctx, c.UserID, *c.SubmittedAt)
+	if err != nil {
+		return f, false, err
+	}
+	d := c.Declarations
+	f.OwnsHome = policy.Known(d.OwnsHomeInCity)
+	f.Holds[policy.BenefitPublicRentalHousing] = policy.Known(d.PublicRentalHousing)
+	f.MonthlyRent = d.MonthlyRent
+	earlier, err := s.Store.EarlierClaims(ctx, c.PersonIndex, c.Package, c.ID)
+	if err != nil {
+		return f, false, err
+	}
+	f.EarlierClaim, f.EarlierClaimIDs = policy.Known(len(earlier) > 0), earlier
+	docs, err := s.Store.ClaimDocuments(ctx, c.ID)
+	if err != nil {
+		return f, false, err
+	}
+	f.CheckDocuments = true
+	for _, doc := range docs {
+		if doc.Status == talent.DocAccepted {
+			f.Documents = append(f.Documents, doc.Kind)
+		}
+	}
+	return f, waiting, nil
+}
+
+// PrecheckResult is what one package says about the caller today.
+type PrecheckResult struct {
+	Package  policy.Package
+	Decision policy.Decision
+}
+
+// Precheck answers, from the profile alone, what the caller can claim now,
+// what later and from when, and why not otherwise, rule by rule.
+// Declarations the app has not asked for yet stay unknown.
+func (s *Service) Precheck(ctx context.Context, actor talent.User) ([]PrecheckResult, error) {
+	open, err := s.OpenPackages(ctx)
+	if err != nil {
+		return nil, err
+	}
+	f, _, err := s.profileFacts(ctx, actor.ID, s.now())
+	if err != nil {
+		return nil, err
+	}
+	out := make([]PrecheckResult, len(open))
+	for i, p := range open {
+		out[i] = PrecheckResult{Package: p, Decision: policy.Evaluate(p, f)}
+	}
+	return out, nil
+}
+
+// wholeMonths counts the whole months from a to b.
+func wholeMonths(a, b time.Time) int {
+	n := (b.Year()-a.Year())*12 + int(b.Month()-a.Month())
+	if b.Day() < a.Day() {
+		n--
+	}
+	return n
+}
+
+func firstOfMonth(t time.Time) time.Time {
+	return time.Date(t.Year(), t.Month(), 1, 0, 0, 0, 0, time.UTC)
+}
