@@ -206,7 +206,7 @@ func toPolicy(p policy.Package) gen.Policy {
 		Id: string(p.ID), Version: p.Version, Title: localized(p.Title), Summary: localized(p.Summary),
 		EffectiveFrom: date(p.EffectiveFrom), EffectiveTo: civilDate(p.EffectiveTo),
 		RequiredDocuments: make([]gen.DocumentKind, len(p.Documents.Required)),
-		Benefit:           gen.Benefit{Kind: gen.None},
+		Benefit:           gen.Benefit{Kind: gen.BenefitKindNone},
 	}
 	for i, k := range p.Documents.Required {
 		out.RequiredDocuments[i] = gen.DocumentKind(k)
@@ -327,6 +327,10 @@ func toClaimDetail(v allowance.ClaimView) gen.ClaimDetail {
 		Declarations: c.Declarations, Stage: c.Stage, DueAt: c.DueAt, EscalatedAt: c.EscalatedAt, RejectCode: c.RejectCode, RejectReason: c.RejectReason,
 		SubmittedAt: c.SubmittedAt, DecidedAt: c.DecidedAt, CreatedAt: c.CreatedAt, UpdatedAt: c.UpdatedAt,
 		Decision: c.Decision, Documents: make([]gen.Document, len(v.Documents)), Audit: make([]gen.AuditEntry, len(v.Audit)),
+		Payments: make([]gen.Payment, len(v.Payments)),
+	}
+	for i, p := range v.Payments {
+		out.Payments[i] = toPayment(p)
 	}
 	for i, d := range v.Documents {
 		out.Documents[i] = toDocument(d, "")

@@ -71,6 +71,9 @@ func toMe(u talent.User, p talent.Profile) gen.Me {
 			out.Employer.Since = &s
 		}
 	}
+	if p.BankAccount != "" {
+		out.BankAccount = &gen.BankAccount{BankName: p.BankName, AccountNumber: talent.MaskBankAccount(p.BankAccount)}
+	}
 	if !p.UpdatedAt.IsZero() {
 		t := p.UpdatedAt.UTC()
 		out.UpdatedAt = &t
@@ -100,6 +103,9 @@ func fromProfileInput(b gen.ProfileInput) talent.ProfileInput {
 			}
 			in.Education = append(in.Education, ed)
 		}
+	}
+	if a := b.BankAccount; a != nil {
+		in.BankName, in.BankAccount = a.BankName, a.AccountNumber
 	}
 	if e := b.Employer; e != nil {
 		in.Employer = &talent.EmployerDeclaration{Name: e.Name}

@@ -21,6 +21,8 @@ type Job struct {
 var Jobs = []Job{
 	{Type: TypePrune, Period: time.Hour},
 	{Type: TypeEscalate, Period: 15 * time.Minute},
+	// Hourly, so a payment falling due is released within the hour it is due.
+	{Type: TypeReleasePayments, Period: time.Hour},
 }
 
 // PeriodTaskID names one period of a job, e.g. "maintenance:prune@2026-11-25T17:00:00Z".

@@ -26,7 +26,9 @@ const (
 	TypeEvaluateClaim = allowance.TaskEvaluateClaim
 	// TypeEscalate tells staff about overdue claims.
 	TypeEscalate = allowance.TaskEscalate
-	TypePrune    = "maintenance:prune"
+	// TypeReleasePayments re-checks payments falling due.
+	TypeReleasePayments = allowance.TaskReleasePayments
+	TypePrune           = "maintenance:prune"
 )
 
 // Queues by priority: notifications reach people, so they go first.
@@ -51,7 +53,7 @@ func options(taskType string) []asynq.Option {
 		return append(opts, asynq.Queue(QueueCritical), asynq.MaxRetry(12), asynq.Timeout(30*time.Second))
 	case TypeInspectDocument, TypeEmploymentDeclared, TypeEmploymentDecided, TypeEvaluateClaim:
 		return append(opts, asynq.Queue(QueueDefault), asynq.MaxRetry(10), asynq.Timeout(2*time.Minute))
-	case TypePrune, TypeEscalate:
+	case TypePrune, TypeEscalate, TypeReleasePayments:
 		return append(opts, asynq.Queue(QueueLow), asynq.MaxRetry(3), asynq.Timeout(5*time.Minute))
 	}
 	return append(opts, asynq.Queue(QueueDefault))

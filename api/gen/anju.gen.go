@@ -16,19 +16,19 @@ import (
 
 // Defines values for BenefitKind.
 const (
-	Instalments BenefitKind = "instalments"
-	Monthly     BenefitKind = "monthly"
-	None        BenefitKind = "none"
+	BenefitKindInstalments BenefitKind = "instalments"
+	BenefitKindMonthly     BenefitKind = "monthly"
+	BenefitKindNone        BenefitKind = "none"
 )
 
 // Valid indicates whether the value is a known member of the BenefitKind enum.
 func (e BenefitKind) Valid() bool {
 	switch e {
-	case Instalments:
+	case BenefitKindInstalments:
 		return true
-	case Monthly:
+	case BenefitKindMonthly:
 		return true
-	case None:
+	case BenefitKindNone:
 		return true
 	default:
 		return false
@@ -338,6 +338,60 @@ func (e Locale) Valid() bool {
 	}
 }
 
+// Defines values for PaymentKind.
+const (
+	PaymentKindInstalment PaymentKind = "instalment"
+	PaymentKindMonthly    PaymentKind = "monthly"
+)
+
+// Valid indicates whether the value is a known member of the PaymentKind enum.
+func (e PaymentKind) Valid() bool {
+	switch e {
+	case PaymentKindInstalment:
+		return true
+	case PaymentKindMonthly:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for PaymentStatus.
+const (
+	PaymentStatusBatched    PaymentStatus = "batched"
+	PaymentStatusClawedBack PaymentStatus = "clawed_back"
+	PaymentStatusDue        PaymentStatus = "due"
+	PaymentStatusFailed     PaymentStatus = "failed"
+	PaymentStatusHeld       PaymentStatus = "held"
+	PaymentStatusPaid       PaymentStatus = "paid"
+	PaymentStatusScheduled  PaymentStatus = "scheduled"
+	PaymentStatusSuspended  PaymentStatus = "suspended"
+)
+
+// Valid indicates whether the value is a known member of the PaymentStatus enum.
+func (e PaymentStatus) Valid() bool {
+	switch e {
+	case PaymentStatusBatched:
+		return true
+	case PaymentStatusClawedBack:
+		return true
+	case PaymentStatusDue:
+		return true
+	case PaymentStatusFailed:
+		return true
+	case PaymentStatusHeld:
+		return true
+	case PaymentStatusPaid:
+		return true
+	case PaymentStatusScheduled:
+		return true
+	case PaymentStatusSuspended:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for PolicyPackageID.
 const (
 	Living     PolicyPackageID = "living"
@@ -410,6 +464,24 @@ func (e TraceStepOutcome) Valid() bool {
 	}
 }
 
+// Defines values for ExportBatchParamsFormat.
+const (
+	Csv  ExportBatchParamsFormat = "csv"
+	Xlsx ExportBatchParamsFormat = "xlsx"
+)
+
+// Valid indicates whether the value is a known member of the ExportBatchParamsFormat enum.
+func (e ExportBatchParamsFormat) Valid() bool {
+	switch e {
+	case Csv:
+		return true
+	case Xlsx:
+		return true
+	default:
+		return false
+	}
+}
+
 // AppealInput defines model for AppealInput.
 type AppealInput struct {
 	Reason string `json:"reason"`
@@ -433,6 +505,42 @@ type AuditEntry struct {
 	From    string    `json:"from"`
 	Reason  *string   `json:"reason,omitempty"`
 	To      string    `json:"to"`
+}
+
+// BankAccount defines model for BankAccount.
+type BankAccount struct {
+	// AccountNumber Write-only in full; responses show the last four digits
+	AccountNumber string `json:"accountNumber"`
+	BankName      string `json:"bankName"`
+}
+
+// Batch defines model for Batch.
+type Batch struct {
+	Count     int                `json:"count"`
+	CreatedAt time.Time          `json:"createdAt"`
+	Id        openapi_types.UUID `json:"id"`
+
+	// Total fen
+	Total int64 `json:"total"`
+}
+
+// BatchDetail defines model for BatchDetail.
+type BatchDetail struct {
+	Batch Batch       `json:"batch"`
+	Lines []BatchLine `json:"lines"`
+}
+
+// BatchLine defines model for BatchLine.
+type BatchLine struct {
+	// BankAccount Masked; in full only in the export
+	BankAccount string `json:"bankAccount"`
+	BankName    string `json:"bankName"`
+	Name        string `json:"name"`
+
+	// NationalId Masked
+	NationalId *string `json:"nationalId,omitempty"`
+	Package    string  `json:"package"`
+	Payment    Payment `json:"payment"`
 }
 
 // Benefit defines model for Benefit.
@@ -494,6 +602,7 @@ type ClaimDetail struct {
 	EscalatedAt *time.Time         `json:"escalatedAt,omitempty"`
 	Id          openapi_types.UUID `json:"id"`
 	Package     string             `json:"package"`
+	Payments    []Payment          `json:"payments"`
 
 	// PolicyVersion The version in force on the submission date; 0 while a draft
 	PolicyVersion int         `json:"policyVersion"`
@@ -560,6 +669,26 @@ type Declarations struct {
 	OwnsHomeInCity      *bool  `json:"ownsHomeInCity,omitempty"`
 	PublicRentalHousing *bool  `json:"publicRentalHousing,omitempty"`
 	TopSchool           *bool  `json:"topSchool,omitempty"`
+}
+
+// DeliveryReport defines model for DeliveryReport.
+type DeliveryReport struct {
+	From  openapi_types.Date `json:"from"`
+	Items []DeliveryRow      `json:"items"`
+	To    openapi_types.Date `json:"to"`
+}
+
+// DeliveryRow defines model for DeliveryRow.
+type DeliveryRow struct {
+	Claims                      int    `json:"claims"`
+	DeadlinesBreached           int    `json:"deadlinesBreached"`
+	Decided                     int    `json:"decided"`
+	MedianToDecisionSeconds     int64  `json:"medianToDecisionSeconds"`
+	MedianToFirstPaymentSeconds int64  `json:"medianToFirstPaymentSeconds"`
+	P90ToDecisionSeconds        int64  `json:"p90ToDecisionSeconds"`
+	P90ToFirstPaymentSeconds    int64  `json:"p90ToFirstPaymentSeconds"`
+	Package                     string `json:"package"`
+	Paid                        int    `json:"paid"`
 }
 
 // DeviceInput defines model for DeviceInput.
@@ -816,6 +945,32 @@ type NotificationPage struct {
 	NextCursor *string        `json:"nextCursor,omitempty"`
 }
 
+// Payment defines model for Payment.
+type Payment struct {
+	// Amount fen
+	Amount        int64              `json:"amount"`
+	ClaimId       openapi_types.UUID `json:"claimId"`
+	DueOn         openapi_types.Date `json:"dueOn"`
+	FailureReason *string            `json:"failureReason,omitempty"`
+	GateMonths    *int               `json:"gateMonths,omitempty"`
+	Id            openapi_types.UUID `json:"id"`
+	Kind          PaymentKind        `json:"kind"`
+	PaidAt        *time.Time         `json:"paidAt,omitempty"`
+	Seq           int                `json:"seq"`
+	Status        PaymentStatus      `json:"status"`
+}
+
+// PaymentKind defines model for Payment.Kind.
+type PaymentKind string
+
+// PaymentFailureInput defines model for PaymentFailureInput.
+type PaymentFailureInput struct {
+	Reason string `json:"reason"`
+}
+
+// PaymentStatus defines model for PaymentStatus.
+type PaymentStatus string
+
 // Policy defines model for Policy.
 type Policy struct {
 	Benefit           Benefit             `json:"benefit"`
@@ -864,6 +1019,8 @@ type Problem struct {
 
 // Profile defines model for Profile.
 type Profile struct {
+	BankAccount *BankAccount `json:"bankAccount,omitempty"`
+
 	// BirthDate Derived from the national ID number
 	BirthDate *openapi_types.Date  `json:"birthDate,omitempty"`
 	Education []Education          `json:"education"`
@@ -884,15 +1041,26 @@ type Profile struct {
 
 // ProfileInput defines model for ProfileInput.
 type ProfileInput struct {
-	Education  *[]Education         `json:"education,omitempty"`
-	Employer   *EmployerDeclaration `json:"employer,omitempty"`
-	HukouPlace *string              `json:"hukouPlace,omitempty"`
-	Locale     *Locale              `json:"locale,omitempty"`
-	Name       string               `json:"name"`
+	BankAccount *BankAccount         `json:"bankAccount,omitempty"`
+	Education   *[]Education         `json:"education,omitempty"`
+	Employer    *EmployerDeclaration `json:"employer,omitempty"`
+	HukouPlace  *string              `json:"hukouPlace,omitempty"`
+	Locale      *Locale              `json:"locale,omitempty"`
+	Name        string               `json:"name"`
 
 	// NationalId 居民身份证号码: 18 characters, check digit verified (GB 11643)
 	NationalId *string `json:"nationalId,omitempty"`
 	Phone      *string `json:"phone,omitempty"`
+}
+
+// Reconciliation defines model for Reconciliation.
+type Reconciliation struct {
+	Approved   int64 `json:"approved"`
+	Balanced   bool  `json:"balanced"`
+	ClawedBack int64 `json:"clawedBack"`
+	Paid       int64 `json:"paid"`
+	Scheduled  int64 `json:"scheduled"`
+	Suspended  int64 `json:"suspended"`
 }
 
 // RejectionInput defines model for RejectionInput.
@@ -1109,6 +1277,52 @@ type ListEmployersParams struct {
 	AcceptLanguage *AcceptLanguage `json:"Accept-Language,omitempty"`
 }
 
+// CreateBatchParams defines parameters for CreateBatch.
+type CreateBatchParams struct {
+	// AcceptLanguage zh-CN (default) or en
+	AcceptLanguage *AcceptLanguage `json:"Accept-Language,omitempty"`
+
+	// IdempotencyKey A unique key per intended action (e.g. a UUID); retries reuse it.
+	IdempotencyKey IdempotencyKey `json:"Idempotency-Key"`
+}
+
+// GetBatchParams defines parameters for GetBatch.
+type GetBatchParams struct {
+	// AcceptLanguage zh-CN (default) or en
+	AcceptLanguage *AcceptLanguage `json:"Accept-Language,omitempty"`
+}
+
+// ExportBatchParams defines parameters for ExportBatch.
+type ExportBatchParams struct {
+	Format *ExportBatchParamsFormat `form:"format,omitempty" json:"format,omitempty"`
+
+	// AcceptLanguage zh-CN (default) or en
+	AcceptLanguage *AcceptLanguage `json:"Accept-Language,omitempty"`
+}
+
+// ExportBatchParamsFormat defines parameters for ExportBatch.
+type ExportBatchParamsFormat string
+
+// MarkPaymentFailedParams defines parameters for MarkPaymentFailed.
+type MarkPaymentFailedParams struct {
+	// AcceptLanguage zh-CN (default) or en
+	AcceptLanguage *AcceptLanguage         `json:"Accept-Language,omitempty"`
+	IdempotencyKey *OptionalIdempotencyKey `json:"Idempotency-Key,omitempty"`
+}
+
+// MarkPaymentPaidParams defines parameters for MarkPaymentPaid.
+type MarkPaymentPaidParams struct {
+	// AcceptLanguage zh-CN (default) or en
+	AcceptLanguage *AcceptLanguage         `json:"Accept-Language,omitempty"`
+	IdempotencyKey *OptionalIdempotencyKey `json:"Idempotency-Key,omitempty"`
+}
+
+// ReconcileParams defines parameters for Reconcile.
+type ReconcileParams struct {
+	// AcceptLanguage zh-CN (default) or en
+	AcceptLanguage *AcceptLanguage `json:"Accept-Language,omitempty"`
+}
+
 // ListEmploymentRequestsParams defines parameters for ListEmploymentRequests.
 type ListEmploymentRequestsParams struct {
 	Status *EmploymentStatus `form:"status,omitempty" json:"status,omitempty"`
@@ -1216,6 +1430,17 @@ type ReviewQueueParams struct {
 	AcceptLanguage *AcceptLanguage `json:"Accept-Language,omitempty"`
 }
 
+// DeliveryStatsParams defines parameters for DeliveryStats.
+type DeliveryStatsParams struct {
+	From openapi_types.Date `form:"from" json:"from"`
+
+	// To Exclusive
+	To openapi_types.Date `form:"to" json:"to"`
+
+	// AcceptLanguage zh-CN (default) or en
+	AcceptLanguage *AcceptLanguage `json:"Accept-Language,omitempty"`
+}
+
 // CreateEmployerJSONRequestBody defines body for CreateEmployer for application/json ContentType.
 type CreateEmployerJSONRequestBody = EmployerInput
 
@@ -1236,6 +1461,9 @@ type AttachClaimDocumentsJSONRequestBody = AttachDocumentsInput
 
 // CreateDocumentJSONRequestBody defines body for CreateDocument for application/json ContentType.
 type CreateDocumentJSONRequestBody = DocumentInput
+
+// MarkPaymentFailedJSONRequestBody defines body for MarkPaymentFailed for application/json ContentType.
+type MarkPaymentFailedJSONRequestBody = PaymentFailureInput
 
 // DecideEmploymentsJSONRequestBody defines body for DecideEmployments for application/json ContentType.
 type DecideEmploymentsJSONRequestBody = EmploymentDecisions
@@ -1320,6 +1548,24 @@ type ServerInterface interface {
 	// ListEmployers Registered employers, for choosing one's employer in the app
 	// (GET /v1/employers)
 	ListEmployers(c *fiber.Ctx, params ListEmployersParams) error
+	// CreateBatch Put every payment that is due into a new batch (finance)
+	// (POST /v1/finance/batches)
+	CreateBatch(c *fiber.Ctx, params CreateBatchParams) error
+	// GetBatch A batch and its payments, bank accounts masked (finance)
+	// (GET /v1/finance/batches/{id})
+	GetBatch(c *fiber.Ctx, id ID, params GetBatchParams) error
+	// ExportBatch The batch as a spreadsheet for the bank, with full account numbers (finance)
+	// (GET /v1/finance/batches/{id}/export)
+	ExportBatch(c *fiber.Ctx, id ID, params ExportBatchParams) error
+	// MarkPaymentFailed Record that the bank refused a payment (finance)
+	// (POST /v1/finance/payments/{id}/failed)
+	MarkPaymentFailed(c *fiber.Ctx, id ID, params MarkPaymentFailedParams) error
+	// MarkPaymentPaid Record that the bank paid a payment; marking twice is harmless (finance)
+	// (POST /v1/finance/payments/{id}/paid)
+	MarkPaymentPaid(c *fiber.Ctx, id ID, params MarkPaymentPaidParams) error
+	// Reconcile Money of approved claims: approved = paid + scheduled + suspended + clawed back (finance)
+	// (GET /v1/finance/reconciliation)
+	Reconcile(c *fiber.Ctx, params ReconcileParams) error
 	// ListEmploymentRequests Employment declarations to the caller's employer (hr)
 	// (GET /v1/hr/employments)
 	ListEmploymentRequests(c *fiber.Ctx, params ListEmploymentRequestsParams) error
@@ -1365,6 +1611,9 @@ type ServerInterface interface {
 	// ReviewQueue Claims to decide, earliest deadline first (reviewer)
 	// (GET /v1/review/queue)
 	ReviewQueue(c *fiber.Ctx, params ReviewQueueParams) error
+	// DeliveryStats Per package, how fast claims submitted in a period were decided and paid, and deadlines breached
+	// (GET /v1/stats/delivery)
+	DeliveryStats(c *fiber.Ctx, params DeliveryStatsParams) error
 }
 
 // ServerInterfaceWrapper converts contexts to parameters.
@@ -2529,6 +2778,362 @@ func (siw *ServerInterfaceWrapper) ListEmployers(c *fiber.Ctx) error {
 	return handler(c)
 }
 
+// CreateBatch operation middleware
+func (siw *ServerInterfaceWrapper) CreateBatch(c *fiber.Ctx) error {
+
+	var err error
+	_ = err
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params CreateBatchParams
+
+	headers := c.GetReqHeaders()
+
+	// ------------- Optional header parameter "Accept-Language" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("Accept-Language")]; found {
+		var AcceptLanguage AcceptLanguage
+		n := len(valueList)
+		if n != 1 {
+			return fiber.NewError(fiber.StatusBadRequest, fmt.Sprintf("Too many values for ParamName Accept-Language, 1 is required, but %d found", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "Accept-Language", valueList[0], &AcceptLanguage, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter Accept-Language: %w", err).Error())
+		}
+
+		params.AcceptLanguage = &AcceptLanguage
+
+	}
+
+	// ------------- Required header parameter "Idempotency-Key" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("Idempotency-Key")]; found {
+		var IdempotencyKey IdempotencyKey
+		n := len(valueList)
+		if n != 1 {
+			return fiber.NewError(fiber.StatusBadRequest, fmt.Sprintf("Too many values for ParamName Idempotency-Key, 1 is required, but %d found", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "Idempotency-Key", valueList[0], &IdempotencyKey, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""})
+		if err != nil {
+			return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter Idempotency-Key: %w", err).Error())
+		}
+
+		params.IdempotencyKey = IdempotencyKey
+
+	} else {
+		return fiber.NewError(fiber.StatusBadRequest, "Header parameter Idempotency-Key is required, but not found")
+	}
+
+	handler := func(c *fiber.Ctx) error {
+		return siw.Handler.CreateBatch(c, params)
+	}
+
+	for i := len(siw.HandlerMiddlewares) - 1; i >= 0; i-- {
+		m := siw.HandlerMiddlewares[i]
+		next := handler
+		handler = func(c *fiber.Ctx) error {
+			return m(c, next)
+		}
+	}
+
+	return handler(c)
+}
+
+// GetBatch operation middleware
+func (siw *ServerInterfaceWrapper) GetBatch(c *fiber.Ctx) error {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "id" -------------
+	var id ID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", c.Params("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid"})
+	if err != nil {
+		return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter id: %w", err).Error())
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params GetBatchParams
+
+	headers := c.GetReqHeaders()
+
+	// ------------- Optional header parameter "Accept-Language" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("Accept-Language")]; found {
+		var AcceptLanguage AcceptLanguage
+		n := len(valueList)
+		if n != 1 {
+			return fiber.NewError(fiber.StatusBadRequest, fmt.Sprintf("Too many values for ParamName Accept-Language, 1 is required, but %d found", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "Accept-Language", valueList[0], &AcceptLanguage, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter Accept-Language: %w", err).Error())
+		}
+
+		params.AcceptLanguage = &AcceptLanguage
+
+	}
+
+	handler := func(c *fiber.Ctx) error {
+		return siw.Handler.GetBatch(c, id, params)
+	}
+
+	for i := len(siw.HandlerMiddlewares) - 1; i >= 0; i-- {
+		m := siw.HandlerMiddlewares[i]
+		next := handler
+		handler = func(c *fiber.Ctx) error {
+			return m(c, next)
+		}
+	}
+
+	return handler(c)
+}
+
+// ExportBatch operation middleware
+func (siw *ServerInterfaceWrapper) ExportBatch(c *fiber.Ctx) error {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "id" -------------
+	var id ID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", c.Params("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid"})
+	if err != nil {
+		return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter id: %w", err).Error())
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ExportBatchParams
+
+	var query url.Values
+	query, err = url.ParseQuery(string(c.Request().URI().QueryString()))
+	if err != nil {
+		return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for query string: %w", err).Error())
+	}
+
+	// ------------- Optional query parameter "format" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "format", query, &params.Format, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter format: %w", err).Error())
+	}
+
+	headers := c.GetReqHeaders()
+
+	// ------------- Optional header parameter "Accept-Language" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("Accept-Language")]; found {
+		var AcceptLanguage AcceptLanguage
+		n := len(valueList)
+		if n != 1 {
+			return fiber.NewError(fiber.StatusBadRequest, fmt.Sprintf("Too many values for ParamName Accept-Language, 1 is required, but %d found", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "Accept-Language", valueList[0], &AcceptLanguage, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter Accept-Language: %w", err).Error())
+		}
+
+		params.AcceptLanguage = &AcceptLanguage
+
+	}
+
+	handler := func(c *fiber.Ctx) error {
+		return siw.Handler.ExportBatch(c, id, params)
+	}
+
+	for i := len(siw.HandlerMiddlewares) - 1; i >= 0; i-- {
+		m := siw.HandlerMiddlewares[i]
+		next := handler
+		handler = func(c *fiber.Ctx) error {
+			return m(c, next)
+		}
+	}
+
+	return handler(c)
+}
+
+// MarkPaymentFailed operation middleware
+func (siw *ServerInterfaceWrapper) MarkPaymentFailed(c *fiber.Ctx) error {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "id" -------------
+	var id ID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", c.Params("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid"})
+	if err != nil {
+		return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter id: %w", err).Error())
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params MarkPaymentFailedParams
+
+	headers := c.GetReqHeaders()
+
+	// ------------- Optional header parameter "Accept-Language" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("Accept-Language")]; found {
+		var AcceptLanguage AcceptLanguage
+		n := len(valueList)
+		if n != 1 {
+			return fiber.NewError(fiber.StatusBadRequest, fmt.Sprintf("Too many values for ParamName Accept-Language, 1 is required, but %d found", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "Accept-Language", valueList[0], &AcceptLanguage, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter Accept-Language: %w", err).Error())
+		}
+
+		params.AcceptLanguage = &AcceptLanguage
+
+	}
+
+	// ------------- Optional header parameter "Idempotency-Key" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("Idempotency-Key")]; found {
+		var IdempotencyKey OptionalIdempotencyKey
+		n := len(valueList)
+		if n != 1 {
+			return fiber.NewError(fiber.StatusBadRequest, fmt.Sprintf("Too many values for ParamName Idempotency-Key, 1 is required, but %d found", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "Idempotency-Key", valueList[0], &IdempotencyKey, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter Idempotency-Key: %w", err).Error())
+		}
+
+		params.IdempotencyKey = &IdempotencyKey
+
+	}
+
+	handler := func(c *fiber.Ctx) error {
+		return siw.Handler.MarkPaymentFailed(c, id, params)
+	}
+
+	for i := len(siw.HandlerMiddlewares) - 1; i >= 0; i-- {
+		m := siw.HandlerMiddlewares[i]
+		next := handler
+		handler = func(c *fiber.Ctx) error {
+			return m(c, next)
+		}
+	}
+
+	return handler(c)
+}
+
+// MarkPaymentPaid operation middleware
+func (siw *ServerInterfaceWrapper) MarkPaymentPaid(c *fiber.Ctx) error {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "id" -------------
+	var id ID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", c.Params("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid"})
+	if err != nil {
+		return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter id: %w", err).Error())
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params MarkPaymentPaidParams
+
+	headers := c.GetReqHeaders()
+
+	// ------------- Optional header parameter "Accept-Language" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("Accept-Language")]; found {
+		var AcceptLanguage AcceptLanguage
+		n := len(valueList)
+		if n != 1 {
+			return fiber.NewError(fiber.StatusBadRequest, fmt.Sprintf("Too many values for ParamName Accept-Language, 1 is required, but %d found", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "Accept-Language", valueList[0], &AcceptLanguage, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter Accept-Language: %w", err).Error())
+		}
+
+		params.AcceptLanguage = &AcceptLanguage
+
+	}
+
+	// ------------- Optional header parameter "Idempotency-Key" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("Idempotency-Key")]; found {
+		var IdempotencyKey OptionalIdempotencyKey
+		n := len(valueList)
+		if n != 1 {
+			return fiber.NewError(fiber.StatusBadRequest, fmt.Sprintf("Too many values for ParamName Idempotency-Key, 1 is required, but %d found", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "Idempotency-Key", valueList[0], &IdempotencyKey, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter Idempotency-Key: %w", err).Error())
+		}
+
+		params.IdempotencyKey = &IdempotencyKey
+
+	}
+
+	handler := func(c *fiber.Ctx) error {
+		return siw.Handler.MarkPaymentPaid(c, id, params)
+	}
+
+	for i := len(siw.HandlerMiddlewares) - 1; i >= 0; i-- {
+		m := siw.HandlerMiddlewares[i]
+		next := handler
+		handler = func(c *fiber.Ctx) error {
+			return m(c, next)
+		}
+	}
+
+	return handler(c)
+}
+
+// Reconcile operation middleware
+func (siw *ServerInterfaceWrapper) Reconcile(c *fiber.Ctx) error {
+
+	var err error
+	_ = err
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ReconcileParams
+
+	headers := c.GetReqHeaders()
+
+	// ------------- Optional header parameter "Accept-Language" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("Accept-Language")]; found {
+		var AcceptLanguage AcceptLanguage
+		n := len(valueList)
+		if n != 1 {
+			return fiber.NewError(fiber.StatusBadRequest, fmt.Sprintf("Too many values for ParamName Accept-Language, 1 is required, but %d found", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "Accept-Language", valueList[0], &AcceptLanguage, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter Accept-Language: %w", err).Error())
+		}
+
+		params.AcceptLanguage = &AcceptLanguage
+
+	}
+
+	handler := func(c *fiber.Ctx) error {
+		return siw.Handler.Reconcile(c, params)
+	}
+
+	for i := len(siw.HandlerMiddlewares) - 1; i >= 0; i-- {
+		m := siw.HandlerMiddlewares[i]
+		next := handler
+		handler = func(c *fiber.Ctx) error {
+			return m(c, next)
+		}
+	}
+
+	return handler(c)
+}
+
 // ListEmploymentRequests operation middleware
 func (siw *ServerInterfaceWrapper) ListEmploymentRequests(c *fiber.Ctx) error {
 
@@ -3406,6 +4011,69 @@ func (siw *ServerInterfaceWrapper) ReviewQueue(c *fiber.Ctx) error {
 	return handler(c)
 }
 
+// DeliveryStats operation middleware
+func (siw *ServerInterfaceWrapper) DeliveryStats(c *fiber.Ctx) error {
+
+	var err error
+	_ = err
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params DeliveryStatsParams
+
+	var query url.Values
+	query, err = url.ParseQuery(string(c.Request().URI().QueryString()))
+	if err != nil {
+		return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for query string: %w", err).Error())
+	}
+
+	// ------------- Required query parameter "from" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, true, "from", query, &params.From, runtime.BindQueryParameterOptions{Type: "string", Format: "date"})
+	if err != nil {
+		return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter from: %w", err).Error())
+	}
+
+	// ------------- Required query parameter "to" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, true, "to", query, &params.To, runtime.BindQueryParameterOptions{Type: "string", Format: "date"})
+	if err != nil {
+		return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter to: %w", err).Error())
+	}
+
+	headers := c.GetReqHeaders()
+
+	// ------------- Optional header parameter "Accept-Language" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("Accept-Language")]; found {
+		var AcceptLanguage AcceptLanguage
+		n := len(valueList)
+		if n != 1 {
+			return fiber.NewError(fiber.StatusBadRequest, fmt.Sprintf("Too many values for ParamName Accept-Language, 1 is required, but %d found", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "Accept-Language", valueList[0], &AcceptLanguage, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter Accept-Language: %w", err).Error())
+		}
+
+		params.AcceptLanguage = &AcceptLanguage
+
+	}
+
+	handler := func(c *fiber.Ctx) error {
+		return siw.Handler.DeliveryStats(c, params)
+	}
+
+	for i := len(siw.HandlerMiddlewares) - 1; i >= 0; i-- {
+		m := siw.HandlerMiddlewares[i]
+		next := handler
+		handler = func(c *fiber.Ctx) error {
+			return m(c, next)
+		}
+	}
+
+	return handler(c)
+}
+
 // FiberServerOptions provides options for the Fiber server.
 type FiberServerOptions struct {
 	BaseURL            string
@@ -3498,5 +4166,19 @@ func RegisterHandlersWithOptions(router fiber.Router, si ServerInterface, option
 	router.Post(options.BaseURL+"/v1/review/claims/:id/approve", wrapper.ApproveClaim)
 
 	router.Post(options.BaseURL+"/v1/review/claims/:id/reject", wrapper.RejectClaim)
+
+	router.Post(options.BaseURL+"/v1/finance/batches", wrapper.CreateBatch)
+
+	router.Get(options.BaseURL+"/v1/finance/batches/:id", wrapper.GetBatch)
+
+	router.Get(options.BaseURL+"/v1/finance/batches/:id/export", wrapper.ExportBatch)
+
+	router.Post(options.BaseURL+"/v1/finance/payments/:id/paid", wrapper.MarkPaymentPaid)
+
+	router.Post(options.BaseURL+"/v1/finance/payments/:id/failed", wrapper.MarkPaymentFailed)
+
+	router.Get(options.BaseURL+"/v1/finance/reconciliation", wrapper.Reconcile)
+
+	router.Get(options.BaseURL+"/v1/stats/delivery", wrapper.DeliveryStats)
 
 }

@@ -1,12 +1,15 @@
 package main
 
 import (
+	"bytes"
 	"net/http"
 	"os"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/xuri/excelize/v2"
 )
 
 var relocationDocuments = []string{"id_card", "diploma", "degree_certificate", "chsi_record", "labour_contract", "social_insurance_record", "bank_card"}
@@ -33,8 +36,15 @@ type claimBody struct {
 			}
 		}
 	}
-	Audit []struct{ Event, From, To, ActorID string } `json:"audit"`
+	Audit    []struct{ Event, From, To, ActorID string } `json:"audit"`
+	Payments []struct {
+		ID     string
+		Amount int64
+		Status string
+	}
 }
+
+const testBankAccount = "6217856100012345678"
 
 // acceptedDocument uploads a real PDF as kind and waits for the worker to accept it.
 func (in *instance) acceptedDocument(t *testing.T, token, kind string) string {
@@ -101,8 +111,9 @@ func TestClaimEndToEnd(t *testing.T) {
 	grad := in.signUp(t)
 	profile := map[string]any{
 		"name": "李明", "locale": "en", "nationalId": testNationalID, "hukouPlace": "江西省南昌市",
-		"education": []map[string]any{{"level": "master", "institution": "南昌大学", "fullTime": true, "graduationDate": "2025-06-30"}},
-		"employer":  map[string]any{"name": "慈溪智造", "creditCode": creditCodeA, "since": "2025-07-15"},
+		"education":   []map[string]any{{"level": "master", "institution": "南昌大学", "fullTime": true, "graduationDate": "2025-06-30"}},
+		"employer":    map[string]any{"name": "慈溪智造", "creditCode": creditCodeA, "since": "2025-07-15"},
+		"bankAccount": map[string]any{"bankName": "中国银行慈溪支行", "accountNumber": testBankAccount},
 	}
 	if r := in.call(t, "PUT", "/v1/me", grad, profile); r.Status != 200 {
 		t.Fatalf("profile: %d %s", r.Status, r.Body)
@@ -214,12 +225,13 @@ func TestClaimEndToEnd(t *testing.T) {
 		t.Fatalf("review queue: %+v", queue)
 	}
 
+	// Two reviewers approve at once: one decision, one audit row.
 	var a, b response
 	wg.Go(func() {
 		a = in.call(t, "POST", "/v1/review/claims/"+c.ID+"/approve", reviewer1, map[string]any{"note": "ok"})
 	})
 	wg.Go(func() {
-		b = in.call(t, "POST", "/v1/review/claims/"+c.ID+"/reject", reviewer2, map[string]any{"code": "other", "reason": "second opinion"})
+		b = in.call(t, "POST", "/v1/review/claims/"+c.ID+"/approve", reviewer2, map[string]any{"note": "ok too"})
 	})
 	wg.Wait()
 	if (a.Status == 200) == (b.Status == 200) || (a.Status != 409 && b.Status != 409) {
@@ -232,8 +244,13 @@ func TestClaimEndToEnd(t *testing.T) {
 			decisions++
 		}
 	}
-	if decisions != 1 {
-		t.Fatalf("audit has %d decisions: %+v", decisions, c.Audit)
+	if decisions != 1 || c.Status != "active" || len(c.Payments) != 2 {
+		t.Fatalf("after approval: %d decisions, %+v", decisions, c)
+	}
+	for _, p := range c.Payments {
+		if p.Amount != 1500000 || p.Status != "due" {
+			t.Fatalf("schedule: %+v", c.Payments)
+		}
 	}
 	wantEvents := "submit wait_for_employer employer_confirmed evaluate"
 	var got []string
@@ -244,7 +261,79 @@ func TestClaimEndToEnd(t *testing.T) {
 		t.Fatalf("audit trail: %v", got)
 	}
 
-	// The graduate heard about every transition.
+	// Finance batches what is due, exports it for the bank and marks it paid.
+	for name, token := range map[string]string{"graduate": grad, "hr": hr, "reviewer": reviewer1, "housing": housing} {
+		if r := in.call(t, "POST", "/v1/finance/batches", token, nil, "Idempotency-Key", newKey()); r.Status != 403 {
+			t.Errorf("%s creating a batch: %d", name, r.Status)
+		}
+	}
+	r = in.call(t, "POST", "/v1/finance/batches", finance, nil, "Idempotency-Key", newKey())
+	var batch struct {
+		ID    string
+		Count int
+		Total int64
+	}
+	r.json(t, &batch)
+	if r.Status != 201 || batch.Count != 2 || batch.Total != 3000000 {
+		t.Fatalf("batch: %d %s", r.Status, r.Body)
+	}
+	if r := in.call(t, "POST", "/v1/finance/batches", finance, nil, "Idempotency-Key", newKey()); r.Status != 409 {
+		t.Fatalf("an empty batch: %d %s", r.Status, r.Body)
+	}
+	if r := in.call(t, "GET", "/v1/finance/batches/"+batch.ID, finance, nil); r.Status != 200 ||
+		strings.Contains(string(r.Body), testBankAccount) || !strings.Contains(string(r.Body), "***5678") {
+		t.Fatalf("batch view must mask accounts: %d %s", r.Status, r.Body)
+	}
+	csvFile := in.call(t, "GET", "/v1/finance/batches/"+batch.ID+"/export?format=csv", finance, nil)
+	if csvFile.Status != 200 || !strings.Contains(string(csvFile.Body), testBankAccount) || !strings.Contains(string(csvFile.Body), "15000.00") ||
+		strings.Contains(string(csvFile.Body), testNationalID) {
+		t.Fatalf("csv export: %d %s", csvFile.Status, csvFile.Body)
+	}
+	xlsxFile := in.call(t, "GET", "/v1/finance/batches/"+batch.ID+"/export", finance, nil)
+	book, err := excelize.OpenReader(bytes.NewReader(xlsxFile.Body))
+	if err != nil {
+		t.Fatalf("xlsx export: %v", err)
+	}
+	rows, _ := book.GetRows(book.GetSheetName(0))
+	if len(rows) != 3 || rows[1][5] != testBankAccount || rows[1][2] != "李明" {
+		t.Fatalf("xlsx rows: %v", rows)
+	}
+	if r := in.call(t, "GET", "/v1/finance/batches/"+batch.ID+"/export", reviewer1, nil); r.Status != 403 {
+		t.Fatalf("a reviewer exporting: %d", r.Status)
+	}
+	for _, p := range c.Payments {
+		for range 2 { // marking twice is harmless
+			if r := in.call(t, "POST", "/v1/finance/payments/"+p.ID+"/paid", finance, nil); r.Status != 200 {
+				t.Fatalf("mark paid: %d %s", r.Status, r.Body)
+			}
+		}
+	}
+	c = in.claim(t, grad, c.ID)
+	if c.Status != "completed" {
+		t.Fatalf("after paying everything: %+v", c)
+	}
+	var rec struct {
+		Approved, Paid, Scheduled int64
+		Balanced                  bool
+	}
+	in.call(t, "GET", "/v1/finance/reconciliation", finance, nil).json(t, &rec)
+	if rec.Approved != 3000000 || rec.Paid != 3000000 || !rec.Balanced {
+		t.Fatalf("reconciliation: %+v", rec)
+	}
+	today := time.Now().UTC()
+	var stats struct {
+		Items []struct {
+			Package                 string
+			Claims, Decided, Paid   int
+			MedianToDecisionSeconds int64
+		}
+	}
+	in.call(t, "GET", "/v1/stats/delivery?from="+today.Format(time.DateOnly)+"&to="+today.AddDate(0, 0, 1).Format(time.DateOnly), reviewer1, nil).json(t, &stats)
+	if len(stats.Items) != 1 || stats.Items[0].Package != "relocation" || stats.Items[0].Decided != 1 || stats.Items[0].Paid != 1 {
+		t.Fatalf("delivery stats: %+v", stats)
+	}
+
+	// The graduate heard about every transition and every payment.
 	eventually(t, 20*time.Second, "a notice per transition", func() bool {
 		n := 0
 		for _, tpl := range in.inboxTemplates(t, grad) {
@@ -254,6 +343,15 @@ func TestClaimEndToEnd(t *testing.T) {
 		}
 		return n == len(c.Audit)
 	})
+	paidNotices := 0
+	for _, tpl := range in.inboxTemplates(t, grad) {
+		if tpl == "payment.paid" {
+			paidNotices++
+		}
+	}
+	if paidNotices != 2 {
+		t.Fatalf("%d payment notices", paidNotices)
+	}
 
 	// The same person from another account cannot claim the package again.
 	changed := map[string]any{"name": "李明", "nationalId": "11010519491231002X"}

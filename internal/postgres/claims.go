@@ -48,14 +48,14 @@ func (db *DB) PublishPolicy(ctx context.Context, src allowance.PolicySource, by 
 }
 
 const claimColumns = `id, user_id, person_index, package, policy_version, status, appealed, declarations, decision,
-	stage, due_at, escalated_at, reject_code, reject_reason, submitted_at, decided_at, created_at, updated_at`
+	stage, due_at, escalated_at, breaches, reject_code, reject_reason, submitted_at, decided_at, first_paid_at, created_at, updated_at`
 
 func scanClaim(r pgx.Row) (allowance.Claim, error) {
 	var c allowance.Claim
 	var decision []byte
 	err := r.Scan(&c.ID, &c.UserID, &c.PersonIndex, &c.Package, &c.PolicyVersion, &c.Status, &c.Appealed, &c.Declarations,
-		&decision, &c.Stage, &c.DueAt, &c.EscalatedAt, &c.RejectCode, &c.RejectReason, &c.SubmittedAt, &c.DecidedAt,
-		&c.CreatedAt, &c.UpdatedAt)
+		&decision, &c.Stage, &c.DueAt, &c.EscalatedAt, &c.Breaches, &c.RejectCode, &c.RejectReason, &c.SubmittedAt, &c.DecidedAt,
+		&c.FirstPaidAt, &c.CreatedAt, &c.UpdatedAt)
 	if err == nil && decision != nil {
 		c.Decision = new(policy.Decision)
 		err = json.Unmarshal(decision, c.Decision)
@@ -72,8 +72,8 @@ func claimArgs(c allowance.Claim) ([]any, error) {
 		}
 	}
 	return []any{c.ID, c.UserID, c.PersonIndex, c.Package, c.PolicyVersion, c.Status, c.Appealed, c.Declarations,
-		decision, c.Stage, c.DueAt, c.EscalatedAt, c.RejectCode, c.RejectReason, c.SubmittedAt, c.DecidedAt,
-		c.CreatedAt, c.UpdatedAt}, nil
+		decision, c.Stage, c.DueAt, c.EscalatedAt, c.Breaches, c.RejectCode, c.RejectReason, c.SubmittedAt, c.DecidedAt,
+		c.FirstPaidAt, c.CreatedAt, c.UpdatedAt}, nil
 }
 
 // CreateClaim implements allowance.Store.
@@ -83,7 +83,7 @@ func (db *DB) CreateClaim(ctx context.Context, c allowance.Claim) error {
 		return err
 	}
 	_, err = db.pool.Exec(ctx, `INSERT INTO claims (`+claimColumns+`)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)`, args...)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20)`, args...)
 	return translate(err)
 }
 
@@ -140,26 +140,46 @@ func (db *DB) UpdateClaim(ctx context.Context, id string, fn func(*allowance.Cla
 		if len(change.Audit) == 0 && len(change.Tasks) == 0 && !change.Touched {
 			return nil
 		}
-		args, err := claimArgs(c)
-		if err != nil {
-			return err
-		}
-		_, err = tx.Exec(ctx, `UPDATE claims SET user_id = $2, person_index = $3, package = $4, policy_version = $5,
-			status = $6, appealed = $7, declarations = $8, decision = $9, stage = $10, due_at = $11, escalated_at = $12,
-			reject_code = $13, reject_reason = $14, submitted_at = $15, decided_at = $16, created_at = $17, updated_at = $18
-			WHERE id = $1`, args...)
-		if err != nil {
-			return err
-		}
-		for _, a := range change.Audit {
-			if _, err := tx.Exec(ctx, `INSERT INTO claim_audit (claim_id, at, actor_id, event, from_status, to_status, reason)
-				VALUES ($1, $2, $3, $4, $5, $6, $7)`, a.ClaimID, a.At, a.ActorID, a.Event, a.From, a.To, a.Reason); err != nil {
-				return err
-			}
-		}
-		return enqueue(ctx, tx, change.Tasks)
+		return saveClaim(ctx, tx, c, change)
 	})
 	return c, err
+}
+
+// saveClaim writes a locked claim and everything its change carries: audit
+// rows, a payment schedule, suspended payments and outbox tasks.
+func saveClaim(ctx context.Context, tx pgx.Tx, c allowance.Claim, change allowance.ClaimChange) error {
+	args, err := claimArgs(c)
+	if err != nil {
+		return err
+	}
+	_, err = tx.Exec(ctx, `UPDATE claims SET user_id = $2, person_index = $3, package = $4, policy_version = $5,
+		status = $6, appealed = $7, declarations = $8, decision = $9, stage = $10, due_at = $11, escalated_at = $12,
+		breaches = $13, reject_code = $14, reject_reason = $15, submitted_at = $16, decided_at = $17, first_paid_at = $18,
+		created_at = $19, updated_at = $20
+		WHERE id = $1`, args...)
+	if err != nil {
+		return err
+	}
+	for _, a := range change.Audit {
+		if _, err := tx.Exec(ctx, `INSERT INTO claim_audit (claim_id, at, actor_id, event, from_status, to_status, reason)
+			VALUES ($1, $2, $3, $4, $5, $6, $7)`, a.ClaimID, a.At, a.ActorID, a.Event, a.From, a.To, a.Reason); err != nil {
+			return err
+		}
+	}
+	for _, p := range change.Payments {
+		if _, err := tx.Exec(ctx, `INSERT INTO payments (id, claim_id, user_id, seq, kind, amount, gate_months, due_on, status, updated_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+			p.ID, p.ClaimID, p.UserID, p.Seq, p.Kind, p.Amount, p.GateMonths, p.DueOn, p.Status, p.UpdatedAt); err != nil {
+			return err
+		}
+	}
+	if change.SuspendPayments {
+		if _, err := tx.Exec(ctx, `UPDATE payments SET status = 'suspended', updated_at = $2
+			WHERE claim_id = $1 AND status IN ('scheduled', 'held', 'due')`, c.ID, c.UpdatedAt); err != nil {
+			return err
+		}
+	}
+	return enqueue(ctx, tx, change.Tasks)
 }
 
 // AttachDocuments implements allowance.Store.

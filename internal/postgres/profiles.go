@@ -21,11 +21,11 @@ func (db *DB) Profile(ctx context.Context, userID string) (talent.ProfileRecord,
 	var emp *employerJSON
 	err := db.pool.QueryRow(ctx, `
 		SELECT p.name, p.phone_sealed, u.locale, p.national_id_sealed, coalesce(p.national_id_index, ''),
-		       p.birth_date, p.hukou_place, p.employer, p.updated_at
+		       p.birth_date, p.hukou_place, p.employer, p.bank_name, p.bank_account_sealed, p.updated_at
 		FROM profiles p JOIN users u ON u.id = p.user_id
 		WHERE p.user_id = $1`, userID).
 		Scan(&rec.Name, &rec.PhoneSealed, &rec.Locale, &rec.NationalIDSealed, &rec.NationalIDIndex,
-			&rec.BirthDate, &rec.HukouPlace, &emp, &rec.UpdatedAt)
+			&rec.BirthDate, &rec.HukouPlace, &emp, &rec.BankName, &rec.BankAccountSealed, &rec.UpdatedAt)
 	if err != nil {
 		return talent.ProfileRecord{}, notFound(translate(err), "profile")
 	}
@@ -68,15 +68,16 @@ func (db *DB) SaveProfile(ctx context.Context, rec talent.ProfileRecord, declare
 		}
 		_, err := tx.Exec(ctx, `
 			INSERT INTO profiles (user_id, name, phone_sealed, national_id_sealed, national_id_index,
-			                      birth_date, hukou_place, employer, updated_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+			                      birth_date, hukou_place, employer, bank_name, bank_account_sealed, updated_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
 			ON CONFLICT (user_id) DO UPDATE SET
 				name = EXCLUDED.name, phone_sealed = EXCLUDED.phone_sealed,
 				national_id_sealed = EXCLUDED.national_id_sealed, national_id_index = EXCLUDED.national_id_index,
 				birth_date = EXCLUDED.birth_date, hukou_place = EXCLUDED.hukou_place,
-				employer = EXCLUDED.employer, updated_at = EXCLUDED.updated_at`,
+				employer = EXCLUDED.employer, bank_name = EXCLUDED.bank_name,
+				bank_account_sealed = EXCLUDED.bank_account_sealed, updated_at = EXCLUDED.updated_at`,
 			rec.UserID, rec.Name, rec.PhoneSealed, rec.NationalIDSealed, index,
-			rec.BirthDate, rec.HukouPlace, emp, rec.UpdatedAt)
+			rec.BirthDate, rec.HukouPlace, emp, rec.BankName, rec.BankAccountSealed, rec.UpdatedAt)
 		if err != nil {
 			return err
 		}

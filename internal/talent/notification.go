@@ -67,6 +67,18 @@ var templates = map[string]map[Locale]message{
 		LocaleZH: {"待办已超期", "{package}申请（{stage}环节）已超过办理时限，请尽快处理。"},
 		LocaleEN: {"Overdue", "A {package} claim is past its deadline at the {stage} stage. Please act on it."},
 	},
+	"payment.paid": {
+		LocaleZH: {"补贴已发放", "{amount} 已汇入您登记的银行账户。"},
+		LocaleEN: {"Allowance paid", "{amount} was paid into your bank account."},
+	},
+	"payment.failed": {
+		LocaleZH: {"补贴发放失败", "银行未能入账，请核对您登记的银行账户。"},
+		LocaleEN: {"Payment failed", "The bank could not pay into your account. Please check your bank details."},
+	},
+	"payment.held": {
+		LocaleZH: {"补贴暂缓发放", "复核发现您当前的就业或社保情况不符合发放条件，请在 30 天内更新信息，否则将暂停发放。"},
+		LocaleEN: {"Payment on hold", "Your current employment or social insurance does not meet the conditions. Update it within 30 days or payments will be suspended."},
+	},
 	"document.rejected": {
 		LocaleZH: {"材料未通过检查", "您上传的{kind}未通过检查（{reason}），请重新上传。"},
 		LocaleEN: {"Document rejected", "Your {kind} did not pass the checks ({reason}). Please upload it again."},

@@ -54,33 +54,41 @@ type Profile struct {
 	HukouPlace string // household registration (户籍) place
 	Education  []Education
 	Employer   *EmployerDeclaration
-	UpdatedAt  time.Time
+	// BankName and BankAccount are where allowances are paid; the account
+	// is personal data.
+	BankName    string
+	BankAccount string
+	UpdatedAt   time.Time
 }
 
 // ProfileInput is an update of the whole profile, as the app sends it.
 type ProfileInput struct {
-	Name       string
-	Phone      string
-	Locale     Locale
-	NationalID string
-	HukouPlace string
-	Education  []Education
-	Employer   *EmployerDeclaration
+	Name        string
+	Phone       string
+	Locale      Locale
+	NationalID  string
+	HukouPlace  string
+	Education   []Education
+	Employer    *EmployerDeclaration
+	BankName    string
+	BankAccount string
 }
 
 // ProfileRecord is a profile as stored: personal data sealed by the Vault.
 type ProfileRecord struct {
-	UserID           string
-	Name             string
-	PhoneSealed      string
-	Locale           Locale
-	NationalIDSealed string
-	NationalIDIndex  string // blind index: one account per person
-	BirthDate        *time.Time
-	HukouPlace       string
-	Education        []Education
-	Employer         *EmployerDeclaration
-	UpdatedAt        time.Time
+	UserID            string
+	Name              string
+	PhoneSealed       string
+	Locale            Locale
+	NationalIDSealed  string
+	NationalIDIndex   string // blind index: one account per person
+	BirthDate         *time.Time
+	HukouPlace        string
+	Education         []Education
+	Employer          *EmployerDeclaration
+	BankName          string
+	BankAccountSealed string
+	UpdatedAt         time.Time
 }
 
 // validate checks every field and reports all problems at once, so the app
@@ -144,6 +152,13 @@ func (in *ProfileInput) validate(now time.Time) (*NationalID, error) {
 			e.CreditCode = code
 		}
 	}
+	in.BankAccount = strings.ReplaceAll(strings.TrimSpace(in.BankAccount), " ", "")
+	if in.BankAccount != "" && !validBankAccount(in.BankAccount) {
+		add("bankAccount.accountNumber", "bank_account_format")
+	}
+	if in.BankAccount != "" && strings.TrimSpace(in.BankName) == "" {
+		add("bankAccount.bankName", "required")
+	}
 	if len(fields) > 0 {
 		return nil, Invalid(fields...)
 	}
@@ -162,6 +177,27 @@ func validPhone(s string) bool {
 		}
 	}
 	return true
+}
+
+// validBankAccount accepts a mainland bank card or account number: 12 to 30 digits.
+func validBankAccount(s string) bool {
+	if len(s) < 12 || len(s) > 30 {
+		return false
+	}
+	for _, c := range s {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// MaskBankAccount keeps only the last four digits.
+func MaskBankAccount(s string) string {
+	if len(s) <= 4 {
+		return strings.Repeat("*", len(s))
+	}
+	return strings.Repeat("*", len(s)-4) + s[len(s)-4:]
 }
 
 func itoa(i int) string {

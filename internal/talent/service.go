@@ -59,7 +59,14 @@ func (s *Service) Profile(ctx context.Context, actor User) (Profile, error) {
 func (s *Service) openProfile(rec ProfileRecord) (Profile, error) {
 	p := Profile{
 		UserID: rec.UserID, Name: rec.Name, Locale: rec.Locale, HukouPlace: rec.HukouPlace,
-		Education: rec.Education, Employer: rec.Employer, UpdatedAt: rec.UpdatedAt,
+		Education: rec.Education, Employer: rec.Employer, BankName: rec.BankName, UpdatedAt: rec.UpdatedAt,
+	}
+	if rec.BankAccountSealed != "" {
+		account, err := s.Vault.Open(rec.BankAccountSealed)
+		if err != nil {
+			return Profile{}, err
+		}
+		p.BankAccount = account
 	}
 	if rec.PhoneSealed != "" {
 		phone, err := s.Vault.Open(rec.PhoneSealed)
@@ -102,6 +109,13 @@ func (s *Service) UpdateProfile(ctx context.Context, actor User, in ProfileInput
 		Education: in.Education, Employer: in.Employer, UpdatedAt: s.now(),
 		PhoneSealed: prev.PhoneSealed, NationalIDSealed: prev.NationalIDSealed,
 		NationalIDIndex: prev.NationalIDIndex, BirthDate: prev.BirthDate,
+		BankName: prev.BankName, BankAccountSealed: prev.BankAccountSealed,
+	}
+	if in.BankAccount != "" {
+		rec.BankName = strings.TrimSpace(in.BankName)
+		if rec.BankAccountSealed, err = s.Vault.Seal(in.BankAccount); err != nil {
+			return Profile{}, err
+		}
 	}
 	if in.Phone != "" {
 		if rec.PhoneSealed, err = s.Vault.Seal(in.Phone); err != nil {

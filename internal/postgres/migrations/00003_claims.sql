@@ -30,6 +30,7 @@ CREATE TABLE claims (
     stage          text NOT NULL DEFAULT '',
     due_at         timestamptz,    -- when the current stage is due
     escalated_at   timestamptz,
+    breaches       int NOT NULL DEFAULT 0, -- stages that went past their deadline
     reject_code    text NOT NULL DEFAULT '',
     reject_reason  text NOT NULL DEFAULT '',
     submitted_at   timestamptz,

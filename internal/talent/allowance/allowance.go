@@ -56,8 +56,35 @@ type PolicySource struct {
 type ClaimChange struct {
 	Audit []ClaimAudit
 	Tasks []talent.Task
+	// Payments are a schedule to insert (on approval).
+	Payments []Payment
+	// SuspendPayments suspends the claim's payments not yet paid.
+	SuspendPayments bool
 	// Touched saves a change that has neither audit rows nor tasks.
 	Touched bool
+}
+
+// PaymentRecord is a payment with whom and where to pay, as stored.
+type PaymentRecord struct {
+	Payment           Payment
+	Package           policy.ID
+	Profile           talent.ProfileRecord
+	BankName          string
+	BankAccountSealed string
+}
+
+// DeliveryStats is how fast one package's claims were decided and paid in
+// a period. Durations are from submission.
+type DeliveryStats struct {
+	Package           policy.ID
+	Claims            int // submitted in the period
+	Decided           int
+	Paid              int // with a first payment
+	MedianToDecision  time.Duration
+	P90ToDecision     time.Duration
+	MedianToFirstPay  time.Duration
+	P90ToFirstPay     time.Duration
+	DeadlinesBreached int // claims that went past a stage deadline
 }
 
 // Store persists policy versions and claims. Errors follow talent.Store:
@@ -95,6 +122,27 @@ type Store interface {
 	Overdue(ctx context.Context, now time.Time) ([]Claim, error)
 	// UsersWithRole lists the ids of the users holding a role.
 	UsersWithRole(ctx context.Context, role talent.Role) ([]string, error)
+
+	// Payments lists a claim's schedule.
+	Payments(ctx context.Context, claimID string) ([]Payment, error)
+	// PaymentsFallingDue lists scheduled or held payments of active claims
+	// due on or before the civil date today.
+	PaymentsFallingDue(ctx context.Context, today time.Time) ([]Payment, error)
+	// UpdatePayment runs fn on a payment under a row lock and saves it with the tasks fn returns.
+	UpdatePayment(ctx context.Context, id string, fn func(*Payment) ([]talent.Task, error)) error
+	// UpdatePaymentAndClaim locks a payment and its claim; fn learns how many
+	// other payments of the claim are still unpaid, and its change is saved
+	// with both.
+	UpdatePaymentAndClaim(ctx context.Context, id string, fn func(p *Payment, c *Claim, remaining int) (ClaimChange, error)) error
+	// CreateBatch moves every due payment into a new batch; KindConflict
+	// "no_payments_due" when there is none.
+	CreateBatch(ctx context.Context, b Batch) (Batch, error)
+	// BatchPayments returns a batch and its payments with profiles.
+	BatchPayments(ctx context.Context, batchID string) (Batch, []PaymentRecord, error)
+	// Reconcile totals the payments of approved claims.
+	Reconcile(ctx context.Context) (Reconciliation, error)
+	// Delivery reports per package on claims submitted in [from, to).
+	Delivery(ctx context.Context, from, to time.Time) ([]DeliveryStats, error)
 }
 
 // Service is the claims workflow.

@@ -108,10 +108,12 @@ type Claim struct {
 	Stage        Stage
 	DueAt        *time.Time
 	EscalatedAt  *time.Time
+	Breaches     int // stages that went past their deadline
 	RejectCode   string
 	RejectReason string
 	SubmittedAt  *time.Time
 	DecidedAt    *time.Time
+	FirstPaidAt  *time.Time
 	CreatedAt    time.Time
 	UpdatedAt    time.Time
 }

@@ -52,6 +52,7 @@ type ClaimView struct {
 	Claim
 	Documents []talent.Document
 	Audit     []ClaimAudit
+	Payments  []Payment
 }
 
 // Claim returns a claim to its owner or to staff who decide or pay claims.
@@ -67,7 +68,10 @@ func (s *Service) Claim(ctx context.Context, actor talent.User, id string) (Clai
 	if v.Documents, err = s.Store.ClaimDocuments(ctx, id); err != nil {
 		return ClaimView{}, err
 	}
-	v.Audit, err = s.Store.ClaimAudit(ctx, id)
+	if v.Audit, err = s.Store.ClaimAudit(ctx, id); err != nil {
+		return ClaimView{}, err
+	}
+	v.Payments, err = s.Store.Payments(ctx, id)
 	return v, err
 }
 
@@ -260,10 +264,27 @@ func (s *Service) EmploymentDecided(ctx context.Context, userID string) error {
 	return nil
 }
 
-// Approve grants a claim under review (reviewer).
+// Approve grants a claim under review (reviewer) and, in the same
+// transaction, creates its payment schedule and starts paying.
 func (s *Service) Approve(ctx context.Context, actor talent.User, id, note string) (Claim, error) {
 	return s.Store.UpdateClaim(ctx, id, func(c *Claim) (ClaimChange, error) {
-		return s.transition(c, EventApprove, actor, note, s.now(), StagePayment, false)
+		now := s.now()
+		change, err := s.transition(c, EventApprove, actor, note, now, StageNone, false)
+		if err != nil {
+			return ClaimChange{}, err
+		}
+		payments := schedule(c, now)
+		stage := StageNone
+		if len(payments) > 0 && !payments[0].DueOn.After(policy.Civil(now)) {
+			stage = StagePayment // a first payment is due now: finance has its deadline
+		}
+		more, err := s.transition(c, EventActivate, SystemUser, "", now, stage, false)
+		if err != nil {
+			return ClaimChange{}, err
+		}
+		change.Audit, change.Tasks = append(change.Audit, more.Audit...), append(change.Tasks, more.Tasks...)
+		change.Payments = payments
+		return change, nil
 	})
 }
 

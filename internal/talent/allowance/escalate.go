@@ -54,6 +54,7 @@ func (s *Service) escalate(ctx context.Context, c Claim) error {
 		}
 		now := s.now()
 		cur.EscalatedAt = &now
+		cur.Breaches++
 		return ClaimChange{Touched: true}, nil
 	})
 	return err

@@ -1,0 +1,172 @@
+package api
+
+import (
+	"bytes"
+	"encoding/csv"
+	"fmt"
+	"strconv"
+
+	"github.com/anju-city/anju/api/gen"
+	"github.com/anju-city/anju/internal/talent"
+	"github.com/anju-city/anju/internal/talent/allowance"
+	"github.com/gofiber/fiber/v2"
+	"github.com/google/uuid"
+	"github.com/xuri/excelize/v2"
+)
+
+func (h *handlers) CreateBatch(c *fiber.Ctx, _ gen.CreateBatchParams) error {
+	u, err := currentUser(c)
+	if err != nil {
+		return err
+	}
+	b, err := h.d.Allowance.CreateBatch(c.UserContext(), u)
+	if err != nil {
+		return err
+	}
+	return c.Status(fiber.StatusCreated).JSON(toBatch(b))
+}
+
+func (h *handlers) GetBatch(c *fiber.Ctx, id gen.ID, _ gen.GetBatchParams) error {
+	u, err := currentUser(c)
+	if err != nil {
+		return err
+	}
+	b, lines, err := h.d.Allowance.BatchLines(c.UserContext(), u, id.String())
+	if err != nil {
+		return err
+	}
+	out := gen.BatchDetail{Batch: toBatch(b), Lines: make([]gen.BatchLine, len(lines))}
+	for i, l := range lines {
+		out.Lines[i] = gen.BatchLine{Payment: toPayment(l.Payment), Package: string(l.Package), Name: l.Name,
+			NationalId: optional(l.NationalID), BankName: l.BankName, BankAccount: talent.MaskBankAccount(l.BankAccount)}
+	}
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	return c.JSON(out)
+}
+
+// exportHeader is the spreadsheet's first row, in Chinese for the bank's
+// and the finance office's staff.
+var exportHeader = []string{"序号", "付款编号", "姓名", "身份证号（脱敏）", "开户行", "银行账号", "金额（元）", "补贴项目", "应付日期"}
+
+// ExportBatch writes the batch for the bank. It is the only place account
+// numbers leave Anju in full, so it is never cached.
+func (h *handlers) ExportBatch(c *fiber.Ctx, id gen.ID, params gen.ExportBatchParams) error {
+	u, err := currentUser(c)
+	if err != nil {
+		return err
+	}
+	b, lines, err := h.d.Allowance.BatchLines(c.UserContext(), u, id.String())
+	if err != nil {
+		return err
+	}
+	rows := make([][]string, 0, len(lines)+1)
+	rows = append(rows, exportHeader)
+	for i, l := range lines {
+		rows = append(rows, []string{strconv.Itoa(i + 1), l.ID, l.Name, l.NationalID, l.BankName, l.BankAccount,
+			fmt.Sprintf("%d.%02d", l.Amount/100, l.Amount%100), string(l.Package), l.DueOn.Format("2006-01-02")})
+	}
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	name := "anju-batch-" + b.CreatedAt.Format("20060102") + "-" + b.ID[:8]
+	if params.Format != nil && *params.Format == gen.Csv {
+		var buf bytes.Buffer
+		buf.WriteString("\ufeff") // a BOM, so spreadsheet programs read the UTF-8 names right
+		w := csv.NewWriter(&buf)
+		if err := w.WriteAll(rows); err != nil {
+			return err
+		}
+		c.Set(fiber.HeaderContentType, "text/csv; charset=utf-8")
+		c.Set(fiber.HeaderContentDisposition, `attachment; filename="`+name+`.csv"`)
+		return c.Send(buf.Bytes())
+	}
+	f := excelize.NewFile()
+	defer f.Close()
+	sheet := f.GetSheetName(0)
+	for r, row := range rows {
+		for col, v := range row {
+			cell, _ := excelize.CoordinatesToCellName(col+1, r+1)
+			// Account and ID numbers stay text: a number cell would round them.
+			if err := f.SetCellStr(sheet, cell, v); err != nil {
+				return err
+			}
+		}
+	}
+	var buf bytes.Buffer
+	if err := f.Write(&buf); err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderContentType, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+	c.Set(fiber.HeaderContentDisposition, `attachment; filename="`+name+`.xlsx"`)
+	return c.Send(buf.Bytes())
+}
+
+func (h *handlers) MarkPaymentPaid(c *fiber.Ctx, id gen.ID, _ gen.MarkPaymentPaidParams) error {
+	return h.mark(c, id.String(), true, "")
+}
+
+func (h *handlers) MarkPaymentFailed(c *fiber.Ctx, id gen.ID, _ gen.MarkPaymentFailedParams) error {
+	var body gen.PaymentFailureInput
+	if err := decode(c, &body); err != nil {
+		return err
+	}
+	return h.mark(c, id.String(), false, body.Reason)
+}
+
+func (h *handlers) mark(c *fiber.Ctx, id string, paid bool, reason string) error {
+	u, err := currentUser(c)
+	if err != nil {
+		return err
+	}
+	p, err := h.d.Allowance.MarkPayment(c.UserContext(), u, id, paid, reason)
+	if err != nil {
+		return err
+	}
+	return c.JSON(toPayment(p))
+}
+
+func (h *handlers) Reconcile(c *fiber.Ctx, _ gen.ReconcileParams) error {
+	u, err := currentUser(c)
+	if err != nil {
+		return err
+	}
+	r, err := h.d.Allowance.Reconcile(c.UserContext(), u)
+	if err != nil {
+		return err
+	}
+	return c.JSON(gen.Reconciliation{Approved: r.Approved, Paid: r.Paid, Scheduled: r.Scheduled, Suspended: r.Suspended,
+		ClawedBack: r.ClawedBack, Balanced: r.Balanced()})
+}
+
+func (h *handlers) DeliveryStats(c *fiber.Ctx, params gen.DeliveryStatsParams) error {
+	u, err := currentUser(c)
+	if err != nil {
+		return err
+	}
+	rows, err := h.d.Allowance.Delivery(c.UserContext(), u, params.From.Time, params.To.Time)
+	if err != nil {
+		return err
+	}
+	out := gen.DeliveryReport{From: params.From, To: params.To, Items: make([]gen.DeliveryRow, len(rows))}
+	for i, r := range rows {
+		out.Items[i] = gen.DeliveryRow{
+			Package: string(r.Package), Claims: r.Claims, Decided: r.Decided, Paid: r.Paid,
+			MedianToDecisionSeconds: int64(r.MedianToDecision.Seconds()), P90ToDecisionSeconds: int64(r.P90ToDecision.Seconds()),
+			MedianToFirstPaymentSeconds: int64(r.MedianToFirstPay.Seconds()), P90ToFirstPaymentSeconds: int64(r.P90ToFirstPay.Seconds()),
+			DeadlinesBreached: r.DeadlinesBreached,
+		}
+	}
+	return c.JSON(out)
+}
+
+func toBatch(b allowance.Batch) gen.Batch {
+	return gen.Batch{Id: uuid.MustParse(b.ID), CreatedAt: b.CreatedAt.UTC(), Count: b.Count, Total: b.Total}
+}
+
+func toPayment(p allowance.Payment) gen.Payment {
+	out := gen.Payment{Id: uuid.MustParse(p.ID), ClaimId: uuid.MustParse(p.ClaimID), Seq: p.Seq, Kind: gen.PaymentKind(p.Kind),
+		Amount: p.Amount, DueOn: date(p.DueOn), Status: gen.PaymentStatus(p.Status), PaidAt: utc(p.PaidAt),
+		FailureReason: optional(p.FailureReason)}
+	if p.GateMonths > 0 {
+		out.GateMonths = &p.GateMonths
+	}
+	return out
+}

@@ -1,0 +1,183 @@
+package allowance_test
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"log/slog"
+	"testing"
+	"time"
+
+	"github.com/anju-city/anju/internal/pii"
+	"github.com/anju-city/anju/internal/postgres"
+	"github.com/anju-city/anju/internal/talent"
+	"github.com/anju-city/anju/internal/talent/allowance"
+	"github.com/anju-city/anju/internal/talent/calendar"
+	"github.com/anju-city/anju/internal/talent/policy"
+	"github.com/anju-city/anju/internal/testenv"
+)
+
+type clock struct{ now time.Time }
+
+func (c *clock) Now() time.Time { return c.now }
+
+type noPush struct{}
+
+func (noPush) Push(context.Context, talent.PushMessage) error { return nil }
+
+type bundle struct {
+	db    *postgres.DB
+	clock *clock
+	svc   *allowance.Service
+	grad  talent.User
+	hr    talent.User
+}
+
+// setup gives the claims service on a fresh database with a graduate whose
+// employment HR confirmed, social insurance paid since 2026-01.
+func setup(t *testing.T) bundle {
+	t.Helper()
+	ctx := context.Background()
+	db, err := postgres.Open(ctx, testenv.Database(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(db.Close)
+	clk := &clock{now: time.Date(2026, 11, 25, 2, 0, 0, 0, time.UTC)}
+	vault, _ := pii.NewKeyring([]pii.Key{{ID: "t", Secret: bytes.Repeat([]byte{1}, 32)}}, bytes.Repeat([]byte{2}, 32))
+	ts := &talent.Service{Store: db, Pusher: noPush{}, Vault: vault, Clock: clk, Logger: slog.New(slog.NewJSONHandler(io.Discard, nil))}
+	cal, _ := calendar.Default()
+	defaults, _ := policy.DefaultPackages()
+	svc := &allowance.Service{Talent: ts, Store: db, Calendar: cal, Defaults: defaults, City: "慈溪"}
+
+	emp := talent.Employer{ID: talent.NewID(), Name: "慈溪智造", CreditCode: "91330282MA2H3B8K4N", CreatedAt: clk.now}
+	if err := db.CreateEmployer(ctx, emp); err != nil {
+		t.Fatal(err)
+	}
+	grad, _ := db.SignIn(ctx, "grad", false)
+	hr, _ := db.SignIn(ctx, "hr", false)
+	if hr, err = db.GrantRole(ctx, hr.ID, talent.RoleGrant{Role: talent.RoleHR, EmployerID: emp.ID}, ""); err != nil {
+		t.Fatal(err)
+	}
+	_, err = ts.UpdateProfile(ctx, grad, talent.ProfileInput{Name: "李明", NationalID: "330282199806150423",
+		Employer: &talent.EmployerDeclaration{Name: emp.Name, CreditCode: emp.CreditCode}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e, _ := db.CurrentEmployment(ctx, grad.ID)
+	_, err = ts.DecideEmployment(ctx, hr, e.ID, &talent.Confirmation{
+		ContractStart: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC), ContractEnd: time.Date(2028, 12, 31, 0, 0, 0, 0, time.UTC),
+		SocialInsuranceStart: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)}, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return bundle{db: db, clock: clk, svc: svc, grad: grad, hr: hr}
+}
+
+// claim stores a claim in a status with the given payments.
+func (b bundle) claim(t *testing.T, status allowance.ClaimStatus, due *time.Time, payments ...allowance.Payment) allowance.Claim {
+	t.Helper()
+	ctx := context.Background()
+	c := allowance.Claim{ID: talent.NewID(), UserID: b.grad.ID, PersonIndex: talent.NewID(), Package: policy.Relocation,
+		PolicyVersion: 1, Status: status, Stage: allowance.StageReview, DueAt: due, CreatedAt: b.clock.now, UpdatedAt: b.clock.now}
+	if err := b.db.CreateClaim(ctx, c); err != nil {
+		t.Fatal(err)
+	}
+	for i := range payments {
+		payments[i].ID, payments[i].ClaimID, payments[i].UserID, payments[i].Seq = talent.NewID(), c.ID, b.grad.ID, i+1
+		payments[i].UpdatedAt = b.clock.now
+	}
+	_, err := b.db.UpdateClaim(ctx, c.ID, func(*allowance.Claim) (allowance.ClaimChange, error) {
+		return allowance.ClaimChange{Touched: true, Payments: payments}, nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+func (b bundle) payments(t *testing.T, claimID string) map[int]allowance.PaymentStatus {
+	t.Helper()
+	list, err := b.db.Payments(context.Background(), claimID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[int]allowance.PaymentStatus{}
+	for _, p := range list {
+		out[p.GateMonths] = p.Status
+	}
+	return out
+}
+
+// Payments falling due are re-checked: one whose social-insurance gate is
+// met is released, one that is not is held with notice, and a claim held
+// past the grace period is suspended.
+func TestReleasePaymentsChecksContinuingEligibility(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	ctx := context.Background()
+	today := time.Date(2026, 11, 25, 0, 0, 0, 0, time.UTC)
+	c := b.claim(t, allowance.ClaimActive, nil,
+		allowance.Payment{Kind: "instalment", Amount: 500000, GateMonths: 6, DueOn: today, Status: allowance.PaymentScheduled},
+		allowance.Payment{Kind: "instalment", Amount: 500000, GateMonths: 12, DueOn: today, Status: allowance.PaymentScheduled},
+		allowance.Payment{Kind: "instalment", Amount: 500000, GateMonths: 18, DueOn: today.AddDate(0, 6, 0), Status: allowance.PaymentScheduled},
+	)
+	if err := b.svc.ReleasePayments(ctx); err != nil {
+		t.Fatal(err)
+	}
+	// Paid since January: 10 whole months by 25 November.
+	got := b.payments(t, c.ID)
+	if got[6] != allowance.PaymentDue || got[12] != allowance.PaymentHeld || got[18] != allowance.PaymentScheduled {
+		t.Fatalf("after the first check: %v", got)
+	}
+	// The notice is queued with the change (the worker sends it).
+	var held int
+	_ = b.db.Pool().QueryRow(ctx, `SELECT count(*) FROM outbox WHERE payload->>'template' = 'payment.held'`).Scan(&held)
+	if held != 1 {
+		t.Fatalf("%d held notices queued", held)
+	}
+	// Still failing after the grace period: the claim is suspended.
+	b.clock.now = b.clock.now.Add(allowance.HoldGrace + time.Hour)
+	// Another job (11 months now) would still fail the 12-month gate.
+	if err := b.svc.ReleasePayments(ctx); err != nil {
+		t.Fatal(err)
+	}
+	after, _ := b.db.Claim(ctx, c.ID)
+	got = b.payments(t, c.ID)
+	if after.Status != allowance.ClaimSuspended || got[12] != allowance.PaymentSuspended || got[18] != allowance.PaymentSuspended || got[6] != allowance.PaymentSuspended {
+		t.Fatalf("after the grace period: %s %v", after.Status, got)
+	}
+	audit, _ := b.db.ClaimAudit(ctx, c.ID)
+	if len(audit) != 1 || audit[0].Event != allowance.EventSuspend || audit[0].ActorID != "system" {
+		t.Fatalf("audit: %+v", audit)
+	}
+}
+
+// Overdue claims alert the staff responsible once and count as a breach.
+func TestEscalateOnce(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	ctx := context.Background()
+	reviewer, _ := b.db.SignIn(ctx, "reviewer", false)
+	if _, err := b.db.GrantRole(ctx, reviewer.ID, talent.RoleGrant{Role: talent.RoleReviewer}, ""); err != nil {
+		t.Fatal(err)
+	}
+	past := b.clock.now.Add(-time.Hour)
+	future := b.clock.now.Add(time.Hour)
+	late := b.claim(t, allowance.ClaimUnderReview, &past)
+	onTime := b.claim(t, allowance.ClaimUnderReview, &future)
+	for range 2 {
+		if err := b.svc.Escalate(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	list, _, _ := b.db.Notifications(ctx, reviewer.ID, talent.Page{})
+	if len(list) != 1 || list[0].Template != "claim.overdue" || list[0].Data["link"] != "anju://review/claims/"+late.ID {
+		t.Fatalf("reviewer's inbox: %+v", list)
+	}
+	got, _ := b.db.Claim(ctx, late.ID)
+	other, _ := b.db.Claim(ctx, onTime.ID)
+	if got.EscalatedAt == nil || got.Breaches != 1 || other.EscalatedAt != nil {
+		t.Fatalf("escalation flags: %+v / %+v", got, other)
+	}
+}

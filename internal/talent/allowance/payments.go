@@ -1,0 +1,313 @@
+package allowance
+
+import (
+	"context"
+	"time"
+
+	"github.com/anju-city/anju/internal/talent"
+	"github.com/anju-city/anju/internal/talent/policy"
+)
+
+// TaskReleasePayments re-checks continuing eligibility of payments falling due.
+const TaskReleasePayments = "payments:release"
+
+// HoldGrace is how long a payment may be held for failing the continuing
+// eligibility check before the claim is suspended: the graduate is told
+// first and has this long to put things right (e.g. a new job in the city).
+const HoldGrace = 30 * 24 * time.Hour
+
+// PaymentStatus is where one scheduled payment stands.
+type PaymentStatus string
+
+// Payment statuses.
+const (
+	PaymentScheduled  PaymentStatus = "scheduled"   // not due yet
+	PaymentHeld       PaymentStatus = "held"        // due, but the continuing check failed; graduate told
+	PaymentDue        PaymentStatus = "due"         // checked and ready for finance's next batch
+	PaymentBatched    PaymentStatus = "batched"     // in a batch sent to the bank
+	PaymentPaid       PaymentStatus = "paid"        // the bank paid it
+	PaymentFailed     PaymentStatus = "failed"      // the bank refused it (e.g. a closed account); still owed
+	PaymentSuspended  PaymentStatus = "suspended"   // the claim was suspended
+	PaymentClawedBack PaymentStatus = "clawed_back" // paid, then reclaimed
+)
+
+// Payment is one amount of a claim's schedule, in fen.
+type Payment struct {
+	ID            string
+	ClaimID       string
+	UserID        string
+	Seq           int
+	Kind          string // instalment | monthly
+	Amount        int64
+	GateMonths    int // consecutive social-insurance months that release an instalment
+	DueOn         time.Time
+	Status        PaymentStatus
+	HeldSince     *time.Time
+	BatchID       string
+	PaidAt        *time.Time
+	FailureReason string
+	UpdatedAt     time.Time
+}
+
+// schedule turns an approved claim's entitlement into payments: instalments
+// fall due when their social-insurance gate is met; a monthly benefit pays
+// on the first of each month from the next month, at most Months times.
+func schedule(c *Claim, now time.Time) []Payment {
+	if c.Decision == nil {
+		return nil
+	}
+	e := c.Decision.Entitlement
+	today := policy.Civil(now)
+	var out []Payment
+	add := func(kind string, amount int64, gate int, due time.Time) {
+		// What is due on the day of approval was checked by the decision itself.
+		status := PaymentScheduled
+		if !due.After(today) {
+			status = PaymentDue
+		}
+		out = append(out, Payment{ID: talent.NewID(), ClaimID: c.ID, UserID: c.UserID, Seq: len(out) + 1, Kind: kind,
+			Amount: amount, GateMonths: gate, DueOn: due, Status: status, UpdatedAt: now})
+	}
+	switch e.Kind {
+	case policy.BenefitInstalments:
+		for _, in := range e.Instalments {
+			due := in.From
+			if in.Met || due.IsZero() || due.Before(today) {
+				due = today
+			}
+			add("instalment", in.Amount, in.AfterMonths, due)
+		}
+	case policy.BenefitMonthly:
+		first := policy.AddMonths(firstOfMonth(today), 1)
+		for i := range e.Months {
+			add("monthly", e.Monthly, 0, policy.AddMonths(first, i))
+		}
+	}
+	return out
+}
+
+// ReleasePayments is the periodic continuing-eligibility check: each
+// payment falling due is released to finance if the graduate still works in
+// the city (and, for an instalment, has the social-insurance months it
+// needs); otherwise it is held and the graduate told, and a claim held
+// longer than HoldGrace is suspended.
+func (s *Service) ReleasePayments(ctx context.Context) error {
+	now := s.now()
+	list, err := s.Store.PaymentsFallingDue(ctx, policy.Civil(now))
+	if err != nil {
+		return err
+	}
+	var retry error
+	for _, p := range list {
+		if err := s.release(ctx, p, now); err != nil {
+			retry = err
+		}
+	}
+	return retry
+}
+
+func (s *Service) release(ctx context.Context, p Payment, now time.Time) error {
+	ok, err := s.stillEligible(ctx, p, now)
+	if err != nil {
+		return err
+	}
+	today := policy.Civil(now)
+	if !ok && p.HeldSince != nil && now.Sub(*p.HeldSince) >= HoldGrace {
+		_, err := s.Store.UpdateClaim(ctx, p.ClaimID, func(c *Claim) (ClaimChange, error) {
+			if c.Status != ClaimActive {
+				return ClaimChange{}, nil
+			}
+			change, err := s.transition(c, EventSuspend, SystemUser, "continuing eligibility failed for "+HoldGrace.String(), now, StageNone, false)
+			change.SuspendPayments = err == nil
+			return change, err
+		})
+		return err
+	}
+	return s.Store.UpdatePayment(ctx, p.ID, func(p *Payment) ([]talent.Task, error) {
+		switch {
+		case p.Status != PaymentScheduled && p.Status != PaymentHeld:
+			return nil, nil
+		case ok:
+			p.Status, p.HeldSince, p.UpdatedAt = PaymentDue, nil, now
+			return nil, nil
+		case p.Status == PaymentScheduled:
+			p.Status, p.HeldSince, p.UpdatedAt = PaymentHeld, &today, now
+			return []talent.Task{{Type: talent.TaskSendNotification, Payload: talent.NotifyRequest{
+				UserID: p.UserID, EventID: "payment.held:" + p.ID, Template: "payment.held",
+				Link: "anju://claims/" + p.ClaimID,
+			}}}, nil
+		}
+		return nil, nil
+	})
+}
+
+// stillEligible re-checks employment (and social insurance for an
+// instalment) on the day a payment falls due.
+func (s *Service) stillEligible(ctx context.Context, p Payment, now time.Time) (bool, error) {
+	emp, err := s.Talent.Store.CurrentEmployment(ctx, p.UserID)
+	if talent.ErrorKind(err) == talent.KindNotFound {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	today := policy.Civil(now)
+	if emp.Status != talent.EmploymentConfirmed || emp.ContractEnd.Before(today) {
+		return false, nil
+	}
+	if p.GateMonths > 0 && wholeMonths(*emp.SocialInsuranceStart, firstOfMonth(today)) < p.GateMonths {
+		return false, nil
+	}
+	return true, nil
+}
+
+// Batch is a set of due payments finance sends to the bank together.
+type Batch struct {
+	ID        string
+	CreatedBy string
+	CreatedAt time.Time
+	Count     int
+	Total     int64
+}
+
+// BatchLine is one payment of a batch with whom and where to pay.
+type BatchLine struct {
+	Payment
+	Package     policy.ID
+	Name        string
+	NationalID  string // masked
+	BankName    string
+	BankAccount string // in clear: the export is finance's only
+}
+
+// CreateBatch puts every due payment in a new batch (finance).
+func (s *Service) CreateBatch(ctx context.Context, actor talent.User) (Batch, error) {
+	if !actor.Has(talent.RoleFinance) {
+		return Batch{}, talent.Errorf(talent.KindForbidden, "role_required", "requires the finance role")
+	}
+	b := Batch{ID: talent.NewID(), CreatedBy: actor.ID, CreatedAt: s.now()}
+	return s.Store.CreateBatch(ctx, b)
+}
+
+// BatchLines returns a batch's payments with personal data opened (finance).
+func (s *Service) BatchLines(ctx context.Context, actor talent.User, batchID string) (Batch, []BatchLine, error) {
+	if !actor.Has(talent.RoleFinance) {
+		return Batch{}, nil, talent.Errorf(talent.KindForbidden, "role_required", "requires the finance role")
+	}
+	b, rows, err := s.Store.BatchPayments(ctx, batchID)
+	if err != nil {
+		return Batch{}, nil, err
+	}
+	lines := make([]BatchLine, len(rows))
+	for i, r := range rows {
+		lines[i] = BatchLine{Payment: r.Payment, Package: r.Package, Name: r.Profile.Name, BankName: r.BankName}
+		if r.Profile.NationalIDSealed != "" {
+			id, err := s.Talent.Vault.Open(r.Profile.NationalIDSealed)
+			if err != nil {
+				return Batch{}, nil, err
+			}
+			lines[i].NationalID = talent.MaskNationalID(id)
+		}
+		if r.BankAccountSealed != "" {
+			if lines[i].BankAccount, err = s.Talent.Vault.Open(r.BankAccountSealed); err != nil {
+				return Batch{}, nil, err
+			}
+		}
+	}
+	return b, lines, nil
+}
+
+// MarkPayment records the bank's answer for one payment (finance). Marking
+// again with the same answer changes nothing; a paid payment tells the
+// graduate and, once everything is paid, completes the claim.
+func (s *Service) MarkPayment(ctx context.Context, actor talent.User, id string, paid bool, reason string) (Payment, error) {
+	if !actor.Has(talent.RoleFinance) {
+		return Payment{}, talent.Errorf(talent.KindForbidden, "role_required", "requires the finance role")
+	}
+	var p Payment
+	err := s.Store.UpdatePaymentAndClaim(ctx, id, func(pay *Payment, c *Claim, remaining int) (ClaimChange, error) {
+		now := s.now()
+		want := PaymentPaid
+		if !paid {
+			want = PaymentFailed
+		}
+		if pay.Status == want {
+			p = *pay
+			return ClaimChange{}, nil
+		}
+		if pay.Status != PaymentBatched && !(pay.Status == PaymentFailed && paid) {
+			return ClaimChange{}, talent.Errorf(talent.KindConflict, "payment_status_conflict", "payment is %s", pay.Status)
+		}
+		pay.Status, pay.UpdatedAt = want, now
+		change := ClaimChange{Touched: true}
+		if paid {
+			pay.PaidAt, pay.FailureReason = &now, ""
+			change.Tasks = append(change.Tasks, talent.Task{Type: talent.TaskSendNotification, Payload: talent.NotifyRequest{
+				UserID: pay.UserID, EventID: "payment.paid:" + pay.ID, Template: "payment.paid",
+				Params: map[string]string{"amount": yuan(pay.Amount)}, Link: "anju://claims/" + pay.ClaimID,
+			}})
+			if c.FirstPaidAt == nil {
+				c.FirstPaidAt = &now
+				if c.Stage == StagePayment {
+					c.Stage, c.DueAt = StageNone, nil
+				}
+			}
+			if remaining == 0 && c.Status == ClaimActive {
+				more, err := s.transition(c, EventComplete, SystemUser, "", now, StageNone, false)
+				if err != nil {
+					return ClaimChange{}, err
+				}
+				change.Audit, change.Tasks = append(change.Audit, more.Audit...), append(change.Tasks, more.Tasks...)
+			}
+		} else {
+			pay.FailureReason = reason
+			change.Tasks = append(change.Tasks, talent.Task{Type: talent.TaskSendNotification, Payload: talent.NotifyRequest{
+				UserID: pay.UserID, EventID: "payment.failed:" + pay.ID, Template: "payment.failed",
+				Link: "anju://me/profile",
+			}})
+		}
+		p = *pay
+		return change, nil
+	})
+	return p, err
+}
+
+// Reconciliation is the money of approved claims, which must add up:
+// Approved = Paid + Scheduled + Suspended + ClawedBack (fen).
+type Reconciliation struct {
+	Approved, Paid, Scheduled, Suspended, ClawedBack int64
+}
+
+// Balanced reports whether the totals add up.
+func (r Reconciliation) Balanced() bool {
+	return r.Approved == r.Paid+r.Scheduled+r.Suspended+r.ClawedBack
+}
+
+// Reconcile totals the money of approved claims (finance).
+func (s *Service) Reconcile(ctx context.Context, actor talent.User) (Reconciliation, error) {
+	if !actor.HasAny(talent.RoleFinance, talent.RoleAdmin) {
+		return Reconciliation{}, talent.Errorf(talent.KindForbidden, "role_required", "requires the finance role")
+	}
+	return s.Store.Reconcile(ctx)
+}
+
+func yuan(fen int64) string {
+	s := itoa(int(fen / 100))
+	if c := fen % 100; c != 0 {
+		s += "." + itoa(int(c/10)) + itoa(int(c%10))
+	}
+	return "¥" + s
+}
+
+// Delivery reports, per package, how many claims submitted in [from, to)
+// were decided and paid, how fast (median and 90th percentile from
+// submission) and how many went past a deadline (reviewer, finance, admin).
+func (s *Service) Delivery(ctx context.Context, actor talent.User, from, to time.Time) ([]DeliveryStats, error) {
+	if !actor.HasAny(talent.RoleReviewer, talent.RoleFinance, talent.RoleAdmin) {
+		return nil, talent.Errorf(talent.KindForbidden, "role_required", "requires a talent-office role")
+	}
+	if !to.After(from) {
+		return nil, talent.Invalid(talent.FieldError{Field: "to", Code: "range"})
+	}
+	return s.Store.Delivery(ctx, from, to)
+}
