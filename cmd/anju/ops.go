@@ -148,25 +148,28 @@ func seed(ctx context.Context, cfg Config, emu *firebase.Emulator, stdout io.Wri
 	if err != nil {
 		return err
 	}
-	if _, err := s.service.Profile(ctx, grad); err == nil {
-		_, err = s.service.UpdateProfile(ctx, grad, talent.ProfileInput{
-			Name: "李明", Phone: "13800138000", Locale: talent.LocaleZH,
-			NationalID: "330282199806150423", HukouPlace: "江西省南昌市",
-			Education: []talent.Education{{
-				Level: talent.LevelMaster, Institution: "南昌大学", FullTime: true,
-				GraduationDate: time.Date(2026, 6, 30, 0, 0, 0, 0, time.UTC), DiplomaNumber: "104031202602000123",
-			}},
-			Employer: &talent.EmployerDeclaration{Name: demoEmployerName, CreditCode: demoCreditCode, Since: time.Date(2026, 7, 15, 0, 0, 0, 0, time.UTC)},
-		})
-		if err != nil && talent.ErrorCode(err) != "national_id_taken" {
-			return fmt.Errorf("demo profile: %w", err)
-		}
+	// The demo graduate's profile is reset on every seed.
+	_, err = s.service.UpdateProfile(ctx, grad, talent.ProfileInput{
+		Name: "李明", Phone: "13800138000", Locale: talent.LocaleZH,
+		NationalID: "330282199806150423", HukouPlace: "江西省南昌市",
+		Education: []talent.Education{{
+			Level: talent.LevelMaster, Institution: "南昌大学", FullTime: true,
+			GraduationDate: time.Date(2025, 6, 30, 0, 0, 0, 0, time.UTC), DiplomaNumber: "104031202502000123",
+		}},
+		Employer:    &talent.EmployerDeclaration{Name: demoEmployerName, CreditCode: demoCreditCode, Since: time.Date(2025, 7, 15, 0, 0, 0, 0, time.UTC)},
+		BankName:    "中国银行慈溪支行",
+		BankAccount: "6217856100012345678",
+	})
+	if err != nil && talent.ErrorCode(err) != "national_id_taken" {
+		return fmt.Errorf("demo profile: %w", err)
 	}
+
 	fmt.Fprintf(stdout, "demo data loaded: employer %s (%s) and one account per role.\n\n", employer.Name, employer.ID)
 	fmt.Fprintln(stdout, "Get an ID token for a demo account (valid for one hour) and call the API:")
 	for _, r := range demoRoles {
 		fmt.Fprintf(stdout, "  TOKEN=$(.tools/bin/anju dev token --role %s)\n", r)
 	}
 	fmt.Fprintln(stdout, "  curl -H \"Authorization: Bearer $TOKEN\" http://127.0.0.1:8080/v1/me")
+	fmt.Fprintln(stdout, "\nOr walk a whole allowance claim, phone side and staff side: scripts/walkthrough.sh")
 	return nil
 }

@@ -1,0 +1,93 @@
+#!/usr/bin/env bash
+# Walks one relocation-allowance claim through Anju as the phone app and the
+# staff would, against the instance `make run` serves on :8080 with its demo
+# accounts: profile, documents straight to MinIO, HR confirmation, the
+# eligibility worker's decision with its trace, the reviewer's approval, and
+# finance's batch, export and payment. Needs curl and jq.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+API=${ANJU_API:-http://127.0.0.1:8080}
+ANJU=${ANJU_BIN:-.tools/bin/anju}
+eval "$(scripts/services.sh env)"
+command -v jq >/dev/null || { echo "walkthrough: jq is needed (apt-get install jq)" >&2; exit 1; }
+
+step() { printf '\n== %s\n' "$*"; }
+token() { "$ANJU" dev token --role "$1"; }
+GRAD=$(token graduate); HR=$(token hr); REVIEWER=$(token reviewer); FINANCE=$(token finance)
+call() { # call TOKEN METHOD PATH [JSON]
+  local args=(-sS -X "$2" -H "Authorization: Bearer $1" -H "Accept-Language: en" -H "Idempotency-Key: $(cat /proc/sys/kernel/random/uuid)")
+  [[ $# -ge 4 ]] && args+=(-H "Content-Type: application/json" -d "$4")
+  curl "${args[@]}" "$API$3"
+}
+
+step "The graduate's profile (personal data comes back masked)"
+call "$GRAD" GET /v1/me | jq '.profile | {name, nationalId, phone, bankAccount, employer}'
+
+step "What can I claim? (precheck, rule by rule)"
+call "$GRAD" POST /v1/eligibility/precheck | jq '.results[] | {package, outcome, eligibleFrom, summary: .summary.en}'
+
+step "HR of the employer confirms the employment"
+EMP=$(call "$HR" GET "/v1/hr/employments?status=pending" | jq -r '.items[0].id // empty')
+if [[ -n $EMP ]]; then
+  call "$HR" POST "/v1/hr/employments/$EMP/confirm" \
+    '{"contractStart":"2025-07-15","contractEnd":"2028-07-14","socialInsuranceStart":"2025-08-01"}' | jq '{status, socialInsuranceStart}'
+else
+  call "$GRAD" GET /v1/me/employment | jq '{status}'
+fi
+
+step "A relocation claim: upload the seven documents straight to MinIO"
+CLAIM=$(call "$GRAD" POST /v1/claims '{"package":"relocation","declarations":{"ownsHomeInCity":false}}' | jq -r .id)
+if [[ $CLAIM == null ]]; then
+  CLAIM=$(call "$GRAD" GET /v1/claims | jq -r '[.items[] | select(.package == "relocation")][0].id')
+  echo "(this graduate already claimed the relocation allowance: showing that claim)"
+else
+  tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
+  DOCS=()
+  for kind in id_card diploma degree_certificate chsi_record labour_contract social_insurance_record bank_card; do
+    printf '%%PDF-1.4\n%% %s\n%%%%EOF\n' "$kind" >"$tmp/$kind.pdf"
+    size=$(stat -c %s "$tmp/$kind.pdf"); sum=$(sha256sum "$tmp/$kind.pdf" | cut -d' ' -f1)
+    up=$(call "$GRAD" POST /v1/documents "{\"kind\":\"$kind\",\"contentType\":\"application/pdf\",\"size\":$size,\"sha256\":\"$sum\"}")
+    form=(); while IFS= read -r f; do form+=(-F "$f"); done < <(jq -r '.upload.fields | to_entries[] | "\(.key)=\(.value)"' <<<"$up")
+    curl -sS -o /dev/null -w "  $kind: MinIO answered %{http_code}\n" "${form[@]}" -F "file=@$tmp/$kind.pdf" "$(jq -r .upload.url <<<"$up")"
+    id=$(jq -r .document.id <<<"$up"); DOCS+=("\"$id\"")
+    call "$GRAD" POST "/v1/documents/$id/complete" >/dev/null
+  done
+  for _ in $(seq 50); do
+    pending=$(call "$GRAD" GET "/v1/documents?limit=20" | jq '[.items[] | select(.status != "accepted")] | length')
+    [[ $pending == 0 ]] && break; sleep 0.2
+  done
+  call "$GRAD" POST "/v1/claims/$CLAIM/documents" "{\"documentIds\":[$(IFS=,; echo "${DOCS[*]}")]}" | jq '{status, documents: [.documents[].kind]}'
+  step "Submit (retrying with the same Idempotency-Key would count once)"
+  call "$GRAD" POST "/v1/claims/$CLAIM/submit" | jq '{status, policyVersion, stage, dueAt}'
+fi
+
+step "The eligibility worker decides, with a trace"
+for _ in $(seq 50); do
+  status=$(call "$GRAD" GET "/v1/claims/$CLAIM" | jq -r .status)
+  [[ $status != submitted ]] && break; sleep 0.2
+done
+call "$GRAD" GET "/v1/claims/$CLAIM" | jq '{status, stage, dueAt, outcome: .decision.outcome,
+  trace: [.decision.trace[] | "\(.outcome)  \(.clause)  \(.message.en)"], entitlement: .decision.entitlement.message.en}'
+
+step "The reviewer's queue, earliest deadline first, and the approval"
+call "$REVIEWER" GET /v1/review/queue | jq '[.items[] | {id, package, dueAt, outcome: .decision.outcome}]'
+call "$REVIEWER" POST "/v1/review/claims/$CLAIM/approve" '{"note":"documents and facts verified"}' | jq '{status}' || true
+call "$GRAD" GET "/v1/claims/$CLAIM" | jq '{status, payments: [.payments[] | {seq, amount, dueOn, status}]}'
+
+step "Finance batches what is due, exports it for the bank and marks it paid"
+BATCH=$(call "$FINANCE" POST /v1/finance/batches | jq -r '.id // empty')
+if [[ -n $BATCH ]]; then
+  call "$FINANCE" GET "/v1/finance/batches/$BATCH" | jq '{batch, lines: [.lines[] | {name, bankAccount, amount: .payment.amount}]}'
+  curl -sS -H "Authorization: Bearer $FINANCE" -o "${TMPDIR:-/tmp}/anju-batch.xlsx" "$API/v1/finance/batches/$BATCH/export"
+  echo "  exported ${TMPDIR:-/tmp}/anju-batch.xlsx ($(stat -c %s "${TMPDIR:-/tmp}/anju-batch.xlsx") bytes)"
+  for p in $(call "$FINANCE" GET "/v1/finance/batches/$BATCH" | jq -r '.lines[].payment.id'); do
+    call "$FINANCE" POST "/v1/finance/payments/$p/paid" | jq -c '{seq, amount, status}'
+  done
+fi
+call "$FINANCE" GET /v1/finance/reconciliation | jq -c .
+
+step "The graduate's inbox"
+call "$GRAD" GET "/v1/me/notifications?limit=30" | jq -r '.items[] | "  \(.title): \(.body)"'
+
+step "Delivery statistics for today"
+call "$REVIEWER" GET "/v1/stats/delivery?from=$(date -u +%F)&to=$(date -u -d tomorrow +%F)" | jq '.items'
