@@ -142,7 +142,10 @@ func (h *handlers) DecideEmployments(c *fiber.Ctx, _ gen.DecideEmploymentsParams
 		}
 	}
 	loc := localeOf(c)
-	results := h.d.Service.DecideEmployments(c.UserContext(), u, items)
+	results, err := h.d.Service.DecideEmployments(c.UserContext(), u, items)
+	if err != nil {
+		return err
+	}
 	out := gen.EmploymentDecisionResults{Results: make([]gen.EmploymentDecisionResult, len(results))}
 	for i, r := range results {
 		out.Results[i] = gen.EmploymentDecisionResult{Id: body.Items[i].Id, Ok: r.Err == nil}

@@ -248,7 +248,10 @@ func (s *Service) DecideEmployment(ctx context.Context, actor User, id string, c
 
 // DecideEmployments answers many requests at once; each item stands alone,
 // so one bad item does not hold back the others.
-func (s *Service) DecideEmployments(ctx context.Context, actor User, items []EmploymentDecision) []EmploymentDecisionResult {
+func (s *Service) DecideEmployments(ctx context.Context, actor User, items []EmploymentDecision) ([]EmploymentDecisionResult, error) {
+	if _, err := actor.hrEmployer(); err != nil {
+		return nil, err
+	}
 	out := make([]EmploymentDecisionResult, len(items))
 	for i, it := range items {
 		e, err := s.DecideEmployment(ctx, actor, it.EmploymentID, it.Confirm, it.Reason)
@@ -257,7 +260,7 @@ func (s *Service) DecideEmployments(ctx context.Context, actor User, items []Emp
 			out[i].Employment = &e
 		}
 	}
-	return out
+	return out, nil
 }
 
 // NotifyEmploymentDeclared tells every HR user of the employer about a new
