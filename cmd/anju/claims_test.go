@@ -118,6 +118,8 @@ func TestClaimEndToEnd(t *testing.T) {
 	if r := in.call(t, "PUT", "/v1/me", grad, profile); r.Status != 200 {
 		t.Fatalf("profile: %d %s", r.Status, r.Body)
 	}
+	phone := "fcm-graduate-phone-" + newKey()
+	in.call(t, "PUT", "/v1/me/devices/"+phone, grad, map[string]any{"platform": "android"})
 
 	var policies struct {
 		Items []struct {
@@ -352,6 +354,17 @@ func TestClaimEndToEnd(t *testing.T) {
 	if paidNotices != 2 {
 		t.Fatalf("%d payment notices", paidNotices)
 	}
+	// Each inbox entry was pushed to the phone too, in the graduate's language.
+	inbox := in.inboxTemplates(t, grad)
+	eventually(t, 10*time.Second, "a push per inbox entry", func() bool {
+		pushes := 0
+		for _, m := range in.FCM.Messages() {
+			if m.Token == phone && m.Notification != nil && m.Notification.Title != "" && m.Data["link"] != "" {
+				pushes++
+			}
+		}
+		return pushes == len(inbox)
+	})
 
 	// The same person from another account cannot claim the package again.
 	changed := map[string]any{"name": "李明", "nationalId": "11010519491231002X"}

@@ -11,7 +11,7 @@ import (
 	"github.com/anju-city/anju/internal/talent"
 )
 
-// defaults holds the packages Anju ships with (see /work/shared/POLICY.md);
+// defaults holds the packages Anju ships with (figures from public reports of Zhejiang cities' schemes);
 // a city publishes its own versions through the API.
 //
 //go:embed packages/*.yaml
