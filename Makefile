@@ -2,7 +2,8 @@
 #
 #   make services   install and start PostgreSQL, Redis, MinIO, Firebase Auth emulator
 #   make run        services + build + migrate + demo seed, then serve on :8080
-#   make test       services + check-gen + go test
+#   make test       services + check-gen + check-deploy + go test
+#   make check-deploy  lint, render and validate charts/anju and skaffold.yaml offline
 #   make gen        regenerate api/gen/anju.gen.go from openapi/anju.yaml
 #   make lint       gofmt, go vet, golangci-lint
 #   make stop       stop the services that `make services` started
@@ -28,7 +29,21 @@ GOLANGCI_LINT_VERSION := v2.15.0
 
 ANJU_HTTP_ADDR ?= :8080
 
-.PHONY: services build run test gen check-gen lint stop
+# Deployment checks (make check-deploy): helm built from source, and the
+# checker in tools/deploycheck (its own module, so that the Kubernetes
+# libraries stay out of the application's and the generators' go.mod).
+HELM_VERSION := v3.22.0
+# Kubernetes minor of the k8s.io modules helm $(HELM_VERSION) is built with:
+# its default capabilities and deprecation checks, as in helm's own release.
+HELM_K8S_MINOR := 37
+HELM := $(BIN)/helm-$(HELM_VERSION)
+DEPLOYCHECK := $(BIN)/deploycheck
+# The oldest Kubernetes the chart supports (Chart.yaml kubeVersion) and a current one.
+KUBE_VERSIONS := 1.30.0,1.35.0
+# Relative to the repository root: CI clones the repository with shared/ beside it.
+SKAFFOLD_SCHEMA := ../shared/schemas/skaffold-v4beta13.json
+
+.PHONY: services build run test gen check-gen check-deploy lint stop
 
 services:
 	$(SERVICES) up
@@ -43,9 +58,10 @@ run: services build
 	$(BIN)/anju dev seed
 	exec $(BIN)/anju all
 
-# Services first, then check-gen (prerequisites run left to right), then the
-# tests; CI (and any other variable of the caller) passes through to go test.
-test: services check-gen
+# Services first, then check-gen and check-deploy (prerequisites run left to
+# right), then the tests; CI (and any other variable of the caller) passes
+# through to go test.
+test: services check-gen check-deploy
 	eval "$$($(SERVICES) env)"
 	go test -count=1 -p 2 -timeout 20m ./...
 
@@ -64,6 +80,18 @@ check-gen: $(OAPI_CODEGEN)
 		exit 1
 	fi
 	echo "check-gen: $(GENERATED) is up to date"
+
+# Offline checks of the deployment files, no cluster needed: helm lint
+# --strict and helm template for the default, production-like and dev values
+# at each of KUBE_VERSIONS; every rendered object strictly decoded into its
+# Kubernetes API type and checked against the others; values.schema.json
+# refusing the bad values in tools/deploycheck/testdata/bad-values;
+# skaffold.yaml valid against its schema, its paths present, its image wired
+# into the chart. go build only relinks the checker when its sources changed.
+check-deploy: $(HELM)
+	go -C tools/deploycheck build -trimpath -o $(CURDIR)/$(DEPLOYCHECK) .
+	$(DEPLOYCHECK) -helm $(HELM) -chart charts/anju -kube-versions $(KUBE_VERSIONS) \
+		-skaffold skaffold.yaml -skaffold-schema $(SKAFFOLD_SCHEMA)
 
 lint: $(GOLANGCI_LINT)
 	@unformatted=$$(find . \( -path ./.git -o -path ./.tools -o -path ./.data \) -prune -o -name '*.go' -print0 | xargs -0 -r gofmt -l)
@@ -86,3 +114,18 @@ $(OAPI_CODEGEN): tools/go.mod
 
 $(GOLANGCI_LINT):
 	GOBIN=$(CURDIR)/$(BIN) go install github.com/golangci/golangci-lint/v2/cmd/golangci-lint@$(GOLANGCI_LINT_VERSION)
+
+# helm, built from source like the other tools, with the version and
+# Kubernetes defaults its release build sets. Built only when missing.
+$(HELM):
+	@tmp=$$(mktemp -d)
+	trap 'rm -rf "$$tmp"' EXIT
+	k8s='-X helm.sh/helm/v3/pkg/lint/rules.k8sVersionMajor=1 -X helm.sh/helm/v3/pkg/lint/rules.k8sVersionMinor=$(HELM_K8S_MINOR)'
+	k8s+=' -X helm.sh/helm/v3/pkg/chartutil.k8sVersionMajor=1 -X helm.sh/helm/v3/pkg/chartutil.k8sVersionMinor=$(HELM_K8S_MINOR)'
+	echo "building helm $(HELM_VERSION) into $@"
+	GOBIN="$$tmp" go install -trimpath \
+		-ldflags "-s -w -X helm.sh/helm/v3/internal/version.version=$(HELM_VERSION) $$k8s" \
+		helm.sh/helm/v3/cmd/helm@$(HELM_VERSION)
+	mkdir -p $(BIN)
+	mv "$$tmp/helm" $@
+	ln -sfn helm-$(HELM_VERSION) $(BIN)/helm

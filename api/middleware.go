@@ -75,11 +75,14 @@ func observe(logger *slog.Logger, m *httpMetrics) fiber.Handler {
 		status := c.Response().StatusCode()
 		route := routePath(c)
 		elapsed := time.Since(start)
-		m.requests.WithLabelValues(c.Method(), route, strconv.Itoa(status)).Inc()
-		m.duration.WithLabelValues(c.Method(), route).Observe(elapsed.Seconds())
+		// Fiber's strings point into buffers it reuses for the next request;
+		// metric labels outlive this one, so they get copies.
+		method := strings.Clone(c.Method())
+		m.requests.WithLabelValues(method, route, strconv.Itoa(status)).Inc()
+		m.duration.WithLabelValues(method, route).Observe(elapsed.Seconds())
 		if route != "/metrics" && route != "/healthz" && route != "/readyz" {
-			logger.InfoContext(c.UserContext(), "request", "method", c.Method(), "route", route,
-				"status", status, "duration_ms", elapsed.Milliseconds(), "ip", c.IP())
+			logger.InfoContext(c.UserContext(), "request", "method", method, "route", route,
+				"status", status, "duration_ms", elapsed.Milliseconds(), "ip", strings.Clone(c.IP()))
 		}
 		return nil
 	}
@@ -89,7 +92,7 @@ func observe(logger *slog.Logger, m *httpMetrics) fiber.Handler {
 // ids and device tokens).
 func routePath(c *fiber.Ctx) string {
 	if r := c.Route(); r != nil && r.Path != "" && r.Path != "/" {
-		return r.Path
+		return strings.Clone(r.Path)
 	}
 	return "unmatched"
 }

@@ -25,6 +25,10 @@ type Limiter interface {
 type Limits struct {
 	PerIP   int
 	PerUser int
+	// TrustedProxies are the addresses or CIDRs of the ingress in front of
+	// the API; only from them is X-Forwarded-For believed, so per-IP limits
+	// count phones rather than the ingress.
+	TrustedProxies []string
 }
 
 // Deps are what the API needs; cmd/anju builds them.
@@ -61,6 +65,11 @@ func New(d Deps) (*fiber.App, error) {
 		WriteTimeout:          30 * time.Second,
 		IdleTimeout:           120 * time.Second,
 		DisableStartupMessage: true,
+		// The client's address comes from X-Forwarded-For only when the
+		// request arrives from a trusted proxy.
+		EnableTrustedProxyCheck: len(d.Limits.TrustedProxies) > 0,
+		TrustedProxies:          d.Limits.TrustedProxies,
+		ProxyHeader:             proxyHeader(d.Limits.TrustedProxies),
 	})
 	m := newHTTPMetrics(d.Registry)
 	app.Use(recoverer(d.Logger), observe(d.Logger, m))
@@ -80,4 +89,11 @@ func New(d Deps) (*fiber.App, error) {
 	gen.RegisterHandlers(app, &handlers{d: d})
 	app.Use(func(*fiber.Ctx) error { return fiber.ErrNotFound })
 	return app, nil
+}
+
+func proxyHeader(trusted []string) string {
+	if len(trusted) == 0 {
+		return ""
+	}
+	return fiber.HeaderXForwardedFor
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net"
 	"net/url"
 	"strconv"
 	"strings"
@@ -52,6 +53,7 @@ type Config struct {
 	BootstrapAdmins   []string
 	RateLimitPerIP    int
 	RateLimitPerUser  int
+	TrustedProxies    []string
 	WorkerConcurrency int
 	TaskRetryBase     time.Duration
 	ShutdownTimeout   time.Duration
@@ -193,6 +195,15 @@ func loadConfig(getenv func(string) string) (Config, error) {
 	}
 	c.RateLimitPerIP = integer("ANJU_RATE_LIMIT_PER_IP", 600, 0, 1_000_000)
 	c.RateLimitPerUser = integer("ANJU_RATE_LIMIT_PER_USER", 240, 0, 1_000_000)
+	for _, p := range strings.Split(getenv("ANJU_TRUSTED_PROXIES"), ",") {
+		if p = strings.TrimSpace(p); p == "" {
+			continue
+		}
+		if _, _, err := net.ParseCIDR(p); err != nil && net.ParseIP(p) == nil {
+			bad("ANJU_TRUSTED_PROXIES", "%q is neither an IP address nor a CIDR such as 10.0.0.0/8", p)
+		}
+		c.TrustedProxies = append(c.TrustedProxies, p)
+	}
 	c.WorkerConcurrency = integer("ANJU_WORKER_CONCURRENCY", 10, 1, 1000)
 	c.TaskRetryBase = duration("ANJU_TASK_RETRY_BASE", 5*time.Second)
 	c.ShutdownTimeout = duration("ANJU_SHUTDOWN_TIMEOUT", 25*time.Second)

@@ -1,0 +1,147 @@
+package postgres
+
+import (
+	"context"
+	"time"
+
+	"github.com/anju-city/anju/internal/talent"
+	"github.com/anju-city/anju/internal/talent/housing"
+	"github.com/jackc/pgx/v5"
+)
+
+func init() {
+	constraintCodes["properties_name_key"] = "property_name_taken"
+	constraintCodes["units_property_number_key"] = "unit_number_taken"
+}
+
+// CreateProperty implements housing.Store.
+func (db *DB) CreateProperty(ctx context.Context, p housing.Property) error {
+	_, err := db.pool.Exec(ctx, `INSERT INTO properties (id, name, district, address, created_at, updated_at)
+		VALUES ($1, $2, $3, $4, $5, $6)`, p.ID, p.Name, p.District, p.Address, p.CreatedAt, p.UpdatedAt)
+	return translate(err)
+}
+
+// UpdateProperty implements housing.Store.
+func (db *DB) UpdateProperty(ctx context.Context, p housing.Property) error {
+	_, err := db.pool.Exec(ctx, `UPDATE properties SET name = $2, district = $3, address = $4, updated_at = $5 WHERE id = $1`,
+		p.ID, p.Name, p.District, p.Address, p.UpdatedAt)
+	return translate(err)
+}
+
+func scanProperty(r pgx.CollectableRow) (housing.Property, error) {
+	var p housing.Property
+	err := r.Scan(&p.ID, &p.Name, &p.District, &p.Address, &p.CreatedAt, &p.UpdatedAt)
+	return p, err
+}
+
+// Property implements housing.Store.
+func (db *DB) Property(ctx context.Context, id string) (housing.Property, error) {
+	if !isUUID(id) {
+		return housing.Property{}, talent.NotFound("property")
+	}
+	rows, err := db.pool.Query(ctx, `SELECT id, name, district, address, created_at, updated_at FROM properties WHERE id = $1`, id)
+	if err != nil {
+		return housing.Property{}, translate(err)
+	}
+	p, err := pgx.CollectExactlyOneRow(rows, scanProperty)
+	return p, notFound(translate(err), "property")
+}
+
+// Properties implements housing.Store.
+func (db *DB) Properties(ctx context.Context, p talent.Page) ([]housing.Property, string, error) {
+	at, after, err := decodeCursor(p.Cursor)
+	if err != nil {
+		return nil, "", err
+	}
+	n := limit(p)
+	rows, err := db.pool.Query(ctx, `SELECT id, name, district, address, created_at, updated_at FROM properties
+		WHERE (created_at, id) < ($1, $2) ORDER BY created_at DESC, id DESC LIMIT $3`, at, after, n+1)
+	if err != nil {
+		return nil, "", translate(err)
+	}
+	list, err := pgx.CollectRows(rows, scanProperty)
+	if err != nil {
+		return nil, "", translate(err)
+	}
+	list, next := page(list, n, func(x housing.Property) (time.Time, string) { return x.CreatedAt, x.ID })
+	return list, next, nil
+}
+
+// PropertiesByName implements housing.Store.
+func (db *DB) PropertiesByName(ctx context.Context, names []string) (map[string]housing.Property, error) {
+	rows, err := db.pool.Query(ctx, `SELECT id, name, district, address, created_at, updated_at FROM properties WHERE name = ANY($1)`, names)
+	if err != nil {
+		return nil, translate(err)
+	}
+	list, err := pgx.CollectRows(rows, scanProperty)
+	out := make(map[string]housing.Property, len(list))
+	for _, p := range list {
+		out[p.Name] = p
+	}
+	return out, translate(err)
+}
+
+const unitColumns = `id, property_id, number, layout, area_cm2, floor, market_rent, status, created_at, updated_at`
+
+func scanUnit(r pgx.Row) (housing.Unit, error) {
+	var u housing.Unit
+	err := r.Scan(&u.ID, &u.PropertyID, &u.Number, &u.Layout, &u.AreaCM2, &u.Floor, &u.MarketRent, &u.Status, &u.CreatedAt, &u.UpdatedAt)
+	return u, err
+}
+
+// CreateUnits implements housing.Store.
+func (db *DB) CreateUnits(ctx context.Context, units []housing.Unit) error {
+	return db.tx(ctx, func(tx pgx.Tx) error {
+		for _, u := range units {
+			if _, err := tx.Exec(ctx, `INSERT INTO units (`+unitColumns+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+				u.ID, u.PropertyID, u.Number, u.Layout, u.AreaCM2, u.Floor, u.MarketRent, u.Status, u.CreatedAt, u.UpdatedAt); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// UpdateUnit implements housing.Store.
+func (db *DB) UpdateUnit(ctx context.Context, id string, fn func(*housing.Unit) error) (housing.Unit, error) {
+	if !isUUID(id) {
+		return housing.Unit{}, talent.NotFound("unit")
+	}
+	var u housing.Unit
+	err := db.tx(ctx, func(tx pgx.Tx) error {
+		var err error
+		if u, err = scanUnit(tx.QueryRow(ctx, `SELECT `+unitColumns+` FROM units WHERE id = $1 FOR UPDATE`, id)); err != nil {
+			return notFound(translate(err), "unit")
+		}
+		if err := fn(&u); err != nil {
+			return err
+		}
+		_, err = tx.Exec(ctx, `UPDATE units SET number = $2, layout = $3, area_cm2 = $4, floor = $5, market_rent = $6,
+			status = $7, updated_at = $8 WHERE id = $1`, u.ID, u.Number, u.Layout, u.AreaCM2, u.Floor, u.MarketRent, u.Status, u.UpdatedAt)
+		return err
+	})
+	return u, err
+}
+
+// Units implements housing.Store, newest first.
+func (db *DB) Units(ctx context.Context, f housing.UnitFilter, p talent.Page) ([]housing.Unit, string, error) {
+	at, after, err := decodeCursor(p.Cursor)
+	if err != nil {
+		return nil, "", err
+	}
+	n := limit(p)
+	rows, err := db.pool.Query(ctx, `SELECT `+unitColumns+` FROM units
+		WHERE ($1 = '' OR property_id::text = $1) AND ($2 = '' OR status = $2) AND (created_at, id) < ($3, $4)
+		ORDER BY created_at DESC, id DESC LIMIT $5`, f.PropertyID, string(f.Status), at, after, n+1)
+	if err != nil {
+		return nil, "", translate(err)
+	}
+	list, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (housing.Unit, error) { return scanUnit(r) })
+	if err != nil {
+		return nil, "", translate(err)
+	}
+	list, next := page(list, n, func(x housing.Unit) (time.Time, string) { return x.CreatedAt, x.ID })
+	return list, next, nil
+}
+
+var _ housing.Store = (*DB)(nil)

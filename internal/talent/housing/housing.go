@@ -1,0 +1,248 @@
+// Package housing is the talent-apartment side of Anju. It starts with the
+// inventory: properties and their units, kept by housing staff and imported
+// in bulk from a spreadsheet.
+package housing
+
+import (
+	"context"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/anju-city/anju/internal/talent"
+)
+
+// Layout is a unit's floor plan.
+type Layout string
+
+// Layouts.
+const (
+	Studio  Layout = "studio"
+	OneBed  Layout = "1br"
+	TwoBed  Layout = "2br"
+	ThreeBd Layout = "3br"
+)
+
+// Valid reports whether l is a known layout.
+func (l Layout) Valid() bool {
+	switch l {
+	case Studio, OneBed, TwoBed, ThreeBd:
+		return true
+	}
+	return false
+}
+
+// UnitStatus is whether a unit can be offered.
+type UnitStatus string
+
+// Unit statuses.
+const (
+	UnitAvailable   UnitStatus = "available"
+	UnitOffered     UnitStatus = "offered"
+	UnitLet         UnitStatus = "let"
+	UnitMaintenance UnitStatus = "maintenance"
+)
+
+// Property is a building or estate of talent apartments.
+type Property struct {
+	ID        string
+	Name      string
+	District  string
+	Address   string
+	CreatedAt time.Time
+	UpdatedAt time.Time
+}
+
+// Unit is one apartment. Area is in hundredths of a square metre and the
+// monthly market rent in fen.
+type Unit struct {
+	ID         string
+	PropertyID string
+	Number     string
+	Layout     Layout
+	AreaCM2    int
+	Floor      int
+	MarketRent int64
+	Status     UnitStatus
+	CreatedAt  time.Time
+	UpdatedAt  time.Time
+}
+
+// UnitFilter narrows a unit listing.
+type UnitFilter struct {
+	PropertyID string
+	Status     UnitStatus
+}
+
+// Store keeps the inventory. Errors follow talent.Store: KindNotFound,
+// KindConflict ("property_name_taken", "unit_number_taken"), KindUnavailable.
+type Store interface {
+	CreateProperty(ctx context.Context, p Property) error
+	UpdateProperty(ctx context.Context, p Property) error
+	Property(ctx context.Context, id string) (Property, error)
+	Properties(ctx context.Context, page talent.Page) ([]Property, string, error)
+	// CreateUnits stores units in one transaction: all or none.
+	CreateUnits(ctx context.Context, units []Unit) error
+	// UpdateUnit runs fn on a unit under a row lock and saves it.
+	UpdateUnit(ctx context.Context, id string, fn func(*Unit) error) (Unit, error)
+	Units(ctx context.Context, f UnitFilter, page talent.Page) ([]Unit, string, error)
+	// PropertiesByName resolves property names (for imports).
+	PropertiesByName(ctx context.Context, names []string) (map[string]Property, error)
+}
+
+// Service is the housing use cases.
+type Service struct {
+	Store Store
+	Clock talent.Clock
+}
+
+func (s *Service) now() time.Time { return s.Clock.Now().UTC() }
+
+func requireHousing(actor talent.User) error {
+	if actor.HasAny(talent.RoleHousing, talent.RoleAdmin) {
+		return nil
+	}
+	return talent.Errorf(talent.KindForbidden, "role_required", "requires the housing role")
+}
+
+// PropertyInput is a property as staff enter it.
+type PropertyInput struct {
+	Name, District, Address string
+}
+
+func (in *PropertyInput) validate() error {
+	var fields []talent.FieldError
+	for _, f := range []struct {
+		name  string
+		value *string
+		max   int
+	}{{"name", &in.Name, 64}, {"district", &in.District, 32}, {"address", &in.Address, 200}} {
+		*f.value = strings.TrimSpace(*f.value)
+		if n := utf8.RuneCountInString(*f.value); n == 0 || n > f.max {
+			fields = append(fields, talent.FieldError{Field: f.name, Code: "text_length"})
+		}
+	}
+	if len(fields) > 0 {
+		return talent.Invalid(fields...)
+	}
+	return nil
+}
+
+// CreateProperty adds a property (housing).
+func (s *Service) CreateProperty(ctx context.Context, actor talent.User, in PropertyInput) (Property, error) {
+	if err := requireHousing(actor); err != nil {
+		return Property{}, err
+	}
+	if err := in.validate(); err != nil {
+		return Property{}, err
+	}
+	now := s.now()
+	p := Property{ID: talent.NewID(), Name: in.Name, District: in.District, Address: in.Address, CreatedAt: now, UpdatedAt: now}
+	return p, s.Store.CreateProperty(ctx, p)
+}
+
+// UpdateProperty edits a property (housing).
+func (s *Service) UpdateProperty(ctx context.Context, actor talent.User, id string, in PropertyInput) (Property, error) {
+	if err := requireHousing(actor); err != nil {
+		return Property{}, err
+	}
+	if err := in.validate(); err != nil {
+		return Property{}, err
+	}
+	p, err := s.Store.Property(ctx, id)
+	if err != nil {
+		return Property{}, err
+	}
+	p.Name, p.District, p.Address, p.UpdatedAt = in.Name, in.District, in.Address, s.now()
+	return p, s.Store.UpdateProperty(ctx, p)
+}
+
+// Properties lists properties; every signed-in user may see them.
+func (s *Service) Properties(ctx context.Context, page talent.Page) ([]Property, string, error) {
+	return s.Store.Properties(ctx, page)
+}
+
+// Units lists units; every signed-in user may see them.
+func (s *Service) Units(ctx context.Context, f UnitFilter, page talent.Page) ([]Unit, string, error) {
+	return s.Store.Units(ctx, f, page)
+}
+
+// UnitInput is a unit as staff enter it.
+type UnitInput struct {
+	Number     string
+	Layout     Layout
+	AreaCM2    int
+	Floor      int
+	MarketRent int64
+	Status     UnitStatus // available or maintenance when entered by hand
+}
+
+// check validates a unit, naming fields under prefix ("" or "rows[3].").
+func (in *UnitInput) check(prefix string) []talent.FieldError {
+	var fields []talent.FieldError
+	add := func(field, code string) { fields = append(fields, talent.FieldError{Field: prefix + field, Code: code}) }
+	in.Number = strings.TrimSpace(in.Number)
+	if n := utf8.RuneCountInString(in.Number); n == 0 || n > 16 {
+		add("number", "text_length")
+	}
+	if !in.Layout.Valid() {
+		add("layout", "layout_unknown")
+	}
+	if in.AreaCM2 <= 0 || in.AreaCM2 > 100000 {
+		add("area", "range")
+	}
+	if in.Floor < -5 || in.Floor > 200 {
+		add("floor", "range")
+	}
+	if in.MarketRent <= 0 || in.MarketRent > 10_000_000 {
+		add("marketRent", "range")
+	}
+	if in.Status == "" {
+		in.Status = UnitAvailable
+	}
+	if in.Status != UnitAvailable && in.Status != UnitMaintenance {
+		add("status", "unit_status")
+	}
+	return fields
+}
+
+// CreateUnit adds one unit to a property (housing).
+func (s *Service) CreateUnit(ctx context.Context, actor talent.User, propertyID string, in UnitInput) (Unit, error) {
+	if err := requireHousing(actor); err != nil {
+		return Unit{}, err
+	}
+	if fields := in.check(""); len(fields) > 0 {
+		return Unit{}, talent.Invalid(fields...)
+	}
+	if _, err := s.Store.Property(ctx, propertyID); err != nil {
+		return Unit{}, err
+	}
+	u := s.unit(propertyID, in)
+	return u, s.Store.CreateUnits(ctx, []Unit{u})
+}
+
+func (s *Service) unit(propertyID string, in UnitInput) Unit {
+	now := s.now()
+	return Unit{ID: talent.NewID(), PropertyID: propertyID, Number: in.Number, Layout: in.Layout, AreaCM2: in.AreaCM2,
+		Floor: in.Floor, MarketRent: in.MarketRent, Status: in.Status, CreatedAt: now, UpdatedAt: now}
+}
+
+// UpdateUnit edits a unit (housing). Offered and let units keep their
+// status: offers and leases change it, staff only take units in and out of
+// maintenance.
+func (s *Service) UpdateUnit(ctx context.Context, actor talent.User, id string, in UnitInput) (Unit, error) {
+	if err := requireHousing(actor); err != nil {
+		return Unit{}, err
+	}
+	if fields := in.check(""); len(fields) > 0 {
+		return Unit{}, talent.Invalid(fields...)
+	}
+	return s.Store.UpdateUnit(ctx, id, func(u *Unit) error {
+		if (u.Status == UnitOffered || u.Status == UnitLet) && in.Status != u.Status {
+			in.Status = u.Status
+		}
+		u.Number, u.Layout, u.AreaCM2, u.Floor, u.MarketRent, u.Status = in.Number, in.Layout, in.AreaCM2, in.Floor, in.MarketRent, in.Status
+		u.UpdatedAt = s.now()
+		return nil
+	})
+}

@@ -1,0 +1,140 @@
+package housing
+
+import (
+	"context"
+	"strconv"
+	"strings"
+
+	"github.com/anju-city/anju/internal/talent"
+)
+
+// importColumns are the spreadsheet's columns, recognised by an English or
+// Chinese header in the first row, in any order.
+var importColumns = map[string][]string{
+	"property":   {"property", "楼盘", "项目"},
+	"number":     {"number", "房号"},
+	"layout":     {"layout", "户型"},
+	"area":       {"area", "面积"},
+	"floor":      {"floor", "楼层"},
+	"marketRent": {"rent", "marketrent", "市场租金"},
+}
+
+// MaxImportRows bounds one import.
+const MaxImportRows = 5000
+
+// ImportUnits adds the units listed in rows (the first row is the header)
+// to the properties they name. Every row is checked and every problem is
+// reported by row and column ("rows[3].layout", counting the header as row
+// 1); when any row is bad nothing is imported.
+func (s *Service) ImportUnits(ctx context.Context, actor talent.User, rows [][]string) (int, error) {
+	if err := requireHousing(actor); err != nil {
+		return 0, err
+	}
+	if len(rows) < 2 {
+		return 0, talent.Invalid(talent.FieldError{Field: "rows", Code: "import_empty"})
+	}
+	if len(rows) > MaxImportRows+1 {
+		return 0, talent.Invalid(talent.FieldError{Field: "rows", Code: "too_many_items"})
+	}
+	col, missing := headerIndex(rows[0])
+	if len(missing) > 0 {
+		fields := make([]talent.FieldError, len(missing))
+		for i, m := range missing {
+			fields[i] = talent.FieldError{Field: "header." + m, Code: "required"}
+		}
+		return 0, talent.Invalid(fields...)
+	}
+	var names []string
+	for _, r := range rows[1:] {
+		names = append(names, cell(r, col["property"]))
+	}
+	props, err := s.Store.PropertiesByName(ctx, names)
+	if err != nil {
+		return 0, err
+	}
+	var fields []talent.FieldError
+	var units []Unit
+	seen := map[string]int{}
+	for i, r := range rows[1:] {
+		prefix := "rows[" + strconv.Itoa(i+2) + "]."
+		in := UnitInput{Number: cell(r, col["number"]), Layout: Layout(strings.ToLower(cell(r, col["layout"])))}
+		var bad bool
+		if in.AreaCM2, bad = hundredths(cell(r, col["area"])); bad {
+			fields = append(fields, talent.FieldError{Field: prefix + "area", Code: "number_format"})
+		}
+		rent, badRent := hundredths(cell(r, col["marketRent"]))
+		if badRent {
+			fields = append(fields, talent.FieldError{Field: prefix + "marketRent", Code: "number_format"})
+		}
+		in.MarketRent = int64(rent)
+		floor, err := strconv.Atoi(cell(r, col["floor"]))
+		if err != nil {
+			fields = append(fields, talent.FieldError{Field: prefix + "floor", Code: "number_format"})
+		}
+		in.Floor = floor
+		fields = append(fields, in.check(prefix)...)
+		p, ok := props[cell(r, col["property"])]
+		if !ok {
+			fields = append(fields, talent.FieldError{Field: prefix + "property", Code: "property_unknown"})
+			continue
+		}
+		key := p.ID + "/" + in.Number
+		if first, dup := seen[key]; dup {
+			fields = append(fields, talent.FieldError{Field: prefix + "number", Code: "duplicate_in_file:" + strconv.Itoa(first)})
+			continue
+		}
+		seen[key] = i + 2
+		units = append(units, s.unit(p.ID, in))
+	}
+	if len(fields) > 0 {
+		return 0, &talent.Error{Kind: talent.KindInvalid, Code: "import_rejected", Message: "some rows are invalid; nothing was imported", Fields: fields}
+	}
+	if err := s.Store.CreateUnits(ctx, units); err != nil {
+		return 0, err
+	}
+	return len(units), nil
+}
+
+func headerIndex(header []string) (map[string]int, []string) {
+	col := map[string]int{}
+	for i, h := range header {
+		h = strings.ToLower(strings.TrimSpace(strings.TrimPrefix(h, "\ufeff")))
+		for name, aliases := range importColumns {
+			for _, a := range aliases {
+				if h == a {
+					col[name] = i
+				}
+			}
+		}
+	}
+	var missing []string
+	for _, name := range []string{"property", "number", "layout", "area", "floor", "marketRent"} {
+		if _, ok := col[name]; !ok {
+			missing = append(missing, name)
+		}
+	}
+	return col, missing
+}
+
+func cell(row []string, i int) string {
+	if i < len(row) {
+		return strings.TrimSpace(row[i])
+	}
+	return ""
+}
+
+// hundredths parses a decimal with at most two places ("45.5" → 4550)
+// without going through a float.
+func hundredths(s string) (int, bool) {
+	whole, frac, _ := strings.Cut(s, ".")
+	if whole == "" || len(frac) > 2 {
+		return 0, true
+	}
+	frac += strings.Repeat("0", 2-len(frac))
+	w, err1 := strconv.Atoi(whole)
+	f, err2 := strconv.Atoi(frac)
+	if err1 != nil || err2 != nil || w < 0 || f < 0 {
+		return 0, true
+	}
+	return w*100 + f, false
+}
