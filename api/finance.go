@@ -67,7 +67,7 @@ func (h *handlers) ExportBatch(c *fiber.Ctx, id gen.ID, params gen.ExportBatchPa
 	}
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	name := "anju-batch-" + b.CreatedAt.Format("20060102") + "-" + b.ID[:8]
-	if params.Format != nil && *params.Format == gen.Csv {
+	if params.Format != nil && *params.Format == gen.ExportBatchParamsFormatCsv {
 		var buf bytes.Buffer
 		buf.WriteString("\ufeff") // a BOM, so spreadsheet programs read the UTF-8 names right
 		w := csv.NewWriter(&buf)

@@ -12,6 +12,7 @@ import (
 	"github.com/anju-city/anju/api/gen"
 	"github.com/anju-city/anju/internal/talent"
 	"github.com/anju-city/anju/internal/talent/allowance"
+	"github.com/anju-city/anju/internal/talent/housing"
 	"github.com/gofiber/fiber/v2"
 	"github.com/prometheus/client_golang/prometheus"
 )
@@ -35,6 +36,7 @@ type Limits struct {
 type Deps struct {
 	Service     *talent.Service
 	Allowance   *allowance.Service
+	Housing     *housing.Service
 	Verifier    talent.Verifier
 	Idempotency IdempotencyStore
 	Limiter     Limiter

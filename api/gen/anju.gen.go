@@ -464,18 +464,126 @@ func (e TraceStepOutcome) Valid() bool {
 	}
 }
 
+// Defines values for UnitLayout.
+const (
+	UnitLayoutN1br   UnitLayout = "1br"
+	UnitLayoutN2br   UnitLayout = "2br"
+	UnitLayoutN3br   UnitLayout = "3br"
+	UnitLayoutStudio UnitLayout = "studio"
+)
+
+// Valid indicates whether the value is a known member of the UnitLayout enum.
+func (e UnitLayout) Valid() bool {
+	switch e {
+	case UnitLayoutN1br:
+		return true
+	case UnitLayoutN2br:
+		return true
+	case UnitLayoutN3br:
+		return true
+	case UnitLayoutStudio:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for UnitInputLayout.
+const (
+	UnitInputLayoutN1br   UnitInputLayout = "1br"
+	UnitInputLayoutN2br   UnitInputLayout = "2br"
+	UnitInputLayoutN3br   UnitInputLayout = "3br"
+	UnitInputLayoutStudio UnitInputLayout = "studio"
+)
+
+// Valid indicates whether the value is a known member of the UnitInputLayout enum.
+func (e UnitInputLayout) Valid() bool {
+	switch e {
+	case UnitInputLayoutN1br:
+		return true
+	case UnitInputLayoutN2br:
+		return true
+	case UnitInputLayoutN3br:
+		return true
+	case UnitInputLayoutStudio:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for UnitInputStatus.
+const (
+	UnitInputStatusAvailable   UnitInputStatus = "available"
+	UnitInputStatusMaintenance UnitInputStatus = "maintenance"
+)
+
+// Valid indicates whether the value is a known member of the UnitInputStatus enum.
+func (e UnitInputStatus) Valid() bool {
+	switch e {
+	case UnitInputStatusAvailable:
+		return true
+	case UnitInputStatusMaintenance:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for UnitStatus.
+const (
+	UnitStatusAvailable   UnitStatus = "available"
+	UnitStatusLet         UnitStatus = "let"
+	UnitStatusMaintenance UnitStatus = "maintenance"
+	UnitStatusOffered     UnitStatus = "offered"
+)
+
+// Valid indicates whether the value is a known member of the UnitStatus enum.
+func (e UnitStatus) Valid() bool {
+	switch e {
+	case UnitStatusAvailable:
+		return true
+	case UnitStatusLet:
+		return true
+	case UnitStatusMaintenance:
+		return true
+	case UnitStatusOffered:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for ExportBatchParamsFormat.
 const (
-	Csv  ExportBatchParamsFormat = "csv"
-	Xlsx ExportBatchParamsFormat = "xlsx"
+	ExportBatchParamsFormatCsv  ExportBatchParamsFormat = "csv"
+	ExportBatchParamsFormatXlsx ExportBatchParamsFormat = "xlsx"
 )
 
 // Valid indicates whether the value is a known member of the ExportBatchParamsFormat enum.
 func (e ExportBatchParamsFormat) Valid() bool {
 	switch e {
-	case Csv:
+	case ExportBatchParamsFormatCsv:
 		return true
-	case Xlsx:
+	case ExportBatchParamsFormatXlsx:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ImportUnitsParamsFormat.
+const (
+	ImportUnitsParamsFormatCsv  ImportUnitsParamsFormat = "csv"
+	ImportUnitsParamsFormatXlsx ImportUnitsParamsFormat = "xlsx"
+)
+
+// Valid indicates whether the value is a known member of the ImportUnitsParamsFormat enum.
+func (e ImportUnitsParamsFormat) Valid() bool {
+	switch e {
+	case ImportUnitsParamsFormatCsv:
+		return true
+	case ImportUnitsParamsFormatXlsx:
 		return true
 	default:
 		return false
@@ -902,6 +1010,11 @@ type Health struct {
 // HealthStatus defines model for Health.Status.
 type HealthStatus string
 
+// ImportResult defines model for ImportResult.
+type ImportResult struct {
+	Imported int `json:"imported"`
+}
+
 // InstalmentDue defines model for InstalmentDue.
 type InstalmentDue struct {
 	AfterMonths int `json:"afterMonths"`
@@ -1053,6 +1166,28 @@ type ProfileInput struct {
 	Phone      *string `json:"phone,omitempty"`
 }
 
+// Property defines model for Property.
+type Property struct {
+	Address   string             `json:"address"`
+	CreatedAt time.Time          `json:"createdAt"`
+	District  string             `json:"district"`
+	Id        openapi_types.UUID `json:"id"`
+	Name      string             `json:"name"`
+}
+
+// PropertyInput defines model for PropertyInput.
+type PropertyInput struct {
+	Address  string `json:"address"`
+	District string `json:"district"`
+	Name     string `json:"name"`
+}
+
+// PropertyPage defines model for PropertyPage.
+type PropertyPage struct {
+	Items      []Property `json:"items"`
+	NextCursor *string    `json:"nextCursor,omitempty"`
+}
+
 // Reconciliation defines model for Reconciliation.
 type Reconciliation struct {
 	Approved   int64 `json:"approved"`
@@ -1104,6 +1239,52 @@ type TraceStep struct {
 
 // TraceStepOutcome defines model for TraceStep.Outcome.
 type TraceStepOutcome string
+
+// Unit defines model for Unit.
+type Unit struct {
+	// Area m², e.g. 45.50
+	Area   string             `json:"area"`
+	Floor  int                `json:"floor"`
+	Id     openapi_types.UUID `json:"id"`
+	Layout UnitLayout         `json:"layout"`
+
+	// MarketRent fen per month
+	MarketRent int64              `json:"marketRent"`
+	Number     string             `json:"number"`
+	PropertyId openapi_types.UUID `json:"propertyId"`
+	Status     UnitStatus         `json:"status"`
+}
+
+// UnitLayout defines model for Unit.Layout.
+type UnitLayout string
+
+// UnitInput defines model for UnitInput.
+type UnitInput struct {
+	// Area m², up to two decimals
+	Area   string          `json:"area"`
+	Floor  int             `json:"floor"`
+	Layout UnitInputLayout `json:"layout"`
+
+	// MarketRent fen per month
+	MarketRent int64            `json:"marketRent"`
+	Number     string           `json:"number"`
+	Status     *UnitInputStatus `json:"status,omitempty"`
+}
+
+// UnitInputLayout defines model for UnitInput.Layout.
+type UnitInputLayout string
+
+// UnitInputStatus defines model for UnitInput.Status.
+type UnitInputStatus string
+
+// UnitPage defines model for UnitPage.
+type UnitPage struct {
+	Items      []Unit  `json:"items"`
+	NextCursor *string `json:"nextCursor,omitempty"`
+}
+
+// UnitStatus defines model for UnitStatus.
+type UnitStatus string
 
 // UploadPolicy defines model for UploadPolicy.
 type UploadPolicy struct {
@@ -1323,6 +1504,70 @@ type ReconcileParams struct {
 	AcceptLanguage *AcceptLanguage `json:"Accept-Language,omitempty"`
 }
 
+// ListPropertiesParams defines parameters for ListProperties.
+type ListPropertiesParams struct {
+	Cursor *Cursor `form:"cursor,omitempty" json:"cursor,omitempty"`
+	Limit  *Limit  `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// AcceptLanguage zh-CN (default) or en
+	AcceptLanguage *AcceptLanguage `json:"Accept-Language,omitempty"`
+}
+
+// CreatePropertyParams defines parameters for CreateProperty.
+type CreatePropertyParams struct {
+	// AcceptLanguage zh-CN (default) or en
+	AcceptLanguage *AcceptLanguage `json:"Accept-Language,omitempty"`
+
+	// IdempotencyKey A unique key per intended action (e.g. a UUID); retries reuse it.
+	IdempotencyKey IdempotencyKey `json:"Idempotency-Key"`
+}
+
+// UpdatePropertyParams defines parameters for UpdateProperty.
+type UpdatePropertyParams struct {
+	// AcceptLanguage zh-CN (default) or en
+	AcceptLanguage *AcceptLanguage `json:"Accept-Language,omitempty"`
+}
+
+// CreateUnitParams defines parameters for CreateUnit.
+type CreateUnitParams struct {
+	// AcceptLanguage zh-CN (default) or en
+	AcceptLanguage *AcceptLanguage `json:"Accept-Language,omitempty"`
+
+	// IdempotencyKey A unique key per intended action (e.g. a UUID); retries reuse it.
+	IdempotencyKey IdempotencyKey `json:"Idempotency-Key"`
+}
+
+// ListUnitsParams defines parameters for ListUnits.
+type ListUnitsParams struct {
+	PropertyId *openapi_types.UUID `form:"propertyId,omitempty" json:"propertyId,omitempty"`
+	Status     *UnitStatus         `form:"status,omitempty" json:"status,omitempty"`
+	Cursor     *Cursor             `form:"cursor,omitempty" json:"cursor,omitempty"`
+	Limit      *Limit              `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// AcceptLanguage zh-CN (default) or en
+	AcceptLanguage *AcceptLanguage `json:"Accept-Language,omitempty"`
+}
+
+// ImportUnitsParams defines parameters for ImportUnits.
+type ImportUnitsParams struct {
+	Format ImportUnitsParamsFormat `form:"format" json:"format"`
+
+	// AcceptLanguage zh-CN (default) or en
+	AcceptLanguage *AcceptLanguage `json:"Accept-Language,omitempty"`
+
+	// IdempotencyKey A unique key per intended action (e.g. a UUID); retries reuse it.
+	IdempotencyKey IdempotencyKey `json:"Idempotency-Key"`
+}
+
+// ImportUnitsParamsFormat defines parameters for ImportUnits.
+type ImportUnitsParamsFormat string
+
+// UpdateUnitParams defines parameters for UpdateUnit.
+type UpdateUnitParams struct {
+	// AcceptLanguage zh-CN (default) or en
+	AcceptLanguage *AcceptLanguage `json:"Accept-Language,omitempty"`
+}
+
 // ListEmploymentRequestsParams defines parameters for ListEmploymentRequests.
 type ListEmploymentRequestsParams struct {
 	Status *EmploymentStatus `form:"status,omitempty" json:"status,omitempty"`
@@ -1465,6 +1710,18 @@ type CreateDocumentJSONRequestBody = DocumentInput
 // MarkPaymentFailedJSONRequestBody defines body for MarkPaymentFailed for application/json ContentType.
 type MarkPaymentFailedJSONRequestBody = PaymentFailureInput
 
+// CreatePropertyJSONRequestBody defines body for CreateProperty for application/json ContentType.
+type CreatePropertyJSONRequestBody = PropertyInput
+
+// UpdatePropertyJSONRequestBody defines body for UpdateProperty for application/json ContentType.
+type UpdatePropertyJSONRequestBody = PropertyInput
+
+// CreateUnitJSONRequestBody defines body for CreateUnit for application/json ContentType.
+type CreateUnitJSONRequestBody = UnitInput
+
+// UpdateUnitJSONRequestBody defines body for UpdateUnit for application/json ContentType.
+type UpdateUnitJSONRequestBody = UnitInput
+
 // DecideEmploymentsJSONRequestBody defines body for DecideEmployments for application/json ContentType.
 type DecideEmploymentsJSONRequestBody = EmploymentDecisions
 
@@ -1566,6 +1823,27 @@ type ServerInterface interface {
 	// Reconcile Money of approved claims: approved = paid + scheduled + suspended + clawed back (finance)
 	// (GET /v1/finance/reconciliation)
 	Reconcile(c *fiber.Ctx, params ReconcileParams) error
+	// ListProperties Talent-apartment properties
+	// (GET /v1/housing/properties)
+	ListProperties(c *fiber.Ctx, params ListPropertiesParams) error
+	// CreateProperty Add a property (housing)
+	// (POST /v1/housing/properties)
+	CreateProperty(c *fiber.Ctx, params CreatePropertyParams) error
+	// UpdateProperty Edit a property (housing)
+	// (PUT /v1/housing/properties/{id})
+	UpdateProperty(c *fiber.Ctx, id ID, params UpdatePropertyParams) error
+	// CreateUnit Add a unit to a property (housing)
+	// (POST /v1/housing/properties/{id}/units)
+	CreateUnit(c *fiber.Ctx, id ID, params CreateUnitParams) error
+	// ListUnits Units, optionally of one property or in one status
+	// (GET /v1/housing/units)
+	ListUnits(c *fiber.Ctx, params ListUnitsParams) error
+	// ImportUnits Import units from a spreadsheet; any bad row rejects the whole file (housing)
+	// (POST /v1/housing/units/import)
+	ImportUnits(c *fiber.Ctx, params ImportUnitsParams) error
+	// UpdateUnit Edit a unit (housing); offered and let units keep their status
+	// (PUT /v1/housing/units/{id})
+	UpdateUnit(c *fiber.Ctx, id ID, params UpdateUnitParams) error
 	// ListEmploymentRequests Employment declarations to the caller's employer (hr)
 	// (GET /v1/hr/employments)
 	ListEmploymentRequests(c *fiber.Ctx, params ListEmploymentRequestsParams) error
@@ -3134,6 +3412,455 @@ func (siw *ServerInterfaceWrapper) Reconcile(c *fiber.Ctx) error {
 	return handler(c)
 }
 
+// ListProperties operation middleware
+func (siw *ServerInterfaceWrapper) ListProperties(c *fiber.Ctx) error {
+
+	var err error
+	_ = err
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListPropertiesParams
+
+	var query url.Values
+	query, err = url.ParseQuery(string(c.Request().URI().QueryString()))
+	if err != nil {
+		return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for query string: %w", err).Error())
+	}
+
+	// ------------- Optional query parameter "cursor" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "cursor", query, &params.Cursor, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter cursor: %w", err).Error())
+	}
+
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", query, &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter limit: %w", err).Error())
+	}
+
+	headers := c.GetReqHeaders()
+
+	// ------------- Optional header parameter "Accept-Language" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("Accept-Language")]; found {
+		var AcceptLanguage AcceptLanguage
+		n := len(valueList)
+		if n != 1 {
+			return fiber.NewError(fiber.StatusBadRequest, fmt.Sprintf("Too many values for ParamName Accept-Language, 1 is required, but %d found", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "Accept-Language", valueList[0], &AcceptLanguage, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter Accept-Language: %w", err).Error())
+		}
+
+		params.AcceptLanguage = &AcceptLanguage
+
+	}
+
+	handler := func(c *fiber.Ctx) error {
+		return siw.Handler.ListProperties(c, params)
+	}
+
+	for i := len(siw.HandlerMiddlewares) - 1; i >= 0; i-- {
+		m := siw.HandlerMiddlewares[i]
+		next := handler
+		handler = func(c *fiber.Ctx) error {
+			return m(c, next)
+		}
+	}
+
+	return handler(c)
+}
+
+// CreateProperty operation middleware
+func (siw *ServerInterfaceWrapper) CreateProperty(c *fiber.Ctx) error {
+
+	var err error
+	_ = err
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params CreatePropertyParams
+
+	headers := c.GetReqHeaders()
+
+	// ------------- Optional header parameter "Accept-Language" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("Accept-Language")]; found {
+		var AcceptLanguage AcceptLanguage
+		n := len(valueList)
+		if n != 1 {
+			return fiber.NewError(fiber.StatusBadRequest, fmt.Sprintf("Too many values for ParamName Accept-Language, 1 is required, but %d found", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "Accept-Language", valueList[0], &AcceptLanguage, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter Accept-Language: %w", err).Error())
+		}
+
+		params.AcceptLanguage = &AcceptLanguage
+
+	}
+
+	// ------------- Required header parameter "Idempotency-Key" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("Idempotency-Key")]; found {
+		var IdempotencyKey IdempotencyKey
+		n := len(valueList)
+		if n != 1 {
+			return fiber.NewError(fiber.StatusBadRequest, fmt.Sprintf("Too many values for ParamName Idempotency-Key, 1 is required, but %d found", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "Idempotency-Key", valueList[0], &IdempotencyKey, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""})
+		if err != nil {
+			return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter Idempotency-Key: %w", err).Error())
+		}
+
+		params.IdempotencyKey = IdempotencyKey
+
+	} else {
+		return fiber.NewError(fiber.StatusBadRequest, "Header parameter Idempotency-Key is required, but not found")
+	}
+
+	handler := func(c *fiber.Ctx) error {
+		return siw.Handler.CreateProperty(c, params)
+	}
+
+	for i := len(siw.HandlerMiddlewares) - 1; i >= 0; i-- {
+		m := siw.HandlerMiddlewares[i]
+		next := handler
+		handler = func(c *fiber.Ctx) error {
+			return m(c, next)
+		}
+	}
+
+	return handler(c)
+}
+
+// UpdateProperty operation middleware
+func (siw *ServerInterfaceWrapper) UpdateProperty(c *fiber.Ctx) error {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "id" -------------
+	var id ID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", c.Params("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid"})
+	if err != nil {
+		return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter id: %w", err).Error())
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params UpdatePropertyParams
+
+	headers := c.GetReqHeaders()
+
+	// ------------- Optional header parameter "Accept-Language" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("Accept-Language")]; found {
+		var AcceptLanguage AcceptLanguage
+		n := len(valueList)
+		if n != 1 {
+			return fiber.NewError(fiber.StatusBadRequest, fmt.Sprintf("Too many values for ParamName Accept-Language, 1 is required, but %d found", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "Accept-Language", valueList[0], &AcceptLanguage, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter Accept-Language: %w", err).Error())
+		}
+
+		params.AcceptLanguage = &AcceptLanguage
+
+	}
+
+	handler := func(c *fiber.Ctx) error {
+		return siw.Handler.UpdateProperty(c, id, params)
+	}
+
+	for i := len(siw.HandlerMiddlewares) - 1; i >= 0; i-- {
+		m := siw.HandlerMiddlewares[i]
+		next := handler
+		handler = func(c *fiber.Ctx) error {
+			return m(c, next)
+		}
+	}
+
+	return handler(c)
+}
+
+// CreateUnit operation middleware
+func (siw *ServerInterfaceWrapper) CreateUnit(c *fiber.Ctx) error {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "id" -------------
+	var id ID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", c.Params("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid"})
+	if err != nil {
+		return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter id: %w", err).Error())
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params CreateUnitParams
+
+	headers := c.GetReqHeaders()
+
+	// ------------- Optional header parameter "Accept-Language" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("Accept-Language")]; found {
+		var AcceptLanguage AcceptLanguage
+		n := len(valueList)
+		if n != 1 {
+			return fiber.NewError(fiber.StatusBadRequest, fmt.Sprintf("Too many values for ParamName Accept-Language, 1 is required, but %d found", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "Accept-Language", valueList[0], &AcceptLanguage, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter Accept-Language: %w", err).Error())
+		}
+
+		params.AcceptLanguage = &AcceptLanguage
+
+	}
+
+	// ------------- Required header parameter "Idempotency-Key" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("Idempotency-Key")]; found {
+		var IdempotencyKey IdempotencyKey
+		n := len(valueList)
+		if n != 1 {
+			return fiber.NewError(fiber.StatusBadRequest, fmt.Sprintf("Too many values for ParamName Idempotency-Key, 1 is required, but %d found", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "Idempotency-Key", valueList[0], &IdempotencyKey, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""})
+		if err != nil {
+			return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter Idempotency-Key: %w", err).Error())
+		}
+
+		params.IdempotencyKey = IdempotencyKey
+
+	} else {
+		return fiber.NewError(fiber.StatusBadRequest, "Header parameter Idempotency-Key is required, but not found")
+	}
+
+	handler := func(c *fiber.Ctx) error {
+		return siw.Handler.CreateUnit(c, id, params)
+	}
+
+	for i := len(siw.HandlerMiddlewares) - 1; i >= 0; i-- {
+		m := siw.HandlerMiddlewares[i]
+		next := handler
+		handler = func(c *fiber.Ctx) error {
+			return m(c, next)
+		}
+	}
+
+	return handler(c)
+}
+
+// ListUnits operation middleware
+func (siw *ServerInterfaceWrapper) ListUnits(c *fiber.Ctx) error {
+
+	var err error
+	_ = err
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListUnitsParams
+
+	var query url.Values
+	query, err = url.ParseQuery(string(c.Request().URI().QueryString()))
+	if err != nil {
+		return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for query string: %w", err).Error())
+	}
+
+	// ------------- Optional query parameter "propertyId" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "propertyId", query, &params.PropertyId, runtime.BindQueryParameterOptions{Type: "string", Format: "uuid"})
+	if err != nil {
+		return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter propertyId: %w", err).Error())
+	}
+
+	// ------------- Optional query parameter "status" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "status", query, &params.Status, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter status: %w", err).Error())
+	}
+
+	// ------------- Optional query parameter "cursor" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "cursor", query, &params.Cursor, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter cursor: %w", err).Error())
+	}
+
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", query, &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter limit: %w", err).Error())
+	}
+
+	headers := c.GetReqHeaders()
+
+	// ------------- Optional header parameter "Accept-Language" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("Accept-Language")]; found {
+		var AcceptLanguage AcceptLanguage
+		n := len(valueList)
+		if n != 1 {
+			return fiber.NewError(fiber.StatusBadRequest, fmt.Sprintf("Too many values for ParamName Accept-Language, 1 is required, but %d found", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "Accept-Language", valueList[0], &AcceptLanguage, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter Accept-Language: %w", err).Error())
+		}
+
+		params.AcceptLanguage = &AcceptLanguage
+
+	}
+
+	handler := func(c *fiber.Ctx) error {
+		return siw.Handler.ListUnits(c, params)
+	}
+
+	for i := len(siw.HandlerMiddlewares) - 1; i >= 0; i-- {
+		m := siw.HandlerMiddlewares[i]
+		next := handler
+		handler = func(c *fiber.Ctx) error {
+			return m(c, next)
+		}
+	}
+
+	return handler(c)
+}
+
+// ImportUnits operation middleware
+func (siw *ServerInterfaceWrapper) ImportUnits(c *fiber.Ctx) error {
+
+	var err error
+	_ = err
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ImportUnitsParams
+
+	var query url.Values
+	query, err = url.ParseQuery(string(c.Request().URI().QueryString()))
+	if err != nil {
+		return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for query string: %w", err).Error())
+	}
+
+	// ------------- Required query parameter "format" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, true, "format", query, &params.Format, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter format: %w", err).Error())
+	}
+
+	headers := c.GetReqHeaders()
+
+	// ------------- Optional header parameter "Accept-Language" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("Accept-Language")]; found {
+		var AcceptLanguage AcceptLanguage
+		n := len(valueList)
+		if n != 1 {
+			return fiber.NewError(fiber.StatusBadRequest, fmt.Sprintf("Too many values for ParamName Accept-Language, 1 is required, but %d found", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "Accept-Language", valueList[0], &AcceptLanguage, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter Accept-Language: %w", err).Error())
+		}
+
+		params.AcceptLanguage = &AcceptLanguage
+
+	}
+
+	// ------------- Required header parameter "Idempotency-Key" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("Idempotency-Key")]; found {
+		var IdempotencyKey IdempotencyKey
+		n := len(valueList)
+		if n != 1 {
+			return fiber.NewError(fiber.StatusBadRequest, fmt.Sprintf("Too many values for ParamName Idempotency-Key, 1 is required, but %d found", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "Idempotency-Key", valueList[0], &IdempotencyKey, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""})
+		if err != nil {
+			return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter Idempotency-Key: %w", err).Error())
+		}
+
+		params.IdempotencyKey = IdempotencyKey
+
+	} else {
+		return fiber.NewError(fiber.StatusBadRequest, "Header parameter Idempotency-Key is required, but not found")
+	}
+
+	handler := func(c *fiber.Ctx) error {
+		return siw.Handler.ImportUnits(c, params)
+	}
+
+	for i := len(siw.HandlerMiddlewares) - 1; i >= 0; i-- {
+		m := siw.HandlerMiddlewares[i]
+		next := handler
+		handler = func(c *fiber.Ctx) error {
+			return m(c, next)
+		}
+	}
+
+	return handler(c)
+}
+
+// UpdateUnit operation middleware
+func (siw *ServerInterfaceWrapper) UpdateUnit(c *fiber.Ctx) error {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "id" -------------
+	var id ID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", c.Params("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid"})
+	if err != nil {
+		return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter id: %w", err).Error())
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params UpdateUnitParams
+
+	headers := c.GetReqHeaders()
+
+	// ------------- Optional header parameter "Accept-Language" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("Accept-Language")]; found {
+		var AcceptLanguage AcceptLanguage
+		n := len(valueList)
+		if n != 1 {
+			return fiber.NewError(fiber.StatusBadRequest, fmt.Sprintf("Too many values for ParamName Accept-Language, 1 is required, but %d found", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "Accept-Language", valueList[0], &AcceptLanguage, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter Accept-Language: %w", err).Error())
+		}
+
+		params.AcceptLanguage = &AcceptLanguage
+
+	}
+
+	handler := func(c *fiber.Ctx) error {
+		return siw.Handler.UpdateUnit(c, id, params)
+	}
+
+	for i := len(siw.HandlerMiddlewares) - 1; i >= 0; i-- {
+		m := siw.HandlerMiddlewares[i]
+		next := handler
+		handler = func(c *fiber.Ctx) error {
+			return m(c, next)
+		}
+	}
+
+	return handler(c)
+}
+
 // ListEmploymentRequests operation middleware
 func (siw *ServerInterfaceWrapper) ListEmploymentRequests(c *fiber.Ctx) error {
 
@@ -4180,5 +4907,19 @@ func RegisterHandlersWithOptions(router fiber.Router, si ServerInterface, option
 	router.Get(options.BaseURL+"/v1/finance/reconciliation", wrapper.Reconcile)
 
 	router.Get(options.BaseURL+"/v1/stats/delivery", wrapper.DeliveryStats)
+
+	router.Get(options.BaseURL+"/v1/housing/properties", wrapper.ListProperties)
+
+	router.Post(options.BaseURL+"/v1/housing/properties", wrapper.CreateProperty)
+
+	router.Put(options.BaseURL+"/v1/housing/properties/:id", wrapper.UpdateProperty)
+
+	router.Post(options.BaseURL+"/v1/housing/properties/:id/units", wrapper.CreateUnit)
+
+	router.Get(options.BaseURL+"/v1/housing/units", wrapper.ListUnits)
+
+	router.Put(options.BaseURL+"/v1/housing/units/:id", wrapper.UpdateUnit)
+
+	router.Post(options.BaseURL+"/v1/housing/units/import", wrapper.ImportUnits)
 
 }

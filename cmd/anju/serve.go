@@ -67,6 +67,7 @@ func (s *system) serveAPI(ctx context.Context, g *errgroup.Group, reg *prometheu
 	app, err := api.New(api.Deps{
 		Service:     s.service,
 		Allowance:   s.claims,
+		Housing:     s.housing,
 		Verifier:    verifier,
 		Idempotency: s.db,
 		Limiter:     ratelimit.New(s.redis),

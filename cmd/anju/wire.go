@@ -16,6 +16,7 @@ import (
 	"github.com/anju-city/anju/internal/talent"
 	"github.com/anju-city/anju/internal/talent/allowance"
 	"github.com/anju-city/anju/internal/talent/calendar"
+	"github.com/anju-city/anju/internal/talent/housing"
 	"github.com/anju-city/anju/internal/talent/policy"
 	"github.com/redis/go-redis/v9"
 )
@@ -30,6 +31,7 @@ type system struct {
 	vault   *pii.Keyring
 	service *talent.Service
 	claims  *allowance.Service
+	housing *housing.Service
 }
 
 type clock struct{}
@@ -73,6 +75,7 @@ func build(ctx context.Context, cfg Config, stdout io.Writer) (*system, error) {
 		s.close()
 		return nil, fmt.Errorf("default policy packages: %w", err)
 	}
+	s.housing = &housing.Service{Store: s.db, Clock: clock{}}
 	s.claims = &allowance.Service{Talent: s.service, Store: s.db, Calendar: cal, Defaults: defaults, City: cfg.City}
 	return s, nil
 }

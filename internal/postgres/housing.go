@@ -81,11 +81,11 @@ func (db *DB) PropertiesByName(ctx context.Context, names []string) (map[string]
 	return out, translate(err)
 }
 
-const unitColumns = `id, property_id, number, layout, area_cm2, floor, market_rent, status, created_at, updated_at`
+const unitColumns = `id, property_id, number, layout, area_dm2, floor, market_rent, status, created_at, updated_at`
 
 func scanUnit(r pgx.Row) (housing.Unit, error) {
 	var u housing.Unit
-	err := r.Scan(&u.ID, &u.PropertyID, &u.Number, &u.Layout, &u.AreaCM2, &u.Floor, &u.MarketRent, &u.Status, &u.CreatedAt, &u.UpdatedAt)
+	err := r.Scan(&u.ID, &u.PropertyID, &u.Number, &u.Layout, &u.AreaDM2, &u.Floor, &u.MarketRent, &u.Status, &u.CreatedAt, &u.UpdatedAt)
 	return u, err
 }
 
@@ -94,7 +94,7 @@ func (db *DB) CreateUnits(ctx context.Context, units []housing.Unit) error {
 	return db.tx(ctx, func(tx pgx.Tx) error {
 		for _, u := range units {
 			if _, err := tx.Exec(ctx, `INSERT INTO units (`+unitColumns+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
-				u.ID, u.PropertyID, u.Number, u.Layout, u.AreaCM2, u.Floor, u.MarketRent, u.Status, u.CreatedAt, u.UpdatedAt); err != nil {
+				u.ID, u.PropertyID, u.Number, u.Layout, u.AreaDM2, u.Floor, u.MarketRent, u.Status, u.CreatedAt, u.UpdatedAt); err != nil {
 				return err
 			}
 		}
@@ -116,8 +116,8 @@ func (db *DB) UpdateUnit(ctx context.Context, id string, fn func(*housing.Unit) 
 		if err := fn(&u); err != nil {
 			return err
 		}
-		_, err = tx.Exec(ctx, `UPDATE units SET number = $2, layout = $3, area_cm2 = $4, floor = $5, market_rent = $6,
-			status = $7, updated_at = $8 WHERE id = $1`, u.ID, u.Number, u.Layout, u.AreaCM2, u.Floor, u.MarketRent, u.Status, u.UpdatedAt)
+		_, err = tx.Exec(ctx, `UPDATE units SET number = $2, layout = $3, area_dm2 = $4, floor = $5, market_rent = $6,
+			status = $7, updated_at = $8 WHERE id = $1`, u.ID, u.Number, u.Layout, u.AreaDM2, u.Floor, u.MarketRent, u.Status, u.UpdatedAt)
 		return err
 	})
 	return u, err

@@ -1,5 +1,5 @@
 -- +goose Up
--- Talent-apartment inventory. Areas are in hundredths of a square metre and
+-- Talent-apartment inventory. Areas are in square decimetres (hundredths of a square metre) and
 -- rents in fen, so that no figure is a float.
 CREATE TABLE properties (
     id         uuid PRIMARY KEY,
@@ -15,7 +15,7 @@ CREATE TABLE units (
     property_id uuid NOT NULL REFERENCES properties (id),
     number      text NOT NULL,
     layout      text NOT NULL CHECK (layout IN ('studio', '1br', '2br', '3br')),
-    area_cm2    int NOT NULL CHECK (area_cm2 > 0), -- hundredths of a square metre
+    area_dm2    int NOT NULL CHECK (area_dm2 > 0), -- dm², hundredths of a square metre
     floor       int NOT NULL,
     market_rent bigint NOT NULL CHECK (market_rent > 0),
     status      text NOT NULL CHECK (status IN ('available', 'offered', 'let', 'maintenance')),

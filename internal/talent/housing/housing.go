@@ -53,14 +53,14 @@ type Property struct {
 	UpdatedAt time.Time
 }
 
-// Unit is one apartment. Area is in hundredths of a square metre and the
+// Unit is one apartment. Area is in square decimetres (0.01 m²) and the
 // monthly market rent in fen.
 type Unit struct {
 	ID         string
 	PropertyID string
 	Number     string
 	Layout     Layout
-	AreaCM2    int
+	AreaDM2    int
 	Floor      int
 	MarketRent int64
 	Status     UnitStatus
@@ -171,7 +171,7 @@ func (s *Service) Units(ctx context.Context, f UnitFilter, page talent.Page) ([]
 type UnitInput struct {
 	Number     string
 	Layout     Layout
-	AreaCM2    int
+	AreaDM2    int
 	Floor      int
 	MarketRent int64
 	Status     UnitStatus // available or maintenance when entered by hand
@@ -180,7 +180,9 @@ type UnitInput struct {
 // check validates a unit, naming fields under prefix ("" or "rows[3].").
 func (in *UnitInput) check(prefix string) []talent.FieldError {
 	var fields []talent.FieldError
-	add := func(field, code string) { fields = append(fields, talent.FieldError{Field: prefix + field, Code: code}) }
+	add := func(field, code string) {
+		fields = append(fields, talent.FieldError{Field: prefix + field, Code: code})
+	}
 	in.Number = strings.TrimSpace(in.Number)
 	if n := utf8.RuneCountInString(in.Number); n == 0 || n > 16 {
 		add("number", "text_length")
@@ -188,7 +190,7 @@ func (in *UnitInput) check(prefix string) []talent.FieldError {
 	if !in.Layout.Valid() {
 		add("layout", "layout_unknown")
 	}
-	if in.AreaCM2 <= 0 || in.AreaCM2 > 100000 {
+	if in.AreaDM2 <= 0 || in.AreaDM2 > 100000 {
 		add("area", "range")
 	}
 	if in.Floor < -5 || in.Floor > 200 {
@@ -223,7 +225,7 @@ func (s *Service) CreateUnit(ctx context.Context, actor talent.User, propertyID 
 
 func (s *Service) unit(propertyID string, in UnitInput) Unit {
 	now := s.now()
-	return Unit{ID: talent.NewID(), PropertyID: propertyID, Number: in.Number, Layout: in.Layout, AreaCM2: in.AreaCM2,
+	return Unit{ID: talent.NewID(), PropertyID: propertyID, Number: in.Number, Layout: in.Layout, AreaDM2: in.AreaDM2,
 		Floor: in.Floor, MarketRent: in.MarketRent, Status: in.Status, CreatedAt: now, UpdatedAt: now}
 }
 
@@ -241,7 +243,7 @@ func (s *Service) UpdateUnit(ctx context.Context, actor talent.User, id string, 
 		if (u.Status == UnitOffered || u.Status == UnitLet) && in.Status != u.Status {
 			in.Status = u.Status
 		}
-		u.Number, u.Layout, u.AreaCM2, u.Floor, u.MarketRent, u.Status = in.Number, in.Layout, in.AreaCM2, in.Floor, in.MarketRent, in.Status
+		u.Number, u.Layout, u.AreaDM2, u.Floor, u.MarketRent, u.Status = in.Number, in.Layout, in.AreaDM2, in.Floor, in.MarketRent, in.Status
 		u.UpdatedAt = s.now()
 		return nil
 	})

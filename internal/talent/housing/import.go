@@ -54,12 +54,12 @@ func (s *Service) ImportUnits(ctx context.Context, actor talent.User, rows [][]s
 	}
 	var fields []talent.FieldError
 	var units []Unit
-	seen := map[string]int{}
+	seen := map[string]bool{}
 	for i, r := range rows[1:] {
 		prefix := "rows[" + strconv.Itoa(i+2) + "]."
 		in := UnitInput{Number: cell(r, col["number"]), Layout: Layout(strings.ToLower(cell(r, col["layout"])))}
 		var bad bool
-		if in.AreaCM2, bad = hundredths(cell(r, col["area"])); bad {
+		if in.AreaDM2, bad = hundredths(cell(r, col["area"])); bad {
 			fields = append(fields, talent.FieldError{Field: prefix + "area", Code: "number_format"})
 		}
 		rent, badRent := hundredths(cell(r, col["marketRent"]))
@@ -79,11 +79,11 @@ func (s *Service) ImportUnits(ctx context.Context, actor talent.User, rows [][]s
 			continue
 		}
 		key := p.ID + "/" + in.Number
-		if first, dup := seen[key]; dup {
-			fields = append(fields, talent.FieldError{Field: prefix + "number", Code: "duplicate_in_file:" + strconv.Itoa(first)})
+		if seen[key] {
+			fields = append(fields, talent.FieldError{Field: prefix + "number", Code: "duplicate_in_file"})
 			continue
 		}
-		seen[key] = i + 2
+		seen[key] = true
 		units = append(units, s.unit(p.ID, in))
 	}
 	if len(fields) > 0 {
