@@ -37,6 +37,7 @@ type Deps struct {
 	Service     *talent.Service
 	Allowance   *allowance.Service
 	Housing     *housing.Service
+	Rounds      *housing.Rounds
 	Verifier    talent.Verifier
 	Idempotency IdempotencyStore
 	Limiter     Limiter

@@ -8,6 +8,7 @@ import (
 
 	"github.com/anju-city/anju/internal/talent"
 	"github.com/anju-city/anju/internal/talent/allowance"
+	"github.com/anju-city/anju/internal/talent/housing"
 	"github.com/hibiken/asynq"
 )
 
@@ -15,6 +16,7 @@ import (
 type Handlers struct {
 	Service   *talent.Service
 	Allowance *allowance.Service
+	Rounds    *housing.Rounds
 	Logger    *slog.Logger
 }
 
@@ -29,6 +31,7 @@ func (h *Handlers) Mux(prune func(context.Context) error) *asynq.ServeMux {
 	mux.HandleFunc(TypeEmploymentDecided, h.HandleEmploymentDecided)
 	mux.HandleFunc(TypeEvaluateClaim, h.HandleEvaluateClaim)
 	mux.HandleFunc(TypeEscalate, func(ctx context.Context, _ *asynq.Task) error { return h.Allowance.Escalate(ctx) })
+	mux.HandleFunc(TypeCloseRounds, func(ctx context.Context, _ *asynq.Task) error { return h.Rounds.CloseDue(ctx) })
 	mux.HandleFunc(TypeReleasePayments, func(ctx context.Context, _ *asynq.Task) error { return h.Allowance.ReleasePayments(ctx) })
 	mux.HandleFunc(TypePrune, func(ctx context.Context, _ *asynq.Task) error { return prune(ctx) })
 	return mux

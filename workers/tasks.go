@@ -10,6 +10,7 @@ import (
 
 	"github.com/anju-city/anju/internal/talent"
 	"github.com/anju-city/anju/internal/talent/allowance"
+	"github.com/anju-city/anju/internal/talent/housing"
 	"github.com/hibiken/asynq"
 )
 
@@ -26,6 +27,8 @@ const (
 	TypeEvaluateClaim = allowance.TaskEvaluateClaim
 	// TypeEscalate tells staff about overdue claims.
 	TypeEscalate = allowance.TaskEscalate
+	// TypeCloseRounds closes allocation rounds whose window ended.
+	TypeCloseRounds = housing.TaskCloseRounds
 	// TypeReleasePayments re-checks payments falling due.
 	TypeReleasePayments = allowance.TaskReleasePayments
 	TypePrune           = "maintenance:prune"
@@ -53,7 +56,7 @@ func options(taskType string) []asynq.Option {
 		return append(opts, asynq.Queue(QueueCritical), asynq.MaxRetry(12), asynq.Timeout(30*time.Second))
 	case TypeInspectDocument, TypeEmploymentDeclared, TypeEmploymentDecided, TypeEvaluateClaim:
 		return append(opts, asynq.Queue(QueueDefault), asynq.MaxRetry(10), asynq.Timeout(2*time.Minute))
-	case TypePrune, TypeEscalate, TypeReleasePayments:
+	case TypePrune, TypeEscalate, TypeReleasePayments, TypeCloseRounds:
 		return append(opts, asynq.Queue(QueueLow), asynq.MaxRetry(3), asynq.Timeout(5*time.Minute))
 	}
 	return append(opts, asynq.Queue(QueueDefault))

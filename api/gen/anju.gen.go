@@ -320,6 +320,57 @@ func (e HealthStatus) Valid() bool {
 	}
 }
 
+// Defines values for HousingApplicationStatus.
+const (
+	HousingApplicationStatusAllocated  HousingApplicationStatus = "allocated"
+	HousingApplicationStatusEligible   HousingApplicationStatus = "eligible"
+	HousingApplicationStatusIneligible HousingApplicationStatus = "ineligible"
+	HousingApplicationStatusWaitlisted HousingApplicationStatus = "waitlisted"
+	HousingApplicationStatusWithdrawn  HousingApplicationStatus = "withdrawn"
+)
+
+// Valid indicates whether the value is a known member of the HousingApplicationStatus enum.
+func (e HousingApplicationStatus) Valid() bool {
+	switch e {
+	case HousingApplicationStatusAllocated:
+		return true
+	case HousingApplicationStatusEligible:
+		return true
+	case HousingApplicationStatusIneligible:
+		return true
+	case HousingApplicationStatusWaitlisted:
+		return true
+	case HousingApplicationStatusWithdrawn:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for HousingPreferenceLayout.
+const (
+	HousingPreferenceLayoutN1br   HousingPreferenceLayout = "1br"
+	HousingPreferenceLayoutN2br   HousingPreferenceLayout = "2br"
+	HousingPreferenceLayoutN3br   HousingPreferenceLayout = "3br"
+	HousingPreferenceLayoutStudio HousingPreferenceLayout = "studio"
+)
+
+// Valid indicates whether the value is a known member of the HousingPreferenceLayout enum.
+func (e HousingPreferenceLayout) Valid() bool {
+	switch e {
+	case HousingPreferenceLayoutN1br:
+		return true
+	case HousingPreferenceLayoutN2br:
+		return true
+	case HousingPreferenceLayoutN3br:
+		return true
+	case HousingPreferenceLayoutStudio:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for Locale.
 const (
 	En   Locale = "en"
@@ -437,6 +488,27 @@ func (e Role) Valid() bool {
 	case Hr:
 		return true
 	case Reviewer:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for RoundStatus.
+const (
+	Closed RoundStatus = "closed"
+	Drawn  RoundStatus = "drawn"
+	Open   RoundStatus = "open"
+)
+
+// Valid indicates whether the value is a known member of the RoundStatus enum.
+func (e RoundStatus) Valid() bool {
+	switch e {
+	case Closed:
+		return true
+	case Drawn:
+		return true
+	case Open:
 		return true
 	default:
 		return false
@@ -593,6 +665,16 @@ func (e ImportUnitsParamsFormat) Valid() bool {
 // AppealInput defines model for AppealInput.
 type AppealInput struct {
 	Reason string `json:"reason"`
+}
+
+// ApplicationInput defines model for ApplicationInput.
+type ApplicationInput struct {
+	HouseholdSize  int                 `json:"householdSize"`
+	OwnsHomeInCity bool                `json:"ownsHomeInCity"`
+	Preferences    []HousingPreference `json:"preferences"`
+
+	// PublicRentalHousing Lives in public rental housing (公租房) now
+	PublicRentalHousing bool `json:"publicRentalHousing"`
 }
 
 // ApprovalInput defines model for ApprovalInput.
@@ -1010,6 +1092,30 @@ type Health struct {
 // HealthStatus defines model for Health.Status.
 type HealthStatus string
 
+// HousingApplication defines model for HousingApplication.
+type HousingApplication struct {
+	Decision      Decision                 `json:"decision"`
+	HouseholdSize int                      `json:"householdSize"`
+	Id            openapi_types.UUID       `json:"id"`
+	Preferences   []HousingPreference      `json:"preferences"`
+	RoundId       openapi_types.UUID       `json:"roundId"`
+	Score         int                      `json:"score"`
+	Status        HousingApplicationStatus `json:"status"`
+	UnitId        *openapi_types.UUID      `json:"unitId,omitempty"`
+}
+
+// HousingApplicationStatus defines model for HousingApplication.Status.
+type HousingApplicationStatus string
+
+// HousingPreference defines model for HousingPreference.
+type HousingPreference struct {
+	Layout     *HousingPreferenceLayout `json:"layout,omitempty"`
+	PropertyId *openapi_types.UUID      `json:"propertyId,omitempty"`
+}
+
+// HousingPreferenceLayout defines model for HousingPreference.Layout.
+type HousingPreferenceLayout string
+
 // ImportResult defines model for ImportResult.
 type ImportResult struct {
 	Imported int `json:"imported"`
@@ -1217,6 +1323,40 @@ type RoleGrant struct {
 type RoleGrantInput struct {
 	// EmployerId Required for hr, refused otherwise
 	EmployerId *openapi_types.UUID `json:"employerId,omitempty"`
+}
+
+// Round defines model for Round.
+type Round struct {
+	ClosesAt time.Time `json:"closesAt"`
+
+	// Commitment SHA-256 of the secret seed, published at the opening
+	Commitment    string             `json:"commitment"`
+	DrawnAt       *time.Time         `json:"drawnAt,omitempty"`
+	Id            openapi_types.UUID `json:"id"`
+	Name          string             `json:"name"`
+	OpensAt       time.Time          `json:"opensAt"`
+	PolicyVersion int                `json:"policyVersion"`
+
+	// PoolHash SHA-256 of the frozen pool, published at the close
+	PoolHash *string     `json:"poolHash,omitempty"`
+	Status   RoundStatus `json:"status"`
+}
+
+// RoundStatus defines model for Round.Status.
+type RoundStatus string
+
+// RoundInput defines model for RoundInput.
+type RoundInput struct {
+	ClosesAt time.Time            `json:"closesAt"`
+	Name     string               `json:"name"`
+	OpensAt  time.Time            `json:"opensAt"`
+	UnitIds  []openapi_types.UUID `json:"unitIds"`
+}
+
+// RoundPage defines model for RoundPage.
+type RoundPage struct {
+	Items      []Round `json:"items"`
+	NextCursor *string `json:"nextCursor,omitempty"`
 }
 
 // TraceInput defines model for TraceInput.
@@ -1504,6 +1644,12 @@ type ReconcileParams struct {
 	AcceptLanguage *AcceptLanguage `json:"Accept-Language,omitempty"`
 }
 
+// GetApplicationParams defines parameters for GetApplication.
+type GetApplicationParams struct {
+	// AcceptLanguage zh-CN (default) or en
+	AcceptLanguage *AcceptLanguage `json:"Accept-Language,omitempty"`
+}
+
 // ListPropertiesParams defines parameters for ListProperties.
 type ListPropertiesParams struct {
 	Cursor *Cursor `form:"cursor,omitempty" json:"cursor,omitempty"`
@@ -1535,6 +1681,53 @@ type CreateUnitParams struct {
 
 	// IdempotencyKey A unique key per intended action (e.g. a UUID); retries reuse it.
 	IdempotencyKey IdempotencyKey `json:"Idempotency-Key"`
+}
+
+// ListRoundsParams defines parameters for ListRounds.
+type ListRoundsParams struct {
+	Cursor *Cursor `form:"cursor,omitempty" json:"cursor,omitempty"`
+	Limit  *Limit  `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// AcceptLanguage zh-CN (default) or en
+	AcceptLanguage *AcceptLanguage `json:"Accept-Language,omitempty"`
+}
+
+// OpenRoundParams defines parameters for OpenRound.
+type OpenRoundParams struct {
+	// AcceptLanguage zh-CN (default) or en
+	AcceptLanguage *AcceptLanguage `json:"Accept-Language,omitempty"`
+
+	// IdempotencyKey A unique key per intended action (e.g. a UUID); retries reuse it.
+	IdempotencyKey IdempotencyKey `json:"Idempotency-Key"`
+}
+
+// ApplyToRoundParams defines parameters for ApplyToRound.
+type ApplyToRoundParams struct {
+	// AcceptLanguage zh-CN (default) or en
+	AcceptLanguage *AcceptLanguage `json:"Accept-Language,omitempty"`
+
+	// IdempotencyKey A unique key per intended action (e.g. a UUID); retries reuse it.
+	IdempotencyKey IdempotencyKey `json:"Idempotency-Key"`
+}
+
+// CloseRoundParams defines parameters for CloseRound.
+type CloseRoundParams struct {
+	// AcceptLanguage zh-CN (default) or en
+	AcceptLanguage *AcceptLanguage         `json:"Accept-Language,omitempty"`
+	IdempotencyKey *OptionalIdempotencyKey `json:"Idempotency-Key,omitempty"`
+}
+
+// GetDrawRecordParams defines parameters for GetDrawRecord.
+type GetDrawRecordParams struct {
+	// AcceptLanguage zh-CN (default) or en
+	AcceptLanguage *AcceptLanguage `json:"Accept-Language,omitempty"`
+}
+
+// RunDrawParams defines parameters for RunDraw.
+type RunDrawParams struct {
+	// AcceptLanguage zh-CN (default) or en
+	AcceptLanguage *AcceptLanguage         `json:"Accept-Language,omitempty"`
+	IdempotencyKey *OptionalIdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
 // ListUnitsParams defines parameters for ListUnits.
@@ -1719,6 +1912,12 @@ type UpdatePropertyJSONRequestBody = PropertyInput
 // CreateUnitJSONRequestBody defines body for CreateUnit for application/json ContentType.
 type CreateUnitJSONRequestBody = UnitInput
 
+// OpenRoundJSONRequestBody defines body for OpenRound for application/json ContentType.
+type OpenRoundJSONRequestBody = RoundInput
+
+// ApplyToRoundJSONRequestBody defines body for ApplyToRound for application/json ContentType.
+type ApplyToRoundJSONRequestBody = ApplicationInput
+
 // UpdateUnitJSONRequestBody defines body for UpdateUnit for application/json ContentType.
 type UpdateUnitJSONRequestBody = UnitInput
 
@@ -1823,6 +2022,9 @@ type ServerInterface interface {
 	// Reconcile Money of approved claims: approved = paid + scheduled + suspended + clawed back (finance)
 	// (GET /v1/finance/reconciliation)
 	Reconcile(c *fiber.Ctx, params ReconcileParams) error
+	// GetApplication An application, to its applicant and housing staff
+	// (GET /v1/housing/applications/{id})
+	GetApplication(c *fiber.Ctx, id ID, params GetApplicationParams) error
 	// ListProperties Talent-apartment properties
 	// (GET /v1/housing/properties)
 	ListProperties(c *fiber.Ctx, params ListPropertiesParams) error
@@ -1835,6 +2037,24 @@ type ServerInterface interface {
 	// CreateUnit Add a unit to a property (housing)
 	// (POST /v1/housing/properties/{id}/units)
 	CreateUnit(c *fiber.Ctx, id ID, params CreateUnitParams) error
+	// ListRounds Allocation rounds with their public commitment and pool hash
+	// (GET /v1/housing/rounds)
+	ListRounds(c *fiber.Ctx, params ListRoundsParams) error
+	// OpenRound Open a round over available units; its seed's commitment is published at once (housing)
+	// (POST /v1/housing/rounds)
+	OpenRound(c *fiber.Ctx, params OpenRoundParams) error
+	// ApplyToRound Apply with up to five ranked preferences; eligibility is decided at once, with a trace
+	// (POST /v1/housing/rounds/{id}/applications)
+	ApplyToRound(c *fiber.Ctx, id ID, params ApplyToRoundParams) error
+	// CloseRound Close the window and publish the hash of the frozen pool (housing; also done at the window's end)
+	// (POST /v1/housing/rounds/{id}/close)
+	CloseRound(c *fiber.Ctx, id ID, params CloseRoundParams) error
+	// GetDrawRecord The published draw record; `anju verify-draw FILE` recomputes it
+	// (GET /v1/housing/rounds/{id}/draw)
+	GetDrawRecord(c *fiber.Ctx, id ID, params GetDrawRecordParams) error
+	// RunDraw Reveal the seed, allocate and publish the record; once only (housing)
+	// (POST /v1/housing/rounds/{id}/draw)
+	RunDraw(c *fiber.Ctx, id ID, params RunDrawParams) error
 	// ListUnits Units, optionally of one property or in one status
 	// (GET /v1/housing/units)
 	ListUnits(c *fiber.Ctx, params ListUnitsParams) error
@@ -3412,6 +3632,57 @@ func (siw *ServerInterfaceWrapper) Reconcile(c *fiber.Ctx) error {
 	return handler(c)
 }
 
+// GetApplication operation middleware
+func (siw *ServerInterfaceWrapper) GetApplication(c *fiber.Ctx) error {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "id" -------------
+	var id ID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", c.Params("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid"})
+	if err != nil {
+		return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter id: %w", err).Error())
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params GetApplicationParams
+
+	headers := c.GetReqHeaders()
+
+	// ------------- Optional header parameter "Accept-Language" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("Accept-Language")]; found {
+		var AcceptLanguage AcceptLanguage
+		n := len(valueList)
+		if n != 1 {
+			return fiber.NewError(fiber.StatusBadRequest, fmt.Sprintf("Too many values for ParamName Accept-Language, 1 is required, but %d found", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "Accept-Language", valueList[0], &AcceptLanguage, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter Accept-Language: %w", err).Error())
+		}
+
+		params.AcceptLanguage = &AcceptLanguage
+
+	}
+
+	handler := func(c *fiber.Ctx) error {
+		return siw.Handler.GetApplication(c, id, params)
+	}
+
+	for i := len(siw.HandlerMiddlewares) - 1; i >= 0; i-- {
+		m := siw.HandlerMiddlewares[i]
+		next := handler
+		handler = func(c *fiber.Ctx) error {
+			return m(c, next)
+		}
+	}
+
+	return handler(c)
+}
+
 // ListProperties operation middleware
 func (siw *ServerInterfaceWrapper) ListProperties(c *fiber.Ctx) error {
 
@@ -3645,6 +3916,388 @@ func (siw *ServerInterfaceWrapper) CreateUnit(c *fiber.Ctx) error {
 
 	handler := func(c *fiber.Ctx) error {
 		return siw.Handler.CreateUnit(c, id, params)
+	}
+
+	for i := len(siw.HandlerMiddlewares) - 1; i >= 0; i-- {
+		m := siw.HandlerMiddlewares[i]
+		next := handler
+		handler = func(c *fiber.Ctx) error {
+			return m(c, next)
+		}
+	}
+
+	return handler(c)
+}
+
+// ListRounds operation middleware
+func (siw *ServerInterfaceWrapper) ListRounds(c *fiber.Ctx) error {
+
+	var err error
+	_ = err
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListRoundsParams
+
+	var query url.Values
+	query, err = url.ParseQuery(string(c.Request().URI().QueryString()))
+	if err != nil {
+		return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for query string: %w", err).Error())
+	}
+
+	// ------------- Optional query parameter "cursor" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "cursor", query, &params.Cursor, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter cursor: %w", err).Error())
+	}
+
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", query, &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter limit: %w", err).Error())
+	}
+
+	headers := c.GetReqHeaders()
+
+	// ------------- Optional header parameter "Accept-Language" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("Accept-Language")]; found {
+		var AcceptLanguage AcceptLanguage
+		n := len(valueList)
+		if n != 1 {
+			return fiber.NewError(fiber.StatusBadRequest, fmt.Sprintf("Too many values for ParamName Accept-Language, 1 is required, but %d found", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "Accept-Language", valueList[0], &AcceptLanguage, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter Accept-Language: %w", err).Error())
+		}
+
+		params.AcceptLanguage = &AcceptLanguage
+
+	}
+
+	handler := func(c *fiber.Ctx) error {
+		return siw.Handler.ListRounds(c, params)
+	}
+
+	for i := len(siw.HandlerMiddlewares) - 1; i >= 0; i-- {
+		m := siw.HandlerMiddlewares[i]
+		next := handler
+		handler = func(c *fiber.Ctx) error {
+			return m(c, next)
+		}
+	}
+
+	return handler(c)
+}
+
+// OpenRound operation middleware
+func (siw *ServerInterfaceWrapper) OpenRound(c *fiber.Ctx) error {
+
+	var err error
+	_ = err
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params OpenRoundParams
+
+	headers := c.GetReqHeaders()
+
+	// ------------- Optional header parameter "Accept-Language" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("Accept-Language")]; found {
+		var AcceptLanguage AcceptLanguage
+		n := len(valueList)
+		if n != 1 {
+			return fiber.NewError(fiber.StatusBadRequest, fmt.Sprintf("Too many values for ParamName Accept-Language, 1 is required, but %d found", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "Accept-Language", valueList[0], &AcceptLanguage, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter Accept-Language: %w", err).Error())
+		}
+
+		params.AcceptLanguage = &AcceptLanguage
+
+	}
+
+	// ------------- Required header parameter "Idempotency-Key" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("Idempotency-Key")]; found {
+		var IdempotencyKey IdempotencyKey
+		n := len(valueList)
+		if n != 1 {
+			return fiber.NewError(fiber.StatusBadRequest, fmt.Sprintf("Too many values for ParamName Idempotency-Key, 1 is required, but %d found", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "Idempotency-Key", valueList[0], &IdempotencyKey, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""})
+		if err != nil {
+			return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter Idempotency-Key: %w", err).Error())
+		}
+
+		params.IdempotencyKey = IdempotencyKey
+
+	} else {
+		return fiber.NewError(fiber.StatusBadRequest, "Header parameter Idempotency-Key is required, but not found")
+	}
+
+	handler := func(c *fiber.Ctx) error {
+		return siw.Handler.OpenRound(c, params)
+	}
+
+	for i := len(siw.HandlerMiddlewares) - 1; i >= 0; i-- {
+		m := siw.HandlerMiddlewares[i]
+		next := handler
+		handler = func(c *fiber.Ctx) error {
+			return m(c, next)
+		}
+	}
+
+	return handler(c)
+}
+
+// ApplyToRound operation middleware
+func (siw *ServerInterfaceWrapper) ApplyToRound(c *fiber.Ctx) error {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "id" -------------
+	var id ID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", c.Params("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid"})
+	if err != nil {
+		return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter id: %w", err).Error())
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ApplyToRoundParams
+
+	headers := c.GetReqHeaders()
+
+	// ------------- Optional header parameter "Accept-Language" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("Accept-Language")]; found {
+		var AcceptLanguage AcceptLanguage
+		n := len(valueList)
+		if n != 1 {
+			return fiber.NewError(fiber.StatusBadRequest, fmt.Sprintf("Too many values for ParamName Accept-Language, 1 is required, but %d found", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "Accept-Language", valueList[0], &AcceptLanguage, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter Accept-Language: %w", err).Error())
+		}
+
+		params.AcceptLanguage = &AcceptLanguage
+
+	}
+
+	// ------------- Required header parameter "Idempotency-Key" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("Idempotency-Key")]; found {
+		var IdempotencyKey IdempotencyKey
+		n := len(valueList)
+		if n != 1 {
+			return fiber.NewError(fiber.StatusBadRequest, fmt.Sprintf("Too many values for ParamName Idempotency-Key, 1 is required, but %d found", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "Idempotency-Key", valueList[0], &IdempotencyKey, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""})
+		if err != nil {
+			return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter Idempotency-Key: %w", err).Error())
+		}
+
+		params.IdempotencyKey = IdempotencyKey
+
+	} else {
+		return fiber.NewError(fiber.StatusBadRequest, "Header parameter Idempotency-Key is required, but not found")
+	}
+
+	handler := func(c *fiber.Ctx) error {
+		return siw.Handler.ApplyToRound(c, id, params)
+	}
+
+	for i := len(siw.HandlerMiddlewares) - 1; i >= 0; i-- {
+		m := siw.HandlerMiddlewares[i]
+		next := handler
+		handler = func(c *fiber.Ctx) error {
+			return m(c, next)
+		}
+	}
+
+	return handler(c)
+}
+
+// CloseRound operation middleware
+func (siw *ServerInterfaceWrapper) CloseRound(c *fiber.Ctx) error {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "id" -------------
+	var id ID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", c.Params("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid"})
+	if err != nil {
+		return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter id: %w", err).Error())
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params CloseRoundParams
+
+	headers := c.GetReqHeaders()
+
+	// ------------- Optional header parameter "Accept-Language" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("Accept-Language")]; found {
+		var AcceptLanguage AcceptLanguage
+		n := len(valueList)
+		if n != 1 {
+			return fiber.NewError(fiber.StatusBadRequest, fmt.Sprintf("Too many values for ParamName Accept-Language, 1 is required, but %d found", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "Accept-Language", valueList[0], &AcceptLanguage, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter Accept-Language: %w", err).Error())
+		}
+
+		params.AcceptLanguage = &AcceptLanguage
+
+	}
+
+	// ------------- Optional header parameter "Idempotency-Key" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("Idempotency-Key")]; found {
+		var IdempotencyKey OptionalIdempotencyKey
+		n := len(valueList)
+		if n != 1 {
+			return fiber.NewError(fiber.StatusBadRequest, fmt.Sprintf("Too many values for ParamName Idempotency-Key, 1 is required, but %d found", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "Idempotency-Key", valueList[0], &IdempotencyKey, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter Idempotency-Key: %w", err).Error())
+		}
+
+		params.IdempotencyKey = &IdempotencyKey
+
+	}
+
+	handler := func(c *fiber.Ctx) error {
+		return siw.Handler.CloseRound(c, id, params)
+	}
+
+	for i := len(siw.HandlerMiddlewares) - 1; i >= 0; i-- {
+		m := siw.HandlerMiddlewares[i]
+		next := handler
+		handler = func(c *fiber.Ctx) error {
+			return m(c, next)
+		}
+	}
+
+	return handler(c)
+}
+
+// GetDrawRecord operation middleware
+func (siw *ServerInterfaceWrapper) GetDrawRecord(c *fiber.Ctx) error {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "id" -------------
+	var id ID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", c.Params("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid"})
+	if err != nil {
+		return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter id: %w", err).Error())
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params GetDrawRecordParams
+
+	headers := c.GetReqHeaders()
+
+	// ------------- Optional header parameter "Accept-Language" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("Accept-Language")]; found {
+		var AcceptLanguage AcceptLanguage
+		n := len(valueList)
+		if n != 1 {
+			return fiber.NewError(fiber.StatusBadRequest, fmt.Sprintf("Too many values for ParamName Accept-Language, 1 is required, but %d found", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "Accept-Language", valueList[0], &AcceptLanguage, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter Accept-Language: %w", err).Error())
+		}
+
+		params.AcceptLanguage = &AcceptLanguage
+
+	}
+
+	handler := func(c *fiber.Ctx) error {
+		return siw.Handler.GetDrawRecord(c, id, params)
+	}
+
+	for i := len(siw.HandlerMiddlewares) - 1; i >= 0; i-- {
+		m := siw.HandlerMiddlewares[i]
+		next := handler
+		handler = func(c *fiber.Ctx) error {
+			return m(c, next)
+		}
+	}
+
+	return handler(c)
+}
+
+// RunDraw operation middleware
+func (siw *ServerInterfaceWrapper) RunDraw(c *fiber.Ctx) error {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "id" -------------
+	var id ID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", c.Params("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid"})
+	if err != nil {
+		return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter id: %w", err).Error())
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params RunDrawParams
+
+	headers := c.GetReqHeaders()
+
+	// ------------- Optional header parameter "Accept-Language" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("Accept-Language")]; found {
+		var AcceptLanguage AcceptLanguage
+		n := len(valueList)
+		if n != 1 {
+			return fiber.NewError(fiber.StatusBadRequest, fmt.Sprintf("Too many values for ParamName Accept-Language, 1 is required, but %d found", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "Accept-Language", valueList[0], &AcceptLanguage, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter Accept-Language: %w", err).Error())
+		}
+
+		params.AcceptLanguage = &AcceptLanguage
+
+	}
+
+	// ------------- Optional header parameter "Idempotency-Key" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("Idempotency-Key")]; found {
+		var IdempotencyKey OptionalIdempotencyKey
+		n := len(valueList)
+		if n != 1 {
+			return fiber.NewError(fiber.StatusBadRequest, fmt.Sprintf("Too many values for ParamName Idempotency-Key, 1 is required, but %d found", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "Idempotency-Key", valueList[0], &IdempotencyKey, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter Idempotency-Key: %w", err).Error())
+		}
+
+		params.IdempotencyKey = &IdempotencyKey
+
+	}
+
+	handler := func(c *fiber.Ctx) error {
+		return siw.Handler.RunDraw(c, id, params)
 	}
 
 	for i := len(siw.HandlerMiddlewares) - 1; i >= 0; i-- {
@@ -4921,5 +5574,19 @@ func RegisterHandlersWithOptions(router fiber.Router, si ServerInterface, option
 	router.Put(options.BaseURL+"/v1/housing/units/:id", wrapper.UpdateUnit)
 
 	router.Post(options.BaseURL+"/v1/housing/units/import", wrapper.ImportUnits)
+
+	router.Get(options.BaseURL+"/v1/housing/rounds", wrapper.ListRounds)
+
+	router.Post(options.BaseURL+"/v1/housing/rounds", wrapper.OpenRound)
+
+	router.Post(options.BaseURL+"/v1/housing/rounds/:id/applications", wrapper.ApplyToRound)
+
+	router.Get(options.BaseURL+"/v1/housing/applications/:id", wrapper.GetApplication)
+
+	router.Post(options.BaseURL+"/v1/housing/rounds/:id/close", wrapper.CloseRound)
+
+	router.Get(options.BaseURL+"/v1/housing/rounds/:id/draw", wrapper.GetDrawRecord)
+
+	router.Post(options.BaseURL+"/v1/housing/rounds/:id/draw", wrapper.RunDraw)
 
 }

@@ -106,7 +106,9 @@ func TestInventory(t *testing.T) {
 	if r := in.importFile(t, grad, "csv", []byte(good)); r.Status != 403 {
 		t.Fatalf("a graduate importing: %d", r.Status)
 	}
-	var units struct{ Items []struct{ Number, Area string } }
+	var units struct {
+		Items []struct{ Number, Area string }
+	}
 	in.call(t, "GET", "/v1/housing/units?propertyId="+p.ID, grad, nil).json(t, &units)
 	if len(units.Items) != 4 {
 		t.Fatalf("units: %+v", units)

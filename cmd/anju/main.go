@@ -36,6 +36,7 @@ commands:
                               grant a role to a Firebase user (first admin)
   dev seed                    load demo data (development only)
   dev token --role ROLE       print an ID token for a demo account (development only)
+  verify-draw FILE            recompute a published draw record and say whether it matches
   version                     print the version
 
 configuration comes from ANJU_* environment variables; see README.md.`
@@ -47,9 +48,12 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 		fmt.Fprintln(stdout, usage)
 		return errors.New("no command given")
 	}
-	if args[0] == "version" {
+	switch args[0] {
+	case "version":
 		fmt.Fprintln(stdout, "anju", version)
 		return nil
+	case "verify-draw":
+		return verifyDraw(args[1:], stdout)
 	}
 	cfg, err := loadConfig(getenv)
 	if err != nil {

@@ -68,6 +68,7 @@ func (s *system) serveAPI(ctx context.Context, g *errgroup.Group, reg *prometheu
 		Service:     s.service,
 		Allowance:   s.claims,
 		Housing:     s.housing,
+		Rounds:      s.rounds,
 		Verifier:    verifier,
 		Idempotency: s.db,
 		Limiter:     ratelimit.New(s.redis),
@@ -112,7 +113,9 @@ func (s *system) runWorkers(ctx context.Context, g *errgroup.Group, reg *prometh
 	svc.Pusher = metrics.CountPushes(pusher)
 	claims := *s.claims
 	claims.Talent = &svc
-	handlers := &workers.Handlers{Service: &svc, Allowance: &claims, Logger: s.logger}
+	rounds := *s.rounds
+	rounds.Talent = &svc
+	handlers := &workers.Handlers{Service: &svc, Allowance: &claims, Rounds: &rounds, Logger: s.logger}
 
 	base := s.cfg.TaskRetryBase
 	srv := asynq.NewServerFromRedisClient(s.redis, asynq.Config{

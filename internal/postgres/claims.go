@@ -217,7 +217,7 @@ func (db *DB) ClaimAudit(ctx context.Context, claimID string) ([]allowance.Claim
 
 // EarlierClaims implements allowance.Store.
 func (db *DB) EarlierClaims(ctx context.Context, personIndex string, pkg policy.ID, except string) ([]string, error) {
-	rows, err := db.pool.Query(ctx, `SELECT id::text FROM claims WHERE person_index = $1 AND package = $2 AND id <> $3
+	rows, err := db.pool.Query(ctx, `SELECT id::text FROM claims WHERE person_index = $1 AND package = $2 AND id::text <> $3
 		AND status NOT IN ('withdrawn', 'rejected', 'draft') ORDER BY created_at`, personIndex, pkg, except)
 	if err != nil {
 		return nil, translate(err)

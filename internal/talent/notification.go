@@ -79,6 +79,22 @@ var templates = map[string]map[Locale]message{
 		LocaleZH: {"补贴暂缓发放", "复核发现您当前的就业或社保情况不符合发放条件，请在 30 天内更新信息，否则将暂停发放。"},
 		LocaleEN: {"Payment on hold", "Your current employment or social insurance does not meet the conditions. Update it within 30 days or payments will be suspended."},
 	},
+	"application.eligible": {
+		LocaleZH: {"人才公寓申请已受理", "您已进入「{round}」的摇号名单。"},
+		LocaleEN: {"Apartment application accepted", "You are in the draw of {round}."},
+	},
+	"application.ineligible": {
+		LocaleZH: {"人才公寓申请未通过资格审核", "您的「{round}」申请不符合条件，原因见申请详情。"},
+		LocaleEN: {"Apartment application not eligible", "Your application to {round} is not eligible; the reasons are in the application."},
+	},
+	"draw.allocated": {
+		LocaleZH: {"人才公寓摇号结果", "「{round}」摇号结果已公布：您排名第 {rank} 位，已分配房源。"},
+		LocaleEN: {"Apartment draw result", "The draw of {round} is out: you are number {rank} and were allocated a unit."},
+	},
+	"draw.waitlisted": {
+		LocaleZH: {"人才公寓摇号结果", "「{round}」摇号结果已公布：您排名第 {rank} 位，进入候补名单。"},
+		LocaleEN: {"Apartment draw result", "The draw of {round} is out: you are number {rank} and on the waitlist."},
+	},
 	"document.rejected": {
 		LocaleZH: {"材料未通过检查", "您上传的{kind}未通过检查（{reason}），请重新上传。"},
 		LocaleEN: {"Document rejected", "Your {kind} did not pass the checks ({reason}). Please upload it again."},

@@ -9,6 +9,14 @@ import (
 	"github.com/anju-city/anju/internal/talent/policy"
 )
 
+// ProfileFacts are the facts a graduate's profile, employment and live
+// claims tell on a date; the housing rounds evaluate the apartment package
+// with them.
+func (s *Service) ProfileFacts(ctx context.Context, userID string, on time.Time) (policy.Facts, error) {
+	f, _, err := s.profileFacts(ctx, userID, on)
+	return f, err
+}
+
 // profileFacts are the facts a profile and the current employment tell.
 // waiting reports an employment that HR has not answered yet.
 func (s *Service) profileFacts(ctx context.Context, userID string, on time.Time) (f policy.Facts, waiting bool, err error) {
@@ -46,6 +54,16 @@ func (s *Service) profileFacts(ctx context.Context, userID string, on time.Time)
 	}
 	// No talent-apartment leases exist before the housing workflow records them.
 	f.Holds[policy.BenefitApartmentLease] = policy.No
+	// A live claim of a package is a benefit held, for packages exclusive with it.
+	if rec.NationalIDIndex != "" {
+		for _, id := range []policy.ID{policy.Relocation, policy.Rent, policy.Living} {
+			live, err := s.Store.EarlierClaims(ctx, rec.NationalIDIndex, id, "")
+			if err != nil {
+				return f, false, err
+			}
+			f.Holds[string(id)] = policy.Known(len(live) > 0)
+		}
+	}
 	return f, waiting, nil
 }
 

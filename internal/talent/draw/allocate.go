@@ -5,8 +5,10 @@ import (
 	"cmp"
 	"crypto/hmac"
 	"crypto/sha256"
+	"encoding/binary"
 	"encoding/hex"
 	"slices"
+	"strings"
 )
 
 // Ranked is one line of a draw result: an application's place in the order
@@ -49,24 +51,42 @@ type Result struct {
 // and each bucket's cursor only moves forward past units already taken.
 func Allocate(pool Pool, seed []byte) Result {
 	apps := pool.Applications
-	order := rankApplications(apps, seed)
+	ties := tieKeys(apps, seed)
+	order := rankApplications(apps, ties)
 	units, buckets, index := bucketUnits(pool.Units)
 	taken := make([]bool, len(units))
 
-	hexKeys := make([]byte, hex.EncodedLen(sha256.Size)*len(order))
-	for i := range order {
-		hex.Encode(hexKeys[i*2*sha256.Size:], order[i].tie[:])
+	// Resolve every preference to its bucket in one pass in input order, so
+	// that the allocation loop below, which visits applications in rank
+	// order, touches small arrays instead of the applications themselves.
+	first := make([]int32, len(apps)+1)
+	n := 0
+	for _, a := range apps {
+		n += len(a.Preferences)
 	}
-	// One string for all tie keys: each line's TieKey is a slice of it.
-	keys := string(hexKeys)
-
-	out := make([]Ranked, len(order))
-	for i, e := range order {
-		a := &apps[e.app]
-		unit, pref := "", -1
-		for k, p := range a.Preferences {
+	wants := make([]int32, 0, n)
+	for i := range apps {
+		for _, p := range apps[i].Preferences {
 			b, ok := index[p]
 			if !ok {
+				b = -1
+			}
+			wants = append(wants, int32(b))
+		}
+		first[i+1] = int32(len(wants))
+	}
+
+	// One string holds all tie keys, written in rank order; each line's
+	// TieKey is a slice of it.
+	const keyLen = 2 * sha256.Size
+	var keys strings.Builder
+	keys.Grow(keyLen * len(order))
+	var key [keyLen]byte
+	out := make([]Ranked, len(order))
+	for i, r := range order {
+		unit, pref := "", -1
+		for k, b := range wants[first[r.app]:first[r.app+1]] {
+			if b < 0 {
 				continue
 			}
 			if u := buckets[b].take(taken); u >= 0 {
@@ -74,45 +94,63 @@ func Allocate(pool Pool, seed []byte) Result {
 				break
 			}
 		}
+		hex.Encode(key[:], ties[r.app][:])
+		keys.Write(key[:])
+		a := &apps[r.app]
 		out[i] = Ranked{
 			Rank:            i + 1,
 			ApplicationID:   a.ID,
 			Applicant:       a.Applicant,
 			Score:           a.Score,
-			TieKey:          keys[i*2*sha256.Size : (i+1)*2*sha256.Size],
 			UnitID:          unit,
 			PreferenceIndex: pref,
 		}
 	}
+	all := keys.String()
+	for i := range out {
+		out[i].TieKey = all[i*keyLen : (i+1)*keyLen]
+	}
 	return Result{Order: out}
 }
 
-// ranking is an application's place in the order.
-type ranking struct {
-	tie   [sha256.Size]byte
-	score int
-	app   int
-}
-
-// rankApplications orders apps by score (highest first), tie key (smallest
-// first) and then canonical order.
-func rankApplications(apps []Application, seed []byte) []ranking {
-	order := make([]ranking, len(apps))
+// tieKeys returns the tie key of each application (see TieKey).
+func tieKeys(apps []Application, seed []byte) [][sha256.Size]byte {
+	ties := make([][sha256.Size]byte, len(apps))
 	mac := hmac.New(sha256.New, seed)
 	var id []byte
 	for i := range apps {
 		mac.Reset()
 		id = append(id[:0], apps[i].ID...)
 		mac.Write(id)
-		mac.Sum(order[i].tie[:0])
-		order[i].score = apps[i].Score
-		order[i].app = i
+		mac.Sum(ties[i][:0])
+	}
+	return ties
+}
+
+// ranking is an application's place in the order: its score, the first
+// eight bytes of its tie key, which nearly always settle a tie without
+// looking further, and its index in the pool.
+type ranking struct {
+	score int
+	tie   uint64
+	app   int
+}
+
+// rankApplications orders apps by score (highest first), tie key (smallest
+// first) and then canonical order.
+func rankApplications(apps []Application, ties [][sha256.Size]byte) []ranking {
+	order := make([]ranking, len(apps))
+	for i := range apps {
+		order[i] = ranking{score: apps[i].Score, tie: binary.BigEndian.Uint64(ties[i][:8]), app: i}
 	}
 	slices.SortFunc(order, func(a, b ranking) int {
 		if c := cmp.Compare(b.score, a.score); c != 0 {
 			return c
 		}
-		if c := bytes.Compare(a.tie[:], b.tie[:]); c != 0 {
+		if c := cmp.Compare(a.tie, b.tie); c != 0 {
+			return c
+		}
+		if c := bytes.Compare(ties[a.app][:], ties[b.app][:]); c != 0 {
 			return c
 		}
 		return compareApplications(apps[a.app], apps[b.app])

@@ -33,29 +33,36 @@ func PoolHash(pool Pool) string {
 
 // canonical returns a copy of pool in canonical order, sharing nothing with
 // it: units and applications sorted by ID (then by their other fields, so
-// that even an invalid pool with duplicate IDs has one order). All
-// preferences share one backing array, so the copy costs a handful of
-// allocations.
+// that even an invalid pool with duplicate IDs has one order). The
+// preferences of all applications share one backing array, laid out in
+// that order, so the copy costs a handful of allocations and Allocate reads
+// it sequentially.
 func canonical(pool Pool) Pool {
-	out := Pool{RoundID: pool.RoundID, Units: slices.Clone(pool.Units)}
+	out := Pool{
+		RoundID:      pool.RoundID,
+		Units:        slices.Clone(pool.Units),
+		Applications: slices.Clone(pool.Applications),
+	}
 	if out.Units == nil {
 		out.Units = []Unit{}
 	}
+	if out.Applications == nil {
+		out.Applications = []Application{}
+	}
 	slices.SortFunc(out.Units, compareUnits)
+	slices.SortFunc(out.Applications, compareApplications)
 
 	n := 0
-	for _, a := range pool.Applications {
+	for _, a := range out.Applications {
 		n += len(a.Preferences)
 	}
 	prefs := make([]Preference, 0, n)
-	out.Applications = make([]Application, len(pool.Applications))
-	for i, a := range pool.Applications {
+	for i := range out.Applications {
+		a := &out.Applications[i]
 		start := len(prefs)
 		prefs = append(prefs, a.Preferences...)
 		a.Preferences = prefs[start:len(prefs):len(prefs)]
-		out.Applications[i] = a
 	}
-	slices.SortFunc(out.Applications, compareApplications)
 	return out
 }
 

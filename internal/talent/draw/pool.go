@@ -79,58 +79,73 @@ const clearNumberDigits = 11
 // stable code.
 func Validate(pool Pool) error {
 	var fields []talent.FieldError
-	add := func(field, code string) {
+	// Field paths are built only for problems found, so that checking a
+	// valid pool of 100,000 applications formats no strings.
+	add := func(code, format string, args ...any) {
 		if len(fields) < maxFieldErrors {
-			fields = append(fields, talent.FieldError{Field: field, Code: code})
+			fields = append(fields, talent.FieldError{Field: fmt.Sprintf(format, args...), Code: code})
 		}
 	}
-	text := func(field, s string, required bool) {
+	// textCode returns the problem with a string field, or "".
+	textCode := func(s string, required bool) string {
 		switch {
 		case required && s == "":
-			add(field, "required")
+			return "required"
 		case !utf8.ValidString(s):
-			add(field, "invalid_utf8")
+			return "invalid_utf8"
 		}
+		return ""
 	}
 
-	text("roundId", pool.RoundID, true)
+	if c := textCode(pool.RoundID, true); c != "" {
+		add(c, "roundId")
+	}
 
 	units := make(map[string]bool, len(pool.Units))
 	for i, u := range pool.Units {
-		at := fmt.Sprintf("units[%d].", i)
-		text(at+"id", u.ID, true)
-		text(at+"propertyId", u.PropertyID, true)
-		text(at+"layout", u.Layout, true)
-		if units[u.ID] {
-			add(at+"id", "duplicate")
+		if c := textCode(u.ID, true); c != "" {
+			add(c, "units[%d].id", i)
+		} else if units[u.ID] {
+			add("duplicate", "units[%d].id", i)
 		}
 		units[u.ID] = true
+		if c := textCode(u.PropertyID, true); c != "" {
+			add(c, "units[%d].propertyId", i)
+		}
+		if c := textCode(u.Layout, true); c != "" {
+			add(c, "units[%d].layout", i)
+		}
 	}
 
 	apps := make(map[string]bool, len(pool.Applications))
 	for i, a := range pool.Applications {
-		at := fmt.Sprintf("applications[%d].", i)
-		text(at+"id", a.ID, true)
-		if apps[a.ID] {
-			add(at+"id", "duplicate")
+		if c := textCode(a.ID, true); c != "" {
+			add(c, "applications[%d].id", i)
+		} else if apps[a.ID] {
+			add("duplicate", "applications[%d].id", i)
 		}
 		apps[a.ID] = true
-		text(at+"applicant", a.Applicant, false)
-		if hasDigitRun(a.Applicant, clearNumberDigits) {
-			add(at+"applicant", "not_masked")
+		if c := textCode(a.Applicant, false); c != "" {
+			add(c, "applications[%d].applicant", i)
+		} else if hasDigitRun(a.Applicant, clearNumberDigits) {
+			add("not_masked", "applications[%d].applicant", i)
 		}
 		if a.Score < 0 || a.Score > MaxScore {
-			add(at+"score", "out_of_range")
+			add("out_of_range", "applications[%d].score", i)
 		}
 		if a.HouseholdSize < 1 || a.HouseholdSize > MaxHouseholdSize {
-			add(at+"householdSize", "out_of_range")
+			add("out_of_range", "applications[%d].householdSize", i)
 		}
 		if n := len(a.Preferences); n < 1 || n > MaxPreferences {
-			add(at+"preferences", "count")
+			add("count", "applications[%d].preferences", i)
 		}
 		for k, p := range a.Preferences {
-			text(fmt.Sprintf("%spreferences[%d].propertyId", at, k), p.PropertyID, false)
-			text(fmt.Sprintf("%spreferences[%d].layout", at, k), p.Layout, false)
+			if c := textCode(p.PropertyID, false); c != "" {
+				add(c, "applications[%d].preferences[%d].propertyId", i, k)
+			}
+			if c := textCode(p.Layout, false); c != "" {
+				add(c, "applications[%d].preferences[%d].layout", i, k)
+			}
 		}
 	}
 

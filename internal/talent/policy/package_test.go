@@ -33,7 +33,7 @@ func TestDefaultPackages(t *testing.T) {
 			t.Errorf("%s: rental contract required = %v", p.ID, slices.Contains(p.Documents.Required, talent.DocRentalContract))
 		}
 	}
-	if !slices.Equal(ids, []ID{Living, Relocation, Rent}) {
+	if !slices.Equal(ids, []ID{Apartment, Living, Relocation, Rent}) {
 		t.Errorf("ids = %v", ids)
 	}
 
@@ -70,7 +70,7 @@ func TestDefaultPackages(t *testing.T) {
 
 func TestApartmentPackage(t *testing.T) {
 	t.Parallel()
-	data, err := os.ReadFile("testdata/apartment.yaml")
+	data, err := os.ReadFile("packages/apartment.yaml")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -10,7 +10,7 @@ import (
 
 func apartmentScoring(t *testing.T) ScoreParams {
 	t.Helper()
-	data, err := os.ReadFile("testdata/apartment.yaml")
+	data, err := os.ReadFile("packages/apartment.yaml")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,0 +1,386 @@
+package housing
+
+import (
+	"context"
+	"encoding/hex"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/anju-city/anju/internal/talent"
+	"github.com/anju-city/anju/internal/talent/draw"
+	"github.com/anju-city/anju/internal/talent/policy"
+)
+
+// TaskCloseRounds closes rounds whose application window has ended.
+const TaskCloseRounds = "rounds:close"
+
+// RoundStatus is where an allocation round stands.
+type RoundStatus string
+
+// Round statuses.
+const (
+	// RoundOpen: the commitment is published; graduates apply in the window.
+	RoundOpen RoundStatus = "open"
+	// RoundClosed: the window ended; the pool of eligible applications is
+	// frozen and its hash published.
+	RoundClosed RoundStatus = "closed"
+	// RoundDrawn: the seed is revealed and the draw record published; it
+	// cannot be run again.
+	RoundDrawn RoundStatus = "drawn"
+)
+
+// Round is an allocation round of talent apartments.
+type Round struct {
+	ID            string
+	Name          string
+	OpensAt       time.Time
+	ClosesAt      time.Time
+	PolicyVersion int // of the apartment package, in force when the round opened
+	Status        RoundStatus
+	Commitment    string // hex SHA-256 of the seed, public from the opening
+	SealedSeed    string // the seed, sealed by the Vault until the draw
+	PoolHash      string // public from the close
+	Pool          *draw.Pool
+	Record        *draw.Record
+	UnitIDs       []string
+	CreatedBy     string
+	CreatedAt     time.Time
+	ClosedAt      *time.Time
+	DrawnAt       *time.Time
+}
+
+// ApplicationStatus is where a graduate's application stands.
+type ApplicationStatus string
+
+// Application statuses.
+const (
+	AppEligible   ApplicationStatus = "eligible"   // in the pool
+	AppIneligible ApplicationStatus = "ineligible" // refused, with the trace saying why
+	AppWithdrawn  ApplicationStatus = "withdrawn"
+	AppAllocated  ApplicationStatus = "allocated" // the draw gave a unit
+	AppWaitlisted ApplicationStatus = "waitlisted"
+)
+
+// Application is a graduate's entry in a round.
+type Application struct {
+	ID            string
+	RoundID       string
+	UserID        string
+	PersonIndex   string
+	Preferences   []draw.Preference
+	HouseholdSize int
+	OwnsHome      bool
+	// Applicant is how the published pool names the applicant: the surname
+	// and the last four characters of the ID number, e.g. "李*（0423）".
+	Applicant string
+	Status    ApplicationStatus
+	Active    bool
+	Score     int
+	Decision  policy.Decision
+	UnitID    string // after the draw
+	CreatedAt time.Time
+	UpdatedAt time.Time
+}
+
+// RoundStore keeps rounds and applications. Errors as in Store;
+// KindConflict "application_exists" for a second active application of the
+// same person.
+type RoundStore interface {
+	CreateRound(ctx context.Context, r Round) error
+	Round(ctx context.Context, id string) (Round, error)
+	Rounds(ctx context.Context, page talent.Page) ([]Round, string, error)
+	// UpdateRound runs fn on the round under a row lock; fn may also return
+	// application changes and tasks to save in the same transaction.
+	UpdateRound(ctx context.Context, id string, fn func(*Round, []Application) ([]Application, []talent.Task, error)) (Round, error)
+	CreateApplication(ctx context.Context, a Application, tasks []talent.Task) error
+	Application(ctx context.Context, id string) (Application, error)
+	RoundUnits(ctx context.Context, roundID string) ([]Unit, error)
+	// DueRounds lists open rounds whose window closed before now.
+	DueRounds(ctx context.Context, now time.Time) ([]string, error)
+}
+
+// Rounds are the rounds use cases.
+type Rounds struct {
+	Talent *talent.Service
+	Store  RoundStore
+	Units  Store
+	// Packages returns the policy packages (the apartment package among them).
+	Packages func(ctx context.Context) ([]policy.Package, error)
+	// Facts gathers what a graduate's profile and employment tell.
+	Facts func(ctx context.Context, userID string, on time.Time) (policy.Facts, error)
+}
+
+func (s *Rounds) now() time.Time { return s.Talent.Clock.Now().UTC() }
+
+// OpenRound creates a round over units that are available, under the
+// apartment package in force at its opening, and publishes the commitment
+// to a fresh secret seed (housing).
+func (s *Rounds) OpenRound(ctx context.Context, actor talent.User, name string, opensAt, closesAt time.Time, unitIDs []string) (Round, error) {
+	if err := requireHousing(actor); err != nil {
+		return Round{}, err
+	}
+	var fields []talent.FieldError
+	name = strings.TrimSpace(name)
+	if n := utf8.RuneCountInString(name); n == 0 || n > 64 {
+		fields = append(fields, talent.FieldError{Field: "name", Code: "text_length"})
+	}
+	if !closesAt.After(opensAt) {
+		fields = append(fields, talent.FieldError{Field: "closesAt", Code: "window_empty"})
+	}
+	if len(unitIDs) == 0 {
+		fields = append(fields, talent.FieldError{Field: "unitIds", Code: "required"})
+	}
+	if len(fields) > 0 {
+		return Round{}, talent.Invalid(fields...)
+	}
+	pkgs, err := s.Packages(ctx)
+	if err != nil {
+		return Round{}, err
+	}
+	pkg, ok := policy.InForce(pkgs, policy.Apartment, opensAt)
+	if !ok || pkg.Scoring == nil {
+		return Round{}, talent.Invalid(talent.FieldError{Field: "opensAt", Code: "package_closed"})
+	}
+	seed, err := draw.NewSeed()
+	if err != nil {
+		return Round{}, err
+	}
+	sealed, err := s.Talent.Vault.Seal(hex.EncodeToString(seed))
+	if err != nil {
+		return Round{}, err
+	}
+	r := Round{ID: talent.NewID(), Name: name, OpensAt: opensAt.UTC(), ClosesAt: closesAt.UTC(), PolicyVersion: pkg.Version,
+		Status: RoundOpen, Commitment: draw.Commitment(seed), SealedSeed: sealed, UnitIDs: unitIDs, CreatedBy: actor.ID, CreatedAt: s.now()}
+	return r, s.Store.CreateRound(ctx, r)
+}
+
+// ApplicationInput is what a graduate sends to apply.
+type ApplicationInput struct {
+	Preferences         []draw.Preference
+	HouseholdSize       int
+	OwnsHome            bool
+	PublicRentalHousing bool
+}
+
+// Apply enters the caller in an open round. Eligibility is decided at once
+// under the round's apartment package, with the same rule-by-rule trace as
+// allowances, and the score that ranks the pool.
+func (s *Rounds) Apply(ctx context.Context, actor talent.User, roundID string, in ApplicationInput) (Application, error) {
+	r, err := s.Store.Round(ctx, roundID)
+	if err != nil {
+		return Application{}, err
+	}
+	now := s.now()
+	if r.Status != RoundOpen || now.Before(r.OpensAt) || !now.Before(r.ClosesAt) {
+		return Application{}, talent.Errorf(talent.KindConflict, "round_not_open", "the round is not taking applications")
+	}
+	units, err := s.Store.RoundUnits(ctx, roundID)
+	if err != nil {
+		return Application{}, err
+	}
+	var fields []talent.FieldError
+	if n := len(in.Preferences); n == 0 || n > draw.MaxPreferences {
+		fields = append(fields, talent.FieldError{Field: "preferences", Code: "length"})
+	}
+	for i, p := range in.Preferences {
+		if !slices.ContainsFunc(units, func(u Unit) bool {
+			return draw.Preference(p).Matches(draw.Unit{ID: u.ID, PropertyID: u.PropertyID, Layout: string(u.Layout)})
+		}) {
+			fields = append(fields, talent.FieldError{Field: "preferences[" + strconv.Itoa(i) + "]", Code: "preference_matches_nothing"})
+		}
+	}
+	if in.HouseholdSize < 1 || in.HouseholdSize > 10 {
+		fields = append(fields, talent.FieldError{Field: "householdSize", Code: "range"})
+	}
+	if len(fields) > 0 {
+		return Application{}, talent.Invalid(fields...)
+	}
+	rec, err := s.Talent.Store.Profile(ctx, actor.ID)
+	if err != nil && talent.ErrorKind(err) != talent.KindNotFound {
+		return Application{}, err
+	}
+	profile, err := s.Talent.Profile(ctx, actor)
+	if err != nil {
+		return Application{}, err
+	}
+	if rec.NationalIDIndex == "" || profile.NationalID == nil {
+		return Application{}, talent.Invalid(talent.FieldError{Field: "profile.nationalId", Code: "required"})
+	}
+	pkgs, err := s.Packages(ctx)
+	if err != nil {
+		return Application{}, err
+	}
+	i := slices.IndexFunc(pkgs, func(p policy.Package) bool { return p.ID == policy.Apartment && p.Version == r.PolicyVersion })
+	if i < 0 {
+		return Application{}, talent.Errorf(talent.KindInternal, "policy_missing", "apartment package v%d is gone", r.PolicyVersion)
+	}
+	facts, err := s.Facts(ctx, actor.ID, now)
+	if err != nil {
+		return Application{}, err
+	}
+	facts.OwnsHome, facts.HouseholdSize = policy.Known(in.OwnsHome), in.HouseholdSize
+	facts.Holds[policy.BenefitPublicRentalHousing] = policy.Known(in.PublicRentalHousing)
+	decision := policy.Evaluate(pkgs[i], facts)
+	score, _ := policy.Score(*pkgs[i].Scoring, facts)
+	a := Application{ID: talent.NewID(), RoundID: roundID, UserID: actor.ID, PersonIndex: rec.NationalIDIndex,
+		Preferences: in.Preferences, HouseholdSize: in.HouseholdSize, OwnsHome: in.OwnsHome, Score: score,
+		Applicant: maskedName(profile.Name, profile.NationalID.Masked()),
+		Decision:  decision, Status: AppIneligible, CreatedAt: now, UpdatedAt: now}
+	template := "application.ineligible"
+	if decision.Outcome == policy.Eligible {
+		a.Status, a.Active, template = AppEligible, true, "application.eligible"
+	}
+	task := talent.Task{Type: talent.TaskSendNotification, Payload: talent.NotifyRequest{
+		UserID: actor.ID, EventID: "application:" + a.ID, Template: template, Params: map[string]string{"round": r.Name},
+		Link: "anju://housing/applications/" + a.ID,
+	}}
+	return a, s.Store.CreateApplication(ctx, a, []talent.Task{task})
+}
+
+// CloseDue closes every round whose window has ended (periodic job).
+func (s *Rounds) CloseDue(ctx context.Context) error {
+	ids, err := s.Store.DueRounds(ctx, s.now())
+	if err != nil {
+		return err
+	}
+	for _, id := range ids {
+		if _, err := s.close(ctx, id); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// CloseRound ends the window early or on time (housing).
+func (s *Rounds) CloseRound(ctx context.Context, actor talent.User, id string) (Round, error) {
+	if err := requireHousing(actor); err != nil {
+		return Round{}, err
+	}
+	return s.close(ctx, id)
+}
+
+// close freezes the pool of eligible applications and publishes its hash.
+func (s *Rounds) close(ctx context.Context, id string) (Round, error) {
+	units, err := s.Store.RoundUnits(ctx, id)
+	if err != nil {
+		return Round{}, err
+	}
+	return s.Store.UpdateRound(ctx, id, func(r *Round, apps []Application) ([]Application, []talent.Task, error) {
+		if r.Status != RoundOpen {
+			return nil, nil, talent.Errorf(talent.KindConflict, "round_not_open", "the round is %s", r.Status)
+		}
+		pool := draw.Pool{RoundID: r.ID}
+		for _, u := range units {
+			pool.Units = append(pool.Units, draw.Unit{ID: u.ID, PropertyID: u.PropertyID, Layout: string(u.Layout)})
+		}
+		for _, a := range apps {
+			if a.Status == AppEligible {
+				pool.Applications = append(pool.Applications, draw.Application{ID: a.ID, Applicant: a.Applicant,
+					Score: a.Score, Preferences: a.Preferences, HouseholdSize: a.HouseholdSize})
+			}
+		}
+		if err := draw.Validate(pool); err != nil {
+			return nil, nil, err
+		}
+		now := s.now()
+		r.Status, r.Pool, r.PoolHash, r.ClosedAt = RoundClosed, &pool, draw.PoolHash(pool), &now
+		return nil, nil, nil
+	})
+}
+
+// Draw reveals the seed, allocates the frozen pool and publishes the record
+// (housing). A published draw cannot be run again.
+func (s *Rounds) Draw(ctx context.Context, actor talent.User, id string) (Round, error) {
+	if err := requireHousing(actor); err != nil {
+		return Round{}, err
+	}
+	return s.Store.UpdateRound(ctx, id, func(r *Round, apps []Application) ([]Application, []talent.Task, error) {
+		if r.Status != RoundClosed {
+			return nil, nil, talent.Errorf(talent.KindConflict, "round_not_closed", "the round is %s; a draw runs once, after the close", r.Status)
+		}
+		hexSeed, err := s.Talent.Vault.Open(r.SealedSeed)
+		if err != nil {
+			return nil, nil, err
+		}
+		seed, err := hex.DecodeString(hexSeed)
+		if err != nil {
+			return nil, nil, err
+		}
+		now := s.now()
+		rec, err := draw.Publish(*r.Pool, seed, now)
+		if err != nil {
+			return nil, nil, err
+		}
+		r.Status, r.Record, r.DrawnAt = RoundDrawn, &rec, &now
+		result := map[string]draw.Ranked{}
+		for _, x := range rec.Result {
+			result[x.ApplicationID] = x
+		}
+		var changed []Application
+		var tasks []talent.Task
+		for _, a := range apps {
+			x, ok := result[a.ID]
+			if !ok {
+				continue
+			}
+			a.Status, a.UnitID, a.UpdatedAt = AppWaitlisted, x.UnitID, now
+			template := "draw.waitlisted"
+			if x.UnitID != "" {
+				a.Status, template = AppAllocated, "draw.allocated"
+			}
+			changed = append(changed, a)
+			tasks = append(tasks, talent.Task{Type: talent.TaskSendNotification, Payload: talent.NotifyRequest{
+				UserID: a.UserID, EventID: "draw:" + a.ID, Template: template,
+				Params: map[string]string{"round": r.Name, "rank": strconv.Itoa(x.Rank)}, Link: "anju://housing/rounds/" + r.ID + "/draw",
+			}})
+		}
+		return changed, tasks, nil
+	})
+}
+
+// maskedName keeps the first character of the name and the last four of the
+// masked ID number: enough to find oneself in a published list, too little
+// to identify anyone else.
+func maskedName(name, maskedID string) string {
+	first, _ := utf8.DecodeRuneInString(name)
+	if first == utf8.RuneError {
+		first = '*'
+	}
+	tail := maskedID
+	if len(tail) > 4 {
+		tail = tail[len(tail)-4:]
+	}
+	return string(first) + "*（" + tail + "）"
+}
+
+// Application returns an application to its applicant or to housing staff.
+func (s *Rounds) Application(ctx context.Context, actor talent.User, id string) (Application, error) {
+	a, err := s.Store.Application(ctx, id)
+	if err != nil {
+		return Application{}, err
+	}
+	if a.UserID != actor.ID && requireHousing(actor) != nil {
+		return Application{}, talent.NotFound("application")
+	}
+	return a, nil
+}
+
+// List returns rounds with their public commitments; anyone signed in may see them.
+func (s *Rounds) List(ctx context.Context, page talent.Page) ([]Round, string, error) {
+	return s.Store.Rounds(ctx, page)
+}
+
+// Record returns a round's published draw record.
+func (s *Rounds) Record(ctx context.Context, id string) (draw.Record, error) {
+	r, err := s.Store.Round(ctx, id)
+	if err != nil {
+		return draw.Record{}, err
+	}
+	if r.Record == nil {
+		return draw.Record{}, talent.Errorf(talent.KindNotFound, "draw_not_published", "the draw of this round is not published yet")
+	}
+	return *r.Record, nil
+}
