@@ -1,11 +1,14 @@
 package api
 
 import (
+	"bytes"
+
 	"github.com/anju-city/anju/api/gen"
 	"github.com/anju-city/anju/internal/talent/draw"
 	"github.com/anju-city/anju/internal/talent/housing"
 	"github.com/gofiber/fiber/v2"
 	"github.com/google/uuid"
+	"github.com/xuri/excelize/v2"
 )
 
 func (h *handlers) ListRounds(c *fiber.Ctx, params gen.ListRoundsParams) error {
@@ -141,6 +144,118 @@ func toApplication(a housing.Application) gen.HousingApplication {
 	if a.UnitID != "" {
 		id := uuid.MustParse(a.UnitID)
 		out.UnitId = &id
+	}
+	return out
+}
+
+func (h *handlers) GetOffer(c *fiber.Ctx, id gen.ID, _ gen.GetOfferParams) error {
+	u, err := currentUser(c)
+	if err != nil {
+		return err
+	}
+	o, l, err := h.d.Rounds.Offer(c.UserContext(), u, id.String())
+	if err != nil {
+		return err
+	}
+	return c.JSON(toOffer(o, l))
+}
+
+func (h *handlers) AcceptOffer(c *fiber.Ctx, id gen.ID, _ gen.AcceptOfferParams) error {
+	u, err := currentUser(c)
+	if err != nil {
+		return err
+	}
+	if _, err := h.d.Rounds.Accept(c.UserContext(), u, id.String()); err != nil {
+		return err
+	}
+	o, l, err := h.d.Rounds.Offer(c.UserContext(), u, id.String())
+	if err != nil {
+		return err
+	}
+	return c.JSON(toOffer(o, l))
+}
+
+func (h *handlers) DeclineOffer(c *fiber.Ctx, id gen.ID, _ gen.DeclineOfferParams) error {
+	u, err := currentUser(c)
+	if err != nil {
+		return err
+	}
+	o, err := h.d.Rounds.Decline(c.UserContext(), u, id.String())
+	if err != nil {
+		return err
+	}
+	return c.JSON(toOffer(o, nil))
+}
+
+func (h *handlers) AssignUnit(c *fiber.Ctx, id gen.ID, _ gen.AssignUnitParams) error {
+	u, err := currentUser(c)
+	if err != nil {
+		return err
+	}
+	var body gen.AssignInput
+	if err := decode(c, &body); err != nil {
+		return err
+	}
+	o, err := h.d.Rounds.Assign(c.UserContext(), u, id.String(), body.ApplicationId.String(), body.Reason)
+	if err != nil {
+		return err
+	}
+	return c.Status(fiber.StatusCreated).JSON(toOffer(o, nil))
+}
+
+// RoundNotice publishes a drawn round's result with names and ID numbers
+// masked, as JSON or as a spreadsheet to post.
+func (h *handlers) RoundNotice(c *fiber.Ctx, id gen.ID, params gen.RoundNoticeParams) error {
+	r, lines, err := h.d.Rounds.Notice(c.UserContext(), id.String())
+	if err != nil {
+		return err
+	}
+	out := gen.RoundNotice{RoundId: r.ID, Name: r.Name, Commitment: r.Commitment, PoolHash: r.PoolHash,
+		Seed: r.Record.Seed, Lines: make([]gen.NoticeLine, len(lines))}
+	for i, l := range lines {
+		out.Lines[i] = gen.NoticeLine{Rank: l.Rank, Applicant: l.Applicant, Score: l.Score, UnitId: optional(l.UnitID)}
+	}
+	if params.Format == nil || *params.Format == gen.RoundNoticeParamsFormatJson {
+		return c.JSON(out)
+	}
+	f := excelize.NewFile()
+	defer f.Close()
+	sheet := f.GetSheetName(0)
+	rows := [][]any{{"名次", "申请人", "积分", "分配房源"}}
+	for _, l := range lines {
+		unit := "候补"
+		if l.UnitID != "" {
+			unit = l.UnitID
+		}
+		rows = append(rows, []any{l.Rank, l.Applicant, l.Score, unit})
+	}
+	rows = append(rows, []any{}, []any{"种子承诺", r.Commitment}, []any{"申请池哈希", r.PoolHash}, []any{"种子", r.Record.Seed})
+	for i := range rows {
+		cell, _ := excelize.CoordinatesToCellName(1, i+1)
+		if err := f.SetSheetRow(sheet, cell, &rows[i]); err != nil {
+			return err
+		}
+	}
+	var buf bytes.Buffer
+	if err := f.Write(&buf); err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderContentType, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+	c.Set(fiber.HeaderContentDisposition, `attachment; filename="anju-notice-`+r.ID[:8]+`.xlsx"`)
+	return c.Send(buf.Bytes())
+}
+
+func toOffer(o housing.Offer, l *housing.Lease) gen.Offer {
+	out := gen.Offer{Id: uuid.MustParse(o.ID), RoundId: uuid.MustParse(o.RoundID), ApplicationId: uuid.MustParse(o.ApplicationID),
+		UnitId: uuid.MustParse(o.UnitID), Status: gen.OfferStatus(o.Status), Source: gen.OfferSource(o.Source),
+		Reason: optional(o.Reason), ExpiresAt: o.ExpiresAt.UTC()}
+	if l != nil {
+		lease := gen.Lease{Id: uuid.MustParse(l.ID), UnitId: uuid.MustParse(l.UnitID), StartsOn: date(l.StartsOn), EndsOn: date(l.EndsOn),
+			Status: gen.LeaseStatus(l.Status), RentSchedule: make([]gen.RentYear, len(l.RentSchedule))}
+		for i, y := range l.RentSchedule {
+			lease.RentSchedule[i] = gen.RentYear{Year: y.Year, Percent: y.Percent, MonthlyRent: y.MonthlyRent}
+		}
+		out.Lease = &lease
 	}
 	return out
 }

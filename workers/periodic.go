@@ -24,6 +24,7 @@ var Jobs = []Job{
 	// Hourly, so a payment falling due is released within the hour it is due.
 	{Type: TypeReleasePayments, Period: time.Hour},
 	{Type: TypeCloseRounds, Period: 5 * time.Minute},
+	{Type: TypeExpireOffers, Period: 15 * time.Minute},
 }
 
 // PeriodTaskID names one period of a job, e.g. "maintenance:prune@2026-11-25T17:00:00Z".

@@ -29,6 +29,8 @@ const (
 	TypeEscalate = allowance.TaskEscalate
 	// TypeCloseRounds closes allocation rounds whose window ended.
 	TypeCloseRounds = housing.TaskCloseRounds
+	// TypeExpireOffers lapses offers past their deadline and sends reminders.
+	TypeExpireOffers = housing.TaskExpireOffers
 	// TypeReleasePayments re-checks payments falling due.
 	TypeReleasePayments = allowance.TaskReleasePayments
 	TypePrune           = "maintenance:prune"
@@ -56,7 +58,7 @@ func options(taskType string) []asynq.Option {
 		return append(opts, asynq.Queue(QueueCritical), asynq.MaxRetry(12), asynq.Timeout(30*time.Second))
 	case TypeInspectDocument, TypeEmploymentDeclared, TypeEmploymentDecided, TypeEvaluateClaim:
 		return append(opts, asynq.Queue(QueueDefault), asynq.MaxRetry(10), asynq.Timeout(2*time.Minute))
-	case TypePrune, TypeEscalate, TypeReleasePayments, TypeCloseRounds:
+	case TypePrune, TypeEscalate, TypeReleasePayments, TypeCloseRounds, TypeExpireOffers:
 		return append(opts, asynq.Queue(QueueLow), asynq.MaxRetry(3), asynq.Timeout(5*time.Minute))
 	}
 	return append(opts, asynq.Queue(QueueDefault))

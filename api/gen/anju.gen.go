@@ -371,6 +371,24 @@ func (e HousingPreferenceLayout) Valid() bool {
 	}
 }
 
+// Defines values for LeaseStatus.
+const (
+	LeaseStatusActive LeaseStatus = "active"
+	LeaseStatusEnded  LeaseStatus = "ended"
+)
+
+// Valid indicates whether the value is a known member of the LeaseStatus enum.
+func (e LeaseStatus) Valid() bool {
+	switch e {
+	case LeaseStatusActive:
+		return true
+	case LeaseStatusEnded:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for Locale.
 const (
 	En   Locale = "en"
@@ -383,6 +401,54 @@ func (e Locale) Valid() bool {
 	case En:
 		return true
 	case ZhCN:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for OfferSource.
+const (
+	Draw     OfferSource = "draw"
+	Manual   OfferSource = "manual"
+	Waitlist OfferSource = "waitlist"
+)
+
+// Valid indicates whether the value is a known member of the OfferSource enum.
+func (e OfferSource) Valid() bool {
+	switch e {
+	case Draw:
+		return true
+	case Manual:
+		return true
+	case Waitlist:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for OfferStatus.
+const (
+	OfferStatusAccepted OfferStatus = "accepted"
+	OfferStatusDeclined OfferStatus = "declined"
+	OfferStatusEnded    OfferStatus = "ended"
+	OfferStatusExpired  OfferStatus = "expired"
+	OfferStatusPending  OfferStatus = "pending"
+)
+
+// Valid indicates whether the value is a known member of the OfferStatus enum.
+func (e OfferStatus) Valid() bool {
+	switch e {
+	case OfferStatusAccepted:
+		return true
+	case OfferStatusDeclined:
+		return true
+	case OfferStatusEnded:
+		return true
+	case OfferStatusExpired:
+		return true
+	case OfferStatusPending:
 		return true
 	default:
 		return false
@@ -644,6 +710,24 @@ func (e ExportBatchParamsFormat) Valid() bool {
 	}
 }
 
+// Defines values for RoundNoticeParamsFormat.
+const (
+	RoundNoticeParamsFormatJson RoundNoticeParamsFormat = "json"
+	RoundNoticeParamsFormatXlsx RoundNoticeParamsFormat = "xlsx"
+)
+
+// Valid indicates whether the value is a known member of the RoundNoticeParamsFormat enum.
+func (e RoundNoticeParamsFormat) Valid() bool {
+	switch e {
+	case RoundNoticeParamsFormatJson:
+		return true
+	case RoundNoticeParamsFormatXlsx:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for ImportUnitsParamsFormat.
 const (
 	ImportUnitsParamsFormatCsv  ImportUnitsParamsFormat = "csv"
@@ -680,6 +764,12 @@ type ApplicationInput struct {
 // ApprovalInput defines model for ApprovalInput.
 type ApprovalInput struct {
 	Note *string `json:"note,omitempty"`
+}
+
+// AssignInput defines model for AssignInput.
+type AssignInput struct {
+	ApplicationId openapi_types.UUID `json:"applicationId"`
+	Reason        string             `json:"reason"`
 }
 
 // AttachDocumentsInput defines model for AttachDocumentsInput.
@@ -1132,6 +1222,19 @@ type InstalmentDue struct {
 	Percent int                 `json:"percent"`
 }
 
+// Lease defines model for Lease.
+type Lease struct {
+	EndsOn       openapi_types.Date `json:"endsOn"`
+	Id           openapi_types.UUID `json:"id"`
+	RentSchedule []RentYear         `json:"rentSchedule"`
+	StartsOn     openapi_types.Date `json:"startsOn"`
+	Status       LeaseStatus        `json:"status"`
+	UnitId       openapi_types.UUID `json:"unitId"`
+}
+
+// LeaseStatus defines model for Lease.Status.
+type LeaseStatus string
+
 // Locale defines model for Locale.
 type Locale string
 
@@ -1145,6 +1248,15 @@ type LocalizedText struct {
 type Me struct {
 	Profile Profile `json:"profile"`
 	User    User    `json:"user"`
+}
+
+// NoticeLine defines model for NoticeLine.
+type NoticeLine struct {
+	// Applicant Masked
+	Applicant string  `json:"applicant"`
+	Rank      int     `json:"rank"`
+	Score     int     `json:"score"`
+	UnitId    *string `json:"unitId,omitempty"`
 }
 
 // Notification defines model for Notification.
@@ -1163,6 +1275,25 @@ type NotificationPage struct {
 	Items      []Notification `json:"items"`
 	NextCursor *string        `json:"nextCursor,omitempty"`
 }
+
+// Offer defines model for Offer.
+type Offer struct {
+	ApplicationId openapi_types.UUID `json:"applicationId"`
+	ExpiresAt     time.Time          `json:"expiresAt"`
+	Id            openapi_types.UUID `json:"id"`
+	Lease         *Lease             `json:"lease,omitempty"`
+	Reason        *string            `json:"reason,omitempty"`
+	RoundId       openapi_types.UUID `json:"roundId"`
+	Source        OfferSource        `json:"source"`
+	Status        OfferStatus        `json:"status"`
+	UnitId        openapi_types.UUID `json:"unitId"`
+}
+
+// OfferSource defines model for Offer.Source.
+type OfferSource string
+
+// OfferStatus defines model for Offer.Status.
+type OfferStatus string
 
 // Payment defines model for Payment.
 type Payment struct {
@@ -1309,6 +1440,16 @@ type RejectionInput struct {
 	Reason string `json:"reason"`
 }
 
+// RentYear defines model for RentYear.
+type RentYear struct {
+	// MonthlyRent fen
+	MonthlyRent int64 `json:"monthlyRent"`
+
+	// Percent Share of the market rent
+	Percent int `json:"percent"`
+	Year    int `json:"year"`
+}
+
 // Role defines model for Role.
 type Role string
 
@@ -1351,6 +1492,16 @@ type RoundInput struct {
 	Name     string               `json:"name"`
 	OpensAt  time.Time            `json:"opensAt"`
 	UnitIds  []openapi_types.UUID `json:"unitIds"`
+}
+
+// RoundNotice defines model for RoundNotice.
+type RoundNotice struct {
+	Commitment string       `json:"commitment"`
+	Lines      []NoticeLine `json:"lines"`
+	Name       string       `json:"name"`
+	PoolHash   string       `json:"poolHash"`
+	RoundId    string       `json:"roundId"`
+	Seed       string       `json:"seed"`
 }
 
 // RoundPage defines model for RoundPage.
@@ -1650,6 +1801,26 @@ type GetApplicationParams struct {
 	AcceptLanguage *AcceptLanguage `json:"Accept-Language,omitempty"`
 }
 
+// GetOfferParams defines parameters for GetOffer.
+type GetOfferParams struct {
+	// AcceptLanguage zh-CN (default) or en
+	AcceptLanguage *AcceptLanguage `json:"Accept-Language,omitempty"`
+}
+
+// AcceptOfferParams defines parameters for AcceptOffer.
+type AcceptOfferParams struct {
+	// AcceptLanguage zh-CN (default) or en
+	AcceptLanguage *AcceptLanguage         `json:"Accept-Language,omitempty"`
+	IdempotencyKey *OptionalIdempotencyKey `json:"Idempotency-Key,omitempty"`
+}
+
+// DeclineOfferParams defines parameters for DeclineOffer.
+type DeclineOfferParams struct {
+	// AcceptLanguage zh-CN (default) or en
+	AcceptLanguage *AcceptLanguage         `json:"Accept-Language,omitempty"`
+	IdempotencyKey *OptionalIdempotencyKey `json:"Idempotency-Key,omitempty"`
+}
+
 // ListPropertiesParams defines parameters for ListProperties.
 type ListPropertiesParams struct {
 	Cursor *Cursor `form:"cursor,omitempty" json:"cursor,omitempty"`
@@ -1730,6 +1901,17 @@ type RunDrawParams struct {
 	IdempotencyKey *OptionalIdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
+// RoundNoticeParams defines parameters for RoundNotice.
+type RoundNoticeParams struct {
+	Format *RoundNoticeParamsFormat `form:"format,omitempty" json:"format,omitempty"`
+
+	// AcceptLanguage zh-CN (default) or en
+	AcceptLanguage *AcceptLanguage `json:"Accept-Language,omitempty"`
+}
+
+// RoundNoticeParamsFormat defines parameters for RoundNotice.
+type RoundNoticeParamsFormat string
+
 // ListUnitsParams defines parameters for ListUnits.
 type ListUnitsParams struct {
 	PropertyId *openapi_types.UUID `form:"propertyId,omitempty" json:"propertyId,omitempty"`
@@ -1759,6 +1941,15 @@ type ImportUnitsParamsFormat string
 type UpdateUnitParams struct {
 	// AcceptLanguage zh-CN (default) or en
 	AcceptLanguage *AcceptLanguage `json:"Accept-Language,omitempty"`
+}
+
+// AssignUnitParams defines parameters for AssignUnit.
+type AssignUnitParams struct {
+	// AcceptLanguage zh-CN (default) or en
+	AcceptLanguage *AcceptLanguage `json:"Accept-Language,omitempty"`
+
+	// IdempotencyKey A unique key per intended action (e.g. a UUID); retries reuse it.
+	IdempotencyKey IdempotencyKey `json:"Idempotency-Key"`
 }
 
 // ListEmploymentRequestsParams defines parameters for ListEmploymentRequests.
@@ -1921,6 +2112,9 @@ type ApplyToRoundJSONRequestBody = ApplicationInput
 // UpdateUnitJSONRequestBody defines body for UpdateUnit for application/json ContentType.
 type UpdateUnitJSONRequestBody = UnitInput
 
+// AssignUnitJSONRequestBody defines body for AssignUnit for application/json ContentType.
+type AssignUnitJSONRequestBody = AssignInput
+
 // DecideEmploymentsJSONRequestBody defines body for DecideEmployments for application/json ContentType.
 type DecideEmploymentsJSONRequestBody = EmploymentDecisions
 
@@ -2025,6 +2219,15 @@ type ServerInterface interface {
 	// GetApplication An application, to its applicant and housing staff
 	// (GET /v1/housing/applications/{id})
 	GetApplication(c *fiber.Ctx, id ID, params GetApplicationParams) error
+	// GetOffer An offer and, once accepted, its lease with the rent by lease year
+	// (GET /v1/housing/offers/{id})
+	GetOffer(c *fiber.Ctx, id ID, params GetOfferParams) error
+	// AcceptOffer Accept an offer before it expires; it becomes a 12-month lease
+	// (POST /v1/housing/offers/{id}/accept)
+	AcceptOffer(c *fiber.Ctx, id ID, params AcceptOfferParams) error
+	// DeclineOffer Decline an offer; the unit goes to the next on the waitlist
+	// (POST /v1/housing/offers/{id}/decline)
+	DeclineOffer(c *fiber.Ctx, id ID, params DeclineOfferParams) error
 	// ListProperties Talent-apartment properties
 	// (GET /v1/housing/properties)
 	ListProperties(c *fiber.Ctx, params ListPropertiesParams) error
@@ -2055,6 +2258,9 @@ type ServerInterface interface {
 	// RunDraw Reveal the seed, allocate and publish the record; once only (housing)
 	// (POST /v1/housing/rounds/{id}/draw)
 	RunDraw(c *fiber.Ctx, id ID, params RunDrawParams) error
+	// RoundNotice The public notice (公示) of a drawn round, names and ID numbers masked
+	// (GET /v1/housing/rounds/{id}/notice)
+	RoundNotice(c *fiber.Ctx, id ID, params RoundNoticeParams) error
 	// ListUnits Units, optionally of one property or in one status
 	// (GET /v1/housing/units)
 	ListUnits(c *fiber.Ctx, params ListUnitsParams) error
@@ -2064,6 +2270,9 @@ type ServerInterface interface {
 	// UpdateUnit Edit a unit (housing); offered and let units keep their status
 	// (PUT /v1/housing/units/{id})
 	UpdateUnit(c *fiber.Ctx, id ID, params UpdateUnitParams) error
+	// AssignUnit Offer a unit to an application by hand, with a mandatory reason (housing)
+	// (POST /v1/housing/units/{id}/assign)
+	AssignUnit(c *fiber.Ctx, id ID, params AssignUnitParams) error
 	// ListEmploymentRequests Employment declarations to the caller's employer (hr)
 	// (GET /v1/hr/employments)
 	ListEmploymentRequests(c *fiber.Ctx, params ListEmploymentRequestsParams) error
@@ -3683,6 +3892,193 @@ func (siw *ServerInterfaceWrapper) GetApplication(c *fiber.Ctx) error {
 	return handler(c)
 }
 
+// GetOffer operation middleware
+func (siw *ServerInterfaceWrapper) GetOffer(c *fiber.Ctx) error {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "id" -------------
+	var id ID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", c.Params("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid"})
+	if err != nil {
+		return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter id: %w", err).Error())
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params GetOfferParams
+
+	headers := c.GetReqHeaders()
+
+	// ------------- Optional header parameter "Accept-Language" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("Accept-Language")]; found {
+		var AcceptLanguage AcceptLanguage
+		n := len(valueList)
+		if n != 1 {
+			return fiber.NewError(fiber.StatusBadRequest, fmt.Sprintf("Too many values for ParamName Accept-Language, 1 is required, but %d found", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "Accept-Language", valueList[0], &AcceptLanguage, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter Accept-Language: %w", err).Error())
+		}
+
+		params.AcceptLanguage = &AcceptLanguage
+
+	}
+
+	handler := func(c *fiber.Ctx) error {
+		return siw.Handler.GetOffer(c, id, params)
+	}
+
+	for i := len(siw.HandlerMiddlewares) - 1; i >= 0; i-- {
+		m := siw.HandlerMiddlewares[i]
+		next := handler
+		handler = func(c *fiber.Ctx) error {
+			return m(c, next)
+		}
+	}
+
+	return handler(c)
+}
+
+// AcceptOffer operation middleware
+func (siw *ServerInterfaceWrapper) AcceptOffer(c *fiber.Ctx) error {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "id" -------------
+	var id ID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", c.Params("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid"})
+	if err != nil {
+		return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter id: %w", err).Error())
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params AcceptOfferParams
+
+	headers := c.GetReqHeaders()
+
+	// ------------- Optional header parameter "Accept-Language" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("Accept-Language")]; found {
+		var AcceptLanguage AcceptLanguage
+		n := len(valueList)
+		if n != 1 {
+			return fiber.NewError(fiber.StatusBadRequest, fmt.Sprintf("Too many values for ParamName Accept-Language, 1 is required, but %d found", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "Accept-Language", valueList[0], &AcceptLanguage, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter Accept-Language: %w", err).Error())
+		}
+
+		params.AcceptLanguage = &AcceptLanguage
+
+	}
+
+	// ------------- Optional header parameter "Idempotency-Key" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("Idempotency-Key")]; found {
+		var IdempotencyKey OptionalIdempotencyKey
+		n := len(valueList)
+		if n != 1 {
+			return fiber.NewError(fiber.StatusBadRequest, fmt.Sprintf("Too many values for ParamName Idempotency-Key, 1 is required, but %d found", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "Idempotency-Key", valueList[0], &IdempotencyKey, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter Idempotency-Key: %w", err).Error())
+		}
+
+		params.IdempotencyKey = &IdempotencyKey
+
+	}
+
+	handler := func(c *fiber.Ctx) error {
+		return siw.Handler.AcceptOffer(c, id, params)
+	}
+
+	for i := len(siw.HandlerMiddlewares) - 1; i >= 0; i-- {
+		m := siw.HandlerMiddlewares[i]
+		next := handler
+		handler = func(c *fiber.Ctx) error {
+			return m(c, next)
+		}
+	}
+
+	return handler(c)
+}
+
+// DeclineOffer operation middleware
+func (siw *ServerInterfaceWrapper) DeclineOffer(c *fiber.Ctx) error {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "id" -------------
+	var id ID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", c.Params("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid"})
+	if err != nil {
+		return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter id: %w", err).Error())
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params DeclineOfferParams
+
+	headers := c.GetReqHeaders()
+
+	// ------------- Optional header parameter "Accept-Language" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("Accept-Language")]; found {
+		var AcceptLanguage AcceptLanguage
+		n := len(valueList)
+		if n != 1 {
+			return fiber.NewError(fiber.StatusBadRequest, fmt.Sprintf("Too many values for ParamName Accept-Language, 1 is required, but %d found", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "Accept-Language", valueList[0], &AcceptLanguage, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter Accept-Language: %w", err).Error())
+		}
+
+		params.AcceptLanguage = &AcceptLanguage
+
+	}
+
+	// ------------- Optional header parameter "Idempotency-Key" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("Idempotency-Key")]; found {
+		var IdempotencyKey OptionalIdempotencyKey
+		n := len(valueList)
+		if n != 1 {
+			return fiber.NewError(fiber.StatusBadRequest, fmt.Sprintf("Too many values for ParamName Idempotency-Key, 1 is required, but %d found", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "Idempotency-Key", valueList[0], &IdempotencyKey, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter Idempotency-Key: %w", err).Error())
+		}
+
+		params.IdempotencyKey = &IdempotencyKey
+
+	}
+
+	handler := func(c *fiber.Ctx) error {
+		return siw.Handler.DeclineOffer(c, id, params)
+	}
+
+	for i := len(siw.HandlerMiddlewares) - 1; i >= 0; i-- {
+		m := siw.HandlerMiddlewares[i]
+		next := handler
+		handler = func(c *fiber.Ctx) error {
+			return m(c, next)
+		}
+	}
+
+	return handler(c)
+}
+
 // ListProperties operation middleware
 func (siw *ServerInterfaceWrapper) ListProperties(c *fiber.Ctx) error {
 
@@ -4311,6 +4707,70 @@ func (siw *ServerInterfaceWrapper) RunDraw(c *fiber.Ctx) error {
 	return handler(c)
 }
 
+// RoundNotice operation middleware
+func (siw *ServerInterfaceWrapper) RoundNotice(c *fiber.Ctx) error {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "id" -------------
+	var id ID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", c.Params("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid"})
+	if err != nil {
+		return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter id: %w", err).Error())
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params RoundNoticeParams
+
+	var query url.Values
+	query, err = url.ParseQuery(string(c.Request().URI().QueryString()))
+	if err != nil {
+		return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for query string: %w", err).Error())
+	}
+
+	// ------------- Optional query parameter "format" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "format", query, &params.Format, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter format: %w", err).Error())
+	}
+
+	headers := c.GetReqHeaders()
+
+	// ------------- Optional header parameter "Accept-Language" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("Accept-Language")]; found {
+		var AcceptLanguage AcceptLanguage
+		n := len(valueList)
+		if n != 1 {
+			return fiber.NewError(fiber.StatusBadRequest, fmt.Sprintf("Too many values for ParamName Accept-Language, 1 is required, but %d found", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "Accept-Language", valueList[0], &AcceptLanguage, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter Accept-Language: %w", err).Error())
+		}
+
+		params.AcceptLanguage = &AcceptLanguage
+
+	}
+
+	handler := func(c *fiber.Ctx) error {
+		return siw.Handler.RoundNotice(c, id, params)
+	}
+
+	for i := len(siw.HandlerMiddlewares) - 1; i >= 0; i-- {
+		m := siw.HandlerMiddlewares[i]
+		next := handler
+		handler = func(c *fiber.Ctx) error {
+			return m(c, next)
+		}
+	}
+
+	return handler(c)
+}
+
 // ListUnits operation middleware
 func (siw *ServerInterfaceWrapper) ListUnits(c *fiber.Ctx) error {
 
@@ -4501,6 +4961,76 @@ func (siw *ServerInterfaceWrapper) UpdateUnit(c *fiber.Ctx) error {
 
 	handler := func(c *fiber.Ctx) error {
 		return siw.Handler.UpdateUnit(c, id, params)
+	}
+
+	for i := len(siw.HandlerMiddlewares) - 1; i >= 0; i-- {
+		m := siw.HandlerMiddlewares[i]
+		next := handler
+		handler = func(c *fiber.Ctx) error {
+			return m(c, next)
+		}
+	}
+
+	return handler(c)
+}
+
+// AssignUnit operation middleware
+func (siw *ServerInterfaceWrapper) AssignUnit(c *fiber.Ctx) error {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "id" -------------
+	var id ID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", c.Params("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid"})
+	if err != nil {
+		return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter id: %w", err).Error())
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params AssignUnitParams
+
+	headers := c.GetReqHeaders()
+
+	// ------------- Optional header parameter "Accept-Language" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("Accept-Language")]; found {
+		var AcceptLanguage AcceptLanguage
+		n := len(valueList)
+		if n != 1 {
+			return fiber.NewError(fiber.StatusBadRequest, fmt.Sprintf("Too many values for ParamName Accept-Language, 1 is required, but %d found", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "Accept-Language", valueList[0], &AcceptLanguage, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter Accept-Language: %w", err).Error())
+		}
+
+		params.AcceptLanguage = &AcceptLanguage
+
+	}
+
+	// ------------- Required header parameter "Idempotency-Key" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("Idempotency-Key")]; found {
+		var IdempotencyKey IdempotencyKey
+		n := len(valueList)
+		if n != 1 {
+			return fiber.NewError(fiber.StatusBadRequest, fmt.Sprintf("Too many values for ParamName Idempotency-Key, 1 is required, but %d found", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "Idempotency-Key", valueList[0], &IdempotencyKey, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""})
+		if err != nil {
+			return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter Idempotency-Key: %w", err).Error())
+		}
+
+		params.IdempotencyKey = IdempotencyKey
+
+	} else {
+		return fiber.NewError(fiber.StatusBadRequest, "Header parameter Idempotency-Key is required, but not found")
+	}
+
+	handler := func(c *fiber.Ctx) error {
+		return siw.Handler.AssignUnit(c, id, params)
 	}
 
 	for i := len(siw.HandlerMiddlewares) - 1; i >= 0; i-- {
@@ -5588,5 +6118,15 @@ func RegisterHandlersWithOptions(router fiber.Router, si ServerInterface, option
 	router.Get(options.BaseURL+"/v1/housing/rounds/:id/draw", wrapper.GetDrawRecord)
 
 	router.Post(options.BaseURL+"/v1/housing/rounds/:id/draw", wrapper.RunDraw)
+
+	router.Get(options.BaseURL+"/v1/housing/offers/:id", wrapper.GetOffer)
+
+	router.Post(options.BaseURL+"/v1/housing/offers/:id/accept", wrapper.AcceptOffer)
+
+	router.Post(options.BaseURL+"/v1/housing/offers/:id/decline", wrapper.DeclineOffer)
+
+	router.Post(options.BaseURL+"/v1/housing/units/:id/assign", wrapper.AssignUnit)
+
+	router.Get(options.BaseURL+"/v1/housing/rounds/:id/notice", wrapper.RoundNotice)
 
 }

@@ -5,8 +5,11 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
+
+	"github.com/hibiken/asynq"
 )
 
 // TestRoundDrawEndToEnd: housing staff open a round over two units (its
@@ -91,7 +94,7 @@ func TestRoundDrawEndToEnd(t *testing.T) {
 	if r := apply(b, map[string]any{"layout": "1br"}, map[string]any{"layout": "studio"}); r.Status != 201 {
 		t.Fatalf("apply b: %d %s", r.Status, r.Body)
 	}
-	if r := apply(c, map[string]any{"layout": "1br"}); r.Status != 201 {
+	if r := apply(c, map[string]any{"layout": "1br"}, map[string]any{"layout": "studio"}); r.Status != 201 {
 		t.Fatalf("apply c: %d %s", r.Status, r.Body)
 	}
 	var refused struct {
@@ -150,22 +153,161 @@ func TestRoundDrawEndToEnd(t *testing.T) {
 	// Two units for three eligible applicants: two housed, one waitlisted, each told.
 	statuses := map[string]int{}
 	for _, token := range []string{a, b, c} {
-		var list struct{ Items []struct{ Template string } }
 		eventually(t, 20*time.Second, "the draw notice", func() bool {
-			in.call(t, "GET", "/v1/me/notifications", token, nil).json(t, &list)
-			return len(list.Items) > 0 && strings.HasPrefix(list.Items[0].Template, "draw.")
+			for _, tpl := range in.inboxTemplates(t, token) {
+				if strings.HasPrefix(tpl, "draw.") {
+					statuses[tpl]++
+					return true
+				}
+			}
+			return false
 		})
-		statuses[list.Items[0].Template]++
 	}
 	if statuses["draw.allocated"] != 2 || statuses["draw.waitlisted"] != 1 {
 		t.Fatalf("draw notices: %v", statuses)
 	}
-	var got struct {
-		Status string
-		UnitID string `json:"unitId"`
+	// Offers: one housed applicant declines, the unit cascades to the
+	// waitlist; the other accepts and gets a lease with its rent by year.
+	offerOf := func(token string) string {
+		var id string
+		eventually(t, 20*time.Second, "an offer", func() bool {
+			var list struct {
+				Items []struct {
+					Template string
+					Data     map[string]string
+				}
+			}
+			in.call(t, "GET", "/v1/me/notifications", token, nil).json(t, &list)
+			for _, n := range list.Items {
+				if n.Template == "offer.made" {
+					id = strings.TrimPrefix(n.Data["link"], "anju://housing/offers/")
+					return true
+				}
+			}
+			return false
+		})
+		return id
 	}
-	in.call(t, "GET", "/v1/housing/applications/"+appA.ID, a, nil).json(t, &got)
-	if got.Status != "allocated" && got.Status != "waitlisted" {
-		t.Fatalf("application after the draw: %+v", got)
+	var housed, waiting []string
+	for _, token := range []string{a, b, c} {
+		var list struct{ Items []struct{ Template string } }
+		in.call(t, "GET", "/v1/me/notifications", token, nil).json(t, &list)
+		for _, n := range list.Items {
+			if n.Template == "draw.allocated" {
+				housed = append(housed, token)
+			}
+			if n.Template == "draw.waitlisted" {
+				waiting = append(waiting, token)
+			}
+		}
+	}
+	if len(housed) != 2 || len(waiting) != 1 {
+		t.Fatalf("%d housed, %d waiting", len(housed), len(waiting))
+	}
+	accepting, declining, next := housed[0], housed[1], waiting[0]
+	for _, line := range strings.Split(in.Logs.String(), "\n") {
+		if strings.Contains(line, "task failed") || strings.Contains(line, "retried") {
+			t.Log(line)
+		}
+	}
+	var offer struct {
+		ID, Status, Source, UnitID string
+		Lease                      *struct {
+			RentSchedule []struct {
+				Year, Percent int
+				MonthlyRent   int64
+			}
+		}
+	}
+	acceptID := offerOf(accepting)
+	if r := in.call(t, "POST", "/v1/housing/offers/"+acceptID+"/accept", declining, nil); r.Status != 404 {
+		t.Fatalf("accepting another's offer: %d", r.Status)
+	}
+	r = in.call(t, "POST", "/v1/housing/offers/"+acceptID+"/accept", accepting, nil)
+	r.json(t, &offer)
+	if r.Status != 200 || offer.Status != "accepted" || offer.Lease == nil || len(offer.Lease.RentSchedule) != 3 ||
+		offer.Lease.RentSchedule[0].MonthlyRent != 120000 || offer.Lease.RentSchedule[2].Percent != 100 {
+		t.Fatalf("accept: %d %s", r.Status, r.Body)
+	}
+	if r := in.call(t, "POST", "/v1/housing/offers/"+acceptID+"/decline", accepting, nil); r.Status != 409 {
+		t.Fatalf("declining an accepted offer: %d", r.Status)
+	}
+	declineID := offerOf(declining)
+	if r := in.call(t, "POST", "/v1/housing/offers/"+declineID+"/decline", declining, nil); r.Status != 200 {
+		t.Fatalf("decline: %d %s", r.Status, r.Body)
+	}
+	cascaded := offerOf(next)
+	offer.Lease = nil
+	in.call(t, "GET", "/v1/housing/offers/"+cascaded, next, nil).json(t, &offer)
+	if offer.Source != "waitlist" || offer.Status != "pending" {
+		t.Fatalf("the waitlisted applicant's offer: %+v", offer)
+	}
+	// The waitlisted applicant lets it lapse: nobody is left, the unit is free.
+	ctx := context.Background()
+	if _, err := in.DB.Pool().Exec(ctx, `UPDATE offers SET expires_at = now() - interval '1 minute' WHERE id = $1`, cascaded); err != nil {
+		t.Fatal(err)
+	}
+	client := asynq.NewClient(asynq.RedisClientOpt{Addr: in.Redis.Addr})
+	defer client.Close()
+	if _, err := client.Enqueue(asynq.NewTask("offers:expire", nil), asynq.Queue("low")); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, 20*time.Second, "the offer to expire", func() bool {
+		in.call(t, "GET", "/v1/housing/offers/"+cascaded, next, nil).json(t, &offer)
+		return offer.Status == "expired"
+	})
+	var unit struct{ Status string }
+	eventually(t, 5*time.Second, "the unit to be free", func() bool {
+		var page struct{ Items []struct{ ID, Status string } }
+		in.call(t, "GET", "/v1/housing/units?propertyId="+prop.ID, staff, nil).json(t, &page)
+		for _, u := range page.Items {
+			if u.ID == offer.UnitID {
+				unit.Status = u.Status
+			}
+		}
+		return unit.Status == "available"
+	})
+
+	// Two staff assign the freed unit at once: one offer, one conflict.
+	staff2 := in.staff(t, admin, "housing", "")
+	var apps []string
+	rows, err := in.DB.Pool().Query(ctx, `SELECT id::text FROM applications WHERE active ORDER BY id`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for rows.Next() {
+		var id string
+		_ = rows.Scan(&id)
+		apps = append(apps, id)
+	}
+	rows.Close()
+	if len(apps) < 2 {
+		t.Fatalf("active applications: %v", apps)
+	}
+	var wg sync.WaitGroup
+	results := make([]response, 2)
+	for i, tok := range []string{staff, staff2} {
+		wg.Go(func() {
+			results[i] = in.call(t, "POST", "/v1/housing/units/"+offer.UnitID+"/assign", tok,
+				map[string]any{"applicationId": apps[i], "reason": "special need"}, "Idempotency-Key", newKey())
+		})
+	}
+	wg.Wait()
+	if (results[0].Status == 201) == (results[1].Status == 201) || (results[0].Status != 409 && results[1].Status != 409) {
+		t.Fatalf("racing assignments: %d %s / %d %s", results[0].Status, results[0].Body, results[1].Status, results[1].Body)
+	}
+	if r := in.call(t, "POST", "/v1/housing/units/"+offer.UnitID+"/assign", staff, map[string]any{"applicationId": apps[0], "reason": " "}, "Idempotency-Key", newKey()); r.Status != 422 && r.Status != 409 {
+		t.Fatalf("assignment without a reason: %d", r.Status)
+	}
+
+	// The public notice masks everyone.
+	notice := in.call(t, "GET", "/v1/housing/rounds/"+round.ID+"/notice", grad(t, in), nil)
+	if notice.Status != 200 || strings.Contains(string(notice.Body), "李明") || !strings.Contains(string(notice.Body), "李*") {
+		t.Fatalf("notice: %d %s", notice.Status, notice.Body)
+	}
+	if x := in.call(t, "GET", "/v1/housing/rounds/"+round.ID+"/notice?format=xlsx", staff, nil); x.Status != 200 || len(x.Body) < 1000 {
+		t.Fatalf("notice xlsx: %d", x.Status)
 	}
 }
+
+func grad(t *testing.T, in *instance) string { return in.signUp(t) }

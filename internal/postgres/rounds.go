@@ -13,6 +13,8 @@ import (
 
 func init() {
 	constraintCodes["applications_one_active"] = "application_exists"
+	constraintCodes["offers_unit_live"] = "unit_taken"
+	constraintCodes["offers_application_live"] = "application_has_offer"
 }
 
 const roundColumns = `id, name, opens_at, closes_at, policy_version, status, commitment, seed_sealed, pool_hash, pool,
@@ -159,7 +161,7 @@ func (db *DB) DueRounds(ctx context.Context, now time.Time) ([]string, error) {
 }
 
 // UpdateRound implements housing.RoundStore.
-func (db *DB) UpdateRound(ctx context.Context, id string, fn func(*housing.Round, []housing.Application) ([]housing.Application, []talent.Task, error)) (housing.Round, error) {
+func (db *DB) UpdateRound(ctx context.Context, id string, fn func(*housing.Round, []housing.Application) (housing.Change, error)) (housing.Round, error) {
 	if !isUUID(id) {
 		return housing.Round{}, talent.NotFound("round")
 	}
@@ -169,15 +171,11 @@ func (db *DB) UpdateRound(ctx context.Context, id string, fn func(*housing.Round
 		if r, err = scanRound(tx.QueryRow(ctx, `SELECT `+roundColumns+` FROM rounds WHERE id = $1 FOR UPDATE`, id)); err != nil {
 			return notFound(translate(err), "round")
 		}
-		rows, err := tx.Query(ctx, `SELECT `+applicationColumns+` FROM applications WHERE round_id = $1 ORDER BY id`, id)
+		apps, err := roundApplications(ctx, tx, id)
 		if err != nil {
 			return err
 		}
-		apps, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (housing.Application, error) { return scanApplication(r) })
-		if err != nil {
-			return err
-		}
-		changed, tasks, err := fn(&r, apps)
+		change, err := fn(&r, apps)
 		if err != nil {
 			return err
 		}
@@ -196,15 +194,142 @@ func (db *DB) UpdateRound(ctx context.Context, id string, fn func(*housing.Round
 			drawn_at = $7 WHERE id = $1`, r.ID, r.Status, r.PoolHash, pool, record, r.ClosedAt, r.DrawnAt); err != nil {
 			return err
 		}
-		for _, a := range changed {
-			if _, err := tx.Exec(ctx, `UPDATE applications SET status = $2, declarations = $3, updated_at = $4 WHERE id = $1`,
-				a.ID, a.Status, applicationDeclarations{OwnsHome: a.OwnsHome, Applicant: a.Applicant, UnitID: a.UnitID}, a.UpdatedAt); err != nil {
-				return err
-			}
-		}
-		return enqueue(ctx, tx, tasks)
+		return saveHousingChange(ctx, tx, change)
 	})
 	return r, err
 }
 
-var _ housing.RoundStore = (*DB)(nil)
+func roundApplications(ctx context.Context, tx pgx.Tx, roundID string) ([]housing.Application, error) {
+	rows, err := tx.Query(ctx, `SELECT `+applicationColumns+` FROM applications WHERE round_id = $1 ORDER BY id`, roundID)
+	if err != nil {
+		return nil, err
+	}
+	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (housing.Application, error) { return scanApplication(r) })
+}
+
+// saveHousingChange writes what a round or offer update carries besides
+// its own row, in the caller's transaction.
+func saveHousingChange(ctx context.Context, tx pgx.Tx, c housing.Change) error {
+	for _, a := range c.Applications {
+		if _, err := tx.Exec(ctx, `UPDATE applications SET status = $2, active = $3, declarations = $4, updated_at = $5 WHERE id = $1`,
+			a.ID, a.Status, a.Active, applicationDeclarations{OwnsHome: a.OwnsHome, Applicant: a.Applicant, UnitID: a.UnitID}, a.UpdatedAt); err != nil {
+			return err
+		}
+	}
+	for _, o := range c.Offers {
+		if _, err := tx.Exec(ctx, `INSERT INTO offers (`+offerColumns+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
+			o.ID, o.RoundID, o.ApplicationID, o.UserID, o.UnitID, o.Status, o.Source, o.Reason, o.CreatedBy, o.ExpiresAt,
+			o.RemindedAt, o.CreatedAt, o.DecidedAt); err != nil {
+			return err
+		}
+	}
+	if l := c.Lease; l != nil {
+		if _, err := tx.Exec(ctx, `INSERT INTO leases (id, offer_id, user_id, unit_id, starts_on, ends_on, rent_schedule, status, created_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`, l.ID, l.OfferID, l.UserID, l.UnitID, l.StartsOn, l.EndsOn, l.RentSchedule,
+			l.Status, l.CreatedAt); err != nil {
+			return err
+		}
+	}
+	for id, status := range c.Units {
+		if _, err := tx.Exec(ctx, `UPDATE units SET status = $2, updated_at = now() WHERE id = $1`, id, status); err != nil {
+			return err
+		}
+	}
+	return enqueue(ctx, tx, c.Tasks)
+}
+
+const offerColumns = `id, round_id, application_id, user_id, unit_id, status, source, reason, created_by, expires_at,
+	reminded_at, created_at, decided_at`
+
+func scanOffer(r pgx.Row) (housing.Offer, error) {
+	var o housing.Offer
+	err := r.Scan(&o.ID, &o.RoundID, &o.ApplicationID, &o.UserID, &o.UnitID, &o.Status, &o.Source, &o.Reason, &o.CreatedBy,
+		&o.ExpiresAt, &o.RemindedAt, &o.CreatedAt, &o.DecidedAt)
+	return o, err
+}
+
+// CreateOffers implements housing.OfferStore.
+func (db *DB) CreateOffers(ctx context.Context, c housing.Change) error {
+	return db.tx(ctx, func(tx pgx.Tx) error { return saveHousingChange(ctx, tx, c) })
+}
+
+// Offer implements housing.OfferStore.
+func (db *DB) Offer(ctx context.Context, id string) (housing.Offer, error) {
+	if !isUUID(id) {
+		return housing.Offer{}, talent.NotFound("offer")
+	}
+	o, err := scanOffer(db.pool.QueryRow(ctx, `SELECT `+offerColumns+` FROM offers WHERE id = $1`, id))
+	return o, notFound(translate(err), "offer")
+}
+
+// LeaseOf implements housing.OfferStore.
+func (db *DB) LeaseOf(ctx context.Context, offerID string) (housing.Lease, error) {
+	var l housing.Lease
+	err := db.pool.QueryRow(ctx, `SELECT id, offer_id, user_id, unit_id, starts_on, ends_on, rent_schedule, status, created_at
+		FROM leases WHERE offer_id = $1`, offerID).Scan(&l.ID, &l.OfferID, &l.UserID, &l.UnitID, &l.StartsOn, &l.EndsOn,
+		&l.RentSchedule, &l.Status, &l.CreatedAt)
+	return l, notFound(translate(err), "lease")
+}
+
+// PendingOffers implements housing.OfferStore.
+func (db *DB) PendingOffers(ctx context.Context, before time.Time) ([]housing.Offer, error) {
+	rows, err := db.pool.Query(ctx, `SELECT `+offerColumns+` FROM offers WHERE status = 'pending' AND expires_at < $1
+		ORDER BY expires_at LIMIT 1000`, before)
+	if err != nil {
+		return nil, translate(err)
+	}
+	list, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (housing.Offer, error) { return scanOffer(r) })
+	return list, translate(err)
+}
+
+// UpdateOffer implements housing.OfferStore. The round is locked first, so
+// offers of one round are answered one at a time and a cascade never races
+// another.
+func (db *DB) UpdateOffer(ctx context.Context, id string, fn func(*housing.Offer, housing.OfferState) (housing.Change, error)) (housing.Offer, error) {
+	if !isUUID(id) {
+		return housing.Offer{}, talent.NotFound("offer")
+	}
+	var o housing.Offer
+	err := db.tx(ctx, func(tx pgx.Tx) error {
+		var roundID string
+		if err := tx.QueryRow(ctx, `SELECT round_id FROM offers WHERE id = $1`, id).Scan(&roundID); err != nil {
+			return notFound(translate(err), "offer")
+		}
+		var st housing.OfferState
+		var err error
+		if st.Round, err = scanRound(tx.QueryRow(ctx, `SELECT `+roundColumns+` FROM rounds WHERE id = $1 FOR UPDATE`, roundID)); err != nil {
+			return err
+		}
+		if o, err = scanOffer(tx.QueryRow(ctx, `SELECT `+offerColumns+` FROM offers WHERE id = $1 FOR UPDATE`, id)); err != nil {
+			return err
+		}
+		rows, err := tx.Query(ctx, `SELECT `+offerColumns+` FROM offers WHERE round_id = $1`, roundID)
+		if err != nil {
+			return err
+		}
+		if st.Offers, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (housing.Offer, error) { return scanOffer(r) }); err != nil {
+			return err
+		}
+		if st.Applications, err = roundApplications(ctx, tx, roundID); err != nil {
+			return err
+		}
+		if st.Unit, err = scanUnit(tx.QueryRow(ctx, `SELECT `+unitColumns+` FROM units WHERE id = $1`, o.UnitID)); err != nil {
+			return err
+		}
+		change, err := fn(&o, st)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, `UPDATE offers SET status = $2, reminded_at = $3, decided_at = $4 WHERE id = $1`,
+			o.ID, o.Status, o.RemindedAt, o.DecidedAt); err != nil {
+			return err
+		}
+		return saveHousingChange(ctx, tx, change)
+	})
+	return o, err
+}
+
+var (
+	_ housing.RoundStore = (*DB)(nil)
+	_ housing.OfferStore = (*DB)(nil)
+)

@@ -95,6 +95,22 @@ var templates = map[string]map[Locale]message{
 		LocaleZH: {"人才公寓摇号结果", "「{round}」摇号结果已公布：您排名第 {rank} 位，进入候补名单。"},
 		LocaleEN: {"Apartment draw result", "The draw of {round} is out: you are number {rank} and on the waitlist."},
 	},
+	"offer.made": {
+		LocaleZH: {"人才公寓房源分配通知", "已为您分配一套人才公寓，请在 {expires} 前确认接受或放弃。"},
+		LocaleEN: {"A talent apartment for you", "A talent apartment was offered to you. Accept or decline it before {expires}."},
+	},
+	"offer.expiring": {
+		LocaleZH: {"房源确认即将截止", "您的人才公寓房源将于 {expires} 过期，请尽快确认。"},
+		LocaleEN: {"Your offer expires soon", "Your apartment offer expires at {expires}. Please answer it."},
+	},
+	"offer.expired": {
+		LocaleZH: {"房源确认已过期", "您未在期限内确认，房源已转给候补申请人。"},
+		LocaleEN: {"Offer expired", "The offer lapsed and the unit went to the waitlist."},
+	},
+	"lease.created": {
+		LocaleZH: {"租赁合同已生成", "租期自 {start} 起 12 个月，首年月租金 {rent}。"},
+		LocaleEN: {"Your lease", "Your 12-month lease starts on {start}; the first year's rent is {rent} a month."},
+	},
 	"document.rejected": {
 		LocaleZH: {"材料未通过检查", "您上传的{kind}未通过检查（{reason}），请重新上传。"},
 		LocaleEN: {"Document rejected", "Your {kind} did not pass the checks ({reason}). Please upload it again."},

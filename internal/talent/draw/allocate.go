@@ -190,7 +190,6 @@ func bucketUnits(all []Unit) ([]Unit, []bucket, map[Preference]int) {
 	// Each unit belongs to up to four buckets. Count first, then fill one
 	// shared array, so that the buckets cost two allocations in all.
 	index := make(map[Preference]int)
-	var buckets []bucket
 	of := make([][4]int, len(units))
 	var counts []int
 	for i, u := range units {
@@ -211,7 +210,7 @@ func bucketUnits(all []Unit) ([]Unit, []bucket, map[Preference]int) {
 		}
 	}
 	flat := make([]int32, 0, 4*len(units))
-	buckets = make([]bucket, len(counts))
+	buckets := make([]bucket, len(counts))
 	for b, n := range counts {
 		buckets[b].units = flat[len(flat) : len(flat) : len(flat)+n]
 		flat = flat[:len(flat)+n]

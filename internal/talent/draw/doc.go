@@ -24,10 +24,11 @@
 //
 // Applications are ordered by score, highest first. Equal scores are ordered
 // by their tie key, HMAC-SHA256 keyed with the seed over the UTF-8 bytes of
-// the application ID, compared as bytes, smallest first; equal tie keys (which
-// only duplicate IDs in an invalid pool could produce) fall back to the
-// application ID. Nobody can predict or steer the tie order before the seed
-// is revealed, and everybody can recompute it afterwards.
+// the application ID, compared as bytes, smallest first. (Equal tie keys,
+// which only duplicate IDs in an invalid pool could produce, fall back to the
+// canonical order of the applications.) Applicants cannot predict the tie
+// order before the seed is revealed, the office cannot change the seed after
+// committing to it, and everybody can recompute the order afterwards.
 //
 // Units are then handed out by serial dictatorship: each applicant in that
 // order gets the first of their preferences, in their own ranking, that still
@@ -77,7 +78,10 @@
 // those bytes as they appear in a published file is the pool hash. Hex is
 // lowercase; publishedAt is RFC 3339 in UTC. Verify checks, in this order, the
 // version, the round ID, the seed (32 bytes), the commitment, the pool, the
-// pool hash and every result line, and names the first mismatch.
+// pool hash and every result line, and names the first mismatch; VerifyFile
+// then checks that the file is exactly the canonical JSON of what it holds,
+// so that a file with a key given twice cannot show a reader one thing and
+// the verifier another.
 //
 // Checking a record without Anju needs only standard tools: the commitment
 // is sha256 of the seed bytes; a tie key is

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"crypto/sha256"
 	"encoding/hex"
+	"io"
 	"slices"
 	"strconv"
 	"unicode/utf8"
@@ -27,8 +28,11 @@ func EncodePool(pool Pool) []byte {
 // on every machine and whatever the order of the units and applications, and
 // changing any field of any unit or application changes it.
 func PoolHash(pool Pool) string {
-	sum := sha256.Sum256(EncodePool(pool))
-	return hex.EncodeToString(sum[:])
+	h := sha256.New()
+	e := encoder{sink: h}
+	e.pool(pool)
+	h.Write(e.buf)
+	return hex.EncodeToString(h.Sum(nil))
 }
 
 // canonical returns a copy of pool in canonical order, sharing nothing with
@@ -89,6 +93,21 @@ type encoder struct {
 	buf []byte
 	// lossy is set when a string was not valid UTF-8.
 	lossy bool
+	// sink, when set, takes the bytes written so far whenever buf grows past
+	// flushSize, so that hashing a large pool needs no large buffer.
+	sink io.Writer
+}
+
+// flushSize is how many bytes the encoder keeps before passing them to its
+// sink.
+const flushSize = 64 << 10
+
+// flush passes buf to the sink once it is large enough.
+func (e *encoder) flush() {
+	if e.sink != nil && len(e.buf) >= flushSize {
+		e.sink.Write(e.buf) // a hash never fails
+		e.buf = e.buf[:0]
+	}
 }
 
 func (e *encoder) raw(s string) { e.buf = append(e.buf, s...) }
@@ -147,8 +166,14 @@ func (e *encoder) str(s string) {
 // pool writes the canonical encoding of pool.
 func (e *encoder) pool(pool Pool) {
 	c := canonical(pool)
+	if e.sink == nil {
+		// About the size of a pool from the generator of the tests; a
+		// guess that saves most of the copying as buf grows.
+		e.buf = slices.Grow(e.buf, 64+len(c.Units)*60+len(c.Applications)*340)
+	}
 	e.raw(`{"applications":[`)
 	for i, a := range c.Applications {
+		e.flush()
 		if i > 0 {
 			e.raw(",")
 		}
@@ -177,6 +202,7 @@ func (e *encoder) pool(pool Pool) {
 	e.str(c.RoundID)
 	e.raw(`,"units":[`)
 	for i, u := range c.Units {
+		e.flush()
 		if i > 0 {
 			e.raw(",")
 		}

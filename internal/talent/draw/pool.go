@@ -57,9 +57,9 @@ type Application struct {
 // Pool is the frozen set of eligible applications and the units of a round.
 // Its PoolHash is published when the application window closes.
 type Pool struct {
-	RoundID      string
-	Units        []Unit
-	Applications []Application
+	RoundID      string        `json:"roundId"`
+	Units        []Unit        `json:"units"`
+	Applications []Application `json:"applications"`
 }
 
 // maxFieldErrors caps the field errors Validate reports, so that a broken

@@ -74,7 +74,7 @@ var ErrMismatch = errors.New("draw record does not verify")
 // MismatchError says where a record first differs from its recomputation.
 type MismatchError struct {
 	// Field is what failed: "version", "roundId", "seed", "commitment",
-	// "pool", "poolHash" or "result".
+	// "pool", "poolHash" or "result"; VerifyFile adds "encoding".
 	Field string
 	// Rank is the 1-based rank of the first differing result line when Field
 	// is "result", and 0 otherwise.
@@ -169,6 +169,7 @@ func diffRanked(rec, got Ranked) string {
 // valid UTF-8, which JSON cannot carry faithfully.
 func MarshalRecord(rec Record) ([]byte, error) {
 	var e encoder
+	e.buf = make([]byte, 0, 256+len(rec.Result)*250)
 	e.raw(`{"commitment":`)
 	e.str(rec.Commitment)
 	e.raw(`,"pool":`)
@@ -217,10 +218,9 @@ type wirePool struct {
 }
 
 // UnmarshalRecord parses a record written by MarshalRecord. It accepts any
-// JSON layout of the same fields (a record reformatted by hand still
-// verifies) but no unknown fields and nothing after the record. It returns
-// a talent.KindMalformed error when data is not such a record; it does not
-// verify it.
+// JSON layout of the same fields but no unknown fields and nothing after the
+// record, and returns a talent.KindMalformed error when data is not such a
+// record. It does not verify the record.
 func UnmarshalRecord(data []byte) (Record, error) {
 	malformed := func(format string, args ...any) (Record, error) {
 		return Record{}, talent.Errorf(talent.KindMalformed, "draw_record_malformed", "draw record: "+format, args...)
@@ -253,20 +253,44 @@ func UnmarshalRecord(data []byte) (Record, error) {
 	}, nil
 }
 
-// VerifyFile reads a record file (at most MaxRecordSize bytes), parses it and
-// verifies it: what `anju verify-draw FILE` runs. It returns the record as
-// far as it could be parsed, and nil only when the record verifies.
+// recordLimit is MaxRecordSize; tests lower it.
+var recordLimit = MaxRecordSize
+
+// VerifyFile is what `anju verify-draw FILE` runs: it reads a record file of
+// at most MaxRecordSize bytes, parses it (UnmarshalRecord), verifies it
+// (Verify), and finally checks that the file is byte for byte the canonical
+// JSON of the record it holds, so that what a reader sees in the file (or
+// hashes with sha256sum) is exactly what was verified: a file that was
+// reformatted, or edited to carry duplicate or differently spelled keys,
+// fails with Field "encoding". It returns nil only when all of that holds;
+// otherwise a read error as it is, a talent.KindMalformed error for a file
+// that is not a record, or a *MismatchError, with the record as parsed.
 func VerifyFile(r io.Reader) (Record, error) {
-	data, err := io.ReadAll(io.LimitReader(r, MaxRecordSize+1))
+	data, err := io.ReadAll(io.LimitReader(r, int64(recordLimit)+1))
 	if err != nil {
 		return Record{}, err
 	}
-	if len(data) > MaxRecordSize {
-		return Record{}, talent.Errorf(talent.KindMalformed, "draw_record_too_large", "draw record is larger than %d bytes", MaxRecordSize)
+	if len(data) > recordLimit {
+		return Record{}, talent.Errorf(talent.KindMalformed, "draw_record_too_large", "draw record is larger than %d bytes", recordLimit)
 	}
 	rec, err := UnmarshalRecord(data)
 	if err != nil {
+		return Record{}, err
+	}
+	if err := Verify(rec); err != nil {
 		return rec, err
 	}
-	return rec, Verify(rec)
+	canon, err := MarshalRecord(rec)
+	if err != nil {
+		return rec, &MismatchError{Field: "encoding", Detail: err.Error()}
+	}
+	if !bytes.Equal(canon, data) {
+		at := 0
+		for at < min(len(canon), len(data)) && canon[at] == data[at] {
+			at++
+		}
+		return rec, &MismatchError{Field: "encoding", Detail: fmt.Sprintf(
+			"the file is not the canonical JSON of the record it holds, from byte %d on: it was reformatted or edited", at)}
+	}
+	return rec, nil
 }

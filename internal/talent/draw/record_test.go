@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"testing/iotest"
 	"time"
 
 	"github.com/anju-city/anju/internal/talent"
@@ -193,12 +194,29 @@ func TestVerifyFile(t *testing.T) {
 		t.Fatalf("published record: %v", err)
 	}
 
+	// The content of a reformatted copy verifies, but the file is not what
+	// Anju published, and neither is one with a key given twice.
 	var indented bytes.Buffer
 	if err := json.Indent(&indented, data, "", "  "); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := VerifyFile(&indented); err != nil {
+	back, err := UnmarshalRecord(indented.Bytes())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := Verify(back); err != nil {
 		t.Errorf("reformatted record: %v", err)
+	}
+	for name, file := range map[string][]byte{
+		"reformatted": indented.Bytes(),
+		"key twice":   bytes.Replace(data, []byte(`"seed":`), []byte(`"seed":"00","seed":`), 1),
+		"key spelled": bytes.Replace(data, []byte(`"roundId":"2026-r1","seed"`), []byte(`"RoundID":"2026-r1","seed"`), 1),
+	} {
+		_, err := VerifyFile(bytes.NewReader(file))
+		var m *MismatchError
+		if !errors.As(err, &m) || m.Field != "encoding" {
+			t.Errorf("%s file: %v, want an encoding mismatch", name, err)
+		}
 	}
 
 	var housed Ranked
@@ -246,25 +264,27 @@ func TestUnmarshalRecordMalformed(t *testing.T) {
 }
 
 func TestVerifyFileTooLarge(t *testing.T) {
-	spaces := &spaceReader{n: MaxRecordSize + 10}
-	if _, err := VerifyFile(spaces); talent.ErrorCode(err) != "draw_record_too_large" {
-		t.Errorf("VerifyFile = %v", err)
+	data, err := MarshalRecord(mustPublish(t, smallPool(), testSeed(1)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func(limit int) { recordLimit = limit }(recordLimit)
+	recordLimit = len(data)
+	if _, err := VerifyFile(bytes.NewReader(data)); err != nil {
+		t.Errorf("a record of exactly the limit: %v", err)
+	}
+	recordLimit = len(data) - 1
+	if _, err := VerifyFile(bytes.NewReader(data)); talent.ErrorCode(err) != "draw_record_too_large" {
+		t.Errorf("a record one byte over the limit: %v", err)
 	}
 }
 
-// spaceReader reads n spaces without holding them in memory.
-type spaceReader struct{ n int }
-
-func (r *spaceReader) Read(p []byte) (int, error) {
-	if r.n == 0 {
-		return 0, io.EOF
+func TestVerifyFileReadError(t *testing.T) {
+	broken := errors.New("disk on fire")
+	r := io.MultiReader(strings.NewReader(`{"commitment":"`), iotest.ErrReader(broken))
+	if _, err := VerifyFile(r); !errors.Is(err, broken) {
+		t.Errorf("VerifyFile = %v, want the read error", err)
 	}
-	n := min(len(p), r.n)
-	for i := range n {
-		p[i] = ' '
-	}
-	r.n -= n
-	return n, nil
 }
 
 // goldenPool is written out by hand, not generated, so that the golden

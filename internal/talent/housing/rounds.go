@@ -92,9 +92,9 @@ type RoundStore interface {
 	CreateRound(ctx context.Context, r Round) error
 	Round(ctx context.Context, id string) (Round, error)
 	Rounds(ctx context.Context, page talent.Page) ([]Round, string, error)
-	// UpdateRound runs fn on the round under a row lock; fn may also return
-	// application changes and tasks to save in the same transaction.
-	UpdateRound(ctx context.Context, id string, fn func(*Round, []Application) ([]Application, []talent.Task, error)) (Round, error)
+	// UpdateRound runs fn on the round and its applications under a row
+	// lock and saves the round with fn's change in the same transaction.
+	UpdateRound(ctx context.Context, id string, fn func(*Round, []Application) (Change, error)) (Round, error)
 	CreateApplication(ctx context.Context, a Application, tasks []talent.Task) error
 	Application(ctx context.Context, id string) (Application, error)
 	RoundUnits(ctx context.Context, roundID string) ([]Unit, error)
@@ -106,6 +106,7 @@ type RoundStore interface {
 type Rounds struct {
 	Talent *talent.Service
 	Store  RoundStore
+	Offers OfferStore
 	Units  Store
 	// Packages returns the policy packages (the apartment package among them).
 	Packages func(ctx context.Context) ([]policy.Package, error)
@@ -268,9 +269,9 @@ func (s *Rounds) close(ctx context.Context, id string) (Round, error) {
 	if err != nil {
 		return Round{}, err
 	}
-	return s.Store.UpdateRound(ctx, id, func(r *Round, apps []Application) ([]Application, []talent.Task, error) {
+	return s.Store.UpdateRound(ctx, id, func(r *Round, apps []Application) (Change, error) {
 		if r.Status != RoundOpen {
-			return nil, nil, talent.Errorf(talent.KindConflict, "round_not_open", "the round is %s", r.Status)
+			return Change{}, talent.Errorf(talent.KindConflict, "round_not_open", "the round is %s", r.Status)
 		}
 		pool := draw.Pool{RoundID: r.ID}
 		for _, u := range units {
@@ -283,11 +284,11 @@ func (s *Rounds) close(ctx context.Context, id string) (Round, error) {
 			}
 		}
 		if err := draw.Validate(pool); err != nil {
-			return nil, nil, err
+			return Change{}, err
 		}
 		now := s.now()
 		r.Status, r.Pool, r.PoolHash, r.ClosedAt = RoundClosed, &pool, draw.PoolHash(pool), &now
-		return nil, nil, nil
+		return Change{}, nil
 	})
 }
 
@@ -297,30 +298,29 @@ func (s *Rounds) Draw(ctx context.Context, actor talent.User, id string) (Round,
 	if err := requireHousing(actor); err != nil {
 		return Round{}, err
 	}
-	return s.Store.UpdateRound(ctx, id, func(r *Round, apps []Application) ([]Application, []talent.Task, error) {
+	return s.Store.UpdateRound(ctx, id, func(r *Round, apps []Application) (Change, error) {
 		if r.Status != RoundClosed {
-			return nil, nil, talent.Errorf(talent.KindConflict, "round_not_closed", "the round is %s; a draw runs once, after the close", r.Status)
+			return Change{}, talent.Errorf(talent.KindConflict, "round_not_closed", "the round is %s; a draw runs once, after the close", r.Status)
 		}
 		hexSeed, err := s.Talent.Vault.Open(r.SealedSeed)
 		if err != nil {
-			return nil, nil, err
+			return Change{}, err
 		}
 		seed, err := hex.DecodeString(hexSeed)
 		if err != nil {
-			return nil, nil, err
+			return Change{}, err
 		}
 		now := s.now()
 		rec, err := draw.Publish(*r.Pool, seed, now)
 		if err != nil {
-			return nil, nil, err
+			return Change{}, err
 		}
 		r.Status, r.Record, r.DrawnAt = RoundDrawn, &rec, &now
 		result := map[string]draw.Ranked{}
 		for _, x := range rec.Result {
 			result[x.ApplicationID] = x
 		}
-		var changed []Application
-		var tasks []talent.Task
+		var change Change
 		for _, a := range apps {
 			x, ok := result[a.ID]
 			if !ok {
@@ -330,14 +330,13 @@ func (s *Rounds) Draw(ctx context.Context, actor talent.User, id string) (Round,
 			template := "draw.waitlisted"
 			if x.UnitID != "" {
 				a.Status, template = AppAllocated, "draw.allocated"
+				change.offer(s.newOffer(r.ID, a, x.UnitID, "draw", "", SystemActor, now))
 			}
-			changed = append(changed, a)
-			tasks = append(tasks, talent.Task{Type: talent.TaskSendNotification, Payload: talent.NotifyRequest{
-				UserID: a.UserID, EventID: "draw:" + a.ID, Template: template,
-				Params: map[string]string{"round": r.Name, "rank": strconv.Itoa(x.Rank)}, Link: "anju://housing/rounds/" + r.ID + "/draw",
-			}})
+			change.Applications = append(change.Applications, a)
+			change.notify(a.UserID, "draw:"+a.ID, template, "anju://housing/rounds/"+r.ID+"/draw",
+				map[string]string{"round": r.Name, "rank": strconv.Itoa(x.Rank)})
 		}
-		return changed, tasks, nil
+		return change, nil
 	})
 }
 
@@ -383,4 +382,29 @@ func (s *Rounds) Record(ctx context.Context, id string) (draw.Record, error) {
 		return draw.Record{}, talent.Errorf(talent.KindNotFound, "draw_not_published", "the draw of this round is not published yet")
 	}
 	return *r.Record, nil
+}
+
+// NoticeLine is one line of a round's public notice (公示).
+type NoticeLine struct {
+	Rank      int
+	Applicant string // masked
+	Score     int
+	UnitID    string
+}
+
+// Notice is a drawn round's result as published: the draw's proof and the
+// ranked, masked list. Anyone signed in may read it.
+func (s *Rounds) Notice(ctx context.Context, id string) (Round, []NoticeLine, error) {
+	r, err := s.Store.Round(ctx, id)
+	if err != nil {
+		return Round{}, nil, err
+	}
+	if r.Record == nil {
+		return Round{}, nil, talent.Errorf(talent.KindNotFound, "draw_not_published", "the draw of this round is not published yet")
+	}
+	lines := make([]NoticeLine, len(r.Record.Result))
+	for i, x := range r.Record.Result {
+		lines[i] = NoticeLine{Rank: x.Rank, Applicant: x.Applicant, Score: x.Score, UnitID: x.UnitID}
+	}
+	return r, lines, nil
 }
