@@ -279,4 +279,11 @@ func (db *DB) UsersWithRole(ctx context.Context, role talent.Role) ([]string, er
 	return ids, translate(err)
 }
 
+// HoldsLease implements allowance.Store.
+func (db *DB) HoldsLease(ctx context.Context, userID string) (bool, error) {
+	var held bool
+	err := db.pool.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM leases WHERE user_id = $1 AND status = 'active')`, userID).Scan(&held)
+	return held, translate(err)
+}
+
 var _ allowance.Store = (*DB)(nil)

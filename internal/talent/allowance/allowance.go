@@ -122,6 +122,8 @@ type Store interface {
 	Overdue(ctx context.Context, now time.Time) ([]Claim, error)
 	// UsersWithRole lists the ids of the users holding a role.
 	UsersWithRole(ctx context.Context, role talent.Role) ([]string, error)
+	// HoldsLease reports whether the user has an active talent-apartment lease.
+	HoldsLease(ctx context.Context, userID string) (bool, error)
 
 	// Payments lists a claim's schedule.
 	Payments(ctx context.Context, claimID string) ([]Payment, error)

@@ -52,8 +52,11 @@ func (s *Service) profileFacts(ctx context.Context, userID string, on time.Time)
 	default:
 		f.Employment.Confirmed = policy.No
 	}
-	// No talent-apartment leases exist before the housing workflow records them.
-	f.Holds[policy.BenefitApartmentLease] = policy.No
+	lease, err := s.Store.HoldsLease(ctx, userID)
+	if err != nil {
+		return f, false, err
+	}
+	f.Holds[policy.BenefitApartmentLease] = policy.Known(lease)
 	// A live claim of a package is a benefit held, for packages exclusive with it.
 	if rec.NationalIDIndex != "" {
 		for _, id := range []policy.ID{policy.Relocation, policy.Rent, policy.Living} {

@@ -181,3 +181,65 @@ func TestEscalateOnce(t *testing.T) {
 		t.Fatalf("escalation flags: %+v / %+v", got, other)
 	}
 }
+
+// A rent subsidy is exclusive with a talent-apartment lease: a lease taken
+// up after the decision holds the next payment.
+func TestPaymentHeldWhileHoldingALease(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	ctx := context.Background()
+	today := time.Date(2026, 11, 25, 0, 0, 0, 0, time.UTC)
+	c := allowance.Claim{ID: talent.NewID(), UserID: b.grad.ID, PersonIndex: talent.NewID(), Package: policy.Rent,
+		PolicyVersion: 1, Status: allowance.ClaimActive, CreatedAt: b.clock.now, UpdatedAt: b.clock.now}
+	if err := b.db.CreateClaim(ctx, c); err != nil {
+		t.Fatal(err)
+	}
+	pay := func() allowance.Payment {
+		return allowance.Payment{ID: talent.NewID(), ClaimID: c.ID, UserID: b.grad.ID, Kind: "monthly", Amount: 80000,
+			DueOn: today, Status: allowance.PaymentScheduled, UpdatedAt: b.clock.now}
+	}
+	first, second := pay(), pay()
+	first.Seq, second.Seq = 1, 2
+	if _, err := b.db.UpdateClaim(ctx, c.ID, func(*allowance.Claim) (allowance.ClaimChange, error) {
+		return allowance.ClaimChange{Touched: true, Payments: []allowance.Payment{first}}, nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if err := b.svc.ReleasePayments(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if got := b.payments(t, c.ID); got[0] != allowance.PaymentDue {
+		t.Fatalf("without a lease: %v", got)
+	}
+	// The graduate takes up a talent apartment.
+	ids := map[string]string{"round": talent.NewID(), "property": talent.NewID(), "unit": talent.NewID(), "app": talent.NewID(), "offer": talent.NewID()}
+	for _, q := range []string{
+		`INSERT INTO rounds (id, name, opens_at, closes_at, policy_version, status, commitment, seed_sealed, created_by, created_at)
+			VALUES ('` + ids["round"] + `', 'r', now(), now() + interval '1 day', 1, 'drawn', 'c', 's', '` + b.grad.ID + `', now())`,
+		`INSERT INTO properties (id, name, district, address, created_at, updated_at) VALUES ('` + ids["property"] + `', 'p', 'd', 'a', now(), now())`,
+		`INSERT INTO units (id, property_id, number, layout, area_dm2, floor, market_rent, status, created_at, updated_at)
+			VALUES ('` + ids["unit"] + `', '` + ids["property"] + `', '1', 'studio', 3000, 1, 100000, 'let', now(), now())`,
+		`INSERT INTO applications (id, round_id, user_id, person_index, preferences, household_size, status, active, decision, created_at, updated_at)
+			VALUES ('` + ids["app"] + `', '` + ids["round"] + `', '` + b.grad.ID + `', 'x', '[]', 1, 'allocated', false, '{}', now(), now())`,
+		`INSERT INTO offers (id, round_id, application_id, user_id, unit_id, status, source, created_by, expires_at, created_at)
+			VALUES ('` + ids["offer"] + `', '` + ids["round"] + `', '` + ids["app"] + `', '` + b.grad.ID + `', '` + ids["unit"] + `', 'accepted', 'draw', 'system', now(), now())`,
+		`INSERT INTO leases (id, offer_id, user_id, unit_id, starts_on, ends_on, rent_schedule, status, created_at)
+			VALUES ('` + talent.NewID() + `', '` + ids["offer"] + `', '` + b.grad.ID + `', '` + ids["unit"] + `', '2026-11-26', '2027-11-25', '[]', 'active', now())`,
+	} {
+		if _, err := b.db.Pool().Exec(ctx, q); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+	if _, err := b.db.UpdateClaim(ctx, c.ID, func(*allowance.Claim) (allowance.ClaimChange, error) {
+		return allowance.ClaimChange{Touched: true, Payments: []allowance.Payment{second}}, nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if err := b.svc.ReleasePayments(ctx); err != nil {
+		t.Fatal(err)
+	}
+	list, _ := b.db.Payments(ctx, c.ID)
+	if len(list) != 2 || list[1].Status != allowance.PaymentHeld {
+		t.Fatalf("with a lease the rent subsidy must be held: %+v", list)
+	}
+}

@@ -2,6 +2,7 @@ package allowance
 
 import (
 	"context"
+	"slices"
 	"time"
 
 	"github.com/anju-city/anju/internal/talent"
@@ -157,6 +158,43 @@ func (s *Service) stillEligible(ctx context.Context, p Payment, now time.Time) (
 	}
 	if p.GateMonths > 0 && wholeMonths(*emp.SocialInsuranceStart, firstOfMonth(today)) < p.GateMonths {
 		return false, nil
+	}
+	return s.stillExclusive(ctx, p)
+}
+
+// stillExclusive re-checks, at each payment, the benefits the claim's
+// package may not be combined with (a rent subsidy while holding a
+// talent-apartment lease, say): they may have been taken up since the decision.
+func (s *Service) stillExclusive(ctx context.Context, p Payment) (bool, error) {
+	c, err := s.Store.Claim(ctx, p.ClaimID)
+	if err != nil {
+		return false, err
+	}
+	pkgs, err := s.Packages(ctx)
+	if err != nil {
+		return false, err
+	}
+	i := slices.IndexFunc(pkgs, func(x policy.Package) bool { return x.ID == c.Package && x.Version == c.PolicyVersion })
+	if i < 0 {
+		return false, talent.Errorf(talent.KindInternal, "policy_missing", "policy %s v%d is gone", c.Package, c.PolicyVersion)
+	}
+	if len(pkgs[i].ExclusiveWith) == 0 {
+		return true, nil
+	}
+	facts, _, err := s.profileFacts(ctx, p.UserID, s.now())
+	if err != nil {
+		return false, err
+	}
+	if slices.Contains(pkgs[i].ExclusiveWith, policy.BenefitPublicRentalHousing) && c.Declarations.PublicRentalHousing {
+		return false, nil
+	}
+	for _, other := range pkgs[i].ExclusiveWith {
+		if other == string(c.Package) {
+			continue
+		}
+		if facts.Holds[other] == policy.Yes {
+			return false, nil
+		}
 	}
 	return true, nil
 }
