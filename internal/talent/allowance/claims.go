@@ -90,7 +90,8 @@ func (s *Service) AttachDocuments(ctx context.Context, actor talent.User, id str
 	if c.UserID != actor.ID {
 		return ClaimView{}, talent.NotFound("claim")
 	}
-	if c.Status != ClaimDraft && !(c.Status == ClaimRejected && !c.Appealed) {
+	appealable := c.Status == ClaimRejected && !c.Appealed
+	if c.Status != ClaimDraft && !appealable {
 		return ClaimView{}, talent.Errorf(talent.KindConflict, "claim_status_conflict", "documents can be added to a draft or before an appeal")
 	}
 	var fields []talent.FieldError

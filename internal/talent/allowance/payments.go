@@ -273,7 +273,8 @@ func (s *Service) MarkPayment(ctx context.Context, actor talent.User, id string,
 			p = *pay
 			return ClaimChange{}, nil
 		}
-		if pay.Status != PaymentBatched && !(pay.Status == PaymentFailed && paid) {
+		retryingFailed := pay.Status == PaymentFailed && paid
+		if pay.Status != PaymentBatched && !retryingFailed {
 			return ClaimChange{}, talent.Errorf(talent.KindConflict, "payment_status_conflict", "payment is %s", pay.Status)
 		}
 		pay.Status, pay.UpdatedAt = want, now

@@ -105,7 +105,7 @@ const flushSize = 64 << 10
 // flush passes buf to the sink once it is large enough.
 func (e *encoder) flush() {
 	if e.sink != nil && len(e.buf) >= flushSize {
-		e.sink.Write(e.buf) // a hash never fails
+		_, _ = e.sink.Write(e.buf) // a hash never fails
 		e.buf = e.buf[:0]
 	}
 }
