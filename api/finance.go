@@ -78,25 +78,39 @@ func (h *handlers) ExportBatch(c *fiber.Ctx, id gen.ID, params gen.ExportBatchPa
 		c.Set(fiber.HeaderContentDisposition, `attachment; filename="`+name+`.csv"`)
 		return c.Send(buf.Bytes())
 	}
+	book, err := spreadsheet(rows)
+	if err != nil {
+		return err
+	}
+	return sendXLSX(c, name, book)
+}
+
+// spreadsheet writes rows into one sheet, every cell as text: account and
+// ID numbers stay text, since a number cell would round them.
+func spreadsheet(rows [][]string) ([]byte, error) {
 	f := excelize.NewFile()
 	defer f.Close()
 	sheet := f.GetSheetName(0)
 	for r, row := range rows {
 		for col, v := range row {
 			cell, _ := excelize.CoordinatesToCellName(col+1, r+1)
-			// Account and ID numbers stay text: a number cell would round them.
 			if err := f.SetCellStr(sheet, cell, v); err != nil {
-				return err
+				return nil, err
 			}
 		}
 	}
 	var buf bytes.Buffer
 	if err := f.Write(&buf); err != nil {
-		return err
+		return nil, err
 	}
+	return buf.Bytes(), nil
+}
+
+// sendXLSX answers with a spreadsheet to download.
+func sendXLSX(c *fiber.Ctx, name string, book []byte) error {
 	c.Set(fiber.HeaderContentType, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 	c.Set(fiber.HeaderContentDisposition, `attachment; filename="`+name+`.xlsx"`)
-	return c.Send(buf.Bytes())
+	return c.Send(book)
 }
 
 func (h *handlers) MarkPaymentPaid(c *fiber.Ctx, id gen.ID, _ gen.MarkPaymentPaidParams) error {

@@ -1,14 +1,13 @@
 package api
 
 import (
-	"bytes"
+	"strconv"
 
 	"github.com/anju-city/anju/api/gen"
 	"github.com/anju-city/anju/internal/talent/draw"
 	"github.com/anju-city/anju/internal/talent/housing"
 	"github.com/gofiber/fiber/v2"
 	"github.com/google/uuid"
-	"github.com/xuri/excelize/v2"
 )
 
 func (h *handlers) ListRounds(c *fiber.Ctx, params gen.ListRoundsParams) error {
@@ -218,31 +217,20 @@ func (h *handlers) RoundNotice(c *fiber.Ctx, id gen.ID, params gen.RoundNoticePa
 	if params.Format == nil || *params.Format == gen.RoundNoticeParamsFormatJson {
 		return c.JSON(out)
 	}
-	f := excelize.NewFile()
-	defer f.Close()
-	sheet := f.GetSheetName(0)
-	rows := [][]any{{"名次", "申请人", "积分", "分配房源"}}
+	rows := [][]string{{"名次", "申请人", "积分", "分配房源"}}
 	for _, l := range lines {
 		unit := "候补"
 		if l.UnitID != "" {
 			unit = l.UnitID
 		}
-		rows = append(rows, []any{l.Rank, l.Applicant, l.Score, unit})
+		rows = append(rows, []string{strconv.Itoa(l.Rank), l.Applicant, strconv.Itoa(l.Score), unit})
 	}
-	rows = append(rows, []any{}, []any{"种子承诺", r.Commitment}, []any{"申请池哈希", r.PoolHash}, []any{"种子", r.Record.Seed})
-	for i := range rows {
-		cell, _ := excelize.CoordinatesToCellName(1, i+1)
-		if err := f.SetSheetRow(sheet, cell, &rows[i]); err != nil {
-			return err
-		}
-	}
-	var buf bytes.Buffer
-	if err := f.Write(&buf); err != nil {
+	rows = append(rows, nil, []string{"种子承诺", r.Commitment}, []string{"申请池哈希", r.PoolHash}, []string{"种子", r.Record.Seed})
+	book, err := spreadsheet(rows)
+	if err != nil {
 		return err
 	}
-	c.Set(fiber.HeaderContentType, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-	c.Set(fiber.HeaderContentDisposition, `attachment; filename="anju-notice-`+r.ID[:8]+`.xlsx"`)
-	return c.Send(buf.Bytes())
+	return sendXLSX(c, "anju-notice-"+r.ID[:8], book)
 }
 
 func toOffer(o housing.Offer, l *housing.Lease) gen.Offer {

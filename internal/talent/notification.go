@@ -150,6 +150,15 @@ var labels = map[string]map[Locale]string{
 	RejectTypeMismatch:        {LocaleZH: "文件类型与申报不符", LocaleEN: "the file type differs from the declared type"},
 }
 
+// Label returns the localized name of a code that appears in texts (a
+// document kind, a package, a status), or the code itself when it has none.
+func Label(code string, l Locale) string {
+	if t, ok := labels[code][l]; ok {
+		return t
+	}
+	return code
+}
+
 // render localizes a template; parameters that name a known code are
 // themselves localized. An unknown template is a programming error.
 func render(template string, locale Locale, params map[string]string) (message, bool) {

@@ -283,7 +283,7 @@ func (s *Service) MarkPayment(ctx context.Context, actor talent.User, id string,
 			pay.PaidAt, pay.FailureReason = &now, ""
 			change.Tasks = append(change.Tasks, talent.Task{Type: talent.TaskSendNotification, Payload: talent.NotifyRequest{
 				UserID: pay.UserID, EventID: "payment.paid:" + pay.ID, Template: "payment.paid",
-				Params: map[string]string{"amount": yuan(pay.Amount)}, Link: "anju://claims/" + pay.ClaimID,
+				Params: map[string]string{"amount": talent.Yuan(pay.Amount)}, Link: "anju://claims/" + pay.ClaimID,
 			}})
 			if c.FirstPaidAt == nil {
 				c.FirstPaidAt = &now
@@ -328,14 +328,6 @@ func (s *Service) Reconcile(ctx context.Context, actor talent.User) (Reconciliat
 		return Reconciliation{}, talent.Errorf(talent.KindForbidden, "role_required", "requires the finance role")
 	}
 	return s.Store.Reconcile(ctx)
-}
-
-func yuan(fen int64) string {
-	s := itoa(int(fen / 100))
-	if c := fen % 100; c != 0 {
-		s += "." + itoa(int(c/10)) + itoa(int(c%10))
-	}
-	return "¥" + s
 }
 
 // Delivery reports, per package, how many claims submitted in [from, to)

@@ -2,7 +2,6 @@ package housing
 
 import (
 	"context"
-	"fmt"
 	"strings"
 	"time"
 
@@ -174,7 +173,7 @@ func (s *Rounds) Accept(ctx context.Context, actor talent.User, id string) (Offe
 			}
 		}
 		change.notify(o.UserID, "lease:"+lease.ID, "lease.created", "anju://housing/offers/"+o.ID,
-			map[string]string{"start": start.Format("2006-01-02"), "rent": yuan(lease.RentSchedule[0].MonthlyRent)})
+			map[string]string{"start": start.Format("2006-01-02"), "rent": talent.Yuan(lease.RentSchedule[0].MonthlyRent)})
 		return change, nil
 	})
 }
@@ -291,5 +290,3 @@ func (s *Rounds) Assign(ctx context.Context, actor talent.User, unitID, applicat
 	change.offer(o)
 	return o, s.Offers.CreateOffers(ctx, change)
 }
-
-func yuan(fen int64) string { return fmt.Sprintf("¥%d.%02d", fen/100, fen%100) }

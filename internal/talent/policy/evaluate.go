@@ -391,25 +391,7 @@ func checkDocuments(e *env) Step {
 	return s
 }
 
-// documentName is a document kind in words.
+// documentName is a document kind in words, as every Anju text names it.
 func documentName(k talent.DocumentKind) Text {
-	switch k {
-	case talent.DocIDCard:
-		return Text{"身份证", "ID card"}
-	case talent.DocDiploma:
-		return Text{"毕业证书", "diploma"}
-	case talent.DocDegreeCertificate:
-		return Text{"学位证书", "degree certificate"}
-	case talent.DocCHSIRecord:
-		return Text{"教育部学历证书电子注册备案表", "CHSI registration record"}
-	case talent.DocLabourContract:
-		return Text{"劳动合同", "labour contract"}
-	case talent.DocSocialInsuranceRecord:
-		return Text{"社保缴纳记录", "social-insurance record"}
-	case talent.DocRentalContract:
-		return Text{"租房合同", "rental contract"}
-	case talent.DocBankCard:
-		return Text{"银行卡", "bank card"}
-	}
-	return Text{string(k), string(k)}
+	return Text{ZH: talent.Label(string(k), talent.LocaleZH), EN: talent.Label(string(k), talent.LocaleEN)}
 }
