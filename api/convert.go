@@ -20,6 +20,8 @@ func optional[T comparable](v T) *T {
 	return &v
 }
 
+func uuidOf(id string) openapi_types.UUID { return uuid.MustParse(id) }
+
 func date(t time.Time) openapi_types.Date { return openapi_types.Date{Time: t} }
 
 func datePtr(t *time.Time) *openapi_types.Date {

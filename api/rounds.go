@@ -238,11 +238,7 @@ func toOffer(o housing.Offer, l *housing.Lease) gen.Offer {
 		UnitId: uuid.MustParse(o.UnitID), Status: gen.OfferStatus(o.Status), Source: gen.OfferSource(o.Source),
 		Reason: optional(o.Reason), ExpiresAt: o.ExpiresAt.UTC()}
 	if l != nil {
-		lease := gen.Lease{Id: uuid.MustParse(l.ID), UnitId: uuid.MustParse(l.UnitID), StartsOn: date(l.StartsOn), EndsOn: date(l.EndsOn),
-			Status: gen.LeaseStatus(l.Status), RentSchedule: make([]gen.RentYear, len(l.RentSchedule))}
-		for i, y := range l.RentSchedule {
-			lease.RentSchedule[i] = gen.RentYear{Year: y.Year, Percent: y.Percent, MonthlyRent: y.MonthlyRent}
-		}
+		lease := toLease(*l)
 		out.Lease = &lease
 	}
 	return out

@@ -38,6 +38,7 @@ type Deps struct {
 	Allowance   *allowance.Service
 	Housing     *housing.Service
 	Rounds      *housing.Rounds
+	Leases      *housing.Leases
 	Verifier    talent.Verifier
 	Idempotency IdempotencyStore
 	Limiter     Limiter

@@ -17,6 +17,7 @@ type Handlers struct {
 	Service   *talent.Service
 	Allowance *allowance.Service
 	Rounds    *housing.Rounds
+	Leases    *housing.Leases
 	Logger    *slog.Logger
 }
 
@@ -32,6 +33,7 @@ func (h *Handlers) Mux(prune func(context.Context) error) *asynq.ServeMux {
 	mux.HandleFunc(TypeEvaluateClaim, h.HandleEvaluateClaim)
 	mux.HandleFunc(TypeEscalate, func(ctx context.Context, _ *asynq.Task) error { return h.Allowance.Escalate(ctx) })
 	mux.HandleFunc(TypeCloseRounds, func(ctx context.Context, _ *asynq.Task) error { return h.Rounds.CloseDue(ctx) })
+	mux.HandleFunc(TypeReviewLeases, func(ctx context.Context, _ *asynq.Task) error { return h.Leases.Review(ctx) })
 	mux.HandleFunc(TypeExpireOffers, func(ctx context.Context, _ *asynq.Task) error { return h.Rounds.ExpireOffers(ctx) })
 	mux.HandleFunc(TypeReleasePayments, func(ctx context.Context, _ *asynq.Task) error { return h.Allowance.ReleasePayments(ctx) })
 	mux.HandleFunc(TypePrune, func(ctx context.Context, _ *asynq.Task) error { return prune(ctx) })

@@ -25,6 +25,7 @@ var Jobs = []Job{
 	{Type: TypeReleasePayments, Period: time.Hour},
 	{Type: TypeCloseRounds, Period: 5 * time.Minute},
 	{Type: TypeExpireOffers, Period: 15 * time.Minute},
+	{Type: TypeReviewLeases, Period: 24 * time.Hour},
 }
 
 // PeriodTaskID names one period of a job, e.g. "maintenance:prune@2026-11-25T17:00:00Z".

@@ -31,6 +31,8 @@ const (
 	TypeCloseRounds = housing.TaskCloseRounds
 	// TypeExpireOffers lapses offers past their deadline and sends reminders.
 	TypeExpireOffers = housing.TaskExpireOffers
+	// TypeReviewLeases opens renewal windows and starts move-outs.
+	TypeReviewLeases = housing.TaskReviewLeases
 	// TypeReleasePayments re-checks payments falling due.
 	TypeReleasePayments = allowance.TaskReleasePayments
 	TypePrune           = "maintenance:prune"
@@ -58,7 +60,7 @@ func options(taskType string) []asynq.Option {
 		return append(opts, asynq.Queue(QueueCritical), asynq.MaxRetry(12), asynq.Timeout(30*time.Second))
 	case TypeInspectDocument, TypeEmploymentDeclared, TypeEmploymentDecided, TypeEvaluateClaim:
 		return append(opts, asynq.Queue(QueueDefault), asynq.MaxRetry(10), asynq.Timeout(2*time.Minute))
-	case TypePrune, TypeEscalate, TypeReleasePayments, TypeCloseRounds, TypeExpireOffers:
+	case TypePrune, TypeEscalate, TypeReleasePayments, TypeCloseRounds, TypeExpireOffers, TypeReviewLeases:
 		return append(opts, asynq.Queue(QueueLow), asynq.MaxRetry(3), asynq.Timeout(5*time.Minute))
 	}
 	return append(opts, asynq.Queue(QueueDefault))

@@ -281,6 +281,7 @@ func (e EmploymentDecisionDecision) Valid() bool {
 // Defines values for EmploymentStatus.
 const (
 	EmploymentStatusConfirmed  EmploymentStatus = "confirmed"
+	EmploymentStatusEnded      EmploymentStatus = "ended"
 	EmploymentStatusPending    EmploymentStatus = "pending"
 	EmploymentStatusRejected   EmploymentStatus = "rejected"
 	EmploymentStatusSuperseded EmploymentStatus = "superseded"
@@ -290,6 +291,8 @@ const (
 func (e EmploymentStatus) Valid() bool {
 	switch e {
 	case EmploymentStatusConfirmed:
+		return true
+	case EmploymentStatusEnded:
 		return true
 	case EmploymentStatusPending:
 		return true
@@ -373,8 +376,9 @@ func (e HousingPreferenceLayout) Valid() bool {
 
 // Defines values for LeaseStatus.
 const (
-	LeaseStatusActive LeaseStatus = "active"
-	LeaseStatusEnded  LeaseStatus = "ended"
+	LeaseStatusActive    LeaseStatus = "active"
+	LeaseStatusEnded     LeaseStatus = "ended"
+	LeaseStatusMovingOut LeaseStatus = "moving_out"
 )
 
 // Valid indicates whether the value is a known member of the LeaseStatus enum.
@@ -383,6 +387,8 @@ func (e LeaseStatus) Valid() bool {
 	case LeaseStatusActive:
 		return true
 	case LeaseStatusEnded:
+		return true
+	case LeaseStatusMovingOut:
 		return true
 	default:
 		return false
@@ -401,6 +407,36 @@ func (e Locale) Valid() bool {
 	case En:
 		return true
 	case ZhCN:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for MoveOutInputReason.
+const (
+	MoveOutInputReasonArrears         MoveOutInputReason = "arrears"
+	MoveOutInputReasonEmploymentEnded MoveOutInputReason = "employment_ended"
+	MoveOutInputReasonHomeBought      MoveOutInputReason = "home_bought"
+	MoveOutInputReasonOther           MoveOutInputReason = "other"
+	MoveOutInputReasonSublet          MoveOutInputReason = "sublet"
+	MoveOutInputReasonTermEnded       MoveOutInputReason = "term_ended"
+)
+
+// Valid indicates whether the value is a known member of the MoveOutInputReason enum.
+func (e MoveOutInputReason) Valid() bool {
+	switch e {
+	case MoveOutInputReasonArrears:
+		return true
+	case MoveOutInputReasonEmploymentEnded:
+		return true
+	case MoveOutInputReasonHomeBought:
+		return true
+	case MoveOutInputReasonOther:
+		return true
+	case MoveOutInputReasonSublet:
+		return true
+	case MoveOutInputReasonTermEnded:
 		return true
 	default:
 		return false
@@ -1147,6 +1183,11 @@ type EmploymentRequestPage struct {
 // EmploymentStatus defines model for EmploymentStatus.
 type EmploymentStatus string
 
+// EndEmploymentInput defines model for EndEmploymentInput.
+type EndEmploymentInput struct {
+	EndedOn openapi_types.Date `json:"endedOn"`
+}
+
 // Entitlement defines model for Entitlement.
 type Entitlement struct {
 	Clause      *string          `json:"clause,omitempty"`
@@ -1224,12 +1265,19 @@ type InstalmentDue struct {
 
 // Lease defines model for Lease.
 type Lease struct {
+	CheckedInAt  *time.Time         `json:"checkedInAt,omitempty"`
+	CheckedOutAt *time.Time         `json:"checkedOutAt,omitempty"`
 	EndsOn       openapi_types.Date `json:"endsOn"`
 	Id           openapi_types.UUID `json:"id"`
-	RentSchedule []RentYear         `json:"rentSchedule"`
-	StartsOn     openapi_types.Date `json:"startsOn"`
-	Status       LeaseStatus        `json:"status"`
-	UnitId       openapi_types.UUID `json:"unitId"`
+
+	// Months The term so far, renewals included (at most 36)
+	Months        int                 `json:"months"`
+	MoveOutBy     *openapi_types.Date `json:"moveOutBy,omitempty"`
+	MoveOutReason *string             `json:"moveOutReason,omitempty"`
+	RentSchedule  []RentYear          `json:"rentSchedule"`
+	StartsOn      openapi_types.Date  `json:"startsOn"`
+	Status        LeaseStatus         `json:"status"`
+	UnitId        openapi_types.UUID  `json:"unitId"`
 }
 
 // LeaseStatus defines model for Lease.Status.
@@ -1249,6 +1297,15 @@ type Me struct {
 	Profile Profile `json:"profile"`
 	User    User    `json:"user"`
 }
+
+// MoveOutInput defines model for MoveOutInput.
+type MoveOutInput struct {
+	Note   *string            `json:"note,omitempty"`
+	Reason MoveOutInputReason `json:"reason"`
+}
+
+// MoveOutInputReason defines model for MoveOutInput.Reason.
+type MoveOutInputReason string
 
 // NoticeLine defines model for NoticeLine.
 type NoticeLine struct {
@@ -1801,6 +1858,40 @@ type GetApplicationParams struct {
 	AcceptLanguage *AcceptLanguage `json:"Accept-Language,omitempty"`
 }
 
+// GetLeaseParams defines parameters for GetLease.
+type GetLeaseParams struct {
+	// AcceptLanguage zh-CN (default) or en
+	AcceptLanguage *AcceptLanguage `json:"Accept-Language,omitempty"`
+}
+
+// CheckInParams defines parameters for CheckIn.
+type CheckInParams struct {
+	// AcceptLanguage zh-CN (default) or en
+	AcceptLanguage *AcceptLanguage         `json:"Accept-Language,omitempty"`
+	IdempotencyKey *OptionalIdempotencyKey `json:"Idempotency-Key,omitempty"`
+}
+
+// CheckOutParams defines parameters for CheckOut.
+type CheckOutParams struct {
+	// AcceptLanguage zh-CN (default) or en
+	AcceptLanguage *AcceptLanguage         `json:"Accept-Language,omitempty"`
+	IdempotencyKey *OptionalIdempotencyKey `json:"Idempotency-Key,omitempty"`
+}
+
+// MoveOutParams defines parameters for MoveOut.
+type MoveOutParams struct {
+	// AcceptLanguage zh-CN (default) or en
+	AcceptLanguage *AcceptLanguage         `json:"Accept-Language,omitempty"`
+	IdempotencyKey *OptionalIdempotencyKey `json:"Idempotency-Key,omitempty"`
+}
+
+// RenewLeaseParams defines parameters for RenewLease.
+type RenewLeaseParams struct {
+	// AcceptLanguage zh-CN (default) or en
+	AcceptLanguage *AcceptLanguage         `json:"Accept-Language,omitempty"`
+	IdempotencyKey *OptionalIdempotencyKey `json:"Idempotency-Key,omitempty"`
+}
+
 // GetOfferParams defines parameters for GetOffer.
 type GetOfferParams struct {
 	// AcceptLanguage zh-CN (default) or en
@@ -1976,6 +2067,13 @@ type ConfirmEmploymentParams struct {
 	IdempotencyKey *OptionalIdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
+// EndEmploymentParams defines parameters for EndEmployment.
+type EndEmploymentParams struct {
+	// AcceptLanguage zh-CN (default) or en
+	AcceptLanguage *AcceptLanguage         `json:"Accept-Language,omitempty"`
+	IdempotencyKey *OptionalIdempotencyKey `json:"Idempotency-Key,omitempty"`
+}
+
 // RejectEmploymentParams defines parameters for RejectEmployment.
 type RejectEmploymentParams struct {
 	// AcceptLanguage zh-CN (default) or en
@@ -2094,6 +2192,9 @@ type CreateDocumentJSONRequestBody = DocumentInput
 // MarkPaymentFailedJSONRequestBody defines body for MarkPaymentFailed for application/json ContentType.
 type MarkPaymentFailedJSONRequestBody = PaymentFailureInput
 
+// MoveOutJSONRequestBody defines body for MoveOut for application/json ContentType.
+type MoveOutJSONRequestBody = MoveOutInput
+
 // CreatePropertyJSONRequestBody defines body for CreateProperty for application/json ContentType.
 type CreatePropertyJSONRequestBody = PropertyInput
 
@@ -2120,6 +2221,9 @@ type DecideEmploymentsJSONRequestBody = EmploymentDecisions
 
 // ConfirmEmploymentJSONRequestBody defines body for ConfirmEmployment for application/json ContentType.
 type ConfirmEmploymentJSONRequestBody = ConfirmationInput
+
+// EndEmploymentJSONRequestBody defines body for EndEmployment for application/json ContentType.
+type EndEmploymentJSONRequestBody = EndEmploymentInput
 
 // RejectEmploymentJSONRequestBody defines body for RejectEmployment for application/json ContentType.
 type RejectEmploymentJSONRequestBody = RejectionInput
@@ -2219,6 +2323,21 @@ type ServerInterface interface {
 	// GetApplication An application, to its applicant and housing staff
 	// (GET /v1/housing/applications/{id})
 	GetApplication(c *fiber.Ctx, id ID, params GetApplicationParams) error
+	// GetLease A lease, to its tenant and housing staff
+	// (GET /v1/housing/leases/{id})
+	GetLease(c *fiber.Ctx, id ID, params GetLeaseParams) error
+	// CheckIn Record that the tenant got the keys (housing)
+	// (POST /v1/housing/leases/{id}/check-in)
+	CheckIn(c *fiber.Ctx, id ID, params CheckInParams) error
+	// CheckOut Record that the tenant handed the keys back; the lease ends and the unit is free (housing)
+	// (POST /v1/housing/leases/{id}/check-out)
+	CheckOut(c *fiber.Ctx, id ID, params CheckOutParams) error
+	// MoveOut Give the tenant notice to leave, with a reason (housing)
+	// (POST /v1/housing/leases/{id}/move-out)
+	MoveOut(c *fiber.Ctx, id ID, params MoveOutParams) error
+	// RenewLease Renew for 12 months, from 2 months before the end, up to 36 months in all (tenant)
+	// (POST /v1/housing/leases/{id}/renew)
+	RenewLease(c *fiber.Ctx, id ID, params RenewLeaseParams) error
 	// GetOffer An offer and, once accepted, its lease with the rent by lease year
 	// (GET /v1/housing/offers/{id})
 	GetOffer(c *fiber.Ctx, id ID, params GetOfferParams) error
@@ -2282,6 +2401,9 @@ type ServerInterface interface {
 	// ConfirmEmployment Confirm that the graduate works here (hr)
 	// (POST /v1/hr/employments/{id}/confirm)
 	ConfirmEmployment(c *fiber.Ctx, id ID, params ConfirmEmploymentParams) error
+	// EndEmployment Record that a confirmed employee left (hr)
+	// (POST /v1/hr/employments/{id}/end)
+	EndEmployment(c *fiber.Ctx, id ID, params EndEmploymentParams) error
 	// RejectEmployment Say that the graduate does not work here, with a reason (hr)
 	// (POST /v1/hr/employments/{id}/reject)
 	RejectEmployment(c *fiber.Ctx, id ID, params RejectEmploymentParams) error
@@ -3892,6 +4014,329 @@ func (siw *ServerInterfaceWrapper) GetApplication(c *fiber.Ctx) error {
 	return handler(c)
 }
 
+// GetLease operation middleware
+func (siw *ServerInterfaceWrapper) GetLease(c *fiber.Ctx) error {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "id" -------------
+	var id ID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", c.Params("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid"})
+	if err != nil {
+		return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter id: %w", err).Error())
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params GetLeaseParams
+
+	headers := c.GetReqHeaders()
+
+	// ------------- Optional header parameter "Accept-Language" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("Accept-Language")]; found {
+		var AcceptLanguage AcceptLanguage
+		n := len(valueList)
+		if n != 1 {
+			return fiber.NewError(fiber.StatusBadRequest, fmt.Sprintf("Too many values for ParamName Accept-Language, 1 is required, but %d found", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "Accept-Language", valueList[0], &AcceptLanguage, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter Accept-Language: %w", err).Error())
+		}
+
+		params.AcceptLanguage = &AcceptLanguage
+
+	}
+
+	handler := func(c *fiber.Ctx) error {
+		return siw.Handler.GetLease(c, id, params)
+	}
+
+	for i := len(siw.HandlerMiddlewares) - 1; i >= 0; i-- {
+		m := siw.HandlerMiddlewares[i]
+		next := handler
+		handler = func(c *fiber.Ctx) error {
+			return m(c, next)
+		}
+	}
+
+	return handler(c)
+}
+
+// CheckIn operation middleware
+func (siw *ServerInterfaceWrapper) CheckIn(c *fiber.Ctx) error {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "id" -------------
+	var id ID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", c.Params("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid"})
+	if err != nil {
+		return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter id: %w", err).Error())
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params CheckInParams
+
+	headers := c.GetReqHeaders()
+
+	// ------------- Optional header parameter "Accept-Language" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("Accept-Language")]; found {
+		var AcceptLanguage AcceptLanguage
+		n := len(valueList)
+		if n != 1 {
+			return fiber.NewError(fiber.StatusBadRequest, fmt.Sprintf("Too many values for ParamName Accept-Language, 1 is required, but %d found", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "Accept-Language", valueList[0], &AcceptLanguage, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter Accept-Language: %w", err).Error())
+		}
+
+		params.AcceptLanguage = &AcceptLanguage
+
+	}
+
+	// ------------- Optional header parameter "Idempotency-Key" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("Idempotency-Key")]; found {
+		var IdempotencyKey OptionalIdempotencyKey
+		n := len(valueList)
+		if n != 1 {
+			return fiber.NewError(fiber.StatusBadRequest, fmt.Sprintf("Too many values for ParamName Idempotency-Key, 1 is required, but %d found", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "Idempotency-Key", valueList[0], &IdempotencyKey, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter Idempotency-Key: %w", err).Error())
+		}
+
+		params.IdempotencyKey = &IdempotencyKey
+
+	}
+
+	handler := func(c *fiber.Ctx) error {
+		return siw.Handler.CheckIn(c, id, params)
+	}
+
+	for i := len(siw.HandlerMiddlewares) - 1; i >= 0; i-- {
+		m := siw.HandlerMiddlewares[i]
+		next := handler
+		handler = func(c *fiber.Ctx) error {
+			return m(c, next)
+		}
+	}
+
+	return handler(c)
+}
+
+// CheckOut operation middleware
+func (siw *ServerInterfaceWrapper) CheckOut(c *fiber.Ctx) error {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "id" -------------
+	var id ID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", c.Params("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid"})
+	if err != nil {
+		return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter id: %w", err).Error())
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params CheckOutParams
+
+	headers := c.GetReqHeaders()
+
+	// ------------- Optional header parameter "Accept-Language" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("Accept-Language")]; found {
+		var AcceptLanguage AcceptLanguage
+		n := len(valueList)
+		if n != 1 {
+			return fiber.NewError(fiber.StatusBadRequest, fmt.Sprintf("Too many values for ParamName Accept-Language, 1 is required, but %d found", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "Accept-Language", valueList[0], &AcceptLanguage, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter Accept-Language: %w", err).Error())
+		}
+
+		params.AcceptLanguage = &AcceptLanguage
+
+	}
+
+	// ------------- Optional header parameter "Idempotency-Key" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("Idempotency-Key")]; found {
+		var IdempotencyKey OptionalIdempotencyKey
+		n := len(valueList)
+		if n != 1 {
+			return fiber.NewError(fiber.StatusBadRequest, fmt.Sprintf("Too many values for ParamName Idempotency-Key, 1 is required, but %d found", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "Idempotency-Key", valueList[0], &IdempotencyKey, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter Idempotency-Key: %w", err).Error())
+		}
+
+		params.IdempotencyKey = &IdempotencyKey
+
+	}
+
+	handler := func(c *fiber.Ctx) error {
+		return siw.Handler.CheckOut(c, id, params)
+	}
+
+	for i := len(siw.HandlerMiddlewares) - 1; i >= 0; i-- {
+		m := siw.HandlerMiddlewares[i]
+		next := handler
+		handler = func(c *fiber.Ctx) error {
+			return m(c, next)
+		}
+	}
+
+	return handler(c)
+}
+
+// MoveOut operation middleware
+func (siw *ServerInterfaceWrapper) MoveOut(c *fiber.Ctx) error {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "id" -------------
+	var id ID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", c.Params("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid"})
+	if err != nil {
+		return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter id: %w", err).Error())
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params MoveOutParams
+
+	headers := c.GetReqHeaders()
+
+	// ------------- Optional header parameter "Accept-Language" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("Accept-Language")]; found {
+		var AcceptLanguage AcceptLanguage
+		n := len(valueList)
+		if n != 1 {
+			return fiber.NewError(fiber.StatusBadRequest, fmt.Sprintf("Too many values for ParamName Accept-Language, 1 is required, but %d found", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "Accept-Language", valueList[0], &AcceptLanguage, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter Accept-Language: %w", err).Error())
+		}
+
+		params.AcceptLanguage = &AcceptLanguage
+
+	}
+
+	// ------------- Optional header parameter "Idempotency-Key" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("Idempotency-Key")]; found {
+		var IdempotencyKey OptionalIdempotencyKey
+		n := len(valueList)
+		if n != 1 {
+			return fiber.NewError(fiber.StatusBadRequest, fmt.Sprintf("Too many values for ParamName Idempotency-Key, 1 is required, but %d found", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "Idempotency-Key", valueList[0], &IdempotencyKey, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter Idempotency-Key: %w", err).Error())
+		}
+
+		params.IdempotencyKey = &IdempotencyKey
+
+	}
+
+	handler := func(c *fiber.Ctx) error {
+		return siw.Handler.MoveOut(c, id, params)
+	}
+
+	for i := len(siw.HandlerMiddlewares) - 1; i >= 0; i-- {
+		m := siw.HandlerMiddlewares[i]
+		next := handler
+		handler = func(c *fiber.Ctx) error {
+			return m(c, next)
+		}
+	}
+
+	return handler(c)
+}
+
+// RenewLease operation middleware
+func (siw *ServerInterfaceWrapper) RenewLease(c *fiber.Ctx) error {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "id" -------------
+	var id ID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", c.Params("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid"})
+	if err != nil {
+		return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter id: %w", err).Error())
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params RenewLeaseParams
+
+	headers := c.GetReqHeaders()
+
+	// ------------- Optional header parameter "Accept-Language" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("Accept-Language")]; found {
+		var AcceptLanguage AcceptLanguage
+		n := len(valueList)
+		if n != 1 {
+			return fiber.NewError(fiber.StatusBadRequest, fmt.Sprintf("Too many values for ParamName Accept-Language, 1 is required, but %d found", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "Accept-Language", valueList[0], &AcceptLanguage, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter Accept-Language: %w", err).Error())
+		}
+
+		params.AcceptLanguage = &AcceptLanguage
+
+	}
+
+	// ------------- Optional header parameter "Idempotency-Key" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("Idempotency-Key")]; found {
+		var IdempotencyKey OptionalIdempotencyKey
+		n := len(valueList)
+		if n != 1 {
+			return fiber.NewError(fiber.StatusBadRequest, fmt.Sprintf("Too many values for ParamName Idempotency-Key, 1 is required, but %d found", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "Idempotency-Key", valueList[0], &IdempotencyKey, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter Idempotency-Key: %w", err).Error())
+		}
+
+		params.IdempotencyKey = &IdempotencyKey
+
+	}
+
+	handler := func(c *fiber.Ctx) error {
+		return siw.Handler.RenewLease(c, id, params)
+	}
+
+	for i := len(siw.HandlerMiddlewares) - 1; i >= 0; i-- {
+		m := siw.HandlerMiddlewares[i]
+		next := handler
+		handler = func(c *fiber.Ctx) error {
+			return m(c, next)
+		}
+	}
+
+	return handler(c)
+}
+
 // GetOffer operation middleware
 func (siw *ServerInterfaceWrapper) GetOffer(c *fiber.Ctx) error {
 
@@ -5242,6 +5687,74 @@ func (siw *ServerInterfaceWrapper) ConfirmEmployment(c *fiber.Ctx) error {
 	return handler(c)
 }
 
+// EndEmployment operation middleware
+func (siw *ServerInterfaceWrapper) EndEmployment(c *fiber.Ctx) error {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "id" -------------
+	var id ID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", c.Params("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid"})
+	if err != nil {
+		return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter id: %w", err).Error())
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params EndEmploymentParams
+
+	headers := c.GetReqHeaders()
+
+	// ------------- Optional header parameter "Accept-Language" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("Accept-Language")]; found {
+		var AcceptLanguage AcceptLanguage
+		n := len(valueList)
+		if n != 1 {
+			return fiber.NewError(fiber.StatusBadRequest, fmt.Sprintf("Too many values for ParamName Accept-Language, 1 is required, but %d found", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "Accept-Language", valueList[0], &AcceptLanguage, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter Accept-Language: %w", err).Error())
+		}
+
+		params.AcceptLanguage = &AcceptLanguage
+
+	}
+
+	// ------------- Optional header parameter "Idempotency-Key" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("Idempotency-Key")]; found {
+		var IdempotencyKey OptionalIdempotencyKey
+		n := len(valueList)
+		if n != 1 {
+			return fiber.NewError(fiber.StatusBadRequest, fmt.Sprintf("Too many values for ParamName Idempotency-Key, 1 is required, but %d found", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "Idempotency-Key", valueList[0], &IdempotencyKey, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter Idempotency-Key: %w", err).Error())
+		}
+
+		params.IdempotencyKey = &IdempotencyKey
+
+	}
+
+	handler := func(c *fiber.Ctx) error {
+		return siw.Handler.EndEmployment(c, id, params)
+	}
+
+	for i := len(siw.HandlerMiddlewares) - 1; i >= 0; i-- {
+		m := siw.HandlerMiddlewares[i]
+		next := handler
+		handler = func(c *fiber.Ctx) error {
+			return m(c, next)
+		}
+	}
+
+	return handler(c)
+}
+
 // RejectEmployment operation middleware
 func (siw *ServerInterfaceWrapper) RejectEmployment(c *fiber.Ctx) error {
 
@@ -6128,5 +6641,17 @@ func RegisterHandlersWithOptions(router fiber.Router, si ServerInterface, option
 	router.Post(options.BaseURL+"/v1/housing/units/:id/assign", wrapper.AssignUnit)
 
 	router.Get(options.BaseURL+"/v1/housing/rounds/:id/notice", wrapper.RoundNotice)
+
+	router.Post(options.BaseURL+"/v1/hr/employments/:id/end", wrapper.EndEmployment)
+
+	router.Get(options.BaseURL+"/v1/housing/leases/:id", wrapper.GetLease)
+
+	router.Post(options.BaseURL+"/v1/housing/leases/:id/renew", wrapper.RenewLease)
+
+	router.Post(options.BaseURL+"/v1/housing/leases/:id/move-out", wrapper.MoveOut)
+
+	router.Post(options.BaseURL+"/v1/housing/leases/:id/check-in", wrapper.CheckIn)
+
+	router.Post(options.BaseURL+"/v1/housing/leases/:id/check-out", wrapper.CheckOut)
 
 }

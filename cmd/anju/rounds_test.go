@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -213,6 +214,7 @@ func TestRoundDrawEndToEnd(t *testing.T) {
 	var offer struct {
 		ID, Status, Source, UnitID string
 		Lease                      *struct {
+			ID           string
 			RentSchedule []struct {
 				Year, Percent int
 				MonthlyRent   int64
@@ -232,6 +234,8 @@ func TestRoundDrawEndToEnd(t *testing.T) {
 	if r := in.call(t, "POST", "/v1/housing/offers/"+acceptID+"/decline", accepting, nil); r.Status != 409 {
 		t.Fatalf("declining an accepted offer: %d", r.Status)
 	}
+	leaseID := offer.Lease.ID
+	in.leaseLife(t, leaseID, accepting, staff, hr)
 	declineID := offerOf(declining)
 	if r := in.call(t, "POST", "/v1/housing/offers/"+declineID+"/decline", declining, nil); r.Status != 200 {
 		t.Fatalf("decline: %d %s", r.Status, r.Body)
@@ -247,11 +251,7 @@ func TestRoundDrawEndToEnd(t *testing.T) {
 	if _, err := in.DB.Pool().Exec(ctx, `UPDATE offers SET expires_at = now() - interval '1 minute' WHERE id = $1`, cascaded); err != nil {
 		t.Fatal(err)
 	}
-	client := asynq.NewClient(asynq.RedisClientOpt{Addr: in.Redis.Addr})
-	defer client.Close()
-	if _, err := client.Enqueue(asynq.NewTask("offers:expire", nil), asynq.Queue("low")); err != nil {
-		t.Fatal(err)
-	}
+	in.runJob(t, "offers:expire")
 	eventually(t, 20*time.Second, "the offer to expire", func() bool {
 		in.call(t, "GET", "/v1/housing/offers/"+cascaded, next, nil).json(t, &offer)
 		return offer.Status == "expired"
@@ -311,3 +311,74 @@ func TestRoundDrawEndToEnd(t *testing.T) {
 }
 
 func grad(t *testing.T, in *instance) string { return in.signUp(t) }
+
+// runJob has the running worker do a periodic job now.
+func (in *instance) runJob(t *testing.T, taskType string) {
+	t.Helper()
+	client := asynq.NewClient(asynq.RedisClientOpt{Addr: in.Redis.Addr})
+	defer client.Close()
+	if _, err := client.Enqueue(asynq.NewTask(taskType, nil), asynq.Queue("low")); err != nil {
+		t.Fatal(err)
+	}
+}
+
+type leaseBody struct {
+	ID, Status, EndsOn, MoveOutReason string
+	Months                            int
+	CheckedInAt                       *time.Time
+}
+
+// leaseLife walks a lease: check-in, renewal refused before its window and
+// granted in it, notice to leave once HR says the job ended 61 days ago,
+// and check-out.
+func (in *instance) leaseLife(t *testing.T, id, tenant, staff, hr string) {
+	t.Helper()
+	var l leaseBody
+	if r := in.call(t, "POST", "/v1/housing/leases/"+id+"/check-in", tenant, nil); r.Status != 403 {
+		t.Fatalf("a tenant checking in: %d", r.Status)
+	}
+	in.call(t, "POST", "/v1/housing/leases/"+id+"/check-in", staff, nil).json(t, &l)
+	if l.CheckedInAt == nil || l.Months != 12 {
+		t.Fatalf("check-in: %+v", l)
+	}
+	if r := in.call(t, "POST", "/v1/housing/leases/"+id+"/renew", tenant, nil); r.Status != 409 {
+		t.Fatalf("renewing a year early: %d %s", r.Status, r.Body)
+	}
+	ctx := context.Background()
+	if _, err := in.DB.Pool().Exec(ctx, `UPDATE leases SET ends_on = current_date + 30 WHERE id = $1`, id); err != nil {
+		t.Fatal(err)
+	}
+	in.runJob(t, "leases:review")
+	eventually(t, 20*time.Second, "the renewal notice", func() bool {
+		return slices.Contains(in.inboxTemplates(t, tenant), "lease.renewal_open")
+	})
+	r := in.call(t, "POST", "/v1/housing/leases/"+id+"/renew", tenant, nil)
+	r.json(t, &l)
+	if r.Status != 200 || l.Months != 24 {
+		t.Fatalf("renew: %d %s", r.Status, r.Body)
+	}
+	var emp struct{ ID string }
+	in.call(t, "GET", "/v1/me/employment", tenant, nil).json(t, &emp)
+	ended := time.Now().UTC().AddDate(0, 0, -61).Format(time.DateOnly)
+	if r := in.call(t, "POST", "/v1/hr/employments/"+emp.ID+"/end", hr, map[string]any{"endedOn": ended}); r.Status != 200 {
+		t.Fatalf("HR ending the employment: %d %s", r.Status, r.Body)
+	}
+	in.runJob(t, "leases:review")
+	eventually(t, 20*time.Second, "the notice to leave", func() bool {
+		in.call(t, "GET", "/v1/housing/leases/"+id, tenant, nil).json(t, &l)
+		return l.Status == "moving_out"
+	})
+	if !strings.HasPrefix(l.MoveOutReason, "employment_ended") {
+		t.Fatalf("move-out reason: %+v", l)
+	}
+	eventually(t, 20*time.Second, "the tenant's notice", func() bool {
+		return slices.Contains(in.inboxTemplates(t, tenant), "lease.move_out")
+	})
+	if r := in.call(t, "POST", "/v1/housing/leases/"+id+"/move-out", tenant, map[string]any{"reason": "other"}); r.Status != 403 {
+		t.Fatalf("a tenant giving notice to themselves: %d", r.Status)
+	}
+	in.call(t, "POST", "/v1/housing/leases/"+id+"/check-out", staff, nil).json(t, &l)
+	if l.Status != "ended" {
+		t.Fatalf("check-out: %+v", l)
+	}
+}

@@ -69,6 +69,7 @@ func (s *system) serveAPI(ctx context.Context, g *errgroup.Group, reg *prometheu
 		Allowance:   s.claims,
 		Housing:     s.housing,
 		Rounds:      s.rounds,
+		Leases:      s.leases,
 		Verifier:    verifier,
 		Idempotency: s.db,
 		Limiter:     ratelimit.New(s.redis),
@@ -113,9 +114,9 @@ func (s *system) runWorkers(ctx context.Context, g *errgroup.Group, reg *prometh
 	svc.Pusher = metrics.CountPushes(pusher)
 	claims := *s.claims
 	claims.Talent = &svc
-	rounds := *s.rounds
-	rounds.Talent = &svc
-	handlers := &workers.Handlers{Service: &svc, Allowance: &claims, Rounds: &rounds, Logger: s.logger}
+	rounds, leases := *s.rounds, *s.leases
+	rounds.Talent, leases.Talent = &svc, &svc
+	handlers := &workers.Handlers{Service: &svc, Allowance: &claims, Rounds: &rounds, Leases: &leases, Logger: s.logger}
 
 	base := s.cfg.TaskRetryBase
 	srv := asynq.NewServerFromRedisClient(s.redis, asynq.Config{

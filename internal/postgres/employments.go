@@ -65,12 +65,12 @@ func (db *DB) HRUsers(ctx context.Context, employerID string) ([]string, error) 
 }
 
 const employmentColumns = `id, user_id, employer_id, status, declared_since, contract_start, contract_end,
-	social_insurance_start, reject_reason, coalesce(decided_by::text, ''), decided_at, created_at, updated_at`
+	social_insurance_start, reject_reason, ended_on, coalesce(decided_by::text, ''), decided_at, created_at, updated_at`
 
 func scanEmployment(r pgx.Row) (talent.Employment, error) {
 	var e talent.Employment
 	err := r.Scan(&e.ID, &e.UserID, &e.EmployerID, &e.Status, &e.DeclaredSince, &e.ContractStart, &e.ContractEnd,
-		&e.SocialInsuranceStart, &e.RejectReason, &e.DecidedBy, &e.DecidedAt, &e.CreatedAt, &e.UpdatedAt)
+		&e.SocialInsuranceStart, &e.RejectReason, &e.EndedOn, &e.DecidedBy, &e.DecidedAt, &e.CreatedAt, &e.UpdatedAt)
 	return e, err
 }
 
@@ -109,7 +109,7 @@ func (db *DB) EmploymentRequests(ctx context.Context, employerID string, status 
 	}
 	n := limit(p)
 	rows, err := db.pool.Query(ctx, `SELECT e.id, e.user_id, e.employer_id, e.status, e.declared_since, e.contract_start,
-			e.contract_end, e.social_insurance_start, e.reject_reason, coalesce(e.decided_by::text, ''), e.decided_at,
+			e.contract_end, e.social_insurance_start, e.reject_reason, e.ended_on, coalesce(e.decided_by::text, ''), e.decided_at,
 			e.created_at, e.updated_at, coalesce(p.name, ''), coalesce(p.national_id_sealed, '')
 		FROM employments e LEFT JOIN profiles p ON p.user_id = e.user_id
 		WHERE e.employer_id = $1 AND e.status = $2 AND (e.created_at, e.id) < ($3, $4)
@@ -121,7 +121,7 @@ func (db *DB) EmploymentRequests(ctx context.Context, employerID string, status 
 		var rec talent.EmploymentRecord
 		e := &rec.Employment
 		err := r.Scan(&e.ID, &e.UserID, &e.EmployerID, &e.Status, &e.DeclaredSince, &e.ContractStart, &e.ContractEnd,
-			&e.SocialInsuranceStart, &e.RejectReason, &e.DecidedBy, &e.DecidedAt, &e.CreatedAt, &e.UpdatedAt,
+			&e.SocialInsuranceStart, &e.RejectReason, &e.EndedOn, &e.DecidedBy, &e.DecidedAt, &e.CreatedAt, &e.UpdatedAt,
 			&rec.Profile.Name, &rec.Profile.NationalIDSealed)
 		rec.Profile.UserID = e.UserID
 		return rec, err
@@ -156,9 +156,9 @@ func (db *DB) UpdateEmployment(ctx context.Context, id string, fn func(*talent.E
 			decidedBy = &e.DecidedBy
 		}
 		_, err = tx.Exec(ctx, `UPDATE employments SET status = $2, contract_start = $3, contract_end = $4,
-			social_insurance_start = $5, reject_reason = $6, decided_by = $7, decided_at = $8, updated_at = $9
-			WHERE id = $1`, e.ID, e.Status, e.ContractStart, e.ContractEnd, e.SocialInsuranceStart,
-			e.RejectReason, decidedBy, e.DecidedAt, e.UpdatedAt)
+			social_insurance_start = $5, reject_reason = $6, decided_by = $7, decided_at = $8, updated_at = $9,
+			ended_on = $10 WHERE id = $1`, e.ID, e.Status, e.ContractStart, e.ContractEnd, e.SocialInsuranceStart,
+			e.RejectReason, decidedBy, e.DecidedAt, e.UpdatedAt, e.EndedOn)
 		if err != nil {
 			return err
 		}

@@ -224,9 +224,14 @@ func saveHousingChange(ctx context.Context, tx pgx.Tx, c housing.Change) error {
 		}
 	}
 	if l := c.Lease; l != nil {
-		if _, err := tx.Exec(ctx, `INSERT INTO leases (id, offer_id, user_id, unit_id, starts_on, ends_on, rent_schedule, status, created_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`, l.ID, l.OfferID, l.UserID, l.UnitID, l.StartsOn, l.EndsOn, l.RentSchedule,
-			l.Status, l.CreatedAt); err != nil {
+		if _, err := tx.Exec(ctx, `INSERT INTO leases (id, offer_id, user_id, unit_id, starts_on, ends_on, months, rent_schedule, status, created_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`, l.ID, l.OfferID, l.UserID, l.UnitID, l.StartsOn, l.EndsOn, l.Months,
+			l.RentSchedule, l.Status, l.CreatedAt); err != nil {
+			return err
+		}
+	}
+	if c.EndOffer != "" {
+		if _, err := tx.Exec(ctx, `UPDATE offers SET status = 'ended' WHERE id = $1`, c.EndOffer); err != nil {
 			return err
 		}
 	}
@@ -262,13 +267,64 @@ func (db *DB) Offer(ctx context.Context, id string) (housing.Offer, error) {
 	return o, notFound(translate(err), "offer")
 }
 
+const leaseColumns = `id, offer_id, user_id, unit_id, starts_on, ends_on, months, rent_schedule, status, renewal_notified_at,
+	move_out_reason, move_out_by, checked_in_at, checked_out_at, created_at`
+
+func scanLease(r pgx.Row) (housing.Lease, error) {
+	var l housing.Lease
+	err := r.Scan(&l.ID, &l.OfferID, &l.UserID, &l.UnitID, &l.StartsOn, &l.EndsOn, &l.Months, &l.RentSchedule, &l.Status,
+		&l.RenewalNotifiedAt, &l.MoveOutReason, &l.MoveOutBy, &l.CheckedInAt, &l.CheckedOutAt, &l.CreatedAt)
+	return l, err
+}
+
 // LeaseOf implements housing.OfferStore.
 func (db *DB) LeaseOf(ctx context.Context, offerID string) (housing.Lease, error) {
-	var l housing.Lease
-	err := db.pool.QueryRow(ctx, `SELECT id, offer_id, user_id, unit_id, starts_on, ends_on, rent_schedule, status, created_at
-		FROM leases WHERE offer_id = $1`, offerID).Scan(&l.ID, &l.OfferID, &l.UserID, &l.UnitID, &l.StartsOn, &l.EndsOn,
-		&l.RentSchedule, &l.Status, &l.CreatedAt)
+	l, err := scanLease(db.pool.QueryRow(ctx, `SELECT `+leaseColumns+` FROM leases WHERE offer_id = $1`, offerID))
 	return l, notFound(translate(err), "lease")
+}
+
+// Lease implements housing.LeaseStore.
+func (db *DB) Lease(ctx context.Context, id string) (housing.Lease, error) {
+	if !isUUID(id) {
+		return housing.Lease{}, talent.NotFound("lease")
+	}
+	l, err := scanLease(db.pool.QueryRow(ctx, `SELECT `+leaseColumns+` FROM leases WHERE id = $1`, id))
+	return l, notFound(translate(err), "lease")
+}
+
+// LeasesToReview implements housing.LeaseStore.
+func (db *DB) LeasesToReview(ctx context.Context) ([]housing.Lease, error) {
+	rows, err := db.pool.Query(ctx, `SELECT `+leaseColumns+` FROM leases WHERE status = 'active' ORDER BY ends_on`)
+	if err != nil {
+		return nil, translate(err)
+	}
+	list, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (housing.Lease, error) { return scanLease(r) })
+	return list, translate(err)
+}
+
+// UpdateLease implements housing.LeaseStore.
+func (db *DB) UpdateLease(ctx context.Context, id string, fn func(*housing.Lease) (housing.Change, error)) (housing.Lease, error) {
+	if !isUUID(id) {
+		return housing.Lease{}, talent.NotFound("lease")
+	}
+	var l housing.Lease
+	err := db.tx(ctx, func(tx pgx.Tx) error {
+		var err error
+		if l, err = scanLease(tx.QueryRow(ctx, `SELECT `+leaseColumns+` FROM leases WHERE id = $1 FOR UPDATE`, id)); err != nil {
+			return notFound(translate(err), "lease")
+		}
+		change, err := fn(&l)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, `UPDATE leases SET ends_on = $2, months = $3, status = $4, renewal_notified_at = $5,
+			move_out_reason = $6, move_out_by = $7, checked_in_at = $8, checked_out_at = $9 WHERE id = $1`,
+			l.ID, l.EndsOn, l.Months, l.Status, l.RenewalNotifiedAt, l.MoveOutReason, l.MoveOutBy, l.CheckedInAt, l.CheckedOutAt); err != nil {
+			return err
+		}
+		return saveHousingChange(ctx, tx, change)
+	})
+	return l, err
 }
 
 // PendingOffers implements housing.OfferStore.
@@ -332,4 +388,5 @@ func (db *DB) UpdateOffer(ctx context.Context, id string, fn func(*housing.Offer
 var (
 	_ housing.RoundStore = (*DB)(nil)
 	_ housing.OfferStore = (*DB)(nil)
+	_ housing.LeaseStore = (*DB)(nil)
 )

@@ -45,6 +45,8 @@ const (
 	EmploymentRejected EmploymentStatus = "rejected"
 	// EmploymentSuperseded: the graduate declared another employer since.
 	EmploymentSuperseded EmploymentStatus = "superseded"
+	// EmploymentEnded: HR says the graduate left on EndedOn.
+	EmploymentEnded EmploymentStatus = "ended"
 )
 
 // Employment is a graduate's declared job and the employer's answer.
@@ -58,6 +60,7 @@ type Employment struct {
 	ContractEnd          *time.Time
 	SocialInsuranceStart *time.Time // first day of the first month paid locally
 	RejectReason         string
+	EndedOn              *time.Time
 	DecidedBy            string
 	DecidedAt            *time.Time
 	CreatedAt            time.Time
@@ -261,6 +264,31 @@ func (s *Service) DecideEmployments(ctx context.Context, actor User, items []Emp
 		}
 	}
 	return out, nil
+}
+
+// EndEmployment records, as HR, that a confirmed employee left on a date.
+// Payments stop and, after a grace period, a talent apartment must be left.
+func (s *Service) EndEmployment(ctx context.Context, actor User, id string, endedOn time.Time) (Employment, error) {
+	if _, err := actor.hrEmployer(); err != nil {
+		return Employment{}, err
+	}
+	return s.Store.UpdateEmployment(ctx, id, func(e *Employment) ([]Task, error) {
+		if !actor.hrOf(e.EmployerID) {
+			return nil, NotFound("employment")
+		}
+		if e.Status != EmploymentConfirmed {
+			return nil, Errorf(KindConflict, "employment_not_confirmed", "only a confirmed employment can end")
+		}
+		if endedOn.IsZero() || endedOn.After(s.now().AddDate(0, 1, 0)) || (e.ContractStart != nil && endedOn.Before(*e.ContractStart)) {
+			return nil, Invalid(FieldError{Field: "endedOn", Code: "date_out_of_range"})
+		}
+		now := s.now()
+		e.Status, e.EndedOn, e.UpdatedAt = EmploymentEnded, &endedOn, now
+		return []Task{{Type: TaskSendNotification, Payload: NotifyRequest{
+			UserID: e.UserID, EventID: "employment.ended:" + e.ID, Template: "employment.ended",
+			Params: map[string]string{"date": endedOn.Format("2006-01-02")}, Link: "anju://me/employment",
+		}}}, nil
+	})
 }
 
 // NotifyEmploymentDeclared tells every HR user of the employer about a new

@@ -111,6 +111,22 @@ var templates = map[string]map[Locale]message{
 		LocaleZH: {"租赁合同已生成", "租期自 {start} 起 12 个月，首年月租金 {rent}。"},
 		LocaleEN: {"Your lease", "Your 12-month lease starts on {start}; the first year's rent is {rent} a month."},
 	},
+	"employment.ended": {
+		LocaleZH: {"单位已登记您离职", "用人单位登记您已于 {date} 离职。补贴停发；如在本市重新就业，请更新就业信息。"},
+		LocaleEN: {"Employment ended", "Your employer recorded that you left on {date}. Allowances stop; if you work in the city again, update your employment."},
+	},
+	"lease.renewal_open": {
+		LocaleZH: {"人才公寓可以续租了", "您的租期至 {end} 结束，现在可以申请续租。"},
+		LocaleEN: {"You can renew your lease", "Your lease ends on {end}; you can renew it now."},
+	},
+	"lease.renewed": {
+		LocaleZH: {"续租成功", "租期延长至 {end}，月租金 {rent}。"},
+		LocaleEN: {"Lease renewed", "Your lease now ends on {end}; the rent is {rent} a month."},
+	},
+	"lease.move_out": {
+		LocaleZH: {"人才公寓退租通知", "请于 {by} 前办理退租，详情见租约。"},
+		LocaleEN: {"Notice to move out", "Please move out by {by}; the lease says why."},
+	},
 	"document.rejected": {
 		LocaleZH: {"材料未通过检查", "您上传的{kind}未通过检查（{reason}），请重新上传。"},
 		LocaleEN: {"Document rejected", "Your {kind} did not pass the checks ({reason}). Please upload it again."},

@@ -1,6 +1,7 @@
 package talent
 
 import (
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -126,7 +127,7 @@ func (in *ProfileInput) validate(now time.Time) (*NationalID, error) {
 		add("education", "too_many_items")
 	}
 	for i, e := range in.Education {
-		prefix := "education[" + itoa(i) + "]."
+		prefix := "education[" + strconv.Itoa(i) + "]."
 		if !e.Level.Valid() {
 			add(prefix+"level", "education_level")
 		}
@@ -198,11 +199,4 @@ func MaskBankAccount(s string) string {
 		return strings.Repeat("*", len(s))
 	}
 	return strings.Repeat("*", len(s)-4) + s[len(s)-4:]
-}
-
-func itoa(i int) string {
-	if i < 10 {
-		return string(rune('0' + i))
-	}
-	return itoa(i/10) + string(rune('0'+i%10))
 }

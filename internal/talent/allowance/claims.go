@@ -3,6 +3,7 @@ package allowance
 import (
 	"context"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -99,11 +100,11 @@ func (s *Service) AttachDocuments(ctx context.Context, actor talent.User, id str
 		d, err := s.Talent.Store.Document(ctx, docID)
 		switch {
 		case talent.ErrorKind(err) == talent.KindNotFound || err == nil && d.OwnerID != actor.ID:
-			fields = append(fields, talent.FieldError{Field: "documentIds[" + itoa(i) + "]", Code: "document_not_found"})
+			fields = append(fields, talent.FieldError{Field: "documentIds[" + strconv.Itoa(i) + "]", Code: "document_not_found"})
 		case err != nil:
 			return ClaimView{}, err
 		case d.Status == talent.DocRejected:
-			fields = append(fields, talent.FieldError{Field: "documentIds[" + itoa(i) + "]", Code: "document_rejected"})
+			fields = append(fields, talent.FieldError{Field: "documentIds[" + strconv.Itoa(i) + "]", Code: "document_rejected"})
 		}
 	}
 	if len(fields) > 0 {
@@ -312,12 +313,4 @@ func (s *Service) Queue(ctx context.Context, actor talent.User, status ClaimStat
 		status = ClaimUnderReview
 	}
 	return s.Store.ReviewQueue(ctx, status, page)
-}
-
-func itoa(i int) string {
-	const digits = "0123456789"
-	if i < 10 {
-		return digits[i : i+1]
-	}
-	return itoa(i/10) + digits[i%10:i%10+1]
 }

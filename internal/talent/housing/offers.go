@@ -58,15 +58,21 @@ type RentYear struct {
 
 // Lease is the tenancy an accepted offer becomes.
 type Lease struct {
-	ID           string
-	OfferID      string
-	UserID       string
-	UnitID       string
-	StartsOn     time.Time
-	EndsOn       time.Time
-	RentSchedule []RentYear
-	Status       string // active | ended
-	CreatedAt    time.Time
+	ID                string
+	OfferID           string
+	UserID            string
+	UnitID            string
+	StartsOn          time.Time
+	EndsOn            time.Time
+	Months            int // the term so far, renewals included; at most MaxLeaseMonths
+	RentSchedule      []RentYear
+	Status            LeaseStatus
+	RenewalNotifiedAt *time.Time
+	MoveOutReason     string
+	MoveOutBy         *time.Time
+	CheckedInAt       *time.Time
+	CheckedOutAt      *time.Time
+	CreatedAt         time.Time
 }
 
 // RentShares are the default shares of market rent by lease year for
@@ -78,7 +84,8 @@ var RentShares = []int{60, 80, 100}
 type Change struct {
 	Applications []Application
 	Offers       []Offer // new offers
-	Lease        *Lease
+	Lease        *Lease  // a new lease
+	EndOffer     string  // an offer whose lease ended
 	Units        map[string]UnitStatus
 	Tasks        []talent.Task
 }
@@ -160,7 +167,7 @@ func (s *Rounds) Accept(ctx context.Context, actor talent.User, id string) (Offe
 		o.Status, o.DecidedAt = OfferAccepted, &now
 		start := policy.Civil(now).AddDate(0, 0, 1)
 		lease := &Lease{ID: talent.NewID(), OfferID: o.ID, UserID: o.UserID, UnitID: o.UnitID, StartsOn: start,
-			EndsOn: policy.AddMonths(start, 12).AddDate(0, 0, -1), Status: "active", CreatedAt: now}
+			EndsOn: policy.AddMonths(start, LeaseTermMonths).AddDate(0, 0, -1), Months: LeaseTermMonths, Status: LeaseActive, CreatedAt: now}
 		for i, pct := range RentShares {
 			lease.RentSchedule = append(lease.RentSchedule, RentYear{Year: i + 1, Percent: pct, MonthlyRent: st.Unit.MarketRent * int64(pct) / 100})
 		}

@@ -1,0 +1,204 @@
+package housing
+
+import (
+	"context"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/anju-city/anju/internal/talent"
+	"github.com/anju-city/anju/internal/talent/policy"
+)
+
+// TaskReviewLeases opens renewal windows and starts move-outs (daily job).
+const TaskReviewLeases = "leases:review"
+
+// Lease terms (POLICY.md): 12 months, renewable up to 36 in all, renewal
+// open 2 months before the end; a graduate whose employment in the city
+// ended and was not replaced within 60 days must move out, with 30 days'
+// notice.
+const (
+	LeaseTermMonths     = 12
+	MaxLeaseMonths      = 36
+	RenewalWindowMonths = 2
+	EmploymentGraceDays = 60
+	MoveOutNoticeDays   = 30
+)
+
+// LeaseStatus is where a lease stands.
+type LeaseStatus string
+
+// Lease statuses.
+const (
+	LeaseActive    LeaseStatus = "active"
+	LeaseMovingOut LeaseStatus = "moving_out" // notice given; check-out ends it
+	LeaseEnded     LeaseStatus = "ended"
+)
+
+// MoveOutReasons are why a tenant must leave.
+var MoveOutReasons = []string{"employment_ended", "home_bought", "sublet", "arrears", "term_ended", "other"}
+
+// LeaseStore keeps leases.
+type LeaseStore interface {
+	Lease(ctx context.Context, id string) (Lease, error)
+	// UpdateLease locks a lease and runs fn, saving it with fn's change.
+	UpdateLease(ctx context.Context, id string, fn func(*Lease) (Change, error)) (Lease, error)
+	// LeasesToReview lists leases that are active.
+	LeasesToReview(ctx context.Context) ([]Lease, error)
+}
+
+// Leases are the tenancy use cases.
+type Leases struct {
+	Talent *talent.Service
+	Store  LeaseStore
+}
+
+func (s *Leases) now() time.Time { return s.Talent.Clock.Now().UTC() }
+
+// Lease returns a lease to its tenant or housing staff.
+func (s *Leases) Lease(ctx context.Context, actor talent.User, id string) (Lease, error) {
+	l, err := s.Store.Lease(ctx, id)
+	if err != nil {
+		return Lease{}, err
+	}
+	if l.UserID != actor.ID && requireHousing(actor) != nil {
+		return Lease{}, talent.NotFound("lease")
+	}
+	return l, nil
+}
+
+// renewalOpens is the first day a lease may be renewed.
+func renewalOpens(l Lease) time.Time { return policy.AddMonths(l.EndsOn, -RenewalWindowMonths) }
+
+// Renew extends an active lease by a term, within the renewal window and up
+// to MaxLeaseMonths in all (tenant).
+func (s *Leases) Renew(ctx context.Context, actor talent.User, id string) (Lease, error) {
+	return s.Store.UpdateLease(ctx, id, func(l *Lease) (Change, error) {
+		if l.UserID != actor.ID {
+			return Change{}, talent.NotFound("lease")
+		}
+		today := policy.Civil(s.now())
+		switch {
+		case l.Status != LeaseActive:
+			return Change{}, talent.Errorf(talent.KindConflict, "lease_not_active", "the lease is %s", l.Status)
+		case today.Before(renewalOpens(*l)):
+			return Change{}, talent.Errorf(talent.KindConflict, "renewal_not_open", "renewal opens on %s", renewalOpens(*l).Format("2006-01-02"))
+		case l.Months+LeaseTermMonths > MaxLeaseMonths:
+			return Change{}, talent.Errorf(talent.KindConflict, "lease_at_maximum", "a lease lasts at most %d months", MaxLeaseMonths)
+		}
+		l.EndsOn = policy.AddMonths(l.EndsOn.AddDate(0, 0, 1), LeaseTermMonths).AddDate(0, 0, -1)
+		l.Months += LeaseTermMonths
+		l.RenewalNotifiedAt = nil
+		var c Change
+		year := l.Months / LeaseTermMonths
+		rent := l.RentSchedule[min(year, len(l.RentSchedule))-1]
+		c.notify(l.UserID, "lease.renewed:"+l.ID+":"+strconv.Itoa(l.Months), "lease.renewed", "anju://housing/leases/"+l.ID,
+			map[string]string{"end": l.EndsOn.Format("2006-01-02"), "rent": talent.Yuan(rent.MonthlyRent)})
+		return c, nil
+	})
+}
+
+// MoveOut gives a tenant notice to leave, with a reason (housing, or the
+// daily review for employment that ended).
+func (s *Leases) MoveOut(ctx context.Context, actor talent.User, id, reason, note string) (Lease, error) {
+	if err := requireHousing(actor); err != nil {
+		return Lease{}, err
+	}
+	if !slices.Contains(MoveOutReasons, reason) {
+		return Lease{}, talent.Invalid(talent.FieldError{Field: "reason", Code: "move_out_reason"})
+	}
+	return s.Store.UpdateLease(ctx, id, func(l *Lease) (Change, error) {
+		return s.moveOut(l, strings.TrimSpace(reason+" "+note))
+	})
+}
+
+func (s *Leases) moveOut(l *Lease, reason string) (Change, error) {
+	if l.Status != LeaseActive {
+		return Change{}, talent.Errorf(talent.KindConflict, "lease_not_active", "the lease is %s", l.Status)
+	}
+	by := policy.Civil(s.now()).AddDate(0, 0, MoveOutNoticeDays)
+	l.Status, l.MoveOutReason, l.MoveOutBy = LeaseMovingOut, reason, &by
+	var c Change
+	c.notify(l.UserID, "lease.move_out:"+l.ID, "lease.move_out", "anju://housing/leases/"+l.ID,
+		map[string]string{"by": by.Format("2006-01-02")})
+	return c, nil
+}
+
+// CheckIn records that the tenant got the keys (housing).
+func (s *Leases) CheckIn(ctx context.Context, actor talent.User, id string) (Lease, error) {
+	if err := requireHousing(actor); err != nil {
+		return Lease{}, err
+	}
+	return s.Store.UpdateLease(ctx, id, func(l *Lease) (Change, error) {
+		if l.CheckedInAt == nil {
+			now := s.now()
+			l.CheckedInAt = &now
+		}
+		return Change{}, nil
+	})
+}
+
+// CheckOut ends a lease when the tenant hands the keys back (housing): the
+// unit is free again.
+func (s *Leases) CheckOut(ctx context.Context, actor talent.User, id string) (Lease, error) {
+	if err := requireHousing(actor); err != nil {
+		return Lease{}, err
+	}
+	return s.Store.UpdateLease(ctx, id, func(l *Lease) (Change, error) {
+		if l.Status == LeaseEnded {
+			return Change{}, nil
+		}
+		now := s.now()
+		l.Status, l.CheckedOutAt = LeaseEnded, &now
+		c := Change{EndOffer: l.OfferID}
+		c.unit(l.UnitID, UnitAvailable)
+		return c, nil
+	})
+}
+
+// Review is the daily lease check: it tells tenants when their renewal
+// window opens and gives notice to those whose employment in the city ended
+// more than EmploymentGraceDays ago without a new one, or whose lease ran
+// out at its maximum term.
+func (s *Leases) Review(ctx context.Context) error {
+	leases, err := s.Store.LeasesToReview(ctx)
+	if err != nil {
+		return err
+	}
+	today := policy.Civil(s.now())
+	for _, l := range leases {
+		reason := ""
+		emp, err := s.Talent.Store.CurrentEmployment(ctx, l.UserID)
+		switch {
+		case err != nil && talent.ErrorKind(err) != talent.KindNotFound:
+			return err
+		case err == nil && emp.Status == talent.EmploymentEnded && emp.EndedOn != nil &&
+			!today.Before(emp.EndedOn.AddDate(0, 0, EmploymentGraceDays)):
+			reason = "employment_ended"
+		case today.After(l.EndsOn):
+			reason = "term_ended"
+		}
+		_, err = s.Store.UpdateLease(ctx, l.ID, func(l *Lease) (Change, error) {
+			if l.Status != LeaseActive {
+				return Change{}, nil
+			}
+			if reason != "" {
+				return s.moveOut(l, reason)
+			}
+			if l.RenewalNotifiedAt == nil && l.Months < MaxLeaseMonths && !today.Before(renewalOpens(*l)) {
+				now := s.now()
+				l.RenewalNotifiedAt = &now
+				var c Change
+				c.notify(l.UserID, "lease.renewal_open:"+l.ID+":"+strconv.Itoa(l.Months), "lease.renewal_open", "anju://housing/leases/"+l.ID,
+					map[string]string{"end": l.EndsOn.Format("2006-01-02")})
+				return c, nil
+			}
+			return Change{}, nil
+		})
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
