@@ -243,3 +243,46 @@ func toOffer(o housing.Offer, l *housing.Lease) gen.Offer {
 	}
 	return out
 }
+
+func (h *handlers) ProposeCorrection(c *fiber.Ctx, id gen.ID, _ gen.ProposeCorrectionParams) error {
+	u, err := currentUser(c)
+	if err != nil {
+		return err
+	}
+	var body gen.CorrectionInput
+	if err := decode(c, &body); err != nil {
+		return err
+	}
+	x, err := h.d.Rounds.ProposeCorrection(c.UserContext(), u, id.String(), body.ApplicationId.String(), body.UnitId.String(), body.Reason)
+	if err != nil {
+		return err
+	}
+	return c.Status(fiber.StatusCreated).JSON(toCorrection(x))
+}
+
+func (h *handlers) ApproveCorrection(c *fiber.Ctx, id gen.ID, _ gen.ApproveCorrectionParams) error {
+	u, err := currentUser(c)
+	if err != nil {
+		return err
+	}
+	x, err := h.d.Rounds.ApproveCorrection(c.UserContext(), u, id.String())
+	if err != nil {
+		return err
+	}
+	return c.JSON(toCorrection(x))
+}
+
+func toCorrection(x housing.Correction) gen.Correction {
+	out := gen.Correction{Id: uuidOf(x.ID), RoundId: uuidOf(x.RoundID), ApplicationId: uuidOf(x.ApplicationID), UnitId: uuidOf(x.UnitID),
+		Reason: x.Reason, Status: gen.CorrectionStatus(x.Status), ProposedBy: uuidOf(x.ProposedBy), ProposedAt: x.ProposedAt.UTC(),
+		ApprovedAt: utc(x.ApprovedAt)}
+	if x.ApprovedBy != "" {
+		id := uuidOf(x.ApprovedBy)
+		out.ApprovedBy = &id
+	}
+	if x.OfferID != "" {
+		id := uuidOf(x.OfferID)
+		out.OfferId = &id
+	}
+	return out
+}

@@ -107,6 +107,24 @@ func (e ClaimStatus) Valid() bool {
 	}
 }
 
+// Defines values for CorrectionStatus.
+const (
+	Applied  CorrectionStatus = "applied"
+	Proposed CorrectionStatus = "proposed"
+)
+
+// Valid indicates whether the value is a known member of the CorrectionStatus enum.
+func (e CorrectionStatus) Valid() bool {
+	switch e {
+	case Applied:
+		return true
+	case Proposed:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for DecisionOutcome.
 const (
 	DecisionOutcomeEligible    DecisionOutcome = "eligible"
@@ -961,6 +979,31 @@ type ConfirmationInput struct {
 
 	// SocialInsuranceStart Any day of the first month paid locally
 	SocialInsuranceStart openapi_types.Date `json:"socialInsuranceStart"`
+}
+
+// Correction defines model for Correction.
+type Correction struct {
+	ApplicationId openapi_types.UUID  `json:"applicationId"`
+	ApprovedAt    *time.Time          `json:"approvedAt,omitempty"`
+	ApprovedBy    *openapi_types.UUID `json:"approvedBy,omitempty"`
+	Id            openapi_types.UUID  `json:"id"`
+	OfferId       *openapi_types.UUID `json:"offerId,omitempty"`
+	ProposedAt    time.Time           `json:"proposedAt"`
+	ProposedBy    openapi_types.UUID  `json:"proposedBy"`
+	Reason        string              `json:"reason"`
+	RoundId       openapi_types.UUID  `json:"roundId"`
+	Status        CorrectionStatus    `json:"status"`
+	UnitId        openapi_types.UUID  `json:"unitId"`
+}
+
+// CorrectionStatus defines model for Correction.Status.
+type CorrectionStatus string
+
+// CorrectionInput defines model for CorrectionInput.
+type CorrectionInput struct {
+	ApplicationId openapi_types.UUID `json:"applicationId"`
+	Reason        string             `json:"reason"`
+	UnitId        openapi_types.UUID `json:"unitId"`
 }
 
 // Decision defines model for Decision.
@@ -1858,6 +1901,13 @@ type GetApplicationParams struct {
 	AcceptLanguage *AcceptLanguage `json:"Accept-Language,omitempty"`
 }
 
+// ApproveCorrectionParams defines parameters for ApproveCorrection.
+type ApproveCorrectionParams struct {
+	// AcceptLanguage zh-CN (default) or en
+	AcceptLanguage *AcceptLanguage         `json:"Accept-Language,omitempty"`
+	IdempotencyKey *OptionalIdempotencyKey `json:"Idempotency-Key,omitempty"`
+}
+
 // GetLeaseParams defines parameters for GetLease.
 type GetLeaseParams struct {
 	// AcceptLanguage zh-CN (default) or en
@@ -1977,6 +2027,15 @@ type CloseRoundParams struct {
 	// AcceptLanguage zh-CN (default) or en
 	AcceptLanguage *AcceptLanguage         `json:"Accept-Language,omitempty"`
 	IdempotencyKey *OptionalIdempotencyKey `json:"Idempotency-Key,omitempty"`
+}
+
+// ProposeCorrectionParams defines parameters for ProposeCorrection.
+type ProposeCorrectionParams struct {
+	// AcceptLanguage zh-CN (default) or en
+	AcceptLanguage *AcceptLanguage `json:"Accept-Language,omitempty"`
+
+	// IdempotencyKey A unique key per intended action (e.g. a UUID); retries reuse it.
+	IdempotencyKey IdempotencyKey `json:"Idempotency-Key"`
 }
 
 // GetDrawRecordParams defines parameters for GetDrawRecord.
@@ -2210,6 +2269,9 @@ type OpenRoundJSONRequestBody = RoundInput
 // ApplyToRoundJSONRequestBody defines body for ApplyToRound for application/json ContentType.
 type ApplyToRoundJSONRequestBody = ApplicationInput
 
+// ProposeCorrectionJSONRequestBody defines body for ProposeCorrection for application/json ContentType.
+type ProposeCorrectionJSONRequestBody = CorrectionInput
+
 // UpdateUnitJSONRequestBody defines body for UpdateUnit for application/json ContentType.
 type UpdateUnitJSONRequestBody = UnitInput
 
@@ -2323,6 +2385,9 @@ type ServerInterface interface {
 	// GetApplication An application, to its applicant and housing staff
 	// (GET /v1/housing/applications/{id})
 	GetApplication(c *fiber.Ctx, id ID, params GetApplicationParams) error
+	// ApproveCorrection Approve and apply a correction proposed by another officer (housing)
+	// (POST /v1/housing/corrections/{id}/approve)
+	ApproveCorrection(c *fiber.Ctx, id ID, params ApproveCorrectionParams) error
 	// GetLease A lease, to its tenant and housing staff
 	// (GET /v1/housing/leases/{id})
 	GetLease(c *fiber.Ctx, id ID, params GetLeaseParams) error
@@ -2371,6 +2436,9 @@ type ServerInterface interface {
 	// CloseRound Close the window and publish the hash of the frozen pool (housing; also done at the window's end)
 	// (POST /v1/housing/rounds/{id}/close)
 	CloseRound(c *fiber.Ctx, id ID, params CloseRoundParams) error
+	// ProposeCorrection Propose a correction of a published draw; a second officer must approve it (housing)
+	// (POST /v1/housing/rounds/{id}/corrections)
+	ProposeCorrection(c *fiber.Ctx, id ID, params ProposeCorrectionParams) error
 	// GetDrawRecord The published draw record; `anju verify-draw FILE` recomputes it
 	// (GET /v1/housing/rounds/{id}/draw)
 	GetDrawRecord(c *fiber.Ctx, id ID, params GetDrawRecordParams) error
@@ -4014,6 +4082,74 @@ func (siw *ServerInterfaceWrapper) GetApplication(c *fiber.Ctx) error {
 	return handler(c)
 }
 
+// ApproveCorrection operation middleware
+func (siw *ServerInterfaceWrapper) ApproveCorrection(c *fiber.Ctx) error {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "id" -------------
+	var id ID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", c.Params("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid"})
+	if err != nil {
+		return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter id: %w", err).Error())
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ApproveCorrectionParams
+
+	headers := c.GetReqHeaders()
+
+	// ------------- Optional header parameter "Accept-Language" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("Accept-Language")]; found {
+		var AcceptLanguage AcceptLanguage
+		n := len(valueList)
+		if n != 1 {
+			return fiber.NewError(fiber.StatusBadRequest, fmt.Sprintf("Too many values for ParamName Accept-Language, 1 is required, but %d found", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "Accept-Language", valueList[0], &AcceptLanguage, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter Accept-Language: %w", err).Error())
+		}
+
+		params.AcceptLanguage = &AcceptLanguage
+
+	}
+
+	// ------------- Optional header parameter "Idempotency-Key" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("Idempotency-Key")]; found {
+		var IdempotencyKey OptionalIdempotencyKey
+		n := len(valueList)
+		if n != 1 {
+			return fiber.NewError(fiber.StatusBadRequest, fmt.Sprintf("Too many values for ParamName Idempotency-Key, 1 is required, but %d found", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "Idempotency-Key", valueList[0], &IdempotencyKey, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter Idempotency-Key: %w", err).Error())
+		}
+
+		params.IdempotencyKey = &IdempotencyKey
+
+	}
+
+	handler := func(c *fiber.Ctx) error {
+		return siw.Handler.ApproveCorrection(c, id, params)
+	}
+
+	for i := len(siw.HandlerMiddlewares) - 1; i >= 0; i-- {
+		m := siw.HandlerMiddlewares[i]
+		next := handler
+		handler = func(c *fiber.Ctx) error {
+			return m(c, next)
+		}
+	}
+
+	return handler(c)
+}
+
 // GetLease operation middleware
 func (siw *ServerInterfaceWrapper) GetLease(c *fiber.Ctx) error {
 
@@ -5020,6 +5156,76 @@ func (siw *ServerInterfaceWrapper) CloseRound(c *fiber.Ctx) error {
 
 	handler := func(c *fiber.Ctx) error {
 		return siw.Handler.CloseRound(c, id, params)
+	}
+
+	for i := len(siw.HandlerMiddlewares) - 1; i >= 0; i-- {
+		m := siw.HandlerMiddlewares[i]
+		next := handler
+		handler = func(c *fiber.Ctx) error {
+			return m(c, next)
+		}
+	}
+
+	return handler(c)
+}
+
+// ProposeCorrection operation middleware
+func (siw *ServerInterfaceWrapper) ProposeCorrection(c *fiber.Ctx) error {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "id" -------------
+	var id ID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", c.Params("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid"})
+	if err != nil {
+		return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter id: %w", err).Error())
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ProposeCorrectionParams
+
+	headers := c.GetReqHeaders()
+
+	// ------------- Optional header parameter "Accept-Language" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("Accept-Language")]; found {
+		var AcceptLanguage AcceptLanguage
+		n := len(valueList)
+		if n != 1 {
+			return fiber.NewError(fiber.StatusBadRequest, fmt.Sprintf("Too many values for ParamName Accept-Language, 1 is required, but %d found", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "Accept-Language", valueList[0], &AcceptLanguage, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter Accept-Language: %w", err).Error())
+		}
+
+		params.AcceptLanguage = &AcceptLanguage
+
+	}
+
+	// ------------- Required header parameter "Idempotency-Key" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("Idempotency-Key")]; found {
+		var IdempotencyKey IdempotencyKey
+		n := len(valueList)
+		if n != 1 {
+			return fiber.NewError(fiber.StatusBadRequest, fmt.Sprintf("Too many values for ParamName Idempotency-Key, 1 is required, but %d found", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "Idempotency-Key", valueList[0], &IdempotencyKey, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""})
+		if err != nil {
+			return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter Idempotency-Key: %w", err).Error())
+		}
+
+		params.IdempotencyKey = IdempotencyKey
+
+	} else {
+		return fiber.NewError(fiber.StatusBadRequest, "Header parameter Idempotency-Key is required, but not found")
+	}
+
+	handler := func(c *fiber.Ctx) error {
+		return siw.Handler.ProposeCorrection(c, id, params)
 	}
 
 	for i := len(siw.HandlerMiddlewares) - 1; i >= 0; i-- {
@@ -6653,5 +6859,9 @@ func RegisterHandlersWithOptions(router fiber.Router, si ServerInterface, option
 	router.Post(options.BaseURL+"/v1/housing/leases/:id/check-in", wrapper.CheckIn)
 
 	router.Post(options.BaseURL+"/v1/housing/leases/:id/check-out", wrapper.CheckOut)
+
+	router.Post(options.BaseURL+"/v1/housing/rounds/:id/corrections", wrapper.ProposeCorrection)
+
+	router.Post(options.BaseURL+"/v1/housing/corrections/:id/approve", wrapper.ApproveCorrection)
 
 }

@@ -300,6 +300,38 @@ func TestRoundDrawEndToEnd(t *testing.T) {
 		t.Fatalf("assignment without a reason: %d", r.Status)
 	}
 
+	// A correction of the draw needs a second officer.
+	var winner string
+	for _, r := range results {
+		var o struct{ ApplicationID string }
+		if r.Status == 201 {
+			r.json(t, &o)
+			winner = o.ApplicationID
+		}
+	}
+	loser := apps[0]
+	if loser == winner {
+		loser = apps[1]
+	}
+	var freeUnit struct{ ID string }
+	in.call(t, "POST", "/v1/housing/properties/"+prop.ID+"/units", staff,
+		map[string]any{"number": "103", "layout": "studio", "area": "40", "floor": 1, "marketRent": 200000}, "Idempotency-Key", newKey()).json(t, &freeUnit)
+	var corr struct{ ID, Status, OfferID string }
+	r = in.call(t, "POST", "/v1/housing/rounds/"+round.ID+"/corrections", staff,
+		map[string]any{"applicationId": loser, "unitId": freeUnit.ID, "reason": "score miscounted: 2 months of social insurance missing"}, "Idempotency-Key", newKey())
+	r.json(t, &corr)
+	if r.Status != 201 || corr.Status != "proposed" {
+		t.Fatalf("propose correction: %d %s", r.Status, r.Body)
+	}
+	if r := in.call(t, "POST", "/v1/housing/corrections/"+corr.ID+"/approve", staff, nil); r.Status != 403 {
+		t.Fatalf("approving one's own correction: %d %s", r.Status, r.Body)
+	}
+	r = in.call(t, "POST", "/v1/housing/corrections/"+corr.ID+"/approve", staff2, nil)
+	r.json(t, &corr)
+	if r.Status != 200 || corr.Status != "applied" || corr.OfferID == "" {
+		t.Fatalf("approve correction: %d %s", r.Status, r.Body)
+	}
+
 	// The public notice masks everyone.
 	notice := in.call(t, "GET", "/v1/housing/rounds/"+round.ID+"/notice", grad(t, in), nil)
 	if notice.Status != 200 || strings.Contains(string(notice.Body), "李明") || !strings.Contains(string(notice.Body), "李*") {

@@ -80,7 +80,7 @@ func build(ctx context.Context, cfg Config, stdout io.Writer) (*system, error) {
 	s.housing = &housing.Service{Store: s.db, Clock: clock{}}
 	s.claims = &allowance.Service{Talent: s.service, Store: s.db, Calendar: cal, Defaults: defaults, City: cfg.City}
 	s.leases = &housing.Leases{Talent: s.service, Store: s.db}
-	s.rounds = &housing.Rounds{Talent: s.service, Store: s.db, Offers: s.db, Units: s.db, Packages: s.claims.Packages, Facts: s.claims.ProfileFacts}
+	s.rounds = &housing.Rounds{Talent: s.service, Store: s.db, Offers: s.db, Corrections: s.db, Units: s.db, Packages: s.claims.Packages, Facts: s.claims.ProfileFacts}
 	return s, nil
 }
 

@@ -385,8 +385,49 @@ func (db *DB) UpdateOffer(ctx context.Context, id string, fn func(*housing.Offer
 	return o, err
 }
 
+// CreateCorrection implements housing.CorrectionStore.
+func (db *DB) CreateCorrection(ctx context.Context, c housing.Correction) error {
+	_, err := db.pool.Exec(ctx, `INSERT INTO draw_corrections (id, round_id, application_id, unit_id, reason, status, proposed_by, proposed_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, c.ID, c.RoundID, c.ApplicationID, c.UnitID, c.Reason, c.Status, c.ProposedBy, c.ProposedAt)
+	return translate(err)
+}
+
+// ApplyCorrection implements housing.CorrectionStore.
+func (db *DB) ApplyCorrection(ctx context.Context, id string, fn func(*housing.Correction, housing.Application) (housing.Change, error)) (housing.Correction, error) {
+	if !isUUID(id) {
+		return housing.Correction{}, talent.NotFound("correction")
+	}
+	var c housing.Correction
+	err := db.tx(ctx, func(tx pgx.Tx) error {
+		err := tx.QueryRow(ctx, `SELECT id, round_id, application_id, unit_id, reason, status, proposed_by, proposed_at,
+				coalesce(approved_by::text, ''), approved_at, coalesce(offer_id::text, '')
+			FROM draw_corrections WHERE id = $1 FOR UPDATE`, id).
+			Scan(&c.ID, &c.RoundID, &c.ApplicationID, &c.UnitID, &c.Reason, &c.Status, &c.ProposedBy, &c.ProposedAt,
+				&c.ApprovedBy, &c.ApprovedAt, &c.OfferID)
+		if err != nil {
+			return notFound(translate(err), "correction")
+		}
+		a, err := scanApplication(tx.QueryRow(ctx, `SELECT `+applicationColumns+` FROM applications WHERE id = $1`, c.ApplicationID))
+		if err != nil {
+			return err
+		}
+		change, err := fn(&c, a)
+		if err != nil {
+			return err
+		}
+		if err := saveHousingChange(ctx, tx, change); err != nil {
+			return err
+		}
+		_, err = tx.Exec(ctx, `UPDATE draw_corrections SET status = $2, approved_by = $3, approved_at = $4, offer_id = $5 WHERE id = $1`,
+			c.ID, c.Status, c.ApprovedBy, c.ApprovedAt, c.OfferID)
+		return err
+	})
+	return c, err
+}
+
 var (
-	_ housing.RoundStore = (*DB)(nil)
-	_ housing.OfferStore = (*DB)(nil)
-	_ housing.LeaseStore = (*DB)(nil)
+	_ housing.CorrectionStore = (*DB)(nil)
+	_ housing.RoundStore      = (*DB)(nil)
+	_ housing.OfferStore      = (*DB)(nil)
+	_ housing.LeaseStore      = (*DB)(nil)
 )

@@ -104,10 +104,11 @@ type RoundStore interface {
 
 // Rounds are the rounds use cases.
 type Rounds struct {
-	Talent *talent.Service
-	Store  RoundStore
-	Offers OfferStore
-	Units  Store
+	Talent      *talent.Service
+	Store       RoundStore
+	Offers      OfferStore
+	Corrections CorrectionStore
+	Units       Store
 	// Packages returns the policy packages (the apartment package among them).
 	Packages func(ctx context.Context) ([]policy.Package, error)
 	// Facts gathers what a graduate's profile and employment tell.
