@@ -332,6 +332,33 @@ func TestRoundDrawEndToEnd(t *testing.T) {
 		t.Fatalf("approve correction: %d %s", r.Status, r.Body)
 	}
 
+	// Only housing staff manage rounds, units, offers and leases; nobody
+	// else's application, offer or lease can be seen.
+	outsider := in.signUp(t)
+	for _, e := range []struct {
+		method, path string
+		body         any
+		want         int
+	}{
+		{"POST", "/v1/housing/rounds/" + round.ID + "/close", nil, 403},
+		{"POST", "/v1/housing/rounds/" + round.ID + "/draw", nil, 403},
+		{"POST", "/v1/housing/rounds/" + round.ID + "/corrections", map[string]any{"applicationId": loser, "unitId": freeUnit.ID, "reason": "x"}, 403},
+		{"POST", "/v1/housing/corrections/" + corr.ID + "/approve", nil, 403},
+		{"POST", "/v1/housing/units/" + freeUnit.ID + "/assign", map[string]any{"applicationId": loser, "reason": "x"}, 403},
+		{"PUT", "/v1/housing/units/" + freeUnit.ID, map[string]any{"number": "103", "layout": "studio", "area": "40", "floor": 1, "marketRent": 1}, 403},
+		{"PUT", "/v1/housing/properties/" + prop.ID, map[string]any{"name": "x", "district": "x", "address": "x"}, 403},
+		{"POST", "/v1/housing/units/import?format=csv", "a,b\n", 403},
+		{"GET", "/v1/housing/applications/" + appA.ID, nil, 404},
+		{"GET", "/v1/housing/offers/" + acceptID, nil, 404},
+		{"GET", "/v1/housing/leases/" + leaseID, nil, 404},
+		{"POST", "/v1/housing/leases/" + leaseID + "/renew", nil, 404},
+		{"POST", "/v1/housing/leases/" + leaseID + "/check-out", nil, 403},
+	} {
+		if r := in.call(t, e.method, e.path, outsider, e.body, "Idempotency-Key", newKey()); r.Status != e.want {
+			t.Errorf("%s %s as another graduate: %d, want %d", e.method, e.path, r.Status, e.want)
+		}
+	}
+
 	// The public notice masks everyone.
 	notice := in.call(t, "GET", "/v1/housing/rounds/"+round.ID+"/notice", grad(t, in), nil)
 	if notice.Status != 200 || strings.Contains(string(notice.Body), "李明") || !strings.Contains(string(notice.Body), "李*") {
