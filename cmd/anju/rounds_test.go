@@ -51,6 +51,8 @@ func TestRoundDrawEndToEnd(t *testing.T) {
 		return token
 	}
 	a := graduate("李明", testNationalID, "master", true)
+	phone := "fcm-applicant-phone-" + newKey()
+	in.call(t, "PUT", "/v1/me/devices/"+phone, a, map[string]any{"platform": "harmony"})
 	b := graduate("王芳", "330282199903050029", "bachelor", true)
 	c := graduate("赵强", "330203200002290017", "bachelor", true)
 	jobless := graduate("孙丽", "330203199001011236", "doctorate", false)
@@ -357,6 +359,17 @@ func TestRoundDrawEndToEnd(t *testing.T) {
 			t.Errorf("%s %s as another graduate: %d, want %d", e.method, e.path, r.Status, e.want)
 		}
 	}
+
+	// Every notice to the first applicant reached the phone as well.
+	eventually(t, 20*time.Second, "a push per inbox entry", func() bool {
+		pushes := 0
+		for _, m := range in.FCM.Messages() {
+			if m.Token == phone {
+				pushes++
+			}
+		}
+		return pushes > 0 && pushes == len(in.inboxTemplates(t, a))
+	})
 
 	// The public notice masks everyone.
 	notice := in.call(t, "GET", "/v1/housing/rounds/"+round.ID+"/notice", grad(t, in), nil)
