@@ -75,10 +75,32 @@ type Lease struct {
 	CreatedAt         time.Time
 }
 
-// RentShares are the default shares of market rent by lease year for
-// graduates who are not recognised talent (60/80/100%, as in Ningbo
-// Yinzhou); recognised talent live rent-free for three years.
+// RentShares are the shares of market rent by lease year used when the
+// round's apartment package has no rent_shares parameter (60/80/100%, as in
+// Ningbo Yinzhou).
 var RentShares = []int{60, 80, 100}
+
+// rentShares reads the package's rent_shares parameter: percentages of the
+// market rent, one per lease year.
+func rentShares(pkg policy.Package) []int {
+	p, ok := pkg.Param("rent_shares")
+	if !ok {
+		return RentShares
+	}
+	list, ok := p.Value.([]any)
+	if !ok || len(list) == 0 {
+		return RentShares
+	}
+	out := make([]int, 0, len(list))
+	for _, v := range list {
+		n, ok := v.(int)
+		if !ok || n < 0 || n > 100 {
+			return RentShares
+		}
+		out = append(out, n)
+	}
+	return out
+}
 
 // Change is what a round or offer update writes besides the row it locks.
 type Change struct {
@@ -157,8 +179,12 @@ func (s *Rounds) Offer(ctx context.Context, actor talent.User, id string) (Offer
 }
 
 // Accept turns a pending offer into a lease of 12 months with its rent by
-// lease year (applicant).
+// lease year from the round's apartment package (applicant).
 func (s *Rounds) Accept(ctx context.Context, actor talent.User, id string) (Offer, error) {
+	pkgs, err := s.Packages(ctx)
+	if err != nil {
+		return Offer{}, err
+	}
 	return s.Offers.UpdateOffer(ctx, id, func(o *Offer, st OfferState) (Change, error) {
 		now := s.now()
 		if err := s.decidable(o, actor, now); err != nil {
@@ -168,7 +194,11 @@ func (s *Rounds) Accept(ctx context.Context, actor talent.User, id string) (Offe
 		start := policy.Civil(now).AddDate(0, 0, 1)
 		lease := &Lease{ID: talent.NewID(), OfferID: o.ID, UserID: o.UserID, UnitID: o.UnitID, StartsOn: start,
 			EndsOn: policy.AddMonths(start, LeaseTermMonths).AddDate(0, 0, -1), Months: LeaseTermMonths, Status: LeaseActive, CreatedAt: now}
-		for i, pct := range RentShares {
+		shares := RentShares
+		if pkg, ok := findPackage(pkgs, st.Round.PolicyVersion); ok {
+			shares = rentShares(pkg)
+		}
+		for i, pct := range shares {
 			lease.RentSchedule = append(lease.RentSchedule, RentYear{Year: i + 1, Percent: pct, MonthlyRent: st.Unit.MarketRent * int64(pct) / 100})
 		}
 		change := Change{Lease: lease}
@@ -296,4 +326,14 @@ func (s *Rounds) Assign(ctx context.Context, actor talent.User, unitID, applicat
 	var change Change
 	change.offer(o)
 	return o, s.Offers.CreateOffers(ctx, change)
+}
+
+// findPackage returns the apartment package of a version.
+func findPackage(pkgs []policy.Package, version int) (policy.Package, bool) {
+	for _, p := range pkgs {
+		if p.ID == policy.Apartment && p.Version == version {
+			return p, true
+		}
+	}
+	return policy.Package{}, false
 }

@@ -215,8 +215,8 @@ func (s *Rounds) Apply(ctx context.Context, actor talent.User, roundID string, i
 	if err != nil {
 		return Application{}, err
 	}
-	i := slices.IndexFunc(pkgs, func(p policy.Package) bool { return p.ID == policy.Apartment && p.Version == r.PolicyVersion })
-	if i < 0 {
+	pkg, ok := findPackage(pkgs, r.PolicyVersion)
+	if !ok {
 		return Application{}, talent.Errorf(talent.KindInternal, "policy_missing", "apartment package v%d is gone", r.PolicyVersion)
 	}
 	facts, err := s.Facts(ctx, actor.ID, now)
@@ -225,8 +225,8 @@ func (s *Rounds) Apply(ctx context.Context, actor talent.User, roundID string, i
 	}
 	facts.OwnsHome, facts.HouseholdSize = policy.Known(in.OwnsHome), in.HouseholdSize
 	facts.Holds[policy.BenefitPublicRentalHousing] = policy.Known(in.PublicRentalHousing)
-	decision := policy.Evaluate(pkgs[i], facts)
-	score, _ := policy.Score(*pkgs[i].Scoring, facts)
+	decision := policy.Evaluate(pkg, facts)
+	score, _ := policy.Score(*pkg.Scoring, facts)
 	a := Application{ID: talent.NewID(), RoundID: roundID, UserID: actor.ID, PersonIndex: rec.NationalIDIndex,
 		Preferences: in.Preferences, HouseholdSize: in.HouseholdSize, OwnsHome: in.OwnsHome, Score: score,
 		Applicant: maskedName(profile.Name, profile.NationalID.Masked()),
