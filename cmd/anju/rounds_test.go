@@ -273,7 +273,8 @@ func TestRoundDrawEndToEnd(t *testing.T) {
 	// Two staff assign the freed unit at once: one offer, one conflict.
 	staff2 := in.staff(t, admin, "housing", "")
 	var apps []string
-	rows, err := in.DB.Pool().Query(ctx, `SELECT id::text FROM applications WHERE active ORDER BY id`)
+	rows, err := in.DB.Pool().Query(ctx, `SELECT id::text FROM applications a WHERE status IN ('allocated', 'waitlisted')
+		AND NOT EXISTS (SELECT 1 FROM offers o WHERE o.application_id = a.id AND o.status IN ('pending', 'accepted')) ORDER BY id`)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -284,7 +285,7 @@ func TestRoundDrawEndToEnd(t *testing.T) {
 	}
 	rows.Close()
 	if len(apps) < 2 {
-		t.Fatalf("active applications: %v", apps)
+		t.Fatalf("applications without a live offer: %v", apps)
 	}
 	var wg sync.WaitGroup
 	results := make([]response, 2)

@@ -265,7 +265,7 @@ func (db *DB) ReviewQueue(ctx context.Context, status allowance.ClaimStatus, p t
 // Overdue implements allowance.Store.
 func (db *DB) Overdue(ctx context.Context, now time.Time) ([]allowance.Claim, error) {
 	return db.claimList(ctx, `SELECT `+claimColumns+` FROM claims
-		WHERE due_at < $1 AND escalated_at IS NULL AND status IN ('submitted', 'awaiting_employer', 'under_review', 'approved')
+		WHERE due_at < $1 AND escalated_at IS NULL AND status IN ('submitted', 'awaiting_employer', 'under_review', 'approved', 'active')
 		ORDER BY due_at LIMIT 500`, now)
 }
 

@@ -47,8 +47,12 @@ func (db *DB) CreateRound(ctx context.Context, r housing.Round) error {
 		if err != nil {
 			return err
 		}
+		// A unit is in one undrawn round at a time, or its draw could not
+		// offer it.
 		tag, err := tx.Exec(ctx, `INSERT INTO round_units (round_id, unit_id)
-			SELECT $1, id FROM units WHERE id = ANY($2::uuid[]) AND status = 'available'`, r.ID, r.UnitIDs)
+			SELECT $1, u.id FROM units u WHERE u.id = ANY($2::uuid[]) AND u.status = 'available'
+			AND NOT EXISTS (SELECT 1 FROM round_units ru JOIN rounds o ON o.id = ru.round_id
+				WHERE ru.unit_id = u.id AND o.status IN ('open', 'closed'))`, r.ID, r.UnitIDs)
 		if err != nil {
 			return err
 		}
@@ -118,6 +122,22 @@ func (db *DB) CreateApplication(ctx context.Context, a housing.Application, task
 		return err
 	}
 	return db.tx(ctx, func(tx pgx.Tx) error {
+		// The round must still be open when the application is written:
+		// closing it takes the row lock this waits for.
+		var open bool
+		if err := tx.QueryRow(ctx, `SELECT status = 'open' FROM rounds WHERE id = $1 FOR SHARE`, a.RoundID).Scan(&open); err != nil {
+			return notFound(translate(err), "round")
+		}
+		if !open {
+			return talent.Errorf(talent.KindConflict, "round_not_open", "the round is not taking applications")
+		}
+		// A graduate still on the waitlist of a drawn round moves on to this one.
+		if a.Active {
+			if _, err := tx.Exec(ctx, `UPDATE applications SET active = false, updated_at = $2
+				WHERE person_index = $1 AND active AND status = 'waitlisted'`, a.PersonIndex, a.CreatedAt); err != nil {
+				return err
+			}
+		}
 		_, err := tx.Exec(ctx, `INSERT INTO applications (`+applicationColumns+`)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
 			a.ID, a.RoundID, a.UserID, a.PersonIndex, a.Preferences, a.HouseholdSize,

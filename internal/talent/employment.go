@@ -101,6 +101,9 @@ func (e *Employment) decide(actor User) error {
 	if !actor.hrOf(e.EmployerID) {
 		return NotFound("employment")
 	}
+	if e.UserID == actor.ID {
+		return Errorf(KindForbidden, "own_employment", "nobody confirms their own employment")
+	}
 	if e.Status != EmploymentPending {
 		return Errorf(KindConflict, "employment_decided", "the employment was already answered (%s)", e.Status)
 	}

@@ -194,6 +194,9 @@ func (c *Claim) allowed(by actorKind, actor talent.User) error {
 		if !reviewer {
 			return talent.Errorf(talent.KindForbidden, "role_required", "requires the reviewer role")
 		}
+		if actor.ID == c.UserID {
+			return talent.Errorf(talent.KindForbidden, "own_claim", "nobody decides their own claim")
+		}
 	case bySystemOrReviewer:
 		if !system && !reviewer {
 			return talent.Errorf(talent.KindForbidden, "role_required", "requires the reviewer role")

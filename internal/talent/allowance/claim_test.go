@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/anju-city/anju/internal/talent"
+	"github.com/anju-city/anju/internal/talent/policy"
 )
 
 var allClaimStatuses = []ClaimStatus{ClaimDraft, ClaimSubmitted, ClaimAwaitingEmployer, ClaimUnderReview, ClaimApproved,
@@ -100,5 +101,32 @@ func TestClaimAppealsOnce(t *testing.T) {
 	}
 	if c.PolicyVersion != 3 {
 		t.Fatal("an appeal changed the policy version")
+	}
+}
+
+func TestNobodyDecidesTheirOwnClaim(t *testing.T) {
+	t.Parallel()
+	reviewer := talent.User{ID: "r1", Roles: []talent.RoleGrant{{Role: talent.RoleReviewer}}}
+	c := Claim{ID: "c1", UserID: "r1", Status: ClaimUnderReview}
+	if _, err := c.Apply(EventApprove, reviewer, "", time.Now()); talent.ErrorCode(err) != "own_claim" {
+		t.Fatalf("a reviewer approving their own claim: %v", err)
+	}
+}
+
+// Only instalments the decision saw met are due at approval; the others
+// wait for the release job, which checks their social-insurance months.
+func TestScheduleReleasesOnlyCheckedInstalments(t *testing.T) {
+	t.Parallel()
+	now := time.Date(2026, 11, 25, 2, 0, 0, 0, time.UTC)
+	c := Claim{ID: "c1", UserID: "u1", Decision: &policy.Decision{Entitlement: policy.Entitlement{
+		Kind: policy.BenefitInstalments, Total: 3000000,
+		Instalments: []policy.InstalmentDue{
+			{AfterMonths: 6, Percent: 50, Amount: 1500000, Met: true},
+			{AfterMonths: 12, Percent: 50, Amount: 1500000, Met: false, From: time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)},
+		},
+	}}}
+	got := schedule(&c, now)
+	if len(got) != 2 || got[0].Status != PaymentDue || got[1].Status != PaymentScheduled || got[1].GateMonths != 12 {
+		t.Fatalf("schedule: %+v", got)
 	}
 }

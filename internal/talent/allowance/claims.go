@@ -275,7 +275,15 @@ func (s *Service) Approve(ctx context.Context, actor talent.User, id, note strin
 		if err != nil {
 			return ClaimChange{}, err
 		}
+		// Checked after the transition so that who may approve is answered
+		// first; returning an error writes nothing.
+		if c.Decision == nil || c.Decision.Outcome == policy.Ineligible {
+			return ClaimChange{}, talent.Errorf(talent.KindConflict, "claim_ineligible", "an ineligible claim is rejected, not approved")
+		}
 		payments := schedule(c, now)
+		if len(payments) == 0 {
+			return ClaimChange{}, talent.Errorf(talent.KindConflict, "claim_nothing_to_pay", "the decision gives no amount to pay")
+		}
 		stage := StageNone
 		if len(payments) > 0 && !payments[0].DueOn.After(policy.Civil(now)) {
 			stage = StagePayment // a first payment is due now: finance has its deadline

@@ -8,8 +8,8 @@ import (
 
 // Escalate is the periodic deadline check: for each claim past its stage's
 // due time it alerts the staff responsible (inbox and push) and flags the
-// claim, once per stage. HR of the graduate's employer answers for the
-// employer stage; reviewers for the others.
+// claim, once per stage: HR of the graduate's employer for the employer
+// stage, finance for the first payment, reviewers for the others.
 func (s *Service) Escalate(ctx context.Context) error {
 	overdue, err := s.Store.Overdue(ctx, s.now())
 	if err != nil {
@@ -27,12 +27,15 @@ func (s *Service) Escalate(ctx context.Context) error {
 func (s *Service) escalate(ctx context.Context, c Claim) error {
 	var staff []string
 	var err error
-	if c.Stage == StageEmployer {
+	switch c.Stage {
+	case StageEmployer:
 		emp, eerr := s.Talent.Store.CurrentEmployment(ctx, c.UserID)
 		if eerr == nil {
 			staff, err = s.Talent.Store.HRUsers(ctx, emp.EmployerID)
 		}
-	} else {
+	case StagePayment:
+		staff, err = s.Store.UsersWithRole(ctx, talent.RoleFinance)
+	default:
 		staff, err = s.Store.UsersWithRole(ctx, talent.RoleReviewer)
 	}
 	if err != nil {

@@ -60,10 +60,11 @@ func schedule(c *Claim, now time.Time) []Payment {
 	e := c.Decision.Entitlement
 	today := policy.Civil(now)
 	var out []Payment
-	add := func(kind string, amount int64, gate int, due time.Time) {
-		// What is due on the day of approval was checked by the decision itself.
+	add := func(kind string, amount int64, gate int, due time.Time, checked bool) {
+		// What the decision itself checked and is due on the day of approval
+		// is due at once; everything else goes through the release job.
 		status := PaymentScheduled
-		if !due.After(today) {
+		if checked && !due.After(today) {
 			status = PaymentDue
 		}
 		out = append(out, Payment{ID: talent.NewID(), ClaimID: c.ID, UserID: c.UserID, Seq: len(out) + 1, Kind: kind,
@@ -76,12 +77,14 @@ func schedule(c *Claim, now time.Time) []Payment {
 			if in.Met || due.IsZero() || due.Before(today) {
 				due = today
 			}
-			add("instalment", in.Amount, in.AfterMonths, due)
+			// Only an instalment whose gate the decision saw met is due now;
+			// the others wait for the release job to check their months.
+			add("instalment", in.Amount, in.AfterMonths, due, in.Met)
 		}
 	case policy.BenefitMonthly:
 		first := policy.AddMonths(firstOfMonth(today), 1)
 		for i := range e.Months {
-			add("monthly", e.Monthly, 0, policy.AddMonths(first, i))
+			add("monthly", e.Monthly, 0, policy.AddMonths(first, i), false)
 		}
 	}
 	return out

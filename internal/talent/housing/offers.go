@@ -118,6 +118,17 @@ func (c *Change) offer(o Offer) {
 	c.notify(o.UserID, "offer:"+o.ID, "offer.made", "anju://housing/offers/"+o.ID, map[string]string{"expires": o.ExpiresAt.Format("2006-01-02 15:04 MST")})
 }
 
+// release ends an application's part in its round (its offer was declined
+// or lapsed), so the graduate may apply in a later round.
+func (c *Change) release(applicationID string, st OfferState, now time.Time) {
+	for _, a := range st.Applications {
+		if a.ID == applicationID && a.Active {
+			a.Active, a.UpdatedAt = false, now
+			c.Applications = append(c.Applications, a)
+		}
+	}
+}
+
 func (c *Change) unit(id string, status UnitStatus) {
 	if c.Units == nil {
 		c.Units = map[string]UnitStatus{}
@@ -223,7 +234,9 @@ func (s *Rounds) Decline(ctx context.Context, actor talent.User, id string) (Off
 			return Change{}, err
 		}
 		o.Status, o.DecidedAt = OfferDeclined, &now
-		return s.cascade(o, st, now), nil
+		change := s.cascade(o, st, now)
+		change.release(o.ApplicationID, st, now)
+		return change, nil
 	})
 }
 
@@ -286,6 +299,7 @@ func (s *Rounds) ExpireOffers(ctx context.Context) error {
 			case !now.Before(o.ExpiresAt):
 				o.Status, o.DecidedAt = OfferExpired, &now
 				change := s.cascade(o, st, now)
+				change.release(o.ApplicationID, st, now)
 				change.notify(o.UserID, "offer.expired:"+o.ID, "offer.expired", "anju://housing/offers/"+o.ID, nil)
 				return change, nil
 			case o.RemindedAt == nil:
@@ -304,9 +318,10 @@ func (s *Rounds) ExpireOffers(ctx context.Context) error {
 	return nil
 }
 
-// Assign offers a unit to an application by hand (housing). The reason is
-// mandatory and kept with the offer; a unit already offered or let is a
-// conflict, enforced by the database.
+// Assign offers a unit to an eligible application by hand (housing), also
+// one whose earlier offer was declined or lapsed. The reason is mandatory and
+// kept with the offer; a unit already offered or let, or an application
+// with a live offer, is a conflict, enforced by the database.
 func (s *Rounds) Assign(ctx context.Context, actor talent.User, unitID, applicationID, reason string) (Offer, error) {
 	if err := requireHousing(actor); err != nil {
 		return Offer{}, err
@@ -319,8 +334,8 @@ func (s *Rounds) Assign(ctx context.Context, actor talent.User, unitID, applicat
 	if err != nil {
 		return Offer{}, err
 	}
-	if !a.Active {
-		return Offer{}, talent.Errorf(talent.KindConflict, "application_not_active", "the application is %s", a.Status)
+	if a.Status == AppIneligible || a.Status == AppWithdrawn {
+		return Offer{}, talent.Errorf(talent.KindConflict, "application_not_eligible", "the application is %s", a.Status)
 	}
 	o := s.newOffer(a.RoundID, a, unitID, "manual", reason, actor.ID, s.now())
 	var change Change

@@ -82,13 +82,17 @@ func TestApartmentPackage(t *testing.T) {
 		t.Fatalf("apartment: benefit %q, scoring %v", p.Benefit.Kind, p.Scoring)
 	}
 	f := graduate()
-	f.Holds = map[string]Truth{string(Rent): No, BenefitPublicRentalHousing: No}
+	f.Holds = map[string]Truth{string(Rent): No, BenefitPublicRentalHousing: No, BenefitApartmentLease: No}
 	if dec := Evaluate(p, f); dec.Outcome != Eligible || dec.Entitlement.Kind != "" {
 		t.Errorf("apartment: %s %+v", dec.Summary.EN, dec.Entitlement)
 	}
 	f.Holds[string(Rent)] = Yes
 	if dec := Evaluate(p, f); dec.Outcome != Ineligible {
 		t.Errorf("apartment while receiving the rent subsidy: %s", dec.Outcome)
+	}
+	f.Holds[string(Rent)], f.Holds[BenefitApartmentLease] = No, Yes
+	if dec := Evaluate(p, f); dec.Outcome != Ineligible {
+		t.Errorf("a second apartment while holding a lease: %s", dec.Outcome)
 	}
 }
 
