@@ -173,6 +173,12 @@ func saveClaim(ctx context.Context, tx pgx.Tx, c allowance.Claim, change allowan
 			return err
 		}
 	}
+	if len(change.AttachDocuments) > 0 {
+		if _, err := tx.Exec(ctx, `INSERT INTO claim_documents (claim_id, document_id)
+			SELECT $1, unnest($2::uuid[]) ON CONFLICT DO NOTHING`, c.ID, change.AttachDocuments); err != nil {
+			return err
+		}
+	}
 	if change.SuspendPayments {
 		if _, err := tx.Exec(ctx, `UPDATE payments SET status = 'suspended', updated_at = $2
 			WHERE claim_id = $1 AND status IN ('scheduled', 'held', 'due')`, c.ID, c.UpdatedAt); err != nil {
@@ -180,13 +186,6 @@ func saveClaim(ctx context.Context, tx pgx.Tx, c allowance.Claim, change allowan
 		}
 	}
 	return enqueue(ctx, tx, change.Tasks)
-}
-
-// AttachDocuments implements allowance.Store.
-func (db *DB) AttachDocuments(ctx context.Context, claimID string, documentIDs []string) error {
-	_, err := db.pool.Exec(ctx, `INSERT INTO claim_documents (claim_id, document_id)
-		SELECT $1, unnest($2::uuid[]) ON CONFLICT DO NOTHING`, claimID, documentIDs)
-	return translate(err)
 }
 
 // ClaimDocuments implements allowance.Store.

@@ -273,9 +273,22 @@ func scanOffer(r pgx.Row) (housing.Offer, error) {
 	return o, err
 }
 
-// CreateOffers implements housing.OfferStore.
+// CreateOffers implements housing.OfferStore. A unit in a round that is
+// not drawn yet belongs to that round's draw and cannot be offered by hand.
 func (db *DB) CreateOffers(ctx context.Context, c housing.Change) error {
-	return db.tx(ctx, func(tx pgx.Tx) error { return saveHousingChange(ctx, tx, c) })
+	return db.tx(ctx, func(tx pgx.Tx) error {
+		for _, o := range c.Offers {
+			var held bool
+			if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM round_units ru JOIN rounds r ON r.id = ru.round_id
+				WHERE ru.unit_id = $1 AND r.status IN ('open', 'closed'))`, o.UnitID).Scan(&held); err != nil {
+				return err
+			}
+			if held {
+				return talent.Errorf(talent.KindConflict, "unit_in_round", "the unit waits for its round's draw")
+			}
+		}
+		return saveHousingChange(ctx, tx, c)
+	})
 }
 
 // Offer implements housing.OfferStore.

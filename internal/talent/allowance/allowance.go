@@ -60,6 +60,8 @@ type ClaimChange struct {
 	Payments []Payment
 	// SuspendPayments suspends the claim's payments not yet paid.
 	SuspendPayments bool
+	// AttachDocuments links documents to the claim.
+	AttachDocuments []string
 	// Touched saves a change that has neither audit rows nor tasks.
 	Touched bool
 }
@@ -105,8 +107,6 @@ type Store interface {
 	// UpdateClaim runs fn on the claim under a row lock and writes the claim,
 	// its audit rows and its tasks in one transaction.
 	UpdateClaim(ctx context.Context, id string, fn func(*Claim) (ClaimChange, error)) (Claim, error)
-	// AttachDocuments links documents to a claim (idempotent).
-	AttachDocuments(ctx context.Context, claimID string, documentIDs []string) error
 	// ClaimDocuments lists the documents linked to a claim.
 	ClaimDocuments(ctx context.Context, claimID string) ([]talent.Document, error)
 	// ClaimAudit lists a claim's transitions, oldest first.

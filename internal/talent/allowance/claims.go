@@ -84,16 +84,8 @@ func (s *Service) Claims(ctx context.Context, actor talent.User, page talent.Pag
 // AttachDocuments links the caller's documents to a draft claim, or to a
 // rejected one that is about to be appealed with extra documents.
 func (s *Service) AttachDocuments(ctx context.Context, actor talent.User, id string, documentIDs []string) (ClaimView, error) {
-	c, err := s.Store.Claim(ctx, id)
-	if err != nil {
-		return ClaimView{}, err
-	}
-	if c.UserID != actor.ID {
+	if c, err := s.Store.Claim(ctx, id); err != nil || c.UserID != actor.ID {
 		return ClaimView{}, talent.NotFound("claim")
-	}
-	appealable := c.Status == ClaimRejected && !c.Appealed
-	if c.Status != ClaimDraft && !appealable {
-		return ClaimView{}, talent.Errorf(talent.KindConflict, "claim_status_conflict", "documents can be added to a draft or before an appeal")
 	}
 	var fields []talent.FieldError
 	for i, docID := range documentIDs {
@@ -110,7 +102,18 @@ func (s *Service) AttachDocuments(ctx context.Context, actor talent.User, id str
 	if len(fields) > 0 {
 		return ClaimView{}, talent.Invalid(fields...)
 	}
-	if err := s.Store.AttachDocuments(ctx, id, documentIDs); err != nil {
+	// Under the claim's row lock, so a concurrent submit sees all or none.
+	_, err := s.Store.UpdateClaim(ctx, id, func(c *Claim) (ClaimChange, error) {
+		if c.UserID != actor.ID {
+			return ClaimChange{}, talent.NotFound("claim")
+		}
+		appealable := c.Status == ClaimRejected && !c.Appealed
+		if c.Status != ClaimDraft && !appealable {
+			return ClaimChange{}, talent.Errorf(talent.KindConflict, "claim_status_conflict", "documents can be added to a draft or before an appeal")
+		}
+		return ClaimChange{AttachDocuments: documentIDs, Touched: true}, nil
+	})
+	if err != nil {
 		return ClaimView{}, err
 	}
 	return s.Claim(ctx, actor, id)
