@@ -17,17 +17,9 @@ import (
 	"github.com/anju-city/anju/internal/testenv"
 )
 
-type clock struct{ now time.Time }
-
-func (c *clock) Now() time.Time { return c.now }
-
-type noPush struct{}
-
-func (noPush) Push(context.Context, talent.PushMessage) error { return nil }
-
 type bundle struct {
 	db    *postgres.DB
-	clock *clock
+	clock *testenv.Clock
 	svc   *allowance.Service
 	grad  talent.User
 	hr    talent.User
@@ -43,14 +35,14 @@ func setup(t *testing.T) bundle {
 		t.Fatal(err)
 	}
 	t.Cleanup(db.Close)
-	clk := &clock{now: time.Date(2026, 11, 25, 2, 0, 0, 0, time.UTC)}
+	clk := &testenv.Clock{T: time.Date(2026, 11, 25, 2, 0, 0, 0, time.UTC)}
 	vault, _ := pii.NewKeyring([]pii.Key{{ID: "t", Secret: bytes.Repeat([]byte{1}, 32)}}, bytes.Repeat([]byte{2}, 32))
-	ts := &talent.Service{Store: db, Pusher: noPush{}, Vault: vault, Clock: clk, Logger: slog.New(slog.NewJSONHandler(io.Discard, nil))}
+	ts := &talent.Service{Store: db, Pusher: testenv.NoPush{}, Vault: vault, Clock: clk, Logger: slog.New(slog.NewJSONHandler(io.Discard, nil))}
 	cal, _ := calendar.Default()
 	defaults, _ := policy.DefaultPackages()
 	svc := &allowance.Service{Talent: ts, Store: db, Calendar: cal, Defaults: defaults, City: "慈溪"}
 
-	emp := talent.Employer{ID: talent.NewID(), Name: "慈溪智造", CreditCode: "91330282MA2H3B8K4N", CreatedAt: clk.now}
+	emp := talent.Employer{ID: talent.NewID(), Name: "慈溪智造", CreditCode: "91330282MA2H3B8K4N", CreatedAt: clk.T}
 	if err := db.CreateEmployer(ctx, emp); err != nil {
 		t.Fatal(err)
 	}
@@ -79,13 +71,13 @@ func (b bundle) claim(t *testing.T, status allowance.ClaimStatus, due *time.Time
 	t.Helper()
 	ctx := context.Background()
 	c := allowance.Claim{ID: talent.NewID(), UserID: b.grad.ID, PersonIndex: talent.NewID(), Package: policy.Relocation,
-		PolicyVersion: 1, Status: status, Stage: allowance.StageReview, DueAt: due, CreatedAt: b.clock.now, UpdatedAt: b.clock.now}
+		PolicyVersion: 1, Status: status, Stage: allowance.StageReview, DueAt: due, CreatedAt: b.clock.T, UpdatedAt: b.clock.T}
 	if err := b.db.CreateClaim(ctx, c); err != nil {
 		t.Fatal(err)
 	}
 	for i := range payments {
 		payments[i].ID, payments[i].ClaimID, payments[i].UserID, payments[i].Seq = talent.NewID(), c.ID, b.grad.ID, i+1
-		payments[i].UpdatedAt = b.clock.now
+		payments[i].UpdatedAt = b.clock.T
 	}
 	_, err := b.db.UpdateClaim(ctx, c.ID, func(*allowance.Claim) (allowance.ClaimChange, error) {
 		return allowance.ClaimChange{Touched: true, Payments: payments}, nil
@@ -137,7 +129,7 @@ func TestReleasePaymentsChecksContinuingEligibility(t *testing.T) {
 		t.Fatalf("%d held notices queued", held)
 	}
 	// Still failing after the grace period: the claim is suspended.
-	b.clock.now = b.clock.now.Add(allowance.HoldGrace + time.Hour)
+	b.clock.T = b.clock.T.Add(allowance.HoldGrace + time.Hour)
 	// Another job (11 months now) would still fail the 12-month gate.
 	if err := b.svc.ReleasePayments(ctx); err != nil {
 		t.Fatal(err)
@@ -162,8 +154,8 @@ func TestEscalateOnce(t *testing.T) {
 	if _, err := b.db.GrantRole(ctx, reviewer.ID, talent.RoleGrant{Role: talent.RoleReviewer}, ""); err != nil {
 		t.Fatal(err)
 	}
-	past := b.clock.now.Add(-time.Hour)
-	future := b.clock.now.Add(time.Hour)
+	past := b.clock.T.Add(-time.Hour)
+	future := b.clock.T.Add(time.Hour)
 	late := b.claim(t, allowance.ClaimUnderReview, &past)
 	onTime := b.claim(t, allowance.ClaimUnderReview, &future)
 	for range 2 {
@@ -190,13 +182,13 @@ func TestPaymentHeldWhileHoldingALease(t *testing.T) {
 	ctx := context.Background()
 	today := time.Date(2026, 11, 25, 0, 0, 0, 0, time.UTC)
 	c := allowance.Claim{ID: talent.NewID(), UserID: b.grad.ID, PersonIndex: talent.NewID(), Package: policy.Rent,
-		PolicyVersion: 1, Status: allowance.ClaimActive, CreatedAt: b.clock.now, UpdatedAt: b.clock.now}
+		PolicyVersion: 1, Status: allowance.ClaimActive, CreatedAt: b.clock.T, UpdatedAt: b.clock.T}
 	if err := b.db.CreateClaim(ctx, c); err != nil {
 		t.Fatal(err)
 	}
 	pay := func() allowance.Payment {
 		return allowance.Payment{ID: talent.NewID(), ClaimID: c.ID, UserID: b.grad.ID, Kind: "monthly", Amount: 80000,
-			DueOn: today, Status: allowance.PaymentScheduled, UpdatedAt: b.clock.now}
+			DueOn: today, Status: allowance.PaymentScheduled, UpdatedAt: b.clock.T}
 	}
 	first, second := pay(), pay()
 	first.Seq, second.Seq = 1, 2

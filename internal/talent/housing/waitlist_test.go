@@ -17,14 +17,6 @@ import (
 	"github.com/anju-city/anju/internal/testenv"
 )
 
-type clock struct{ now time.Time }
-
-func (c *clock) Now() time.Time { return c.now }
-
-type noPush struct{}
-
-func (noPush) Push(context.Context, talent.PushMessage) error { return nil }
-
 // eligible are facts that pass the apartment package; the test is about
 // offers, not eligibility.
 func eligible(_ context.Context, _ string, on time.Time) (policy.Facts, error) {
@@ -50,9 +42,9 @@ func TestWaitlistCascade(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(db.Close)
-	clk := &clock{now: time.Date(2026, 11, 25, 2, 0, 0, 0, time.UTC)}
+	clk := &testenv.Clock{T: time.Date(2026, 11, 25, 2, 0, 0, 0, time.UTC)}
 	vault, _ := pii.NewKeyring([]pii.Key{{ID: "t", Secret: bytes.Repeat([]byte{1}, 32)}}, bytes.Repeat([]byte{2}, 32))
-	ts := &talent.Service{Store: db, Pusher: noPush{}, Vault: vault, Clock: clk, Logger: slog.New(slog.NewJSONHandler(io.Discard, nil))}
+	ts := &talent.Service{Store: db, Pusher: testenv.NoPush{}, Vault: vault, Clock: clk, Logger: slog.New(slog.NewJSONHandler(io.Discard, nil))}
 	defaults, _ := policy.DefaultPackages()
 	rounds := &housing.Rounds{Talent: ts, Store: db, Offers: db, Corrections: db, Units: db,
 		Packages: func(context.Context) ([]policy.Package, error) { return defaults, nil }, Facts: eligible}
@@ -70,7 +62,7 @@ func TestWaitlistCascade(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	round, err := rounds.OpenRound(ctx, staff, "r", clk.now.Add(-time.Minute), clk.now.Add(time.Hour), []string{unit.ID})
+	round, err := rounds.OpenRound(ctx, staff, "r", clk.T.Add(-time.Minute), clk.T.Add(time.Hour), []string{unit.ID})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -130,14 +122,14 @@ func TestWaitlistCascade(t *testing.T) {
 				t.Fatalf("decline: %v", err)
 			}
 		case 2:
-			clk.now = o.ExpiresAt.Add(-12 * time.Hour)
+			clk.T = o.ExpiresAt.Add(-12 * time.Hour)
 			if err := rounds.ExpireOffers(ctx); err != nil {
 				t.Fatal(err)
 			}
 			if again, _ := db.Offer(ctx, o.ID); again.Status != housing.OfferPending || again.RemindedAt == nil {
 				t.Fatalf("a day before expiry: %+v", again)
 			}
-			clk.now = o.ExpiresAt.Add(time.Minute)
+			clk.T = o.ExpiresAt.Add(time.Minute)
 			if _, err := rounds.Accept(ctx, users[want], o.ID); talent.ErrorCode(err) != "offer_not_pending" {
 				t.Fatalf("accepting a lapsed offer: %v", err)
 			}
