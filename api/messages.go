@@ -55,6 +55,7 @@ var details = map[string]text{
 	"internal":                 {"请稍后重试；如问题持续，请提供请求编号。", "Please retry; if it persists, quote the request id."},
 	"duplicate":                {"记录已存在。", "The record already exists."},
 	"import_rejected":          {"部分行有误，未导入任何数据。", "Some rows are invalid; nothing was imported."},
+	"unit_in_round":            {"该房源正在等待本轮摇号。", "This unit waits for its round's draw."},
 	"property_name_taken":      {"楼盘名称已存在。", "A property with this name exists."},
 	"unit_number_taken":        {"该楼盘已有此房号。", "This unit number exists in the property."},
 	"property_not_found":       {"楼盘不存在。", "No such property."},

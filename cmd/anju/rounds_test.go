@@ -77,6 +77,15 @@ func TestRoundDrawEndToEnd(t *testing.T) {
 		t.Fatalf("open round: %d %s", r.Status, r.Body)
 	}
 
+	r = in.call(t, "PUT", "/v1/housing/units/"+units[0], staff,
+		map[string]any{"number": "101", "layout": "studio", "area": "40", "floor": 1, "marketRent": 200000, "status": "maintenance"})
+	if p := r.problem(t); r.Status != 409 || p.Code != "unit_in_round" {
+		t.Fatalf("maintenance for a unit waiting for its draw: %d %s", r.Status, r.Body)
+	}
+	if r := in.call(t, "POST", "/v1/housing/rounds", staff, roundBody, "Idempotency-Key", newKey()); r.Status != 422 {
+		t.Fatalf("a second round over the same units: %d %s", r.Status, r.Body)
+	}
+
 	apply := func(token string, prefs ...map[string]any) response {
 		return in.call(t, "POST", "/v1/housing/rounds/"+round.ID+"/applications", token,
 			map[string]any{"preferences": prefs, "householdSize": 1, "ownsHomeInCity": false, "publicRentalHousing": false}, "Idempotency-Key", newKey())

@@ -144,4 +144,17 @@ func (db *DB) Units(ctx context.Context, f housing.UnitFilter, p talent.Page) ([
 	return list, next, nil
 }
 
+// InUndrawnRound implements housing.Store.
+func (db *DB) InUndrawnRound(ctx context.Context, unitID string) (bool, error) {
+	return unitInUndrawnRound(ctx, db.pool, unitID)
+}
+
+// unitInUndrawnRound tells whether a unit belongs to an open or closed round.
+func unitInUndrawnRound(ctx context.Context, q querier, unitID string) (bool, error) {
+	var held bool
+	err := q.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM round_units ru JOIN rounds r ON r.id = ru.round_id
+		WHERE ru.unit_id = $1 AND r.status IN ('open', 'closed'))`, unitID).Scan(&held)
+	return held, translate(err)
+}
+
 var _ housing.Store = (*DB)(nil)

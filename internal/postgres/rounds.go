@@ -278,9 +278,8 @@ func scanOffer(r pgx.Row) (housing.Offer, error) {
 func (db *DB) CreateOffers(ctx context.Context, c housing.Change) error {
 	return db.tx(ctx, func(tx pgx.Tx) error {
 		for _, o := range c.Offers {
-			var held bool
-			if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM round_units ru JOIN rounds r ON r.id = ru.round_id
-				WHERE ru.unit_id = $1 AND r.status IN ('open', 'closed'))`, o.UnitID).Scan(&held); err != nil {
+			held, err := unitInUndrawnRound(ctx, tx, o.UnitID)
+			if err != nil {
 				return err
 			}
 			if held {

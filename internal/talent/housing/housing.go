@@ -88,6 +88,8 @@ type Store interface {
 	Units(ctx context.Context, f UnitFilter, page talent.Page) ([]Unit, string, error)
 	// PropertiesByName resolves property names (for imports).
 	PropertiesByName(ctx context.Context, names []string) (map[string]Property, error)
+	// InUndrawnRound reports whether a unit waits for a round's draw.
+	InUndrawnRound(ctx context.Context, unitID string) (bool, error)
 }
 
 // Service is the housing use cases.
@@ -238,6 +240,16 @@ func (s *Service) UpdateUnit(ctx context.Context, actor talent.User, id string, 
 	}
 	if fields := in.check(""); len(fields) > 0 {
 		return Unit{}, talent.Invalid(fields...)
+	}
+	if in.Status == UnitMaintenance {
+		// A unit promised to a round's draw stays available until the draw.
+		held, err := s.Store.InUndrawnRound(ctx, id)
+		if err != nil {
+			return Unit{}, err
+		}
+		if held {
+			return Unit{}, talent.Errorf(talent.KindConflict, "unit_in_round", "the unit waits for its round's draw")
+		}
 	}
 	return s.Store.UpdateUnit(ctx, id, func(u *Unit) error {
 		if (u.Status == UnitOffered || u.Status == UnitLet) && in.Status != u.Status {
