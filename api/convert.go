@@ -45,12 +45,17 @@ func toUser(u talent.User) gen.User {
 }
 
 func toMe(u talent.User, p talent.Profile) gen.Me {
+	if p.Locale == "" {
+		p.Locale = u.Locale
+	}
+	return gen.Me{User: toUser(u), Profile: toProfile(p)}
+}
+
+// toProfile shows a profile with its personal data masked.
+func toProfile(p talent.Profile) gen.Profile {
 	out := gen.Profile{
 		Name: p.Name, Locale: gen.Locale(p.Locale), HukouPlace: optional(p.HukouPlace),
 		Education: make([]gen.Education, len(p.Education)),
-	}
-	if out.Locale == "" {
-		out.Locale = gen.Locale(u.Locale)
 	}
 	if p.Phone != "" {
 		out.Phone = optional(talent.MaskPhone(p.Phone))
@@ -73,6 +78,7 @@ func toMe(u talent.User, p talent.Profile) gen.Me {
 			out.Employer.Since = &s
 		}
 	}
+	out.TalentTier = optional(p.TalentTier)
 	if p.BankAccount != "" {
 		out.BankAccount = &gen.BankAccount{BankName: p.BankName, AccountNumber: talent.MaskBankAccount(p.BankAccount)}
 	}
@@ -80,7 +86,7 @@ func toMe(u talent.User, p talent.Profile) gen.Me {
 		t := p.UpdatedAt.UTC()
 		out.UpdatedAt = &t
 	}
-	return gen.Me{User: toUser(u), Profile: out}
+	return out
 }
 
 func fromProfileInput(b gen.ProfileInput) talent.ProfileInput {

@@ -240,6 +240,22 @@ func (h *handlers) GetUser(c *fiber.Ctx, id gen.ID, _ gen.GetUserParams) error {
 	return c.JSON(toUser(target))
 }
 
+func (h *handlers) SetTalentTier(c *fiber.Ctx, id gen.ID, _ gen.SetTalentTierParams) error {
+	u, err := currentUser(c)
+	if err != nil {
+		return err
+	}
+	var body gen.TalentTierInput
+	if err := decode(c, &body); err != nil {
+		return err
+	}
+	p, err := h.d.Service.SetTalentTier(c.UserContext(), u, id.String(), string(body.Tier))
+	if err != nil {
+		return err
+	}
+	return c.JSON(toProfile(p))
+}
+
 func (h *handlers) GrantRole(c *fiber.Ctx, id gen.ID, role gen.Role, _ gen.GrantRoleParams) error {
 	u, err := currentUser(c)
 	if err != nil {

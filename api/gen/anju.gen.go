@@ -635,6 +635,36 @@ func (e RoundStatus) Valid() bool {
 	}
 }
 
+// Defines values for TalentTierInputTier.
+const (
+	A     TalentTierInputTier = "A"
+	B     TalentTierInputTier = "B"
+	C     TalentTierInputTier = "C"
+	D     TalentTierInputTier = "D"
+	E     TalentTierInputTier = "E"
+	Empty TalentTierInputTier = ""
+)
+
+// Valid indicates whether the value is a known member of the TalentTierInputTier enum.
+func (e TalentTierInputTier) Valid() bool {
+	switch e {
+	case A:
+		return true
+	case B:
+		return true
+	case C:
+		return true
+	case D:
+		return true
+	case E:
+		return true
+	case Empty:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for TraceStepOutcome.
 const (
 	Fail    TraceStepOutcome = "fail"
@@ -1485,8 +1515,11 @@ type Profile struct {
 	NationalId *string `json:"nationalId,omitempty"`
 
 	// Phone Masked, e.g. 138****5678
-	Phone     *string    `json:"phone,omitempty"`
-	UpdatedAt *time.Time `json:"updatedAt,omitempty"`
+	Phone *string `json:"phone,omitempty"`
+
+	// TalentTier Recognised talent tier (A–E) certified by the talent office
+	TalentTier *string    `json:"talentTier,omitempty"`
+	UpdatedAt  *time.Time `json:"updatedAt,omitempty"`
 }
 
 // ProfileInput defines model for ProfileInput.
@@ -1609,6 +1642,15 @@ type RoundPage struct {
 	Items      []Round `json:"items"`
 	NextCursor *string `json:"nextCursor,omitempty"`
 }
+
+// TalentTierInput defines model for TalentTierInput.
+type TalentTierInput struct {
+	// Tier Empty clears it
+	Tier TalentTierInputTier `json:"tier"`
+}
+
+// TalentTierInputTier Empty clears it
+type TalentTierInputTier string
 
 // TraceInput defines model for TraceInput.
 type TraceInput struct {
@@ -1742,6 +1784,12 @@ type RevokeRoleParams struct {
 
 // GrantRoleParams defines parameters for GrantRole.
 type GrantRoleParams struct {
+	// AcceptLanguage zh-CN (default) or en
+	AcceptLanguage *AcceptLanguage `json:"Accept-Language,omitempty"`
+}
+
+// SetTalentTierParams defines parameters for SetTalentTier.
+type SetTalentTierParams struct {
 	// AcceptLanguage zh-CN (default) or en
 	AcceptLanguage *AcceptLanguage `json:"Accept-Language,omitempty"`
 }
@@ -2236,6 +2284,9 @@ type PublishPolicyJSONRequestBody = PolicyInput
 // GrantRoleJSONRequestBody defines body for GrantRole for application/json ContentType.
 type GrantRoleJSONRequestBody = RoleGrantInput
 
+// SetTalentTierJSONRequestBody defines body for SetTalentTier for application/json ContentType.
+type SetTalentTierJSONRequestBody = TalentTierInput
+
 // CreateClaimJSONRequestBody defines body for CreateClaim for application/json ContentType.
 type CreateClaimJSONRequestBody = ClaimInput
 
@@ -2325,6 +2376,9 @@ type ServerInterface interface {
 	// GrantRole Grant a staff role (admin)
 	// (PUT /v1/admin/users/{id}/roles/{role})
 	GrantRole(c *fiber.Ctx, id ID, role Role, params GrantRoleParams) error
+	// SetTalentTier Record the recognised talent tier the office certified, or clear it (reviewer, admin)
+	// (PUT /v1/admin/users/{id}/talent-tier)
+	SetTalentTier(c *fiber.Ctx, id ID, params SetTalentTierParams) error
 	// ListClaims The caller's claims, newest first
 	// (GET /v1/claims)
 	ListClaims(c *fiber.Ctx, params ListClaimsParams) error
@@ -2838,6 +2892,57 @@ func (siw *ServerInterfaceWrapper) GrantRole(c *fiber.Ctx) error {
 
 	handler := func(c *fiber.Ctx) error {
 		return siw.Handler.GrantRole(c, id, role, params)
+	}
+
+	for i := len(siw.HandlerMiddlewares) - 1; i >= 0; i-- {
+		m := siw.HandlerMiddlewares[i]
+		next := handler
+		handler = func(c *fiber.Ctx) error {
+			return m(c, next)
+		}
+	}
+
+	return handler(c)
+}
+
+// SetTalentTier operation middleware
+func (siw *ServerInterfaceWrapper) SetTalentTier(c *fiber.Ctx) error {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "id" -------------
+	var id ID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", c.Params("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid"})
+	if err != nil {
+		return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter id: %w", err).Error())
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params SetTalentTierParams
+
+	headers := c.GetReqHeaders()
+
+	// ------------- Optional header parameter "Accept-Language" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("Accept-Language")]; found {
+		var AcceptLanguage AcceptLanguage
+		n := len(valueList)
+		if n != 1 {
+			return fiber.NewError(fiber.StatusBadRequest, fmt.Sprintf("Too many values for ParamName Accept-Language, 1 is required, but %d found", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "Accept-Language", valueList[0], &AcceptLanguage, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter Accept-Language: %w", err).Error())
+		}
+
+		params.AcceptLanguage = &AcceptLanguage
+
+	}
+
+	handler := func(c *fiber.Ctx) error {
+		return siw.Handler.SetTalentTier(c, id, params)
 	}
 
 	for i := len(siw.HandlerMiddlewares) - 1; i >= 0; i-- {
@@ -6863,5 +6968,7 @@ func RegisterHandlersWithOptions(router fiber.Router, si ServerInterface, option
 	router.Post(options.BaseURL+"/v1/housing/rounds/:id/corrections", wrapper.ProposeCorrection)
 
 	router.Post(options.BaseURL+"/v1/housing/corrections/:id/approve", wrapper.ApproveCorrection)
+
+	router.Put(options.BaseURL+"/v1/admin/users/:id/talent-tier", wrapper.SetTalentTier)
 
 }

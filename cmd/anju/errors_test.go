@@ -180,6 +180,18 @@ func TestAdminGrantsRoles(t *testing.T) {
 	if len(user.Roles) != 2 {
 		t.Fatalf("roles after grant: %+v", user)
 	}
+	// The talent office certifies a talent tier; the graduate cannot set it.
+	in.call(t, "PUT", "/v1/me", staff, map[string]any{"name": "王芳"})
+	if r := in.call(t, "PUT", "/v1/me", staff, map[string]any{"name": "王芳", "talentTier": "A"}); r.Status != 400 {
+		t.Fatalf("setting one's own tier: %d %s", r.Status, r.Body)
+	}
+	r = in.call(t, "PUT", "/v1/admin/users/"+me.User.ID+"/talent-tier", adminToken, map[string]any{"tier": "B"})
+	if r.Status != 200 || !strings.Contains(string(r.Body), `"talentTier":"B"`) {
+		t.Fatalf("set tier: %d %s", r.Status, r.Body)
+	}
+	if r := in.call(t, "PUT", "/v1/admin/users/"+me.User.ID+"/talent-tier", in.signUp(t), map[string]any{"tier": "A"}); r.Status != 403 {
+		t.Fatalf("a graduate setting a tier: %d", r.Status)
+	}
 	r = in.call(t, "DELETE", "/v1/admin/users/"+me.User.ID+"/roles/reviewer", adminToken, nil)
 	if r.Status != 200 || strings.Contains(string(r.Body), `"reviewer"`) {
 		t.Fatalf("revoke: %d %s", r.Status, r.Body)

@@ -21,11 +21,11 @@ func (db *DB) Profile(ctx context.Context, userID string) (talent.ProfileRecord,
 	var emp *employerJSON
 	err := db.pool.QueryRow(ctx, `
 		SELECT p.name, p.phone_sealed, u.locale, p.national_id_sealed, coalesce(p.national_id_index, ''),
-		       p.birth_date, p.hukou_place, p.employer, p.bank_name, p.bank_account_sealed, p.updated_at
+		       p.birth_date, p.hukou_place, p.employer, p.bank_name, p.bank_account_sealed, p.talent_tier, p.updated_at
 		FROM profiles p JOIN users u ON u.id = p.user_id
 		WHERE p.user_id = $1`, userID).
 		Scan(&rec.Name, &rec.PhoneSealed, &rec.Locale, &rec.NationalIDSealed, &rec.NationalIDIndex,
-			&rec.BirthDate, &rec.HukouPlace, &emp, &rec.BankName, &rec.BankAccountSealed, &rec.UpdatedAt)
+			&rec.BirthDate, &rec.HukouPlace, &emp, &rec.BankName, &rec.BankAccountSealed, &rec.TalentTier, &rec.UpdatedAt)
 	if err != nil {
 		return talent.ProfileRecord{}, notFound(translate(err), "profile")
 	}
@@ -99,4 +99,13 @@ func (db *DB) SaveProfile(ctx context.Context, rec talent.ProfileRecord, declare
 		}
 		return enqueue(ctx, tx, tasks)
 	})
+}
+
+// SetTalentTier implements talent.Store.
+func (db *DB) SetTalentTier(ctx context.Context, userID, tier string) error {
+	tag, err := db.pool.Exec(ctx, `UPDATE profiles SET talent_tier = $2 WHERE user_id = $1`, userID, tier)
+	if err == nil && tag.RowsAffected() == 0 {
+		return talent.NotFound("profile")
+	}
+	return translate(err)
 }

@@ -1,6 +1,9 @@
 package talent
 
-import "context"
+import (
+	"context"
+	"slices"
+)
 
 // UserByID returns a user for an admin.
 func (s *Service) UserByID(ctx context.Context, actor User, id string) (User, error) {
@@ -41,4 +44,26 @@ func (s *Service) RevokeRole(ctx context.Context, actor User, userID string, rol
 		return User{}, Errorf(KindConflict, "last_admin", "an admin cannot revoke their own admin role")
 	}
 	return s.Store.RevokeRole(ctx, userID, role)
+}
+
+// TalentTiers are the recognised talent tiers, A the highest.
+var TalentTiers = []string{"A", "B", "C", "D", "E"}
+
+// SetTalentTier records the tier the talent office certified for a
+// graduate, or clears it with "" (reviewer or admin).
+func (s *Service) SetTalentTier(ctx context.Context, actor User, userID, tier string) (Profile, error) {
+	if err := actor.require(RoleReviewer, RoleAdmin); err != nil {
+		return Profile{}, err
+	}
+	if tier != "" && !slices.Contains(TalentTiers, tier) {
+		return Profile{}, Invalid(FieldError{Field: "tier", Code: "talent_tier"})
+	}
+	if err := s.Store.SetTalentTier(ctx, userID, tier); err != nil {
+		return Profile{}, err
+	}
+	u, err := s.Store.User(ctx, userID)
+	if err != nil {
+		return Profile{}, err
+	}
+	return s.Profile(ctx, u)
 }

@@ -59,7 +59,10 @@ type Profile struct {
 	// is personal data.
 	BankName    string
 	BankAccount string
-	UpdatedAt   time.Time
+	// TalentTier is the recognised talent tier (A–E) the talent office
+	// certified; the graduate cannot set it.
+	TalentTier string
+	UpdatedAt  time.Time
 }
 
 // ProfileInput is an update of the whole profile, as the app sends it.
@@ -89,6 +92,7 @@ type ProfileRecord struct {
 	Employer          *EmployerDeclaration
 	BankName          string
 	BankAccountSealed string
+	TalentTier        string
 	UpdatedAt         time.Time
 }
 

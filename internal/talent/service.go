@@ -59,7 +59,8 @@ func (s *Service) Profile(ctx context.Context, actor User) (Profile, error) {
 func (s *Service) openProfile(rec ProfileRecord) (Profile, error) {
 	p := Profile{
 		UserID: rec.UserID, Name: rec.Name, Locale: rec.Locale, HukouPlace: rec.HukouPlace,
-		Education: rec.Education, Employer: rec.Employer, BankName: rec.BankName, UpdatedAt: rec.UpdatedAt,
+		Education: rec.Education, Employer: rec.Employer, BankName: rec.BankName, TalentTier: rec.TalentTier,
+		UpdatedAt: rec.UpdatedAt,
 	}
 	if rec.BankAccountSealed != "" {
 		account, err := s.Vault.Open(rec.BankAccountSealed)
@@ -109,7 +110,7 @@ func (s *Service) UpdateProfile(ctx context.Context, actor User, in ProfileInput
 		Education: in.Education, Employer: in.Employer, UpdatedAt: s.now(),
 		PhoneSealed: prev.PhoneSealed, NationalIDSealed: prev.NationalIDSealed,
 		NationalIDIndex: prev.NationalIDIndex, BirthDate: prev.BirthDate,
-		BankName: prev.BankName, BankAccountSealed: prev.BankAccountSealed,
+		BankName: prev.BankName, BankAccountSealed: prev.BankAccountSealed, TalentTier: prev.TalentTier,
 	}
 	if in.BankAccount != "" {
 		rec.BankName = strings.TrimSpace(in.BankName)

@@ -64,6 +64,9 @@ type Store interface {
 	// transaction it supersedes the user's live one, is inserted, and tasks
 	// are written to the outbox.
 	SaveProfile(ctx context.Context, rec ProfileRecord, declare *Employment, tasks []Task) error
+	// SetTalentTier records a user's certified tier; KindNotFound when the
+	// user has no profile yet.
+	SetTalentTier(ctx context.Context, userID, tier string) error
 
 	// CreateEmployer stores an employer; KindConflict "credit_code_taken"
 	// when the code is registered already.

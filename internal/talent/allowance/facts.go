@@ -28,6 +28,7 @@ func (s *Service) profileFacts(ctx context.Context, userID string, on time.Time)
 	if rec.BirthDate != nil {
 		f.BirthDate = *rec.BirthDate
 	}
+	f.TalentTier = rec.TalentTier
 	for _, e := range rec.Education {
 		f.Education = append(f.Education, policy.Education{Education: e})
 	}

@@ -80,10 +80,16 @@ type Lease struct {
 // Ningbo Yinzhou).
 var RentShares = []int{60, 80, 100}
 
-// rentShares reads the package's rent_shares parameter: percentages of the
-// market rent, one per lease year.
-func rentShares(pkg policy.Package) []int {
-	p, ok := pkg.Param("rent_shares")
+// rentShares reads the package's rent_shares parameter (rent_shares_talent
+// for recognised talent): percentages of the market rent, one per lease year.
+func rentShares(pkg policy.Package, recognised bool) []int {
+	name := "rent_shares"
+	if recognised {
+		if _, ok := pkg.Param("rent_shares_talent"); ok {
+			name = "rent_shares_talent"
+		}
+	}
+	p, ok := pkg.Param(name)
 	if !ok {
 		return RentShares
 	}
@@ -196,6 +202,10 @@ func (s *Rounds) Accept(ctx context.Context, actor talent.User, id string) (Offe
 	if err != nil {
 		return Offer{}, err
 	}
+	rec, err := s.Talent.Store.Profile(ctx, actor.ID)
+	if err != nil && talent.ErrorKind(err) != talent.KindNotFound {
+		return Offer{}, err
+	}
 	return s.Offers.UpdateOffer(ctx, id, func(o *Offer, st OfferState) (Change, error) {
 		now := s.now()
 		if err := s.decidable(o, actor, now); err != nil {
@@ -207,7 +217,7 @@ func (s *Rounds) Accept(ctx context.Context, actor talent.User, id string) (Offe
 			EndsOn: policy.AddMonths(start, LeaseTermMonths).AddDate(0, 0, -1), Months: LeaseTermMonths, Status: LeaseActive, CreatedAt: now}
 		shares := RentShares
 		if pkg, ok := findPackage(pkgs, st.Round.PolicyVersion); ok {
-			shares = rentShares(pkg)
+			shares = rentShares(pkg, rec.TalentTier != "")
 		}
 		for i, pct := range shares {
 			lease.RentSchedule = append(lease.RentSchedule, RentYear{Year: i + 1, Percent: pct, MonthlyRent: st.Unit.MarketRent * int64(pct) / 100})
