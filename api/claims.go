@@ -17,11 +17,7 @@ func (h *handlers) ListPolicies(c *fiber.Ctx, _ gen.ListPoliciesParams) error {
 	if err != nil {
 		return err
 	}
-	out := gen.PolicyList{Items: make([]gen.Policy, len(pkgs))}
-	for i, p := range pkgs {
-		out.Items[i] = toPolicy(p)
-	}
-	return c.JSON(out)
+	return c.JSON(gen.PolicyList{Items: each(pkgs, toPolicy)})
 }
 
 func (h *handlers) PublishPolicy(c *fiber.Ctx, _ gen.PublishPolicyParams) error {
@@ -313,11 +309,7 @@ func utc(t *time.Time) *time.Time {
 }
 
 func toClaimPage(list []allowance.Claim, next string) gen.ClaimPage {
-	out := gen.ClaimPage{Items: make([]gen.Claim, len(list)), NextCursor: optional(next)}
-	for i, c := range list {
-		out.Items[i] = toClaim(c)
-	}
-	return out
+	return gen.ClaimPage{Items: each(list, toClaim), NextCursor: optional(next)}
 }
 
 func toClaimDetail(v allowance.ClaimView) gen.ClaimDetail {
@@ -327,10 +319,7 @@ func toClaimDetail(v allowance.ClaimView) gen.ClaimDetail {
 		Declarations: c.Declarations, Stage: c.Stage, DueAt: c.DueAt, EscalatedAt: c.EscalatedAt, RejectCode: c.RejectCode, RejectReason: c.RejectReason,
 		SubmittedAt: c.SubmittedAt, DecidedAt: c.DecidedAt, CreatedAt: c.CreatedAt, UpdatedAt: c.UpdatedAt,
 		Decision: c.Decision, Documents: make([]gen.Document, len(v.Documents)), Audit: make([]gen.AuditEntry, len(v.Audit)),
-		Payments: make([]gen.Payment, len(v.Payments)),
-	}
-	for i, p := range v.Payments {
-		out.Payments[i] = toPayment(p)
+		Payments: each(v.Payments, toPayment),
 	}
 	for i, d := range v.Documents {
 		out.Documents[i] = toDocument(d, "")

@@ -12,6 +12,15 @@ import (
 // Converters between the wire types generated from the contract and the
 // domain types. Personal data leaves only masked.
 
+// each converts every element of a list.
+func each[T, U any](in []T, convert func(T) U) []U {
+	out := make([]U, len(in))
+	for i, v := range in {
+		out[i] = convert(v)
+	}
+	return out
+}
+
 func optional[T comparable](v T) *T {
 	var zero T
 	if v == zero {

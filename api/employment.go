@@ -16,11 +16,7 @@ func (h *handlers) ListEmployers(c *fiber.Ctx, params gen.ListEmployersParams) e
 	if err != nil {
 		return err
 	}
-	out := gen.EmployerPage{Items: make([]gen.Employer, len(list)), NextCursor: optional(next)}
-	for i, e := range list {
-		out.Items[i] = toEmployer(e)
-	}
-	return c.JSON(out)
+	return c.JSON(gen.EmployerPage{Items: each(list, toEmployer), NextCursor: optional(next)})
 }
 
 func (h *handlers) CreateEmployer(c *fiber.Ctx, _ gen.CreateEmployerParams) error {

@@ -146,11 +146,7 @@ func (h *handlers) ListNotifications(c *fiber.Ctx, params gen.ListNotificationsP
 	if err != nil {
 		return err
 	}
-	out := gen.NotificationPage{Items: make([]gen.Notification, len(list)), NextCursor: optional(next)}
-	for i, n := range list {
-		out.Items[i] = toNotification(n)
-	}
-	return c.JSON(out)
+	return c.JSON(gen.NotificationPage{Items: each(list, toNotification), NextCursor: optional(next)})
 }
 
 func (h *handlers) ReadNotification(c *fiber.Ctx, id gen.ID, _ gen.ReadNotificationParams) error {

@@ -20,11 +20,7 @@ func (h *handlers) ListProperties(c *fiber.Ctx, params gen.ListPropertiesParams)
 	if err != nil {
 		return err
 	}
-	out := gen.PropertyPage{Items: make([]gen.Property, len(list)), NextCursor: optional(next)}
-	for i, p := range list {
-		out.Items[i] = toProperty(p)
-	}
-	return c.JSON(out)
+	return c.JSON(gen.PropertyPage{Items: each(list, toProperty), NextCursor: optional(next)})
 }
 
 func (h *handlers) CreateProperty(c *fiber.Ctx, _ gen.CreatePropertyParams) error {
@@ -103,11 +99,7 @@ func (h *handlers) ListUnits(c *fiber.Ctx, params gen.ListUnitsParams) error {
 	if err != nil {
 		return err
 	}
-	out := gen.UnitPage{Items: make([]gen.Unit, len(list)), NextCursor: optional(next)}
-	for i, u := range list {
-		out.Items[i] = toUnit(u)
-	}
-	return c.JSON(out)
+	return c.JSON(gen.UnitPage{Items: each(list, toUnit), NextCursor: optional(next)})
 }
 
 // ImportUnits reads the spreadsheet into rows; the housing service checks

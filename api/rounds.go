@@ -15,11 +15,7 @@ func (h *handlers) ListRounds(c *fiber.Ctx, params gen.ListRoundsParams) error {
 	if err != nil {
 		return err
 	}
-	out := gen.RoundPage{Items: make([]gen.Round, len(list)), NextCursor: optional(next)}
-	for i, r := range list {
-		out.Items[i] = toRound(r)
-	}
-	return c.JSON(out)
+	return c.JSON(gen.RoundPage{Items: each(list, toRound), NextCursor: optional(next)})
 }
 
 func (h *handlers) OpenRound(c *fiber.Ctx, _ gen.OpenRoundParams) error {

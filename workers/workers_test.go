@@ -1,7 +1,6 @@
 package workers_test
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -12,17 +11,12 @@ import (
 
 	"github.com/anju-city/anju/internal/firebase"
 	"github.com/anju-city/anju/internal/firebase/fcmfake"
-	"github.com/anju-city/anju/internal/pii"
 	"github.com/anju-city/anju/internal/postgres"
 	"github.com/anju-city/anju/internal/talent"
 	"github.com/anju-city/anju/internal/testenv"
 	"github.com/anju-city/anju/workers"
 	"github.com/hibiken/asynq"
 )
-
-type fixedClock struct{}
-
-func (fixedClock) Now() time.Time { return time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC) }
 
 type bundle struct {
 	db       *postgres.DB
@@ -36,20 +30,14 @@ type bundle struct {
 func setup(t *testing.T, devices ...string) bundle {
 	t.Helper()
 	ctx := context.Background()
-	db, err := postgres.Open(ctx, testenv.Database(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(db.Close)
 	fcm := fcmfake.New()
 	t.Cleanup(func() { _ = fcm.Close() })
 	pusher, err := firebase.NewPusher(ctx, firebase.Config{ProjectID: "demo-anju", FCMEndpoint: fcm.URL})
 	if err != nil {
 		t.Fatal(err)
 	}
-	vault, _ := pii.NewKeyring([]pii.Key{{ID: "t", Secret: bytes.Repeat([]byte{1}, 32)}}, bytes.Repeat([]byte{2}, 32))
-	logger := slog.New(slog.NewJSONHandler(io.Discard, nil))
-	svc := &talent.Service{Store: db, Pusher: pusher, Vault: vault, Clock: fixedClock{}, Logger: logger}
+	db, svc, _ := testenv.Service(t, pusher)
+	logger := svc.Logger
 	u, err := db.SignIn(ctx, "uid-"+t.Name(), false)
 	if err != nil {
 		t.Fatal(err)
@@ -157,7 +145,7 @@ func TestUnknownTemplateIsArchived(t *testing.T) {
 	t.Parallel()
 	b := setup(t)
 	if err := b.notify(t, "no.such.template"); !errors.Is(err, asynq.SkipRetry) {
-		t.Fatalf("want SkipRetry, got %v", err)
+		t.Fatalf("an unknown template must be archived (asynq.SkipRetry), got %v", err)
 	}
 }
 

@@ -1,9 +1,15 @@
 package testenv
 
 import (
+	"bytes"
 	"context"
+	"io"
+	"log/slog"
+	"testing"
 	"time"
 
+	"github.com/anju-city/anju/internal/pii"
+	"github.com/anju-city/anju/internal/postgres"
 	"github.com/anju-city/anju/internal/talent"
 )
 
@@ -19,3 +25,25 @@ type NoPush struct{}
 
 // Push accepts the message.
 func (NoPush) Push(context.Context, talent.PushMessage) error { return nil }
+
+// Service gives a talent.Service on a fresh database, with test keys, a
+// clock set to 2026-11-25 10:00 in Shanghai and logs discarded. A nil
+// pusher accepts every push.
+func Service(t testing.TB, pusher talent.Pusher) (*postgres.DB, *talent.Service, *Clock) {
+	t.Helper()
+	db, err := postgres.Open(context.Background(), Database(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(db.Close)
+	vault, err := pii.NewKeyring([]pii.Key{{ID: "test", Secret: bytes.Repeat([]byte{1}, 32)}}, bytes.Repeat([]byte{2}, 32))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if pusher == nil {
+		pusher = NoPush{}
+	}
+	clock := &Clock{T: time.Date(2026, 11, 25, 2, 0, 0, 0, time.UTC)}
+	svc := &talent.Service{Store: db, Pusher: pusher, Vault: vault, Clock: clock, Logger: slog.New(slog.NewJSONHandler(io.Discard, nil))}
+	return db, svc, clock
+}

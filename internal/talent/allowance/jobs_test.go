@@ -1,14 +1,10 @@
 package allowance_test
 
 import (
-	"bytes"
 	"context"
-	"io"
-	"log/slog"
 	"testing"
 	"time"
 
-	"github.com/anju-city/anju/internal/pii"
 	"github.com/anju-city/anju/internal/postgres"
 	"github.com/anju-city/anju/internal/talent"
 	"github.com/anju-city/anju/internal/talent/allowance"
@@ -30,14 +26,8 @@ type bundle struct {
 func setup(t *testing.T) bundle {
 	t.Helper()
 	ctx := context.Background()
-	db, err := postgres.Open(ctx, testenv.Database(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(db.Close)
-	clk := &testenv.Clock{T: time.Date(2026, 11, 25, 2, 0, 0, 0, time.UTC)}
-	vault, _ := pii.NewKeyring([]pii.Key{{ID: "t", Secret: bytes.Repeat([]byte{1}, 32)}}, bytes.Repeat([]byte{2}, 32))
-	ts := &talent.Service{Store: db, Pusher: testenv.NoPush{}, Vault: vault, Clock: clk, Logger: slog.New(slog.NewJSONHandler(io.Discard, nil))}
+	db, ts, clk := testenv.Service(t, nil)
+	var err error
 	cal, _ := calendar.Default()
 	defaults, _ := policy.DefaultPackages()
 	svc := &allowance.Service{Talent: ts, Store: db, Calendar: cal, Defaults: defaults, City: "慈溪"}

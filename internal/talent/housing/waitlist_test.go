@@ -1,15 +1,10 @@
 package housing_test
 
 import (
-	"bytes"
 	"context"
-	"io"
-	"log/slog"
 	"testing"
 	"time"
 
-	"github.com/anju-city/anju/internal/pii"
-	"github.com/anju-city/anju/internal/postgres"
 	"github.com/anju-city/anju/internal/talent"
 	"github.com/anju-city/anju/internal/talent/draw"
 	"github.com/anju-city/anju/internal/talent/housing"
@@ -37,14 +32,8 @@ func eligible(_ context.Context, _ string, on time.Time) (policy.Facts, error) {
 func TestWaitlistCascade(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	db, err := postgres.Open(ctx, testenv.Database(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(db.Close)
-	clk := &testenv.Clock{T: time.Date(2026, 11, 25, 2, 0, 0, 0, time.UTC)}
-	vault, _ := pii.NewKeyring([]pii.Key{{ID: "t", Secret: bytes.Repeat([]byte{1}, 32)}}, bytes.Repeat([]byte{2}, 32))
-	ts := &talent.Service{Store: db, Pusher: testenv.NoPush{}, Vault: vault, Clock: clk, Logger: slog.New(slog.NewJSONHandler(io.Discard, nil))}
+	db, ts, clk := testenv.Service(t, nil)
+	var err error
 	defaults, _ := policy.DefaultPackages()
 	rounds := &housing.Rounds{Talent: ts, Store: db, Offers: db, Corrections: db, Units: db,
 		Packages: func(context.Context) ([]policy.Package, error) { return defaults, nil }, Facts: eligible}
