@@ -1,190 +1,106 @@
 package api
 
 import (
+	"context"
 	"time"
 
 	"github.com/anju-city/anju/api/gen"
 	"github.com/anju-city/anju/internal/talent"
 	"github.com/anju-city/anju/internal/talent/allowance"
+	"github.com/anju-city/anju/internal/talent/catalog"
 	"github.com/anju-city/anju/internal/talent/policy"
 	"github.com/gofiber/fiber/v2"
 	"github.com/google/uuid"
 	openapi_types "github.com/oapi-codegen/runtime/types"
 )
 
-func (h *handlers) ListPolicies(c *fiber.Ctx, _ gen.ListPoliciesParams) error {
-	pkgs, err := h.d.Allowance.OpenPackages(c.UserContext())
+// allowanceHandlers are the claims workflow's operations: policies,
+// claims, review, and finance.
+type allowanceHandlers struct {
+	allowance *allowance.Service
+	catalog   *catalog.Catalog
+}
+
+func (h *allowanceHandlers) ListPolicies(c *fiber.Ctx) error {
+	pkgs, err := h.catalog.Open(c.UserContext())
 	if err != nil {
 		return err
 	}
 	return c.JSON(gen.PolicyList{Items: each(pkgs, toPolicy)})
 }
 
-func (h *handlers) PublishPolicy(c *fiber.Ctx, _ gen.PublishPolicyParams) error {
-	u, err := currentUser(c)
-	if err != nil {
-		return err
-	}
-	var body gen.PolicyInput
-	if err := decode(c, &body); err != nil {
-		return err
-	}
-	p, err := h.d.Allowance.PublishPolicy(c.UserContext(), u, body.Source)
-	if err != nil {
-		return err
-	}
-	return c.Status(fiber.StatusCreated).JSON(toPolicy(p))
+func (h *allowanceHandlers) PublishPolicy(c *fiber.Ctx) error {
+	return respondBody(c, fiber.StatusCreated, func(ctx context.Context, u talent.User, body gen.PolicyInput) (policy.Package, error) {
+		return h.catalog.Publish(ctx, u, body.Source)
+	}, toPolicy)
 }
 
-func (h *handlers) PrecheckEligibility(c *fiber.Ctx, _ gen.PrecheckEligibilityParams) error {
-	u, err := currentUser(c)
-	if err != nil {
-		return err
-	}
-	results, err := h.d.Allowance.Precheck(c.UserContext(), u)
-	if err != nil {
-		return err
-	}
-	out := gen.PrecheckResults{Results: make([]gen.Decision, len(results))}
-	for i, r := range results {
-		out.Results[i] = toDecision(r.Decision)
-	}
-	return c.JSON(out)
-}
-
-func (h *handlers) ListClaims(c *fiber.Ctx, params gen.ListClaimsParams) error {
-	u, err := currentUser(c)
-	if err != nil {
-		return err
-	}
-	list, next, err := h.d.Allowance.Claims(c.UserContext(), u, page(params.Cursor, params.Limit))
-	if err != nil {
-		return err
-	}
-	return c.JSON(toClaimPage(list, next))
-}
-
-func (h *handlers) CreateClaim(c *fiber.Ctx, _ gen.CreateClaimParams) error {
-	u, err := currentUser(c)
-	if err != nil {
-		return err
-	}
-	var body gen.ClaimInput
-	if err := decode(c, &body); err != nil {
-		return err
-	}
-	claim, err := h.d.Allowance.CreateClaim(c.UserContext(), u, policy.ID(body.Package), fromDeclarations(body.Declarations))
-	if err != nil {
-		return err
-	}
-	return c.Status(fiber.StatusCreated).JSON(toClaim(claim))
-}
-
-func (h *handlers) GetClaim(c *fiber.Ctx, id gen.ID, _ gen.GetClaimParams) error {
-	u, err := currentUser(c)
-	if err != nil {
-		return err
-	}
-	v, err := h.d.Allowance.Claim(c.UserContext(), u, id.String())
-	if err != nil {
-		return err
-	}
-	return c.JSON(toClaimDetail(v))
-}
-
-func (h *handlers) AttachClaimDocuments(c *fiber.Ctx, id gen.ID, _ gen.AttachClaimDocumentsParams) error {
-	u, err := currentUser(c)
-	if err != nil {
-		return err
-	}
-	var body gen.AttachDocumentsInput
-	if err := decode(c, &body); err != nil {
-		return err
-	}
-	ids := make([]string, len(body.DocumentIds))
-	for i, d := range body.DocumentIds {
-		ids[i] = d.String()
-	}
-	v, err := h.d.Allowance.AttachDocuments(c.UserContext(), u, id.String(), ids)
-	if err != nil {
-		return err
-	}
-	return c.JSON(toClaimDetail(v))
-}
-
-func (h *handlers) SubmitClaim(c *fiber.Ctx, id gen.ID, _ gen.SubmitClaimParams) error {
-	return h.claimAction(c, fiber.StatusAccepted, func(u talent.User) (allowance.Claim, error) {
-		return h.d.Allowance.Submit(c.UserContext(), u, id.String())
+func (h *allowanceHandlers) PrecheckEligibility(c *fiber.Ctx) error {
+	return respond(c, fiber.StatusOK, h.allowance.Precheck, func(results []allowance.PrecheckResult) gen.PrecheckResults {
+		return gen.PrecheckResults{Results: each(results, func(r allowance.PrecheckResult) gen.Decision { return toDecision(r.Decision) })}
 	})
 }
 
-func (h *handlers) WithdrawClaim(c *fiber.Ctx, id gen.ID, _ gen.WithdrawClaimParams) error {
-	return h.claimAction(c, fiber.StatusOK, func(u talent.User) (allowance.Claim, error) {
-		return h.d.Allowance.Withdraw(c.UserContext(), u, id.String())
-	})
+func (h *allowanceHandlers) ListClaims(c *fiber.Ctx, params gen.ListClaimsParams) error {
+	return respond(c, fiber.StatusOK, func(ctx context.Context, u talent.User) (gen.ClaimPage, error) {
+		list, next, err := h.allowance.Claims(ctx, u, page(params.Cursor, params.Limit))
+		return toClaimPage(list, next), err
+	}, same)
 }
 
-func (h *handlers) AppealClaim(c *fiber.Ctx, id gen.ID, _ gen.AppealClaimParams) error {
-	var body gen.AppealInput
-	if err := decode(c, &body); err != nil {
-		return err
-	}
-	return h.claimAction(c, fiber.StatusAccepted, func(u talent.User) (allowance.Claim, error) {
-		return h.d.Allowance.Appeal(c.UserContext(), u, id.String(), body.Reason)
-	})
+func (h *allowanceHandlers) CreateClaim(c *fiber.Ctx) error {
+	return respondBody(c, fiber.StatusCreated, func(ctx context.Context, u talent.User, body gen.ClaimInput) (allowance.Claim, error) {
+		return h.allowance.CreateClaim(ctx, u, policy.ID(body.Package), fromDeclarations(body.Declarations))
+	}, toClaim)
 }
 
-func (h *handlers) ReviewQueue(c *fiber.Ctx, params gen.ReviewQueueParams) error {
-	u, err := currentUser(c)
-	if err != nil {
-		return err
-	}
-	var status allowance.ClaimStatus
-	if params.Status != nil {
-		status = allowance.ClaimStatus(*params.Status)
-	}
-	list, next, err := h.d.Allowance.Queue(c.UserContext(), u, status, page(params.Cursor, params.Limit))
-	if err != nil {
-		return err
-	}
-	return c.JSON(toClaimPage(list, next))
+func (h *allowanceHandlers) GetClaim(c *fiber.Ctx, id gen.ID) error {
+	return respond(c, fiber.StatusOK, func(ctx context.Context, u talent.User) (allowance.ClaimView, error) {
+		return h.allowance.Claim(ctx, u, id.String())
+	}, toClaimDetail)
 }
 
-func (h *handlers) ApproveClaim(c *fiber.Ctx, id gen.ID, _ gen.ApproveClaimParams) error {
-	var body gen.ApprovalInput
-	if err := decode(c, &body); err != nil {
-		return err
-	}
-	note := ""
-	if body.Note != nil {
-		note = *body.Note
-	}
-	return h.claimAction(c, fiber.StatusOK, func(u talent.User) (allowance.Claim, error) {
-		return h.d.Allowance.Approve(c.UserContext(), u, id.String(), note)
-	})
+func (h *allowanceHandlers) AttachClaimDocuments(c *fiber.Ctx, id gen.ID) error {
+	return respondBody(c, fiber.StatusOK, func(ctx context.Context, u talent.User, body gen.AttachDocumentsInput) (allowance.ClaimView, error) {
+		return h.allowance.AttachDocuments(ctx, u, id.String(), each(body.DocumentIds, func(d gen.ID) string { return d.String() }))
+	}, toClaimDetail)
 }
 
-func (h *handlers) RejectClaim(c *fiber.Ctx, id gen.ID, _ gen.RejectClaimParams) error {
-	var body gen.ClaimRejectionInput
-	if err := decode(c, &body); err != nil {
-		return err
-	}
-	return h.claimAction(c, fiber.StatusOK, func(u talent.User) (allowance.Claim, error) {
-		return h.d.Allowance.Reject(c.UserContext(), u, id.String(), string(body.Code), body.Reason)
-	})
+func (h *allowanceHandlers) SubmitClaim(c *fiber.Ctx, id gen.ID) error {
+	return respond(c, fiber.StatusAccepted, func(ctx context.Context, u talent.User) (allowance.Claim, error) {
+		return h.allowance.Submit(ctx, u, id.String())
+	}, toClaim)
 }
 
-// claimAction runs one claim transition for the signed-in user.
-func (h *handlers) claimAction(c *fiber.Ctx, status int, act func(talent.User) (allowance.Claim, error)) error {
-	u, err := currentUser(c)
-	if err != nil {
-		return err
-	}
-	claim, err := act(u)
-	if err != nil {
-		return err
-	}
-	return c.Status(status).JSON(toClaim(claim))
+func (h *allowanceHandlers) WithdrawClaim(c *fiber.Ctx, id gen.ID) error {
+	return respond(c, fiber.StatusOK, func(ctx context.Context, u talent.User) (allowance.Claim, error) {
+		return h.allowance.Withdraw(ctx, u, id.String())
+	}, toClaim)
+}
+
+func (h *allowanceHandlers) AppealClaim(c *fiber.Ctx, id gen.ID) error {
+	return respondBody(c, fiber.StatusAccepted, func(ctx context.Context, u talent.User, body gen.AppealInput) (allowance.Claim, error) {
+		return h.allowance.Appeal(ctx, u, id.String(), body.Reason)
+	}, toClaim)
+}
+
+func (h *allowanceHandlers) ReviewQueue(c *fiber.Ctx, params gen.ReviewQueueParams) error {
+	return respond(c, fiber.StatusOK, func(ctx context.Context, u talent.User) (gen.ClaimPage, error) {
+		list, next, err := h.allowance.Queue(ctx, u, allowance.ClaimStatus(value(params.Status)), page(params.Cursor, params.Limit))
+		return toClaimPage(list, next), err
+	}, same)
+}
+
+func (h *allowanceHandlers) ApproveClaim(c *fiber.Ctx, id gen.ID) error {
+	return respondBody(c, fiber.StatusOK, func(ctx context.Context, u talent.User, body gen.ApprovalInput) (allowance.Claim, error) {
+		return h.allowance.Approve(ctx, u, id.String(), value(body.Note))
+	}, toClaim)
+}
+
+func (h *allowanceHandlers) RejectClaim(c *fiber.Ctx, id gen.ID) error {
+	return respondBody(c, fiber.StatusOK, func(ctx context.Context, u talent.User, body gen.ClaimRejectionInput) (allowance.Claim, error) {
+		return h.allowance.Reject(ctx, u, id.String(), string(body.Code), body.Reason)
+	}, toClaim)
 }
 
 func localized(t policy.Text) gen.LocalizedText { return gen.LocalizedText{Zh: t.ZH, En: t.EN} }
@@ -298,14 +214,6 @@ func toClaim(c allowance.Claim) gen.Claim {
 		out.Decision = &dec
 	}
 	return out
-}
-
-func utc(t *time.Time) *time.Time {
-	if t == nil {
-		return nil
-	}
-	u := t.UTC()
-	return &u
 }
 
 func toClaimPage(list []allowance.Claim, next string) gen.ClaimPage {

@@ -163,3 +163,38 @@ func toNotification(n talent.Notification) gen.Notification {
 	}
 	return out
 }
+
+func toEmployer(e talent.Employer) gen.Employer {
+	return gen.Employer{Id: uuid.MustParse(e.ID), Name: e.Name, CreditCode: e.CreditCode, CreatedAt: e.CreatedAt.UTC()}
+}
+
+func toEmployment(e talent.Employment) gen.Employment {
+	out := gen.Employment{
+		Id: uuid.MustParse(e.ID), EmployerId: uuid.MustParse(e.EmployerID), Status: gen.EmploymentStatus(e.Status),
+		RejectReason: optional(e.RejectReason), CreatedAt: e.CreatedAt.UTC(),
+	}
+	out.DeclaredSince = datePtr(e.DeclaredSince)
+	out.ContractStart = datePtr(e.ContractStart)
+	out.ContractEnd = datePtr(e.ContractEnd)
+	out.SocialInsuranceStart = datePtr(e.SocialInsuranceStart)
+	out.DecidedAt = utc(e.DecidedAt)
+	return out
+}
+
+func toEmploymentRequest(r talent.EmploymentRequest) gen.EmploymentRequest {
+	e := toEmployment(r.Employment)
+	return gen.EmploymentRequest{
+		Id: e.Id, EmployerId: e.EmployerId, Status: e.Status, DeclaredSince: e.DeclaredSince,
+		ContractStart: e.ContractStart, ContractEnd: e.ContractEnd, SocialInsuranceStart: e.SocialInsuranceStart,
+		RejectReason: e.RejectReason, DecidedAt: e.DecidedAt, CreatedAt: e.CreatedAt,
+		GraduateName: r.GraduateName, NationalId: optional(r.NationalIDMasked),
+	}
+}
+
+func utc(t *time.Time) *time.Time {
+	if t == nil {
+		return nil
+	}
+	u := t.UTC()
+	return &u
+}

@@ -2,6 +2,7 @@ package api
 
 import (
 	"bytes"
+	"context"
 	"encoding/csv"
 	"fmt"
 	"strconv"
@@ -14,34 +15,22 @@ import (
 	"github.com/xuri/excelize/v2"
 )
 
-func (h *handlers) CreateBatch(c *fiber.Ctx, _ gen.CreateBatchParams) error {
-	u, err := currentUser(c)
-	if err != nil {
-		return err
-	}
-	b, err := h.d.Allowance.CreateBatch(c.UserContext(), u)
-	if err != nil {
-		return err
-	}
-	return c.Status(fiber.StatusCreated).JSON(toBatch(b))
+func (h *allowanceHandlers) CreateBatch(c *fiber.Ctx) error {
+	return respond(c, fiber.StatusCreated, h.allowance.CreateBatch, toBatch)
 }
 
-func (h *handlers) GetBatch(c *fiber.Ctx, id gen.ID, _ gen.GetBatchParams) error {
-	u, err := currentUser(c)
-	if err != nil {
-		return err
-	}
-	b, lines, err := h.d.Allowance.BatchLines(c.UserContext(), u, id.String())
-	if err != nil {
-		return err
-	}
-	out := gen.BatchDetail{Batch: toBatch(b), Lines: make([]gen.BatchLine, len(lines))}
-	for i, l := range lines {
-		out.Lines[i] = gen.BatchLine{Payment: toPayment(l.Payment), Package: string(l.Package), Name: l.Name,
-			NationalId: optional(l.NationalID), BankName: l.BankName, BankAccount: talent.MaskBankAccount(l.BankAccount)}
-	}
+func (h *allowanceHandlers) GetBatch(c *fiber.Ctx, id gen.ID) error {
 	c.Set(fiber.HeaderCacheControl, "no-store")
-	return c.JSON(out)
+	return respond(c, fiber.StatusOK, func(ctx context.Context, u talent.User) (gen.BatchDetail, error) {
+		b, lines, err := h.allowance.BatchLines(ctx, u, id.String())
+		if err != nil {
+			return gen.BatchDetail{}, err
+		}
+		return gen.BatchDetail{Batch: toBatch(b), Lines: each(lines, func(l allowance.BatchLine) gen.BatchLine {
+			return gen.BatchLine{Payment: toPayment(l.Payment), Package: string(l.Package), Name: l.Name,
+				NationalId: optional(l.NationalID), BankName: l.BankName, BankAccount: talent.MaskBankAccount(l.BankAccount)}
+		})}, nil
+	}, same)
 }
 
 // exportHeader is the spreadsheet's first row, in Chinese for the bank's
@@ -50,12 +39,12 @@ var exportHeader = []string{"序号", "付款编号", "姓名", "身份证号（
 
 // ExportBatch writes the batch for the bank. It is the only place account
 // numbers leave Anju in full, so it is never cached.
-func (h *handlers) ExportBatch(c *fiber.Ctx, id gen.ID, params gen.ExportBatchParams) error {
+func (h *allowanceHandlers) ExportBatch(c *fiber.Ctx, id gen.ID, params gen.ExportBatchParams) error {
 	u, err := currentUser(c)
 	if err != nil {
 		return err
 	}
-	b, lines, err := h.d.Allowance.BatchLines(c.UserContext(), u, id.String())
+	b, lines, err := h.allowance.BatchLines(c.UserContext(), u, id.String())
 	if err != nil {
 		return err
 	}
@@ -113,62 +102,38 @@ func sendXLSX(c *fiber.Ctx, name string, book []byte) error {
 	return c.Send(book)
 }
 
-func (h *handlers) MarkPaymentPaid(c *fiber.Ctx, id gen.ID, _ gen.MarkPaymentPaidParams) error {
-	return h.mark(c, id.String(), true, "")
+func (h *allowanceHandlers) MarkPaymentPaid(c *fiber.Ctx, id gen.ID) error {
+	return respond(c, fiber.StatusOK, func(ctx context.Context, u talent.User) (allowance.Payment, error) {
+		return h.allowance.MarkPayment(ctx, u, id.String(), true, "")
+	}, toPayment)
 }
 
-func (h *handlers) MarkPaymentFailed(c *fiber.Ctx, id gen.ID, _ gen.MarkPaymentFailedParams) error {
-	var body gen.PaymentFailureInput
-	if err := decode(c, &body); err != nil {
-		return err
-	}
-	return h.mark(c, id.String(), false, body.Reason)
+func (h *allowanceHandlers) MarkPaymentFailed(c *fiber.Ctx, id gen.ID) error {
+	return respondBody(c, fiber.StatusOK, func(ctx context.Context, u talent.User, body gen.PaymentFailureInput) (allowance.Payment, error) {
+		return h.allowance.MarkPayment(ctx, u, id.String(), false, body.Reason)
+	}, toPayment)
 }
 
-func (h *handlers) mark(c *fiber.Ctx, id string, paid bool, reason string) error {
-	u, err := currentUser(c)
-	if err != nil {
-		return err
-	}
-	p, err := h.d.Allowance.MarkPayment(c.UserContext(), u, id, paid, reason)
-	if err != nil {
-		return err
-	}
-	return c.JSON(toPayment(p))
+func (h *allowanceHandlers) Reconcile(c *fiber.Ctx) error {
+	return respond(c, fiber.StatusOK, h.allowance.Reconcile, func(r allowance.Reconciliation) gen.Reconciliation {
+		return gen.Reconciliation{Approved: r.Approved, Paid: r.Paid, Scheduled: r.Scheduled, Suspended: r.Suspended,
+			ClawedBack: r.ClawedBack, Balanced: r.Balanced()}
+	})
 }
 
-func (h *handlers) Reconcile(c *fiber.Ctx, _ gen.ReconcileParams) error {
-	u, err := currentUser(c)
-	if err != nil {
-		return err
-	}
-	r, err := h.d.Allowance.Reconcile(c.UserContext(), u)
-	if err != nil {
-		return err
-	}
-	return c.JSON(gen.Reconciliation{Approved: r.Approved, Paid: r.Paid, Scheduled: r.Scheduled, Suspended: r.Suspended,
-		ClawedBack: r.ClawedBack, Balanced: r.Balanced()})
-}
-
-func (h *handlers) DeliveryStats(c *fiber.Ctx, params gen.DeliveryStatsParams) error {
-	u, err := currentUser(c)
-	if err != nil {
-		return err
-	}
-	rows, err := h.d.Allowance.Delivery(c.UserContext(), u, params.From.Time, params.To.Time)
-	if err != nil {
-		return err
-	}
-	out := gen.DeliveryReport{From: params.From, To: params.To, Items: make([]gen.DeliveryRow, len(rows))}
-	for i, r := range rows {
-		out.Items[i] = gen.DeliveryRow{
-			Package: string(r.Package), Claims: r.Claims, Decided: r.Decided, Paid: r.Paid,
-			MedianToDecisionSeconds: int64(r.MedianToDecision.Seconds()), P90ToDecisionSeconds: int64(r.P90ToDecision.Seconds()),
-			MedianToFirstPaymentSeconds: int64(r.MedianToFirstPay.Seconds()), P90ToFirstPaymentSeconds: int64(r.P90ToFirstPay.Seconds()),
-			DeadlinesBreached: r.DeadlinesBreached,
-		}
-	}
-	return c.JSON(out)
+func (h *allowanceHandlers) DeliveryStats(c *fiber.Ctx, params gen.DeliveryStatsParams) error {
+	return respond(c, fiber.StatusOK, func(ctx context.Context, u talent.User) ([]allowance.DeliveryStats, error) {
+		return h.allowance.Delivery(ctx, u, params.From.Time, params.To.Time)
+	}, func(rows []allowance.DeliveryStats) gen.DeliveryReport {
+		return gen.DeliveryReport{From: params.From, To: params.To, Items: each(rows, func(r allowance.DeliveryStats) gen.DeliveryRow {
+			return gen.DeliveryRow{
+				Package: string(r.Package), Claims: r.Claims, Decided: r.Decided, Paid: r.Paid,
+				MedianToDecisionSeconds: int64(r.MedianToDecision.Seconds()), P90ToDecisionSeconds: int64(r.P90ToDecision.Seconds()),
+				MedianToFirstPaymentSeconds: int64(r.MedianToFirstPay.Seconds()), P90ToFirstPaymentSeconds: int64(r.P90ToFirstPay.Seconds()),
+				DeadlinesBreached: r.DeadlinesBreached,
+			}
+		})}
+	})
 }
 
 func toBatch(b allowance.Batch) gen.Batch {

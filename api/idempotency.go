@@ -57,7 +57,7 @@ func idempotent(store IdempotencyStore, logger *slog.Logger) fiber.Handler {
 				break
 			}
 			if prev.RequestHash != hash {
-				return talent.Errorf(talent.KindInvalid, "idempotency_key_reused", "key reused for another request")
+				return talent.Errorf(talent.KindInvalid, CodeIdempotencyKeyReused, "key reused for another request")
 			}
 			if prev.Status != 0 {
 				c.Set("Idempotent-Replayed", "true")
@@ -66,7 +66,7 @@ func idempotent(store IdempotencyStore, logger *slog.Logger) fiber.Handler {
 			}
 			if time.Now().After(deadline) {
 				retryAfter(c, 1)
-				return talent.Errorf(talent.KindConflict, "idempotency_in_progress", "the first request is still running")
+				return talent.Errorf(talent.KindConflict, CodeIdempotencyInProgress, "the first request is still running")
 			}
 			select {
 			case <-ctx.Done():

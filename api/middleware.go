@@ -12,6 +12,7 @@ import (
 
 	"github.com/anju-city/anju/internal/logging"
 	"github.com/anju-city/anju/internal/talent"
+	"github.com/anju-city/anju/internal/talent/account"
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/fiber/v2/middleware/adaptor"
 	"github.com/prometheus/client_golang/prometheus"
@@ -103,12 +104,12 @@ func metricsHandler(reg *prometheus.Registry) fiber.Handler {
 
 // authenticate verifies the bearer token and loads the user; first sign-in
 // creates the user as a graduate.
-func authenticate(v talent.Verifier, s *talent.Service) fiber.Handler {
+func authenticate(v talent.Verifier, s *account.Service) fiber.Handler {
 	return func(c *fiber.Ctx) error {
 		header := c.Get(fiber.HeaderAuthorization)
 		token, ok := strings.CutPrefix(header, "Bearer ")
 		if !ok || strings.TrimSpace(token) == "" {
-			return talent.Errorf(talent.KindUnauthenticated, "token_missing", "no bearer token")
+			return talent.Errorf(talent.KindUnauthenticated, talent.CodeTokenMissing, "no bearer token")
 		}
 		id, err := v.Verify(c.UserContext(), strings.TrimSpace(token))
 		if err != nil {
@@ -127,7 +128,7 @@ func authenticate(v talent.Verifier, s *talent.Service) fiber.Handler {
 func currentUser(c *fiber.Ctx) (talent.User, error) {
 	u, ok := c.Locals(localsUser).(talent.User)
 	if !ok {
-		return talent.User{}, talent.Errorf(talent.KindUnauthenticated, "token_missing", "not signed in")
+		return talent.User{}, talent.Errorf(talent.KindUnauthenticated, talent.CodeTokenMissing, "not signed in")
 	}
 	return u, nil
 }
@@ -159,7 +160,7 @@ func limit(l Limiter, perMinute int, logger *slog.Logger, key func(*fiber.Ctx) s
 		}
 		if !ok {
 			retryAfter(c, int((wait+time.Second-1)/time.Second))
-			return talent.Errorf(talent.KindRateLimited, "rate_limited", "rate limit exceeded")
+			return talent.Errorf(talent.KindRateLimited, CodeRateLimited, "rate limit exceeded")
 		}
 		return c.Next()
 	}

@@ -80,33 +80,34 @@ func classify(err error) *talent.Error {
 		if !ok {
 			kind = talent.KindInternal
 		}
-		code := "request_invalid"
+		code := CodeRequestInvalid
 		switch fe.Code {
 		case http.StatusNotFound, http.StatusMethodNotAllowed:
-			code = "route_not_found"
+			code = CodeRouteNotFound
 		case http.StatusRequestEntityTooLarge:
-			code = "body_too_large"
+			code = CodeBodyTooLarge
 		}
 		return &talent.Error{Kind: kind, Code: code, Message: fe.Message}
 	}
-	return &talent.Error{Kind: talent.KindInternal, Code: "internal", Message: "internal error"}
+	return &talent.Error{Kind: talent.KindInternal, Code: talent.CodeInternal, Message: "internal error"}
 }
 
 // toProblem renders an error as RFC 9457 problem details in a locale.
 func toProblem(te *talent.Error, loc talent.Locale) gen.Problem {
 	p := gen.Problem{
-		Type:   "https://anju.dev/problems/" + strings.ReplaceAll(te.Code, "_", "-"),
+		Type:   "https://anju.dev/problems/" + strings.ReplaceAll(te.Code.String(), "_", "-"),
 		Title:  title(te.Kind, loc),
 		Status: statusByKind[te.Kind],
-		Code:   te.Code,
+		Code:   te.Code.String(),
 	}
-	if d := detail(te.Code, loc); d != "" {
+	if t, ok := messages[te.Code]; ok {
+		d := t.in(loc)
 		p.Detail = &d
 	}
 	if len(te.Fields) > 0 {
 		fields := make([]gen.FieldProblem, len(te.Fields))
 		for i, f := range te.Fields {
-			fields[i] = gen.FieldProblem{Field: f.Field, Code: f.Code, Message: fieldMessage(f.Code, loc)}
+			fields[i] = gen.FieldProblem{Field: f.Field, Code: f.Code.String(), Message: message(f.Code, loc)}
 		}
 		p.Errors = &fields
 	}

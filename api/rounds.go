@@ -1,110 +1,74 @@
 package api
 
 import (
+	"context"
 	"strconv"
 
 	"github.com/anju-city/anju/api/gen"
+	"github.com/anju-city/anju/internal/talent"
 	"github.com/anju-city/anju/internal/talent/draw"
 	"github.com/anju-city/anju/internal/talent/housing"
 	"github.com/gofiber/fiber/v2"
 	"github.com/google/uuid"
 )
 
-func (h *handlers) ListRounds(c *fiber.Ctx, params gen.ListRoundsParams) error {
-	list, next, err := h.d.Rounds.List(c.UserContext(), page(params.Cursor, params.Limit))
-	if err != nil {
-		return err
-	}
-	return c.JSON(gen.RoundPage{Items: each(list, toRound), NextCursor: optional(next)})
+// roundHandlers are the allocation operations: rounds, applications, the
+// draw, offers and corrections.
+type roundHandlers struct {
+	rounds *housing.Rounds
 }
 
-func (h *handlers) OpenRound(c *fiber.Ctx, _ gen.OpenRoundParams) error {
-	u, err := currentUser(c)
-	if err != nil {
-		return err
-	}
-	var body gen.RoundInput
-	if err := decode(c, &body); err != nil {
-		return err
-	}
-	ids := make([]string, len(body.UnitIds))
-	for i, id := range body.UnitIds {
-		ids[i] = id.String()
-	}
-	r, err := h.d.Rounds.OpenRound(c.UserContext(), u, body.Name, body.OpensAt, body.ClosesAt, ids)
-	if err != nil {
-		return err
-	}
-	return c.Status(fiber.StatusCreated).JSON(toRound(r))
+func (h *roundHandlers) ListRounds(c *fiber.Ctx, params gen.ListRoundsParams) error {
+	return respond(c, fiber.StatusOK, func(ctx context.Context, _ talent.User) (gen.RoundPage, error) {
+		list, next, err := h.rounds.List(ctx, page(params.Cursor, params.Limit))
+		return gen.RoundPage{Items: each(list, toRound), NextCursor: optional(next)}, err
+	}, same)
 }
 
-func (h *handlers) ApplyToRound(c *fiber.Ctx, id gen.ID, _ gen.ApplyToRoundParams) error {
-	u, err := currentUser(c)
-	if err != nil {
-		return err
-	}
-	var body gen.ApplicationInput
-	if err := decode(c, &body); err != nil {
-		return err
-	}
-	in := housing.ApplicationInput{HouseholdSize: body.HouseholdSize, OwnsHome: body.OwnsHomeInCity, PublicRentalHousing: body.PublicRentalHousing}
-	for _, p := range body.Preferences {
-		var pref draw.Preference
-		if p.PropertyId != nil {
-			pref.PropertyID = p.PropertyId.String()
+func (h *roundHandlers) OpenRound(c *fiber.Ctx) error {
+	return respondBody(c, fiber.StatusCreated, func(ctx context.Context, u talent.User, body gen.RoundInput) (housing.Round, error) {
+		ids := each(body.UnitIds, func(id gen.ID) string { return id.String() })
+		return h.rounds.OpenRound(ctx, u, body.Name, body.OpensAt, body.ClosesAt, ids)
+	}, toRound)
+}
+
+func (h *roundHandlers) ApplyToRound(c *fiber.Ctx, id gen.ID) error {
+	return respondBody(c, fiber.StatusCreated, func(ctx context.Context, u talent.User, body gen.ApplicationInput) (housing.Application, error) {
+		in := housing.ApplicationInput{HouseholdSize: body.HouseholdSize, OwnsHome: body.OwnsHomeInCity, PublicRentalHousing: body.PublicRentalHousing}
+		for _, p := range body.Preferences {
+			var pref draw.Preference
+			if p.PropertyId != nil {
+				pref.PropertyID = p.PropertyId.String()
+			}
+			pref.Layout = string(value(p.Layout))
+			in.Preferences = append(in.Preferences, pref)
 		}
-		if p.Layout != nil {
-			pref.Layout = string(*p.Layout)
-		}
-		in.Preferences = append(in.Preferences, pref)
-	}
-	a, err := h.d.Rounds.Apply(c.UserContext(), u, id.String(), in)
-	if err != nil {
-		return err
-	}
-	return c.Status(fiber.StatusCreated).JSON(toApplication(a))
+		return h.rounds.Apply(ctx, u, id.String(), in)
+	}, toApplication)
 }
 
-func (h *handlers) GetApplication(c *fiber.Ctx, id gen.ID, _ gen.GetApplicationParams) error {
-	u, err := currentUser(c)
-	if err != nil {
-		return err
-	}
-	a, err := h.d.Rounds.Application(c.UserContext(), u, id.String())
-	if err != nil {
-		return err
-	}
-	return c.JSON(toApplication(a))
+func (h *roundHandlers) GetApplication(c *fiber.Ctx, id gen.ID) error {
+	return respond(c, fiber.StatusOK, func(ctx context.Context, u talent.User) (housing.Application, error) {
+		return h.rounds.Application(ctx, u, id.String())
+	}, toApplication)
 }
 
-func (h *handlers) CloseRound(c *fiber.Ctx, id gen.ID, _ gen.CloseRoundParams) error {
-	u, err := currentUser(c)
-	if err != nil {
-		return err
-	}
-	r, err := h.d.Rounds.CloseRound(c.UserContext(), u, id.String())
-	if err != nil {
-		return err
-	}
-	return c.JSON(toRound(r))
+func (h *roundHandlers) CloseRound(c *fiber.Ctx, id gen.ID) error {
+	return respond(c, fiber.StatusOK, func(ctx context.Context, u talent.User) (housing.Round, error) {
+		return h.rounds.CloseRound(ctx, u, id.String())
+	}, toRound)
 }
 
-func (h *handlers) RunDraw(c *fiber.Ctx, id gen.ID, _ gen.RunDrawParams) error {
-	u, err := currentUser(c)
-	if err != nil {
-		return err
-	}
-	r, err := h.d.Rounds.Draw(c.UserContext(), u, id.String())
-	if err != nil {
-		return err
-	}
-	return c.JSON(toRound(r))
+func (h *roundHandlers) RunDraw(c *fiber.Ctx, id gen.ID) error {
+	return respond(c, fiber.StatusOK, func(ctx context.Context, u talent.User) (housing.Round, error) {
+		return h.rounds.Draw(ctx, u, id.String())
+	}, toRound)
 }
 
 // GetDrawRecord serves the record in its canonical encoding, byte for byte
 // what `anju verify-draw` checks.
-func (h *handlers) GetDrawRecord(c *fiber.Ctx, id gen.ID, _ gen.GetDrawRecordParams) error {
-	rec, err := h.d.Rounds.Record(c.UserContext(), id.String())
+func (h *roundHandlers) GetDrawRecord(c *fiber.Ctx, id gen.ID) error {
+	rec, err := h.rounds.Record(c.UserContext(), id.String())
 	if err != nil {
 		return err
 	}
@@ -143,65 +107,47 @@ func toApplication(a housing.Application) gen.HousingApplication {
 	return out
 }
 
-func (h *handlers) GetOffer(c *fiber.Ctx, id gen.ID, _ gen.GetOfferParams) error {
-	u, err := currentUser(c)
-	if err != nil {
-		return err
-	}
-	o, l, err := h.d.Rounds.Offer(c.UserContext(), u, id.String())
-	if err != nil {
-		return err
-	}
-	return c.JSON(toOffer(o, l))
+// offerView is an offer with the lease it became, if any.
+type offerView struct {
+	offer housing.Offer
+	lease *housing.Lease
 }
 
-func (h *handlers) AcceptOffer(c *fiber.Ctx, id gen.ID, _ gen.AcceptOfferParams) error {
-	u, err := currentUser(c)
-	if err != nil {
-		return err
-	}
-	if _, err := h.d.Rounds.Accept(c.UserContext(), u, id.String()); err != nil {
-		return err
-	}
-	o, l, err := h.d.Rounds.Offer(c.UserContext(), u, id.String())
-	if err != nil {
-		return err
-	}
-	return c.JSON(toOffer(o, l))
+func (h *roundHandlers) GetOffer(c *fiber.Ctx, id gen.ID) error {
+	return respond(c, fiber.StatusOK, func(ctx context.Context, u talent.User) (offerView, error) {
+		o, l, err := h.rounds.Offer(ctx, u, id.String())
+		return offerView{o, l}, err
+	}, toOfferView)
 }
 
-func (h *handlers) DeclineOffer(c *fiber.Ctx, id gen.ID, _ gen.DeclineOfferParams) error {
-	u, err := currentUser(c)
-	if err != nil {
-		return err
-	}
-	o, err := h.d.Rounds.Decline(c.UserContext(), u, id.String())
-	if err != nil {
-		return err
-	}
-	return c.JSON(toOffer(o, nil))
+func (h *roundHandlers) AcceptOffer(c *fiber.Ctx, id gen.ID) error {
+	return respond(c, fiber.StatusOK, func(ctx context.Context, u talent.User) (offerView, error) {
+		if _, err := h.rounds.Accept(ctx, u, id.String()); err != nil {
+			return offerView{}, err
+		}
+		o, l, err := h.rounds.Offer(ctx, u, id.String())
+		return offerView{o, l}, err
+	}, toOfferView)
 }
 
-func (h *handlers) AssignUnit(c *fiber.Ctx, id gen.ID, _ gen.AssignUnitParams) error {
-	u, err := currentUser(c)
-	if err != nil {
-		return err
-	}
-	var body gen.AssignInput
-	if err := decode(c, &body); err != nil {
-		return err
-	}
-	o, err := h.d.Rounds.Assign(c.UserContext(), u, id.String(), body.ApplicationId.String(), body.Reason)
-	if err != nil {
-		return err
-	}
-	return c.Status(fiber.StatusCreated).JSON(toOffer(o, nil))
+func (h *roundHandlers) DeclineOffer(c *fiber.Ctx, id gen.ID) error {
+	return respond(c, fiber.StatusOK, func(ctx context.Context, u talent.User) (offerView, error) {
+		o, err := h.rounds.Decline(ctx, u, id.String())
+		return offerView{offer: o}, err
+	}, toOfferView)
+}
+
+func (h *roundHandlers) AssignUnit(c *fiber.Ctx, id gen.ID) error {
+	return respondBody(c, fiber.StatusCreated, func(ctx context.Context, u talent.User, body gen.AssignInput) (offerView, error) {
+		o, err := h.rounds.Assign(ctx, u, id.String(), body.ApplicationId.String(), body.Reason)
+		return offerView{offer: o}, err
+	}, toOfferView)
 }
 
 // RoundNotice publishes a drawn round's result with names and ID numbers
 // masked, as JSON or as a spreadsheet to post.
-func (h *handlers) RoundNotice(c *fiber.Ctx, id gen.ID, params gen.RoundNoticeParams) error {
-	r, lines, err := h.d.Rounds.Notice(c.UserContext(), id.String())
+func (h *roundHandlers) RoundNotice(c *fiber.Ctx, id gen.ID, params gen.RoundNoticeParams) error {
+	r, lines, err := h.rounds.Notice(c.UserContext(), id.String())
 	if err != nil {
 		return err
 	}
@@ -229,43 +175,28 @@ func (h *handlers) RoundNotice(c *fiber.Ctx, id gen.ID, params gen.RoundNoticePa
 	return sendXLSX(c, "anju-notice-"+r.ID[:8], book)
 }
 
-func toOffer(o housing.Offer, l *housing.Lease) gen.Offer {
+func toOfferView(v offerView) gen.Offer {
+	o := v.offer
 	out := gen.Offer{Id: uuid.MustParse(o.ID), RoundId: uuid.MustParse(o.RoundID), ApplicationId: uuid.MustParse(o.ApplicationID),
 		UnitId: uuid.MustParse(o.UnitID), Status: gen.OfferStatus(o.Status), Source: gen.OfferSource(o.Source),
 		Reason: optional(o.Reason), ExpiresAt: o.ExpiresAt.UTC()}
-	if l != nil {
-		lease := toLease(*l)
+	if v.lease != nil {
+		lease := toLease(*v.lease)
 		out.Lease = &lease
 	}
 	return out
 }
 
-func (h *handlers) ProposeCorrection(c *fiber.Ctx, id gen.ID, _ gen.ProposeCorrectionParams) error {
-	u, err := currentUser(c)
-	if err != nil {
-		return err
-	}
-	var body gen.CorrectionInput
-	if err := decode(c, &body); err != nil {
-		return err
-	}
-	x, err := h.d.Rounds.ProposeCorrection(c.UserContext(), u, id.String(), body.ApplicationId.String(), body.UnitId.String(), body.Reason)
-	if err != nil {
-		return err
-	}
-	return c.Status(fiber.StatusCreated).JSON(toCorrection(x))
+func (h *roundHandlers) ProposeCorrection(c *fiber.Ctx, id gen.ID) error {
+	return respondBody(c, fiber.StatusCreated, func(ctx context.Context, u talent.User, body gen.CorrectionInput) (housing.Correction, error) {
+		return h.rounds.ProposeCorrection(ctx, u, id.String(), body.ApplicationId.String(), body.UnitId.String(), body.Reason)
+	}, toCorrection)
 }
 
-func (h *handlers) ApproveCorrection(c *fiber.Ctx, id gen.ID, _ gen.ApproveCorrectionParams) error {
-	u, err := currentUser(c)
-	if err != nil {
-		return err
-	}
-	x, err := h.d.Rounds.ApproveCorrection(c.UserContext(), u, id.String())
-	if err != nil {
-		return err
-	}
-	return c.JSON(toCorrection(x))
+func (h *roundHandlers) ApproveCorrection(c *fiber.Ctx, id gen.ID) error {
+	return respond(c, fiber.StatusOK, func(ctx context.Context, u talent.User) (housing.Correction, error) {
+		return h.rounds.ApproveCorrection(ctx, u, id.String())
+	}, toCorrection)
 }
 
 func toCorrection(x housing.Correction) gen.Correction {

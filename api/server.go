@@ -1,7 +1,8 @@
 // Package api is Anju's HTTP API on Fiber: the routes generated from
 // openapi/anju.yaml, the middleware every request passes (request id, logs,
 // metrics, sign-in, rate limits, contract validation, idempotency) and the
-// one error mapping to RFC 9457 problem+json.
+// one error mapping to RFC 9457 problem+json. Handlers are thin: sign-in,
+// decode, one call into the application, convert.
 package api
 
 import (
@@ -10,9 +11,8 @@ import (
 	"time"
 
 	"github.com/anju-city/anju/api/gen"
+	"github.com/anju-city/anju/internal/app"
 	"github.com/anju-city/anju/internal/talent"
-	"github.com/anju-city/anju/internal/talent/allowance"
-	"github.com/anju-city/anju/internal/talent/housing"
 	"github.com/gofiber/fiber/v2"
 	"github.com/prometheus/client_golang/prometheus"
 )
@@ -32,13 +32,8 @@ type Limits struct {
 	TrustedProxies []string
 }
 
-// Deps are what the API needs; cmd/anju builds them.
-type Deps struct {
-	Service     *talent.Service
-	Allowance   *allowance.Service
-	Housing     *housing.Service
-	Rounds      *housing.Rounds
-	Leases      *housing.Leases
+// Options are what the HTTP layer needs besides the application.
+type Options struct {
 	Verifier    talent.Verifier
 	Idempotency IdempotencyStore
 	Limiter     Limiter
@@ -55,15 +50,27 @@ const (
 	localsLocale = "anju.locale"
 )
 
-// New builds the Fiber app.
-func New(d Deps) (*fiber.App, error) {
+// server implements the generated interface with one handler type per
+// module, so that no type carries every operation.
+type server struct {
+	*ops
+	*accountHandlers
+	*allowanceHandlers
+	*housingHandlers
+	*roundHandlers
+}
+
+var _ gen.ServerInterface = server{}
+
+// New builds the Fiber app over the application.
+func New(a *app.App, o Options) (*fiber.App, error) {
 	validator, err := newValidator()
 	if err != nil {
 		return nil, err
 	}
-	app := fiber.New(fiber.Config{
+	f := fiber.New(fiber.Config{
 		AppName:               "anju",
-		ErrorHandler:          errorHandler(d.Logger),
+		ErrorHandler:          errorHandler(o.Logger),
 		BodyLimit:             256 << 10, // JSON only; files go straight to MinIO
 		ReadTimeout:           30 * time.Second,
 		WriteTimeout:          30 * time.Second,
@@ -71,28 +78,33 @@ func New(d Deps) (*fiber.App, error) {
 		DisableStartupMessage: true,
 		// The client's address comes from X-Forwarded-For only when the
 		// request arrives from a trusted proxy.
-		EnableTrustedProxyCheck: len(d.Limits.TrustedProxies) > 0,
-		TrustedProxies:          d.Limits.TrustedProxies,
-		ProxyHeader:             proxyHeader(d.Limits.TrustedProxies),
+		EnableTrustedProxyCheck: len(o.Limits.TrustedProxies) > 0,
+		TrustedProxies:          o.Limits.TrustedProxies,
+		ProxyHeader:             proxyHeader(o.Limits.TrustedProxies),
 	})
-	m := newHTTPMetrics(d.Registry)
-	app.Use(recoverer(d.Logger), observe(d.Logger, m))
+	m := newHTTPMetrics(o.Registry)
+	f.Use(recoverer(o.Logger), observe(o.Logger, m))
 
-	app.Get("/openapi.yaml", serveSpec)
-	app.Get("/docs", serveDocs)
-	app.Get("/metrics", metricsHandler(d.Registry))
+	f.Get("/openapi.yaml", serveSpec)
+	f.Get("/docs", serveDocs)
+	f.Get("/metrics", metricsHandler(o.Registry))
 
-	v1 := app.Group("/v1",
-		limitByIP(d.Limiter, d.Limits.PerIP, d.Logger),
-		authenticate(d.Verifier, d.Service),
-		limitByUser(d.Limiter, d.Limits.PerUser, d.Logger),
+	f.Group("/v1",
+		limitByIP(o.Limiter, o.Limits.PerIP, o.Logger),
+		authenticate(o.Verifier, a.Account),
+		limitByUser(o.Limiter, o.Limits.PerUser, o.Logger),
 		validator.middleware,
-		idempotent(d.Idempotency, d.Logger),
+		idempotent(o.Idempotency, o.Logger),
 	)
-	_ = v1
-	gen.RegisterHandlers(app, &handlers{d: d})
-	app.Use(func(*fiber.Ctx) error { return fiber.ErrNotFound })
-	return app, nil
+	gen.RegisterHandlers(f, server{
+		ops:               &ops{checks: o.Checks, logger: o.Logger},
+		accountHandlers:   &accountHandlers{account: a.Account},
+		allowanceHandlers: &allowanceHandlers{allowance: a.Allowance, catalog: a.Catalog},
+		housingHandlers:   &housingHandlers{housing: a.Housing, leases: a.Leases},
+		roundHandlers:     &roundHandlers{rounds: a.Rounds},
+	})
+	f.Use(func(*fiber.Ctx) error { return fiber.ErrNotFound })
+	return f, nil
 }
 
 func proxyHeader(trusted []string) string {

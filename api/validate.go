@@ -19,9 +19,13 @@ import (
 )
 
 // validator checks each request against openapi/anju.yaml before a handler
-// runs, so handlers see only requests that match the contract.
+// runs, so handlers see only requests that match the contract. The headers
+// every operation shares are declared once in the contract's components and
+// checked here: Idempotency-Key against its schema on any POST that sends
+// one, and its presence where an operation says x-idempotency-key: required.
 type validator struct {
-	router routers.Router
+	router         routers.Router
+	idempotencyKey *openapi3.Parameter
 }
 
 func loadSpec() (*openapi3.T, error) {
@@ -44,7 +48,11 @@ func newValidator() (*validator, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &validator{router: r}, nil
+	key := doc.Components.Parameters["IdempotencyKey"]
+	if key == nil || key.Value == nil {
+		return nil, errors.New("openapi: components.parameters.IdempotencyKey is missing")
+	}
+	return &validator{router: r, idempotencyKey: key.Value}, nil
 }
 
 var validationOptions = &openapi3filter.Options{
@@ -56,7 +64,7 @@ var validationOptions = &openapi3filter.Options{
 func (v *validator) middleware(c *fiber.Ctx) error {
 	req, err := http.NewRequestWithContext(c.UserContext(), c.Method(), "http://anju"+string(c.Request().URI().RequestURI()), bytes.NewReader(c.Body()))
 	if err != nil {
-		return talent.Errorf(talent.KindMalformed, "request_invalid", "bad request line")
+		return talent.Errorf(talent.KindMalformed, CodeRequestInvalid, "bad request line")
 	}
 	c.Request().Header.VisitAll(func(k, val []byte) { req.Header.Add(string(k), string(val)) })
 	route, params, err := v.router.FindRoute(req)
@@ -66,10 +74,31 @@ func (v *validator) middleware(c *fiber.Ctx) error {
 	err = openapi3filter.ValidateRequest(req.Context(), &openapi3filter.RequestValidationInput{
 		Request: req, PathParams: params, Route: route, Options: validationOptions,
 	})
+	if err == nil {
+		err = v.checkIdempotencyKey(route, req.Header)
+	}
 	if err != nil {
 		return contractError(err)
 	}
 	return c.Next()
+}
+
+// checkIdempotencyKey applies the shared Idempotency-Key declaration.
+func (v *validator) checkIdempotencyKey(route *routers.Route, h http.Header) error {
+	if route.Method != http.MethodPost {
+		return nil
+	}
+	key, sent := h.Get(v.idempotencyKey.Name), len(h.Values(v.idempotencyKey.Name)) > 0
+	if !sent {
+		if route.Operation.Extensions["x-idempotency-key"] == "required" {
+			return &openapi3filter.RequestError{Parameter: v.idempotencyKey, Err: openapi3filter.ErrInvalidRequired}
+		}
+		return nil
+	}
+	if err := v.idempotencyKey.Schema.Value.VisitJSON(key); err != nil {
+		return &openapi3filter.RequestError{Parameter: v.idempotencyKey, Err: err}
+	}
+	return nil
 }
 
 // contractError turns kin-openapi's errors into one problem listing every
@@ -78,10 +107,10 @@ func contractError(err error) error {
 	var fields []talent.FieldError
 	collect(err, &fields)
 	sort.SliceStable(fields, func(i, j int) bool { return fields[i].Field < fields[j].Field })
-	code := "request_invalid"
+	code := CodeRequestInvalid
 	for _, f := range fields {
-		if f.Code == "body_malformed" {
-			code = "body_malformed"
+		if f.Code == CodeBodyMalformed {
+			code = CodeBodyMalformed
 		}
 	}
 	return &talent.Error{Kind: talent.KindMalformed, Code: code, Message: "request does not match the contract", Fields: fields}
@@ -100,9 +129,9 @@ func collect(err error, out *[]talent.FieldError) {
 		switch {
 		case reqErr.Parameter != nil:
 			name := reqErr.Parameter.Name
-			code := "parameter_invalid"
+			code := CodeParameterInvalid
 			if errors.Is(reqErr.Err, openapi3filter.ErrInvalidRequired) {
-				code = "required"
+				code = talent.CodeRequired
 			}
 			var se *openapi3.SchemaError
 			if errors.As(reqErr.Err, &se) {
@@ -114,17 +143,17 @@ func collect(err error, out *[]talent.FieldError) {
 			var parseErr *openapi3filter.ParseError
 			switch {
 			case errors.As(reqErr.Err, &parseErr):
-				*out = append(*out, talent.FieldError{Field: "body", Code: "body_malformed"})
+				*out = append(*out, talent.FieldError{Field: "body", Code: CodeBodyMalformed})
 				return
 			case errors.Is(reqErr.Err, openapi3filter.ErrInvalidRequired):
-				*out = append(*out, talent.FieldError{Field: "body", Code: "required"})
+				*out = append(*out, talent.FieldError{Field: "body", Code: talent.CodeRequired})
 				return
 			case reqErr.Err != nil:
 				collect(reqErr.Err, out)
 				return
 			}
 		}
-		*out = append(*out, talent.FieldError{Field: "body", Code: "schema"})
+		*out = append(*out, talent.FieldError{Field: "body", Code: CodeSchema})
 		return
 	}
 	var se *openapi3.SchemaError
@@ -132,7 +161,7 @@ func collect(err error, out *[]talent.FieldError) {
 		*out = append(*out, talent.FieldError{Field: fieldPath(se), Code: schemaCode(se)})
 		return
 	}
-	*out = append(*out, talent.FieldError{Field: "body", Code: "schema"})
+	*out = append(*out, talent.FieldError{Field: "body", Code: CodeSchema})
 }
 
 // fieldPath renders a schema error's JSON pointer as education[0].level.
@@ -188,28 +217,28 @@ func isIndex(s string) bool {
 }
 
 // schemaCode names what kind of rule a value broke.
-func schemaCode(se *openapi3.SchemaError) string {
+func schemaCode(se *openapi3.SchemaError) talent.Code {
 	switch se.SchemaField {
 	case "type", "nullable":
-		return "type_mismatch"
+		return CodeTypeMismatch
 	case "additionalProperties":
-		return "unknown_field"
+		return talent.CodeUnknownField
 	case "properties":
 		if strings.HasSuffix(se.Reason, "is unsupported") {
-			return "unknown_field"
+			return talent.CodeUnknownField
 		}
 	case "required":
-		return "required"
+		return talent.CodeRequired
 	case "enum":
-		return "enum"
+		return CodeEnum
 	case "minLength", "maxLength", "minItems", "maxItems":
-		return "length"
+		return talent.CodeLength
 	case "pattern":
-		return "pattern"
+		return CodePattern
 	case "format":
-		return "format"
+		return CodeFormat
 	case "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum":
-		return "range"
+		return talent.CodeRange
 	}
-	return "schema"
+	return CodeSchema
 }

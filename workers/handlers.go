@@ -6,91 +6,59 @@ import (
 	"fmt"
 	"log/slog"
 
+	"github.com/anju-city/anju/internal/app"
 	"github.com/anju-city/anju/internal/talent"
+	"github.com/anju-city/anju/internal/talent/account"
 	"github.com/anju-city/anju/internal/talent/allowance"
 	"github.com/anju-city/anju/internal/talent/housing"
 	"github.com/hibiken/asynq"
 )
 
-// Handlers run tasks through the talent.Service.
-type Handlers struct {
-	Service   *talent.Service
-	Allowance *allowance.Service
-	Rounds    *housing.Rounds
-	Leases    *housing.Leases
-	Logger    *slog.Logger
-}
-
-// Mux returns the task router, every handler wrapped so that errors map to
-// retry or archive in one place.
-func (h *Handlers) Mux(prune func(context.Context) error) *asynq.ServeMux {
+// NewMux returns the task router: one handler per task type, each calling
+// the application, every one wrapped so that errors map to retry or archive
+// in one place. prune is the maintenance job's work.
+func NewMux(a *app.App, prune func(context.Context) error, logger *slog.Logger) *asynq.ServeMux {
 	mux := asynq.NewServeMux()
-	mux.Use(h.classify)
-	mux.HandleFunc(TypeInspectDocument, h.HandleInspectDocument)
-	mux.HandleFunc(TypeSendNotification, h.HandleSendNotification)
-	mux.HandleFunc(TypeEmploymentDeclared, h.HandleEmploymentDeclared)
-	mux.HandleFunc(TypeEmploymentDecided, h.HandleEmploymentDecided)
-	mux.HandleFunc(TypeEvaluateClaim, h.HandleEvaluateClaim)
-	mux.HandleFunc(TypeEscalate, func(ctx context.Context, _ *asynq.Task) error { return h.Allowance.Escalate(ctx) })
-	mux.HandleFunc(TypeCloseRounds, func(ctx context.Context, _ *asynq.Task) error { return h.Rounds.CloseDue(ctx) })
-	mux.HandleFunc(TypeReviewLeases, func(ctx context.Context, _ *asynq.Task) error { return h.Leases.Review(ctx) })
-	mux.HandleFunc(TypeExpireOffers, func(ctx context.Context, _ *asynq.Task) error { return h.Rounds.ExpireOffers(ctx) })
-	mux.HandleFunc(TypeReleasePayments, func(ctx context.Context, _ *asynq.Task) error { return h.Allowance.ReleasePayments(ctx) })
-	mux.HandleFunc(TypePrune, func(ctx context.Context, _ *asynq.Task) error { return prune(ctx) })
+	mux.Use(classify(logger))
+	Handle(mux, func(ctx context.Context, t talent.NotifyRequest) error { return a.Account.Notify(ctx, t) })
+	Handle(mux, func(ctx context.Context, t account.InspectDocument) error {
+		return a.Account.InspectDocument(ctx, t.DocumentID)
+	})
+	Handle(mux, func(ctx context.Context, t account.EmploymentDeclared) error {
+		return a.Account.NotifyEmploymentDeclared(ctx, t.EmploymentID)
+	})
+	Handle(mux, func(ctx context.Context, t account.EmploymentDecided) error {
+		return a.Allowance.EmploymentDecided(ctx, t.UserID)
+	})
+	Handle(mux, func(ctx context.Context, t allowance.EvaluateClaim) error {
+		return a.Allowance.Evaluate(ctx, t.ClaimID)
+	})
+	Handle(mux, func(ctx context.Context, _ allowance.EscalateOverdue) error { return a.Allowance.Escalate(ctx) })
+	Handle(mux, func(ctx context.Context, _ allowance.ReleasePayments) error { return a.Allowance.ReleasePayments(ctx) })
+	Handle(mux, func(ctx context.Context, _ housing.CloseRounds) error { return a.Rounds.CloseDue(ctx) })
+	Handle(mux, func(ctx context.Context, _ housing.ExpireOffers) error { return a.Rounds.ExpireOffers(ctx) })
+	Handle(mux, func(ctx context.Context, _ housing.ReviewLeases) error { return a.Leases.Review(ctx) })
+	Handle(mux, func(ctx context.Context, _ Prune) error { return prune(ctx) })
 	return mux
 }
 
-// HandleInspectDocument checks an uploaded document.
-func (h *Handlers) HandleInspectDocument(ctx context.Context, t *asynq.Task) error {
-	var p talent.InspectDocument
-	if err := decode(t, &p); err != nil {
-		return err
-	}
-	return h.Service.InspectDocument(ctx, p.DocumentID)
+// Handle registers fn as the handler of T's kind: the task's payload is
+// decoded into T, and a payload that does not decode is never retried.
+func Handle[T talent.Task](mux *asynq.ServeMux, fn func(context.Context, T) error) {
+	var zero T
+	mux.HandleFunc(zero.Kind(), func(ctx context.Context, t *asynq.Task) error {
+		var args T
+		if len(t.Payload()) > 0 {
+			if err := json.Unmarshal(t.Payload(), &args); err != nil {
+				return &talent.Error{Kind: talent.KindMalformed, Code: CodePayloadInvalid, Message: err.Error()}
+			}
+		}
+		return fn(ctx, args)
+	})
 }
 
-// HandleSendNotification writes an inbox entry and pushes it.
-func (h *Handlers) HandleSendNotification(ctx context.Context, t *asynq.Task) error {
-	var p talent.NotifyRequest
-	if err := decode(t, &p); err != nil {
-		return err
-	}
-	return h.Service.Notify(ctx, p)
-}
-
-// HandleEmploymentDeclared asks the employer's HR office to confirm.
-func (h *Handlers) HandleEmploymentDeclared(ctx context.Context, t *asynq.Task) error {
-	var p talent.EmploymentDeclared
-	if err := decode(t, &p); err != nil {
-		return err
-	}
-	return h.Service.NotifyEmploymentDeclared(ctx, p.EmploymentID)
-}
-
-// HandleEmploymentDecided resumes claims that waited for HR's answer.
-func (h *Handlers) HandleEmploymentDecided(ctx context.Context, t *asynq.Task) error {
-	var p talent.EmploymentDecided
-	if err := decode(t, &p); err != nil {
-		return err
-	}
-	return h.Allowance.EmploymentDecided(ctx, p.UserID)
-}
-
-// HandleEvaluateClaim runs a claim's eligibility evaluation.
-func (h *Handlers) HandleEvaluateClaim(ctx context.Context, t *asynq.Task) error {
-	var p allowance.EvaluateClaim
-	if err := decode(t, &p); err != nil {
-		return err
-	}
-	return h.Allowance.Evaluate(ctx, p.ClaimID)
-}
-
-func decode(t *asynq.Task, v any) error {
-	if err := json.Unmarshal(t.Payload(), v); err != nil {
-		return &talent.Error{Kind: talent.KindMalformed, Code: "payload_invalid", Message: err.Error()}
-	}
-	return nil
-}
+// CodePayloadInvalid is the code of a task whose payload does not decode.
+var CodePayloadInvalid = talent.NewCode("payload_invalid")
 
 // retryable says, by error kind, whether trying the task again can help.
 // Errors Anju did not classify are retried: they are usually transient.
@@ -109,19 +77,21 @@ var retryable = map[talent.Kind]bool{
 
 // classify maps a handler's error to retry or archive (asynq.SkipRetry) and
 // logs it with the task id.
-func (h *Handlers) classify(next asynq.Handler) asynq.Handler {
-	return asynq.HandlerFunc(func(ctx context.Context, t *asynq.Task) error {
-		err := next.ProcessTask(ctx, t)
-		if err == nil {
-			return nil
-		}
-		id, _ := asynq.GetTaskID(ctx)
-		kind := talent.ErrorKind(err)
-		if !retryable[kind] {
-			h.Logger.WarnContext(ctx, "task failed for good", "task", t.Type(), "task_id", id, "kind", kind, "err", err)
-			return fmt.Errorf("%w: %w", err, asynq.SkipRetry)
-		}
-		h.Logger.InfoContext(ctx, "task will be retried", "task", t.Type(), "task_id", id, "kind", kind, "err", err)
-		return err
-	})
+func classify(logger *slog.Logger) asynq.MiddlewareFunc {
+	return func(next asynq.Handler) asynq.Handler {
+		return asynq.HandlerFunc(func(ctx context.Context, t *asynq.Task) error {
+			err := next.ProcessTask(ctx, t)
+			if err == nil {
+				return nil
+			}
+			id, _ := asynq.GetTaskID(ctx)
+			kind := talent.ErrorKind(err)
+			if !retryable[kind] {
+				logger.WarnContext(ctx, "task failed for good", "task", t.Type(), "task_id", id, "kind", kind, "err", err)
+				return fmt.Errorf("%w: %w", err, asynq.SkipRetry)
+			}
+			logger.InfoContext(ctx, "task will be retried", "task", t.Type(), "task_id", id, "kind", kind, "err", err)
+			return err
+		})
+	}
 }

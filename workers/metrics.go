@@ -94,9 +94,9 @@ func (c countingPusher) Push(ctx context.Context, msg talent.PushMessage) error 
 	result := "sent"
 	switch {
 	case err == nil:
-	case talent.ErrorCode(err) == talent.CodePushUnregistered:
+	case talent.HasCode(err, talent.CodePushUnregistered):
 		result = "unregistered"
-	case talent.ErrorCode(err) == talent.CodePushRejected:
+	case talent.HasCode(err, talent.CodePushRejected):
 		result = "rejected"
 	default:
 		result = "failed"

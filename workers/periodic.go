@@ -6,31 +6,35 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/anju-city/anju/internal/talent"
+	"github.com/anju-city/anju/internal/talent/allowance"
+	"github.com/anju-city/anju/internal/talent/housing"
 	"github.com/hibiken/asynq"
 )
 
-// Job is a periodic task. Every replica runs the scheduler; the task id is
-// derived from the job and its period, so only the first replica's enqueue
-// for a period succeeds and the job runs once per period.
+// Job is a periodic task, typed like any other. Every replica runs the
+// scheduler; the task id is derived from the job and its period, so only
+// the first replica's enqueue for a period succeeds and the job runs once
+// per period.
 type Job struct {
-	Type   string
+	Args   talent.Task
 	Period time.Duration
 }
 
 // Jobs are Anju's periodic jobs.
 var Jobs = []Job{
-	{Type: TypePrune, Period: time.Hour},
-	{Type: TypeEscalate, Period: 15 * time.Minute},
+	{Args: Prune{}, Period: time.Hour},
+	{Args: allowance.EscalateOverdue{}, Period: 15 * time.Minute},
 	// Hourly, so a payment falling due is released within the hour it is due.
-	{Type: TypeReleasePayments, Period: time.Hour},
-	{Type: TypeCloseRounds, Period: 5 * time.Minute},
-	{Type: TypeExpireOffers, Period: 15 * time.Minute},
-	{Type: TypeReviewLeases, Period: 24 * time.Hour},
+	{Args: allowance.ReleasePayments{}, Period: time.Hour},
+	{Args: housing.CloseRounds{}, Period: 5 * time.Minute},
+	{Args: housing.ExpireOffers{}, Period: 15 * time.Minute},
+	{Args: housing.ReviewLeases{}, Period: 24 * time.Hour},
 }
 
 // PeriodTaskID names one period of a job, e.g. "maintenance:prune@2026-11-25T17:00:00Z".
 func PeriodTaskID(job Job, now time.Time) string {
-	return job.Type + "@" + now.UTC().Truncate(job.Period).Format(time.RFC3339)
+	return job.Args.Kind() + "@" + now.UTC().Truncate(job.Period).Format(time.RFC3339)
 }
 
 // Scheduler enqueues each job once per period.
@@ -65,11 +69,12 @@ func (s *Scheduler) Once(ctx context.Context) {
 		now = s.Now
 	}
 	for _, job := range s.Jobs {
-		id := PeriodTaskID(job, now())
-		task := asynq.NewTask(job.Type, nil, options(job.Type)...)
-		_, err := s.Queue.EnqueueContext(ctx, task, asynq.TaskID(id), asynq.Retention(2*job.Period))
+		task, err := NewTask(job.Args)
+		if err == nil {
+			_, err = s.Queue.EnqueueContext(ctx, task, asynq.TaskID(PeriodTaskID(job, now())), asynq.Retention(2*job.Period))
+		}
 		if err != nil && !errors.Is(err, asynq.ErrTaskIDConflict) && ctx.Err() == nil {
-			s.Logger.WarnContext(ctx, "scheduling a periodic job failed", "job", job.Type, "err", err)
+			s.Logger.WarnContext(ctx, "scheduling a periodic job failed", "job", job.Args.Kind(), "err", err)
 		}
 	}
 }

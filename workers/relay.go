@@ -6,13 +6,24 @@ import (
 	"log/slog"
 	"time"
 
-	"github.com/anju-city/anju/internal/postgres"
 	"github.com/hibiken/asynq"
 )
 
+// OutboxMessage is one committed, unpublished outbox row: a task's kind and
+// its JSON arguments.
+type OutboxMessage struct {
+	ID       string
+	Kind     string
+	Payload  []byte
+	Attempts int
+}
+
 // Outbox is the relay's view of the outbox table.
 type Outbox interface {
-	RelayOutbox(ctx context.Context, n int, publish func(context.Context, postgres.OutboxMessage) error) (int, error)
+	// RelayOutbox claims up to n due rows and publishes each; a row is
+	// marked published only when publish succeeds.
+	RelayOutbox(ctx context.Context, n int, publish func(context.Context, OutboxMessage) error) (int, error)
+	// WaitOutbox blocks until new rows are committed or timeout passes.
 	WaitOutbox(ctx context.Context, timeout time.Duration) error
 }
 
@@ -62,8 +73,8 @@ func (r *Relay) Run(ctx context.Context) error {
 	return nil
 }
 
-func (r *Relay) publish(ctx context.Context, m postgres.OutboxMessage) error {
-	task := asynq.NewTask(m.Type, m.Payload, options(m.Type)...)
+func (r *Relay) publish(ctx context.Context, m OutboxMessage) error {
+	task := asynq.NewTask(m.Kind, m.Payload, options(m.Kind)...)
 	_, err := r.Queue.EnqueueContext(ctx, task, asynq.TaskID(m.ID))
 	if errors.Is(err, asynq.ErrTaskIDConflict) {
 		return nil

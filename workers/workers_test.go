@@ -13,16 +13,17 @@ import (
 	"github.com/anju-city/anju/internal/firebase/fcmfake"
 	"github.com/anju-city/anju/internal/postgres"
 	"github.com/anju-city/anju/internal/talent"
+	"github.com/anju-city/anju/internal/talent/account"
 	"github.com/anju-city/anju/internal/testenv"
 	"github.com/anju-city/anju/workers"
 	"github.com/hibiken/asynq"
 )
 
 type bundle struct {
-	db       *postgres.DB
-	fcm      *fcmfake.Server
-	handlers *workers.Handlers
-	user     talent.User
+	db   *postgres.DB
+	fcm  *fcmfake.Server
+	mux  *asynq.ServeMux
+	user talent.User
 }
 
 // setup gives a worker bundle on a fresh database with a signed-up user
@@ -36,33 +37,32 @@ func setup(t *testing.T, devices ...string) bundle {
 	if err != nil {
 		t.Fatal(err)
 	}
-	db, svc, _ := testenv.Service(t, pusher)
-	logger := svc.Logger
-	u, err := db.SignIn(ctx, "uid-"+t.Name(), false)
+	db, a, _ := testenv.App(t, pusher, nil)
+	u, err := db.Users().SignIn(ctx, "uid-"+t.Name(), false)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := db.SaveProfile(ctx, talent.ProfileRecord{UserID: u.ID, Name: "Li", Locale: talent.LocaleEN, UpdatedAt: time.Now()}, nil, nil); err != nil {
+	if err := db.Profiles().SaveProfile(ctx, talent.ProfileRecord{UserID: u.ID, Name: "Li", Locale: talent.LocaleEN, UpdatedAt: time.Now()}, nil, nil); err != nil {
 		t.Fatal(err)
 	}
 	for i, d := range devices {
-		if err := db.SaveDevice(ctx, talent.Device{Token: d, UserID: u.ID, Platform: "android", LastSeenAt: time.Now().Add(time.Duration(i) * time.Second)}); err != nil {
+		if err := db.Inbox().SaveDevice(ctx, talent.Device{Token: d, UserID: u.ID, Platform: "android", LastSeenAt: time.Now().Add(time.Duration(i) * time.Second)}); err != nil {
 			t.Fatal(err)
 		}
 	}
-	return bundle{db: db, fcm: fcm, handlers: &workers.Handlers{Service: svc, Logger: logger}, user: u}
+	return bundle{db: db, fcm: fcm, mux: workers.NewMux(a, nil, a.Logger), user: u}
 }
 
 func (b bundle) notify(t *testing.T, template string) error {
 	t.Helper()
-	task, err := workers.NewSendNotificationTask(talent.NotifyRequest{
+	task, err := workers.NewTask(talent.NotifyRequest{
 		UserID: b.user.ID, EventID: "document.accepted:42", Template: template,
 		Params: map[string]string{"kind": "diploma"}, Link: "anju://documents/42",
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
-	return b.handlers.Mux(nil).ProcessTask(context.Background(), task)
+	return b.mux.ProcessTask(context.Background(), task)
 }
 
 func (b bundle) pushesTo(token string) int {
@@ -77,7 +77,7 @@ func (b bundle) pushesTo(token string) int {
 
 func (b bundle) inbox(t *testing.T) []talent.Notification {
 	t.Helper()
-	list, _, err := b.db.Notifications(context.Background(), b.user.ID, talent.Page{})
+	list, _, err := b.db.Inbox().Notifications(context.Background(), b.user.ID, talent.Page{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -117,7 +117,7 @@ func TestUnregisteredTokenIsDeleted(t *testing.T) {
 	if err := b.notify(t, "document.accepted"); err != nil {
 		t.Fatalf("unregistered must not be retried: %v", err)
 	}
-	devices, _ := b.db.Devices(context.Background(), b.user.ID)
+	devices, _ := b.db.Inbox().Devices(context.Background(), b.user.ID)
 	if len(devices) != 0 || len(b.inbox(t)) != 1 {
 		t.Fatalf("devices %v, inbox %d", devices, len(b.inbox(t)))
 	}
@@ -130,7 +130,7 @@ func TestInvalidArgumentKeepsToken(t *testing.T) {
 	if err := b.notify(t, "document.accepted"); err != nil {
 		t.Fatalf("invalid argument must be logged, not retried: %v", err)
 	}
-	devices, _ := b.db.Devices(context.Background(), b.user.ID)
+	devices, _ := b.db.Inbox().Devices(context.Background(), b.user.ID)
 	if len(devices) != 1 {
 		t.Fatalf("token deleted on INVALID_ARGUMENT")
 	}
@@ -165,13 +165,13 @@ func TestRelayPublishesWithOutboxID(t *testing.T) {
 	inspector := asynq.NewInspector(asynq.RedisClientOpt{Addr: r.Addr})
 	t.Cleanup(func() { _ = inspector.Close() })
 
-	u, _ := db.SignIn(ctx, "relay", false)
+	u, _ := db.Users().SignIn(ctx, "relay", false)
 	now := time.Now()
 	d := talent.Document{ID: talent.NewID(), OwnerID: u.ID, Kind: talent.DocDiploma, ContentType: "application/pdf", Size: 1,
 		SHA256: "0000000000000000000000000000000000000000000000000000000000000000", ObjectKey: "k", Status: talent.DocPending, CreatedAt: now, UpdatedAt: now}
-	_ = db.CreateDocument(ctx, d)
-	_, err = db.UpdateDocument(ctx, d.ID, func(*talent.Document) ([]talent.Task, error) {
-		return []talent.Task{{Type: talent.TaskInspectDocument, Payload: talent.InspectDocument{DocumentID: d.ID}}}, nil
+	_ = db.Documents().CreateDocument(ctx, d)
+	_, err = db.Documents().UpdateDocument(ctx, d.ID, func(*talent.Document) ([]talent.Task, error) {
+		return []talent.Task{account.InspectDocument{DocumentID: d.ID}}, nil
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -179,7 +179,7 @@ func TestRelayPublishesWithOutboxID(t *testing.T) {
 	var outboxID string
 	_ = db.Pool().QueryRow(ctx, `SELECT id FROM outbox`).Scan(&outboxID)
 
-	relay := &workers.Relay{Outbox: db, Queue: client, Logger: slog.New(slog.NewJSONHandler(io.Discard, nil))}
+	relay := &workers.Relay{Outbox: db.Outbox(), Queue: client, Logger: slog.New(slog.NewJSONHandler(io.Discard, nil))}
 	rctx, cancel := context.WithCancel(ctx)
 	done := make(chan error)
 	go func() { done <- relay.Run(rctx) }()
@@ -194,8 +194,8 @@ func TestRelayPublishesWithOutboxID(t *testing.T) {
 	if info == nil {
 		t.Fatal("the relay did not publish the row")
 	}
-	var payload talent.InspectDocument
-	if err := json.Unmarshal(info.Payload, &payload); err != nil || payload.DocumentID != d.ID || info.Type != workers.TypeInspectDocument {
+	var payload account.InspectDocument
+	if err := json.Unmarshal(info.Payload, &payload); err != nil || payload.DocumentID != d.ID || info.Type != "document:inspect" {
 		t.Fatalf("task: %+v %v", info, err)
 	}
 	// Publishing the same row again is a conflict the relay treats as done.
@@ -215,7 +215,7 @@ func TestSchedulerOneTaskPerPeriod(t *testing.T) {
 	t.Cleanup(func() { _ = inspector.Close() })
 	now := time.Date(2026, 11, 25, 17, 20, 0, 0, time.UTC)
 	logger := slog.New(slog.NewJSONHandler(io.Discard, nil))
-	jobs := []workers.Job{{Type: workers.TypePrune, Period: time.Hour}}
+	jobs := []workers.Job{{Args: workers.Prune{}, Period: time.Hour}}
 	for range 3 { // three replicas, same period
 		(&workers.Scheduler{Queue: client, Jobs: jobs, Logger: logger, Now: func() time.Time { return now }}).Once(context.Background())
 	}

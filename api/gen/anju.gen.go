@@ -5,7 +5,6 @@ package gen
 
 import (
 	"fmt"
-	"net/http"
 	"net/url"
 	"time"
 
@@ -1734,156 +1733,25 @@ type User struct {
 	Roles     []RoleGrant        `json:"roles"`
 }
 
-// AcceptLanguage defines model for AcceptLanguage.
-type AcceptLanguage = string
-
 // Cursor defines model for Cursor.
 type Cursor = string
 
 // ID defines model for ID.
 type ID = openapi_types.UUID
 
-// IdempotencyKey defines model for IdempotencyKey.
-type IdempotencyKey = string
-
 // Limit defines model for Limit.
 type Limit = int
-
-// OptionalIdempotencyKey defines model for OptionalIdempotencyKey.
-type OptionalIdempotencyKey = string
-
-// CreateEmployerParams defines parameters for CreateEmployer.
-type CreateEmployerParams struct {
-	// AcceptLanguage zh-CN (default) or en
-	AcceptLanguage *AcceptLanguage `json:"Accept-Language,omitempty"`
-
-	// IdempotencyKey A unique key per intended action (e.g. a UUID); retries reuse it.
-	IdempotencyKey IdempotencyKey `json:"Idempotency-Key"`
-}
-
-// PublishPolicyParams defines parameters for PublishPolicy.
-type PublishPolicyParams struct {
-	// AcceptLanguage zh-CN (default) or en
-	AcceptLanguage *AcceptLanguage `json:"Accept-Language,omitempty"`
-
-	// IdempotencyKey A unique key per intended action (e.g. a UUID); retries reuse it.
-	IdempotencyKey IdempotencyKey `json:"Idempotency-Key"`
-}
-
-// GetUserParams defines parameters for GetUser.
-type GetUserParams struct {
-	// AcceptLanguage zh-CN (default) or en
-	AcceptLanguage *AcceptLanguage `json:"Accept-Language,omitempty"`
-}
-
-// RevokeRoleParams defines parameters for RevokeRole.
-type RevokeRoleParams struct {
-	// AcceptLanguage zh-CN (default) or en
-	AcceptLanguage *AcceptLanguage `json:"Accept-Language,omitempty"`
-}
-
-// GrantRoleParams defines parameters for GrantRole.
-type GrantRoleParams struct {
-	// AcceptLanguage zh-CN (default) or en
-	AcceptLanguage *AcceptLanguage `json:"Accept-Language,omitempty"`
-}
-
-// SetTalentTierParams defines parameters for SetTalentTier.
-type SetTalentTierParams struct {
-	// AcceptLanguage zh-CN (default) or en
-	AcceptLanguage *AcceptLanguage `json:"Accept-Language,omitempty"`
-}
 
 // ListClaimsParams defines parameters for ListClaims.
 type ListClaimsParams struct {
 	Cursor *Cursor `form:"cursor,omitempty" json:"cursor,omitempty"`
 	Limit  *Limit  `form:"limit,omitempty" json:"limit,omitempty"`
-
-	// AcceptLanguage zh-CN (default) or en
-	AcceptLanguage *AcceptLanguage `json:"Accept-Language,omitempty"`
-}
-
-// CreateClaimParams defines parameters for CreateClaim.
-type CreateClaimParams struct {
-	// AcceptLanguage zh-CN (default) or en
-	AcceptLanguage *AcceptLanguage `json:"Accept-Language,omitempty"`
-
-	// IdempotencyKey A unique key per intended action (e.g. a UUID); retries reuse it.
-	IdempotencyKey IdempotencyKey `json:"Idempotency-Key"`
-}
-
-// GetClaimParams defines parameters for GetClaim.
-type GetClaimParams struct {
-	// AcceptLanguage zh-CN (default) or en
-	AcceptLanguage *AcceptLanguage `json:"Accept-Language,omitempty"`
-}
-
-// AppealClaimParams defines parameters for AppealClaim.
-type AppealClaimParams struct {
-	// AcceptLanguage zh-CN (default) or en
-	AcceptLanguage *AcceptLanguage         `json:"Accept-Language,omitempty"`
-	IdempotencyKey *OptionalIdempotencyKey `json:"Idempotency-Key,omitempty"`
-}
-
-// AttachClaimDocumentsParams defines parameters for AttachClaimDocuments.
-type AttachClaimDocumentsParams struct {
-	// AcceptLanguage zh-CN (default) or en
-	AcceptLanguage *AcceptLanguage         `json:"Accept-Language,omitempty"`
-	IdempotencyKey *OptionalIdempotencyKey `json:"Idempotency-Key,omitempty"`
-}
-
-// SubmitClaimParams defines parameters for SubmitClaim.
-type SubmitClaimParams struct {
-	// AcceptLanguage zh-CN (default) or en
-	AcceptLanguage *AcceptLanguage `json:"Accept-Language,omitempty"`
-
-	// IdempotencyKey A unique key per intended action (e.g. a UUID); retries reuse it.
-	IdempotencyKey IdempotencyKey `json:"Idempotency-Key"`
-}
-
-// WithdrawClaimParams defines parameters for WithdrawClaim.
-type WithdrawClaimParams struct {
-	// AcceptLanguage zh-CN (default) or en
-	AcceptLanguage *AcceptLanguage         `json:"Accept-Language,omitempty"`
-	IdempotencyKey *OptionalIdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
 // ListDocumentsParams defines parameters for ListDocuments.
 type ListDocumentsParams struct {
 	Cursor *Cursor `form:"cursor,omitempty" json:"cursor,omitempty"`
 	Limit  *Limit  `form:"limit,omitempty" json:"limit,omitempty"`
-
-	// AcceptLanguage zh-CN (default) or en
-	AcceptLanguage *AcceptLanguage `json:"Accept-Language,omitempty"`
-}
-
-// CreateDocumentParams defines parameters for CreateDocument.
-type CreateDocumentParams struct {
-	// AcceptLanguage zh-CN (default) or en
-	AcceptLanguage *AcceptLanguage `json:"Accept-Language,omitempty"`
-
-	// IdempotencyKey A unique key per intended action (e.g. a UUID); retries reuse it.
-	IdempotencyKey IdempotencyKey `json:"Idempotency-Key"`
-}
-
-// GetDocumentParams defines parameters for GetDocument.
-type GetDocumentParams struct {
-	// AcceptLanguage zh-CN (default) or en
-	AcceptLanguage *AcceptLanguage `json:"Accept-Language,omitempty"`
-}
-
-// CompleteDocumentParams defines parameters for CompleteDocument.
-type CompleteDocumentParams struct {
-	// AcceptLanguage zh-CN (default) or en
-	AcceptLanguage *AcceptLanguage         `json:"Accept-Language,omitempty"`
-	IdempotencyKey *OptionalIdempotencyKey `json:"Idempotency-Key,omitempty"`
-}
-
-// PrecheckEligibilityParams defines parameters for PrecheckEligibility.
-type PrecheckEligibilityParams struct {
-	// AcceptLanguage zh-CN (default) or en
-	AcceptLanguage *AcceptLanguage         `json:"Accept-Language,omitempty"`
-	IdempotencyKey *OptionalIdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
 // ListEmployersParams defines parameters for ListEmployers.
@@ -1892,219 +1760,31 @@ type ListEmployersParams struct {
 	Q      *string `form:"q,omitempty" json:"q,omitempty"`
 	Cursor *Cursor `form:"cursor,omitempty" json:"cursor,omitempty"`
 	Limit  *Limit  `form:"limit,omitempty" json:"limit,omitempty"`
-
-	// AcceptLanguage zh-CN (default) or en
-	AcceptLanguage *AcceptLanguage `json:"Accept-Language,omitempty"`
-}
-
-// CreateBatchParams defines parameters for CreateBatch.
-type CreateBatchParams struct {
-	// AcceptLanguage zh-CN (default) or en
-	AcceptLanguage *AcceptLanguage `json:"Accept-Language,omitempty"`
-
-	// IdempotencyKey A unique key per intended action (e.g. a UUID); retries reuse it.
-	IdempotencyKey IdempotencyKey `json:"Idempotency-Key"`
-}
-
-// GetBatchParams defines parameters for GetBatch.
-type GetBatchParams struct {
-	// AcceptLanguage zh-CN (default) or en
-	AcceptLanguage *AcceptLanguage `json:"Accept-Language,omitempty"`
 }
 
 // ExportBatchParams defines parameters for ExportBatch.
 type ExportBatchParams struct {
 	Format *ExportBatchParamsFormat `form:"format,omitempty" json:"format,omitempty"`
-
-	// AcceptLanguage zh-CN (default) or en
-	AcceptLanguage *AcceptLanguage `json:"Accept-Language,omitempty"`
 }
 
 // ExportBatchParamsFormat defines parameters for ExportBatch.
 type ExportBatchParamsFormat string
 
-// MarkPaymentFailedParams defines parameters for MarkPaymentFailed.
-type MarkPaymentFailedParams struct {
-	// AcceptLanguage zh-CN (default) or en
-	AcceptLanguage *AcceptLanguage         `json:"Accept-Language,omitempty"`
-	IdempotencyKey *OptionalIdempotencyKey `json:"Idempotency-Key,omitempty"`
-}
-
-// MarkPaymentPaidParams defines parameters for MarkPaymentPaid.
-type MarkPaymentPaidParams struct {
-	// AcceptLanguage zh-CN (default) or en
-	AcceptLanguage *AcceptLanguage         `json:"Accept-Language,omitempty"`
-	IdempotencyKey *OptionalIdempotencyKey `json:"Idempotency-Key,omitempty"`
-}
-
-// ReconcileParams defines parameters for Reconcile.
-type ReconcileParams struct {
-	// AcceptLanguage zh-CN (default) or en
-	AcceptLanguage *AcceptLanguage `json:"Accept-Language,omitempty"`
-}
-
-// GetApplicationParams defines parameters for GetApplication.
-type GetApplicationParams struct {
-	// AcceptLanguage zh-CN (default) or en
-	AcceptLanguage *AcceptLanguage `json:"Accept-Language,omitempty"`
-}
-
-// ApproveCorrectionParams defines parameters for ApproveCorrection.
-type ApproveCorrectionParams struct {
-	// AcceptLanguage zh-CN (default) or en
-	AcceptLanguage *AcceptLanguage         `json:"Accept-Language,omitempty"`
-	IdempotencyKey *OptionalIdempotencyKey `json:"Idempotency-Key,omitempty"`
-}
-
-// GetLeaseParams defines parameters for GetLease.
-type GetLeaseParams struct {
-	// AcceptLanguage zh-CN (default) or en
-	AcceptLanguage *AcceptLanguage `json:"Accept-Language,omitempty"`
-}
-
-// CheckInParams defines parameters for CheckIn.
-type CheckInParams struct {
-	// AcceptLanguage zh-CN (default) or en
-	AcceptLanguage *AcceptLanguage         `json:"Accept-Language,omitempty"`
-	IdempotencyKey *OptionalIdempotencyKey `json:"Idempotency-Key,omitempty"`
-}
-
-// CheckOutParams defines parameters for CheckOut.
-type CheckOutParams struct {
-	// AcceptLanguage zh-CN (default) or en
-	AcceptLanguage *AcceptLanguage         `json:"Accept-Language,omitempty"`
-	IdempotencyKey *OptionalIdempotencyKey `json:"Idempotency-Key,omitempty"`
-}
-
-// MoveOutParams defines parameters for MoveOut.
-type MoveOutParams struct {
-	// AcceptLanguage zh-CN (default) or en
-	AcceptLanguage *AcceptLanguage         `json:"Accept-Language,omitempty"`
-	IdempotencyKey *OptionalIdempotencyKey `json:"Idempotency-Key,omitempty"`
-}
-
-// RenewLeaseParams defines parameters for RenewLease.
-type RenewLeaseParams struct {
-	// AcceptLanguage zh-CN (default) or en
-	AcceptLanguage *AcceptLanguage         `json:"Accept-Language,omitempty"`
-	IdempotencyKey *OptionalIdempotencyKey `json:"Idempotency-Key,omitempty"`
-}
-
-// GetOfferParams defines parameters for GetOffer.
-type GetOfferParams struct {
-	// AcceptLanguage zh-CN (default) or en
-	AcceptLanguage *AcceptLanguage `json:"Accept-Language,omitempty"`
-}
-
-// AcceptOfferParams defines parameters for AcceptOffer.
-type AcceptOfferParams struct {
-	// AcceptLanguage zh-CN (default) or en
-	AcceptLanguage *AcceptLanguage         `json:"Accept-Language,omitempty"`
-	IdempotencyKey *OptionalIdempotencyKey `json:"Idempotency-Key,omitempty"`
-}
-
-// DeclineOfferParams defines parameters for DeclineOffer.
-type DeclineOfferParams struct {
-	// AcceptLanguage zh-CN (default) or en
-	AcceptLanguage *AcceptLanguage         `json:"Accept-Language,omitempty"`
-	IdempotencyKey *OptionalIdempotencyKey `json:"Idempotency-Key,omitempty"`
-}
-
 // ListPropertiesParams defines parameters for ListProperties.
 type ListPropertiesParams struct {
 	Cursor *Cursor `form:"cursor,omitempty" json:"cursor,omitempty"`
 	Limit  *Limit  `form:"limit,omitempty" json:"limit,omitempty"`
-
-	// AcceptLanguage zh-CN (default) or en
-	AcceptLanguage *AcceptLanguage `json:"Accept-Language,omitempty"`
-}
-
-// CreatePropertyParams defines parameters for CreateProperty.
-type CreatePropertyParams struct {
-	// AcceptLanguage zh-CN (default) or en
-	AcceptLanguage *AcceptLanguage `json:"Accept-Language,omitempty"`
-
-	// IdempotencyKey A unique key per intended action (e.g. a UUID); retries reuse it.
-	IdempotencyKey IdempotencyKey `json:"Idempotency-Key"`
-}
-
-// UpdatePropertyParams defines parameters for UpdateProperty.
-type UpdatePropertyParams struct {
-	// AcceptLanguage zh-CN (default) or en
-	AcceptLanguage *AcceptLanguage `json:"Accept-Language,omitempty"`
-}
-
-// CreateUnitParams defines parameters for CreateUnit.
-type CreateUnitParams struct {
-	// AcceptLanguage zh-CN (default) or en
-	AcceptLanguage *AcceptLanguage `json:"Accept-Language,omitempty"`
-
-	// IdempotencyKey A unique key per intended action (e.g. a UUID); retries reuse it.
-	IdempotencyKey IdempotencyKey `json:"Idempotency-Key"`
 }
 
 // ListRoundsParams defines parameters for ListRounds.
 type ListRoundsParams struct {
 	Cursor *Cursor `form:"cursor,omitempty" json:"cursor,omitempty"`
 	Limit  *Limit  `form:"limit,omitempty" json:"limit,omitempty"`
-
-	// AcceptLanguage zh-CN (default) or en
-	AcceptLanguage *AcceptLanguage `json:"Accept-Language,omitempty"`
-}
-
-// OpenRoundParams defines parameters for OpenRound.
-type OpenRoundParams struct {
-	// AcceptLanguage zh-CN (default) or en
-	AcceptLanguage *AcceptLanguage `json:"Accept-Language,omitempty"`
-
-	// IdempotencyKey A unique key per intended action (e.g. a UUID); retries reuse it.
-	IdempotencyKey IdempotencyKey `json:"Idempotency-Key"`
-}
-
-// ApplyToRoundParams defines parameters for ApplyToRound.
-type ApplyToRoundParams struct {
-	// AcceptLanguage zh-CN (default) or en
-	AcceptLanguage *AcceptLanguage `json:"Accept-Language,omitempty"`
-
-	// IdempotencyKey A unique key per intended action (e.g. a UUID); retries reuse it.
-	IdempotencyKey IdempotencyKey `json:"Idempotency-Key"`
-}
-
-// CloseRoundParams defines parameters for CloseRound.
-type CloseRoundParams struct {
-	// AcceptLanguage zh-CN (default) or en
-	AcceptLanguage *AcceptLanguage         `json:"Accept-Language,omitempty"`
-	IdempotencyKey *OptionalIdempotencyKey `json:"Idempotency-Key,omitempty"`
-}
-
-// ProposeCorrectionParams defines parameters for ProposeCorrection.
-type ProposeCorrectionParams struct {
-	// AcceptLanguage zh-CN (default) or en
-	AcceptLanguage *AcceptLanguage `json:"Accept-Language,omitempty"`
-
-	// IdempotencyKey A unique key per intended action (e.g. a UUID); retries reuse it.
-	IdempotencyKey IdempotencyKey `json:"Idempotency-Key"`
-}
-
-// GetDrawRecordParams defines parameters for GetDrawRecord.
-type GetDrawRecordParams struct {
-	// AcceptLanguage zh-CN (default) or en
-	AcceptLanguage *AcceptLanguage `json:"Accept-Language,omitempty"`
-}
-
-// RunDrawParams defines parameters for RunDraw.
-type RunDrawParams struct {
-	// AcceptLanguage zh-CN (default) or en
-	AcceptLanguage *AcceptLanguage         `json:"Accept-Language,omitempty"`
-	IdempotencyKey *OptionalIdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
 // RoundNoticeParams defines parameters for RoundNotice.
 type RoundNoticeParams struct {
 	Format *RoundNoticeParamsFormat `form:"format,omitempty" json:"format,omitempty"`
-
-	// AcceptLanguage zh-CN (default) or en
-	AcceptLanguage *AcceptLanguage `json:"Accept-Language,omitempty"`
 }
 
 // RoundNoticeParamsFormat defines parameters for RoundNotice.
@@ -2116,142 +1796,27 @@ type ListUnitsParams struct {
 	Status     *UnitStatus         `form:"status,omitempty" json:"status,omitempty"`
 	Cursor     *Cursor             `form:"cursor,omitempty" json:"cursor,omitempty"`
 	Limit      *Limit              `form:"limit,omitempty" json:"limit,omitempty"`
-
-	// AcceptLanguage zh-CN (default) or en
-	AcceptLanguage *AcceptLanguage `json:"Accept-Language,omitempty"`
 }
 
 // ImportUnitsParams defines parameters for ImportUnits.
 type ImportUnitsParams struct {
 	Format ImportUnitsParamsFormat `form:"format" json:"format"`
-
-	// AcceptLanguage zh-CN (default) or en
-	AcceptLanguage *AcceptLanguage `json:"Accept-Language,omitempty"`
-
-	// IdempotencyKey A unique key per intended action (e.g. a UUID); retries reuse it.
-	IdempotencyKey IdempotencyKey `json:"Idempotency-Key"`
 }
 
 // ImportUnitsParamsFormat defines parameters for ImportUnits.
 type ImportUnitsParamsFormat string
-
-// UpdateUnitParams defines parameters for UpdateUnit.
-type UpdateUnitParams struct {
-	// AcceptLanguage zh-CN (default) or en
-	AcceptLanguage *AcceptLanguage `json:"Accept-Language,omitempty"`
-}
-
-// AssignUnitParams defines parameters for AssignUnit.
-type AssignUnitParams struct {
-	// AcceptLanguage zh-CN (default) or en
-	AcceptLanguage *AcceptLanguage `json:"Accept-Language,omitempty"`
-
-	// IdempotencyKey A unique key per intended action (e.g. a UUID); retries reuse it.
-	IdempotencyKey IdempotencyKey `json:"Idempotency-Key"`
-}
 
 // ListEmploymentRequestsParams defines parameters for ListEmploymentRequests.
 type ListEmploymentRequestsParams struct {
 	Status *EmploymentStatus `form:"status,omitempty" json:"status,omitempty"`
 	Cursor *Cursor           `form:"cursor,omitempty" json:"cursor,omitempty"`
 	Limit  *Limit            `form:"limit,omitempty" json:"limit,omitempty"`
-
-	// AcceptLanguage zh-CN (default) or en
-	AcceptLanguage *AcceptLanguage `json:"Accept-Language,omitempty"`
-}
-
-// DecideEmploymentsParams defines parameters for DecideEmployments.
-type DecideEmploymentsParams struct {
-	// AcceptLanguage zh-CN (default) or en
-	AcceptLanguage *AcceptLanguage         `json:"Accept-Language,omitempty"`
-	IdempotencyKey *OptionalIdempotencyKey `json:"Idempotency-Key,omitempty"`
-}
-
-// ConfirmEmploymentParams defines parameters for ConfirmEmployment.
-type ConfirmEmploymentParams struct {
-	// AcceptLanguage zh-CN (default) or en
-	AcceptLanguage *AcceptLanguage         `json:"Accept-Language,omitempty"`
-	IdempotencyKey *OptionalIdempotencyKey `json:"Idempotency-Key,omitempty"`
-}
-
-// EndEmploymentParams defines parameters for EndEmployment.
-type EndEmploymentParams struct {
-	// AcceptLanguage zh-CN (default) or en
-	AcceptLanguage *AcceptLanguage         `json:"Accept-Language,omitempty"`
-	IdempotencyKey *OptionalIdempotencyKey `json:"Idempotency-Key,omitempty"`
-}
-
-// RejectEmploymentParams defines parameters for RejectEmployment.
-type RejectEmploymentParams struct {
-	// AcceptLanguage zh-CN (default) or en
-	AcceptLanguage *AcceptLanguage         `json:"Accept-Language,omitempty"`
-	IdempotencyKey *OptionalIdempotencyKey `json:"Idempotency-Key,omitempty"`
-}
-
-// GetMeParams defines parameters for GetMe.
-type GetMeParams struct {
-	// AcceptLanguage zh-CN (default) or en
-	AcceptLanguage *AcceptLanguage `json:"Accept-Language,omitempty"`
-}
-
-// PutMeParams defines parameters for PutMe.
-type PutMeParams struct {
-	// AcceptLanguage zh-CN (default) or en
-	AcceptLanguage *AcceptLanguage `json:"Accept-Language,omitempty"`
-}
-
-// DeleteDeviceParams defines parameters for DeleteDevice.
-type DeleteDeviceParams struct {
-	// AcceptLanguage zh-CN (default) or en
-	AcceptLanguage *AcceptLanguage `json:"Accept-Language,omitempty"`
-}
-
-// PutDeviceParams defines parameters for PutDevice.
-type PutDeviceParams struct {
-	// AcceptLanguage zh-CN (default) or en
-	AcceptLanguage *AcceptLanguage `json:"Accept-Language,omitempty"`
-}
-
-// GetMyEmploymentParams defines parameters for GetMyEmployment.
-type GetMyEmploymentParams struct {
-	// AcceptLanguage zh-CN (default) or en
-	AcceptLanguage *AcceptLanguage `json:"Accept-Language,omitempty"`
 }
 
 // ListNotificationsParams defines parameters for ListNotifications.
 type ListNotificationsParams struct {
 	Cursor *Cursor `form:"cursor,omitempty" json:"cursor,omitempty"`
 	Limit  *Limit  `form:"limit,omitempty" json:"limit,omitempty"`
-
-	// AcceptLanguage zh-CN (default) or en
-	AcceptLanguage *AcceptLanguage `json:"Accept-Language,omitempty"`
-}
-
-// ReadNotificationParams defines parameters for ReadNotification.
-type ReadNotificationParams struct {
-	// AcceptLanguage zh-CN (default) or en
-	AcceptLanguage *AcceptLanguage         `json:"Accept-Language,omitempty"`
-	IdempotencyKey *OptionalIdempotencyKey `json:"Idempotency-Key,omitempty"`
-}
-
-// ListPoliciesParams defines parameters for ListPolicies.
-type ListPoliciesParams struct {
-	// AcceptLanguage zh-CN (default) or en
-	AcceptLanguage *AcceptLanguage `json:"Accept-Language,omitempty"`
-}
-
-// ApproveClaimParams defines parameters for ApproveClaim.
-type ApproveClaimParams struct {
-	// AcceptLanguage zh-CN (default) or en
-	AcceptLanguage *AcceptLanguage         `json:"Accept-Language,omitempty"`
-	IdempotencyKey *OptionalIdempotencyKey `json:"Idempotency-Key,omitempty"`
-}
-
-// RejectClaimParams defines parameters for RejectClaim.
-type RejectClaimParams struct {
-	// AcceptLanguage zh-CN (default) or en
-	AcceptLanguage *AcceptLanguage         `json:"Accept-Language,omitempty"`
-	IdempotencyKey *OptionalIdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
 // ReviewQueueParams defines parameters for ReviewQueue.
@@ -2259,9 +1824,6 @@ type ReviewQueueParams struct {
 	Status *ClaimStatus `form:"status,omitempty" json:"status,omitempty"`
 	Cursor *Cursor      `form:"cursor,omitempty" json:"cursor,omitempty"`
 	Limit  *Limit       `form:"limit,omitempty" json:"limit,omitempty"`
-
-	// AcceptLanguage zh-CN (default) or en
-	AcceptLanguage *AcceptLanguage `json:"Accept-Language,omitempty"`
 }
 
 // DeliveryStatsParams defines parameters for DeliveryStats.
@@ -2270,9 +1832,6 @@ type DeliveryStatsParams struct {
 
 	// To Exclusive
 	To openapi_types.Date `form:"to" json:"to"`
-
-	// AcceptLanguage zh-CN (default) or en
-	AcceptLanguage *AcceptLanguage `json:"Accept-Language,omitempty"`
 }
 
 // CreateEmployerJSONRequestBody defines body for CreateEmployer for application/json ContentType.
@@ -2363,142 +1922,142 @@ type ServerInterface interface {
 	GetReadyz(c *fiber.Ctx) error
 	// CreateEmployer Register an employer (admin)
 	// (POST /v1/admin/employers)
-	CreateEmployer(c *fiber.Ctx, params CreateEmployerParams) error
+	CreateEmployer(c *fiber.Ctx) error
 	// PublishPolicy Publish a new version of a policy package (admin)
 	// (POST /v1/admin/policies)
-	PublishPolicy(c *fiber.Ctx, params PublishPolicyParams) error
+	PublishPolicy(c *fiber.Ctx) error
 	// GetUser A user and their roles (admin)
 	// (GET /v1/admin/users/{id})
-	GetUser(c *fiber.Ctx, id ID, params GetUserParams) error
+	GetUser(c *fiber.Ctx, id ID) error
 	// RevokeRole Revoke a staff role (admin)
 	// (DELETE /v1/admin/users/{id}/roles/{role})
-	RevokeRole(c *fiber.Ctx, id ID, role Role, params RevokeRoleParams) error
+	RevokeRole(c *fiber.Ctx, id ID, role Role) error
 	// GrantRole Grant a staff role (admin)
 	// (PUT /v1/admin/users/{id}/roles/{role})
-	GrantRole(c *fiber.Ctx, id ID, role Role, params GrantRoleParams) error
+	GrantRole(c *fiber.Ctx, id ID, role Role) error
 	// SetTalentTier Record the recognised talent tier the office certified, or clear it (reviewer, admin)
 	// (PUT /v1/admin/users/{id}/talent-tier)
-	SetTalentTier(c *fiber.Ctx, id ID, params SetTalentTierParams) error
+	SetTalentTier(c *fiber.Ctx, id ID) error
 	// ListClaims The caller's claims, newest first
 	// (GET /v1/claims)
 	ListClaims(c *fiber.Ctx, params ListClaimsParams) error
 	// CreateClaim Start a draft claim of a package
 	// (POST /v1/claims)
-	CreateClaim(c *fiber.Ctx, params CreateClaimParams) error
+	CreateClaim(c *fiber.Ctx) error
 	// GetClaim A claim with its documents, decision trace and history
 	// (GET /v1/claims/{id})
-	GetClaim(c *fiber.Ctx, id ID, params GetClaimParams) error
+	GetClaim(c *fiber.Ctx, id ID) error
 	// AppealClaim Appeal a rejection, once; decided again under the same policy version
 	// (POST /v1/claims/{id}/appeal)
-	AppealClaim(c *fiber.Ctx, id ID, params AppealClaimParams) error
+	AppealClaim(c *fiber.Ctx, id ID) error
 	// AttachClaimDocuments Attach uploaded documents to a draft (or to a rejected claim before appealing)
 	// (POST /v1/claims/{id}/documents)
-	AttachClaimDocuments(c *fiber.Ctx, id ID, params AttachClaimDocumentsParams) error
+	AttachClaimDocuments(c *fiber.Ctx, id ID) error
 	// SubmitClaim Submit a draft; everything missing is reported at once
 	// (POST /v1/claims/{id}/submit)
-	SubmitClaim(c *fiber.Ctx, id ID, params SubmitClaimParams) error
+	SubmitClaim(c *fiber.Ctx, id ID) error
 	// WithdrawClaim Give a claim up
 	// (POST /v1/claims/{id}/withdraw)
-	WithdrawClaim(c *fiber.Ctx, id ID, params WithdrawClaimParams) error
+	WithdrawClaim(c *fiber.Ctx, id ID) error
 	// ListDocuments The signed-in user's documents, newest first
 	// (GET /v1/documents)
 	ListDocuments(c *fiber.Ctx, params ListDocumentsParams) error
 	// CreateDocument Declare a document and get an upload policy
 	// (POST /v1/documents)
-	CreateDocument(c *fiber.Ctx, params CreateDocumentParams) error
+	CreateDocument(c *fiber.Ctx) error
 	// GetDocument A document's metadata and a short-lived download link
 	// (GET /v1/documents/{id})
-	GetDocument(c *fiber.Ctx, id ID, params GetDocumentParams) error
+	GetDocument(c *fiber.Ctx, id ID) error
 	// CompleteDocument Tell Anju the upload finished; it is then inspected
 	// (POST /v1/documents/{id}/complete)
-	CompleteDocument(c *fiber.Ctx, id ID, params CompleteDocumentParams) error
+	CompleteDocument(c *fiber.Ctx, id ID) error
 	// PrecheckEligibility What the caller can claim now, later and from when, and why not — rule by rule
 	// (POST /v1/eligibility/precheck)
-	PrecheckEligibility(c *fiber.Ctx, params PrecheckEligibilityParams) error
+	PrecheckEligibility(c *fiber.Ctx) error
 	// ListEmployers Registered employers, for choosing one's employer in the app
 	// (GET /v1/employers)
 	ListEmployers(c *fiber.Ctx, params ListEmployersParams) error
 	// CreateBatch Put every payment that is due into a new batch (finance)
 	// (POST /v1/finance/batches)
-	CreateBatch(c *fiber.Ctx, params CreateBatchParams) error
+	CreateBatch(c *fiber.Ctx) error
 	// GetBatch A batch and its payments, bank accounts masked (finance)
 	// (GET /v1/finance/batches/{id})
-	GetBatch(c *fiber.Ctx, id ID, params GetBatchParams) error
+	GetBatch(c *fiber.Ctx, id ID) error
 	// ExportBatch The batch as a spreadsheet for the bank, with full account numbers (finance)
 	// (GET /v1/finance/batches/{id}/export)
 	ExportBatch(c *fiber.Ctx, id ID, params ExportBatchParams) error
 	// MarkPaymentFailed Record that the bank refused a payment (finance)
 	// (POST /v1/finance/payments/{id}/failed)
-	MarkPaymentFailed(c *fiber.Ctx, id ID, params MarkPaymentFailedParams) error
+	MarkPaymentFailed(c *fiber.Ctx, id ID) error
 	// MarkPaymentPaid Record that the bank paid a payment; marking twice is harmless (finance)
 	// (POST /v1/finance/payments/{id}/paid)
-	MarkPaymentPaid(c *fiber.Ctx, id ID, params MarkPaymentPaidParams) error
+	MarkPaymentPaid(c *fiber.Ctx, id ID) error
 	// Reconcile Money of approved claims: approved = paid + scheduled + suspended + clawed back (finance)
 	// (GET /v1/finance/reconciliation)
-	Reconcile(c *fiber.Ctx, params ReconcileParams) error
+	Reconcile(c *fiber.Ctx) error
 	// GetApplication An application, to its applicant and housing staff
 	// (GET /v1/housing/applications/{id})
-	GetApplication(c *fiber.Ctx, id ID, params GetApplicationParams) error
+	GetApplication(c *fiber.Ctx, id ID) error
 	// ApproveCorrection Approve and apply a correction proposed by another officer (housing)
 	// (POST /v1/housing/corrections/{id}/approve)
-	ApproveCorrection(c *fiber.Ctx, id ID, params ApproveCorrectionParams) error
+	ApproveCorrection(c *fiber.Ctx, id ID) error
 	// GetLease A lease, to its tenant and housing staff
 	// (GET /v1/housing/leases/{id})
-	GetLease(c *fiber.Ctx, id ID, params GetLeaseParams) error
+	GetLease(c *fiber.Ctx, id ID) error
 	// CheckIn Record that the tenant got the keys (housing)
 	// (POST /v1/housing/leases/{id}/check-in)
-	CheckIn(c *fiber.Ctx, id ID, params CheckInParams) error
+	CheckIn(c *fiber.Ctx, id ID) error
 	// CheckOut Record that the tenant handed the keys back; the lease ends and the unit is free (housing)
 	// (POST /v1/housing/leases/{id}/check-out)
-	CheckOut(c *fiber.Ctx, id ID, params CheckOutParams) error
+	CheckOut(c *fiber.Ctx, id ID) error
 	// MoveOut Give the tenant notice to leave, with a reason (housing)
 	// (POST /v1/housing/leases/{id}/move-out)
-	MoveOut(c *fiber.Ctx, id ID, params MoveOutParams) error
+	MoveOut(c *fiber.Ctx, id ID) error
 	// RenewLease Renew for 12 months, from 2 months before the end, up to 36 months in all (tenant)
 	// (POST /v1/housing/leases/{id}/renew)
-	RenewLease(c *fiber.Ctx, id ID, params RenewLeaseParams) error
+	RenewLease(c *fiber.Ctx, id ID) error
 	// GetOffer An offer and, once accepted, its lease with the rent by lease year
 	// (GET /v1/housing/offers/{id})
-	GetOffer(c *fiber.Ctx, id ID, params GetOfferParams) error
+	GetOffer(c *fiber.Ctx, id ID) error
 	// AcceptOffer Accept an offer before it expires; it becomes a 12-month lease
 	// (POST /v1/housing/offers/{id}/accept)
-	AcceptOffer(c *fiber.Ctx, id ID, params AcceptOfferParams) error
+	AcceptOffer(c *fiber.Ctx, id ID) error
 	// DeclineOffer Decline an offer; the unit goes to the next on the waitlist
 	// (POST /v1/housing/offers/{id}/decline)
-	DeclineOffer(c *fiber.Ctx, id ID, params DeclineOfferParams) error
+	DeclineOffer(c *fiber.Ctx, id ID) error
 	// ListProperties Talent-apartment properties
 	// (GET /v1/housing/properties)
 	ListProperties(c *fiber.Ctx, params ListPropertiesParams) error
 	// CreateProperty Add a property (housing)
 	// (POST /v1/housing/properties)
-	CreateProperty(c *fiber.Ctx, params CreatePropertyParams) error
+	CreateProperty(c *fiber.Ctx) error
 	// UpdateProperty Edit a property (housing)
 	// (PUT /v1/housing/properties/{id})
-	UpdateProperty(c *fiber.Ctx, id ID, params UpdatePropertyParams) error
+	UpdateProperty(c *fiber.Ctx, id ID) error
 	// CreateUnit Add a unit to a property (housing)
 	// (POST /v1/housing/properties/{id}/units)
-	CreateUnit(c *fiber.Ctx, id ID, params CreateUnitParams) error
+	CreateUnit(c *fiber.Ctx, id ID) error
 	// ListRounds Allocation rounds with their public commitment and pool hash
 	// (GET /v1/housing/rounds)
 	ListRounds(c *fiber.Ctx, params ListRoundsParams) error
 	// OpenRound Open a round over available units; its seed's commitment is published at once (housing)
 	// (POST /v1/housing/rounds)
-	OpenRound(c *fiber.Ctx, params OpenRoundParams) error
+	OpenRound(c *fiber.Ctx) error
 	// ApplyToRound Apply with up to five ranked preferences; eligibility is decided at once, with a trace
 	// (POST /v1/housing/rounds/{id}/applications)
-	ApplyToRound(c *fiber.Ctx, id ID, params ApplyToRoundParams) error
+	ApplyToRound(c *fiber.Ctx, id ID) error
 	// CloseRound Close the window and publish the hash of the frozen pool (housing; also done at the window's end)
 	// (POST /v1/housing/rounds/{id}/close)
-	CloseRound(c *fiber.Ctx, id ID, params CloseRoundParams) error
+	CloseRound(c *fiber.Ctx, id ID) error
 	// ProposeCorrection Propose a correction of a published draw; a second officer must approve it (housing)
 	// (POST /v1/housing/rounds/{id}/corrections)
-	ProposeCorrection(c *fiber.Ctx, id ID, params ProposeCorrectionParams) error
+	ProposeCorrection(c *fiber.Ctx, id ID) error
 	// GetDrawRecord The published draw record; `anju verify-draw FILE` recomputes it
 	// (GET /v1/housing/rounds/{id}/draw)
-	GetDrawRecord(c *fiber.Ctx, id ID, params GetDrawRecordParams) error
+	GetDrawRecord(c *fiber.Ctx, id ID) error
 	// RunDraw Reveal the seed, allocate and publish the record; once only (housing)
 	// (POST /v1/housing/rounds/{id}/draw)
-	RunDraw(c *fiber.Ctx, id ID, params RunDrawParams) error
+	RunDraw(c *fiber.Ctx, id ID) error
 	// RoundNotice The public notice (公示) of a drawn round, names and ID numbers masked
 	// (GET /v1/housing/rounds/{id}/notice)
 	RoundNotice(c *fiber.Ctx, id ID, params RoundNoticeParams) error
@@ -2510,55 +2069,55 @@ type ServerInterface interface {
 	ImportUnits(c *fiber.Ctx, params ImportUnitsParams) error
 	// UpdateUnit Edit a unit (housing); offered and let units keep their status
 	// (PUT /v1/housing/units/{id})
-	UpdateUnit(c *fiber.Ctx, id ID, params UpdateUnitParams) error
+	UpdateUnit(c *fiber.Ctx, id ID) error
 	// AssignUnit Offer a unit to an application by hand, with a mandatory reason (housing)
 	// (POST /v1/housing/units/{id}/assign)
-	AssignUnit(c *fiber.Ctx, id ID, params AssignUnitParams) error
+	AssignUnit(c *fiber.Ctx, id ID) error
 	// ListEmploymentRequests Employment declarations to the caller's employer (hr)
 	// (GET /v1/hr/employments)
 	ListEmploymentRequests(c *fiber.Ctx, params ListEmploymentRequestsParams) error
 	// DecideEmployments Confirm or reject many declarations at once (hr)
 	// (POST /v1/hr/employments/decisions)
-	DecideEmployments(c *fiber.Ctx, params DecideEmploymentsParams) error
+	DecideEmployments(c *fiber.Ctx) error
 	// ConfirmEmployment Confirm that the graduate works here (hr)
 	// (POST /v1/hr/employments/{id}/confirm)
-	ConfirmEmployment(c *fiber.Ctx, id ID, params ConfirmEmploymentParams) error
+	ConfirmEmployment(c *fiber.Ctx, id ID) error
 	// EndEmployment Record that a confirmed employee left (hr)
 	// (POST /v1/hr/employments/{id}/end)
-	EndEmployment(c *fiber.Ctx, id ID, params EndEmploymentParams) error
+	EndEmployment(c *fiber.Ctx, id ID) error
 	// RejectEmployment Say that the graduate does not work here, with a reason (hr)
 	// (POST /v1/hr/employments/{id}/reject)
-	RejectEmployment(c *fiber.Ctx, id ID, params RejectEmploymentParams) error
+	RejectEmployment(c *fiber.Ctx, id ID) error
 	// GetMe The signed-in user and their profile
 	// (GET /v1/me)
-	GetMe(c *fiber.Ctx, params GetMeParams) error
+	GetMe(c *fiber.Ctx) error
 	// PutMe Replace the profile
 	// (PUT /v1/me)
-	PutMe(c *fiber.Ctx, params PutMeParams) error
+	PutMe(c *fiber.Ctx) error
 	// DeleteDevice Stop push notifications to this phone
 	// (DELETE /v1/me/devices/{token})
-	DeleteDevice(c *fiber.Ctx, token string, params DeleteDeviceParams) error
+	DeleteDevice(c *fiber.Ctx, token string) error
 	// PutDevice Register this phone for push notifications
 	// (PUT /v1/me/devices/{token})
-	PutDevice(c *fiber.Ctx, token string, params PutDeviceParams) error
+	PutDevice(c *fiber.Ctx, token string) error
 	// GetMyEmployment The latest employment declaration and the employer's answer
 	// (GET /v1/me/employment)
-	GetMyEmployment(c *fiber.Ctx, params GetMyEmploymentParams) error
+	GetMyEmployment(c *fiber.Ctx) error
 	// ListNotifications The inbox, newest first
 	// (GET /v1/me/notifications)
 	ListNotifications(c *fiber.Ctx, params ListNotificationsParams) error
 	// ReadNotification Mark an inbox entry read
 	// (POST /v1/me/notifications/{id}/read)
-	ReadNotification(c *fiber.Ctx, id ID, params ReadNotificationParams) error
+	ReadNotification(c *fiber.Ctx, id ID) error
 	// ListPolicies The allowance packages open today, with their figures and required documents
 	// (GET /v1/policies)
-	ListPolicies(c *fiber.Ctx, params ListPoliciesParams) error
+	ListPolicies(c *fiber.Ctx) error
 	// ApproveClaim Approve a claim under review (reviewer)
 	// (POST /v1/review/claims/{id}/approve)
-	ApproveClaim(c *fiber.Ctx, id ID, params ApproveClaimParams) error
+	ApproveClaim(c *fiber.Ctx, id ID) error
 	// RejectClaim Reject a claim under review with a reason code and text (reviewer)
 	// (POST /v1/review/claims/{id}/reject)
-	RejectClaim(c *fiber.Ctx, id ID, params RejectClaimParams) error
+	RejectClaim(c *fiber.Ctx, id ID) error
 	// ReviewQueue Claims to decide, earliest deadline first (reviewer)
 	// (GET /v1/review/queue)
 	ReviewQueue(c *fiber.Ctx, params ReviewQueueParams) error
@@ -2615,52 +2174,8 @@ func (siw *ServerInterfaceWrapper) GetReadyz(c *fiber.Ctx) error {
 // CreateEmployer operation middleware
 func (siw *ServerInterfaceWrapper) CreateEmployer(c *fiber.Ctx) error {
 
-	var err error
-	_ = err
-
-	// Parameter object where we will unmarshal all parameters from the context
-	var params CreateEmployerParams
-
-	headers := c.GetReqHeaders()
-
-	// ------------- Optional header parameter "Accept-Language" -------------
-	if valueList, found := headers[http.CanonicalHeaderKey("Accept-Language")]; found {
-		var AcceptLanguage AcceptLanguage
-		n := len(valueList)
-		if n != 1 {
-			return fiber.NewError(fiber.StatusBadRequest, fmt.Sprintf("Too many values for ParamName Accept-Language, 1 is required, but %d found", n))
-		}
-
-		err = runtime.BindStyledParameterWithOptions("simple", "Accept-Language", valueList[0], &AcceptLanguage, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
-		if err != nil {
-			return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter Accept-Language: %w", err).Error())
-		}
-
-		params.AcceptLanguage = &AcceptLanguage
-
-	}
-
-	// ------------- Required header parameter "Idempotency-Key" -------------
-	if valueList, found := headers[http.CanonicalHeaderKey("Idempotency-Key")]; found {
-		var IdempotencyKey IdempotencyKey
-		n := len(valueList)
-		if n != 1 {
-			return fiber.NewError(fiber.StatusBadRequest, fmt.Sprintf("Too many values for ParamName Idempotency-Key, 1 is required, but %d found", n))
-		}
-
-		err = runtime.BindStyledParameterWithOptions("simple", "Idempotency-Key", valueList[0], &IdempotencyKey, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""})
-		if err != nil {
-			return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter Idempotency-Key: %w", err).Error())
-		}
-
-		params.IdempotencyKey = IdempotencyKey
-
-	} else {
-		return fiber.NewError(fiber.StatusBadRequest, "Header parameter Idempotency-Key is required, but not found")
-	}
-
 	handler := func(c *fiber.Ctx) error {
-		return siw.Handler.CreateEmployer(c, params)
+		return siw.Handler.CreateEmployer(c)
 	}
 
 	for i := len(siw.HandlerMiddlewares) - 1; i >= 0; i-- {
@@ -2677,52 +2192,8 @@ func (siw *ServerInterfaceWrapper) CreateEmployer(c *fiber.Ctx) error {
 // PublishPolicy operation middleware
 func (siw *ServerInterfaceWrapper) PublishPolicy(c *fiber.Ctx) error {
 
-	var err error
-	_ = err
-
-	// Parameter object where we will unmarshal all parameters from the context
-	var params PublishPolicyParams
-
-	headers := c.GetReqHeaders()
-
-	// ------------- Optional header parameter "Accept-Language" -------------
-	if valueList, found := headers[http.CanonicalHeaderKey("Accept-Language")]; found {
-		var AcceptLanguage AcceptLanguage
-		n := len(valueList)
-		if n != 1 {
-			return fiber.NewError(fiber.StatusBadRequest, fmt.Sprintf("Too many values for ParamName Accept-Language, 1 is required, but %d found", n))
-		}
-
-		err = runtime.BindStyledParameterWithOptions("simple", "Accept-Language", valueList[0], &AcceptLanguage, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
-		if err != nil {
-			return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter Accept-Language: %w", err).Error())
-		}
-
-		params.AcceptLanguage = &AcceptLanguage
-
-	}
-
-	// ------------- Required header parameter "Idempotency-Key" -------------
-	if valueList, found := headers[http.CanonicalHeaderKey("Idempotency-Key")]; found {
-		var IdempotencyKey IdempotencyKey
-		n := len(valueList)
-		if n != 1 {
-			return fiber.NewError(fiber.StatusBadRequest, fmt.Sprintf("Too many values for ParamName Idempotency-Key, 1 is required, but %d found", n))
-		}
-
-		err = runtime.BindStyledParameterWithOptions("simple", "Idempotency-Key", valueList[0], &IdempotencyKey, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""})
-		if err != nil {
-			return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter Idempotency-Key: %w", err).Error())
-		}
-
-		params.IdempotencyKey = IdempotencyKey
-
-	} else {
-		return fiber.NewError(fiber.StatusBadRequest, "Header parameter Idempotency-Key is required, but not found")
-	}
-
 	handler := func(c *fiber.Ctx) error {
-		return siw.Handler.PublishPolicy(c, params)
+		return siw.Handler.PublishPolicy(c)
 	}
 
 	for i := len(siw.HandlerMiddlewares) - 1; i >= 0; i-- {
@@ -2750,30 +2221,8 @@ func (siw *ServerInterfaceWrapper) GetUser(c *fiber.Ctx) error {
 		return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter id: %w", err).Error())
 	}
 
-	// Parameter object where we will unmarshal all parameters from the context
-	var params GetUserParams
-
-	headers := c.GetReqHeaders()
-
-	// ------------- Optional header parameter "Accept-Language" -------------
-	if valueList, found := headers[http.CanonicalHeaderKey("Accept-Language")]; found {
-		var AcceptLanguage AcceptLanguage
-		n := len(valueList)
-		if n != 1 {
-			return fiber.NewError(fiber.StatusBadRequest, fmt.Sprintf("Too many values for ParamName Accept-Language, 1 is required, but %d found", n))
-		}
-
-		err = runtime.BindStyledParameterWithOptions("simple", "Accept-Language", valueList[0], &AcceptLanguage, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
-		if err != nil {
-			return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter Accept-Language: %w", err).Error())
-		}
-
-		params.AcceptLanguage = &AcceptLanguage
-
-	}
-
 	handler := func(c *fiber.Ctx) error {
-		return siw.Handler.GetUser(c, id, params)
+		return siw.Handler.GetUser(c, id)
 	}
 
 	for i := len(siw.HandlerMiddlewares) - 1; i >= 0; i-- {
@@ -2809,30 +2258,8 @@ func (siw *ServerInterfaceWrapper) RevokeRole(c *fiber.Ctx) error {
 		return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter role: %w", err).Error())
 	}
 
-	// Parameter object where we will unmarshal all parameters from the context
-	var params RevokeRoleParams
-
-	headers := c.GetReqHeaders()
-
-	// ------------- Optional header parameter "Accept-Language" -------------
-	if valueList, found := headers[http.CanonicalHeaderKey("Accept-Language")]; found {
-		var AcceptLanguage AcceptLanguage
-		n := len(valueList)
-		if n != 1 {
-			return fiber.NewError(fiber.StatusBadRequest, fmt.Sprintf("Too many values for ParamName Accept-Language, 1 is required, but %d found", n))
-		}
-
-		err = runtime.BindStyledParameterWithOptions("simple", "Accept-Language", valueList[0], &AcceptLanguage, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
-		if err != nil {
-			return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter Accept-Language: %w", err).Error())
-		}
-
-		params.AcceptLanguage = &AcceptLanguage
-
-	}
-
 	handler := func(c *fiber.Ctx) error {
-		return siw.Handler.RevokeRole(c, id, role, params)
+		return siw.Handler.RevokeRole(c, id, role)
 	}
 
 	for i := len(siw.HandlerMiddlewares) - 1; i >= 0; i-- {
@@ -2868,30 +2295,8 @@ func (siw *ServerInterfaceWrapper) GrantRole(c *fiber.Ctx) error {
 		return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter role: %w", err).Error())
 	}
 
-	// Parameter object where we will unmarshal all parameters from the context
-	var params GrantRoleParams
-
-	headers := c.GetReqHeaders()
-
-	// ------------- Optional header parameter "Accept-Language" -------------
-	if valueList, found := headers[http.CanonicalHeaderKey("Accept-Language")]; found {
-		var AcceptLanguage AcceptLanguage
-		n := len(valueList)
-		if n != 1 {
-			return fiber.NewError(fiber.StatusBadRequest, fmt.Sprintf("Too many values for ParamName Accept-Language, 1 is required, but %d found", n))
-		}
-
-		err = runtime.BindStyledParameterWithOptions("simple", "Accept-Language", valueList[0], &AcceptLanguage, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
-		if err != nil {
-			return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter Accept-Language: %w", err).Error())
-		}
-
-		params.AcceptLanguage = &AcceptLanguage
-
-	}
-
 	handler := func(c *fiber.Ctx) error {
-		return siw.Handler.GrantRole(c, id, role, params)
+		return siw.Handler.GrantRole(c, id, role)
 	}
 
 	for i := len(siw.HandlerMiddlewares) - 1; i >= 0; i-- {
@@ -2919,30 +2324,8 @@ func (siw *ServerInterfaceWrapper) SetTalentTier(c *fiber.Ctx) error {
 		return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter id: %w", err).Error())
 	}
 
-	// Parameter object where we will unmarshal all parameters from the context
-	var params SetTalentTierParams
-
-	headers := c.GetReqHeaders()
-
-	// ------------- Optional header parameter "Accept-Language" -------------
-	if valueList, found := headers[http.CanonicalHeaderKey("Accept-Language")]; found {
-		var AcceptLanguage AcceptLanguage
-		n := len(valueList)
-		if n != 1 {
-			return fiber.NewError(fiber.StatusBadRequest, fmt.Sprintf("Too many values for ParamName Accept-Language, 1 is required, but %d found", n))
-		}
-
-		err = runtime.BindStyledParameterWithOptions("simple", "Accept-Language", valueList[0], &AcceptLanguage, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
-		if err != nil {
-			return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter Accept-Language: %w", err).Error())
-		}
-
-		params.AcceptLanguage = &AcceptLanguage
-
-	}
-
 	handler := func(c *fiber.Ctx) error {
-		return siw.Handler.SetTalentTier(c, id, params)
+		return siw.Handler.SetTalentTier(c, id)
 	}
 
 	for i := len(siw.HandlerMiddlewares) - 1; i >= 0; i-- {
@@ -2985,25 +2368,6 @@ func (siw *ServerInterfaceWrapper) ListClaims(c *fiber.Ctx) error {
 		return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter limit: %w", err).Error())
 	}
 
-	headers := c.GetReqHeaders()
-
-	// ------------- Optional header parameter "Accept-Language" -------------
-	if valueList, found := headers[http.CanonicalHeaderKey("Accept-Language")]; found {
-		var AcceptLanguage AcceptLanguage
-		n := len(valueList)
-		if n != 1 {
-			return fiber.NewError(fiber.StatusBadRequest, fmt.Sprintf("Too many values for ParamName Accept-Language, 1 is required, but %d found", n))
-		}
-
-		err = runtime.BindStyledParameterWithOptions("simple", "Accept-Language", valueList[0], &AcceptLanguage, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
-		if err != nil {
-			return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter Accept-Language: %w", err).Error())
-		}
-
-		params.AcceptLanguage = &AcceptLanguage
-
-	}
-
 	handler := func(c *fiber.Ctx) error {
 		return siw.Handler.ListClaims(c, params)
 	}
@@ -3022,52 +2386,8 @@ func (siw *ServerInterfaceWrapper) ListClaims(c *fiber.Ctx) error {
 // CreateClaim operation middleware
 func (siw *ServerInterfaceWrapper) CreateClaim(c *fiber.Ctx) error {
 
-	var err error
-	_ = err
-
-	// Parameter object where we will unmarshal all parameters from the context
-	var params CreateClaimParams
-
-	headers := c.GetReqHeaders()
-
-	// ------------- Optional header parameter "Accept-Language" -------------
-	if valueList, found := headers[http.CanonicalHeaderKey("Accept-Language")]; found {
-		var AcceptLanguage AcceptLanguage
-		n := len(valueList)
-		if n != 1 {
-			return fiber.NewError(fiber.StatusBadRequest, fmt.Sprintf("Too many values for ParamName Accept-Language, 1 is required, but %d found", n))
-		}
-
-		err = runtime.BindStyledParameterWithOptions("simple", "Accept-Language", valueList[0], &AcceptLanguage, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
-		if err != nil {
-			return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter Accept-Language: %w", err).Error())
-		}
-
-		params.AcceptLanguage = &AcceptLanguage
-
-	}
-
-	// ------------- Required header parameter "Idempotency-Key" -------------
-	if valueList, found := headers[http.CanonicalHeaderKey("Idempotency-Key")]; found {
-		var IdempotencyKey IdempotencyKey
-		n := len(valueList)
-		if n != 1 {
-			return fiber.NewError(fiber.StatusBadRequest, fmt.Sprintf("Too many values for ParamName Idempotency-Key, 1 is required, but %d found", n))
-		}
-
-		err = runtime.BindStyledParameterWithOptions("simple", "Idempotency-Key", valueList[0], &IdempotencyKey, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""})
-		if err != nil {
-			return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter Idempotency-Key: %w", err).Error())
-		}
-
-		params.IdempotencyKey = IdempotencyKey
-
-	} else {
-		return fiber.NewError(fiber.StatusBadRequest, "Header parameter Idempotency-Key is required, but not found")
-	}
-
 	handler := func(c *fiber.Ctx) error {
-		return siw.Handler.CreateClaim(c, params)
+		return siw.Handler.CreateClaim(c)
 	}
 
 	for i := len(siw.HandlerMiddlewares) - 1; i >= 0; i-- {
@@ -3095,30 +2415,8 @@ func (siw *ServerInterfaceWrapper) GetClaim(c *fiber.Ctx) error {
 		return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter id: %w", err).Error())
 	}
 
-	// Parameter object where we will unmarshal all parameters from the context
-	var params GetClaimParams
-
-	headers := c.GetReqHeaders()
-
-	// ------------- Optional header parameter "Accept-Language" -------------
-	if valueList, found := headers[http.CanonicalHeaderKey("Accept-Language")]; found {
-		var AcceptLanguage AcceptLanguage
-		n := len(valueList)
-		if n != 1 {
-			return fiber.NewError(fiber.StatusBadRequest, fmt.Sprintf("Too many values for ParamName Accept-Language, 1 is required, but %d found", n))
-		}
-
-		err = runtime.BindStyledParameterWithOptions("simple", "Accept-Language", valueList[0], &AcceptLanguage, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
-		if err != nil {
-			return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter Accept-Language: %w", err).Error())
-		}
-
-		params.AcceptLanguage = &AcceptLanguage
-
-	}
-
 	handler := func(c *fiber.Ctx) error {
-		return siw.Handler.GetClaim(c, id, params)
+		return siw.Handler.GetClaim(c, id)
 	}
 
 	for i := len(siw.HandlerMiddlewares) - 1; i >= 0; i-- {
@@ -3146,47 +2444,8 @@ func (siw *ServerInterfaceWrapper) AppealClaim(c *fiber.Ctx) error {
 		return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter id: %w", err).Error())
 	}
 
-	// Parameter object where we will unmarshal all parameters from the context
-	var params AppealClaimParams
-
-	headers := c.GetReqHeaders()
-
-	// ------------- Optional header parameter "Accept-Language" -------------
-	if valueList, found := headers[http.CanonicalHeaderKey("Accept-Language")]; found {
-		var AcceptLanguage AcceptLanguage
-		n := len(valueList)
-		if n != 1 {
-			return fiber.NewError(fiber.StatusBadRequest, fmt.Sprintf("Too many values for ParamName Accept-Language, 1 is required, but %d found", n))
-		}
-
-		err = runtime.BindStyledParameterWithOptions("simple", "Accept-Language", valueList[0], &AcceptLanguage, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
-		if err != nil {
-			return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter Accept-Language: %w", err).Error())
-		}
-
-		params.AcceptLanguage = &AcceptLanguage
-
-	}
-
-	// ------------- Optional header parameter "Idempotency-Key" -------------
-	if valueList, found := headers[http.CanonicalHeaderKey("Idempotency-Key")]; found {
-		var IdempotencyKey OptionalIdempotencyKey
-		n := len(valueList)
-		if n != 1 {
-			return fiber.NewError(fiber.StatusBadRequest, fmt.Sprintf("Too many values for ParamName Idempotency-Key, 1 is required, but %d found", n))
-		}
-
-		err = runtime.BindStyledParameterWithOptions("simple", "Idempotency-Key", valueList[0], &IdempotencyKey, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
-		if err != nil {
-			return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter Idempotency-Key: %w", err).Error())
-		}
-
-		params.IdempotencyKey = &IdempotencyKey
-
-	}
-
 	handler := func(c *fiber.Ctx) error {
-		return siw.Handler.AppealClaim(c, id, params)
+		return siw.Handler.AppealClaim(c, id)
 	}
 
 	for i := len(siw.HandlerMiddlewares) - 1; i >= 0; i-- {
@@ -3214,47 +2473,8 @@ func (siw *ServerInterfaceWrapper) AttachClaimDocuments(c *fiber.Ctx) error {
 		return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter id: %w", err).Error())
 	}
 
-	// Parameter object where we will unmarshal all parameters from the context
-	var params AttachClaimDocumentsParams
-
-	headers := c.GetReqHeaders()
-
-	// ------------- Optional header parameter "Accept-Language" -------------
-	if valueList, found := headers[http.CanonicalHeaderKey("Accept-Language")]; found {
-		var AcceptLanguage AcceptLanguage
-		n := len(valueList)
-		if n != 1 {
-			return fiber.NewError(fiber.StatusBadRequest, fmt.Sprintf("Too many values for ParamName Accept-Language, 1 is required, but %d found", n))
-		}
-
-		err = runtime.BindStyledParameterWithOptions("simple", "Accept-Language", valueList[0], &AcceptLanguage, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
-		if err != nil {
-			return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter Accept-Language: %w", err).Error())
-		}
-
-		params.AcceptLanguage = &AcceptLanguage
-
-	}
-
-	// ------------- Optional header parameter "Idempotency-Key" -------------
-	if valueList, found := headers[http.CanonicalHeaderKey("Idempotency-Key")]; found {
-		var IdempotencyKey OptionalIdempotencyKey
-		n := len(valueList)
-		if n != 1 {
-			return fiber.NewError(fiber.StatusBadRequest, fmt.Sprintf("Too many values for ParamName Idempotency-Key, 1 is required, but %d found", n))
-		}
-
-		err = runtime.BindStyledParameterWithOptions("simple", "Idempotency-Key", valueList[0], &IdempotencyKey, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
-		if err != nil {
-			return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter Idempotency-Key: %w", err).Error())
-		}
-
-		params.IdempotencyKey = &IdempotencyKey
-
-	}
-
 	handler := func(c *fiber.Ctx) error {
-		return siw.Handler.AttachClaimDocuments(c, id, params)
+		return siw.Handler.AttachClaimDocuments(c, id)
 	}
 
 	for i := len(siw.HandlerMiddlewares) - 1; i >= 0; i-- {
@@ -3282,49 +2502,8 @@ func (siw *ServerInterfaceWrapper) SubmitClaim(c *fiber.Ctx) error {
 		return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter id: %w", err).Error())
 	}
 
-	// Parameter object where we will unmarshal all parameters from the context
-	var params SubmitClaimParams
-
-	headers := c.GetReqHeaders()
-
-	// ------------- Optional header parameter "Accept-Language" -------------
-	if valueList, found := headers[http.CanonicalHeaderKey("Accept-Language")]; found {
-		var AcceptLanguage AcceptLanguage
-		n := len(valueList)
-		if n != 1 {
-			return fiber.NewError(fiber.StatusBadRequest, fmt.Sprintf("Too many values for ParamName Accept-Language, 1 is required, but %d found", n))
-		}
-
-		err = runtime.BindStyledParameterWithOptions("simple", "Accept-Language", valueList[0], &AcceptLanguage, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
-		if err != nil {
-			return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter Accept-Language: %w", err).Error())
-		}
-
-		params.AcceptLanguage = &AcceptLanguage
-
-	}
-
-	// ------------- Required header parameter "Idempotency-Key" -------------
-	if valueList, found := headers[http.CanonicalHeaderKey("Idempotency-Key")]; found {
-		var IdempotencyKey IdempotencyKey
-		n := len(valueList)
-		if n != 1 {
-			return fiber.NewError(fiber.StatusBadRequest, fmt.Sprintf("Too many values for ParamName Idempotency-Key, 1 is required, but %d found", n))
-		}
-
-		err = runtime.BindStyledParameterWithOptions("simple", "Idempotency-Key", valueList[0], &IdempotencyKey, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""})
-		if err != nil {
-			return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter Idempotency-Key: %w", err).Error())
-		}
-
-		params.IdempotencyKey = IdempotencyKey
-
-	} else {
-		return fiber.NewError(fiber.StatusBadRequest, "Header parameter Idempotency-Key is required, but not found")
-	}
-
 	handler := func(c *fiber.Ctx) error {
-		return siw.Handler.SubmitClaim(c, id, params)
+		return siw.Handler.SubmitClaim(c, id)
 	}
 
 	for i := len(siw.HandlerMiddlewares) - 1; i >= 0; i-- {
@@ -3352,47 +2531,8 @@ func (siw *ServerInterfaceWrapper) WithdrawClaim(c *fiber.Ctx) error {
 		return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter id: %w", err).Error())
 	}
 
-	// Parameter object where we will unmarshal all parameters from the context
-	var params WithdrawClaimParams
-
-	headers := c.GetReqHeaders()
-
-	// ------------- Optional header parameter "Accept-Language" -------------
-	if valueList, found := headers[http.CanonicalHeaderKey("Accept-Language")]; found {
-		var AcceptLanguage AcceptLanguage
-		n := len(valueList)
-		if n != 1 {
-			return fiber.NewError(fiber.StatusBadRequest, fmt.Sprintf("Too many values for ParamName Accept-Language, 1 is required, but %d found", n))
-		}
-
-		err = runtime.BindStyledParameterWithOptions("simple", "Accept-Language", valueList[0], &AcceptLanguage, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
-		if err != nil {
-			return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter Accept-Language: %w", err).Error())
-		}
-
-		params.AcceptLanguage = &AcceptLanguage
-
-	}
-
-	// ------------- Optional header parameter "Idempotency-Key" -------------
-	if valueList, found := headers[http.CanonicalHeaderKey("Idempotency-Key")]; found {
-		var IdempotencyKey OptionalIdempotencyKey
-		n := len(valueList)
-		if n != 1 {
-			return fiber.NewError(fiber.StatusBadRequest, fmt.Sprintf("Too many values for ParamName Idempotency-Key, 1 is required, but %d found", n))
-		}
-
-		err = runtime.BindStyledParameterWithOptions("simple", "Idempotency-Key", valueList[0], &IdempotencyKey, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
-		if err != nil {
-			return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter Idempotency-Key: %w", err).Error())
-		}
-
-		params.IdempotencyKey = &IdempotencyKey
-
-	}
-
 	handler := func(c *fiber.Ctx) error {
-		return siw.Handler.WithdrawClaim(c, id, params)
+		return siw.Handler.WithdrawClaim(c, id)
 	}
 
 	for i := len(siw.HandlerMiddlewares) - 1; i >= 0; i-- {
@@ -3435,25 +2575,6 @@ func (siw *ServerInterfaceWrapper) ListDocuments(c *fiber.Ctx) error {
 		return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter limit: %w", err).Error())
 	}
 
-	headers := c.GetReqHeaders()
-
-	// ------------- Optional header parameter "Accept-Language" -------------
-	if valueList, found := headers[http.CanonicalHeaderKey("Accept-Language")]; found {
-		var AcceptLanguage AcceptLanguage
-		n := len(valueList)
-		if n != 1 {
-			return fiber.NewError(fiber.StatusBadRequest, fmt.Sprintf("Too many values for ParamName Accept-Language, 1 is required, but %d found", n))
-		}
-
-		err = runtime.BindStyledParameterWithOptions("simple", "Accept-Language", valueList[0], &AcceptLanguage, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
-		if err != nil {
-			return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter Accept-Language: %w", err).Error())
-		}
-
-		params.AcceptLanguage = &AcceptLanguage
-
-	}
-
 	handler := func(c *fiber.Ctx) error {
 		return siw.Handler.ListDocuments(c, params)
 	}
@@ -3472,52 +2593,8 @@ func (siw *ServerInterfaceWrapper) ListDocuments(c *fiber.Ctx) error {
 // CreateDocument operation middleware
 func (siw *ServerInterfaceWrapper) CreateDocument(c *fiber.Ctx) error {
 
-	var err error
-	_ = err
-
-	// Parameter object where we will unmarshal all parameters from the context
-	var params CreateDocumentParams
-
-	headers := c.GetReqHeaders()
-
-	// ------------- Optional header parameter "Accept-Language" -------------
-	if valueList, found := headers[http.CanonicalHeaderKey("Accept-Language")]; found {
-		var AcceptLanguage AcceptLanguage
-		n := len(valueList)
-		if n != 1 {
-			return fiber.NewError(fiber.StatusBadRequest, fmt.Sprintf("Too many values for ParamName Accept-Language, 1 is required, but %d found", n))
-		}
-
-		err = runtime.BindStyledParameterWithOptions("simple", "Accept-Language", valueList[0], &AcceptLanguage, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
-		if err != nil {
-			return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter Accept-Language: %w", err).Error())
-		}
-
-		params.AcceptLanguage = &AcceptLanguage
-
-	}
-
-	// ------------- Required header parameter "Idempotency-Key" -------------
-	if valueList, found := headers[http.CanonicalHeaderKey("Idempotency-Key")]; found {
-		var IdempotencyKey IdempotencyKey
-		n := len(valueList)
-		if n != 1 {
-			return fiber.NewError(fiber.StatusBadRequest, fmt.Sprintf("Too many values for ParamName Idempotency-Key, 1 is required, but %d found", n))
-		}
-
-		err = runtime.BindStyledParameterWithOptions("simple", "Idempotency-Key", valueList[0], &IdempotencyKey, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""})
-		if err != nil {
-			return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter Idempotency-Key: %w", err).Error())
-		}
-
-		params.IdempotencyKey = IdempotencyKey
-
-	} else {
-		return fiber.NewError(fiber.StatusBadRequest, "Header parameter Idempotency-Key is required, but not found")
-	}
-
 	handler := func(c *fiber.Ctx) error {
-		return siw.Handler.CreateDocument(c, params)
+		return siw.Handler.CreateDocument(c)
 	}
 
 	for i := len(siw.HandlerMiddlewares) - 1; i >= 0; i-- {
@@ -3545,30 +2622,8 @@ func (siw *ServerInterfaceWrapper) GetDocument(c *fiber.Ctx) error {
 		return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter id: %w", err).Error())
 	}
 
-	// Parameter object where we will unmarshal all parameters from the context
-	var params GetDocumentParams
-
-	headers := c.GetReqHeaders()
-
-	// ------------- Optional header parameter "Accept-Language" -------------
-	if valueList, found := headers[http.CanonicalHeaderKey("Accept-Language")]; found {
-		var AcceptLanguage AcceptLanguage
-		n := len(valueList)
-		if n != 1 {
-			return fiber.NewError(fiber.StatusBadRequest, fmt.Sprintf("Too many values for ParamName Accept-Language, 1 is required, but %d found", n))
-		}
-
-		err = runtime.BindStyledParameterWithOptions("simple", "Accept-Language", valueList[0], &AcceptLanguage, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
-		if err != nil {
-			return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter Accept-Language: %w", err).Error())
-		}
-
-		params.AcceptLanguage = &AcceptLanguage
-
-	}
-
 	handler := func(c *fiber.Ctx) error {
-		return siw.Handler.GetDocument(c, id, params)
+		return siw.Handler.GetDocument(c, id)
 	}
 
 	for i := len(siw.HandlerMiddlewares) - 1; i >= 0; i-- {
@@ -3596,47 +2651,8 @@ func (siw *ServerInterfaceWrapper) CompleteDocument(c *fiber.Ctx) error {
 		return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter id: %w", err).Error())
 	}
 
-	// Parameter object where we will unmarshal all parameters from the context
-	var params CompleteDocumentParams
-
-	headers := c.GetReqHeaders()
-
-	// ------------- Optional header parameter "Accept-Language" -------------
-	if valueList, found := headers[http.CanonicalHeaderKey("Accept-Language")]; found {
-		var AcceptLanguage AcceptLanguage
-		n := len(valueList)
-		if n != 1 {
-			return fiber.NewError(fiber.StatusBadRequest, fmt.Sprintf("Too many values for ParamName Accept-Language, 1 is required, but %d found", n))
-		}
-
-		err = runtime.BindStyledParameterWithOptions("simple", "Accept-Language", valueList[0], &AcceptLanguage, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
-		if err != nil {
-			return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter Accept-Language: %w", err).Error())
-		}
-
-		params.AcceptLanguage = &AcceptLanguage
-
-	}
-
-	// ------------- Optional header parameter "Idempotency-Key" -------------
-	if valueList, found := headers[http.CanonicalHeaderKey("Idempotency-Key")]; found {
-		var IdempotencyKey OptionalIdempotencyKey
-		n := len(valueList)
-		if n != 1 {
-			return fiber.NewError(fiber.StatusBadRequest, fmt.Sprintf("Too many values for ParamName Idempotency-Key, 1 is required, but %d found", n))
-		}
-
-		err = runtime.BindStyledParameterWithOptions("simple", "Idempotency-Key", valueList[0], &IdempotencyKey, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
-		if err != nil {
-			return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter Idempotency-Key: %w", err).Error())
-		}
-
-		params.IdempotencyKey = &IdempotencyKey
-
-	}
-
 	handler := func(c *fiber.Ctx) error {
-		return siw.Handler.CompleteDocument(c, id, params)
+		return siw.Handler.CompleteDocument(c, id)
 	}
 
 	for i := len(siw.HandlerMiddlewares) - 1; i >= 0; i-- {
@@ -3653,50 +2669,8 @@ func (siw *ServerInterfaceWrapper) CompleteDocument(c *fiber.Ctx) error {
 // PrecheckEligibility operation middleware
 func (siw *ServerInterfaceWrapper) PrecheckEligibility(c *fiber.Ctx) error {
 
-	var err error
-	_ = err
-
-	// Parameter object where we will unmarshal all parameters from the context
-	var params PrecheckEligibilityParams
-
-	headers := c.GetReqHeaders()
-
-	// ------------- Optional header parameter "Accept-Language" -------------
-	if valueList, found := headers[http.CanonicalHeaderKey("Accept-Language")]; found {
-		var AcceptLanguage AcceptLanguage
-		n := len(valueList)
-		if n != 1 {
-			return fiber.NewError(fiber.StatusBadRequest, fmt.Sprintf("Too many values for ParamName Accept-Language, 1 is required, but %d found", n))
-		}
-
-		err = runtime.BindStyledParameterWithOptions("simple", "Accept-Language", valueList[0], &AcceptLanguage, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
-		if err != nil {
-			return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter Accept-Language: %w", err).Error())
-		}
-
-		params.AcceptLanguage = &AcceptLanguage
-
-	}
-
-	// ------------- Optional header parameter "Idempotency-Key" -------------
-	if valueList, found := headers[http.CanonicalHeaderKey("Idempotency-Key")]; found {
-		var IdempotencyKey OptionalIdempotencyKey
-		n := len(valueList)
-		if n != 1 {
-			return fiber.NewError(fiber.StatusBadRequest, fmt.Sprintf("Too many values for ParamName Idempotency-Key, 1 is required, but %d found", n))
-		}
-
-		err = runtime.BindStyledParameterWithOptions("simple", "Idempotency-Key", valueList[0], &IdempotencyKey, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
-		if err != nil {
-			return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter Idempotency-Key: %w", err).Error())
-		}
-
-		params.IdempotencyKey = &IdempotencyKey
-
-	}
-
 	handler := func(c *fiber.Ctx) error {
-		return siw.Handler.PrecheckEligibility(c, params)
+		return siw.Handler.PrecheckEligibility(c)
 	}
 
 	for i := len(siw.HandlerMiddlewares) - 1; i >= 0; i-- {
@@ -3746,25 +2720,6 @@ func (siw *ServerInterfaceWrapper) ListEmployers(c *fiber.Ctx) error {
 		return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter limit: %w", err).Error())
 	}
 
-	headers := c.GetReqHeaders()
-
-	// ------------- Optional header parameter "Accept-Language" -------------
-	if valueList, found := headers[http.CanonicalHeaderKey("Accept-Language")]; found {
-		var AcceptLanguage AcceptLanguage
-		n := len(valueList)
-		if n != 1 {
-			return fiber.NewError(fiber.StatusBadRequest, fmt.Sprintf("Too many values for ParamName Accept-Language, 1 is required, but %d found", n))
-		}
-
-		err = runtime.BindStyledParameterWithOptions("simple", "Accept-Language", valueList[0], &AcceptLanguage, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
-		if err != nil {
-			return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter Accept-Language: %w", err).Error())
-		}
-
-		params.AcceptLanguage = &AcceptLanguage
-
-	}
-
 	handler := func(c *fiber.Ctx) error {
 		return siw.Handler.ListEmployers(c, params)
 	}
@@ -3783,52 +2738,8 @@ func (siw *ServerInterfaceWrapper) ListEmployers(c *fiber.Ctx) error {
 // CreateBatch operation middleware
 func (siw *ServerInterfaceWrapper) CreateBatch(c *fiber.Ctx) error {
 
-	var err error
-	_ = err
-
-	// Parameter object where we will unmarshal all parameters from the context
-	var params CreateBatchParams
-
-	headers := c.GetReqHeaders()
-
-	// ------------- Optional header parameter "Accept-Language" -------------
-	if valueList, found := headers[http.CanonicalHeaderKey("Accept-Language")]; found {
-		var AcceptLanguage AcceptLanguage
-		n := len(valueList)
-		if n != 1 {
-			return fiber.NewError(fiber.StatusBadRequest, fmt.Sprintf("Too many values for ParamName Accept-Language, 1 is required, but %d found", n))
-		}
-
-		err = runtime.BindStyledParameterWithOptions("simple", "Accept-Language", valueList[0], &AcceptLanguage, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
-		if err != nil {
-			return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter Accept-Language: %w", err).Error())
-		}
-
-		params.AcceptLanguage = &AcceptLanguage
-
-	}
-
-	// ------------- Required header parameter "Idempotency-Key" -------------
-	if valueList, found := headers[http.CanonicalHeaderKey("Idempotency-Key")]; found {
-		var IdempotencyKey IdempotencyKey
-		n := len(valueList)
-		if n != 1 {
-			return fiber.NewError(fiber.StatusBadRequest, fmt.Sprintf("Too many values for ParamName Idempotency-Key, 1 is required, but %d found", n))
-		}
-
-		err = runtime.BindStyledParameterWithOptions("simple", "Idempotency-Key", valueList[0], &IdempotencyKey, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""})
-		if err != nil {
-			return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter Idempotency-Key: %w", err).Error())
-		}
-
-		params.IdempotencyKey = IdempotencyKey
-
-	} else {
-		return fiber.NewError(fiber.StatusBadRequest, "Header parameter Idempotency-Key is required, but not found")
-	}
-
 	handler := func(c *fiber.Ctx) error {
-		return siw.Handler.CreateBatch(c, params)
+		return siw.Handler.CreateBatch(c)
 	}
 
 	for i := len(siw.HandlerMiddlewares) - 1; i >= 0; i-- {
@@ -3856,30 +2767,8 @@ func (siw *ServerInterfaceWrapper) GetBatch(c *fiber.Ctx) error {
 		return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter id: %w", err).Error())
 	}
 
-	// Parameter object where we will unmarshal all parameters from the context
-	var params GetBatchParams
-
-	headers := c.GetReqHeaders()
-
-	// ------------- Optional header parameter "Accept-Language" -------------
-	if valueList, found := headers[http.CanonicalHeaderKey("Accept-Language")]; found {
-		var AcceptLanguage AcceptLanguage
-		n := len(valueList)
-		if n != 1 {
-			return fiber.NewError(fiber.StatusBadRequest, fmt.Sprintf("Too many values for ParamName Accept-Language, 1 is required, but %d found", n))
-		}
-
-		err = runtime.BindStyledParameterWithOptions("simple", "Accept-Language", valueList[0], &AcceptLanguage, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
-		if err != nil {
-			return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter Accept-Language: %w", err).Error())
-		}
-
-		params.AcceptLanguage = &AcceptLanguage
-
-	}
-
 	handler := func(c *fiber.Ctx) error {
-		return siw.Handler.GetBatch(c, id, params)
+		return siw.Handler.GetBatch(c, id)
 	}
 
 	for i := len(siw.HandlerMiddlewares) - 1; i >= 0; i-- {
@@ -3923,25 +2812,6 @@ func (siw *ServerInterfaceWrapper) ExportBatch(c *fiber.Ctx) error {
 		return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter format: %w", err).Error())
 	}
 
-	headers := c.GetReqHeaders()
-
-	// ------------- Optional header parameter "Accept-Language" -------------
-	if valueList, found := headers[http.CanonicalHeaderKey("Accept-Language")]; found {
-		var AcceptLanguage AcceptLanguage
-		n := len(valueList)
-		if n != 1 {
-			return fiber.NewError(fiber.StatusBadRequest, fmt.Sprintf("Too many values for ParamName Accept-Language, 1 is required, but %d found", n))
-		}
-
-		err = runtime.BindStyledParameterWithOptions("simple", "Accept-Language", valueList[0], &AcceptLanguage, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
-		if err != nil {
-			return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter Accept-Language: %w", err).Error())
-		}
-
-		params.AcceptLanguage = &AcceptLanguage
-
-	}
-
 	handler := func(c *fiber.Ctx) error {
 		return siw.Handler.ExportBatch(c, id, params)
 	}
@@ -3971,47 +2841,8 @@ func (siw *ServerInterfaceWrapper) MarkPaymentFailed(c *fiber.Ctx) error {
 		return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter id: %w", err).Error())
 	}
 
-	// Parameter object where we will unmarshal all parameters from the context
-	var params MarkPaymentFailedParams
-
-	headers := c.GetReqHeaders()
-
-	// ------------- Optional header parameter "Accept-Language" -------------
-	if valueList, found := headers[http.CanonicalHeaderKey("Accept-Language")]; found {
-		var AcceptLanguage AcceptLanguage
-		n := len(valueList)
-		if n != 1 {
-			return fiber.NewError(fiber.StatusBadRequest, fmt.Sprintf("Too many values for ParamName Accept-Language, 1 is required, but %d found", n))
-		}
-
-		err = runtime.BindStyledParameterWithOptions("simple", "Accept-Language", valueList[0], &AcceptLanguage, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
-		if err != nil {
-			return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter Accept-Language: %w", err).Error())
-		}
-
-		params.AcceptLanguage = &AcceptLanguage
-
-	}
-
-	// ------------- Optional header parameter "Idempotency-Key" -------------
-	if valueList, found := headers[http.CanonicalHeaderKey("Idempotency-Key")]; found {
-		var IdempotencyKey OptionalIdempotencyKey
-		n := len(valueList)
-		if n != 1 {
-			return fiber.NewError(fiber.StatusBadRequest, fmt.Sprintf("Too many values for ParamName Idempotency-Key, 1 is required, but %d found", n))
-		}
-
-		err = runtime.BindStyledParameterWithOptions("simple", "Idempotency-Key", valueList[0], &IdempotencyKey, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
-		if err != nil {
-			return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter Idempotency-Key: %w", err).Error())
-		}
-
-		params.IdempotencyKey = &IdempotencyKey
-
-	}
-
 	handler := func(c *fiber.Ctx) error {
-		return siw.Handler.MarkPaymentFailed(c, id, params)
+		return siw.Handler.MarkPaymentFailed(c, id)
 	}
 
 	for i := len(siw.HandlerMiddlewares) - 1; i >= 0; i-- {
@@ -4039,47 +2870,8 @@ func (siw *ServerInterfaceWrapper) MarkPaymentPaid(c *fiber.Ctx) error {
 		return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter id: %w", err).Error())
 	}
 
-	// Parameter object where we will unmarshal all parameters from the context
-	var params MarkPaymentPaidParams
-
-	headers := c.GetReqHeaders()
-
-	// ------------- Optional header parameter "Accept-Language" -------------
-	if valueList, found := headers[http.CanonicalHeaderKey("Accept-Language")]; found {
-		var AcceptLanguage AcceptLanguage
-		n := len(valueList)
-		if n != 1 {
-			return fiber.NewError(fiber.StatusBadRequest, fmt.Sprintf("Too many values for ParamName Accept-Language, 1 is required, but %d found", n))
-		}
-
-		err = runtime.BindStyledParameterWithOptions("simple", "Accept-Language", valueList[0], &AcceptLanguage, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
-		if err != nil {
-			return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter Accept-Language: %w", err).Error())
-		}
-
-		params.AcceptLanguage = &AcceptLanguage
-
-	}
-
-	// ------------- Optional header parameter "Idempotency-Key" -------------
-	if valueList, found := headers[http.CanonicalHeaderKey("Idempotency-Key")]; found {
-		var IdempotencyKey OptionalIdempotencyKey
-		n := len(valueList)
-		if n != 1 {
-			return fiber.NewError(fiber.StatusBadRequest, fmt.Sprintf("Too many values for ParamName Idempotency-Key, 1 is required, but %d found", n))
-		}
-
-		err = runtime.BindStyledParameterWithOptions("simple", "Idempotency-Key", valueList[0], &IdempotencyKey, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
-		if err != nil {
-			return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter Idempotency-Key: %w", err).Error())
-		}
-
-		params.IdempotencyKey = &IdempotencyKey
-
-	}
-
 	handler := func(c *fiber.Ctx) error {
-		return siw.Handler.MarkPaymentPaid(c, id, params)
+		return siw.Handler.MarkPaymentPaid(c, id)
 	}
 
 	for i := len(siw.HandlerMiddlewares) - 1; i >= 0; i-- {
@@ -4096,33 +2888,8 @@ func (siw *ServerInterfaceWrapper) MarkPaymentPaid(c *fiber.Ctx) error {
 // Reconcile operation middleware
 func (siw *ServerInterfaceWrapper) Reconcile(c *fiber.Ctx) error {
 
-	var err error
-	_ = err
-
-	// Parameter object where we will unmarshal all parameters from the context
-	var params ReconcileParams
-
-	headers := c.GetReqHeaders()
-
-	// ------------- Optional header parameter "Accept-Language" -------------
-	if valueList, found := headers[http.CanonicalHeaderKey("Accept-Language")]; found {
-		var AcceptLanguage AcceptLanguage
-		n := len(valueList)
-		if n != 1 {
-			return fiber.NewError(fiber.StatusBadRequest, fmt.Sprintf("Too many values for ParamName Accept-Language, 1 is required, but %d found", n))
-		}
-
-		err = runtime.BindStyledParameterWithOptions("simple", "Accept-Language", valueList[0], &AcceptLanguage, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
-		if err != nil {
-			return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter Accept-Language: %w", err).Error())
-		}
-
-		params.AcceptLanguage = &AcceptLanguage
-
-	}
-
 	handler := func(c *fiber.Ctx) error {
-		return siw.Handler.Reconcile(c, params)
+		return siw.Handler.Reconcile(c)
 	}
 
 	for i := len(siw.HandlerMiddlewares) - 1; i >= 0; i-- {
@@ -4150,30 +2917,8 @@ func (siw *ServerInterfaceWrapper) GetApplication(c *fiber.Ctx) error {
 		return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter id: %w", err).Error())
 	}
 
-	// Parameter object where we will unmarshal all parameters from the context
-	var params GetApplicationParams
-
-	headers := c.GetReqHeaders()
-
-	// ------------- Optional header parameter "Accept-Language" -------------
-	if valueList, found := headers[http.CanonicalHeaderKey("Accept-Language")]; found {
-		var AcceptLanguage AcceptLanguage
-		n := len(valueList)
-		if n != 1 {
-			return fiber.NewError(fiber.StatusBadRequest, fmt.Sprintf("Too many values for ParamName Accept-Language, 1 is required, but %d found", n))
-		}
-
-		err = runtime.BindStyledParameterWithOptions("simple", "Accept-Language", valueList[0], &AcceptLanguage, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
-		if err != nil {
-			return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter Accept-Language: %w", err).Error())
-		}
-
-		params.AcceptLanguage = &AcceptLanguage
-
-	}
-
 	handler := func(c *fiber.Ctx) error {
-		return siw.Handler.GetApplication(c, id, params)
+		return siw.Handler.GetApplication(c, id)
 	}
 
 	for i := len(siw.HandlerMiddlewares) - 1; i >= 0; i-- {
@@ -4201,47 +2946,8 @@ func (siw *ServerInterfaceWrapper) ApproveCorrection(c *fiber.Ctx) error {
 		return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter id: %w", err).Error())
 	}
 
-	// Parameter object where we will unmarshal all parameters from the context
-	var params ApproveCorrectionParams
-
-	headers := c.GetReqHeaders()
-
-	// ------------- Optional header parameter "Accept-Language" -------------
-	if valueList, found := headers[http.CanonicalHeaderKey("Accept-Language")]; found {
-		var AcceptLanguage AcceptLanguage
-		n := len(valueList)
-		if n != 1 {
-			return fiber.NewError(fiber.StatusBadRequest, fmt.Sprintf("Too many values for ParamName Accept-Language, 1 is required, but %d found", n))
-		}
-
-		err = runtime.BindStyledParameterWithOptions("simple", "Accept-Language", valueList[0], &AcceptLanguage, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
-		if err != nil {
-			return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter Accept-Language: %w", err).Error())
-		}
-
-		params.AcceptLanguage = &AcceptLanguage
-
-	}
-
-	// ------------- Optional header parameter "Idempotency-Key" -------------
-	if valueList, found := headers[http.CanonicalHeaderKey("Idempotency-Key")]; found {
-		var IdempotencyKey OptionalIdempotencyKey
-		n := len(valueList)
-		if n != 1 {
-			return fiber.NewError(fiber.StatusBadRequest, fmt.Sprintf("Too many values for ParamName Idempotency-Key, 1 is required, but %d found", n))
-		}
-
-		err = runtime.BindStyledParameterWithOptions("simple", "Idempotency-Key", valueList[0], &IdempotencyKey, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
-		if err != nil {
-			return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter Idempotency-Key: %w", err).Error())
-		}
-
-		params.IdempotencyKey = &IdempotencyKey
-
-	}
-
 	handler := func(c *fiber.Ctx) error {
-		return siw.Handler.ApproveCorrection(c, id, params)
+		return siw.Handler.ApproveCorrection(c, id)
 	}
 
 	for i := len(siw.HandlerMiddlewares) - 1; i >= 0; i-- {
@@ -4269,30 +2975,8 @@ func (siw *ServerInterfaceWrapper) GetLease(c *fiber.Ctx) error {
 		return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter id: %w", err).Error())
 	}
 
-	// Parameter object where we will unmarshal all parameters from the context
-	var params GetLeaseParams
-
-	headers := c.GetReqHeaders()
-
-	// ------------- Optional header parameter "Accept-Language" -------------
-	if valueList, found := headers[http.CanonicalHeaderKey("Accept-Language")]; found {
-		var AcceptLanguage AcceptLanguage
-		n := len(valueList)
-		if n != 1 {
-			return fiber.NewError(fiber.StatusBadRequest, fmt.Sprintf("Too many values for ParamName Accept-Language, 1 is required, but %d found", n))
-		}
-
-		err = runtime.BindStyledParameterWithOptions("simple", "Accept-Language", valueList[0], &AcceptLanguage, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
-		if err != nil {
-			return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter Accept-Language: %w", err).Error())
-		}
-
-		params.AcceptLanguage = &AcceptLanguage
-
-	}
-
 	handler := func(c *fiber.Ctx) error {
-		return siw.Handler.GetLease(c, id, params)
+		return siw.Handler.GetLease(c, id)
 	}
 
 	for i := len(siw.HandlerMiddlewares) - 1; i >= 0; i-- {
@@ -4320,47 +3004,8 @@ func (siw *ServerInterfaceWrapper) CheckIn(c *fiber.Ctx) error {
 		return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter id: %w", err).Error())
 	}
 
-	// Parameter object where we will unmarshal all parameters from the context
-	var params CheckInParams
-
-	headers := c.GetReqHeaders()
-
-	// ------------- Optional header parameter "Accept-Language" -------------
-	if valueList, found := headers[http.CanonicalHeaderKey("Accept-Language")]; found {
-		var AcceptLanguage AcceptLanguage
-		n := len(valueList)
-		if n != 1 {
-			return fiber.NewError(fiber.StatusBadRequest, fmt.Sprintf("Too many values for ParamName Accept-Language, 1 is required, but %d found", n))
-		}
-
-		err = runtime.BindStyledParameterWithOptions("simple", "Accept-Language", valueList[0], &AcceptLanguage, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
-		if err != nil {
-			return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter Accept-Language: %w", err).Error())
-		}
-
-		params.AcceptLanguage = &AcceptLanguage
-
-	}
-
-	// ------------- Optional header parameter "Idempotency-Key" -------------
-	if valueList, found := headers[http.CanonicalHeaderKey("Idempotency-Key")]; found {
-		var IdempotencyKey OptionalIdempotencyKey
-		n := len(valueList)
-		if n != 1 {
-			return fiber.NewError(fiber.StatusBadRequest, fmt.Sprintf("Too many values for ParamName Idempotency-Key, 1 is required, but %d found", n))
-		}
-
-		err = runtime.BindStyledParameterWithOptions("simple", "Idempotency-Key", valueList[0], &IdempotencyKey, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
-		if err != nil {
-			return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter Idempotency-Key: %w", err).Error())
-		}
-
-		params.IdempotencyKey = &IdempotencyKey
-
-	}
-
 	handler := func(c *fiber.Ctx) error {
-		return siw.Handler.CheckIn(c, id, params)
+		return siw.Handler.CheckIn(c, id)
 	}
 
 	for i := len(siw.HandlerMiddlewares) - 1; i >= 0; i-- {
@@ -4388,47 +3033,8 @@ func (siw *ServerInterfaceWrapper) CheckOut(c *fiber.Ctx) error {
 		return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter id: %w", err).Error())
 	}
 
-	// Parameter object where we will unmarshal all parameters from the context
-	var params CheckOutParams
-
-	headers := c.GetReqHeaders()
-
-	// ------------- Optional header parameter "Accept-Language" -------------
-	if valueList, found := headers[http.CanonicalHeaderKey("Accept-Language")]; found {
-		var AcceptLanguage AcceptLanguage
-		n := len(valueList)
-		if n != 1 {
-			return fiber.NewError(fiber.StatusBadRequest, fmt.Sprintf("Too many values for ParamName Accept-Language, 1 is required, but %d found", n))
-		}
-
-		err = runtime.BindStyledParameterWithOptions("simple", "Accept-Language", valueList[0], &AcceptLanguage, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
-		if err != nil {
-			return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter Accept-Language: %w", err).Error())
-		}
-
-		params.AcceptLanguage = &AcceptLanguage
-
-	}
-
-	// ------------- Optional header parameter "Idempotency-Key" -------------
-	if valueList, found := headers[http.CanonicalHeaderKey("Idempotency-Key")]; found {
-		var IdempotencyKey OptionalIdempotencyKey
-		n := len(valueList)
-		if n != 1 {
-			return fiber.NewError(fiber.StatusBadRequest, fmt.Sprintf("Too many values for ParamName Idempotency-Key, 1 is required, but %d found", n))
-		}
-
-		err = runtime.BindStyledParameterWithOptions("simple", "Idempotency-Key", valueList[0], &IdempotencyKey, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
-		if err != nil {
-			return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter Idempotency-Key: %w", err).Error())
-		}
-
-		params.IdempotencyKey = &IdempotencyKey
-
-	}
-
 	handler := func(c *fiber.Ctx) error {
-		return siw.Handler.CheckOut(c, id, params)
+		return siw.Handler.CheckOut(c, id)
 	}
 
 	for i := len(siw.HandlerMiddlewares) - 1; i >= 0; i-- {
@@ -4456,47 +3062,8 @@ func (siw *ServerInterfaceWrapper) MoveOut(c *fiber.Ctx) error {
 		return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter id: %w", err).Error())
 	}
 
-	// Parameter object where we will unmarshal all parameters from the context
-	var params MoveOutParams
-
-	headers := c.GetReqHeaders()
-
-	// ------------- Optional header parameter "Accept-Language" -------------
-	if valueList, found := headers[http.CanonicalHeaderKey("Accept-Language")]; found {
-		var AcceptLanguage AcceptLanguage
-		n := len(valueList)
-		if n != 1 {
-			return fiber.NewError(fiber.StatusBadRequest, fmt.Sprintf("Too many values for ParamName Accept-Language, 1 is required, but %d found", n))
-		}
-
-		err = runtime.BindStyledParameterWithOptions("simple", "Accept-Language", valueList[0], &AcceptLanguage, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
-		if err != nil {
-			return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter Accept-Language: %w", err).Error())
-		}
-
-		params.AcceptLanguage = &AcceptLanguage
-
-	}
-
-	// ------------- Optional header parameter "Idempotency-Key" -------------
-	if valueList, found := headers[http.CanonicalHeaderKey("Idempotency-Key")]; found {
-		var IdempotencyKey OptionalIdempotencyKey
-		n := len(valueList)
-		if n != 1 {
-			return fiber.NewError(fiber.StatusBadRequest, fmt.Sprintf("Too many values for ParamName Idempotency-Key, 1 is required, but %d found", n))
-		}
-
-		err = runtime.BindStyledParameterWithOptions("simple", "Idempotency-Key", valueList[0], &IdempotencyKey, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
-		if err != nil {
-			return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter Idempotency-Key: %w", err).Error())
-		}
-
-		params.IdempotencyKey = &IdempotencyKey
-
-	}
-
 	handler := func(c *fiber.Ctx) error {
-		return siw.Handler.MoveOut(c, id, params)
+		return siw.Handler.MoveOut(c, id)
 	}
 
 	for i := len(siw.HandlerMiddlewares) - 1; i >= 0; i-- {
@@ -4524,47 +3091,8 @@ func (siw *ServerInterfaceWrapper) RenewLease(c *fiber.Ctx) error {
 		return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter id: %w", err).Error())
 	}
 
-	// Parameter object where we will unmarshal all parameters from the context
-	var params RenewLeaseParams
-
-	headers := c.GetReqHeaders()
-
-	// ------------- Optional header parameter "Accept-Language" -------------
-	if valueList, found := headers[http.CanonicalHeaderKey("Accept-Language")]; found {
-		var AcceptLanguage AcceptLanguage
-		n := len(valueList)
-		if n != 1 {
-			return fiber.NewError(fiber.StatusBadRequest, fmt.Sprintf("Too many values for ParamName Accept-Language, 1 is required, but %d found", n))
-		}
-
-		err = runtime.BindStyledParameterWithOptions("simple", "Accept-Language", valueList[0], &AcceptLanguage, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
-		if err != nil {
-			return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter Accept-Language: %w", err).Error())
-		}
-
-		params.AcceptLanguage = &AcceptLanguage
-
-	}
-
-	// ------------- Optional header parameter "Idempotency-Key" -------------
-	if valueList, found := headers[http.CanonicalHeaderKey("Idempotency-Key")]; found {
-		var IdempotencyKey OptionalIdempotencyKey
-		n := len(valueList)
-		if n != 1 {
-			return fiber.NewError(fiber.StatusBadRequest, fmt.Sprintf("Too many values for ParamName Idempotency-Key, 1 is required, but %d found", n))
-		}
-
-		err = runtime.BindStyledParameterWithOptions("simple", "Idempotency-Key", valueList[0], &IdempotencyKey, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
-		if err != nil {
-			return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter Idempotency-Key: %w", err).Error())
-		}
-
-		params.IdempotencyKey = &IdempotencyKey
-
-	}
-
 	handler := func(c *fiber.Ctx) error {
-		return siw.Handler.RenewLease(c, id, params)
+		return siw.Handler.RenewLease(c, id)
 	}
 
 	for i := len(siw.HandlerMiddlewares) - 1; i >= 0; i-- {
@@ -4592,30 +3120,8 @@ func (siw *ServerInterfaceWrapper) GetOffer(c *fiber.Ctx) error {
 		return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter id: %w", err).Error())
 	}
 
-	// Parameter object where we will unmarshal all parameters from the context
-	var params GetOfferParams
-
-	headers := c.GetReqHeaders()
-
-	// ------------- Optional header parameter "Accept-Language" -------------
-	if valueList, found := headers[http.CanonicalHeaderKey("Accept-Language")]; found {
-		var AcceptLanguage AcceptLanguage
-		n := len(valueList)
-		if n != 1 {
-			return fiber.NewError(fiber.StatusBadRequest, fmt.Sprintf("Too many values for ParamName Accept-Language, 1 is required, but %d found", n))
-		}
-
-		err = runtime.BindStyledParameterWithOptions("simple", "Accept-Language", valueList[0], &AcceptLanguage, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
-		if err != nil {
-			return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter Accept-Language: %w", err).Error())
-		}
-
-		params.AcceptLanguage = &AcceptLanguage
-
-	}
-
 	handler := func(c *fiber.Ctx) error {
-		return siw.Handler.GetOffer(c, id, params)
+		return siw.Handler.GetOffer(c, id)
 	}
 
 	for i := len(siw.HandlerMiddlewares) - 1; i >= 0; i-- {
@@ -4643,47 +3149,8 @@ func (siw *ServerInterfaceWrapper) AcceptOffer(c *fiber.Ctx) error {
 		return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter id: %w", err).Error())
 	}
 
-	// Parameter object where we will unmarshal all parameters from the context
-	var params AcceptOfferParams
-
-	headers := c.GetReqHeaders()
-
-	// ------------- Optional header parameter "Accept-Language" -------------
-	if valueList, found := headers[http.CanonicalHeaderKey("Accept-Language")]; found {
-		var AcceptLanguage AcceptLanguage
-		n := len(valueList)
-		if n != 1 {
-			return fiber.NewError(fiber.StatusBadRequest, fmt.Sprintf("Too many values for ParamName Accept-Language, 1 is required, but %d found", n))
-		}
-
-		err = runtime.BindStyledParameterWithOptions("simple", "Accept-Language", valueList[0], &AcceptLanguage, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
-		if err != nil {
-			return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter Accept-Language: %w", err).Error())
-		}
-
-		params.AcceptLanguage = &AcceptLanguage
-
-	}
-
-	// ------------- Optional header parameter "Idempotency-Key" -------------
-	if valueList, found := headers[http.CanonicalHeaderKey("Idempotency-Key")]; found {
-		var IdempotencyKey OptionalIdempotencyKey
-		n := len(valueList)
-		if n != 1 {
-			return fiber.NewError(fiber.StatusBadRequest, fmt.Sprintf("Too many values for ParamName Idempotency-Key, 1 is required, but %d found", n))
-		}
-
-		err = runtime.BindStyledParameterWithOptions("simple", "Idempotency-Key", valueList[0], &IdempotencyKey, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
-		if err != nil {
-			return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter Idempotency-Key: %w", err).Error())
-		}
-
-		params.IdempotencyKey = &IdempotencyKey
-
-	}
-
 	handler := func(c *fiber.Ctx) error {
-		return siw.Handler.AcceptOffer(c, id, params)
+		return siw.Handler.AcceptOffer(c, id)
 	}
 
 	for i := len(siw.HandlerMiddlewares) - 1; i >= 0; i-- {
@@ -4711,47 +3178,8 @@ func (siw *ServerInterfaceWrapper) DeclineOffer(c *fiber.Ctx) error {
 		return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter id: %w", err).Error())
 	}
 
-	// Parameter object where we will unmarshal all parameters from the context
-	var params DeclineOfferParams
-
-	headers := c.GetReqHeaders()
-
-	// ------------- Optional header parameter "Accept-Language" -------------
-	if valueList, found := headers[http.CanonicalHeaderKey("Accept-Language")]; found {
-		var AcceptLanguage AcceptLanguage
-		n := len(valueList)
-		if n != 1 {
-			return fiber.NewError(fiber.StatusBadRequest, fmt.Sprintf("Too many values for ParamName Accept-Language, 1 is required, but %d found", n))
-		}
-
-		err = runtime.BindStyledParameterWithOptions("simple", "Accept-Language", valueList[0], &AcceptLanguage, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
-		if err != nil {
-			return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter Accept-Language: %w", err).Error())
-		}
-
-		params.AcceptLanguage = &AcceptLanguage
-
-	}
-
-	// ------------- Optional header parameter "Idempotency-Key" -------------
-	if valueList, found := headers[http.CanonicalHeaderKey("Idempotency-Key")]; found {
-		var IdempotencyKey OptionalIdempotencyKey
-		n := len(valueList)
-		if n != 1 {
-			return fiber.NewError(fiber.StatusBadRequest, fmt.Sprintf("Too many values for ParamName Idempotency-Key, 1 is required, but %d found", n))
-		}
-
-		err = runtime.BindStyledParameterWithOptions("simple", "Idempotency-Key", valueList[0], &IdempotencyKey, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
-		if err != nil {
-			return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter Idempotency-Key: %w", err).Error())
-		}
-
-		params.IdempotencyKey = &IdempotencyKey
-
-	}
-
 	handler := func(c *fiber.Ctx) error {
-		return siw.Handler.DeclineOffer(c, id, params)
+		return siw.Handler.DeclineOffer(c, id)
 	}
 
 	for i := len(siw.HandlerMiddlewares) - 1; i >= 0; i-- {
@@ -4794,25 +3222,6 @@ func (siw *ServerInterfaceWrapper) ListProperties(c *fiber.Ctx) error {
 		return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter limit: %w", err).Error())
 	}
 
-	headers := c.GetReqHeaders()
-
-	// ------------- Optional header parameter "Accept-Language" -------------
-	if valueList, found := headers[http.CanonicalHeaderKey("Accept-Language")]; found {
-		var AcceptLanguage AcceptLanguage
-		n := len(valueList)
-		if n != 1 {
-			return fiber.NewError(fiber.StatusBadRequest, fmt.Sprintf("Too many values for ParamName Accept-Language, 1 is required, but %d found", n))
-		}
-
-		err = runtime.BindStyledParameterWithOptions("simple", "Accept-Language", valueList[0], &AcceptLanguage, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
-		if err != nil {
-			return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter Accept-Language: %w", err).Error())
-		}
-
-		params.AcceptLanguage = &AcceptLanguage
-
-	}
-
 	handler := func(c *fiber.Ctx) error {
 		return siw.Handler.ListProperties(c, params)
 	}
@@ -4831,52 +3240,8 @@ func (siw *ServerInterfaceWrapper) ListProperties(c *fiber.Ctx) error {
 // CreateProperty operation middleware
 func (siw *ServerInterfaceWrapper) CreateProperty(c *fiber.Ctx) error {
 
-	var err error
-	_ = err
-
-	// Parameter object where we will unmarshal all parameters from the context
-	var params CreatePropertyParams
-
-	headers := c.GetReqHeaders()
-
-	// ------------- Optional header parameter "Accept-Language" -------------
-	if valueList, found := headers[http.CanonicalHeaderKey("Accept-Language")]; found {
-		var AcceptLanguage AcceptLanguage
-		n := len(valueList)
-		if n != 1 {
-			return fiber.NewError(fiber.StatusBadRequest, fmt.Sprintf("Too many values for ParamName Accept-Language, 1 is required, but %d found", n))
-		}
-
-		err = runtime.BindStyledParameterWithOptions("simple", "Accept-Language", valueList[0], &AcceptLanguage, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
-		if err != nil {
-			return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter Accept-Language: %w", err).Error())
-		}
-
-		params.AcceptLanguage = &AcceptLanguage
-
-	}
-
-	// ------------- Required header parameter "Idempotency-Key" -------------
-	if valueList, found := headers[http.CanonicalHeaderKey("Idempotency-Key")]; found {
-		var IdempotencyKey IdempotencyKey
-		n := len(valueList)
-		if n != 1 {
-			return fiber.NewError(fiber.StatusBadRequest, fmt.Sprintf("Too many values for ParamName Idempotency-Key, 1 is required, but %d found", n))
-		}
-
-		err = runtime.BindStyledParameterWithOptions("simple", "Idempotency-Key", valueList[0], &IdempotencyKey, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""})
-		if err != nil {
-			return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter Idempotency-Key: %w", err).Error())
-		}
-
-		params.IdempotencyKey = IdempotencyKey
-
-	} else {
-		return fiber.NewError(fiber.StatusBadRequest, "Header parameter Idempotency-Key is required, but not found")
-	}
-
 	handler := func(c *fiber.Ctx) error {
-		return siw.Handler.CreateProperty(c, params)
+		return siw.Handler.CreateProperty(c)
 	}
 
 	for i := len(siw.HandlerMiddlewares) - 1; i >= 0; i-- {
@@ -4904,30 +3269,8 @@ func (siw *ServerInterfaceWrapper) UpdateProperty(c *fiber.Ctx) error {
 		return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter id: %w", err).Error())
 	}
 
-	// Parameter object where we will unmarshal all parameters from the context
-	var params UpdatePropertyParams
-
-	headers := c.GetReqHeaders()
-
-	// ------------- Optional header parameter "Accept-Language" -------------
-	if valueList, found := headers[http.CanonicalHeaderKey("Accept-Language")]; found {
-		var AcceptLanguage AcceptLanguage
-		n := len(valueList)
-		if n != 1 {
-			return fiber.NewError(fiber.StatusBadRequest, fmt.Sprintf("Too many values for ParamName Accept-Language, 1 is required, but %d found", n))
-		}
-
-		err = runtime.BindStyledParameterWithOptions("simple", "Accept-Language", valueList[0], &AcceptLanguage, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
-		if err != nil {
-			return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter Accept-Language: %w", err).Error())
-		}
-
-		params.AcceptLanguage = &AcceptLanguage
-
-	}
-
 	handler := func(c *fiber.Ctx) error {
-		return siw.Handler.UpdateProperty(c, id, params)
+		return siw.Handler.UpdateProperty(c, id)
 	}
 
 	for i := len(siw.HandlerMiddlewares) - 1; i >= 0; i-- {
@@ -4955,49 +3298,8 @@ func (siw *ServerInterfaceWrapper) CreateUnit(c *fiber.Ctx) error {
 		return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter id: %w", err).Error())
 	}
 
-	// Parameter object where we will unmarshal all parameters from the context
-	var params CreateUnitParams
-
-	headers := c.GetReqHeaders()
-
-	// ------------- Optional header parameter "Accept-Language" -------------
-	if valueList, found := headers[http.CanonicalHeaderKey("Accept-Language")]; found {
-		var AcceptLanguage AcceptLanguage
-		n := len(valueList)
-		if n != 1 {
-			return fiber.NewError(fiber.StatusBadRequest, fmt.Sprintf("Too many values for ParamName Accept-Language, 1 is required, but %d found", n))
-		}
-
-		err = runtime.BindStyledParameterWithOptions("simple", "Accept-Language", valueList[0], &AcceptLanguage, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
-		if err != nil {
-			return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter Accept-Language: %w", err).Error())
-		}
-
-		params.AcceptLanguage = &AcceptLanguage
-
-	}
-
-	// ------------- Required header parameter "Idempotency-Key" -------------
-	if valueList, found := headers[http.CanonicalHeaderKey("Idempotency-Key")]; found {
-		var IdempotencyKey IdempotencyKey
-		n := len(valueList)
-		if n != 1 {
-			return fiber.NewError(fiber.StatusBadRequest, fmt.Sprintf("Too many values for ParamName Idempotency-Key, 1 is required, but %d found", n))
-		}
-
-		err = runtime.BindStyledParameterWithOptions("simple", "Idempotency-Key", valueList[0], &IdempotencyKey, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""})
-		if err != nil {
-			return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter Idempotency-Key: %w", err).Error())
-		}
-
-		params.IdempotencyKey = IdempotencyKey
-
-	} else {
-		return fiber.NewError(fiber.StatusBadRequest, "Header parameter Idempotency-Key is required, but not found")
-	}
-
 	handler := func(c *fiber.Ctx) error {
-		return siw.Handler.CreateUnit(c, id, params)
+		return siw.Handler.CreateUnit(c, id)
 	}
 
 	for i := len(siw.HandlerMiddlewares) - 1; i >= 0; i-- {
@@ -5040,25 +3342,6 @@ func (siw *ServerInterfaceWrapper) ListRounds(c *fiber.Ctx) error {
 		return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter limit: %w", err).Error())
 	}
 
-	headers := c.GetReqHeaders()
-
-	// ------------- Optional header parameter "Accept-Language" -------------
-	if valueList, found := headers[http.CanonicalHeaderKey("Accept-Language")]; found {
-		var AcceptLanguage AcceptLanguage
-		n := len(valueList)
-		if n != 1 {
-			return fiber.NewError(fiber.StatusBadRequest, fmt.Sprintf("Too many values for ParamName Accept-Language, 1 is required, but %d found", n))
-		}
-
-		err = runtime.BindStyledParameterWithOptions("simple", "Accept-Language", valueList[0], &AcceptLanguage, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
-		if err != nil {
-			return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter Accept-Language: %w", err).Error())
-		}
-
-		params.AcceptLanguage = &AcceptLanguage
-
-	}
-
 	handler := func(c *fiber.Ctx) error {
 		return siw.Handler.ListRounds(c, params)
 	}
@@ -5077,52 +3360,8 @@ func (siw *ServerInterfaceWrapper) ListRounds(c *fiber.Ctx) error {
 // OpenRound operation middleware
 func (siw *ServerInterfaceWrapper) OpenRound(c *fiber.Ctx) error {
 
-	var err error
-	_ = err
-
-	// Parameter object where we will unmarshal all parameters from the context
-	var params OpenRoundParams
-
-	headers := c.GetReqHeaders()
-
-	// ------------- Optional header parameter "Accept-Language" -------------
-	if valueList, found := headers[http.CanonicalHeaderKey("Accept-Language")]; found {
-		var AcceptLanguage AcceptLanguage
-		n := len(valueList)
-		if n != 1 {
-			return fiber.NewError(fiber.StatusBadRequest, fmt.Sprintf("Too many values for ParamName Accept-Language, 1 is required, but %d found", n))
-		}
-
-		err = runtime.BindStyledParameterWithOptions("simple", "Accept-Language", valueList[0], &AcceptLanguage, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
-		if err != nil {
-			return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter Accept-Language: %w", err).Error())
-		}
-
-		params.AcceptLanguage = &AcceptLanguage
-
-	}
-
-	// ------------- Required header parameter "Idempotency-Key" -------------
-	if valueList, found := headers[http.CanonicalHeaderKey("Idempotency-Key")]; found {
-		var IdempotencyKey IdempotencyKey
-		n := len(valueList)
-		if n != 1 {
-			return fiber.NewError(fiber.StatusBadRequest, fmt.Sprintf("Too many values for ParamName Idempotency-Key, 1 is required, but %d found", n))
-		}
-
-		err = runtime.BindStyledParameterWithOptions("simple", "Idempotency-Key", valueList[0], &IdempotencyKey, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""})
-		if err != nil {
-			return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter Idempotency-Key: %w", err).Error())
-		}
-
-		params.IdempotencyKey = IdempotencyKey
-
-	} else {
-		return fiber.NewError(fiber.StatusBadRequest, "Header parameter Idempotency-Key is required, but not found")
-	}
-
 	handler := func(c *fiber.Ctx) error {
-		return siw.Handler.OpenRound(c, params)
+		return siw.Handler.OpenRound(c)
 	}
 
 	for i := len(siw.HandlerMiddlewares) - 1; i >= 0; i-- {
@@ -5150,49 +3389,8 @@ func (siw *ServerInterfaceWrapper) ApplyToRound(c *fiber.Ctx) error {
 		return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter id: %w", err).Error())
 	}
 
-	// Parameter object where we will unmarshal all parameters from the context
-	var params ApplyToRoundParams
-
-	headers := c.GetReqHeaders()
-
-	// ------------- Optional header parameter "Accept-Language" -------------
-	if valueList, found := headers[http.CanonicalHeaderKey("Accept-Language")]; found {
-		var AcceptLanguage AcceptLanguage
-		n := len(valueList)
-		if n != 1 {
-			return fiber.NewError(fiber.StatusBadRequest, fmt.Sprintf("Too many values for ParamName Accept-Language, 1 is required, but %d found", n))
-		}
-
-		err = runtime.BindStyledParameterWithOptions("simple", "Accept-Language", valueList[0], &AcceptLanguage, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
-		if err != nil {
-			return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter Accept-Language: %w", err).Error())
-		}
-
-		params.AcceptLanguage = &AcceptLanguage
-
-	}
-
-	// ------------- Required header parameter "Idempotency-Key" -------------
-	if valueList, found := headers[http.CanonicalHeaderKey("Idempotency-Key")]; found {
-		var IdempotencyKey IdempotencyKey
-		n := len(valueList)
-		if n != 1 {
-			return fiber.NewError(fiber.StatusBadRequest, fmt.Sprintf("Too many values for ParamName Idempotency-Key, 1 is required, but %d found", n))
-		}
-
-		err = runtime.BindStyledParameterWithOptions("simple", "Idempotency-Key", valueList[0], &IdempotencyKey, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""})
-		if err != nil {
-			return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter Idempotency-Key: %w", err).Error())
-		}
-
-		params.IdempotencyKey = IdempotencyKey
-
-	} else {
-		return fiber.NewError(fiber.StatusBadRequest, "Header parameter Idempotency-Key is required, but not found")
-	}
-
 	handler := func(c *fiber.Ctx) error {
-		return siw.Handler.ApplyToRound(c, id, params)
+		return siw.Handler.ApplyToRound(c, id)
 	}
 
 	for i := len(siw.HandlerMiddlewares) - 1; i >= 0; i-- {
@@ -5220,47 +3418,8 @@ func (siw *ServerInterfaceWrapper) CloseRound(c *fiber.Ctx) error {
 		return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter id: %w", err).Error())
 	}
 
-	// Parameter object where we will unmarshal all parameters from the context
-	var params CloseRoundParams
-
-	headers := c.GetReqHeaders()
-
-	// ------------- Optional header parameter "Accept-Language" -------------
-	if valueList, found := headers[http.CanonicalHeaderKey("Accept-Language")]; found {
-		var AcceptLanguage AcceptLanguage
-		n := len(valueList)
-		if n != 1 {
-			return fiber.NewError(fiber.StatusBadRequest, fmt.Sprintf("Too many values for ParamName Accept-Language, 1 is required, but %d found", n))
-		}
-
-		err = runtime.BindStyledParameterWithOptions("simple", "Accept-Language", valueList[0], &AcceptLanguage, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
-		if err != nil {
-			return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter Accept-Language: %w", err).Error())
-		}
-
-		params.AcceptLanguage = &AcceptLanguage
-
-	}
-
-	// ------------- Optional header parameter "Idempotency-Key" -------------
-	if valueList, found := headers[http.CanonicalHeaderKey("Idempotency-Key")]; found {
-		var IdempotencyKey OptionalIdempotencyKey
-		n := len(valueList)
-		if n != 1 {
-			return fiber.NewError(fiber.StatusBadRequest, fmt.Sprintf("Too many values for ParamName Idempotency-Key, 1 is required, but %d found", n))
-		}
-
-		err = runtime.BindStyledParameterWithOptions("simple", "Idempotency-Key", valueList[0], &IdempotencyKey, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
-		if err != nil {
-			return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter Idempotency-Key: %w", err).Error())
-		}
-
-		params.IdempotencyKey = &IdempotencyKey
-
-	}
-
 	handler := func(c *fiber.Ctx) error {
-		return siw.Handler.CloseRound(c, id, params)
+		return siw.Handler.CloseRound(c, id)
 	}
 
 	for i := len(siw.HandlerMiddlewares) - 1; i >= 0; i-- {
@@ -5288,49 +3447,8 @@ func (siw *ServerInterfaceWrapper) ProposeCorrection(c *fiber.Ctx) error {
 		return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter id: %w", err).Error())
 	}
 
-	// Parameter object where we will unmarshal all parameters from the context
-	var params ProposeCorrectionParams
-
-	headers := c.GetReqHeaders()
-
-	// ------------- Optional header parameter "Accept-Language" -------------
-	if valueList, found := headers[http.CanonicalHeaderKey("Accept-Language")]; found {
-		var AcceptLanguage AcceptLanguage
-		n := len(valueList)
-		if n != 1 {
-			return fiber.NewError(fiber.StatusBadRequest, fmt.Sprintf("Too many values for ParamName Accept-Language, 1 is required, but %d found", n))
-		}
-
-		err = runtime.BindStyledParameterWithOptions("simple", "Accept-Language", valueList[0], &AcceptLanguage, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
-		if err != nil {
-			return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter Accept-Language: %w", err).Error())
-		}
-
-		params.AcceptLanguage = &AcceptLanguage
-
-	}
-
-	// ------------- Required header parameter "Idempotency-Key" -------------
-	if valueList, found := headers[http.CanonicalHeaderKey("Idempotency-Key")]; found {
-		var IdempotencyKey IdempotencyKey
-		n := len(valueList)
-		if n != 1 {
-			return fiber.NewError(fiber.StatusBadRequest, fmt.Sprintf("Too many values for ParamName Idempotency-Key, 1 is required, but %d found", n))
-		}
-
-		err = runtime.BindStyledParameterWithOptions("simple", "Idempotency-Key", valueList[0], &IdempotencyKey, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""})
-		if err != nil {
-			return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter Idempotency-Key: %w", err).Error())
-		}
-
-		params.IdempotencyKey = IdempotencyKey
-
-	} else {
-		return fiber.NewError(fiber.StatusBadRequest, "Header parameter Idempotency-Key is required, but not found")
-	}
-
 	handler := func(c *fiber.Ctx) error {
-		return siw.Handler.ProposeCorrection(c, id, params)
+		return siw.Handler.ProposeCorrection(c, id)
 	}
 
 	for i := len(siw.HandlerMiddlewares) - 1; i >= 0; i-- {
@@ -5358,30 +3476,8 @@ func (siw *ServerInterfaceWrapper) GetDrawRecord(c *fiber.Ctx) error {
 		return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter id: %w", err).Error())
 	}
 
-	// Parameter object where we will unmarshal all parameters from the context
-	var params GetDrawRecordParams
-
-	headers := c.GetReqHeaders()
-
-	// ------------- Optional header parameter "Accept-Language" -------------
-	if valueList, found := headers[http.CanonicalHeaderKey("Accept-Language")]; found {
-		var AcceptLanguage AcceptLanguage
-		n := len(valueList)
-		if n != 1 {
-			return fiber.NewError(fiber.StatusBadRequest, fmt.Sprintf("Too many values for ParamName Accept-Language, 1 is required, but %d found", n))
-		}
-
-		err = runtime.BindStyledParameterWithOptions("simple", "Accept-Language", valueList[0], &AcceptLanguage, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
-		if err != nil {
-			return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter Accept-Language: %w", err).Error())
-		}
-
-		params.AcceptLanguage = &AcceptLanguage
-
-	}
-
 	handler := func(c *fiber.Ctx) error {
-		return siw.Handler.GetDrawRecord(c, id, params)
+		return siw.Handler.GetDrawRecord(c, id)
 	}
 
 	for i := len(siw.HandlerMiddlewares) - 1; i >= 0; i-- {
@@ -5409,47 +3505,8 @@ func (siw *ServerInterfaceWrapper) RunDraw(c *fiber.Ctx) error {
 		return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter id: %w", err).Error())
 	}
 
-	// Parameter object where we will unmarshal all parameters from the context
-	var params RunDrawParams
-
-	headers := c.GetReqHeaders()
-
-	// ------------- Optional header parameter "Accept-Language" -------------
-	if valueList, found := headers[http.CanonicalHeaderKey("Accept-Language")]; found {
-		var AcceptLanguage AcceptLanguage
-		n := len(valueList)
-		if n != 1 {
-			return fiber.NewError(fiber.StatusBadRequest, fmt.Sprintf("Too many values for ParamName Accept-Language, 1 is required, but %d found", n))
-		}
-
-		err = runtime.BindStyledParameterWithOptions("simple", "Accept-Language", valueList[0], &AcceptLanguage, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
-		if err != nil {
-			return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter Accept-Language: %w", err).Error())
-		}
-
-		params.AcceptLanguage = &AcceptLanguage
-
-	}
-
-	// ------------- Optional header parameter "Idempotency-Key" -------------
-	if valueList, found := headers[http.CanonicalHeaderKey("Idempotency-Key")]; found {
-		var IdempotencyKey OptionalIdempotencyKey
-		n := len(valueList)
-		if n != 1 {
-			return fiber.NewError(fiber.StatusBadRequest, fmt.Sprintf("Too many values for ParamName Idempotency-Key, 1 is required, but %d found", n))
-		}
-
-		err = runtime.BindStyledParameterWithOptions("simple", "Idempotency-Key", valueList[0], &IdempotencyKey, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
-		if err != nil {
-			return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter Idempotency-Key: %w", err).Error())
-		}
-
-		params.IdempotencyKey = &IdempotencyKey
-
-	}
-
 	handler := func(c *fiber.Ctx) error {
-		return siw.Handler.RunDraw(c, id, params)
+		return siw.Handler.RunDraw(c, id)
 	}
 
 	for i := len(siw.HandlerMiddlewares) - 1; i >= 0; i-- {
@@ -5491,25 +3548,6 @@ func (siw *ServerInterfaceWrapper) RoundNotice(c *fiber.Ctx) error {
 	err = runtime.BindQueryParameterWithOptions("form", true, false, "format", query, &params.Format, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
 	if err != nil {
 		return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter format: %w", err).Error())
-	}
-
-	headers := c.GetReqHeaders()
-
-	// ------------- Optional header parameter "Accept-Language" -------------
-	if valueList, found := headers[http.CanonicalHeaderKey("Accept-Language")]; found {
-		var AcceptLanguage AcceptLanguage
-		n := len(valueList)
-		if n != 1 {
-			return fiber.NewError(fiber.StatusBadRequest, fmt.Sprintf("Too many values for ParamName Accept-Language, 1 is required, but %d found", n))
-		}
-
-		err = runtime.BindStyledParameterWithOptions("simple", "Accept-Language", valueList[0], &AcceptLanguage, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
-		if err != nil {
-			return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter Accept-Language: %w", err).Error())
-		}
-
-		params.AcceptLanguage = &AcceptLanguage
-
 	}
 
 	handler := func(c *fiber.Ctx) error {
@@ -5570,25 +3608,6 @@ func (siw *ServerInterfaceWrapper) ListUnits(c *fiber.Ctx) error {
 		return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter limit: %w", err).Error())
 	}
 
-	headers := c.GetReqHeaders()
-
-	// ------------- Optional header parameter "Accept-Language" -------------
-	if valueList, found := headers[http.CanonicalHeaderKey("Accept-Language")]; found {
-		var AcceptLanguage AcceptLanguage
-		n := len(valueList)
-		if n != 1 {
-			return fiber.NewError(fiber.StatusBadRequest, fmt.Sprintf("Too many values for ParamName Accept-Language, 1 is required, but %d found", n))
-		}
-
-		err = runtime.BindStyledParameterWithOptions("simple", "Accept-Language", valueList[0], &AcceptLanguage, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
-		if err != nil {
-			return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter Accept-Language: %w", err).Error())
-		}
-
-		params.AcceptLanguage = &AcceptLanguage
-
-	}
-
 	handler := func(c *fiber.Ctx) error {
 		return siw.Handler.ListUnits(c, params)
 	}
@@ -5626,44 +3645,6 @@ func (siw *ServerInterfaceWrapper) ImportUnits(c *fiber.Ctx) error {
 		return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter format: %w", err).Error())
 	}
 
-	headers := c.GetReqHeaders()
-
-	// ------------- Optional header parameter "Accept-Language" -------------
-	if valueList, found := headers[http.CanonicalHeaderKey("Accept-Language")]; found {
-		var AcceptLanguage AcceptLanguage
-		n := len(valueList)
-		if n != 1 {
-			return fiber.NewError(fiber.StatusBadRequest, fmt.Sprintf("Too many values for ParamName Accept-Language, 1 is required, but %d found", n))
-		}
-
-		err = runtime.BindStyledParameterWithOptions("simple", "Accept-Language", valueList[0], &AcceptLanguage, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
-		if err != nil {
-			return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter Accept-Language: %w", err).Error())
-		}
-
-		params.AcceptLanguage = &AcceptLanguage
-
-	}
-
-	// ------------- Required header parameter "Idempotency-Key" -------------
-	if valueList, found := headers[http.CanonicalHeaderKey("Idempotency-Key")]; found {
-		var IdempotencyKey IdempotencyKey
-		n := len(valueList)
-		if n != 1 {
-			return fiber.NewError(fiber.StatusBadRequest, fmt.Sprintf("Too many values for ParamName Idempotency-Key, 1 is required, but %d found", n))
-		}
-
-		err = runtime.BindStyledParameterWithOptions("simple", "Idempotency-Key", valueList[0], &IdempotencyKey, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""})
-		if err != nil {
-			return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter Idempotency-Key: %w", err).Error())
-		}
-
-		params.IdempotencyKey = IdempotencyKey
-
-	} else {
-		return fiber.NewError(fiber.StatusBadRequest, "Header parameter Idempotency-Key is required, but not found")
-	}
-
 	handler := func(c *fiber.Ctx) error {
 		return siw.Handler.ImportUnits(c, params)
 	}
@@ -5693,30 +3674,8 @@ func (siw *ServerInterfaceWrapper) UpdateUnit(c *fiber.Ctx) error {
 		return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter id: %w", err).Error())
 	}
 
-	// Parameter object where we will unmarshal all parameters from the context
-	var params UpdateUnitParams
-
-	headers := c.GetReqHeaders()
-
-	// ------------- Optional header parameter "Accept-Language" -------------
-	if valueList, found := headers[http.CanonicalHeaderKey("Accept-Language")]; found {
-		var AcceptLanguage AcceptLanguage
-		n := len(valueList)
-		if n != 1 {
-			return fiber.NewError(fiber.StatusBadRequest, fmt.Sprintf("Too many values for ParamName Accept-Language, 1 is required, but %d found", n))
-		}
-
-		err = runtime.BindStyledParameterWithOptions("simple", "Accept-Language", valueList[0], &AcceptLanguage, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
-		if err != nil {
-			return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter Accept-Language: %w", err).Error())
-		}
-
-		params.AcceptLanguage = &AcceptLanguage
-
-	}
-
 	handler := func(c *fiber.Ctx) error {
-		return siw.Handler.UpdateUnit(c, id, params)
+		return siw.Handler.UpdateUnit(c, id)
 	}
 
 	for i := len(siw.HandlerMiddlewares) - 1; i >= 0; i-- {
@@ -5744,49 +3703,8 @@ func (siw *ServerInterfaceWrapper) AssignUnit(c *fiber.Ctx) error {
 		return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter id: %w", err).Error())
 	}
 
-	// Parameter object where we will unmarshal all parameters from the context
-	var params AssignUnitParams
-
-	headers := c.GetReqHeaders()
-
-	// ------------- Optional header parameter "Accept-Language" -------------
-	if valueList, found := headers[http.CanonicalHeaderKey("Accept-Language")]; found {
-		var AcceptLanguage AcceptLanguage
-		n := len(valueList)
-		if n != 1 {
-			return fiber.NewError(fiber.StatusBadRequest, fmt.Sprintf("Too many values for ParamName Accept-Language, 1 is required, but %d found", n))
-		}
-
-		err = runtime.BindStyledParameterWithOptions("simple", "Accept-Language", valueList[0], &AcceptLanguage, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
-		if err != nil {
-			return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter Accept-Language: %w", err).Error())
-		}
-
-		params.AcceptLanguage = &AcceptLanguage
-
-	}
-
-	// ------------- Required header parameter "Idempotency-Key" -------------
-	if valueList, found := headers[http.CanonicalHeaderKey("Idempotency-Key")]; found {
-		var IdempotencyKey IdempotencyKey
-		n := len(valueList)
-		if n != 1 {
-			return fiber.NewError(fiber.StatusBadRequest, fmt.Sprintf("Too many values for ParamName Idempotency-Key, 1 is required, but %d found", n))
-		}
-
-		err = runtime.BindStyledParameterWithOptions("simple", "Idempotency-Key", valueList[0], &IdempotencyKey, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""})
-		if err != nil {
-			return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter Idempotency-Key: %w", err).Error())
-		}
-
-		params.IdempotencyKey = IdempotencyKey
-
-	} else {
-		return fiber.NewError(fiber.StatusBadRequest, "Header parameter Idempotency-Key is required, but not found")
-	}
-
 	handler := func(c *fiber.Ctx) error {
-		return siw.Handler.AssignUnit(c, id, params)
+		return siw.Handler.AssignUnit(c, id)
 	}
 
 	for i := len(siw.HandlerMiddlewares) - 1; i >= 0; i-- {
@@ -5836,25 +3754,6 @@ func (siw *ServerInterfaceWrapper) ListEmploymentRequests(c *fiber.Ctx) error {
 		return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter limit: %w", err).Error())
 	}
 
-	headers := c.GetReqHeaders()
-
-	// ------------- Optional header parameter "Accept-Language" -------------
-	if valueList, found := headers[http.CanonicalHeaderKey("Accept-Language")]; found {
-		var AcceptLanguage AcceptLanguage
-		n := len(valueList)
-		if n != 1 {
-			return fiber.NewError(fiber.StatusBadRequest, fmt.Sprintf("Too many values for ParamName Accept-Language, 1 is required, but %d found", n))
-		}
-
-		err = runtime.BindStyledParameterWithOptions("simple", "Accept-Language", valueList[0], &AcceptLanguage, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
-		if err != nil {
-			return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter Accept-Language: %w", err).Error())
-		}
-
-		params.AcceptLanguage = &AcceptLanguage
-
-	}
-
 	handler := func(c *fiber.Ctx) error {
 		return siw.Handler.ListEmploymentRequests(c, params)
 	}
@@ -5873,50 +3772,8 @@ func (siw *ServerInterfaceWrapper) ListEmploymentRequests(c *fiber.Ctx) error {
 // DecideEmployments operation middleware
 func (siw *ServerInterfaceWrapper) DecideEmployments(c *fiber.Ctx) error {
 
-	var err error
-	_ = err
-
-	// Parameter object where we will unmarshal all parameters from the context
-	var params DecideEmploymentsParams
-
-	headers := c.GetReqHeaders()
-
-	// ------------- Optional header parameter "Accept-Language" -------------
-	if valueList, found := headers[http.CanonicalHeaderKey("Accept-Language")]; found {
-		var AcceptLanguage AcceptLanguage
-		n := len(valueList)
-		if n != 1 {
-			return fiber.NewError(fiber.StatusBadRequest, fmt.Sprintf("Too many values for ParamName Accept-Language, 1 is required, but %d found", n))
-		}
-
-		err = runtime.BindStyledParameterWithOptions("simple", "Accept-Language", valueList[0], &AcceptLanguage, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
-		if err != nil {
-			return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter Accept-Language: %w", err).Error())
-		}
-
-		params.AcceptLanguage = &AcceptLanguage
-
-	}
-
-	// ------------- Optional header parameter "Idempotency-Key" -------------
-	if valueList, found := headers[http.CanonicalHeaderKey("Idempotency-Key")]; found {
-		var IdempotencyKey OptionalIdempotencyKey
-		n := len(valueList)
-		if n != 1 {
-			return fiber.NewError(fiber.StatusBadRequest, fmt.Sprintf("Too many values for ParamName Idempotency-Key, 1 is required, but %d found", n))
-		}
-
-		err = runtime.BindStyledParameterWithOptions("simple", "Idempotency-Key", valueList[0], &IdempotencyKey, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
-		if err != nil {
-			return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter Idempotency-Key: %w", err).Error())
-		}
-
-		params.IdempotencyKey = &IdempotencyKey
-
-	}
-
 	handler := func(c *fiber.Ctx) error {
-		return siw.Handler.DecideEmployments(c, params)
+		return siw.Handler.DecideEmployments(c)
 	}
 
 	for i := len(siw.HandlerMiddlewares) - 1; i >= 0; i-- {
@@ -5944,47 +3801,8 @@ func (siw *ServerInterfaceWrapper) ConfirmEmployment(c *fiber.Ctx) error {
 		return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter id: %w", err).Error())
 	}
 
-	// Parameter object where we will unmarshal all parameters from the context
-	var params ConfirmEmploymentParams
-
-	headers := c.GetReqHeaders()
-
-	// ------------- Optional header parameter "Accept-Language" -------------
-	if valueList, found := headers[http.CanonicalHeaderKey("Accept-Language")]; found {
-		var AcceptLanguage AcceptLanguage
-		n := len(valueList)
-		if n != 1 {
-			return fiber.NewError(fiber.StatusBadRequest, fmt.Sprintf("Too many values for ParamName Accept-Language, 1 is required, but %d found", n))
-		}
-
-		err = runtime.BindStyledParameterWithOptions("simple", "Accept-Language", valueList[0], &AcceptLanguage, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
-		if err != nil {
-			return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter Accept-Language: %w", err).Error())
-		}
-
-		params.AcceptLanguage = &AcceptLanguage
-
-	}
-
-	// ------------- Optional header parameter "Idempotency-Key" -------------
-	if valueList, found := headers[http.CanonicalHeaderKey("Idempotency-Key")]; found {
-		var IdempotencyKey OptionalIdempotencyKey
-		n := len(valueList)
-		if n != 1 {
-			return fiber.NewError(fiber.StatusBadRequest, fmt.Sprintf("Too many values for ParamName Idempotency-Key, 1 is required, but %d found", n))
-		}
-
-		err = runtime.BindStyledParameterWithOptions("simple", "Idempotency-Key", valueList[0], &IdempotencyKey, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
-		if err != nil {
-			return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter Idempotency-Key: %w", err).Error())
-		}
-
-		params.IdempotencyKey = &IdempotencyKey
-
-	}
-
 	handler := func(c *fiber.Ctx) error {
-		return siw.Handler.ConfirmEmployment(c, id, params)
+		return siw.Handler.ConfirmEmployment(c, id)
 	}
 
 	for i := len(siw.HandlerMiddlewares) - 1; i >= 0; i-- {
@@ -6012,47 +3830,8 @@ func (siw *ServerInterfaceWrapper) EndEmployment(c *fiber.Ctx) error {
 		return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter id: %w", err).Error())
 	}
 
-	// Parameter object where we will unmarshal all parameters from the context
-	var params EndEmploymentParams
-
-	headers := c.GetReqHeaders()
-
-	// ------------- Optional header parameter "Accept-Language" -------------
-	if valueList, found := headers[http.CanonicalHeaderKey("Accept-Language")]; found {
-		var AcceptLanguage AcceptLanguage
-		n := len(valueList)
-		if n != 1 {
-			return fiber.NewError(fiber.StatusBadRequest, fmt.Sprintf("Too many values for ParamName Accept-Language, 1 is required, but %d found", n))
-		}
-
-		err = runtime.BindStyledParameterWithOptions("simple", "Accept-Language", valueList[0], &AcceptLanguage, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
-		if err != nil {
-			return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter Accept-Language: %w", err).Error())
-		}
-
-		params.AcceptLanguage = &AcceptLanguage
-
-	}
-
-	// ------------- Optional header parameter "Idempotency-Key" -------------
-	if valueList, found := headers[http.CanonicalHeaderKey("Idempotency-Key")]; found {
-		var IdempotencyKey OptionalIdempotencyKey
-		n := len(valueList)
-		if n != 1 {
-			return fiber.NewError(fiber.StatusBadRequest, fmt.Sprintf("Too many values for ParamName Idempotency-Key, 1 is required, but %d found", n))
-		}
-
-		err = runtime.BindStyledParameterWithOptions("simple", "Idempotency-Key", valueList[0], &IdempotencyKey, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
-		if err != nil {
-			return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter Idempotency-Key: %w", err).Error())
-		}
-
-		params.IdempotencyKey = &IdempotencyKey
-
-	}
-
 	handler := func(c *fiber.Ctx) error {
-		return siw.Handler.EndEmployment(c, id, params)
+		return siw.Handler.EndEmployment(c, id)
 	}
 
 	for i := len(siw.HandlerMiddlewares) - 1; i >= 0; i-- {
@@ -6080,47 +3859,8 @@ func (siw *ServerInterfaceWrapper) RejectEmployment(c *fiber.Ctx) error {
 		return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter id: %w", err).Error())
 	}
 
-	// Parameter object where we will unmarshal all parameters from the context
-	var params RejectEmploymentParams
-
-	headers := c.GetReqHeaders()
-
-	// ------------- Optional header parameter "Accept-Language" -------------
-	if valueList, found := headers[http.CanonicalHeaderKey("Accept-Language")]; found {
-		var AcceptLanguage AcceptLanguage
-		n := len(valueList)
-		if n != 1 {
-			return fiber.NewError(fiber.StatusBadRequest, fmt.Sprintf("Too many values for ParamName Accept-Language, 1 is required, but %d found", n))
-		}
-
-		err = runtime.BindStyledParameterWithOptions("simple", "Accept-Language", valueList[0], &AcceptLanguage, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
-		if err != nil {
-			return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter Accept-Language: %w", err).Error())
-		}
-
-		params.AcceptLanguage = &AcceptLanguage
-
-	}
-
-	// ------------- Optional header parameter "Idempotency-Key" -------------
-	if valueList, found := headers[http.CanonicalHeaderKey("Idempotency-Key")]; found {
-		var IdempotencyKey OptionalIdempotencyKey
-		n := len(valueList)
-		if n != 1 {
-			return fiber.NewError(fiber.StatusBadRequest, fmt.Sprintf("Too many values for ParamName Idempotency-Key, 1 is required, but %d found", n))
-		}
-
-		err = runtime.BindStyledParameterWithOptions("simple", "Idempotency-Key", valueList[0], &IdempotencyKey, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
-		if err != nil {
-			return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter Idempotency-Key: %w", err).Error())
-		}
-
-		params.IdempotencyKey = &IdempotencyKey
-
-	}
-
 	handler := func(c *fiber.Ctx) error {
-		return siw.Handler.RejectEmployment(c, id, params)
+		return siw.Handler.RejectEmployment(c, id)
 	}
 
 	for i := len(siw.HandlerMiddlewares) - 1; i >= 0; i-- {
@@ -6137,33 +3877,8 @@ func (siw *ServerInterfaceWrapper) RejectEmployment(c *fiber.Ctx) error {
 // GetMe operation middleware
 func (siw *ServerInterfaceWrapper) GetMe(c *fiber.Ctx) error {
 
-	var err error
-	_ = err
-
-	// Parameter object where we will unmarshal all parameters from the context
-	var params GetMeParams
-
-	headers := c.GetReqHeaders()
-
-	// ------------- Optional header parameter "Accept-Language" -------------
-	if valueList, found := headers[http.CanonicalHeaderKey("Accept-Language")]; found {
-		var AcceptLanguage AcceptLanguage
-		n := len(valueList)
-		if n != 1 {
-			return fiber.NewError(fiber.StatusBadRequest, fmt.Sprintf("Too many values for ParamName Accept-Language, 1 is required, but %d found", n))
-		}
-
-		err = runtime.BindStyledParameterWithOptions("simple", "Accept-Language", valueList[0], &AcceptLanguage, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
-		if err != nil {
-			return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter Accept-Language: %w", err).Error())
-		}
-
-		params.AcceptLanguage = &AcceptLanguage
-
-	}
-
 	handler := func(c *fiber.Ctx) error {
-		return siw.Handler.GetMe(c, params)
+		return siw.Handler.GetMe(c)
 	}
 
 	for i := len(siw.HandlerMiddlewares) - 1; i >= 0; i-- {
@@ -6180,33 +3895,8 @@ func (siw *ServerInterfaceWrapper) GetMe(c *fiber.Ctx) error {
 // PutMe operation middleware
 func (siw *ServerInterfaceWrapper) PutMe(c *fiber.Ctx) error {
 
-	var err error
-	_ = err
-
-	// Parameter object where we will unmarshal all parameters from the context
-	var params PutMeParams
-
-	headers := c.GetReqHeaders()
-
-	// ------------- Optional header parameter "Accept-Language" -------------
-	if valueList, found := headers[http.CanonicalHeaderKey("Accept-Language")]; found {
-		var AcceptLanguage AcceptLanguage
-		n := len(valueList)
-		if n != 1 {
-			return fiber.NewError(fiber.StatusBadRequest, fmt.Sprintf("Too many values for ParamName Accept-Language, 1 is required, but %d found", n))
-		}
-
-		err = runtime.BindStyledParameterWithOptions("simple", "Accept-Language", valueList[0], &AcceptLanguage, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
-		if err != nil {
-			return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter Accept-Language: %w", err).Error())
-		}
-
-		params.AcceptLanguage = &AcceptLanguage
-
-	}
-
 	handler := func(c *fiber.Ctx) error {
-		return siw.Handler.PutMe(c, params)
+		return siw.Handler.PutMe(c)
 	}
 
 	for i := len(siw.HandlerMiddlewares) - 1; i >= 0; i-- {
@@ -6234,30 +3924,8 @@ func (siw *ServerInterfaceWrapper) DeleteDevice(c *fiber.Ctx) error {
 		return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter token: %w", err).Error())
 	}
 
-	// Parameter object where we will unmarshal all parameters from the context
-	var params DeleteDeviceParams
-
-	headers := c.GetReqHeaders()
-
-	// ------------- Optional header parameter "Accept-Language" -------------
-	if valueList, found := headers[http.CanonicalHeaderKey("Accept-Language")]; found {
-		var AcceptLanguage AcceptLanguage
-		n := len(valueList)
-		if n != 1 {
-			return fiber.NewError(fiber.StatusBadRequest, fmt.Sprintf("Too many values for ParamName Accept-Language, 1 is required, but %d found", n))
-		}
-
-		err = runtime.BindStyledParameterWithOptions("simple", "Accept-Language", valueList[0], &AcceptLanguage, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
-		if err != nil {
-			return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter Accept-Language: %w", err).Error())
-		}
-
-		params.AcceptLanguage = &AcceptLanguage
-
-	}
-
 	handler := func(c *fiber.Ctx) error {
-		return siw.Handler.DeleteDevice(c, token, params)
+		return siw.Handler.DeleteDevice(c, token)
 	}
 
 	for i := len(siw.HandlerMiddlewares) - 1; i >= 0; i-- {
@@ -6285,30 +3953,8 @@ func (siw *ServerInterfaceWrapper) PutDevice(c *fiber.Ctx) error {
 		return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter token: %w", err).Error())
 	}
 
-	// Parameter object where we will unmarshal all parameters from the context
-	var params PutDeviceParams
-
-	headers := c.GetReqHeaders()
-
-	// ------------- Optional header parameter "Accept-Language" -------------
-	if valueList, found := headers[http.CanonicalHeaderKey("Accept-Language")]; found {
-		var AcceptLanguage AcceptLanguage
-		n := len(valueList)
-		if n != 1 {
-			return fiber.NewError(fiber.StatusBadRequest, fmt.Sprintf("Too many values for ParamName Accept-Language, 1 is required, but %d found", n))
-		}
-
-		err = runtime.BindStyledParameterWithOptions("simple", "Accept-Language", valueList[0], &AcceptLanguage, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
-		if err != nil {
-			return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter Accept-Language: %w", err).Error())
-		}
-
-		params.AcceptLanguage = &AcceptLanguage
-
-	}
-
 	handler := func(c *fiber.Ctx) error {
-		return siw.Handler.PutDevice(c, token, params)
+		return siw.Handler.PutDevice(c, token)
 	}
 
 	for i := len(siw.HandlerMiddlewares) - 1; i >= 0; i-- {
@@ -6325,33 +3971,8 @@ func (siw *ServerInterfaceWrapper) PutDevice(c *fiber.Ctx) error {
 // GetMyEmployment operation middleware
 func (siw *ServerInterfaceWrapper) GetMyEmployment(c *fiber.Ctx) error {
 
-	var err error
-	_ = err
-
-	// Parameter object where we will unmarshal all parameters from the context
-	var params GetMyEmploymentParams
-
-	headers := c.GetReqHeaders()
-
-	// ------------- Optional header parameter "Accept-Language" -------------
-	if valueList, found := headers[http.CanonicalHeaderKey("Accept-Language")]; found {
-		var AcceptLanguage AcceptLanguage
-		n := len(valueList)
-		if n != 1 {
-			return fiber.NewError(fiber.StatusBadRequest, fmt.Sprintf("Too many values for ParamName Accept-Language, 1 is required, but %d found", n))
-		}
-
-		err = runtime.BindStyledParameterWithOptions("simple", "Accept-Language", valueList[0], &AcceptLanguage, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
-		if err != nil {
-			return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter Accept-Language: %w", err).Error())
-		}
-
-		params.AcceptLanguage = &AcceptLanguage
-
-	}
-
 	handler := func(c *fiber.Ctx) error {
-		return siw.Handler.GetMyEmployment(c, params)
+		return siw.Handler.GetMyEmployment(c)
 	}
 
 	for i := len(siw.HandlerMiddlewares) - 1; i >= 0; i-- {
@@ -6394,25 +4015,6 @@ func (siw *ServerInterfaceWrapper) ListNotifications(c *fiber.Ctx) error {
 		return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter limit: %w", err).Error())
 	}
 
-	headers := c.GetReqHeaders()
-
-	// ------------- Optional header parameter "Accept-Language" -------------
-	if valueList, found := headers[http.CanonicalHeaderKey("Accept-Language")]; found {
-		var AcceptLanguage AcceptLanguage
-		n := len(valueList)
-		if n != 1 {
-			return fiber.NewError(fiber.StatusBadRequest, fmt.Sprintf("Too many values for ParamName Accept-Language, 1 is required, but %d found", n))
-		}
-
-		err = runtime.BindStyledParameterWithOptions("simple", "Accept-Language", valueList[0], &AcceptLanguage, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
-		if err != nil {
-			return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter Accept-Language: %w", err).Error())
-		}
-
-		params.AcceptLanguage = &AcceptLanguage
-
-	}
-
 	handler := func(c *fiber.Ctx) error {
 		return siw.Handler.ListNotifications(c, params)
 	}
@@ -6442,47 +4044,8 @@ func (siw *ServerInterfaceWrapper) ReadNotification(c *fiber.Ctx) error {
 		return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter id: %w", err).Error())
 	}
 
-	// Parameter object where we will unmarshal all parameters from the context
-	var params ReadNotificationParams
-
-	headers := c.GetReqHeaders()
-
-	// ------------- Optional header parameter "Accept-Language" -------------
-	if valueList, found := headers[http.CanonicalHeaderKey("Accept-Language")]; found {
-		var AcceptLanguage AcceptLanguage
-		n := len(valueList)
-		if n != 1 {
-			return fiber.NewError(fiber.StatusBadRequest, fmt.Sprintf("Too many values for ParamName Accept-Language, 1 is required, but %d found", n))
-		}
-
-		err = runtime.BindStyledParameterWithOptions("simple", "Accept-Language", valueList[0], &AcceptLanguage, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
-		if err != nil {
-			return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter Accept-Language: %w", err).Error())
-		}
-
-		params.AcceptLanguage = &AcceptLanguage
-
-	}
-
-	// ------------- Optional header parameter "Idempotency-Key" -------------
-	if valueList, found := headers[http.CanonicalHeaderKey("Idempotency-Key")]; found {
-		var IdempotencyKey OptionalIdempotencyKey
-		n := len(valueList)
-		if n != 1 {
-			return fiber.NewError(fiber.StatusBadRequest, fmt.Sprintf("Too many values for ParamName Idempotency-Key, 1 is required, but %d found", n))
-		}
-
-		err = runtime.BindStyledParameterWithOptions("simple", "Idempotency-Key", valueList[0], &IdempotencyKey, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
-		if err != nil {
-			return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter Idempotency-Key: %w", err).Error())
-		}
-
-		params.IdempotencyKey = &IdempotencyKey
-
-	}
-
 	handler := func(c *fiber.Ctx) error {
-		return siw.Handler.ReadNotification(c, id, params)
+		return siw.Handler.ReadNotification(c, id)
 	}
 
 	for i := len(siw.HandlerMiddlewares) - 1; i >= 0; i-- {
@@ -6499,33 +4062,8 @@ func (siw *ServerInterfaceWrapper) ReadNotification(c *fiber.Ctx) error {
 // ListPolicies operation middleware
 func (siw *ServerInterfaceWrapper) ListPolicies(c *fiber.Ctx) error {
 
-	var err error
-	_ = err
-
-	// Parameter object where we will unmarshal all parameters from the context
-	var params ListPoliciesParams
-
-	headers := c.GetReqHeaders()
-
-	// ------------- Optional header parameter "Accept-Language" -------------
-	if valueList, found := headers[http.CanonicalHeaderKey("Accept-Language")]; found {
-		var AcceptLanguage AcceptLanguage
-		n := len(valueList)
-		if n != 1 {
-			return fiber.NewError(fiber.StatusBadRequest, fmt.Sprintf("Too many values for ParamName Accept-Language, 1 is required, but %d found", n))
-		}
-
-		err = runtime.BindStyledParameterWithOptions("simple", "Accept-Language", valueList[0], &AcceptLanguage, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
-		if err != nil {
-			return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter Accept-Language: %w", err).Error())
-		}
-
-		params.AcceptLanguage = &AcceptLanguage
-
-	}
-
 	handler := func(c *fiber.Ctx) error {
-		return siw.Handler.ListPolicies(c, params)
+		return siw.Handler.ListPolicies(c)
 	}
 
 	for i := len(siw.HandlerMiddlewares) - 1; i >= 0; i-- {
@@ -6553,47 +4091,8 @@ func (siw *ServerInterfaceWrapper) ApproveClaim(c *fiber.Ctx) error {
 		return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter id: %w", err).Error())
 	}
 
-	// Parameter object where we will unmarshal all parameters from the context
-	var params ApproveClaimParams
-
-	headers := c.GetReqHeaders()
-
-	// ------------- Optional header parameter "Accept-Language" -------------
-	if valueList, found := headers[http.CanonicalHeaderKey("Accept-Language")]; found {
-		var AcceptLanguage AcceptLanguage
-		n := len(valueList)
-		if n != 1 {
-			return fiber.NewError(fiber.StatusBadRequest, fmt.Sprintf("Too many values for ParamName Accept-Language, 1 is required, but %d found", n))
-		}
-
-		err = runtime.BindStyledParameterWithOptions("simple", "Accept-Language", valueList[0], &AcceptLanguage, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
-		if err != nil {
-			return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter Accept-Language: %w", err).Error())
-		}
-
-		params.AcceptLanguage = &AcceptLanguage
-
-	}
-
-	// ------------- Optional header parameter "Idempotency-Key" -------------
-	if valueList, found := headers[http.CanonicalHeaderKey("Idempotency-Key")]; found {
-		var IdempotencyKey OptionalIdempotencyKey
-		n := len(valueList)
-		if n != 1 {
-			return fiber.NewError(fiber.StatusBadRequest, fmt.Sprintf("Too many values for ParamName Idempotency-Key, 1 is required, but %d found", n))
-		}
-
-		err = runtime.BindStyledParameterWithOptions("simple", "Idempotency-Key", valueList[0], &IdempotencyKey, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
-		if err != nil {
-			return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter Idempotency-Key: %w", err).Error())
-		}
-
-		params.IdempotencyKey = &IdempotencyKey
-
-	}
-
 	handler := func(c *fiber.Ctx) error {
-		return siw.Handler.ApproveClaim(c, id, params)
+		return siw.Handler.ApproveClaim(c, id)
 	}
 
 	for i := len(siw.HandlerMiddlewares) - 1; i >= 0; i-- {
@@ -6621,47 +4120,8 @@ func (siw *ServerInterfaceWrapper) RejectClaim(c *fiber.Ctx) error {
 		return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter id: %w", err).Error())
 	}
 
-	// Parameter object where we will unmarshal all parameters from the context
-	var params RejectClaimParams
-
-	headers := c.GetReqHeaders()
-
-	// ------------- Optional header parameter "Accept-Language" -------------
-	if valueList, found := headers[http.CanonicalHeaderKey("Accept-Language")]; found {
-		var AcceptLanguage AcceptLanguage
-		n := len(valueList)
-		if n != 1 {
-			return fiber.NewError(fiber.StatusBadRequest, fmt.Sprintf("Too many values for ParamName Accept-Language, 1 is required, but %d found", n))
-		}
-
-		err = runtime.BindStyledParameterWithOptions("simple", "Accept-Language", valueList[0], &AcceptLanguage, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
-		if err != nil {
-			return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter Accept-Language: %w", err).Error())
-		}
-
-		params.AcceptLanguage = &AcceptLanguage
-
-	}
-
-	// ------------- Optional header parameter "Idempotency-Key" -------------
-	if valueList, found := headers[http.CanonicalHeaderKey("Idempotency-Key")]; found {
-		var IdempotencyKey OptionalIdempotencyKey
-		n := len(valueList)
-		if n != 1 {
-			return fiber.NewError(fiber.StatusBadRequest, fmt.Sprintf("Too many values for ParamName Idempotency-Key, 1 is required, but %d found", n))
-		}
-
-		err = runtime.BindStyledParameterWithOptions("simple", "Idempotency-Key", valueList[0], &IdempotencyKey, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
-		if err != nil {
-			return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter Idempotency-Key: %w", err).Error())
-		}
-
-		params.IdempotencyKey = &IdempotencyKey
-
-	}
-
 	handler := func(c *fiber.Ctx) error {
-		return siw.Handler.RejectClaim(c, id, params)
+		return siw.Handler.RejectClaim(c, id)
 	}
 
 	for i := len(siw.HandlerMiddlewares) - 1; i >= 0; i-- {
@@ -6711,25 +4171,6 @@ func (siw *ServerInterfaceWrapper) ReviewQueue(c *fiber.Ctx) error {
 		return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter limit: %w", err).Error())
 	}
 
-	headers := c.GetReqHeaders()
-
-	// ------------- Optional header parameter "Accept-Language" -------------
-	if valueList, found := headers[http.CanonicalHeaderKey("Accept-Language")]; found {
-		var AcceptLanguage AcceptLanguage
-		n := len(valueList)
-		if n != 1 {
-			return fiber.NewError(fiber.StatusBadRequest, fmt.Sprintf("Too many values for ParamName Accept-Language, 1 is required, but %d found", n))
-		}
-
-		err = runtime.BindStyledParameterWithOptions("simple", "Accept-Language", valueList[0], &AcceptLanguage, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
-		if err != nil {
-			return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter Accept-Language: %w", err).Error())
-		}
-
-		params.AcceptLanguage = &AcceptLanguage
-
-	}
-
 	handler := func(c *fiber.Ctx) error {
 		return siw.Handler.ReviewQueue(c, params)
 	}
@@ -6772,25 +4213,6 @@ func (siw *ServerInterfaceWrapper) DeliveryStats(c *fiber.Ctx) error {
 	err = runtime.BindQueryParameterWithOptions("form", true, true, "to", query, &params.To, runtime.BindQueryParameterOptions{Type: "string", Format: "date"})
 	if err != nil {
 		return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter to: %w", err).Error())
-	}
-
-	headers := c.GetReqHeaders()
-
-	// ------------- Optional header parameter "Accept-Language" -------------
-	if valueList, found := headers[http.CanonicalHeaderKey("Accept-Language")]; found {
-		var AcceptLanguage AcceptLanguage
-		n := len(valueList)
-		if n != 1 {
-			return fiber.NewError(fiber.StatusBadRequest, fmt.Sprintf("Too many values for ParamName Accept-Language, 1 is required, but %d found", n))
-		}
-
-		err = runtime.BindStyledParameterWithOptions("simple", "Accept-Language", valueList[0], &AcceptLanguage, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
-		if err != nil {
-			return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter Accept-Language: %w", err).Error())
-		}
-
-		params.AcceptLanguage = &AcceptLanguage
-
 	}
 
 	handler := func(c *fiber.Ctx) error {

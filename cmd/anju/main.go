@@ -10,6 +10,8 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"slices"
+	"strings"
 	"syscall"
 )
 
@@ -25,52 +27,121 @@ func main() {
 	}
 }
 
-const usage = `usage: anju <command>
+// command is one subcommand. Those that connect to anything read the
+// configuration first; help never does.
+type command struct {
+	name    string
+	args    string // what follows the name, for the usage line
+	summary string
+	details string // shown by `anju help NAME` and `anju NAME --help`
+	// run gets the arguments after the name; cfg is loaded only when
+	// needsConfig is set.
+	needsConfig bool
+	run         func(ctx context.Context, cfg Config, args []string, stdout io.Writer) error
+}
 
-commands:
-  api                         serve the HTTP API
-  worker                      run the outbox relay, task handlers and periodic jobs
-  all                         api and worker in one process (development)
-  migrate up|down|status      apply, roll back one, or list database migrations
-  admin grant --uid UID --role ROLE [--employer ID]
-                              grant a role to a Firebase user (first admin)
-  dev seed                    load demo data (development only)
-  dev token --role ROLE       print an ID token for a demo account (development only)
-  verify-draw FILE            recompute a published draw record and say whether it matches
-  version                     print the version
+// commands are the subcommands in the order help lists them. They are set
+// in init because their usage errors read the list itself.
+var commands []command
 
-configuration comes from ANJU_* environment variables; see README.md.`
+func init() {
+	commands = []command{
+		{name: "api", summary: "serve the HTTP API", needsConfig: true, run: serveMode("api"),
+			details: "Serves the API on ANJU_HTTP_ADDR until SIGTERM, then drains in-flight requests."},
+		{name: "worker", summary: "run the outbox relay, task handlers and periodic jobs", needsConfig: true, run: serveMode("worker"),
+			details: "Runs the workers until SIGTERM; /metrics and /healthz are on ANJU_WORKER_ADDR."},
+		{name: "all", summary: "api and worker in one process (development)", needsConfig: true, run: serveMode("all"),
+			details: "Runs the API and the workers in one process."},
+		{name: "migrate", args: "up|down|status", summary: "apply, roll back one, or list database migrations", needsConfig: true, run: migrate,
+			details: "up applies every pending migration; down rolls back the last one; status lists them."},
+		{name: "admin", args: "grant --uid UID --role ROLE [--employer ID]", summary: "grant a role to a Firebase user (first admin)", needsConfig: true, run: admin,
+			details: "Signs the Firebase uid in (creating the user) and grants ROLE: hr (with --employer), reviewer, housing, finance or admin."},
+		{name: "dev", args: "seed | token --role ROLE", summary: "demo data and demo ID tokens (development only)", needsConfig: true, run: dev,
+			details: "seed loads one demo employer and one account per role; token prints an ID token for a demo account from the Auth emulator."},
+		{name: "verify-draw", args: "FILE", summary: "recompute a published draw record and say whether it matches", run: verifyDraw,
+			details: "FILE is a record from GET /v1/housing/rounds/{id}/draw. Needs no configuration: anyone can run it."},
+		{name: "version", summary: "print the version", run: func(_ context.Context, _ Config, _ []string, stdout io.Writer) error {
+			fmt.Fprintln(stdout, "anju", version)
+			return nil
+		}},
+		{name: "help", args: "[COMMAND]", summary: "show this help, or a command's", details: "Shows the commands, or how to use one."},
+	}
+}
+
+func serveMode(mode string) func(context.Context, Config, []string, io.Writer) error {
+	return func(ctx context.Context, cfg Config, args []string, stdout io.Writer) error {
+		if len(args) > 0 {
+			return fmt.Errorf("anju %s takes no arguments\n%s", mode, commandUsage(mode))
+		}
+		return serve(ctx, cfg, mode, stdout)
+	}
+}
+
+// usage lists every command.
+func usage() string {
+	var b strings.Builder
+	b.WriteString("usage: anju <command> [arguments]\n\ncommands:\n")
+	for _, c := range commands {
+		line := c.name
+		if c.args != "" {
+			line += " " + c.args
+		}
+		if len(line) > 28 {
+			fmt.Fprintf(&b, "  %s\n  %-28s%s\n", line, "", c.summary)
+		} else {
+			fmt.Fprintf(&b, "  %-28s%s\n", line, c.summary)
+		}
+	}
+	b.WriteString("\nrun `anju help COMMAND` for one command.\nconfiguration comes from ANJU_* environment variables; see README.md.")
+	return b.String()
+}
+
+// commandUsage is one command's help.
+func commandUsage(name string) string {
+	i := slices.IndexFunc(commands, func(c command) bool { return c.name == name })
+	if i < 0 {
+		return usage()
+	}
+	c := commands[i]
+	return strings.TrimSpace(fmt.Sprintf("usage: anju %s %s\n\n%s\n\n%s", c.name, c.args, c.summary, c.details))
+}
+
+// wantsHelp reports whether the arguments ask for help rather than work.
+func wantsHelp(args []string) bool {
+	return slices.ContainsFunc(args, func(a string) bool { return a == "-h" || a == "--help" || a == "-help" })
+}
 
 // run is main without the process: tests call it with their own arguments,
 // environment and output, and cancel ctx to stop it.
 func run(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer) error {
 	if len(args) == 0 {
-		fmt.Fprintln(stdout, usage)
+		fmt.Fprintln(stdout, usage())
 		return errors.New("no command given")
 	}
-	switch args[0] {
-	case "version":
-		fmt.Fprintln(stdout, "anju", version)
-		return nil
-	case "verify-draw":
-		return verifyDraw(args[1:], stdout)
-	}
-	cfg, err := loadConfig(getenv)
-	if err != nil {
-		return fmt.Errorf("configuration:\n%w", err)
-	}
-	switch args[0] {
-	case "api", "worker", "all":
-		return serve(ctx, cfg, args[0], stdout)
-	case "migrate":
-		if len(args) != 2 {
-			return errors.New("usage: anju migrate up|down|status")
+	name, rest := args[0], args[1:]
+	if name == "help" || name == "-h" || name == "--help" {
+		if len(rest) > 0 {
+			fmt.Fprintln(stdout, commandUsage(rest[0]))
+		} else {
+			fmt.Fprintln(stdout, usage())
 		}
-		return migrate(ctx, cfg, args[1], stdout)
-	case "admin":
-		return admin(ctx, cfg, args[1:], stdout)
-	case "dev":
-		return dev(ctx, cfg, args[1:], stdout)
+		return nil
 	}
-	return fmt.Errorf("unknown command %q\n%s", args[0], usage)
+	i := slices.IndexFunc(commands, func(c command) bool { return c.name == name })
+	if i < 0 {
+		return fmt.Errorf("unknown command %q\n%s", name, usage())
+	}
+	c := commands[i]
+	if wantsHelp(rest) {
+		fmt.Fprintln(stdout, commandUsage(name))
+		return nil
+	}
+	var cfg Config
+	if c.needsConfig {
+		var err error
+		if cfg, err = loadConfig(getenv); err != nil {
+			return fmt.Errorf("configuration:\n%w", err)
+		}
+	}
+	return c.run(ctx, cfg, rest, stdout)
 }

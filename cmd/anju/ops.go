@@ -10,22 +10,26 @@ import (
 
 	"github.com/anju-city/anju/internal/firebase"
 	"github.com/anju-city/anju/internal/talent"
+	"github.com/anju-city/anju/internal/talent/account"
 )
 
-func migrate(ctx context.Context, cfg Config, command string, stdout io.Writer) error {
-	s, err := build(ctx, cfg, stdout)
+func migrate(ctx context.Context, cfg Config, args []string, stdout io.Writer) error {
+	if len(args) != 1 {
+		return errors.New(commandUsage("migrate"))
+	}
+	s, err := connect(ctx, cfg, stdout)
 	if err != nil {
 		return err
 	}
 	defer s.close()
-	return s.db.Migrate(ctx, command, stdout)
+	return s.db.Migrate(ctx, args[0], stdout)
 }
 
 // admin grants a role from the command line: how the first admin of a new
 // installation is made (ANJU_BOOTSTRAP_ADMINS is the other way).
 func admin(ctx context.Context, cfg Config, args []string, stdout io.Writer) error {
 	if len(args) == 0 || args[0] != "grant" {
-		return errors.New("usage: anju admin grant --uid FIREBASE_UID --role ROLE [--employer EMPLOYER_ID]")
+		return errors.New(commandUsage("admin"))
 	}
 	fs := flag.NewFlagSet("admin grant", flag.ContinueOnError)
 	fs.SetOutput(stdout)
@@ -38,7 +42,7 @@ func admin(ctx context.Context, cfg Config, args []string, stdout io.Writer) err
 	if *uid == "" || *role == "" {
 		return errors.New("--uid and --role are required")
 	}
-	s, err := build(ctx, cfg, stdout)
+	s, err := build(ctx, cfg, stdout, nil)
 	if err != nil {
 		return err
 	}
@@ -54,7 +58,8 @@ func admin(ctx context.Context, cfg Config, args []string, stdout io.Writer) err
 // grant signs the uid in (creating the user if needed) and grants a role
 // with the authority of the command line.
 func (s *system) grant(ctx context.Context, uid string, role talent.Role, employerID string) (talent.User, error) {
-	u, err := s.db.SignIn(ctx, uid, false)
+	users := s.db.Users()
+	u, err := users.SignIn(ctx, uid, false)
 	if err != nil {
 		return talent.User{}, err
 	}
@@ -65,9 +70,9 @@ func (s *system) grant(ctx context.Context, uid string, role talent.Role, employ
 	g := talent.RoleGrant{Role: role, EmployerID: employerID}
 	if role == talent.RoleAdmin {
 		// The command line is the authority here; record no granting user.
-		return s.db.GrantRole(ctx, u.ID, talent.RoleGrant{Role: role, GrantedAt: time.Now()}, "")
+		return users.GrantRole(ctx, u.ID, talent.RoleGrant{Role: role, GrantedAt: time.Now()}, "")
 	}
-	return s.service.GrantRole(ctx, system, u.ID, g)
+	return s.app.Account.GrantRole(ctx, system, u.ID, g)
 }
 
 // Demo data for development: one employer, one account per role.
@@ -91,7 +96,7 @@ func dev(ctx context.Context, cfg Config, args []string, stdout io.Writer) error
 	}
 	emu := &firebase.Emulator{Host: cfg.AuthEmulatorHost, ProjectID: cfg.FirebaseProjectID}
 	if len(args) == 0 {
-		return errors.New("usage: anju dev seed | anju dev token --role ROLE")
+		return errors.New(commandUsage("dev"))
 	}
 	switch args[0] {
 	case "token":
@@ -119,15 +124,16 @@ func dev(ctx context.Context, cfg Config, args []string, stdout io.Writer) error
 
 // seed loads the demo data; running it again changes nothing.
 func seed(ctx context.Context, cfg Config, emu *firebase.Emulator, stdout io.Writer) error {
-	s, err := build(ctx, cfg, io.Discard)
+	s, err := build(ctx, cfg, io.Discard, nil)
 	if err != nil {
 		return err
 	}
 	defer s.close()
-	employer, err := s.db.EmployerByCreditCode(ctx, demoCreditCode)
+	employers := s.db.Employers()
+	employer, err := employers.EmployerByCreditCode(ctx, demoCreditCode)
 	if talent.ErrorKind(err) == talent.KindNotFound {
 		employer = talent.Employer{ID: talent.NewID(), Name: demoEmployerName, CreditCode: demoCreditCode, CreatedAt: time.Now()}
-		err = s.db.CreateEmployer(ctx, employer)
+		err = employers.CreateEmployer(ctx, employer)
 	}
 	if err != nil {
 		return fmt.Errorf("demo employer: %w", err)
@@ -144,12 +150,12 @@ func seed(ctx context.Context, cfg Config, emu *firebase.Emulator, stdout io.Wri
 			return fmt.Errorf("demo role %s: %w", r, err)
 		}
 	}
-	grad, err := s.db.SignIn(ctx, demoUID(talent.RoleGraduate), false)
+	grad, err := s.db.Users().SignIn(ctx, demoUID(talent.RoleGraduate), false)
 	if err != nil {
 		return err
 	}
 	// The demo graduate's profile is reset on every seed.
-	_, err = s.service.UpdateProfile(ctx, grad, talent.ProfileInput{
+	_, err = s.app.Account.UpdateProfile(ctx, grad, talent.ProfileInput{
 		Name: "李明", Phone: "13800138000", Locale: talent.LocaleZH,
 		NationalID: "330282199806150423", HukouPlace: "江西省南昌市",
 		Education: []talent.Education{{
@@ -160,7 +166,7 @@ func seed(ctx context.Context, cfg Config, emu *firebase.Emulator, stdout io.Wri
 		BankName:    "中国银行慈溪支行",
 		BankAccount: "6217856100012345678",
 	})
-	if err != nil && talent.ErrorCode(err) != "national_id_taken" {
+	if err != nil && !talent.HasCode(err, account.CodeNationalIDTaken) {
 		return fmt.Errorf("demo profile: %w", err)
 	}
 

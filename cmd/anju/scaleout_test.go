@@ -286,8 +286,8 @@ func TestScaleOut(t *testing.T) {
 		// have its task, none may have two.
 		periods := map[string]bool{workers.PeriodTaskID(job, started): true, workers.PeriodTaskID(job, now): true}
 		var found []string
-		eventually(t, 10*time.Second, job.Type+" to be scheduled", func() bool {
-			found = periodicTasks(t, inspector, job.Type)
+		eventually(t, 10*time.Second, job.Args.Kind()+" to be scheduled", func() bool {
+			found = periodicTasks(t, inspector, job.Args.Kind())
 			return len(found) > 0
 		})
 		perPeriod := map[string]int{}
@@ -302,7 +302,7 @@ func TestScaleOut(t *testing.T) {
 				t.Errorf("periodic task %s exists %d times: want exactly one per period", id, n)
 			}
 		}
-		if job.Type == workers.TypePrune {
+		if job.Args.Kind() == (workers.Prune{}).Kind() {
 			eventually(t, 20*time.Second, "the maintenance job to run", func() bool {
 				info, err := inspector.GetTaskInfo(workers.QueueLow, found[0])
 				return err == nil && info.State == asynq.TaskStateCompleted

@@ -12,6 +12,7 @@ import (
 
 	"github.com/anju-city/anju/api"
 	"github.com/anju-city/anju/internal/ratelimit"
+	"github.com/anju-city/anju/internal/talent"
 	"github.com/anju-city/anju/workers"
 	"github.com/hibiken/asynq"
 	"github.com/prometheus/client_golang/prometheus"
@@ -23,12 +24,30 @@ import (
 // serve runs the API, the workers or both until ctx ends, then drains:
 // in-flight requests finish, in-flight tasks finish or go back to the queue.
 func serve(ctx context.Context, cfg Config, mode string, stdout io.Writer) error {
-	s, err := build(ctx, cfg, stdout)
+	s, err := connect(ctx, cfg, stdout)
 	if err != nil {
 		return err
 	}
 	defer s.close()
 	s.logger.InfoContext(ctx, "starting", "mode", mode, "version", version, "config", cfg)
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+
+	// A process that runs workers pushes, through a counting wrapper; the
+	// API alone never pushes.
+	var pusher talent.Pusher
+	var metrics *workers.Metrics
+	if mode == "worker" || mode == "all" {
+		p, err := s.pusher(ctx)
+		if err != nil {
+			return fmt.Errorf("firebase messaging: %w", err)
+		}
+		metrics = workers.NewMetrics(reg, asynq.NewInspectorFromRedisClient(s.redis), s.db.Outbox(), s.logger)
+		pusher = metrics.CountPushes(p)
+	}
+	if err := s.assemble(pusher); err != nil {
+		return err
+	}
 
 	if cfg.MigrateOnStart {
 		if err := s.db.Migrate(ctx, "up", io.Discard); err != nil {
@@ -39,9 +58,6 @@ func serve(ctx context.Context, cfg Config, mode string, stdout io.Writer) error
 		return fmt.Errorf("object store bucket %q: %w", cfg.MinIOBucket, err)
 	}
 
-	reg := prometheus.NewRegistry()
-	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-
 	g, ctx := errgroup.WithContext(ctx)
 	if mode == "api" || mode == "all" {
 		if err := s.serveAPI(ctx, g, reg, stdout); err != nil {
@@ -49,7 +65,7 @@ func serve(ctx context.Context, cfg Config, mode string, stdout io.Writer) error
 		}
 	}
 	if mode == "worker" || mode == "all" {
-		if err := s.runWorkers(ctx, g, reg); err != nil {
+		if err := s.runWorkers(ctx, g, metrics); err != nil {
 			return err
 		}
 		if mode == "worker" {
@@ -64,14 +80,9 @@ func (s *system) serveAPI(ctx context.Context, g *errgroup.Group, reg *prometheu
 	if err != nil {
 		return fmt.Errorf("firebase auth: %w", err)
 	}
-	app, err := api.New(api.Deps{
-		Service:     s.service,
-		Allowance:   s.claims,
-		Housing:     s.housing,
-		Rounds:      s.rounds,
-		Leases:      s.leases,
+	app, err := api.New(s.app, api.Options{
 		Verifier:    verifier,
-		Idempotency: s.db,
+		Idempotency: s.db.Idempotency(),
 		Limiter:     ratelimit.New(s.redis),
 		Limits:      api.Limits{PerIP: s.cfg.RateLimitPerIP, PerUser: s.cfg.RateLimitPerUser, TrustedProxies: s.cfg.TrustedProxies},
 		Checks: map[string]func(context.Context) error{
@@ -100,23 +111,8 @@ func (s *system) serveAPI(ctx context.Context, g *errgroup.Group, reg *prometheu
 }
 
 // runWorkers starts the task server, the outbox relay and the scheduler.
-func (s *system) runWorkers(ctx context.Context, g *errgroup.Group, reg *prometheus.Registry) error {
-	pusher, err := s.pusher(ctx)
-	if err != nil {
-		return fmt.Errorf("firebase messaging: %w", err)
-	}
+func (s *system) runWorkers(ctx context.Context, g *errgroup.Group, metrics *workers.Metrics) error {
 	client := asynq.NewClientFromRedisClient(s.redis)
-	inspector := asynq.NewInspectorFromRedisClient(s.redis)
-	metrics := workers.NewMetrics(reg, inspector, s.db, s.logger)
-
-	// The service used by workers pushes through the counting wrapper.
-	svc := *s.service
-	svc.Pusher = metrics.CountPushes(pusher)
-	claims := *s.claims
-	claims.Talent = &svc
-	rounds, leases := *s.rounds, *s.leases
-	rounds.Talent, leases.Talent = &svc, &svc
-	handlers := &workers.Handlers{Service: &svc, Allowance: &claims, Rounds: &rounds, Leases: &leases, Logger: s.logger}
 
 	base := s.cfg.TaskRetryBase
 	srv := asynq.NewServerFromRedisClient(s.redis, asynq.Config{
@@ -132,10 +128,10 @@ func (s *system) runWorkers(ctx context.Context, g *errgroup.Group, reg *prometh
 		},
 		DelayedTaskCheckInterval: time.Second,
 	})
-	if err := srv.Start(handlers.Mux(s.prune)); err != nil {
+	if err := srv.Start(workers.NewMux(s.app, s.prune, s.logger)); err != nil {
 		return fmt.Errorf("task server: %w", err)
 	}
-	relay := &workers.Relay{Outbox: s.db, Queue: client, Logger: s.logger, Metrics: metrics}
+	relay := &workers.Relay{Outbox: s.db.Outbox(), Queue: client, Logger: s.logger, Metrics: metrics}
 	sched := &workers.Scheduler{Queue: client, Jobs: workers.Jobs, Logger: s.logger}
 	g.Go(func() error { return relay.Run(ctx) })
 	g.Go(func() error { return sched.Run(ctx) })
@@ -152,10 +148,10 @@ func (s *system) runWorkers(ctx context.Context, g *errgroup.Group, reg *prometh
 // prune is the hourly maintenance job: published outbox rows and old
 // idempotency keys are deleted.
 func (s *system) prune(ctx context.Context) error {
-	if _, err := s.db.PruneOutbox(ctx, 7*24*time.Hour); err != nil {
+	if _, err := s.db.Outbox().PruneOutbox(ctx, 7*24*time.Hour); err != nil {
 		return err
 	}
-	_, err := s.db.PruneIdempotency(ctx, 48*time.Hour)
+	_, err := s.db.Idempotency().PruneIdempotency(ctx, 48*time.Hour)
 	return err
 }
 

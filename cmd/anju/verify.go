@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -12,9 +13,9 @@ import (
 // verifyDraw recomputes a published draw record from its pool and revealed
 // seed. It needs no configuration, so anyone can run it on a downloaded
 // record.
-func verifyDraw(args []string, stdout io.Writer) error {
+func verifyDraw(_ context.Context, _ Config, args []string, stdout io.Writer) error {
 	if len(args) != 1 {
-		return errors.New("usage: anju verify-draw FILE (a record from GET /v1/housing/rounds/{id}/draw)")
+		return errors.New(commandUsage("verify-draw"))
 	}
 	f, err := os.Open(args[0])
 	if err != nil {

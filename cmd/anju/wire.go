@@ -6,22 +6,19 @@ import (
 	"io"
 	"log/slog"
 	"sync"
-	"time"
 
+	"github.com/anju-city/anju/internal/app"
 	"github.com/anju-city/anju/internal/firebase"
 	"github.com/anju-city/anju/internal/logging"
 	"github.com/anju-city/anju/internal/objectstore"
 	"github.com/anju-city/anju/internal/pii"
 	"github.com/anju-city/anju/internal/postgres"
 	"github.com/anju-city/anju/internal/talent"
-	"github.com/anju-city/anju/internal/talent/allowance"
-	"github.com/anju-city/anju/internal/talent/calendar"
-	"github.com/anju-city/anju/internal/talent/housing"
-	"github.com/anju-city/anju/internal/talent/policy"
 	"github.com/redis/go-redis/v9"
 )
 
-// system is every adapter, built once from the configuration.
+// system is every adapter, built once from the configuration, and the
+// application built on them.
 type system struct {
 	cfg     Config
 	logger  *slog.Logger
@@ -29,28 +26,20 @@ type system struct {
 	redis   *redis.Client
 	objects *objectstore.Store
 	vault   *pii.Keyring
-	service *talent.Service
-	claims  *allowance.Service
-	housing *housing.Service
-	rounds  *housing.Rounds
-	leases  *housing.Leases
+	app     *app.App
 }
 
-type clock struct{}
-
-func (clock) Now() time.Time { return time.Now() }
-
-// build connects the adapters. Nothing here waits for a server to answer,
+// connect builds the adapters. Nothing here waits for a server to answer,
 // so that a process can start while a dependency is still coming up; the
 // readiness check reports it.
-func build(ctx context.Context, cfg Config, stdout io.Writer) (*system, error) {
+func connect(ctx context.Context, cfg Config, stdout io.Writer) (*system, error) {
 	s := &system{cfg: cfg, logger: logging.New(stdout, cfg.LogLevel)}
 	var err error
 	if s.db, err = postgres.Open(ctx, cfg.DatabaseURL); err != nil {
 		return nil, err
 	}
 	setRedisLogger.Do(func() { redis.SetLogger(redisLogger{s.logger}) })
-	s.redis = redis.NewClient(s.redisOptions())
+	s.redis = redis.NewClient(&redis.Options{Addr: cfg.RedisAddr, Password: cfg.RedisPassword, DB: cfg.RedisDB})
 	s.objects, err = objectstore.New(ctx, objectstore.Config{
 		Endpoint: cfg.MinIOEndpoint, PublicEndpoint: cfg.MinIOPublicEndpoint, AccessKey: cfg.MinIOAccessKey,
 		SecretKey: cfg.MinIOSecretKey, Bucket: cfg.MinIOBucket, Region: cfg.MinIORegion, UseTLS: cfg.MinIOUseTLS,
@@ -63,29 +52,33 @@ func build(ctx context.Context, cfg Config, stdout io.Writer) (*system, error) {
 		s.close()
 		return nil, err
 	}
-	s.service = &talent.Service{
-		Store: s.db, Objects: s.objects, Vault: s.vault, Clock: clock{}, Logger: s.logger,
-		BootstrapAdmins: cfg.BootstrapAdmins, UploadTTL: cfg.UploadTTL, DownloadTTL: cfg.DownloadTTL,
-	}
-	cal, err := calendar.Default()
-	if err != nil {
-		s.close()
-		return nil, fmt.Errorf("working-day calendar: %w", err)
-	}
-	defaults, err := policy.DefaultPackages()
-	if err != nil {
-		s.close()
-		return nil, fmt.Errorf("default policy packages: %w", err)
-	}
-	s.housing = &housing.Service{Store: s.db, Clock: clock{}}
-	s.claims = &allowance.Service{Talent: s.service, Store: s.db, Calendar: cal, Defaults: defaults, City: cfg.City}
-	s.leases = &housing.Leases{Talent: s.service, Store: s.db}
-	s.rounds = &housing.Rounds{Talent: s.service, Store: s.db, Offers: s.db, Corrections: s.db, Units: s.db, Packages: s.claims.Packages, Facts: s.claims.ProfileFacts}
 	return s, nil
 }
 
-func (s *system) redisOptions() *redis.Options {
-	return &redis.Options{Addr: s.cfg.RedisAddr, Password: s.cfg.RedisPassword, DB: s.cfg.RedisDB}
+// build connects the adapters and builds the application on them. pusher
+// is the push channel; nil for a process that does not push.
+func build(ctx context.Context, cfg Config, stdout io.Writer, pusher talent.Pusher) (*system, error) {
+	s, err := connect(ctx, cfg, stdout)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.assemble(pusher); err != nil {
+		s.close()
+		return nil, err
+	}
+	return s, nil
+}
+
+// assemble builds the application graph once.
+func (s *system) assemble(pusher talent.Pusher) error {
+	a, err := app.New(app.Deps{
+		Stores: postgres.Stores(s.db), Objects: s.objects, Pusher: pusher, Vault: s.vault, Clock: app.SystemClock{},
+		Logger: s.logger,
+		Settings: app.Settings{City: s.cfg.City, BootstrapAdmins: s.cfg.BootstrapAdmins,
+			UploadTTL: s.cfg.UploadTTL, DownloadTTL: s.cfg.DownloadTTL},
+	})
+	s.app = a
+	return err
 }
 
 // verifier builds the sign-in token verifier.

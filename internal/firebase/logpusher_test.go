@@ -54,7 +54,7 @@ func TestLogPusherShortAndEmptyToken(t *testing.T) {
 		t.Errorf("log = %s", buf.String())
 	}
 	err := p.Push(context.Background(), talent.PushMessage{})
-	if talent.ErrorCode(err) != talent.CodePushRejected || talent.ErrorKind(err) != talent.KindInvalid {
+	if !talent.HasCode(err, talent.CodePushRejected) || talent.ErrorKind(err) != talent.KindInvalid {
 		t.Errorf("empty token: %v", err)
 	}
 	// A zero LogPusher logs to slog.Default instead of failing.

@@ -15,10 +15,6 @@ import (
 	"github.com/anju-city/anju/internal/talent"
 )
 
-// CodePushUnavailable is the code of the KindUnavailable error Push returns
-// when a send may succeed later.
-const CodePushUnavailable = "push_unavailable"
-
 // Pusher sends push notifications through FCM HTTP v1 with the Admin SDK's
 // messaging client; it implements talent.Pusher.
 //
@@ -112,7 +108,7 @@ func (p *Pusher) Push(ctx context.Context, msg talent.PushMessage) error {
 // tests errors by concrete type, so err must not be wrapped before this.
 func pushError(err error) error {
 	unavailable := func(what string) error {
-		return &talent.Error{Kind: talent.KindUnavailable, Code: CodePushUnavailable, Message: what + ": " + err.Error()}
+		return &talent.Error{Kind: talent.KindUnavailable, Code: talent.CodePushUnavailable, Message: what + ": " + err.Error()}
 	}
 	rejected := func(what string) error {
 		return &talent.Error{Kind: talent.KindInvalid, Code: talent.CodePushRejected, Message: what + ": " + err.Error()}

@@ -33,7 +33,7 @@ func wantError(t *testing.T, err error, kind talent.Kind, code string) {
 	if !errors.As(err, &te) {
 		t.Fatalf("error = %v (%T), want *talent.Error %s/%s", err, err, kind, code)
 	}
-	if te.Kind != kind || te.Code != code {
+	if te.Kind != kind || te.Code.String() != code {
 		t.Fatalf("error = %s/%s (%v), want %s/%s", te.Kind, te.Code, te, kind, code)
 	}
 }
@@ -97,7 +97,7 @@ func TestPushUnregistered(t *testing.T) {
 	srv, p := newFake(t)
 	srv.SetTokenState("gone", fcmfake.Unregistered)
 	err := p.Push(context.Background(), talent.PushMessage{Token: "gone", Title: "x"})
-	wantError(t, err, talent.KindNotFound, talent.CodePushUnregistered)
+	wantError(t, err, talent.KindNotFound, talent.CodePushUnregistered.String())
 }
 
 func TestPushRejected(t *testing.T) {
@@ -105,15 +105,15 @@ func TestPushRejected(t *testing.T) {
 	srv, p := newFake(t)
 	srv.SetTokenState("bad", fcmfake.InvalidArgument)
 	err := p.Push(context.Background(), talent.PushMessage{Token: "bad", Title: "x"})
-	wantError(t, err, talent.KindInvalid, talent.CodePushRejected)
+	wantError(t, err, talent.KindInvalid, talent.CodePushRejected.String())
 
 	// A payload FCM refuses is rejected the same way: keep the token.
 	err = p.Push(context.Background(), talent.PushMessage{Token: "ok", Data: map[string]string{"from": "x"}})
-	wantError(t, err, talent.KindInvalid, talent.CodePushRejected)
+	wantError(t, err, talent.KindInvalid, talent.CodePushRejected.String())
 
 	// An empty token never leaves the process.
 	err = p.Push(context.Background(), talent.PushMessage{Title: "x"})
-	wantError(t, err, talent.KindInvalid, talent.CodePushRejected)
+	wantError(t, err, talent.KindInvalid, talent.CodePushRejected.String())
 	if n := srv.Requests(); n != 2 {
 		t.Errorf("fake saw %d requests, want 2", n)
 	}
@@ -127,14 +127,14 @@ func TestPushFailures(t *testing.T) {
 		kind   talent.Kind
 		code   string
 	}{
-		{"quota 429", http.StatusTooManyRequests, talent.KindUnavailable, CodePushUnavailable},
-		{"internal 500", http.StatusInternalServerError, talent.KindUnavailable, CodePushUnavailable},
+		{"quota 429", http.StatusTooManyRequests, talent.KindUnavailable, talent.CodePushUnavailable.String()},
+		{"internal 500", http.StatusInternalServerError, talent.KindUnavailable, talent.CodePushUnavailable.String()},
 		// With a Retry-After beyond the SDK's 2 minute cap the SDK does not
 		// retry, so one 503 comes straight back (see SetRetryAfter).
-		{"unavailable 503", http.StatusServiceUnavailable, talent.KindUnavailable, CodePushUnavailable},
-		{"APNs credentials 401", http.StatusUnauthorized, talent.KindUnavailable, CodePushUnavailable},
-		{"sender mismatch 403", http.StatusForbidden, talent.KindInvalid, talent.CodePushRejected},
-		{"bad gateway 502 without FcmError", http.StatusBadGateway, talent.KindUnavailable, CodePushUnavailable},
+		{"unavailable 503", http.StatusServiceUnavailable, talent.KindUnavailable, talent.CodePushUnavailable.String()},
+		{"APNs credentials 401", http.StatusUnauthorized, talent.KindUnavailable, talent.CodePushUnavailable.String()},
+		{"sender mismatch 403", http.StatusForbidden, talent.KindInvalid, talent.CodePushRejected.String()},
+		{"bad gateway 502 without FcmError", http.StatusBadGateway, talent.KindUnavailable, talent.CodePushUnavailable.String()},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -179,7 +179,7 @@ func TestPushDeadlineBoundsSDKRetries(t *testing.T) {
 	defer cancel()
 	start := time.Now()
 	err := p.Push(ctx, talent.PushMessage{Token: "t", Title: "x"})
-	wantError(t, err, talent.KindUnavailable, CodePushUnavailable)
+	wantError(t, err, talent.KindUnavailable, talent.CodePushUnavailable.String())
 	if d := time.Since(start); d > 2*time.Second {
 		t.Errorf("Push took %v despite a 500ms deadline", d)
 	}
@@ -203,7 +203,7 @@ func TestPushNetworkError(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
 	defer cancel()
 	err = p.Push(ctx, talent.PushMessage{Token: "t", Title: "x"})
-	wantError(t, err, talent.KindUnavailable, CodePushUnavailable)
+	wantError(t, err, talent.KindUnavailable, talent.CodePushUnavailable.String())
 }
 
 func TestNewPusherConfig(t *testing.T) {

@@ -10,21 +10,6 @@ import (
 	"github.com/anju-city/anju/internal/talent"
 )
 
-// Codes of the KindUnauthenticated errors Verify returns. The api localizes
-// them; the app signs the user out on any of them.
-const (
-	CodeTokenMissing = "token_missing"
-	CodeTokenInvalid = "token_invalid" // malformed, forged, wrong project
-	CodeTokenExpired = "token_expired"
-	CodeTokenRevoked = "token_revoked"
-	CodeUserDisabled = "user_disabled"
-	CodeUserNotFound = "user_not_found" // the account was deleted
-)
-
-// CodeIdentityUnavailable is the code of the KindUnavailable error Verify
-// returns when Firebase Auth cannot answer.
-const CodeIdentityUnavailable = "identity_unavailable"
-
 // maxTokenBytes bounds what Verify hands to the SDK. Firebase ID tokens are
 // 1–2 KB (custom claims add at most 1000 bytes); anything much larger is not
 // one, and decoding it would only cost memory.
@@ -81,10 +66,10 @@ func NewVerifier(ctx context.Context, cfg Config) (*Verifier, error) {
 // prove. Phone is always verified by Firebase (by SMS, or set by an admin).
 func (v *Verifier) Verify(ctx context.Context, idToken string) (talent.Identity, error) {
 	if idToken == "" {
-		return talent.Identity{}, talent.Errorf(talent.KindUnauthenticated, CodeTokenMissing, "no sign-in token")
+		return talent.Identity{}, talent.Errorf(talent.KindUnauthenticated, talent.CodeTokenMissing, "no sign-in token")
 	}
 	if len(idToken) > maxTokenBytes {
-		return talent.Identity{}, talent.Errorf(talent.KindUnauthenticated, CodeTokenInvalid, "sign-in token is too long")
+		return talent.Identity{}, talent.Errorf(talent.KindUnauthenticated, talent.CodeTokenInvalid, "sign-in token is too long")
 	}
 	tok, err := v.client.VerifyIDTokenAndCheckRevoked(ctx, idToken)
 	if err != nil {
@@ -107,28 +92,28 @@ func (v *Verifier) Verify(ctx context.Context, idToken string) (talent.Identity,
 // Anything that is not clearly the token's fault is KindUnavailable, never
 // KindUnauthenticated, because the app signs the user out on the latter.
 func verifyError(err error) error {
-	unauth := func(code, msg string) error {
+	unauth := func(code talent.Code, msg string) error {
 		return talent.Errorf(talent.KindUnauthenticated, code, "%s", msg)
 	}
 	// The revoked, expired and disabled checks come first: IsIDTokenInvalid
 	// is true for all of them too.
 	switch {
 	case auth.IsIDTokenRevoked(err):
-		return unauth(CodeTokenRevoked, "sign-in token was revoked")
+		return unauth(talent.CodeTokenRevoked, "sign-in token was revoked")
 	case auth.IsUserDisabled(err):
-		return unauth(CodeUserDisabled, "user is disabled")
+		return unauth(talent.CodeUserDisabled, "user is disabled")
 	case auth.IsIDTokenExpired(err):
-		return unauth(CodeTokenExpired, "sign-in token has expired")
+		return unauth(talent.CodeTokenExpired, "sign-in token has expired")
 	case auth.IsUserNotFound(err):
-		return unauth(CodeUserNotFound, "the token's user does not exist")
+		return unauth(talent.CodeUserNotFound, "the token's user does not exist")
 	case auth.IsIDTokenInvalid(err), auth.IsTenantIDMismatch(err):
-		return unauth(CodeTokenInvalid, "sign-in token is invalid")
+		return unauth(talent.CodeTokenInvalid, "sign-in token is invalid")
 	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
-		return talent.Errorf(talent.KindUnavailable, CodeIdentityUnavailable, "identity check interrupted: %v", err)
+		return talent.Errorf(talent.KindUnavailable, talent.CodeIdentityUnavailable, "identity check interrupted: %v", err)
 	}
 	// Certificate fetch failures, network errors, 5xx and our own credentials
 	// being refused all land here.
-	return talent.Errorf(talent.KindUnavailable, CodeIdentityUnavailable, "identity service failed: %v", err)
+	return talent.Errorf(talent.KindUnavailable, talent.CodeIdentityUnavailable, "identity service failed: %v", err)
 }
 
 var _ talent.Verifier = (*Verifier)(nil)

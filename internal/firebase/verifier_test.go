@@ -152,19 +152,19 @@ func TestVerifyRejects(t *testing.T) {
 		token string
 		code  string
 	}{
-		{"empty", "", CodeTokenMissing},
-		{"garbage", "not a token", CodeTokenInvalid},
-		{"three garbage segments", "a.b.c", CodeTokenInvalid},
-		{"oversized", strings.Repeat("a", maxTokenBytes+1), CodeTokenInvalid},
+		{"empty", "", talent.CodeTokenMissing.String()},
+		{"garbage", "not a token", talent.CodeTokenInvalid.String()},
+		{"three garbage segments", "a.b.c", talent.CodeTokenInvalid.String()},
+		{"oversized", strings.Repeat("a", maxTokenBytes+1), talent.CodeTokenInvalid.String()},
 		// Past the SDK's 5 minutes of clock skew.
-		{"expired", forged(func(c map[string]any) { c["iat"], c["exp"] = now-7200, now-3600 }), CodeTokenExpired},
-		{"issued in the future", forged(func(c map[string]any) { c["iat"], c["exp"] = now+3600, now+7200 }), CodeTokenInvalid},
-		{"wrong aud", forged(func(c map[string]any) { c["aud"] = "another-project" }), CodeTokenInvalid},
-		{"wrong iss", forged(func(c map[string]any) { c["iss"] = "https://securetoken.google.com/another-project" }), CodeTokenInvalid},
-		{"session cookie iss", forged(func(c map[string]any) { c["iss"] = "https://session.firebase.google.com/" + testenv.ProjectID }), CodeTokenInvalid},
-		{"no sub", forged(func(c map[string]any) { delete(c, "sub") }), CodeTokenInvalid},
-		{"sub too long", forged(func(c map[string]any) { c["sub"] = strings.Repeat("u", 129) }), CodeTokenInvalid},
-		{"unknown uid", forged(func(c map[string]any) { c["sub"] = unique("nobody") }), CodeUserNotFound},
+		{"expired", forged(func(c map[string]any) { c["iat"], c["exp"] = now-7200, now-3600 }), talent.CodeTokenExpired.String()},
+		{"issued in the future", forged(func(c map[string]any) { c["iat"], c["exp"] = now+3600, now+7200 }), talent.CodeTokenInvalid.String()},
+		{"wrong aud", forged(func(c map[string]any) { c["aud"] = "another-project" }), talent.CodeTokenInvalid.String()},
+		{"wrong iss", forged(func(c map[string]any) { c["iss"] = "https://securetoken.google.com/another-project" }), talent.CodeTokenInvalid.String()},
+		{"session cookie iss", forged(func(c map[string]any) { c["iss"] = "https://session.firebase.google.com/" + testenv.ProjectID }), talent.CodeTokenInvalid.String()},
+		{"no sub", forged(func(c map[string]any) { delete(c, "sub") }), talent.CodeTokenInvalid.String()},
+		{"sub too long", forged(func(c map[string]any) { c["sub"] = strings.Repeat("u", 129) }), talent.CodeTokenInvalid.String()},
+		{"unknown uid", forged(func(c map[string]any) { c["sub"] = unique("nobody") }), talent.CodeUserNotFound.String()},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -198,7 +198,7 @@ func TestVerifyDeletedUser(t *testing.T) {
 		t.Fatalf("DeleteUser: %v", err)
 	}
 	_, err := env.verifier.Verify(context.Background(), token)
-	wantUnauthenticated(t, err, CodeUserNotFound)
+	wantUnauthenticated(t, err, talent.CodeUserNotFound.String())
 }
 
 func TestVerifyDisabledUser(t *testing.T) {
@@ -209,7 +209,7 @@ func TestVerifyDisabledUser(t *testing.T) {
 		t.Fatalf("disable: %v", err)
 	}
 	_, err := env.verifier.Verify(context.Background(), token)
-	wantUnauthenticated(t, err, CodeUserDisabled)
+	wantUnauthenticated(t, err, talent.CodeUserDisabled.String())
 }
 
 func TestVerifyRevokedToken(t *testing.T) {
@@ -229,7 +229,7 @@ func TestVerifyRevokedToken(t *testing.T) {
 		t.Fatalf("RevokeRefreshTokens: %v", err)
 	}
 	_, err := env.verifier.Verify(ctx, token)
-	wantUnauthenticated(t, err, CodeTokenRevoked)
+	wantUnauthenticated(t, err, talent.CodeTokenRevoked.String())
 
 	// Signing in again gives a token that works.
 	_, fresh, err := env.emu.SignIn(ctx, email, "password-1")
@@ -250,7 +250,7 @@ func TestVerifyCancelledIsUnavailable(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	_, err := env.verifier.Verify(ctx, token)
-	if talent.ErrorKind(err) != talent.KindUnavailable || talent.ErrorCode(err) != CodeIdentityUnavailable {
+	if talent.ErrorKind(err) != talent.KindUnavailable || talent.ErrorCode(err) != talent.CodeIdentityUnavailable.String() {
 		t.Fatalf("error = %v, want unavailable", err)
 	}
 }

@@ -33,16 +33,12 @@ const DefaultRegion = "us-east-1"
 // MaxPresignTTL is the longest lifetime S3 SigV4 allows for a presigned request.
 const MaxPresignTTL = 7 * 24 * time.Hour
 
-// Error codes the Store returns inside a *talent.Error.
-const (
-	// CodeObjectNotFound: the object (or, for Inspect, its key) does not exist.
-	CodeObjectNotFound = "object_not_found"
-	// CodeUnavailable: MinIO cannot be reached or answered with a server error.
-	CodeUnavailable = "object_store_unavailable"
-	// CodeObjectStoreFailed: MinIO refused the request for a reason retrying
-	// will not fix (bad credentials, invalid key, missing permission).
-	CodeObjectStoreFailed = "object_store_failed"
-)
+// The Store returns the kernel's object-store codes inside a *talent.Error:
+// talent.CodeObjectNotFound when the object (or, for Inspect, its key) does
+// not exist; talent.CodeObjectStoreUnavailable when MinIO cannot be reached
+// or answered with a server error; talent.CodeObjectStoreFailed when MinIO
+// refused the request for a reason retrying will not fix (bad credentials,
+// invalid key, missing permission).
 
 // pingTimeout bounds a readiness probe so that a hung MinIO makes the probe
 // fail instead of piling up probe requests.
@@ -216,7 +212,7 @@ func (s *Store) Ping(ctx context.Context) error {
 		return classify(err, "ping")
 	}
 	if !exists {
-		return talent.Errorf(talent.KindUnavailable, CodeUnavailable, "bucket does not exist")
+		return talent.Errorf(talent.KindUnavailable, talent.CodeObjectStoreUnavailable, "bucket does not exist")
 	}
 	return nil
 }
@@ -230,10 +226,10 @@ func (s *Store) PresignUpload(ctx context.Context, key, contentType string, size
 		return talent.UploadForm{}, err
 	}
 	if size < 1 {
-		return talent.UploadForm{}, talent.Errorf(talent.KindInternal, CodeObjectStoreFailed, "upload size must be positive, got %d", size)
+		return talent.UploadForm{}, talent.Errorf(talent.KindInternal, talent.CodeObjectStoreFailed, "upload size must be positive, got %d", size)
 	}
 	if err := s3utils.CheckValidObjectName(key); err != nil {
-		return talent.UploadForm{}, talent.Errorf(talent.KindInternal, CodeObjectStoreFailed, "invalid object key: %v", err)
+		return talent.UploadForm{}, talent.Errorf(talent.KindInternal, talent.CodeObjectStoreFailed, "invalid object key: %v", err)
 	}
 	expires := time.Now().UTC().Add(ttl)
 	p := minio.NewPostPolicy()
@@ -245,7 +241,7 @@ func (s *Store) PresignUpload(ctx context.Context, key, contentType string, size
 		p.SetContentLengthRange(size, size),
 	} {
 		if err != nil {
-			return talent.UploadForm{}, talent.Errorf(talent.KindInternal, CodeObjectStoreFailed, "post policy: %v", err)
+			return talent.UploadForm{}, talent.Errorf(talent.KindInternal, talent.CodeObjectStoreFailed, "post policy: %v", err)
 		}
 	}
 	u, formData, err := s.presigner.PresignedPostPolicy(ctx, p)
@@ -277,7 +273,7 @@ func (s *Store) PresignDownload(ctx context.Context, key string, ttl time.Durati
 func checkTTL(ttl time.Duration) error {
 	// SigV4 counts expiry in whole seconds, from 1 s to 7 days.
 	if ttl < time.Second || ttl > MaxPresignTTL {
-		return talent.Errorf(talent.KindInternal, CodeObjectStoreFailed, "presign ttl %s outside 1s..7d", ttl)
+		return talent.Errorf(talent.KindInternal, talent.CodeObjectStoreFailed, "presign ttl %s outside 1s..7d", ttl)
 	}
 	return nil
 }
@@ -296,7 +292,7 @@ func (s *Store) Inspect(ctx context.Context, key string) (talent.ObjectInfo, err
 	// while we read, and the hash and head must describe one version.
 	if st.ETag != "" {
 		if err := opts.SetMatchETag(st.ETag); err != nil {
-			return talent.ObjectInfo{}, talent.Errorf(talent.KindInternal, CodeObjectStoreFailed, "match etag: %v", err)
+			return talent.ObjectInfo{}, talent.Errorf(talent.KindInternal, talent.CodeObjectStoreFailed, "match etag: %v", err)
 		}
 	}
 	obj, err := s.client.GetObject(ctx, s.bucket, key, opts)
@@ -348,11 +344,11 @@ func classify(err error, op string) error {
 	var resp minio.ErrorResponse
 	if !errors.As(err, &resp) {
 		// No S3 answer at all: dial, TLS, reset, timeout or cancellation.
-		return talent.Errorf(talent.KindUnavailable, CodeUnavailable, "%s: %v", op, err)
+		return talent.Errorf(talent.KindUnavailable, talent.CodeObjectStoreUnavailable, "%s: %v", op, err)
 	}
 	switch {
 	case resp.Code == "NoSuchKey":
-		return talent.Errorf(talent.KindNotFound, CodeObjectNotFound, "%s: object not found", op)
+		return talent.Errorf(talent.KindNotFound, talent.CodeObjectNotFound, "%s: object not found", op)
 	case resp.StatusCode >= 500,
 		resp.StatusCode == http.StatusTooManyRequests,
 		resp.StatusCode == http.StatusRequestTimeout,
@@ -363,9 +359,9 @@ func classify(err error, op string) error {
 		resp.Code == "XMinioServerNotInitialized":
 		// A missing bucket means EnsureBucket has not run yet; like a
 		// server still starting, it is expected to heal.
-		return talent.Errorf(talent.KindUnavailable, CodeUnavailable, "%s: %s (%d)", op, resp.Code, resp.StatusCode)
+		return talent.Errorf(talent.KindUnavailable, talent.CodeObjectStoreUnavailable, "%s: %s (%d)", op, resp.Code, resp.StatusCode)
 	default:
-		return talent.Errorf(talent.KindInternal, CodeObjectStoreFailed, "%s: %s (%d): %s", op, resp.Code, resp.StatusCode, resp.Message)
+		return talent.Errorf(talent.KindInternal, talent.CodeObjectStoreFailed, "%s: %s (%d): %s", op, resp.Code, resp.StatusCode, resp.Message)
 	}
 }
 

@@ -98,7 +98,7 @@ func wantKind(t *testing.T, err error, kind talent.Kind, code string) {
 	if !errors.As(err, &te) {
 		t.Fatalf("error = %v (%T), want *talent.Error %s/%s", err, err, kind, code)
 	}
-	if te.Kind != kind || te.Code != code {
+	if te.Kind != kind || te.Code.String() != code {
 		t.Fatalf("error = %s/%s (%v), want %s/%s", te.Kind, te.Code, err, kind, code)
 	}
 }
@@ -234,10 +234,10 @@ func TestUploadRefused(t *testing.T) {
 				t.Errorf("upload status = %d %s, want %d", status, msg, tt.wantStatus)
 			}
 			_, err = s.Inspect(t.Context(), key)
-			wantKind(t, err, talent.KindNotFound, objectstore.CodeObjectNotFound)
+			wantKind(t, err, talent.KindNotFound, talent.CodeObjectNotFound.String())
 			if tt.edit != nil {
 				_, err = s.Inspect(t.Context(), form.Fields["key"])
-				wantKind(t, err, talent.KindNotFound, objectstore.CodeObjectNotFound)
+				wantKind(t, err, talent.KindNotFound, talent.CodeObjectNotFound.String())
 			}
 		})
 	}
@@ -257,7 +257,7 @@ func TestUploadAfterExpiryRefused(t *testing.T) {
 		t.Fatalf("upload status = %d %s, want 403", status, msg)
 	}
 	_, err = s.Inspect(t.Context(), key)
-	wantKind(t, err, talent.KindNotFound, objectstore.CodeObjectNotFound)
+	wantKind(t, err, talent.KindNotFound, talent.CodeObjectNotFound.String())
 }
 
 func TestPresignDownload(t *testing.T) {
@@ -305,7 +305,7 @@ func TestDelete(t *testing.T) {
 		t.Fatalf("Delete: %v", err)
 	}
 	_, err := s.Inspect(t.Context(), key)
-	wantKind(t, err, talent.KindNotFound, objectstore.CodeObjectNotFound)
+	wantKind(t, err, talent.KindNotFound, talent.CodeObjectNotFound.String())
 	// A retried cleanup must not fail.
 	if err := s.Delete(t.Context(), key); err != nil {
 		t.Fatalf("second Delete: %v", err)
@@ -322,9 +322,9 @@ func TestPingMissingBucket(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	wantKind(t, s.Ping(t.Context()), talent.KindUnavailable, objectstore.CodeUnavailable)
+	wantKind(t, s.Ping(t.Context()), talent.KindUnavailable, talent.CodeObjectStoreUnavailable.String())
 	_, err = s.Inspect(t.Context(), newKey())
-	wantKind(t, err, talent.KindUnavailable, objectstore.CodeUnavailable)
+	wantKind(t, err, talent.KindUnavailable, talent.CodeObjectStoreUnavailable.String())
 }
 
 func TestWrongCredentials(t *testing.T) {
@@ -335,7 +335,7 @@ func TestWrongCredentials(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, err = s.Inspect(t.Context(), newKey())
-	wantKind(t, err, talent.KindInternal, objectstore.CodeObjectStoreFailed)
+	wantKind(t, err, talent.KindInternal, talent.CodeObjectStoreFailed.String())
 	// And an upload form it signs is worthless.
 	key := newKey()
 	form, err := s.PresignUpload(t.Context(), key, "application/pdf", 10, time.Minute)
@@ -407,10 +407,10 @@ func TestUnreachable(t *testing.T) {
 	ctx, cancel := context.WithTimeout(t.Context(), 20*time.Second)
 	defer cancel()
 	_, err = s.Inspect(ctx, "documents/a.pdf")
-	wantKind(t, err, talent.KindUnavailable, objectstore.CodeUnavailable)
-	wantKind(t, s.Ping(ctx), talent.KindUnavailable, objectstore.CodeUnavailable)
-	wantKind(t, errors.Unwrap(s.EnsureBucket(ctx)), talent.KindUnavailable, objectstore.CodeUnavailable)
-	wantKind(t, s.Delete(ctx, "documents/a.pdf"), talent.KindUnavailable, objectstore.CodeUnavailable)
+	wantKind(t, err, talent.KindUnavailable, talent.CodeObjectStoreUnavailable.String())
+	wantKind(t, s.Ping(ctx), talent.KindUnavailable, talent.CodeObjectStoreUnavailable.String())
+	wantKind(t, errors.Unwrap(s.EnsureBucket(ctx)), talent.KindUnavailable, talent.CodeObjectStoreUnavailable.String())
+	wantKind(t, s.Delete(ctx, "documents/a.pdf"), talent.KindUnavailable, talent.CodeObjectStoreUnavailable.String())
 
 	// Presigning is pure computation once the region is known, so the API
 	// can hand out forms while MinIO is down.

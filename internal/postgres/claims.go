@@ -12,40 +12,14 @@ import (
 )
 
 func init() {
-	constraintCodes["claims_one_per_person"] = "claim_exists"
-	constraintCodes["policy_versions_pkey"] = "policy_version_exists"
+	constraintCodes["claims_one_per_person"] = allowance.CodeClaimExists
 }
 
-// PolicySources implements allowance.Store.
-func (db *DB) PolicySources(ctx context.Context) ([]allowance.PolicySource, error) {
-	rows, err := db.pool.Query(ctx, `SELECT package, version, source, published_at FROM policy_versions ORDER BY package, version`)
-	if err != nil {
-		return nil, translate(err)
-	}
-	srcs, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (allowance.PolicySource, error) {
-		var s allowance.PolicySource
-		var src string
-		err := r.Scan(&s.Package, &s.Version, &src, &s.PublishedAt)
-		s.Source = []byte(src)
-		return s, err
-	})
-	return srcs, translate(err)
-}
+// Claims is allowance.ClaimStore: claims, their documents and audit.
+type Claims struct{ db *DB }
 
-// PublishPolicy implements allowance.Store.
-func (db *DB) PublishPolicy(ctx context.Context, src allowance.PolicySource, by string) error {
-	p, err := policy.Parse(src.Source)
-	if err != nil {
-		return err
-	}
-	var to *time.Time
-	if !p.EffectiveTo.IsZero() {
-		to = &p.EffectiveTo
-	}
-	_, err = db.pool.Exec(ctx, `INSERT INTO policy_versions (package, version, effective_from, effective_to, source, published_by, published_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7)`, src.Package, src.Version, p.EffectiveFrom, to, string(src.Source), by, src.PublishedAt)
-	return translate(err)
-}
+// Claims returns the claims adapter.
+func (db *DB) Claims() Claims { return Claims{db} }
 
 const claimColumns = `id, user_id, person_index, package, policy_version, status, appealed, declarations, decision,
 	stage, due_at, escalated_at, breaches, reject_code, reject_reason, submitted_at, decided_at, first_paid_at, created_at, updated_at`
@@ -76,43 +50,34 @@ func claimArgs(c allowance.Claim) ([]any, error) {
 		c.FirstPaidAt, c.CreatedAt, c.UpdatedAt}, nil
 }
 
-// CreateClaim implements allowance.Store.
-func (db *DB) CreateClaim(ctx context.Context, c allowance.Claim) error {
+// CreateClaim implements allowance.ClaimStore.
+func (s Claims) CreateClaim(ctx context.Context, c allowance.Claim) error {
 	args, err := claimArgs(c)
 	if err != nil {
 		return err
 	}
-	_, err = db.pool.Exec(ctx, `INSERT INTO claims (`+claimColumns+`)
+	_, err = s.db.pool.Exec(ctx, `INSERT INTO claims (`+claimColumns+`)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20)`, args...)
 	return translate(err)
 }
 
-// Claim implements allowance.Store.
-func (db *DB) Claim(ctx context.Context, id string) (allowance.Claim, error) {
+// Claim implements allowance.ClaimStore.
+func (s Claims) Claim(ctx context.Context, id string) (allowance.Claim, error) {
 	if !isUUID(id) {
-		return allowance.Claim{}, talent.NotFound("claim")
+		return allowance.Claim{}, talent.NotFound(allowance.CodeClaimNotFound)
 	}
-	c, err := scanClaim(db.pool.QueryRow(ctx, `SELECT `+claimColumns+` FROM claims WHERE id = $1`, id))
-	return c, notFound(translate(err), "claim")
+	c, err := scanClaim(s.db.pool.QueryRow(ctx, `SELECT `+claimColumns+` FROM claims WHERE id = $1`, id))
+	return c, notFound(translate(err), allowance.CodeClaimNotFound)
 }
 
-func (db *DB) claimList(ctx context.Context, sql string, args ...any) ([]allowance.Claim, error) {
-	rows, err := db.pool.Query(ctx, sql, args...)
-	if err != nil {
-		return nil, translate(err)
-	}
-	list, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (allowance.Claim, error) { return scanClaim(r) })
-	return list, translate(err)
-}
-
-// Claims implements allowance.Store.
-func (db *DB) Claims(ctx context.Context, userID string, p talent.Page) ([]allowance.Claim, string, error) {
+// Claims implements allowance.ClaimStore.
+func (s Claims) Claims(ctx context.Context, userID string, p talent.Page) ([]allowance.Claim, string, error) {
 	at, after, err := decodeCursor(p.Cursor)
 	if err != nil {
 		return nil, "", err
 	}
 	n := limit(p)
-	list, err := db.claimList(ctx, `SELECT `+claimColumns+` FROM claims WHERE user_id = $1 AND (created_at, id) < ($2, $3)
+	list, err := collect(ctx, s.db.pool, scanClaim, `SELECT `+claimColumns+` FROM claims WHERE user_id = $1 AND (created_at, id) < ($2, $3)
 		ORDER BY created_at DESC, id DESC LIMIT $4`, userID, at, after, n+1)
 	if err != nil {
 		return nil, "", err
@@ -121,28 +86,21 @@ func (db *DB) Claims(ctx context.Context, userID string, p talent.Page) ([]allow
 	return list, next, nil
 }
 
-// UpdateClaim implements allowance.Store.
-func (db *DB) UpdateClaim(ctx context.Context, id string, fn func(*allowance.Claim) (allowance.ClaimChange, error)) (allowance.Claim, error) {
-	if !isUUID(id) {
-		return allowance.Claim{}, talent.NotFound("claim")
-	}
-	var c allowance.Claim
-	err := db.tx(ctx, func(tx pgx.Tx) error {
-		var err error
-		c, err = scanClaim(tx.QueryRow(ctx, `SELECT `+claimColumns+` FROM claims WHERE id = $1 FOR UPDATE`, id))
-		if err != nil {
-			return notFound(translate(err), "claim")
-		}
-		change, err := fn(&c)
-		if err != nil {
-			return err
-		}
-		if len(change.Audit) == 0 && len(change.Tasks) == 0 && !change.Touched {
-			return nil
-		}
-		return saveClaim(ctx, tx, c, change)
-	})
-	return c, err
+// lockClaim reads a claim under a row lock.
+func lockClaim(ctx context.Context, tx pgx.Tx, id string) (allowance.Claim, error) {
+	return scanClaim(tx.QueryRow(ctx, `SELECT `+claimColumns+` FROM claims WHERE id = $1 FOR UPDATE`, id))
+}
+
+// UpdateClaim implements allowance.ClaimStore.
+func (s Claims) UpdateClaim(ctx context.Context, id string, fn func(*allowance.Claim) (allowance.ClaimChange, error)) (allowance.Claim, error) {
+	return update(ctx, s.db, id, allowance.CodeClaimNotFound,
+		func(tx pgx.Tx) (allowance.Claim, error) { return lockClaim(ctx, tx, id) }, fn,
+		func(tx pgx.Tx, c *allowance.Claim, change allowance.ClaimChange) error {
+			if len(change.Audit) == 0 && len(change.Tasks) == 0 && !change.Touched {
+				return nil
+			}
+			return saveClaim(ctx, tx, *c, change)
+		})
 }
 
 // saveClaim writes a locked claim and everything its change carries: audit
@@ -180,64 +138,44 @@ func saveClaim(ctx context.Context, tx pgx.Tx, c allowance.Claim, change allowan
 		}
 	}
 	if change.SuspendPayments {
-		if _, err := tx.Exec(ctx, `UPDATE payments SET status = 'suspended', updated_at = $2
-			WHERE claim_id = $1 AND status IN ('scheduled', 'held', 'due')`, c.ID, c.UpdatedAt); err != nil {
+		suspend := allowance.PaymentTransitions[allowance.PaymentSuspend]
+		if _, err := tx.Exec(ctx, `UPDATE payments SET status = $3, updated_at = $2
+			WHERE claim_id = $1 AND status = ANY($4)`, c.ID, c.UpdatedAt, suspend.To, strs(suspend.From)); err != nil {
 			return err
 		}
 	}
 	return enqueue(ctx, tx, change.Tasks)
 }
 
-// ClaimDocuments implements allowance.Store.
-func (db *DB) ClaimDocuments(ctx context.Context, claimID string) ([]talent.Document, error) {
-	rows, err := db.pool.Query(ctx, `SELECT `+prefixed("d.", documentColumns)+` FROM documents d
+// ClaimDocuments implements allowance.ClaimStore.
+func (s Claims) ClaimDocuments(ctx context.Context, claimID string) ([]talent.Document, error) {
+	return collect(ctx, s.db.pool, scanDocument, `SELECT `+prefixed("d.", documentColumns)+` FROM documents d
 		JOIN claim_documents cd ON cd.document_id = d.id WHERE cd.claim_id = $1 ORDER BY d.created_at, d.id`, claimID)
-	if err != nil {
-		return nil, translate(err)
-	}
-	docs, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (talent.Document, error) { return scanDocument(r) })
-	return docs, translate(err)
 }
 
-// ClaimAudit implements allowance.Store.
-func (db *DB) ClaimAudit(ctx context.Context, claimID string) ([]allowance.ClaimAudit, error) {
-	rows, err := db.pool.Query(ctx, `SELECT claim_id, at, actor_id, event, from_status, to_status, reason
-		FROM claim_audit WHERE claim_id = $1 ORDER BY id`, claimID)
-	if err != nil {
-		return nil, translate(err)
-	}
-	list, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (allowance.ClaimAudit, error) {
+// ClaimAudit implements allowance.ClaimStore.
+func (s Claims) ClaimAudit(ctx context.Context, claimID string) ([]allowance.ClaimAudit, error) {
+	return collect(ctx, s.db.pool, func(r pgx.Row) (allowance.ClaimAudit, error) {
 		var a allowance.ClaimAudit
 		err := r.Scan(&a.ClaimID, &a.At, &a.ActorID, &a.Event, &a.From, &a.To, &a.Reason)
 		return a, err
-	})
-	return list, translate(err)
+	}, `SELECT claim_id, at, actor_id, event, from_status, to_status, reason FROM claim_audit WHERE claim_id = $1 ORDER BY id`, claimID)
 }
 
-// EarlierClaims implements allowance.Store.
-func (db *DB) EarlierClaims(ctx context.Context, personIndex string, pkg policy.ID, except string) ([]string, error) {
-	rows, err := db.pool.Query(ctx, `SELECT id::text FROM claims WHERE person_index = $1 AND package = $2 AND id::text <> $3
+// EarlierClaims implements allowance.ClaimStore.
+func (s Claims) EarlierClaims(ctx context.Context, personIndex string, pkg policy.ID, except string) ([]string, error) {
+	return ids(ctx, s.db.pool, `SELECT id::text FROM claims WHERE person_index = $1 AND package = $2 AND id::text <> $3
 		AND status NOT IN ('withdrawn', 'rejected', 'draft') ORDER BY created_at`, personIndex, pkg, except)
-	if err != nil {
-		return nil, translate(err)
-	}
-	ids, err := pgx.CollectRows(rows, pgx.RowTo[string])
-	return ids, translate(err)
 }
 
-// ClaimsAwaitingEmployer implements allowance.Store.
-func (db *DB) ClaimsAwaitingEmployer(ctx context.Context, userID string) ([]string, error) {
-	rows, err := db.pool.Query(ctx, `SELECT id::text FROM claims WHERE user_id = $1 AND status = 'awaiting_employer'`, userID)
-	if err != nil {
-		return nil, translate(err)
-	}
-	ids, err := pgx.CollectRows(rows, pgx.RowTo[string])
-	return ids, translate(err)
+// ClaimsAwaitingEmployer implements allowance.ClaimStore.
+func (s Claims) ClaimsAwaitingEmployer(ctx context.Context, userID string) ([]string, error) {
+	return ids(ctx, s.db.pool, `SELECT id::text FROM claims WHERE user_id = $1 AND status = 'awaiting_employer'`, userID)
 }
 
-// ReviewQueue implements allowance.Store. The cursor is the position of the
-// last claim of the previous page by (due_at, id).
-func (db *DB) ReviewQueue(ctx context.Context, status allowance.ClaimStatus, p talent.Page) ([]allowance.Claim, string, error) {
+// ReviewQueue implements allowance.ClaimStore. The cursor is the position of
+// the last claim of the previous page by (due_at, id).
+func (s Claims) ReviewQueue(ctx context.Context, status allowance.ClaimStatus, p talent.Page) ([]allowance.Claim, string, error) {
 	due, after := time.Time{}, "00000000-0000-0000-0000-000000000000"
 	if p.Cursor != "" {
 		var err error
@@ -246,7 +184,7 @@ func (db *DB) ReviewQueue(ctx context.Context, status allowance.ClaimStatus, p t
 		}
 	}
 	n := limit(p)
-	list, err := db.claimList(ctx, `SELECT `+claimColumns+` FROM claims
+	list, err := collect(ctx, s.db.pool, scanClaim, `SELECT `+claimColumns+` FROM claims
 		WHERE status = $1 AND (coalesce(due_at, 'infinity'), id) > ($2, $3)
 		ORDER BY coalesce(due_at, 'infinity'), id LIMIT $4`, status, due, after, n+1)
 	if err != nil {
@@ -261,28 +199,31 @@ func (db *DB) ReviewQueue(ctx context.Context, status allowance.ClaimStatus, p t
 	return list, next, nil
 }
 
-// Overdue implements allowance.Store.
-func (db *DB) Overdue(ctx context.Context, now time.Time) ([]allowance.Claim, error) {
-	return db.claimList(ctx, `SELECT `+claimColumns+` FROM claims
+// Overdue implements allowance.ClaimStore.
+func (s Claims) Overdue(ctx context.Context, now time.Time) ([]allowance.Claim, error) {
+	return collect(ctx, s.db.pool, scanClaim, `SELECT `+claimColumns+` FROM claims
 		WHERE due_at < $1 AND escalated_at IS NULL AND status IN ('submitted', 'awaiting_employer', 'under_review', 'approved', 'active')
 		ORDER BY due_at LIMIT 500`, now)
 }
 
-// UsersWithRole implements allowance.Store.
-func (db *DB) UsersWithRole(ctx context.Context, role talent.Role) ([]string, error) {
-	rows, err := db.pool.Query(ctx, `SELECT user_id::text FROM role_grants WHERE role = $1 ORDER BY user_id`, role)
-	if err != nil {
-		return nil, translate(err)
-	}
-	ids, err := pgx.CollectRows(rows, pgx.RowTo[string])
-	return ids, translate(err)
+// Delivery implements allowance.ClaimStore.
+func (s Claims) Delivery(ctx context.Context, from, to time.Time) ([]allowance.DeliveryStats, error) {
+	return collect(ctx, s.db.pool, func(r pgx.Row) (allowance.DeliveryStats, error) {
+		var d allowance.DeliveryStats
+		var md, pd, mp, pp float64
+		err := r.Scan(&d.Package, &d.Claims, &d.Decided, &d.Paid, &md, &pd, &mp, &pp, &d.DeadlinesBreached)
+		d.MedianToDecision, d.P90ToDecision = seconds(md), seconds(pd)
+		d.MedianToFirstPay, d.P90ToFirstPay = seconds(mp), seconds(pp)
+		return d, err
+	}, `SELECT package, count(*),
+			count(decided_at), count(first_paid_at),
+			coalesce(percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM decided_at - submitted_at)), 0),
+			coalesce(percentile_cont(0.9) WITHIN GROUP (ORDER BY extract(epoch FROM decided_at - submitted_at)), 0),
+			coalesce(percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM first_paid_at - submitted_at)), 0),
+			coalesce(percentile_cont(0.9) WITHIN GROUP (ORDER BY extract(epoch FROM first_paid_at - submitted_at)), 0),
+			count(*) FILTER (WHERE breaches > 0)
+		FROM claims WHERE submitted_at >= $1 AND submitted_at < $2
+		GROUP BY package ORDER BY package`, from, to)
 }
 
-// HoldsLease implements allowance.Store.
-func (db *DB) HoldsLease(ctx context.Context, userID string) (bool, error) {
-	var held bool
-	err := db.pool.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM leases WHERE user_id = $1 AND status = 'active')`, userID).Scan(&held)
-	return held, translate(err)
-}
-
-var _ allowance.Store = (*DB)(nil)
+func seconds(f float64) time.Duration { return time.Duration(f * float64(time.Second)) }

@@ -36,7 +36,7 @@ func decodeCursor(c string) (time.Time, string, error) {
 	if c == "" {
 		return time.Date(9999, 1, 1, 0, 0, 0, 0, time.UTC), "ffffffff-ffff-ffff-ffff-ffffffffffff", nil
 	}
-	bad := talent.Errorf(talent.KindMalformed, "cursor_invalid", "the cursor is not one this server issued")
+	bad := talent.Errorf(talent.KindMalformed, talent.CodeCursorInvalid, "the cursor is not one this server issued")
 	raw, err := base64.RawURLEncoding.DecodeString(c)
 	if err != nil {
 		return time.Time{}, "", bad

@@ -1,20 +1,16 @@
-// Package postgres is Anju's system of record: the talent.Store on
-// PostgreSQL (pgx v5, hand-written SQL), the outbox, idempotency keys and the
+// Package postgres is Anju's system of record on PostgreSQL (pgx v5,
+// hand-written SQL): one adapter per port of the modules, all on one
+// shared pool, the outbox writer and relay, idempotency keys and the
 // embedded migrations.
 package postgres
 
 import (
 	"context"
 	"embed"
-	"errors"
 	"fmt"
 	"io"
 	"io/fs"
-	"net"
 
-	"github.com/anju-city/anju/internal/talent"
-	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/jackc/pgx/v5/stdlib"
 	"github.com/pressly/goose/v3"
@@ -26,7 +22,7 @@ import (
 //go:embed migrations/*.sql
 var Migrations embed.FS
 
-// DB is the PostgreSQL store.
+// DB is the shared connection pool; its methods give the adapters.
 type DB struct {
 	pool *pgxpool.Pool
 }
@@ -99,67 +95,4 @@ func (db *DB) Migrate(ctx context.Context, command string, w io.Writer) error {
 		return err
 	}
 	return fmt.Errorf("unknown migrate command %q: want up, down or status", command)
-}
-
-// tx runs fn in a transaction, committing when it returns nil.
-func (db *DB) tx(ctx context.Context, fn func(pgx.Tx) error) error {
-	return translate(pgx.BeginFunc(ctx, db.pool, fn))
-}
-
-// constraintCodes names the conflict each unique constraint stands for.
-var constraintCodes = map[string]string{
-	"profiles_national_id_index_key": "national_id_taken",
-	"employers_credit_code_key":      "credit_code_taken",
-}
-
-// translate turns database errors into talent errors by SQLSTATE, never by
-// message text. Errors that are already talent errors pass through.
-func translate(err error) error {
-	if err == nil {
-		return nil
-	}
-	var te *talent.Error
-	if errors.As(err, &te) {
-		return err
-	}
-	if errors.Is(err, pgx.ErrNoRows) {
-		return talent.Errorf(talent.KindNotFound, "not_found", "row not found")
-	}
-	var pgErr *pgconn.PgError
-	if errors.As(err, &pgErr) {
-		switch pgErr.Code {
-		case "23505": // unique_violation
-			code, ok := constraintCodes[pgErr.ConstraintName]
-			if !ok {
-				code = "duplicate"
-			}
-			return talent.Errorf(talent.KindConflict, code, "unique constraint %s", pgErr.ConstraintName)
-		case "23503": // foreign_key_violation
-			return talent.Errorf(talent.KindInvalid, "reference_unknown", "foreign key %s", pgErr.ConstraintName)
-		case "23514", "22P02", "22001": // check_violation, invalid_text_representation, string too long
-			return talent.Errorf(talent.KindInvalid, "value_rejected", "value rejected by %s", pgErr.ConstraintName)
-		case "40001", "40P01": // serialization_failure, deadlock_detected
-			return talent.Errorf(talent.KindUnavailable, "retry", "transaction conflict, retry")
-		case "57P01", "57P02", "57P03", "53300": // shutdown, cannot connect now, too many connections
-			return talent.Errorf(talent.KindUnavailable, "database_unavailable", "database unavailable: %s", pgErr.Code)
-		}
-		return err
-	}
-	var netErr net.Error
-	if errors.As(err, &netErr) || errors.Is(err, context.DeadlineExceeded) {
-		return &talent.Error{Kind: talent.KindUnavailable, Code: "database_unavailable", Message: err.Error()}
-	}
-	var connErr *pgconn.ConnectError
-	if errors.As(err, &connErr) {
-		return &talent.Error{Kind: talent.KindUnavailable, Code: "database_unavailable", Message: "cannot connect to the database"}
-	}
-	return err
-}
-
-// notFound replaces a generic not-found with a resource-specific one.
-func notFound(err error, what string) error {
-	if talent.ErrorKind(err) == talent.KindNotFound && talent.ErrorCode(err) == "not_found" {
-		return talent.NotFound(what)
-	}
-	return err
 }

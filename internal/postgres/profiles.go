@@ -5,8 +5,19 @@ import (
 	"time"
 
 	"github.com/anju-city/anju/internal/talent"
+	"github.com/anju-city/anju/internal/talent/account"
 	"github.com/jackc/pgx/v5"
 )
+
+func init() {
+	constraintCodes["profiles_national_id_index_key"] = account.CodeNationalIDTaken
+}
+
+// Profiles is account.ProfileStore: profiles and their education records.
+type Profiles struct{ db *DB }
+
+// Profiles returns the profiles adapter.
+func (db *DB) Profiles() Profiles { return Profiles{db} }
 
 // employerJSON is the stored shape of an employer declaration.
 type employerJSON struct {
@@ -15,11 +26,11 @@ type employerJSON struct {
 	Since      *time.Time `json:"since,omitempty"`
 }
 
-// Profile implements talent.Store.
-func (db *DB) Profile(ctx context.Context, userID string) (talent.ProfileRecord, error) {
+// Profile implements account.ProfileStore.
+func (s Profiles) Profile(ctx context.Context, userID string) (talent.ProfileRecord, error) {
 	rec := talent.ProfileRecord{UserID: userID}
 	var emp *employerJSON
-	err := db.pool.QueryRow(ctx, `
+	err := s.db.pool.QueryRow(ctx, `
 		SELECT p.name, p.phone_sealed, u.locale, p.national_id_sealed, coalesce(p.national_id_index, ''),
 		       p.birth_date, p.hukou_place, p.employer, p.bank_name, p.bank_account_sealed, p.talent_tier, p.updated_at
 		FROM profiles p JOIN users u ON u.id = p.user_id
@@ -27,7 +38,7 @@ func (db *DB) Profile(ctx context.Context, userID string) (talent.ProfileRecord,
 		Scan(&rec.Name, &rec.PhoneSealed, &rec.Locale, &rec.NationalIDSealed, &rec.NationalIDIndex,
 			&rec.BirthDate, &rec.HukouPlace, &emp, &rec.BankName, &rec.BankAccountSealed, &rec.TalentTier, &rec.UpdatedAt)
 	if err != nil {
-		return talent.ProfileRecord{}, notFound(translate(err), "profile")
+		return talent.ProfileRecord{}, notFound(translate(err), talent.CodeProfileNotFound)
 	}
 	if emp != nil {
 		rec.Employer = &talent.EmployerDeclaration{Name: emp.Name, CreditCode: emp.CreditCode}
@@ -35,22 +46,17 @@ func (db *DB) Profile(ctx context.Context, userID string) (talent.ProfileRecord,
 			rec.Employer.Since = *emp.Since
 		}
 	}
-	rows, err := db.pool.Query(ctx, `
-		SELECT level, institution, full_time, graduation_date, diploma_number
-		FROM education_records WHERE user_id = $1 ORDER BY position`, userID)
-	if err != nil {
-		return talent.ProfileRecord{}, translate(err)
-	}
-	rec.Education, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (talent.Education, error) {
+	rec.Education, err = collect(ctx, s.db.pool, func(r pgx.Row) (talent.Education, error) {
 		var e talent.Education
 		err := r.Scan(&e.Level, &e.Institution, &e.FullTime, &e.GraduationDate, &e.DiplomaNumber)
 		return e, err
-	})
-	return rec, translate(err)
+	}, `SELECT level, institution, full_time, graduation_date, diploma_number
+		FROM education_records WHERE user_id = $1 ORDER BY position`, userID)
+	return rec, err
 }
 
-// SaveProfile implements talent.Store.
-func (db *DB) SaveProfile(ctx context.Context, rec talent.ProfileRecord, declare *talent.Employment, tasks []talent.Task) error {
+// SaveProfile implements account.ProfileStore.
+func (s Profiles) SaveProfile(ctx context.Context, rec talent.ProfileRecord, declare *talent.Employment, tasks []talent.Task) error {
 	var emp *employerJSON
 	if e := rec.Employer; e != nil {
 		emp = &employerJSON{Name: e.Name, CreditCode: e.CreditCode}
@@ -62,7 +68,7 @@ func (db *DB) SaveProfile(ctx context.Context, rec talent.ProfileRecord, declare
 	if rec.NationalIDIndex != "" {
 		index = &rec.NationalIDIndex
 	}
-	return db.tx(ctx, func(tx pgx.Tx) error {
+	return s.db.tx(ctx, func(tx pgx.Tx) error {
 		if _, err := tx.Exec(ctx, `UPDATE users SET locale = $2 WHERE id = $1`, rec.UserID, rec.Locale); err != nil {
 			return err
 		}
@@ -101,11 +107,11 @@ func (db *DB) SaveProfile(ctx context.Context, rec talent.ProfileRecord, declare
 	})
 }
 
-// SetTalentTier implements talent.Store.
-func (db *DB) SetTalentTier(ctx context.Context, userID, tier string) error {
-	tag, err := db.pool.Exec(ctx, `UPDATE profiles SET talent_tier = $2 WHERE user_id = $1`, userID, tier)
+// SetTalentTier implements account.ProfileStore.
+func (s Profiles) SetTalentTier(ctx context.Context, userID, tier string) error {
+	tag, err := s.db.pool.Exec(ctx, `UPDATE profiles SET talent_tier = $2 WHERE user_id = $1`, userID, tier)
 	if err == nil && tag.RowsAffected() == 0 {
-		return talent.NotFound("profile")
+		return talent.NotFound(talent.CodeProfileNotFound)
 	}
 	return translate(err)
 }

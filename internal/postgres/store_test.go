@@ -3,13 +3,16 @@ package postgres_test
 import (
 	"context"
 	"io"
+	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/anju-city/anju/internal/postgres"
 	"github.com/anju-city/anju/internal/talent"
+	"github.com/anju-city/anju/internal/talent/account"
 	"github.com/anju-city/anju/internal/testenv"
+	"github.com/anju-city/anju/workers"
 )
 
 func open(t *testing.T) *postgres.DB {
@@ -29,7 +32,7 @@ func TestSignInCreatesGraduateOnce(t *testing.T) {
 	users := make([]talent.User, 8)
 	for i := range users {
 		wg.Go(func() {
-			u, err := db.SignIn(ctx, "uid-1", false)
+			u, err := db.Users().SignIn(ctx, "uid-1", false)
 			if err != nil {
 				t.Error(err)
 			}
@@ -45,7 +48,7 @@ func TestSignInCreatesGraduateOnce(t *testing.T) {
 	if !users[0].Has(talent.RoleGraduate) || users[0].Has(talent.RoleAdmin) || users[0].Locale != talent.LocaleZH {
 		t.Fatalf("new user %+v", users[0])
 	}
-	admin, err := db.SignIn(ctx, "uid-1", true)
+	admin, err := db.Users().SignIn(ctx, "uid-1", true)
 	if err != nil || !admin.Has(talent.RoleAdmin) {
 		t.Fatalf("bootstrap admin: %+v %v", admin, err)
 	}
@@ -54,20 +57,20 @@ func TestSignInCreatesGraduateOnce(t *testing.T) {
 func TestGrantRoleNeedsKnownEmployer(t *testing.T) {
 	t.Parallel()
 	db, ctx := open(t), context.Background()
-	u, _ := db.SignIn(ctx, "hr-1", false)
-	_, err := db.GrantRole(ctx, u.ID, talent.RoleGrant{Role: talent.RoleHR, EmployerID: talent.NewID()}, "")
+	u, _ := db.Users().SignIn(ctx, "hr-1", false)
+	_, err := db.Users().GrantRole(ctx, u.ID, talent.RoleGrant{Role: talent.RoleHR, EmployerID: talent.NewID()}, "")
 	if talent.ErrorKind(err) != talent.KindInvalid {
 		t.Fatalf("unknown employer: %v", err)
 	}
 	emp := talent.NewID()
-	if err := db.CreateEmployer(ctx, talent.Employer{ID: emp, Name: "慈溪智造有限公司", CreditCode: "91330282MA2AAAAA1C", CreatedAt: time.Now()}); err != nil {
+	if err := db.Employers().CreateEmployer(ctx, talent.Employer{ID: emp, Name: "慈溪智造有限公司", CreditCode: "91330282MA2AAAAA1C", CreatedAt: time.Now()}); err != nil {
 		t.Fatal(err)
 	}
-	got, err := db.GrantRole(ctx, u.ID, talent.RoleGrant{Role: talent.RoleHR, EmployerID: emp}, "")
+	got, err := db.Users().GrantRole(ctx, u.ID, talent.RoleGrant{Role: talent.RoleHR, EmployerID: emp}, "")
 	if err != nil || !got.Has(talent.RoleHR) || got.Roles[1].EmployerID != emp {
 		t.Fatalf("grant hr: %+v %v", got, err)
 	}
-	got, err = db.RevokeRole(ctx, u.ID, talent.RoleHR)
+	got, err = db.Users().RevokeRole(ctx, u.ID, talent.RoleHR)
 	if err != nil || got.Has(talent.RoleHR) {
 		t.Fatalf("revoke: %+v %v", got, err)
 	}
@@ -76,22 +79,22 @@ func TestGrantRoleNeedsKnownEmployer(t *testing.T) {
 func TestNationalIDIndexIsUnique(t *testing.T) {
 	t.Parallel()
 	db, ctx := open(t), context.Background()
-	a, _ := db.SignIn(ctx, "a", false)
-	b, _ := db.SignIn(ctx, "b", false)
+	a, _ := db.Users().SignIn(ctx, "a", false)
+	b, _ := db.Users().SignIn(ctx, "b", false)
 	rec := talent.ProfileRecord{UserID: a.ID, Name: "张三", Locale: talent.LocaleEN, NationalIDIndex: "idx", NationalIDSealed: "v1.k.x", UpdatedAt: time.Now(),
 		Education: []talent.Education{{Level: talent.LevelMaster, Institution: "浙江大学", FullTime: true, GraduationDate: time.Date(2025, 6, 30, 0, 0, 0, 0, time.UTC)}}}
-	if err := db.SaveProfile(ctx, rec, nil, nil); err != nil {
+	if err := db.Profiles().SaveProfile(ctx, rec, nil, nil); err != nil {
 		t.Fatal(err)
 	}
 	rec.UserID = b.ID
-	if err := db.SaveProfile(ctx, rec, nil, nil); talent.ErrorCode(err) != "national_id_taken" || talent.ErrorKind(err) != talent.KindConflict {
+	if err := db.Profiles().SaveProfile(ctx, rec, nil, nil); talent.ErrorCode(err) != "national_id_taken" || talent.ErrorKind(err) != talent.KindConflict {
 		t.Fatalf("second account with the same person: %v", err)
 	}
-	got, err := db.Profile(ctx, a.ID)
+	got, err := db.Profiles().Profile(ctx, a.ID)
 	if err != nil || got.Locale != talent.LocaleEN || len(got.Education) != 1 || got.Education[0].Institution != "浙江大学" {
 		t.Fatalf("profile %+v %v", got, err)
 	}
-	if _, err := db.Profile(ctx, b.ID); talent.ErrorKind(err) != talent.KindNotFound {
+	if _, err := db.Profiles().Profile(ctx, b.ID); talent.ErrorKind(err) != talent.KindNotFound {
 		t.Fatalf("b's profile must not exist after the refused save: %v", err)
 	}
 }
@@ -99,23 +102,23 @@ func TestNationalIDIndexIsUnique(t *testing.T) {
 func TestNotificationsPageAndDedupe(t *testing.T) {
 	t.Parallel()
 	db, ctx := open(t), context.Background()
-	u, _ := db.SignIn(ctx, "n", false)
+	u, _ := db.Users().SignIn(ctx, "n", false)
 	base := time.Now().UTC()
 	for i := range 5 {
 		n := talent.Notification{ID: talent.NewID(), UserID: u.ID, EventID: "e" + string(rune('0'+i)), Template: "t", Title: "t", Body: "b",
 			Data: map[string]string{"k": "v"}, CreatedAt: base.Add(time.Duration(i) * time.Second)}
-		if _, err := db.AddNotification(ctx, n); err != nil {
+		if _, err := db.Inbox().AddNotification(ctx, n); err != nil {
 			t.Fatal(err)
 		}
 	}
-	dup, err := db.AddNotification(ctx, talent.Notification{ID: talent.NewID(), UserID: u.ID, EventID: "e0", Template: "t", Title: "other", Body: "b", CreatedAt: base})
+	dup, err := db.Inbox().AddNotification(ctx, talent.Notification{ID: talent.NewID(), UserID: u.ID, EventID: "e0", Template: "t", Title: "other", Body: "b", CreatedAt: base})
 	if err != nil || dup.Title != "t" {
 		t.Fatalf("redelivered event must return the first entry: %+v %v", dup, err)
 	}
 	var seen []string
 	cursor := ""
 	for {
-		list, next, err := db.Notifications(ctx, u.ID, talent.Page{Cursor: cursor, Limit: 2})
+		list, next, err := db.Inbox().Notifications(ctx, u.ID, talent.Page{Cursor: cursor, Limit: 2})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -130,7 +133,7 @@ func TestNotificationsPageAndDedupe(t *testing.T) {
 	if want := "e4e3e2e1e0"; join(seen) != want {
 		t.Fatalf("paged %v, want %s", seen, want)
 	}
-	if _, _, err := db.Notifications(ctx, u.ID, talent.Page{Cursor: "garbage"}); talent.ErrorKind(err) != talent.KindMalformed {
+	if _, _, err := db.Inbox().Notifications(ctx, u.ID, talent.Page{Cursor: "garbage"}); talent.ErrorKind(err) != talent.KindMalformed {
 		t.Fatalf("bad cursor: %v", err)
 	}
 }
@@ -145,43 +148,43 @@ func join(s []string) (out string) {
 func TestOutboxRelayClaimsOnceAndBacksOff(t *testing.T) {
 	t.Parallel()
 	db, ctx := open(t), context.Background()
-	u, _ := db.SignIn(ctx, "o", false)
+	u, _ := db.Users().SignIn(ctx, "o", false)
 	d := talent.Document{ID: talent.NewID(), OwnerID: u.ID, Kind: talent.DocDiploma, ContentType: "application/pdf", Size: 10,
 		SHA256: "0000000000000000000000000000000000000000000000000000000000000000", ObjectKey: "k", Status: talent.DocPending,
 		CreatedAt: time.Now(), UpdatedAt: time.Now()}
-	if err := db.CreateDocument(ctx, d); err != nil {
+	if err := db.Documents().CreateDocument(ctx, d); err != nil {
 		t.Fatal(err)
 	}
-	_, err := db.UpdateDocument(ctx, d.ID, func(d *talent.Document) ([]talent.Task, error) {
+	_, err := db.Documents().UpdateDocument(ctx, d.ID, func(d *talent.Document) ([]talent.Task, error) {
 		d.Status = talent.DocInspecting
-		return []talent.Task{{Type: talent.TaskInspectDocument, Payload: talent.InspectDocument{DocumentID: d.ID}}}, nil
+		return []talent.Task{account.InspectDocument{DocumentID: d.ID}}, nil
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
 	// A failing publish leaves the row for later.
-	n, err := db.RelayOutbox(ctx, 10, func(context.Context, postgres.OutboxMessage) error { return io.ErrUnexpectedEOF })
+	n, err := db.Outbox().RelayOutbox(ctx, 10, func(context.Context, workers.OutboxMessage) error { return io.ErrUnexpectedEOF })
 	if err != nil || n != 0 {
 		t.Fatalf("failed publish: %d %v", n, err)
 	}
-	if pending, _, _ := db.OutboxLag(ctx); pending != 1 {
+	if pending, _, _ := db.Outbox().OutboxLag(ctx); pending != 1 {
 		t.Fatalf("pending after failure = %d", pending)
 	}
 	time.Sleep(300 * time.Millisecond) // first backoff is 250ms
-	var got []postgres.OutboxMessage
-	n, err = db.RelayOutbox(ctx, 10, func(_ context.Context, m postgres.OutboxMessage) error { got = append(got, m); return nil })
-	if err != nil || n != 1 || got[0].Type != talent.TaskInspectDocument || got[0].Attempts != 1 {
+	var got []workers.OutboxMessage
+	n, err = db.Outbox().RelayOutbox(ctx, 10, func(_ context.Context, m workers.OutboxMessage) error { got = append(got, m); return nil })
+	if err != nil || n != 1 || got[0].Kind != (account.InspectDocument{}).Kind() || !strings.Contains(string(got[0].Payload), d.ID) || got[0].Attempts != 1 {
 		t.Fatalf("publish after backoff: %d %v %+v", n, err, got)
 	}
-	if n, _ := db.RelayOutbox(ctx, 10, func(context.Context, postgres.OutboxMessage) error { return nil }); n != 0 {
+	if n, _ := db.Outbox().RelayOutbox(ctx, 10, func(context.Context, workers.OutboxMessage) error { return nil }); n != 0 {
 		t.Fatal("a published row was published again")
 	}
 	// A change that fails writes neither the document nor its tasks.
-	_, err = db.UpdateDocument(ctx, d.ID, func(d *talent.Document) ([]talent.Task, error) {
+	_, err = db.Documents().UpdateDocument(ctx, d.ID, func(d *talent.Document) ([]talent.Task, error) {
 		d.Status = talent.DocAccepted
-		return nil, talent.NotFound("document")
+		return nil, talent.NotFound(talent.CodeDocumentNotFound)
 	})
-	if again, _ := db.Document(ctx, d.ID); err == nil || again.Status != talent.DocInspecting {
+	if again, _ := db.Documents().Document(ctx, d.ID); err == nil || again.Status != talent.DocInspecting {
 		t.Fatalf("failed update wrote: %v %s", err, again.Status)
 	}
 }
@@ -189,25 +192,25 @@ func TestOutboxRelayClaimsOnceAndBacksOff(t *testing.T) {
 func TestIdempotencyClaim(t *testing.T) {
 	t.Parallel()
 	db, ctx := open(t), context.Background()
-	claimed, _, err := db.BeginIdempotent(ctx, "u", "k", "h1", time.Minute)
+	claimed, _, err := db.Idempotency().BeginIdempotent(ctx, "u", "k", "h1", time.Minute)
 	if err != nil || !claimed {
 		t.Fatalf("first claim: %v %v", claimed, err)
 	}
-	claimed, prev, err := db.BeginIdempotent(ctx, "u", "k", "h1", time.Minute)
+	claimed, prev, err := db.Idempotency().BeginIdempotent(ctx, "u", "k", "h1", time.Minute)
 	if err != nil || claimed || prev.Status != 0 {
 		t.Fatalf("in-flight duplicate: %v %+v %v", claimed, prev, err)
 	}
-	if err := db.FinishIdempotent(ctx, "u", "k", 201, "application/json", []byte(`{"id":1}`)); err != nil {
+	if err := db.Idempotency().FinishIdempotent(ctx, "u", "k", 201, "application/json", []byte(`{"id":1}`)); err != nil {
 		t.Fatal(err)
 	}
-	_, prev, _ = db.BeginIdempotent(ctx, "u", "k", "h1", time.Minute)
+	_, prev, _ = db.Idempotency().BeginIdempotent(ctx, "u", "k", "h1", time.Minute)
 	if prev.Status != 201 || string(prev.Body) != `{"id":1}` || prev.RequestHash != "h1" {
 		t.Fatalf("replay: %+v", prev)
 	}
 	// A claim abandoned by a dead replica is taken over once stale.
-	_, _, _ = db.BeginIdempotent(ctx, "u", "dead", "h", time.Minute)
+	_, _, _ = db.Idempotency().BeginIdempotent(ctx, "u", "dead", "h", time.Minute)
 	time.Sleep(20 * time.Millisecond)
-	if claimed, _, _ := db.BeginIdempotent(ctx, "u", "dead", "h", 10*time.Millisecond); !claimed {
+	if claimed, _, _ := db.Idempotency().BeginIdempotent(ctx, "u", "dead", "h", 10*time.Millisecond); !claimed {
 		t.Fatal("stale claim was not taken over")
 	}
 }

@@ -5,19 +5,20 @@ import (
 	"time"
 
 	"github.com/anju-city/anju/internal/talent"
+	"github.com/anju-city/anju/internal/talent/account"
 	"github.com/jackc/pgx/v5"
 )
 
-// querier is what both a pool and a transaction offer.
-type querier interface {
-	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
-	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
-}
+// Users is account.UserStore: accounts and their role grants.
+type Users struct{ db *DB }
 
-// SignIn implements talent.Store.
-func (db *DB) SignIn(ctx context.Context, firebaseUID string, admin bool) (talent.User, error) {
+// Users returns the users adapter.
+func (db *DB) Users() Users { return Users{db} }
+
+// SignIn implements account.UserStore.
+func (s Users) SignIn(ctx context.Context, firebaseUID string, admin bool) (talent.User, error) {
 	var id string
-	err := db.tx(ctx, func(tx pgx.Tx) error {
+	err := s.db.tx(ctx, func(tx pgx.Tx) error {
 		// The no-op update makes RETURNING give the id of an existing row too.
 		err := tx.QueryRow(ctx, `
 			INSERT INTO users (id, firebase_uid) VALUES ($1, $2)
@@ -42,46 +43,43 @@ func (db *DB) SignIn(ctx context.Context, firebaseUID string, admin bool) (talen
 	if err != nil {
 		return talent.User{}, err
 	}
-	return db.User(ctx, id)
+	return s.User(ctx, id)
 }
 
-// User implements talent.Store.
-func (db *DB) User(ctx context.Context, id string) (talent.User, error) {
-	return userByID(ctx, db.pool, id)
+// User implements account.UserStore.
+func (s Users) User(ctx context.Context, id string) (talent.User, error) {
+	return userByID(ctx, s.db.pool, id)
 }
 
 func userByID(ctx context.Context, q querier, id string) (talent.User, error) {
 	var u talent.User
+	if !isUUID(id) {
+		return u, talent.NotFound(talent.CodeUserNotFound)
+	}
 	err := q.QueryRow(ctx, `SELECT id, firebase_uid, locale, created_at FROM users WHERE id = $1`, id).
 		Scan(&u.ID, &u.FirebaseUID, &u.Locale, &u.CreatedAt)
 	if err != nil {
-		return talent.User{}, notFound(translate(err), "user")
+		return talent.User{}, notFound(translate(err), talent.CodeUserNotFound)
 	}
-	rows, err := q.Query(ctx, `
-		SELECT role, coalesce(employer_id::text, ''), granted_at FROM role_grants
-		WHERE user_id = $1 ORDER BY role`, id)
-	if err != nil {
-		return talent.User{}, translate(err)
-	}
-	u.Roles, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (talent.RoleGrant, error) {
+	u.Roles, err = collect(ctx, q, func(r pgx.Row) (talent.RoleGrant, error) {
 		var g talent.RoleGrant
 		err := r.Scan(&g.Role, &g.EmployerID, &g.GrantedAt)
 		return g, err
-	})
-	return u, translate(err)
+	}, `SELECT role, coalesce(employer_id::text, ''), granted_at FROM role_grants WHERE user_id = $1 ORDER BY role`, id)
+	return u, err
 }
 
 // UserByFirebaseUID returns the user with a Firebase uid, for operator commands.
-func (db *DB) UserByFirebaseUID(ctx context.Context, uid string) (talent.User, error) {
+func (s Users) UserByFirebaseUID(ctx context.Context, uid string) (talent.User, error) {
 	var id string
-	if err := db.pool.QueryRow(ctx, `SELECT id FROM users WHERE firebase_uid = $1`, uid).Scan(&id); err != nil {
-		return talent.User{}, notFound(translate(err), "user")
+	if err := s.db.pool.QueryRow(ctx, `SELECT id FROM users WHERE firebase_uid = $1`, uid).Scan(&id); err != nil {
+		return talent.User{}, notFound(translate(err), talent.CodeUserNotFound)
 	}
-	return db.User(ctx, id)
+	return s.User(ctx, id)
 }
 
-// GrantRole implements talent.Store.
-func (db *DB) GrantRole(ctx context.Context, userID string, g talent.RoleGrant, grantedBy string) (talent.User, error) {
+// GrantRole implements account.UserStore.
+func (s Users) GrantRole(ctx context.Context, userID string, g talent.RoleGrant, grantedBy string) (talent.User, error) {
 	var employer, by *string
 	if g.EmployerID != "" {
 		employer = &g.EmployerID
@@ -92,7 +90,7 @@ func (db *DB) GrantRole(ctx context.Context, userID string, g talent.RoleGrant, 
 	if g.GrantedAt.IsZero() {
 		g.GrantedAt = time.Now()
 	}
-	err := db.tx(ctx, func(tx pgx.Tx) error {
+	err := s.db.tx(ctx, func(tx pgx.Tx) error {
 		if _, err := userByID(ctx, tx, userID); err != nil {
 			return err
 		}
@@ -102,21 +100,31 @@ func (db *DB) GrantRole(ctx context.Context, userID string, g talent.RoleGrant, 
 			ON CONFLICT (user_id, role) DO UPDATE
 			SET employer_id = EXCLUDED.employer_id, granted_by = EXCLUDED.granted_by, granted_at = EXCLUDED.granted_at`,
 			userID, g.Role, employer, by, g.GrantedAt)
-		if talent.ErrorCode(translate(err)) == "reference_unknown" {
-			return talent.Invalid(talent.FieldError{Field: "employerId", Code: "employer_unknown"})
+		if talent.HasCode(translate(err), talent.CodeReferenceUnknown) {
+			return talent.Field("employerId", account.CodeEmployerUnknown)
 		}
 		return err
 	})
 	if err != nil {
 		return talent.User{}, err
 	}
-	return db.User(ctx, userID)
+	return s.User(ctx, userID)
 }
 
-// RevokeRole implements talent.Store.
-func (db *DB) RevokeRole(ctx context.Context, userID string, role talent.Role) (talent.User, error) {
-	if _, err := db.pool.Exec(ctx, `DELETE FROM role_grants WHERE user_id = $1 AND role = $2`, userID, role); err != nil {
+// RevokeRole implements account.UserStore.
+func (s Users) RevokeRole(ctx context.Context, userID string, role talent.Role) (talent.User, error) {
+	if _, err := s.db.pool.Exec(ctx, `DELETE FROM role_grants WHERE user_id = $1 AND role = $2`, userID, role); err != nil {
 		return talent.User{}, translate(err)
 	}
-	return db.User(ctx, userID)
+	return s.User(ctx, userID)
+}
+
+// UsersWithRole implements account.UserStore.
+func (s Users) UsersWithRole(ctx context.Context, role talent.Role) ([]string, error) {
+	return ids(ctx, s.db.pool, `SELECT user_id::text FROM role_grants WHERE role = $1 ORDER BY user_id`, role)
+}
+
+// HRUsers implements account.UserStore.
+func (s Users) HRUsers(ctx context.Context, employerID string) ([]string, error) {
+	return ids(ctx, s.db.pool, `SELECT user_id::text FROM role_grants WHERE role = 'hr' AND employer_id = $1 ORDER BY user_id`, employerID)
 }

@@ -15,25 +15,25 @@ var usccWeights = [17]int{1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10
 // the error.
 func ParseCreditCode(s, field string) (string, *Error) {
 	s = strings.ToUpper(strings.TrimSpace(s))
-	bad := func(code string) (string, *Error) {
+	bad := func(code Code) (string, *Error) {
 		return "", Invalid(FieldError{Field: field, Code: code})
 	}
 	if len(s) != 18 {
-		return bad("credit_code_length")
+		return bad(CodeCreditCodeLength)
 	}
 	sum := 0
 	for i := 0; i < 17; i++ {
 		v := strings.IndexByte(uscc, s[i])
 		if v < 0 {
-			return bad("credit_code_format")
+			return bad(CodeCreditCodeFormat)
 		}
 		sum += v * usccWeights[i]
 	}
 	if strings.IndexByte(uscc, s[17]) < 0 {
-		return bad("credit_code_format")
+		return bad(CodeCreditCodeFormat)
 	}
 	if s[17] != uscc[(31-sum%31)%31] {
-		return bad("credit_code_checksum")
+		return bad(CodeCreditCodeChecksum)
 	}
 	return s, nil
 }

@@ -19,7 +19,7 @@ func TestParseCreditCode(t *testing.T) {
 			t.Errorf("%s: unexpected %v", tt.in, err)
 		case tt.code == "" && len(got) != 18:
 			t.Errorf("%s: got %q", tt.in, got)
-		case tt.code != "" && (err == nil || err.Fields[0].Code != tt.code):
+		case tt.code != "" && (err == nil || err.Fields[0].Code.String() != tt.code):
 			t.Errorf("%s: got %v, want %s", tt.in, err, tt.code)
 		}
 	}

@@ -47,6 +47,23 @@ const (
 	DocRejected DocumentStatus = "rejected"
 )
 
+// DocumentEvent is something that happens to a document.
+type DocumentEvent string
+
+// Document events.
+const (
+	DocComplete DocumentEvent = "complete" // the app says the upload finished
+	DocAccept   DocumentEvent = "accept"   // inspection passed
+	DocReject   DocumentEvent = "reject"   // inspection failed
+)
+
+// DocumentTransitions is the document state machine.
+var DocumentTransitions = Transitions[DocumentStatus, DocumentEvent]{
+	DocComplete: {From: []DocumentStatus{DocPending}, To: DocInspecting},
+	DocAccept:   {From: []DocumentStatus{DocInspecting}, To: DocAccepted},
+	DocReject:   {From: []DocumentStatus{DocInspecting}, To: DocRejected},
+}
+
 // Reasons a document is rejected.
 const (
 	RejectNotUploaded      = "not_uploaded"      // nothing at the object key
@@ -86,20 +103,21 @@ type DocumentInput struct {
 	SHA256      string
 }
 
-func (in *DocumentInput) validate() error {
+// Validate checks a declaration and normalises its checksum to lower case.
+func (in *DocumentInput) Validate() error {
 	var fields []FieldError
 	if !in.Kind.Valid() {
-		fields = append(fields, FieldError{Field: "kind", Code: "document_kind"})
+		fields = append(fields, FieldError{Field: "kind", Code: CodeDocumentKind})
 	}
 	if !slices.Contains(AllowedContentTypes, in.ContentType) {
-		fields = append(fields, FieldError{Field: "contentType", Code: "content_type_not_allowed"})
+		fields = append(fields, FieldError{Field: "contentType", Code: CodeContentTypeNotAllowed})
 	}
 	if in.Size < 1 || in.Size > MaxDocumentSize {
-		fields = append(fields, FieldError{Field: "size", Code: "size_out_of_range"})
+		fields = append(fields, FieldError{Field: "size", Code: CodeSizeOutOfRange})
 	}
 	in.SHA256 = strings.ToLower(in.SHA256)
 	if b, err := hex.DecodeString(in.SHA256); err != nil || len(b) != 32 {
-		fields = append(fields, FieldError{Field: "sha256", Code: "sha256_format"})
+		fields = append(fields, FieldError{Field: "sha256", Code: CodeSHA256Format})
 	}
 	if len(fields) > 0 {
 		return Invalid(fields...)
@@ -107,9 +125,10 @@ func (in *DocumentInput) validate() error {
 	return nil
 }
 
-// inspect decides a document from what the object store holds. sniffed is
-// the type detected from the bytes ("" when not an allowed type).
-func (d *Document) inspect(info ObjectInfo, sniffed string) (reason string) {
+// Inspect decides a document from what the object store holds: the reason
+// to reject it, or "" to accept it. sniffed is the type detected from the
+// bytes ("" when not an allowed type).
+func (d *Document) Inspect(info ObjectInfo, sniffed string) (reason string) {
 	switch {
 	case info.Size != d.Size:
 		return RejectSizeMismatch

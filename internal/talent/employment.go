@@ -1,28 +1,10 @@
 package talent
 
 import (
-	"context"
 	"strings"
 	"time"
 	"unicode/utf8"
 )
-
-// TaskEmploymentDeclared tells the employer's HR office about a new declaration.
-const TaskEmploymentDeclared = "employment:declared"
-
-// TaskEmploymentDecided lets the claims workflow resume claims that waited
-// for HR's answer.
-const TaskEmploymentDecided = "employment:decided"
-
-// EmploymentDecided is the payload of employment:decided.
-type EmploymentDecided struct {
-	UserID string `json:"userId"`
-}
-
-// EmploymentDeclared is the payload of employment:declared.
-type EmploymentDeclared struct {
-	EmploymentID string `json:"employmentId"`
-}
 
 // Employer is an organisation whose HR office confirms graduates' employment.
 type Employer struct {
@@ -48,6 +30,25 @@ const (
 	// EmploymentEnded: HR says the graduate left on EndedOn.
 	EmploymentEnded EmploymentStatus = "ended"
 )
+
+// EmploymentEvent is something that happens to an employment.
+type EmploymentEvent string
+
+// Employment events.
+const (
+	EmploymentConfirm   EmploymentEvent = "confirm"   // HR confirms
+	EmploymentReject    EmploymentEvent = "reject"    // HR refuses
+	EmploymentSupersede EmploymentEvent = "supersede" // the graduate declares another employer
+	EmploymentEnd       EmploymentEvent = "end"       // HR records that the graduate left
+)
+
+// EmploymentTransitions is the employment state machine.
+var EmploymentTransitions = Transitions[EmploymentStatus, EmploymentEvent]{
+	EmploymentConfirm:   {From: []EmploymentStatus{EmploymentPending}, To: EmploymentConfirmed},
+	EmploymentReject:    {From: []EmploymentStatus{EmploymentPending}, To: EmploymentRejected},
+	EmploymentSupersede: {From: []EmploymentStatus{EmploymentPending, EmploymentConfirmed}, To: EmploymentSuperseded},
+	EmploymentEnd:       {From: []EmploymentStatus{EmploymentConfirmed}, To: EmploymentEnded},
+}
 
 // Employment is a graduate's declared job and the employer's answer.
 type Employment struct {
@@ -97,231 +98,90 @@ type EmploymentDecisionResult struct {
 
 // decide checks that actor is HR of this employment's employer and that it
 // still awaits an answer. Another employer's request is not found.
-func (e *Employment) decide(actor User) error {
-	if !actor.hrOf(e.EmployerID) {
-		return NotFound("employment")
+func (e *Employment) decide(actor User, ev EmploymentEvent) error {
+	if !actor.HROf(e.EmployerID) {
+		return NotFound(CodeEmploymentNotFound)
 	}
 	if e.UserID == actor.ID {
-		return Errorf(KindForbidden, "own_employment", "nobody confirms their own employment")
+		return Errorf(KindForbidden, CodeOwnEmployment, "nobody confirms their own employment")
 	}
-	if e.Status != EmploymentPending {
-		return Errorf(KindConflict, "employment_decided", "the employment was already answered (%s)", e.Status)
+	if !EmploymentTransitions.Allows(e.Status, ev) {
+		return Errorf(KindConflict, CodeEmploymentDecided, "the employment was already answered (%s)", e.Status)
 	}
 	return nil
 }
 
-// confirm records HR's confirmation.
-func (e *Employment) confirm(actor User, c Confirmation, now time.Time) error {
-	if err := e.decide(actor); err != nil {
+// Confirm records HR's confirmation.
+func (e *Employment) Confirm(actor User, c Confirmation, now time.Time) error {
+	if err := e.decide(actor, EmploymentConfirm); err != nil {
 		return err
 	}
 	var fields []FieldError
 	if c.ContractStart.IsZero() {
-		fields = append(fields, FieldError{Field: "contractStart", Code: "required"})
+		fields = append(fields, FieldError{Field: "contractStart", Code: CodeRequired})
 	}
 	if !c.ContractEnd.After(c.ContractStart) {
-		fields = append(fields, FieldError{Field: "contractEnd", Code: "contract_end_before_start"})
+		fields = append(fields, FieldError{Field: "contractEnd", Code: CodeContractEndBeforeStart})
 	}
 	si := time.Date(c.SocialInsuranceStart.Year(), c.SocialInsuranceStart.Month(), 1, 0, 0, 0, 0, time.UTC)
 	if c.SocialInsuranceStart.IsZero() || si.After(now) {
-		fields = append(fields, FieldError{Field: "socialInsuranceStart", Code: "date_out_of_range"})
+		fields = append(fields, FieldError{Field: "socialInsuranceStart", Code: CodeDateOutOfRange})
 	}
 	if len(fields) > 0 {
 		return Invalid(fields...)
 	}
-	e.Status = EmploymentConfirmed
+	e.Status, _ = EmploymentTransitions.Next(e.Status, EmploymentConfirm)
 	e.ContractStart, e.ContractEnd, e.SocialInsuranceStart = &c.ContractStart, &c.ContractEnd, &si
 	e.DecidedBy, e.DecidedAt, e.UpdatedAt = actor.ID, &now, now
 	return nil
 }
 
-// reject records HR's refusal, which must give a reason the graduate reads.
-func (e *Employment) reject(actor User, reason string, now time.Time) error {
-	if err := e.decide(actor); err != nil {
+// Reject records HR's refusal, which must give a reason the graduate reads.
+func (e *Employment) Reject(actor User, reason string, now time.Time) error {
+	if err := e.decide(actor, EmploymentReject); err != nil {
 		return err
 	}
 	reason = strings.TrimSpace(reason)
 	if n := utf8.RuneCountInString(reason); n == 0 || n > 500 {
-		return Invalid(FieldError{Field: "reason", Code: "text_length"})
+		return Field("reason", CodeTextLength)
 	}
-	e.Status, e.RejectReason = EmploymentRejected, reason
+	e.Status, _ = EmploymentTransitions.Next(e.Status, EmploymentReject)
+	e.RejectReason = reason
 	e.DecidedBy, e.DecidedAt, e.UpdatedAt = actor.ID, &now, now
 	return nil
 }
 
-// hrOf reports whether the user is HR of the employer.
-func (u User) hrOf(employerID string) bool {
-	for _, g := range u.Roles {
-		if g.Role == RoleHR && g.EmployerID == employerID {
-			return true
-		}
+// End records, as HR of its employer, that a confirmed employee left on
+// endedOn, which may be at most a month ahead and not before the contract.
+func (e *Employment) End(actor User, endedOn, now time.Time) error {
+	if !actor.HROf(e.EmployerID) {
+		return NotFound(CodeEmploymentNotFound)
 	}
-	return false
+	if !EmploymentTransitions.Allows(e.Status, EmploymentEnd) {
+		return Errorf(KindConflict, CodeEmploymentNotConfirmed, "only a confirmed employment can end")
+	}
+	if endedOn.IsZero() || endedOn.After(now.AddDate(0, 1, 0)) || (e.ContractStart != nil && endedOn.Before(*e.ContractStart)) {
+		return Field("endedOn", CodeDateOutOfRange)
+	}
+	e.Status, _ = EmploymentTransitions.Next(e.Status, EmploymentEnd)
+	e.EndedOn, e.UpdatedAt = &endedOn, now
+	return nil
 }
 
-// hrEmployer returns the employer the user is HR of.
-func (u User) hrEmployer() (string, error) {
-	for _, g := range u.Roles {
-		if g.Role == RoleHR {
-			return g.EmployerID, nil
-		}
-	}
-	return "", Errorf(KindForbidden, "role_required", "requires the hr role")
-}
-
-// CreateEmployer registers an employer (admin).
-func (s *Service) CreateEmployer(ctx context.Context, actor User, name, creditCode string) (Employer, error) {
-	if err := actor.require(RoleAdmin); err != nil {
-		return Employer{}, err
-	}
+// ValidateEmployer checks an employer as an admin registers it and returns
+// the normalised credit code.
+func ValidateEmployer(name, creditCode string) (string, string, error) {
 	var fields []FieldError
 	name = strings.TrimSpace(name)
 	if n := utf8.RuneCountInString(name); n == 0 || n > 128 {
-		fields = append(fields, FieldError{Field: "name", Code: "text_length"})
+		fields = append(fields, FieldError{Field: "name", Code: CodeTextLength})
 	}
 	code, err := ParseCreditCode(creditCode, "creditCode")
 	if err != nil {
 		fields = append(fields, err.Fields...)
 	}
 	if len(fields) > 0 {
-		return Employer{}, Invalid(fields...)
+		return "", "", Invalid(fields...)
 	}
-	e := Employer{ID: NewID(), Name: name, CreditCode: code, CreatedAt: s.now()}
-	return e, s.Store.CreateEmployer(ctx, e)
-}
-
-// Employers searches employers by name or credit code, for the app's picker.
-func (s *Service) Employers(ctx context.Context, query string, page Page) ([]Employer, string, error) {
-	return s.Store.Employers(ctx, strings.TrimSpace(query), page)
-}
-
-// CurrentEmployment returns the caller's latest employment declaration.
-func (s *Service) CurrentEmployment(ctx context.Context, actor User) (Employment, error) {
-	return s.Store.CurrentEmployment(ctx, actor.ID)
-}
-
-// EmploymentRequests lists the caller's employer's requests (HR).
-func (s *Service) EmploymentRequests(ctx context.Context, actor User, status EmploymentStatus, page Page) ([]EmploymentRequest, string, error) {
-	employer, err := actor.hrEmployer()
-	if err != nil {
-		return nil, "", err
-	}
-	recs, next, err := s.Store.EmploymentRequests(ctx, employer, status, page)
-	if err != nil {
-		return nil, "", err
-	}
-	out := make([]EmploymentRequest, len(recs))
-	for i, r := range recs {
-		out[i] = EmploymentRequest{Employment: r.Employment, GraduateName: r.Profile.Name}
-		if r.Profile.NationalIDSealed != "" {
-			number, err := s.Vault.Open(r.Profile.NationalIDSealed)
-			if err != nil {
-				return nil, "", err
-			}
-			out[i].NationalIDMasked = MaskNationalID(number)
-		}
-	}
-	return out, next, nil
-}
-
-// DecideEmployment confirms (c != nil) or rejects one employment as HR,
-// and tells the graduate.
-func (s *Service) DecideEmployment(ctx context.Context, actor User, id string, c *Confirmation, reason string) (Employment, error) {
-	if _, err := actor.hrEmployer(); err != nil {
-		return Employment{}, err
-	}
-	return s.Store.UpdateEmployment(ctx, id, func(e *Employment) ([]Task, error) {
-		now := s.now()
-		note := NotifyRequest{UserID: e.UserID, Link: "anju://me/employment"}
-		if c != nil {
-			if err := e.confirm(actor, *c, now); err != nil {
-				return nil, err
-			}
-			note.Template, note.EventID = "employment.confirmed", "employment.confirmed:"+e.ID
-		} else {
-			if err := e.reject(actor, reason, now); err != nil {
-				return nil, err
-			}
-			note.Template, note.EventID = "employment.rejected", "employment.rejected:"+e.ID
-			note.Params = map[string]string{"reason": e.RejectReason}
-		}
-		return []Task{
-			{Type: TaskSendNotification, Payload: note},
-			{Type: TaskEmploymentDecided, Payload: EmploymentDecided{UserID: e.UserID}},
-		}, nil
-	})
-}
-
-// DecideEmployments answers many requests at once; each item stands alone,
-// so one bad item does not hold back the others.
-func (s *Service) DecideEmployments(ctx context.Context, actor User, items []EmploymentDecision) ([]EmploymentDecisionResult, error) {
-	if _, err := actor.hrEmployer(); err != nil {
-		return nil, err
-	}
-	out := make([]EmploymentDecisionResult, len(items))
-	for i, it := range items {
-		e, err := s.DecideEmployment(ctx, actor, it.EmploymentID, it.Confirm, it.Reason)
-		out[i] = EmploymentDecisionResult{EmploymentID: it.EmploymentID, Err: err}
-		if err == nil {
-			out[i].Employment = &e
-		}
-	}
-	return out, nil
-}
-
-// EndEmployment records, as HR, that a confirmed employee left on a date.
-// Payments stop and, after a grace period, a talent apartment must be left.
-func (s *Service) EndEmployment(ctx context.Context, actor User, id string, endedOn time.Time) (Employment, error) {
-	if _, err := actor.hrEmployer(); err != nil {
-		return Employment{}, err
-	}
-	return s.Store.UpdateEmployment(ctx, id, func(e *Employment) ([]Task, error) {
-		if !actor.hrOf(e.EmployerID) {
-			return nil, NotFound("employment")
-		}
-		if e.Status != EmploymentConfirmed {
-			return nil, Errorf(KindConflict, "employment_not_confirmed", "only a confirmed employment can end")
-		}
-		if endedOn.IsZero() || endedOn.After(s.now().AddDate(0, 1, 0)) || (e.ContractStart != nil && endedOn.Before(*e.ContractStart)) {
-			return nil, Invalid(FieldError{Field: "endedOn", Code: "date_out_of_range"})
-		}
-		now := s.now()
-		e.Status, e.EndedOn, e.UpdatedAt = EmploymentEnded, &endedOn, now
-		return []Task{{Type: TaskSendNotification, Payload: NotifyRequest{
-			UserID: e.UserID, EventID: "employment.ended:" + e.ID, Template: "employment.ended",
-			Params: map[string]string{"date": endedOn.Format("2006-01-02")}, Link: "anju://me/employment",
-		}}}, nil
-	})
-}
-
-// NotifyEmploymentDeclared tells every HR user of the employer about a new
-// declaration. Each notification is once per HR user, so a retry only sends
-// what is missing.
-func (s *Service) NotifyEmploymentDeclared(ctx context.Context, id string) error {
-	e, err := s.Store.Employment(ctx, id)
-	if err != nil {
-		return err
-	}
-	if e.Status != EmploymentPending {
-		return nil
-	}
-	rec, err := s.Store.Profile(ctx, e.UserID)
-	if err != nil {
-		return err
-	}
-	hr, err := s.Store.HRUsers(ctx, e.EmployerID)
-	if err != nil {
-		return err
-	}
-	var retry error
-	for _, uid := range hr {
-		err := s.Notify(ctx, NotifyRequest{
-			UserID: uid, EventID: "employment.declared:" + e.ID, Template: "employment.declared",
-			Params: map[string]string{"name": rec.Name}, Link: "anju://hr/employments/" + e.ID,
-		})
-		if err != nil {
-			retry = err
-		}
-	}
-	return retry
+	return name, code, nil
 }

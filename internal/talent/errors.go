@@ -3,6 +3,7 @@ package talent
 import (
 	"errors"
 	"fmt"
+	"slices"
 )
 
 // Kind classifies an Error by what the caller can do about it. The api maps
@@ -34,11 +35,33 @@ const (
 	KindInternal Kind = "internal"
 )
 
+// Code is a stable, machine-readable error code ("claim_incomplete") that
+// clients branch on and the api localizes. Codes are made only by NewCode,
+// as package-level variables beside the module that returns them, so a code
+// can never be typed inline and every code is known to the message test.
+type Code struct{ name string }
+
+// codes are every Code made, in the order their packages were initialised.
+var codes []Code
+
+// NewCode declares a code. Call it only to initialise a package-level variable.
+func NewCode(name string) Code {
+	c := Code{name: name}
+	codes = append(codes, c)
+	return c
+}
+
+// String returns the code as clients see it.
+func (c Code) String() string { return c.name }
+
+// Codes returns every declared code of the packages linked into the program.
+func Codes() []Code { return slices.Clone(codes) }
+
 // Error is Anju's one error type. Code is stable and machine readable; the api
 // localizes it. Message is English for logs and never contains personal data.
 type Error struct {
 	Kind    Kind
-	Code    string
+	Code    Code
 	Message string
 	Fields  []FieldError
 }
@@ -46,7 +69,7 @@ type Error struct {
 // FieldError names one request field that failed and why, by stable code.
 type FieldError struct {
 	Field string
-	Code  string
+	Code  Code
 }
 
 func (e *Error) Error() string {
@@ -57,13 +80,18 @@ func (e *Error) Error() string {
 }
 
 // Errorf returns an Error of the given kind and code.
-func Errorf(kind Kind, code, format string, args ...any) *Error {
+func Errorf(kind Kind, code Code, format string, args ...any) *Error {
 	return &Error{Kind: kind, Code: code, Message: fmt.Sprintf(format, args...)}
 }
 
 // Invalid returns a KindInvalid error for the given field problems.
 func Invalid(fields ...FieldError) *Error {
-	return &Error{Kind: KindInvalid, Code: "validation_failed", Message: "one or more fields are invalid", Fields: fields}
+	return &Error{Kind: KindInvalid, Code: CodeValidationFailed, Message: "one or more fields are invalid", Fields: fields}
+}
+
+// Field returns a KindInvalid error for one field.
+func Field(field string, code Code) *Error {
+	return Invalid(FieldError{Field: field, Code: code})
 }
 
 // ErrorKind returns the kind of err, KindInternal for errors Anju did not make.
@@ -79,13 +107,24 @@ func ErrorKind(err error) Kind {
 func ErrorCode(err error) string {
 	var e *Error
 	if errors.As(err, &e) {
-		return e.Code
+		return e.Code.name
 	}
-	return "internal"
+	return CodeInternal.name
+}
+
+// HasCode reports whether err is an Anju error with code c.
+func HasCode(err error, c Code) bool {
+	var e *Error
+	return errors.As(err, &e) && e.Code == c
 }
 
 // NotFound is the error for a missing resource or one the caller may not see;
 // both answer the same so that ids cannot be probed.
-func NotFound(what string) *Error {
-	return &Error{Kind: KindNotFound, Code: what + "_not_found", Message: what + " not found"}
+func NotFound(code Code) *Error {
+	return &Error{Kind: KindNotFound, Code: code, Message: code.name}
+}
+
+// Forbidden is the error for a role that does not allow an action.
+func Forbidden(format string, args ...any) *Error {
+	return Errorf(KindForbidden, CodeRoleRequired, format, args...)
 }

@@ -24,32 +24,32 @@ const gb11643Check = "10X98765432"
 // relative to now. A lower-case x is accepted and normalised.
 func ParseNationalID(s string, now time.Time) (NationalID, *Error) {
 	s = strings.ToUpper(strings.TrimSpace(s))
-	bad := func(code string) (NationalID, *Error) {
+	bad := func(code Code) (NationalID, *Error) {
 		return NationalID{}, Invalid(FieldError{Field: "nationalId", Code: code})
 	}
 	if len(s) != 18 {
-		return bad("national_id_length")
+		return bad(CodeNationalIDLength)
 	}
 	sum := 0
 	for i := 0; i < 17; i++ {
 		c := s[i]
 		if c < '0' || c > '9' {
-			return bad("national_id_format")
+			return bad(CodeNationalIDFormat)
 		}
 		sum += int(c-'0') * gb11643Weights[i]
 	}
 	if last := s[17]; last != 'X' && (last < '0' || last > '9') {
-		return bad("national_id_format")
+		return bad(CodeNationalIDFormat)
 	}
 	if s[17] != gb11643Check[sum%11] {
-		return bad("national_id_checksum")
+		return bad(CodeNationalIDChecksum)
 	}
 	if s[0] < '1' || s[0] > '8' {
-		return bad("national_id_region")
+		return bad(CodeNationalIDRegion)
 	}
 	birth, err := time.Parse("20060102", s[6:14])
 	if err != nil || birth.Year() < 1900 || birth.After(now) {
-		return bad("national_id_birth_date")
+		return bad(CodeNationalIDBirthDate)
 	}
 	return NationalID{number: s, birth: birth}, nil
 }

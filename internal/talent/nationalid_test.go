@@ -36,7 +36,7 @@ func TestParseNationalID(t *testing.T) {
 			}
 			continue
 		}
-		if err == nil || len(err.Fields) != 1 || err.Fields[0].Code != tt.code || err.Fields[0].Field != "nationalId" {
+		if err == nil || len(err.Fields) != 1 || err.Fields[0].Code.String() != tt.code || err.Fields[0].Field != "nationalId" {
 			t.Errorf("%s: got %v, want field nationalId code %s", tt.in, err, tt.code)
 		}
 	}

@@ -28,7 +28,9 @@ type Notification struct {
 	ReadAt    *time.Time
 }
 
-// NotifyRequest asks for one notification; it is the payload of notify:send.
+// NotifyRequest asks for one notification: a task every module records
+// with the change a person should hear about (notify:send). The inbox entry
+// is written once per user and EventID, however often the task runs.
 type NotifyRequest struct {
 	UserID   string            `json:"userId"`
 	EventID  string            `json:"eventId"`
@@ -37,6 +39,9 @@ type NotifyRequest struct {
 	// Link is the app's deep link, e.g. "anju://documents/…".
 	Link string `json:"link,omitempty"`
 }
+
+// Kind implements Task.
+func (NotifyRequest) Kind() string { return "notify:send" }
 
 // message is a localized title and body with {name} placeholders.
 type message struct{ Title, Body string }
@@ -175,12 +180,13 @@ func Label(code string, l Locale) string {
 	return code
 }
 
-// render localizes a template; parameters that name a known code are
-// themselves localized. An unknown template is a programming error.
-func render(template string, locale Locale, params map[string]string) (message, bool) {
+// Render localizes a notification template; parameters that name a known
+// code are themselves localized. An unknown template is a programming error,
+// reported as KindInvalid so that its task is not retried.
+func Render(template string, locale Locale, params map[string]string) (title, body string, err error) {
 	byLocale, ok := templates[template]
 	if !ok {
-		return message{}, false
+		return "", "", Errorf(KindInvalid, CodeTemplateUnknown, "unknown notification template %q", template)
 	}
 	m, ok := byLocale[locale]
 	if !ok {
@@ -194,5 +200,5 @@ func render(template string, locale Locale, params map[string]string) (message, 
 		pairs = append(pairs, "{"+k+"}", v)
 	}
 	r := strings.NewReplacer(pairs...)
-	return message{Title: r.Replace(m.Title), Body: r.Replace(m.Body)}, true
+	return r.Replace(m.Title), r.Replace(m.Body), nil
 }

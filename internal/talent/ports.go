@@ -14,9 +14,11 @@ type Identity struct {
 
 // Verifier checks a sign-in token.
 type Verifier interface {
-	// Verify returns the token's identity. It returns KindUnauthenticated for a
-	// missing, malformed, forged, expired or revoked token and
-	// KindUnavailable when the identity service cannot be reached.
+	// Verify returns the token's identity. It returns KindUnauthenticated
+	// (CodeTokenMissing, CodeTokenInvalid, CodeTokenExpired, CodeTokenRevoked,
+	// CodeUserDisabled, CodeUserNotFound) for a token that does not sign
+	// anyone in, and KindUnavailable (CodeIdentityUnavailable) when the
+	// identity service cannot be reached.
 	Verify(ctx context.Context, idToken string) (Identity, error)
 }
 
@@ -41,8 +43,9 @@ type ObjectStore interface {
 	PresignUpload(ctx context.Context, key, contentType string, size int64, ttl time.Duration) (UploadForm, error)
 	// PresignDownload returns a short-lived GET URL.
 	PresignDownload(ctx context.Context, key string, ttl time.Duration) (string, error)
-	// Inspect reads the object once; KindNotFound when it is absent,
-	// KindUnavailable when the store cannot be reached.
+	// Inspect reads the object once; KindNotFound (CodeObjectNotFound) when
+	// it is absent, KindUnavailable (CodeObjectStoreUnavailable) when the
+	// store cannot be reached.
 	Inspect(ctx context.Context, key string) (ObjectInfo, error)
 	// Delete removes the object; deleting an absent object is not an error.
 	Delete(ctx context.Context, key string) error
@@ -50,26 +53,20 @@ type ObjectStore interface {
 
 // PushMessage is one push notification to one device.
 type PushMessage struct {
-	Token string
-	Title string
-	Body  string
-	Data  map[string]string
+	Token    string
+	Platform string // the device's: ios, android or harmony
+	Title    string
+	Body     string
+	Data     map[string]string
 }
-
-// Push error codes a Pusher returns inside an *Error.
-const (
-	// CodePushUnregistered: the token is gone for good; delete it.
-	CodePushUnregistered = "push_token_unregistered"
-	// CodePushRejected: the message or token was refused as invalid; keep the token.
-	CodePushRejected = "push_rejected"
-)
 
 // Pusher delivers push notifications. It is a port so that channels other than
 // FCM can be added; the in-app inbox is the reliable channel.
 type Pusher interface {
 	// Push sends one message. It returns an *Error with CodePushUnregistered
-	// (KindNotFound), CodePushRejected (KindInvalid), or KindUnavailable when
-	// the send may succeed later (quota, server errors, network).
+	// (KindNotFound), CodePushRejected (KindInvalid), or KindUnavailable
+	// (CodePushUnavailable) when the send may succeed later (quota, server
+	// errors, network).
 	Push(ctx context.Context, msg PushMessage) error
 }
 

@@ -96,24 +96,24 @@ type ProfileRecord struct {
 	UpdatedAt         time.Time
 }
 
-// validate checks every field and reports all problems at once, so the app
+// Validate checks every field and reports all problems at once, so the app
 // can mark each one. It returns the parsed national ID, if any.
-func (in *ProfileInput) validate(now time.Time) (*NationalID, error) {
+func (in *ProfileInput) Validate(now time.Time) (*NationalID, error) {
 	var fields []FieldError
-	add := func(field, code string) { fields = append(fields, FieldError{Field: field, Code: code}) }
+	add := func(field string, code Code) { fields = append(fields, FieldError{Field: field, Code: code}) }
 	in.Name = strings.TrimSpace(in.Name)
 	if n := utf8.RuneCountInString(in.Name); n == 0 || n > 64 {
-		add("name", "name_length")
+		add("name", CodeNameLength)
 	}
 	in.Phone = strings.TrimSpace(in.Phone)
 	if in.Phone != "" && !validPhone(in.Phone) {
-		add("phone", "phone_format")
+		add("phone", CodePhoneFormat)
 	}
 	if in.Locale == "" {
 		in.Locale = LocaleZH
 	}
 	if !in.Locale.Valid() {
-		add("locale", "locale_unsupported")
+		add("locale", CodeLocaleUnsupported)
 	}
 	var id *NationalID
 	if in.NationalID != "" {
@@ -125,29 +125,29 @@ func (in *ProfileInput) validate(now time.Time) (*NationalID, error) {
 		}
 	}
 	if utf8.RuneCountInString(in.HukouPlace) > 128 {
-		add("hukouPlace", "text_too_long")
+		add("hukouPlace", CodeTextTooLong)
 	}
 	if len(in.Education) > 8 {
-		add("education", "too_many_items")
+		add("education", CodeTooManyItems)
 	}
 	for i, e := range in.Education {
 		prefix := "education[" + strconv.Itoa(i) + "]."
 		if !e.Level.Valid() {
-			add(prefix+"level", "education_level")
+			add(prefix+"level", CodeEducationLevel)
 		}
 		if n := utf8.RuneCountInString(strings.TrimSpace(e.Institution)); n == 0 || n > 128 {
-			add(prefix+"institution", "text_length")
+			add(prefix+"institution", CodeTextLength)
 		}
 		if e.GraduationDate.IsZero() || e.GraduationDate.After(now.AddDate(1, 0, 0)) {
-			add(prefix+"graduationDate", "date_out_of_range")
+			add(prefix+"graduationDate", CodeDateOutOfRange)
 		}
 		if len(e.DiplomaNumber) > 64 {
-			add(prefix+"diplomaNumber", "text_too_long")
+			add(prefix+"diplomaNumber", CodeTextTooLong)
 		}
 	}
 	if e := in.Employer; e != nil {
 		if n := utf8.RuneCountInString(strings.TrimSpace(e.Name)); n == 0 || n > 128 {
-			add("employer.name", "text_length")
+			add("employer.name", CodeTextLength)
 		}
 		if e.CreditCode != "" {
 			code, err := ParseCreditCode(e.CreditCode, "employer.creditCode")
@@ -159,10 +159,10 @@ func (in *ProfileInput) validate(now time.Time) (*NationalID, error) {
 	}
 	in.BankAccount = strings.ReplaceAll(strings.TrimSpace(in.BankAccount), " ", "")
 	if in.BankAccount != "" && !validBankAccount(in.BankAccount) {
-		add("bankAccount.accountNumber", "bank_account_format")
+		add("bankAccount.accountNumber", CodeBankAccountFormat)
 	}
 	if in.BankAccount != "" && strings.TrimSpace(in.BankName) == "" {
-		add("bankAccount.bankName", "required")
+		add("bankAccount.bankName", CodeRequired)
 	}
 	if len(fields) > 0 {
 		return nil, Invalid(fields...)

@@ -72,10 +72,34 @@ func (u User) HasAny(roles ...Role) bool {
 	return slices.ContainsFunc(roles, u.Has)
 }
 
-// require returns KindForbidden unless the user holds one of roles.
-func (u User) require(roles ...Role) error {
+// Require returns KindForbidden unless the user holds one of roles.
+func (u User) Require(roles ...Role) error {
 	if u.HasAny(roles...) {
 		return nil
 	}
-	return Errorf(KindForbidden, "role_required", "requires one of the roles %v", roles)
+	return Forbidden("requires one of the roles %v", roles)
 }
+
+// HROf reports whether the user is HR of the employer.
+func (u User) HROf(employerID string) bool {
+	return slices.ContainsFunc(u.Roles, func(g RoleGrant) bool { return g.Role == RoleHR && g.EmployerID == employerID })
+}
+
+// HREmployer returns the employer the user is HR of, or KindForbidden.
+func (u User) HREmployer() (string, error) {
+	for _, g := range u.Roles {
+		if g.Role == RoleHR {
+			return g.EmployerID, nil
+		}
+	}
+	return "", Forbidden("requires the hr role")
+}
+
+// System is the actor of changes made by workers and periodic jobs.
+var System = User{ID: SystemID}
+
+// SystemID is the actor id audit rows and offers record for System.
+const SystemID = "system"
+
+// IsSystem reports whether the user is System.
+func (u User) IsSystem() bool { return u.ID == SystemID }

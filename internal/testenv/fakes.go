@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/anju-city/anju/internal/app"
 	"github.com/anju-city/anju/internal/pii"
 	"github.com/anju-city/anju/internal/postgres"
 	"github.com/anju-city/anju/internal/talent"
@@ -26,24 +27,38 @@ type NoPush struct{}
 // Push accepts the message.
 func (NoPush) Push(context.Context, talent.PushMessage) error { return nil }
 
-// Service gives a talent.Service on a fresh database, with test keys, a
-// clock set to 2026-11-25 10:00 in Shanghai and logs discarded. A nil
-// pusher accepts every push.
-func Service(t testing.TB, pusher talent.Pusher) (*postgres.DB, *talent.Service, *Clock) {
+// Vault returns a keyring with fixed test keys.
+func Vault(t testing.TB) *pii.Keyring {
+	t.Helper()
+	vault, err := pii.NewKeyring([]pii.Key{{ID: "test", Secret: bytes.Repeat([]byte{1}, 32)}}, bytes.Repeat([]byte{2}, 32))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return vault
+}
+
+// App builds the application, as cmd/anju does, on a fresh database with
+// test keys, a clock set to 2026-11-25 10:00 in Shanghai, the city 慈溪 and
+// logs discarded. A nil pusher accepts every push; objects may be nil for
+// tests that never touch document bytes.
+func App(t testing.TB, pusher talent.Pusher, objects talent.ObjectStore) (*postgres.DB, *app.App, *Clock) {
 	t.Helper()
 	db, err := postgres.Open(context.Background(), Database(t))
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(db.Close)
-	vault, err := pii.NewKeyring([]pii.Key{{ID: "test", Secret: bytes.Repeat([]byte{1}, 32)}}, bytes.Repeat([]byte{2}, 32))
-	if err != nil {
-		t.Fatal(err)
-	}
 	if pusher == nil {
 		pusher = NoPush{}
 	}
 	clock := &Clock{T: time.Date(2026, 11, 25, 2, 0, 0, 0, time.UTC)}
-	svc := &talent.Service{Store: db, Pusher: pusher, Vault: vault, Clock: clock, Logger: slog.New(slog.NewJSONHandler(io.Discard, nil))}
-	return db, svc, clock
+	a, err := app.New(app.Deps{
+		Stores: postgres.Stores(db), Objects: objects, Pusher: pusher, Vault: Vault(t), Clock: clock,
+		Logger:   slog.New(slog.NewJSONHandler(io.Discard, nil)),
+		Settings: app.Settings{City: "慈溪", UploadTTL: 15 * time.Minute, DownloadTTL: 5 * time.Minute},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return db, a, clock
 }

@@ -1,8 +1,8 @@
-// Package allowance is the allowance claims workflow: policy packages in
-// force, the eligibility precheck, claims from draft to decision, the
-// eligibility worker and the review queue with its deadlines. It builds on
-// the talent package (profiles, documents, employment, notifications) and
-// decides with the pure policy evaluator.
+// Package allowance is the allowance claims workflow: claims from draft to
+// decision under the policy version in force, the eligibility worker with
+// its trace, the review queue with its deadlines, and the payments that
+// follow approval. It reads what it needs of accounts, documents and leases
+// through the small ports below, and decides with the pure policy evaluator.
 package allowance
 
 import (
@@ -13,21 +13,6 @@ import (
 	"github.com/anju-city/anju/internal/talent/calendar"
 	"github.com/anju-city/anju/internal/talent/policy"
 )
-
-// Task types of the claims workflow.
-const (
-	// TaskEvaluateClaim gathers a claim's facts and evaluates its package.
-	TaskEvaluateClaim = "claim:evaluate"
-	// TaskNotifyClaim tells the graduate about a transition.
-	TaskNotifyClaim = talent.TaskSendNotification
-	// TaskEscalate finds overdue claims and tells the staff responsible.
-	TaskEscalate = "claim:escalate"
-)
-
-// EvaluateClaim is the payload of claim:evaluate.
-type EvaluateClaim struct {
-	ClaimID string `json:"claimId"`
-}
 
 // Stage is the step a claim waits at; each has a deadline in working days.
 type Stage string
@@ -43,14 +28,6 @@ const (
 
 // StageWorkingDays are the deadlines of the stages.
 var StageWorkingDays = map[Stage]int{StageDocument: 1, StageEmployer: 5, StageReview: 5, StagePayment: 10}
-
-// PolicySource is a published package version as stored.
-type PolicySource struct {
-	Package     policy.ID
-	Version     int
-	Source      []byte
-	PublishedAt time.Time
-}
 
 // ClaimChange is what an update writes besides the claim itself.
 type ClaimChange struct {
@@ -89,15 +66,11 @@ type DeliveryStats struct {
 	DeadlinesBreached int // claims that went past a stage deadline
 }
 
-// Store persists policy versions and claims. Errors follow talent.Store:
-// KindNotFound, KindConflict ("claim_exists" for a second live claim of a
-// package by the same person; "policy_version_exists"), KindUnavailable.
-type Store interface {
-	// PolicySources lists every published version.
-	PolicySources(ctx context.Context) ([]PolicySource, error)
-	// PublishPolicy stores a new version.
-	PublishPolicy(ctx context.Context, src PolicySource, by string) error
-
+// ClaimStore keeps claims, their documents and audit. Errors: KindNotFound
+// (CodeClaimNotFound), KindConflict (CodeClaimExists for a second live claim
+// of a package by the same person), KindMalformed (a bad cursor),
+// KindUnavailable.
+type ClaimStore interface {
 	// CreateClaim stores a draft.
 	CreateClaim(ctx context.Context, c Claim) error
 	// Claim returns a claim by id.
@@ -105,7 +78,8 @@ type Store interface {
 	// Claims lists a user's claims, newest first.
 	Claims(ctx context.Context, userID string, page talent.Page) ([]Claim, string, error)
 	// UpdateClaim runs fn on the claim under a row lock and writes the claim,
-	// its audit rows and its tasks in one transaction.
+	// its audit rows and its tasks in one transaction; when fn fails, or
+	// returns an empty change, nothing is written.
 	UpdateClaim(ctx context.Context, id string, fn func(*Claim) (ClaimChange, error)) (Claim, error)
 	// ClaimDocuments lists the documents linked to a claim.
 	ClaimDocuments(ctx context.Context, claimID string) ([]talent.Document, error)
@@ -120,11 +94,13 @@ type Store interface {
 	ReviewQueue(ctx context.Context, status ClaimStatus, page talent.Page) ([]Claim, string, error)
 	// Overdue lists claims whose stage is past due and not yet escalated.
 	Overdue(ctx context.Context, now time.Time) ([]Claim, error)
-	// UsersWithRole lists the ids of the users holding a role.
-	UsersWithRole(ctx context.Context, role talent.Role) ([]string, error)
-	// HoldsLease reports whether the user has an active talent-apartment lease.
-	HoldsLease(ctx context.Context, userID string) (bool, error)
+	// Delivery reports per package on claims submitted in [from, to).
+	Delivery(ctx context.Context, from, to time.Time) ([]DeliveryStats, error)
+}
 
+// PaymentStore keeps payment schedules and batches. Errors: KindNotFound
+// (CodePaymentNotFound, CodeBatchNotFound), KindConflict (CodeNoPaymentsDue).
+type PaymentStore interface {
 	// Payments lists a claim's schedule.
 	Payments(ctx context.Context, claimID string) ([]Payment, error)
 	// PaymentsFallingDue lists scheduled or held payments of active claims
@@ -136,30 +112,75 @@ type Store interface {
 	// other payments of the claim are still unpaid, and its change is saved
 	// with both.
 	UpdatePaymentAndClaim(ctx context.Context, id string, fn func(p *Payment, c *Claim, remaining int) (ClaimChange, error)) error
-	// CreateBatch moves every due payment into a new batch; KindConflict
-	// "no_payments_due" when there is none.
+	// CreateBatch moves every due payment into a new batch.
 	CreateBatch(ctx context.Context, b Batch) (Batch, error)
 	// BatchPayments returns a batch and its payments with profiles.
 	BatchPayments(ctx context.Context, batchID string) (Batch, []PaymentRecord, error)
 	// Reconcile totals the payments of approved claims.
 	Reconcile(ctx context.Context) (Reconciliation, error)
-	// Delivery reports per package on claims submitted in [from, to).
-	Delivery(ctx context.Context, from, to time.Time) ([]DeliveryStats, error)
+}
+
+// Catalog is the policy catalogue (the catalog module).
+type Catalog interface {
+	// Package returns one version; KindInternal when it is gone.
+	Package(ctx context.Context, id policy.ID, version int) (policy.Package, error)
+	// InForce returns the version of a package in force on a date.
+	InForce(ctx context.Context, id policy.ID, on time.Time) (policy.Package, bool, error)
+	// Open returns the allowance packages in force today.
+	Open(ctx context.Context) ([]policy.Package, error)
+}
+
+// People opens what the claims workflow may know of a graduate (the account module).
+type People interface {
+	Person(ctx context.Context, userID string) (talent.Person, error)
+}
+
+// Employments reads a graduate's current employment; KindNotFound when none was declared.
+type Employments interface {
+	CurrentEmployment(ctx context.Context, userID string) (talent.Employment, error)
+}
+
+// Documents reads uploaded documents.
+type Documents interface {
+	Document(ctx context.Context, id string) (talent.Document, error)
+}
+
+// Staff finds the people an overdue claim is escalated to.
+type Staff interface {
+	UsersWithRole(ctx context.Context, role talent.Role) ([]string, error)
+	HRUsers(ctx context.Context, employerID string) ([]string, error)
+}
+
+// Notifier writes an inbox entry and pushes it, at once (the account module).
+type Notifier interface {
+	Notify(ctx context.Context, req talent.NotifyRequest) error
+}
+
+// Leases tells whether a graduate holds a talent-apartment lease.
+type Leases interface {
+	HoldsLease(ctx context.Context, userID string) (bool, error)
 }
 
 // Service is the claims workflow.
 type Service struct {
-	Talent   *talent.Service
-	Store    Store
-	Calendar *calendar.Calendar
-	// Defaults are the embedded policy packages (version 1 of each).
-	Defaults []policy.Package
+	ClaimStore   ClaimStore
+	PaymentStore PaymentStore
+	Catalog      Catalog
+	People       People
+	Employments  Employments
+	Documents    Documents
+	Staff        Staff
+	Notifier     Notifier
+	Leases       Leases
+	Vault        talent.Vault
+	Clock        talent.Clock
+	Calendar     *calendar.Calendar
 	// City is matched against the household-registration place to tell
 	// out-of-town graduates, e.g. "慈溪".
 	City string
 }
 
-func (s *Service) now() time.Time { return s.Talent.Clock.Now().UTC() }
+func (s *Service) now() time.Time { return s.Clock.Now().UTC() }
 
 // due returns when a stage that starts now is due.
 func (s *Service) due(stage Stage, from time.Time) *time.Time {

@@ -88,9 +88,6 @@ var claimTransitions = map[ClaimEvent]transition{
 	EventComplete:          {[]ClaimStatus{ClaimActive}, ClaimCompleted, bySystem},
 }
 
-// SystemUser is the actor of transitions made by workers and jobs.
-var SystemUser = talent.User{ID: "system"}
-
 // Claim is a graduate's application for one allowance package.
 type Claim struct {
 	ID     string
@@ -145,25 +142,25 @@ type ClaimAudit struct {
 func (c *Claim) Apply(event ClaimEvent, actor talent.User, reason string, now time.Time) (ClaimAudit, error) {
 	t, ok := claimTransitions[event]
 	if !ok {
-		return ClaimAudit{}, talent.Errorf(talent.KindInvalid, "claim_event_unknown", "unknown claim event %q", event)
+		return ClaimAudit{}, talent.Errorf(talent.KindInvalid, CodeClaimEventUnknown, "unknown claim event %q", event)
 	}
 	if err := c.allowed(t.by, actor); err != nil {
 		return ClaimAudit{}, err
 	}
 	if !statusIn(c.Status, t.from) {
-		return ClaimAudit{}, talent.Errorf(talent.KindConflict, "claim_status_conflict", "cannot %s a claim that is %s", event, c.Status)
+		return ClaimAudit{}, talent.Errorf(talent.KindConflict, CodeClaimStatusConflict, "cannot %s a claim that is %s", event, c.Status)
 	}
 	reason = strings.TrimSpace(reason)
 	if (event == EventReject || event == EventSuspend) && reason == "" {
-		return ClaimAudit{}, talent.Invalid(talent.FieldError{Field: "reason", Code: "required"})
+		return ClaimAudit{}, talent.Invalid(talent.FieldError{Field: "reason", Code: talent.CodeRequired})
 	}
 	if utf8.RuneCountInString(reason) > 1000 {
-		return ClaimAudit{}, talent.Invalid(talent.FieldError{Field: "reason", Code: "text_too_long"})
+		return ClaimAudit{}, talent.Invalid(talent.FieldError{Field: "reason", Code: talent.CodeTextTooLong})
 	}
 	switch event {
 	case EventAppeal:
 		if c.Appealed {
-			return ClaimAudit{}, talent.Errorf(talent.KindConflict, "claim_already_appealed", "a claim may be appealed once")
+			return ClaimAudit{}, talent.Errorf(talent.KindConflict, CodeClaimAlreadyAppealed, "a claim may be appealed once")
 		}
 		c.Appealed = true
 	case EventSubmit:
@@ -179,27 +176,27 @@ func (c *Claim) Apply(event ClaimEvent, actor talent.User, reason string, now ti
 // allowed checks the actor against who may cause an event. Another
 // graduate's claim is not found rather than forbidden.
 func (c *Claim) allowed(by actorKind, actor talent.User) error {
-	system := actor.ID == SystemUser.ID
+	system := actor.IsSystem()
 	reviewer := actor.HasAny(talent.RoleReviewer, talent.RoleAdmin)
 	switch by {
 	case byGraduate:
 		if actor.ID != c.UserID {
-			return talent.NotFound("claim")
+			return talent.NotFound(CodeClaimNotFound)
 		}
 	case bySystem:
 		if !system {
-			return talent.Errorf(talent.KindForbidden, "role_required", "only the system may do this")
+			return talent.Forbidden("only the system may do this")
 		}
 	case byReviewer:
 		if !reviewer {
-			return talent.Errorf(talent.KindForbidden, "role_required", "requires the reviewer role")
+			return talent.Forbidden("requires the reviewer role")
 		}
 		if actor.ID == c.UserID {
-			return talent.Errorf(talent.KindForbidden, "own_claim", "nobody decides their own claim")
+			return talent.Errorf(talent.KindForbidden, CodeOwnClaim, "nobody decides their own claim")
 		}
 	case bySystemOrReviewer:
 		if !system && !reviewer {
-			return talent.Errorf(talent.KindForbidden, "role_required", "requires the reviewer role")
+			return talent.Forbidden("requires the reviewer role")
 		}
 	}
 	return nil

@@ -34,7 +34,7 @@ func TestClaimStatusEventMatrix(t *testing.T) {
 	}
 	graduate := talent.User{ID: "g1", Roles: []talent.RoleGrant{{Role: talent.RoleGraduate}}}
 	reviewer := talent.User{ID: "r1", Roles: []talent.RoleGrant{{Role: talent.RoleReviewer}}}
-	actorFor := map[actorKind]talent.User{byGraduate: graduate, bySystem: SystemUser, byReviewer: reviewer, bySystemOrReviewer: reviewer}
+	actorFor := map[actorKind]talent.User{byGraduate: graduate, bySystem: talent.System, byReviewer: reviewer, bySystemOrReviewer: reviewer}
 	now := time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC)
 	for _, from := range allClaimStatuses {
 		for _, ev := range allClaimEvents {
@@ -90,7 +90,7 @@ func TestClaimAppealsOnce(t *testing.T) {
 	steps := []struct {
 		ev    ClaimEvent
 		actor talent.User
-	}{{EventReject, reviewer}, {EventAppeal, graduate}, {EventEvaluate, SystemUser}, {EventReject, reviewer}}
+	}{{EventReject, reviewer}, {EventAppeal, graduate}, {EventEvaluate, talent.System}, {EventReject, reviewer}}
 	for _, s := range steps {
 		if _, err := c.Apply(s.ev, s.actor, "missing diploma", now); err != nil {
 			t.Fatalf("%s: %v", s.ev, err)

@@ -25,27 +25,27 @@ var RejectCodes = []string{
 // profile must hold a national ID number: it is what makes a claim one per
 // person.
 func (s *Service) CreateClaim(ctx context.Context, actor talent.User, pkg policy.ID, decl Declarations) (Claim, error) {
-	rec, err := s.Talent.Store.Profile(ctx, actor.ID)
-	if err != nil && talent.ErrorKind(err) != talent.KindNotFound {
+	person, err := s.People.Person(ctx, actor.ID)
+	if err != nil {
 		return Claim{}, err
 	}
-	if rec.NationalIDIndex == "" {
-		return Claim{}, talent.Invalid(talent.FieldError{Field: "profile.nationalId", Code: "required"})
+	if person.PersonIndex == "" {
+		return Claim{}, talent.Field("profile.nationalId", talent.CodeRequired)
 	}
-	open, err := s.OpenPackages(ctx)
+	open, err := s.Catalog.Open(ctx)
 	if err != nil {
 		return Claim{}, err
 	}
 	if !slices.ContainsFunc(open, func(p policy.Package) bool { return p.ID == pkg }) {
-		return Claim{}, talent.Invalid(talent.FieldError{Field: "package", Code: "package_closed"})
+		return Claim{}, talent.Field("package", policy.CodePackageClosed)
 	}
 	if decl.MonthlyRent < 0 {
-		return Claim{}, talent.Invalid(talent.FieldError{Field: "declarations.monthlyRent", Code: "range"})
+		return Claim{}, talent.Field("declarations.monthlyRent", talent.CodeRange)
 	}
 	now := s.now()
-	c := Claim{ID: talent.NewID(), UserID: actor.ID, PersonIndex: rec.NationalIDIndex, Package: pkg,
+	c := Claim{ID: talent.NewID(), UserID: actor.ID, PersonIndex: person.PersonIndex, Package: pkg,
 		Status: ClaimDraft, Declarations: decl, CreatedAt: now, UpdatedAt: now}
-	return c, s.Store.CreateClaim(ctx, c)
+	return c, s.ClaimStore.CreateClaim(ctx, c)
 }
 
 // ClaimView is a claim with what its owner or a reviewer sees beside it.
@@ -58,58 +58,59 @@ type ClaimView struct {
 
 // Claim returns a claim to its owner or to staff who decide or pay claims.
 func (s *Service) Claim(ctx context.Context, actor talent.User, id string) (ClaimView, error) {
-	c, err := s.Store.Claim(ctx, id)
+	c, err := s.ClaimStore.Claim(ctx, id)
 	if err != nil {
 		return ClaimView{}, err
 	}
 	if c.UserID != actor.ID && !actor.HasAny(talent.RoleReviewer, talent.RoleAdmin, talent.RoleFinance) {
-		return ClaimView{}, talent.NotFound("claim")
+		return ClaimView{}, talent.NotFound(CodeClaimNotFound)
 	}
 	v := ClaimView{Claim: c}
-	if v.Documents, err = s.Store.ClaimDocuments(ctx, id); err != nil {
+	if v.Documents, err = s.ClaimStore.ClaimDocuments(ctx, id); err != nil {
 		return ClaimView{}, err
 	}
-	if v.Audit, err = s.Store.ClaimAudit(ctx, id); err != nil {
+	if v.Audit, err = s.ClaimStore.ClaimAudit(ctx, id); err != nil {
 		return ClaimView{}, err
 	}
-	v.Payments, err = s.Store.Payments(ctx, id)
+	v.Payments, err = s.PaymentStore.Payments(ctx, id)
 	return v, err
 }
 
 // Claims lists the caller's claims.
 func (s *Service) Claims(ctx context.Context, actor talent.User, page talent.Page) ([]Claim, string, error) {
-	return s.Store.Claims(ctx, actor.ID, page)
+	return s.ClaimStore.Claims(ctx, actor.ID, page)
 }
 
 // AttachDocuments links the caller's documents to a draft claim, or to a
 // rejected one that is about to be appealed with extra documents.
 func (s *Service) AttachDocuments(ctx context.Context, actor talent.User, id string, documentIDs []string) (ClaimView, error) {
-	if c, err := s.Store.Claim(ctx, id); err != nil || c.UserID != actor.ID {
-		return ClaimView{}, talent.NotFound("claim")
+	if c, err := s.ClaimStore.Claim(ctx, id); err != nil || c.UserID != actor.ID {
+		return ClaimView{}, talent.NotFound(CodeClaimNotFound)
 	}
 	var fields []talent.FieldError
 	for i, docID := range documentIDs {
-		d, err := s.Talent.Store.Document(ctx, docID)
+		field := "documentIds[" + strconv.Itoa(i) + "]"
+		d, err := s.Documents.Document(ctx, docID)
 		switch {
 		case talent.ErrorKind(err) == talent.KindNotFound || err == nil && d.OwnerID != actor.ID:
-			fields = append(fields, talent.FieldError{Field: "documentIds[" + strconv.Itoa(i) + "]", Code: "document_not_found"})
+			fields = append(fields, talent.FieldError{Field: field, Code: talent.CodeDocumentNotFound})
 		case err != nil:
 			return ClaimView{}, err
 		case d.Status == talent.DocRejected:
-			fields = append(fields, talent.FieldError{Field: "documentIds[" + strconv.Itoa(i) + "]", Code: "document_rejected"})
+			fields = append(fields, talent.FieldError{Field: field, Code: CodeDocumentRejected})
 		}
 	}
 	if len(fields) > 0 {
 		return ClaimView{}, talent.Invalid(fields...)
 	}
 	// Under the claim's row lock, so a concurrent submit sees all or none.
-	_, err := s.Store.UpdateClaim(ctx, id, func(c *Claim) (ClaimChange, error) {
+	_, err := s.ClaimStore.UpdateClaim(ctx, id, func(c *Claim) (ClaimChange, error) {
 		if c.UserID != actor.ID {
-			return ClaimChange{}, talent.NotFound("claim")
+			return ClaimChange{}, talent.NotFound(CodeClaimNotFound)
 		}
 		appealable := c.Status == ClaimRejected && !c.Appealed
 		if c.Status != ClaimDraft && !appealable {
-			return ClaimChange{}, talent.Errorf(talent.KindConflict, "claim_status_conflict", "documents can be added to a draft or before an appeal")
+			return ClaimChange{}, talent.Errorf(talent.KindConflict, CodeClaimStatusConflict, "documents can be added to a draft or before an appeal")
 		}
 		return ClaimChange{AttachDocuments: documentIDs, Touched: true}, nil
 	})
@@ -122,60 +123,62 @@ func (s *Service) AttachDocuments(ctx context.Context, actor talent.User, id str
 // Submit sends a draft for decision under the package version in force
 // today. Everything missing (documents, profile facts) is reported at once.
 func (s *Service) Submit(ctx context.Context, actor talent.User, id string) (Claim, error) {
-	pkgs, err := s.Packages(ctx)
+	c, err := s.ClaimStore.Claim(ctx, id)
 	if err != nil {
 		return Claim{}, err
 	}
-	docs, err := s.Store.ClaimDocuments(ctx, id)
+	pkg, open, err := s.Catalog.InForce(ctx, c.Package, s.now())
 	if err != nil {
 		return Claim{}, err
 	}
-	rec, err := s.Talent.Store.Profile(ctx, actor.ID)
-	if err != nil && talent.ErrorKind(err) != talent.KindNotFound {
+	docs, err := s.ClaimStore.ClaimDocuments(ctx, id)
+	if err != nil {
 		return Claim{}, err
 	}
-	_, empErr := s.Talent.Store.CurrentEmployment(ctx, actor.ID)
+	person, err := s.People.Person(ctx, actor.ID)
+	if err != nil {
+		return Claim{}, err
+	}
+	_, empErr := s.Employments.CurrentEmployment(ctx, actor.ID)
 	if empErr != nil && talent.ErrorKind(empErr) != talent.KindNotFound {
 		return Claim{}, empErr
 	}
-	return s.Store.UpdateClaim(ctx, id, func(c *Claim) (ClaimChange, error) {
+	return s.ClaimStore.UpdateClaim(ctx, id, func(c *Claim) (ClaimChange, error) {
 		if c.UserID != actor.ID {
-			return ClaimChange{}, talent.NotFound("claim")
+			return ClaimChange{}, talent.NotFound(CodeClaimNotFound)
 		}
 		if c.Status != ClaimDraft {
-			return ClaimChange{}, talent.Errorf(talent.KindConflict, "claim_status_conflict", "only a draft can be submitted")
+			return ClaimChange{}, talent.Errorf(talent.KindConflict, CodeClaimStatusConflict, "only a draft can be submitted")
 		}
-		now := s.now()
-		pkg, ok := policy.InForce(pkgs, c.Package, now)
-		if !ok {
-			return ClaimChange{}, talent.Invalid(talent.FieldError{Field: "package", Code: "package_closed"})
+		if !open {
+			return ClaimChange{}, talent.Field("package", policy.CodePackageClosed)
 		}
 		var missing []talent.FieldError
 		for _, kind := range pkg.Documents.Required {
 			if !slices.ContainsFunc(docs, func(d talent.Document) bool { return d.Kind == kind && d.Status != talent.DocRejected }) {
-				missing = append(missing, talent.FieldError{Field: "documents." + string(kind), Code: "document_missing"})
+				missing = append(missing, talent.FieldError{Field: "documents." + string(kind), Code: CodeDocumentMissing})
 			}
 		}
-		if len(rec.Education) == 0 {
-			missing = append(missing, talent.FieldError{Field: "profile.education", Code: "required"})
+		if len(person.Education) == 0 {
+			missing = append(missing, talent.FieldError{Field: "profile.education", Code: talent.CodeRequired})
 		}
-		if rec.HukouPlace == "" {
-			missing = append(missing, talent.FieldError{Field: "profile.hukouPlace", Code: "required"})
+		if person.HukouPlace == "" {
+			missing = append(missing, talent.FieldError{Field: "profile.hukouPlace", Code: talent.CodeRequired})
 		}
 		if empErr != nil {
-			missing = append(missing, talent.FieldError{Field: "profile.employer", Code: "required"})
+			missing = append(missing, talent.FieldError{Field: "profile.employer", Code: talent.CodeRequired})
 		}
 		if len(missing) > 0 {
-			return ClaimChange{}, &talent.Error{Kind: talent.KindInvalid, Code: "claim_incomplete", Message: "the claim is incomplete", Fields: missing}
+			return ClaimChange{}, &talent.Error{Kind: talent.KindInvalid, Code: CodeClaimIncomplete, Message: "the claim is incomplete", Fields: missing}
 		}
 		c.PolicyVersion = pkg.Version
-		return s.transition(c, EventSubmit, actor, "", now, StageDocument, true)
+		return s.transition(c, EventSubmit, actor, "", s.now(), StageDocument, true)
 	})
 }
 
 // Withdraw gives a claim up.
 func (s *Service) Withdraw(ctx context.Context, actor talent.User, id string) (Claim, error) {
-	return s.Store.UpdateClaim(ctx, id, func(c *Claim) (ClaimChange, error) {
+	return s.ClaimStore.UpdateClaim(ctx, id, func(c *Claim) (ClaimChange, error) {
 		return s.transition(c, EventWithdraw, actor, "", s.now(), StageNone, false)
 	})
 }
@@ -183,7 +186,7 @@ func (s *Service) Withdraw(ctx context.Context, actor talent.User, id string) (C
 // Appeal asks, once, for a rejected claim to be decided again, under the
 // same policy version, with the documents attached since.
 func (s *Service) Appeal(ctx context.Context, actor talent.User, id, reason string) (Claim, error) {
-	return s.Store.UpdateClaim(ctx, id, func(c *Claim) (ClaimChange, error) {
+	return s.ClaimStore.UpdateClaim(ctx, id, func(c *Claim) (ClaimChange, error) {
 		c.RejectCode, c.RejectReason = "", ""
 		return s.transition(c, EventAppeal, actor, reason, s.now(), StageDocument, true)
 	})
@@ -199,13 +202,13 @@ func (s *Service) transition(c *Claim, ev ClaimEvent, actor talent.User, reason 
 	}
 	c.Stage, c.DueAt, c.EscalatedAt = stage, s.due(stage, now), nil
 	change := ClaimChange{Audit: []ClaimAudit{audit}}
-	change.Tasks = append(change.Tasks, talent.Task{Type: TaskNotifyClaim, Payload: talent.NotifyRequest{
+	change.Tasks = append(change.Tasks, talent.NotifyRequest{
 		UserID: c.UserID, EventID: "claim." + string(c.Status) + ":" + c.ID + ":" + now.Format(time.RFC3339Nano),
 		Template: "claim.status", Params: map[string]string{"package": "package_" + string(c.Package), "status": "claim_" + string(c.Status)},
 		Link: "anju://claims/" + c.ID,
-	}})
+	})
 	if evaluate {
-		change.Tasks = append(change.Tasks, talent.Task{Type: TaskEvaluateClaim, Payload: EvaluateClaim{ClaimID: c.ID}})
+		change.Tasks = append(change.Tasks, EvaluateClaim{ClaimID: c.ID})
 	}
 	return change, nil
 }
@@ -215,35 +218,31 @@ func (s *Service) transition(c *Claim, ev ClaimEvent, actor talent.User, reason 
 // its trace, and moves the claim on to review, or to wait for the employer
 // when employment is not confirmed yet. A redelivered task changes nothing.
 func (s *Service) Evaluate(ctx context.Context, id string) error {
-	c, err := s.Store.Claim(ctx, id)
+	c, err := s.ClaimStore.Claim(ctx, id)
 	if err != nil {
 		return err
 	}
 	if c.Status != ClaimSubmitted {
 		return nil
 	}
-	pkgs, err := s.Packages(ctx)
+	pkg, err := s.Catalog.Package(ctx, c.Package, c.PolicyVersion)
 	if err != nil {
 		return err
-	}
-	i := slices.IndexFunc(pkgs, func(p policy.Package) bool { return p.ID == c.Package && p.Version == c.PolicyVersion })
-	if i < 0 {
-		return talent.Errorf(talent.KindInternal, "policy_missing", "policy %s v%d is gone", c.Package, c.PolicyVersion)
 	}
 	facts, waiting, err := s.gather(ctx, c)
 	if err != nil {
 		return err
 	}
-	decision := policy.Evaluate(pkgs[i], facts)
-	_, err = s.Store.UpdateClaim(ctx, id, func(c *Claim) (ClaimChange, error) {
+	decision := policy.Evaluate(pkg, facts)
+	_, err = s.ClaimStore.UpdateClaim(ctx, id, func(c *Claim) (ClaimChange, error) {
 		if c.Status != ClaimSubmitted {
 			return ClaimChange{}, nil
 		}
 		c.Decision = &decision
 		if waiting {
-			return s.transition(c, EventWaitForEmployer, SystemUser, "", s.now(), StageEmployer, false)
+			return s.transition(c, EventWaitForEmployer, talent.System, "", s.now(), StageEmployer, false)
 		}
-		return s.transition(c, EventEvaluate, SystemUser, string(decision.Outcome), s.now(), StageReview, false)
+		return s.transition(c, EventEvaluate, talent.System, string(decision.Outcome), s.now(), StageReview, false)
 	})
 	return err
 }
@@ -251,16 +250,16 @@ func (s *Service) Evaluate(ctx context.Context, id string) error {
 // EmploymentDecided moves a user's claims that wait for the employer back
 // to evaluation once HR has answered.
 func (s *Service) EmploymentDecided(ctx context.Context, userID string) error {
-	ids, err := s.Store.ClaimsAwaitingEmployer(ctx, userID)
+	ids, err := s.ClaimStore.ClaimsAwaitingEmployer(ctx, userID)
 	if err != nil {
 		return err
 	}
 	for _, id := range ids {
-		_, err := s.Store.UpdateClaim(ctx, id, func(c *Claim) (ClaimChange, error) {
+		_, err := s.ClaimStore.UpdateClaim(ctx, id, func(c *Claim) (ClaimChange, error) {
 			if c.Status != ClaimAwaitingEmployer {
 				return ClaimChange{}, nil
 			}
-			return s.transition(c, EventEmployerConfirmed, SystemUser, "", s.now(), StageDocument, true)
+			return s.transition(c, EventEmployerConfirmed, talent.System, "", s.now(), StageDocument, true)
 		})
 		if err != nil {
 			return err
@@ -272,7 +271,7 @@ func (s *Service) EmploymentDecided(ctx context.Context, userID string) error {
 // Approve grants a claim under review (reviewer) and, in the same
 // transaction, creates its payment schedule and starts paying.
 func (s *Service) Approve(ctx context.Context, actor talent.User, id, note string) (Claim, error) {
-	return s.Store.UpdateClaim(ctx, id, func(c *Claim) (ClaimChange, error) {
+	return s.ClaimStore.UpdateClaim(ctx, id, func(c *Claim) (ClaimChange, error) {
 		now := s.now()
 		change, err := s.transition(c, EventApprove, actor, note, now, StageNone, false)
 		if err != nil {
@@ -281,17 +280,17 @@ func (s *Service) Approve(ctx context.Context, actor talent.User, id, note strin
 		// Checked after the transition so that who may approve is answered
 		// first; returning an error writes nothing.
 		if c.Decision == nil || c.Decision.Outcome == policy.Ineligible {
-			return ClaimChange{}, talent.Errorf(talent.KindConflict, "claim_ineligible", "an ineligible claim is rejected, not approved")
+			return ClaimChange{}, talent.Errorf(talent.KindConflict, CodeClaimIneligible, "an ineligible claim is rejected, not approved")
 		}
 		payments := schedule(c, now)
 		if len(payments) == 0 {
-			return ClaimChange{}, talent.Errorf(talent.KindConflict, "claim_nothing_to_pay", "the decision gives no amount to pay")
+			return ClaimChange{}, talent.Errorf(talent.KindConflict, CodeClaimNothingToPay, "the decision gives no amount to pay")
 		}
 		stage := StageNone
-		if len(payments) > 0 && !payments[0].DueOn.After(policy.Civil(now)) {
+		if !payments[0].DueOn.After(policy.Civil(now)) {
 			stage = StagePayment // a first payment is due now: finance has its deadline
 		}
-		more, err := s.transition(c, EventActivate, SystemUser, "", now, stage, false)
+		more, err := s.transition(c, EventActivate, talent.System, "", now, stage, false)
 		if err != nil {
 			return ClaimChange{}, err
 		}
@@ -304,9 +303,9 @@ func (s *Service) Approve(ctx context.Context, actor talent.User, id, note strin
 // Reject refuses a claim under review with a reason code and text (reviewer).
 func (s *Service) Reject(ctx context.Context, actor talent.User, id, code, reason string) (Claim, error) {
 	if !slices.Contains(RejectCodes, code) {
-		return Claim{}, talent.Invalid(talent.FieldError{Field: "code", Code: "reject_code_unknown"})
+		return Claim{}, talent.Field("code", CodeRejectCodeUnknown)
 	}
-	return s.Store.UpdateClaim(ctx, id, func(c *Claim) (ClaimChange, error) {
+	return s.ClaimStore.UpdateClaim(ctx, id, func(c *Claim) (ClaimChange, error) {
 		change, err := s.transition(c, EventReject, actor, strings.TrimSpace(code+": "+reason), s.now(), StageNone, false)
 		if err == nil {
 			c.RejectCode, c.RejectReason = code, strings.TrimSpace(reason)
@@ -317,11 +316,11 @@ func (s *Service) Reject(ctx context.Context, actor talent.User, id, code, reaso
 
 // Queue lists claims for reviewers, earliest deadline first.
 func (s *Service) Queue(ctx context.Context, actor talent.User, status ClaimStatus, page talent.Page) ([]Claim, string, error) {
-	if !actor.HasAny(talent.RoleReviewer, talent.RoleAdmin) {
-		return nil, "", talent.Errorf(talent.KindForbidden, "role_required", "requires the reviewer role")
+	if err := actor.Require(talent.RoleReviewer, talent.RoleAdmin); err != nil {
+		return nil, "", err
 	}
 	if status == "" {
 		status = ClaimUnderReview
 	}
-	return s.Store.ReviewQueue(ctx, status, page)
+	return s.ClaimStore.ReviewQueue(ctx, status, page)
 }

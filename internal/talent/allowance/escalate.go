@@ -11,7 +11,7 @@ import (
 // claim, once per stage: HR of the graduate's employer for the employer
 // stage, finance for the first payment, reviewers for the others.
 func (s *Service) Escalate(ctx context.Context) error {
-	overdue, err := s.Store.Overdue(ctx, s.now())
+	overdue, err := s.ClaimStore.Overdue(ctx, s.now())
 	if err != nil {
 		return err
 	}
@@ -29,20 +29,20 @@ func (s *Service) escalate(ctx context.Context, c Claim) error {
 	var err error
 	switch c.Stage {
 	case StageEmployer:
-		emp, eerr := s.Talent.Store.CurrentEmployment(ctx, c.UserID)
+		emp, eerr := s.Employments.CurrentEmployment(ctx, c.UserID)
 		if eerr == nil {
-			staff, err = s.Talent.Store.HRUsers(ctx, emp.EmployerID)
+			staff, err = s.Staff.HRUsers(ctx, emp.EmployerID)
 		}
 	case StagePayment:
-		staff, err = s.Store.UsersWithRole(ctx, talent.RoleFinance)
+		staff, err = s.Staff.UsersWithRole(ctx, talent.RoleFinance)
 	default:
-		staff, err = s.Store.UsersWithRole(ctx, talent.RoleReviewer)
+		staff, err = s.Staff.UsersWithRole(ctx, talent.RoleReviewer)
 	}
 	if err != nil {
 		return err
 	}
 	for _, uid := range staff {
-		err := s.Talent.Notify(ctx, talent.NotifyRequest{
+		err := s.Notifier.Notify(ctx, talent.NotifyRequest{
 			UserID: uid, EventID: "claim.overdue:" + c.ID + ":" + string(c.Stage), Template: "claim.overdue",
 			Params: map[string]string{"package": "package_" + string(c.Package), "stage": "stage_" + string(c.Stage)},
 			Link:   "anju://review/claims/" + c.ID,
@@ -51,7 +51,7 @@ func (s *Service) escalate(ctx context.Context, c Claim) error {
 			return err
 		}
 	}
-	_, err = s.Store.UpdateClaim(ctx, c.ID, func(cur *Claim) (ClaimChange, error) {
+	_, err = s.ClaimStore.UpdateClaim(ctx, c.ID, func(cur *Claim) (ClaimChange, error) {
 		if cur.EscalatedAt != nil || cur.Stage != c.Stage {
 			return ClaimChange{}, nil
 		}

@@ -21,21 +21,21 @@ func (s *Service) ProfileFacts(ctx context.Context, userID string, on time.Time)
 // waiting reports an employment that HR has not answered yet.
 func (s *Service) profileFacts(ctx context.Context, userID string, on time.Time) (f policy.Facts, waiting bool, err error) {
 	f = policy.Facts{ClaimDate: on, Holds: map[string]policy.Truth{}}
-	rec, err := s.Talent.Store.Profile(ctx, userID)
-	if err != nil && talent.ErrorKind(err) != talent.KindNotFound {
+	person, err := s.People.Person(ctx, userID)
+	if err != nil {
 		return f, false, err
 	}
-	if rec.BirthDate != nil {
-		f.BirthDate = *rec.BirthDate
+	if person.BirthDate != nil {
+		f.BirthDate = *person.BirthDate
 	}
-	f.TalentTier = rec.TalentTier
-	for _, e := range rec.Education {
+	f.TalentTier = person.TalentTier
+	for _, e := range person.Education {
 		f.Education = append(f.Education, policy.Education{Education: e})
 	}
-	if place := strings.TrimSpace(rec.HukouPlace); place != "" && s.City != "" {
+	if place := strings.TrimSpace(person.HukouPlace); place != "" && s.City != "" {
 		f.HukouInCity = policy.Known(strings.Contains(place, s.City))
 	}
-	emp, err := s.Talent.Store.CurrentEmployment(ctx, userID)
+	emp, err := s.Employments.CurrentEmployment(ctx, userID)
 	switch {
 	case talent.ErrorKind(err) == talent.KindNotFound:
 		f.Employment.Confirmed = policy.No
@@ -53,15 +53,15 @@ func (s *Service) profileFacts(ctx context.Context, userID string, on time.Time)
 	default:
 		f.Employment.Confirmed = policy.No
 	}
-	lease, err := s.Store.HoldsLease(ctx, userID)
+	lease, err := s.Leases.HoldsLease(ctx, userID)
 	if err != nil {
 		return f, false, err
 	}
 	f.Holds[policy.BenefitApartmentLease] = policy.Known(lease)
 	// A live claim of a package is a benefit held, for packages exclusive with it.
-	if rec.NationalIDIndex != "" {
+	if person.PersonIndex != "" {
 		for _, id := range []policy.ID{policy.Relocation, policy.Rent, policy.Living} {
-			live, err := s.Store.EarlierClaims(ctx, rec.NationalIDIndex, id, "")
+			live, err := s.ClaimStore.EarlierClaims(ctx, person.PersonIndex, id, "")
 			if err != nil {
 				return f, false, err
 			}
@@ -81,12 +81,12 @@ func (s *Service) gather(ctx context.Context, c Claim) (policy.Facts, bool, erro
 	f.OwnsHome = policy.Known(d.OwnsHomeInCity)
 	f.Holds[policy.BenefitPublicRentalHousing] = policy.Known(d.PublicRentalHousing)
 	f.MonthlyRent = d.MonthlyRent
-	earlier, err := s.Store.EarlierClaims(ctx, c.PersonIndex, c.Package, c.ID)
+	earlier, err := s.ClaimStore.EarlierClaims(ctx, c.PersonIndex, c.Package, c.ID)
 	if err != nil {
 		return f, false, err
 	}
 	f.EarlierClaim, f.EarlierClaimIDs = policy.Known(len(earlier) > 0), earlier
-	docs, err := s.Store.ClaimDocuments(ctx, c.ID)
+	docs, err := s.ClaimStore.ClaimDocuments(ctx, c.ID)
 	if err != nil {
 		return f, false, err
 	}
@@ -109,7 +109,7 @@ type PrecheckResult struct {
 // what later and from when, and why not otherwise, rule by rule.
 // Declarations the app has not asked for yet stay unknown.
 func (s *Service) Precheck(ctx context.Context, actor talent.User) ([]PrecheckResult, error) {
-	open, err := s.OpenPackages(ctx)
+	open, err := s.Catalog.Open(ctx)
 	if err != nil {
 		return nil, err
 	}

@@ -8,7 +8,6 @@ import (
 	"github.com/anju-city/anju/internal/postgres"
 	"github.com/anju-city/anju/internal/talent"
 	"github.com/anju-city/anju/internal/talent/allowance"
-	"github.com/anju-city/anju/internal/talent/calendar"
 	"github.com/anju-city/anju/internal/talent/policy"
 	"github.com/anju-city/anju/internal/testenv"
 )
@@ -26,19 +25,17 @@ type bundle struct {
 func setup(t *testing.T) bundle {
 	t.Helper()
 	ctx := context.Background()
-	db, ts, clk := testenv.Service(t, nil)
+	db, a, clk := testenv.App(t, nil, nil)
 	var err error
-	cal, _ := calendar.Default()
-	defaults, _ := policy.DefaultPackages()
-	svc := &allowance.Service{Talent: ts, Store: db, Calendar: cal, Defaults: defaults, City: "慈溪"}
+	svc, ts := a.Allowance, a.Account
 
 	emp := talent.Employer{ID: talent.NewID(), Name: "慈溪智造", CreditCode: "91330282MA2H3B8K4N", CreatedAt: clk.T}
-	if err := db.CreateEmployer(ctx, emp); err != nil {
+	if err := db.Employers().CreateEmployer(ctx, emp); err != nil {
 		t.Fatal(err)
 	}
-	grad, _ := db.SignIn(ctx, "grad", false)
-	hr, _ := db.SignIn(ctx, "hr", false)
-	if hr, err = db.GrantRole(ctx, hr.ID, talent.RoleGrant{Role: talent.RoleHR, EmployerID: emp.ID}, ""); err != nil {
+	grad, _ := db.Users().SignIn(ctx, "grad", false)
+	hr, _ := db.Users().SignIn(ctx, "hr", false)
+	if hr, err = db.Users().GrantRole(ctx, hr.ID, talent.RoleGrant{Role: talent.RoleHR, EmployerID: emp.ID}, ""); err != nil {
 		t.Fatal(err)
 	}
 	_, err = ts.UpdateProfile(ctx, grad, talent.ProfileInput{Name: "李明", NationalID: "330282199806150423",
@@ -46,7 +43,7 @@ func setup(t *testing.T) bundle {
 	if err != nil {
 		t.Fatal(err)
 	}
-	e, _ := db.CurrentEmployment(ctx, grad.ID)
+	e, _ := db.Employments().CurrentEmployment(ctx, grad.ID)
 	_, err = ts.DecideEmployment(ctx, hr, e.ID, &talent.Confirmation{
 		ContractStart: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC), ContractEnd: time.Date(2028, 12, 31, 0, 0, 0, 0, time.UTC),
 		SocialInsuranceStart: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)}, "")
@@ -62,14 +59,14 @@ func (b bundle) claim(t *testing.T, status allowance.ClaimStatus, due *time.Time
 	ctx := context.Background()
 	c := allowance.Claim{ID: talent.NewID(), UserID: b.grad.ID, PersonIndex: talent.NewID(), Package: policy.Relocation,
 		PolicyVersion: 1, Status: status, Stage: allowance.StageReview, DueAt: due, CreatedAt: b.clock.T, UpdatedAt: b.clock.T}
-	if err := b.db.CreateClaim(ctx, c); err != nil {
+	if err := b.db.Claims().CreateClaim(ctx, c); err != nil {
 		t.Fatal(err)
 	}
 	for i := range payments {
 		payments[i].ID, payments[i].ClaimID, payments[i].UserID, payments[i].Seq = talent.NewID(), c.ID, b.grad.ID, i+1
 		payments[i].UpdatedAt = b.clock.T
 	}
-	_, err := b.db.UpdateClaim(ctx, c.ID, func(*allowance.Claim) (allowance.ClaimChange, error) {
+	_, err := b.db.Claims().UpdateClaim(ctx, c.ID, func(*allowance.Claim) (allowance.ClaimChange, error) {
 		return allowance.ClaimChange{Touched: true, Payments: payments}, nil
 	})
 	if err != nil {
@@ -80,7 +77,7 @@ func (b bundle) claim(t *testing.T, status allowance.ClaimStatus, due *time.Time
 
 func (b bundle) payments(t *testing.T, claimID string) map[int]allowance.PaymentStatus {
 	t.Helper()
-	list, err := b.db.Payments(context.Background(), claimID)
+	list, err := b.db.Payments().Payments(context.Background(), claimID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -124,12 +121,12 @@ func TestReleasePaymentsChecksContinuingEligibility(t *testing.T) {
 	if err := b.svc.ReleasePayments(ctx); err != nil {
 		t.Fatal(err)
 	}
-	after, _ := b.db.Claim(ctx, c.ID)
+	after, _ := b.db.Claims().Claim(ctx, c.ID)
 	got = b.payments(t, c.ID)
 	if after.Status != allowance.ClaimSuspended || got[12] != allowance.PaymentSuspended || got[18] != allowance.PaymentSuspended || got[6] != allowance.PaymentSuspended {
 		t.Fatalf("after the grace period: %s %v", after.Status, got)
 	}
-	audit, _ := b.db.ClaimAudit(ctx, c.ID)
+	audit, _ := b.db.Claims().ClaimAudit(ctx, c.ID)
 	if len(audit) != 1 || audit[0].Event != allowance.EventSuspend || audit[0].ActorID != "system" {
 		t.Fatalf("audit: %+v", audit)
 	}
@@ -140,8 +137,8 @@ func TestEscalateOnce(t *testing.T) {
 	t.Parallel()
 	b := setup(t)
 	ctx := context.Background()
-	reviewer, _ := b.db.SignIn(ctx, "reviewer", false)
-	if _, err := b.db.GrantRole(ctx, reviewer.ID, talent.RoleGrant{Role: talent.RoleReviewer}, ""); err != nil {
+	reviewer, _ := b.db.Users().SignIn(ctx, "reviewer", false)
+	if _, err := b.db.Users().GrantRole(ctx, reviewer.ID, talent.RoleGrant{Role: talent.RoleReviewer}, ""); err != nil {
 		t.Fatal(err)
 	}
 	past := b.clock.T.Add(-time.Hour)
@@ -153,12 +150,12 @@ func TestEscalateOnce(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	list, _, _ := b.db.Notifications(ctx, reviewer.ID, talent.Page{})
+	list, _, _ := b.db.Inbox().Notifications(ctx, reviewer.ID, talent.Page{})
 	if len(list) != 1 || list[0].Template != "claim.overdue" || list[0].Data["link"] != "anju://review/claims/"+late.ID {
 		t.Fatalf("reviewer's inbox: %+v", list)
 	}
-	got, _ := b.db.Claim(ctx, late.ID)
-	other, _ := b.db.Claim(ctx, onTime.ID)
+	got, _ := b.db.Claims().Claim(ctx, late.ID)
+	other, _ := b.db.Claims().Claim(ctx, onTime.ID)
 	if got.EscalatedAt == nil || got.Breaches != 1 || other.EscalatedAt != nil {
 		t.Fatalf("escalation flags: %+v / %+v", got, other)
 	}
@@ -173,7 +170,7 @@ func TestPaymentHeldWhileHoldingALease(t *testing.T) {
 	today := time.Date(2026, 11, 25, 0, 0, 0, 0, time.UTC)
 	c := allowance.Claim{ID: talent.NewID(), UserID: b.grad.ID, PersonIndex: talent.NewID(), Package: policy.Rent,
 		PolicyVersion: 1, Status: allowance.ClaimActive, CreatedAt: b.clock.T, UpdatedAt: b.clock.T}
-	if err := b.db.CreateClaim(ctx, c); err != nil {
+	if err := b.db.Claims().CreateClaim(ctx, c); err != nil {
 		t.Fatal(err)
 	}
 	pay := func() allowance.Payment {
@@ -182,7 +179,7 @@ func TestPaymentHeldWhileHoldingALease(t *testing.T) {
 	}
 	first, second := pay(), pay()
 	first.Seq, second.Seq = 1, 2
-	if _, err := b.db.UpdateClaim(ctx, c.ID, func(*allowance.Claim) (allowance.ClaimChange, error) {
+	if _, err := b.db.Claims().UpdateClaim(ctx, c.ID, func(*allowance.Claim) (allowance.ClaimChange, error) {
 		return allowance.ClaimChange{Touched: true, Payments: []allowance.Payment{first}}, nil
 	}); err != nil {
 		t.Fatal(err)
@@ -212,7 +209,7 @@ func TestPaymentHeldWhileHoldingALease(t *testing.T) {
 			t.Fatalf("%s: %v", q, err)
 		}
 	}
-	if _, err := b.db.UpdateClaim(ctx, c.ID, func(*allowance.Claim) (allowance.ClaimChange, error) {
+	if _, err := b.db.Claims().UpdateClaim(ctx, c.ID, func(*allowance.Claim) (allowance.ClaimChange, error) {
 		return allowance.ClaimChange{Touched: true, Payments: []allowance.Payment{second}}, nil
 	}); err != nil {
 		t.Fatal(err)
@@ -220,7 +217,7 @@ func TestPaymentHeldWhileHoldingALease(t *testing.T) {
 	if err := b.svc.ReleasePayments(ctx); err != nil {
 		t.Fatal(err)
 	}
-	list, _ := b.db.Payments(ctx, c.ID)
+	list, _ := b.db.Payments().Payments(ctx, c.ID)
 	if len(list) != 2 || list[1].Status != allowance.PaymentHeld {
 		t.Fatalf("with a lease the rent subsidy must be held: %+v", list)
 	}

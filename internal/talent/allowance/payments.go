@@ -9,9 +9,6 @@ import (
 	"github.com/anju-city/anju/internal/talent/policy"
 )
 
-// TaskReleasePayments re-checks continuing eligibility of payments falling due.
-const TaskReleasePayments = "payments:release"
-
 // HoldGrace is how long a payment may be held for failing the continuing
 // eligibility check before the claim is suspended: the graduate is told
 // first and has this long to put things right (e.g. a new job in the city).
@@ -31,6 +28,31 @@ const (
 	PaymentSuspended  PaymentStatus = "suspended"   // the claim was suspended
 	PaymentClawedBack PaymentStatus = "clawed_back" // paid, then reclaimed
 )
+
+// PaymentEvent is something that happens to a payment.
+type PaymentEvent string
+
+// Payment events.
+const (
+	PaymentRelease  PaymentEvent = "release"   // the continuing check passed on the due date
+	PaymentHold     PaymentEvent = "hold"      // the continuing check failed; the graduate is told
+	PaymentBatch    PaymentEvent = "batch"     // finance put it in a batch for the bank
+	PaymentPay      PaymentEvent = "pay"       // the bank paid it (also after an earlier failure)
+	PaymentFail     PaymentEvent = "fail"      // the bank refused it
+	PaymentSuspend  PaymentEvent = "suspend"   // its claim was suspended
+	PaymentClawBack PaymentEvent = "claw_back" // a paid amount was reclaimed
+)
+
+// PaymentTransitions is the payment state machine.
+var PaymentTransitions = talent.Transitions[PaymentStatus, PaymentEvent]{
+	PaymentRelease:  {From: []PaymentStatus{PaymentScheduled, PaymentHeld}, To: PaymentDue},
+	PaymentHold:     {From: []PaymentStatus{PaymentScheduled}, To: PaymentHeld},
+	PaymentBatch:    {From: []PaymentStatus{PaymentDue}, To: PaymentBatched},
+	PaymentPay:      {From: []PaymentStatus{PaymentBatched, PaymentFailed}, To: PaymentPaid},
+	PaymentFail:     {From: []PaymentStatus{PaymentBatched}, To: PaymentFailed},
+	PaymentSuspend:  {From: []PaymentStatus{PaymentScheduled, PaymentHeld, PaymentDue}, To: PaymentSuspended},
+	PaymentClawBack: {From: []PaymentStatus{PaymentPaid}, To: PaymentClawedBack},
+}
 
 // Payment is one amount of a claim's schedule, in fen.
 type Payment struct {
@@ -97,7 +119,7 @@ func schedule(c *Claim, now time.Time) []Payment {
 // longer than HoldGrace is suspended.
 func (s *Service) ReleasePayments(ctx context.Context) error {
 	now := s.now()
-	list, err := s.Store.PaymentsFallingDue(ctx, policy.Civil(now))
+	list, err := s.PaymentStore.PaymentsFallingDue(ctx, policy.Civil(now))
 	if err != nil {
 		return err
 	}
@@ -117,38 +139,40 @@ func (s *Service) release(ctx context.Context, p Payment, now time.Time) error {
 	}
 	today := policy.Civil(now)
 	if !ok && p.HeldSince != nil && now.Sub(*p.HeldSince) >= HoldGrace {
-		_, err := s.Store.UpdateClaim(ctx, p.ClaimID, func(c *Claim) (ClaimChange, error) {
+		_, err := s.ClaimStore.UpdateClaim(ctx, p.ClaimID, func(c *Claim) (ClaimChange, error) {
 			if c.Status != ClaimActive {
 				return ClaimChange{}, nil
 			}
-			change, err := s.transition(c, EventSuspend, SystemUser, "continuing eligibility failed for "+HoldGrace.String(), now, StageNone, false)
+			change, err := s.transition(c, EventSuspend, talent.System, "continuing eligibility failed for "+HoldGrace.String(), now, StageNone, false)
 			change.SuspendPayments = err == nil
 			return change, err
 		})
 		return err
 	}
-	return s.Store.UpdatePayment(ctx, p.ID, func(p *Payment) ([]talent.Task, error) {
+	return s.PaymentStore.UpdatePayment(ctx, p.ID, func(p *Payment) ([]talent.Task, error) {
 		switch {
-		case p.Status != PaymentScheduled && p.Status != PaymentHeld:
-			return nil, nil
+		case !PaymentTransitions.Allows(p.Status, PaymentRelease):
+			return nil, nil // released, batched or suspended since the list was read
 		case ok:
-			p.Status, p.HeldSince, p.UpdatedAt = PaymentDue, nil, now
+			p.Status, _ = PaymentTransitions.Next(p.Status, PaymentRelease)
+			p.HeldSince, p.UpdatedAt = nil, now
 			return nil, nil
-		case p.Status == PaymentScheduled:
-			p.Status, p.HeldSince, p.UpdatedAt = PaymentHeld, &today, now
-			return []talent.Task{{Type: talent.TaskSendNotification, Payload: talent.NotifyRequest{
+		case PaymentTransitions.Allows(p.Status, PaymentHold):
+			p.Status, _ = PaymentTransitions.Next(p.Status, PaymentHold)
+			p.HeldSince, p.UpdatedAt = &today, now
+			return []talent.Task{talent.NotifyRequest{
 				UserID: p.UserID, EventID: "payment.held:" + p.ID, Template: "payment.held",
 				Link: "anju://claims/" + p.ClaimID,
-			}}}, nil
+			}}, nil
 		}
-		return nil, nil
+		return nil, nil // held already; the graduate was told
 	})
 }
 
 // stillEligible re-checks employment (and social insurance for an
 // instalment) on the day a payment falls due.
 func (s *Service) stillEligible(ctx context.Context, p Payment, now time.Time) (bool, error) {
-	emp, err := s.Talent.Store.CurrentEmployment(ctx, p.UserID)
+	emp, err := s.Employments.CurrentEmployment(ctx, p.UserID)
 	if talent.ErrorKind(err) == talent.KindNotFound {
 		return false, nil
 	}
@@ -169,29 +193,25 @@ func (s *Service) stillEligible(ctx context.Context, p Payment, now time.Time) (
 // package may not be combined with (a rent subsidy while holding a
 // talent-apartment lease, say): they may have been taken up since the decision.
 func (s *Service) stillExclusive(ctx context.Context, p Payment) (bool, error) {
-	c, err := s.Store.Claim(ctx, p.ClaimID)
+	c, err := s.ClaimStore.Claim(ctx, p.ClaimID)
 	if err != nil {
 		return false, err
 	}
-	pkgs, err := s.Packages(ctx)
+	pkg, err := s.Catalog.Package(ctx, c.Package, c.PolicyVersion)
 	if err != nil {
 		return false, err
 	}
-	i := slices.IndexFunc(pkgs, func(x policy.Package) bool { return x.ID == c.Package && x.Version == c.PolicyVersion })
-	if i < 0 {
-		return false, talent.Errorf(talent.KindInternal, "policy_missing", "policy %s v%d is gone", c.Package, c.PolicyVersion)
-	}
-	if len(pkgs[i].ExclusiveWith) == 0 {
+	if len(pkg.ExclusiveWith) == 0 {
 		return true, nil
 	}
 	facts, _, err := s.profileFacts(ctx, p.UserID, s.now())
 	if err != nil {
 		return false, err
 	}
-	if slices.Contains(pkgs[i].ExclusiveWith, policy.BenefitPublicRentalHousing) && c.Declarations.PublicRentalHousing {
+	if slices.Contains(pkg.ExclusiveWith, policy.BenefitPublicRentalHousing) && c.Declarations.PublicRentalHousing {
 		return false, nil
 	}
-	for _, other := range pkgs[i].ExclusiveWith {
+	for _, other := range pkg.ExclusiveWith {
 		if other == string(c.Package) {
 			continue
 		}
@@ -223,19 +243,19 @@ type BatchLine struct {
 
 // CreateBatch puts every due payment in a new batch (finance).
 func (s *Service) CreateBatch(ctx context.Context, actor talent.User) (Batch, error) {
-	if !actor.Has(talent.RoleFinance) {
-		return Batch{}, talent.Errorf(talent.KindForbidden, "role_required", "requires the finance role")
+	if err := actor.Require(talent.RoleFinance); err != nil {
+		return Batch{}, err
 	}
 	b := Batch{ID: talent.NewID(), CreatedBy: actor.ID, CreatedAt: s.now()}
-	return s.Store.CreateBatch(ctx, b)
+	return s.PaymentStore.CreateBatch(ctx, b)
 }
 
 // BatchLines returns a batch's payments with personal data opened (finance).
 func (s *Service) BatchLines(ctx context.Context, actor talent.User, batchID string) (Batch, []BatchLine, error) {
-	if !actor.Has(talent.RoleFinance) {
-		return Batch{}, nil, talent.Errorf(talent.KindForbidden, "role_required", "requires the finance role")
+	if err := actor.Require(talent.RoleFinance); err != nil {
+		return Batch{}, nil, err
 	}
-	b, rows, err := s.Store.BatchPayments(ctx, batchID)
+	b, rows, err := s.PaymentStore.BatchPayments(ctx, batchID)
 	if err != nil {
 		return Batch{}, nil, err
 	}
@@ -243,14 +263,14 @@ func (s *Service) BatchLines(ctx context.Context, actor talent.User, batchID str
 	for i, r := range rows {
 		lines[i] = BatchLine{Payment: r.Payment, Package: r.Package, Name: r.Profile.Name, BankName: r.BankName}
 		if r.Profile.NationalIDSealed != "" {
-			id, err := s.Talent.Vault.Open(r.Profile.NationalIDSealed)
+			id, err := s.Vault.Open(r.Profile.NationalIDSealed)
 			if err != nil {
 				return Batch{}, nil, err
 			}
 			lines[i].NationalID = talent.MaskNationalID(id)
 		}
 		if r.BankAccountSealed != "" {
-			if lines[i].BankAccount, err = s.Talent.Vault.Open(r.BankAccountSealed); err != nil {
+			if lines[i].BankAccount, err = s.Vault.Open(r.BankAccountSealed); err != nil {
 				return Batch{}, nil, err
 			}
 		}
@@ -262,32 +282,31 @@ func (s *Service) BatchLines(ctx context.Context, actor talent.User, batchID str
 // again with the same answer changes nothing; a paid payment tells the
 // graduate and, once everything is paid, completes the claim.
 func (s *Service) MarkPayment(ctx context.Context, actor talent.User, id string, paid bool, reason string) (Payment, error) {
-	if !actor.Has(talent.RoleFinance) {
-		return Payment{}, talent.Errorf(talent.KindForbidden, "role_required", "requires the finance role")
+	if err := actor.Require(talent.RoleFinance); err != nil {
+		return Payment{}, err
 	}
 	var p Payment
-	err := s.Store.UpdatePaymentAndClaim(ctx, id, func(pay *Payment, c *Claim, remaining int) (ClaimChange, error) {
+	err := s.PaymentStore.UpdatePaymentAndClaim(ctx, id, func(pay *Payment, c *Claim, remaining int) (ClaimChange, error) {
 		now := s.now()
-		want := PaymentPaid
+		ev := PaymentPay
 		if !paid {
-			want = PaymentFailed
+			ev = PaymentFail
 		}
-		if pay.Status == want {
-			p = *pay
+		if pay.Status == PaymentTransitions[ev].To {
+			p = *pay // marked so already: nothing changes
 			return ClaimChange{}, nil
 		}
-		retryingFailed := pay.Status == PaymentFailed && paid
-		if pay.Status != PaymentBatched && !retryingFailed {
-			return ClaimChange{}, talent.Errorf(talent.KindConflict, "payment_status_conflict", "payment is %s", pay.Status)
+		if err := PaymentTransitions.Apply(&pay.Status, ev, CodePaymentStatusConflict); err != nil {
+			return ClaimChange{}, err
 		}
-		pay.Status, pay.UpdatedAt = want, now
+		pay.UpdatedAt = now
 		change := ClaimChange{Touched: true}
 		if paid {
 			pay.PaidAt, pay.FailureReason = &now, ""
-			change.Tasks = append(change.Tasks, talent.Task{Type: talent.TaskSendNotification, Payload: talent.NotifyRequest{
+			change.Tasks = append(change.Tasks, talent.NotifyRequest{
 				UserID: pay.UserID, EventID: "payment.paid:" + pay.ID, Template: "payment.paid",
 				Params: map[string]string{"amount": talent.Yuan(pay.Amount)}, Link: "anju://claims/" + pay.ClaimID,
-			}})
+			})
 			if c.FirstPaidAt == nil {
 				c.FirstPaidAt = &now
 				if c.Stage == StagePayment {
@@ -295,7 +314,7 @@ func (s *Service) MarkPayment(ctx context.Context, actor talent.User, id string,
 				}
 			}
 			if remaining == 0 && c.Status == ClaimActive {
-				more, err := s.transition(c, EventComplete, SystemUser, "", now, StageNone, false)
+				more, err := s.transition(c, EventComplete, talent.System, "", now, StageNone, false)
 				if err != nil {
 					return ClaimChange{}, err
 				}
@@ -303,10 +322,10 @@ func (s *Service) MarkPayment(ctx context.Context, actor talent.User, id string,
 			}
 		} else {
 			pay.FailureReason = reason
-			change.Tasks = append(change.Tasks, talent.Task{Type: talent.TaskSendNotification, Payload: talent.NotifyRequest{
+			change.Tasks = append(change.Tasks, talent.NotifyRequest{
 				UserID: pay.UserID, EventID: "payment.failed:" + pay.ID, Template: "payment.failed",
 				Link: "anju://me/profile",
-			}})
+			})
 		}
 		p = *pay
 		return change, nil
@@ -327,21 +346,21 @@ func (r Reconciliation) Balanced() bool {
 
 // Reconcile totals the money of approved claims (finance).
 func (s *Service) Reconcile(ctx context.Context, actor talent.User) (Reconciliation, error) {
-	if !actor.HasAny(talent.RoleFinance, talent.RoleAdmin) {
-		return Reconciliation{}, talent.Errorf(talent.KindForbidden, "role_required", "requires the finance role")
+	if err := actor.Require(talent.RoleFinance, talent.RoleAdmin); err != nil {
+		return Reconciliation{}, err
 	}
-	return s.Store.Reconcile(ctx)
+	return s.PaymentStore.Reconcile(ctx)
 }
 
 // Delivery reports, per package, how many claims submitted in [from, to)
 // were decided and paid, how fast (median and 90th percentile from
 // submission) and how many went past a deadline (reviewer, finance, admin).
 func (s *Service) Delivery(ctx context.Context, actor talent.User, from, to time.Time) ([]DeliveryStats, error) {
-	if !actor.HasAny(talent.RoleReviewer, talent.RoleFinance, talent.RoleAdmin) {
-		return nil, talent.Errorf(talent.KindForbidden, "role_required", "requires a talent-office role")
+	if err := actor.Require(talent.RoleReviewer, talent.RoleFinance, talent.RoleAdmin); err != nil {
+		return nil, err
 	}
 	if !to.After(from) {
-		return nil, talent.Invalid(talent.FieldError{Field: "to", Code: "range"})
+		return nil, talent.Field("to", talent.CodeRange)
 	}
-	return s.Store.Delivery(ctx, from, to)
+	return s.ClaimStore.Delivery(ctx, from, to)
 }

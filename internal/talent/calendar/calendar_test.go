@@ -204,7 +204,7 @@ makeUpWorkingDays:
 		}
 		found := false
 		for _, f := range e.Fields {
-			found = found || (f.Field == tt.field && f.Code == tt.code)
+			found = found || (f.Field == tt.field && f.Code.String() == tt.code)
 		}
 		if !found {
 			t.Errorf("%s: fields %v, want %s %s", tt.name, e.Fields, tt.field, tt.code)

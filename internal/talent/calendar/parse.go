@@ -49,11 +49,11 @@ func ParseYear(data []byte) (Year, error) {
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	dec.KnownFields(true)
 	if err := dec.Decode(&f); err != nil {
-		return Year{}, talent.Errorf(talent.KindMalformed, "calendar_malformed", "calendar data is not valid: %v", err)
+		return Year{}, talent.Errorf(talent.KindMalformed, CodeCalendarMalformed, "calendar data is not valid: %v", err)
 	}
 	var fields []talent.FieldError
 	var notes []string
-	bad := func(field, code, format string, args ...any) {
+	bad := func(field string, code talent.Code, format string, args ...any) {
 		fields = append(fields, talent.FieldError{Field: field, Code: code})
 		notes = append(notes, field+": "+fmt.Sprintf(format, args...))
 	}
@@ -66,25 +66,25 @@ func ParseYear(data []byte) (Year, error) {
 		t, err := time.Parse(time.DateOnly, strings.TrimSpace(s))
 		switch {
 		case err != nil:
-			bad(field, "not_date", "%q is not a date written 2006-01-02", s)
+			bad(field, talent.CodeNotDate, "%q is not a date written 2006-01-02", s)
 		case !inRange(t):
-			bad(field, "out_of_range", "%s is not in %d or the month either side", s, f.Year)
+			bad(field, talent.CodeOutOfRange, "%s is not in %d or the month either side", s, f.Year)
 		}
 		return t
 	}
 
 	if f.Year < 2000 || f.Year > 2100 {
-		bad("year", "out_of_range", "year must be between 2000 and 2100")
+		bad("year", talent.CodeOutOfRange, "year must be between 2000 and 2100")
 	}
 	y := Year{Year: f.Year, Source: strings.TrimSpace(f.Source), Provisional: f.Provisional}
 	for i, h := range f.Holidays {
 		path := fmt.Sprintf("holidays[%d]", i)
 		hol := Holiday{Name: strings.TrimSpace(h.Name), NameEN: strings.TrimSpace(h.EN), From: date(h.From, path+".from"), To: date(h.To, path+".to")}
 		if hol.Name == "" {
-			bad(path+".name", "required", "a holiday has a name")
+			bad(path+".name", talent.CodeRequired, "a holiday has a name")
 		}
 		if n := hol.To.Sub(hol.From).Hours() / 24; n < 0 || n >= maxBlock {
-			bad(path+".to", "out_of_range", "a block runs forwards and lasts at most %d days", maxBlock)
+			bad(path+".to", talent.CodeOutOfRange, "a block runs forwards and lasts at most %d days", maxBlock)
 		}
 		y.Holidays = append(y.Holidays, hol)
 	}
@@ -92,18 +92,18 @@ func ParseYear(data []byte) (Year, error) {
 		path := fmt.Sprintf("makeUpWorkingDays[%d]", i)
 		d := date(m.Date, path+".date")
 		if wd := d.Weekday(); !d.IsZero() && wd != time.Saturday && wd != time.Sunday {
-			bad(path+".date", "not_weekend", "%s is a %s; make-up working days are weekend days", m.Date, wd)
+			bad(path+".date", CodeNotWeekend, "%s is a %s; make-up working days are weekend days", m.Date, wd)
 		}
 		for _, h := range y.Holidays {
 			if !d.Before(h.From) && !d.After(h.To) {
-				bad(path+".date", "in_holiday", "%s is inside the %s holiday", m.Date, h.Name)
+				bad(path+".date", CodeInHoliday, "%s is inside the %s holiday", m.Date, h.Name)
 			}
 		}
 		y.MakeUpWorkingDays = append(y.MakeUpWorkingDays, MakeUpDay{Date: d, For: strings.TrimSpace(m.For)})
 	}
 	if len(fields) > 0 {
 		return Year{}, &talent.Error{
-			Kind: talent.KindInvalid, Code: "validation_failed",
+			Kind: talent.KindInvalid, Code: talent.CodeValidationFailed,
 			Message: "calendar data is invalid: " + strings.Join(notes, "; "), Fields: fields,
 		}
 	}

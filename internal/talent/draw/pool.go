@@ -81,69 +81,69 @@ func Validate(pool Pool) error {
 	var fields []talent.FieldError
 	// Field paths are built only for problems found, so that checking a
 	// valid pool of 100,000 applications formats no strings.
-	add := func(code, format string, args ...any) {
+	add := func(code talent.Code, format string, args ...any) {
 		if len(fields) < maxFieldErrors {
 			fields = append(fields, talent.FieldError{Field: fmt.Sprintf(format, args...), Code: code})
 		}
 	}
-	// textCode returns the problem with a string field, or "".
-	textCode := func(s string, required bool) string {
+	// textCode returns the problem with a string field, or the zero Code.
+	textCode := func(s string, required bool) talent.Code {
 		switch {
 		case required && s == "":
-			return "required"
+			return talent.CodeRequired
 		case !utf8.ValidString(s):
-			return "invalid_utf8"
+			return CodeInvalidUTF8
 		}
-		return ""
+		return talent.Code{}
 	}
 
-	if c := textCode(pool.RoundID, true); c != "" {
+	if c := textCode(pool.RoundID, true); c != (talent.Code{}) {
 		add(c, "roundId")
 	}
 
 	units := make(map[string]bool, len(pool.Units))
 	for i, u := range pool.Units {
-		if c := textCode(u.ID, true); c != "" {
+		if c := textCode(u.ID, true); c != (talent.Code{}) {
 			add(c, "units[%d].id", i)
 		} else if units[u.ID] {
-			add("duplicate", "units[%d].id", i)
+			add(talent.CodeDuplicate, "units[%d].id", i)
 		}
 		units[u.ID] = true
-		if c := textCode(u.PropertyID, true); c != "" {
+		if c := textCode(u.PropertyID, true); c != (talent.Code{}) {
 			add(c, "units[%d].propertyId", i)
 		}
-		if c := textCode(u.Layout, true); c != "" {
+		if c := textCode(u.Layout, true); c != (talent.Code{}) {
 			add(c, "units[%d].layout", i)
 		}
 	}
 
 	apps := make(map[string]bool, len(pool.Applications))
 	for i, a := range pool.Applications {
-		if c := textCode(a.ID, true); c != "" {
+		if c := textCode(a.ID, true); c != (talent.Code{}) {
 			add(c, "applications[%d].id", i)
 		} else if apps[a.ID] {
-			add("duplicate", "applications[%d].id", i)
+			add(talent.CodeDuplicate, "applications[%d].id", i)
 		}
 		apps[a.ID] = true
-		if c := textCode(a.Applicant, false); c != "" {
+		if c := textCode(a.Applicant, false); c != (talent.Code{}) {
 			add(c, "applications[%d].applicant", i)
 		} else if hasDigitRun(a.Applicant, clearNumberDigits) {
-			add("not_masked", "applications[%d].applicant", i)
+			add(CodeNotMasked, "applications[%d].applicant", i)
 		}
 		if a.Score < 0 || a.Score > MaxScore {
-			add("out_of_range", "applications[%d].score", i)
+			add(talent.CodeOutOfRange, "applications[%d].score", i)
 		}
 		if a.HouseholdSize < 1 || a.HouseholdSize > MaxHouseholdSize {
-			add("out_of_range", "applications[%d].householdSize", i)
+			add(talent.CodeOutOfRange, "applications[%d].householdSize", i)
 		}
 		if n := len(a.Preferences); n < 1 || n > MaxPreferences {
-			add("count", "applications[%d].preferences", i)
+			add(CodeCount, "applications[%d].preferences", i)
 		}
 		for k, p := range a.Preferences {
-			if c := textCode(p.PropertyID, false); c != "" {
+			if c := textCode(p.PropertyID, false); c != (talent.Code{}) {
 				add(c, "applications[%d].preferences[%d].propertyId", i, k)
 			}
-			if c := textCode(p.Layout, false); c != "" {
+			if c := textCode(p.Layout, false); c != (talent.Code{}) {
 				add(c, "applications[%d].preferences[%d].layout", i, k)
 			}
 		}

@@ -66,7 +66,7 @@ func TestValidate(t *testing.T) {
 			}
 			e := err.(*talent.Error)
 			for _, f := range e.Fields {
-				if f.Field == tt.field && f.Code == tt.code {
+				if f.Field == tt.field && f.Code.String() == tt.code {
 					return
 				}
 			}

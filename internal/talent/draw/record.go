@@ -49,10 +49,10 @@ func Publish(pool Pool, seed []byte, at time.Time) (Record, error) {
 		return Record{}, err
 	}
 	if len(seed) != SeedSize {
-		return Record{}, talent.Invalid(talent.FieldError{Field: "seed", Code: "length"})
+		return Record{}, talent.Invalid(talent.FieldError{Field: "seed", Code: talent.CodeLength})
 	}
 	if at.IsZero() {
-		return Record{}, talent.Invalid(talent.FieldError{Field: "publishedAt", Code: "required"})
+		return Record{}, talent.Invalid(talent.FieldError{Field: "publishedAt", Code: talent.CodeRequired})
 	}
 	c := canonical(pool)
 	return Record{
@@ -193,7 +193,7 @@ func MarshalRecord(rec Record) ([]byte, error) {
 	e.str(rec.Version)
 	e.raw("}")
 	if e.lossy {
-		return nil, talent.Errorf(talent.KindInvalid, "draw_record_not_utf8", "a string in the draw record is not valid UTF-8")
+		return nil, talent.Errorf(talent.KindInvalid, CodeDrawRecordNotUTF8, "a string in the draw record is not valid UTF-8")
 	}
 	return e.buf, nil
 }
@@ -223,7 +223,7 @@ type wirePool struct {
 // record. It does not verify the record.
 func UnmarshalRecord(data []byte) (Record, error) {
 	malformed := func(format string, args ...any) (Record, error) {
-		return Record{}, talent.Errorf(talent.KindMalformed, "draw_record_malformed", "draw record: "+format, args...)
+		return Record{}, talent.Errorf(talent.KindMalformed, CodeDrawRecordMalformed, "draw record: "+format, args...)
 	}
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
@@ -271,7 +271,7 @@ func VerifyFile(r io.Reader) (Record, error) {
 		return Record{}, err
 	}
 	if len(data) > recordLimit {
-		return Record{}, talent.Errorf(talent.KindMalformed, "draw_record_too_large", "draw record is larger than %d bytes", recordLimit)
+		return Record{}, talent.Errorf(talent.KindMalformed, CodeDrawRecordTooLarge, "draw record is larger than %d bytes", recordLimit)
 	}
 	rec, err := UnmarshalRecord(data)
 	if err != nil {

@@ -25,7 +25,7 @@ type Correction struct {
 	OfferID       string
 }
 
-// CorrectionStore keeps corrections.
+// CorrectionStore keeps corrections. Errors: KindNotFound (CodeCorrectionNotFound).
 type CorrectionStore interface {
 	CreateCorrection(ctx context.Context, c Correction) error
 	// ApplyCorrection locks the correction and runs fn; the correction and
@@ -40,22 +40,22 @@ func (s *Rounds) ProposeCorrection(ctx context.Context, actor talent.User, round
 	}
 	reason = strings.TrimSpace(reason)
 	if reason == "" {
-		return Correction{}, talent.Invalid(talent.FieldError{Field: "reason", Code: "required"})
+		return Correction{}, talent.Field("reason", talent.CodeRequired)
 	}
-	r, err := s.Store.Round(ctx, roundID)
+	r, err := s.RoundStore.Round(ctx, roundID)
 	if err != nil {
 		return Correction{}, err
 	}
 	if r.Status != RoundDrawn {
-		return Correction{}, talent.Errorf(talent.KindConflict, "round_not_drawn", "only a published draw is corrected")
+		return Correction{}, talent.Errorf(talent.KindConflict, CodeRoundNotDrawn, "only a published draw is corrected")
 	}
-	a, err := s.Store.Application(ctx, applicationID)
+	a, err := s.RoundStore.Application(ctx, applicationID)
 	if err != nil || a.RoundID != roundID {
-		return Correction{}, talent.NotFound("application")
+		return Correction{}, talent.NotFound(CodeApplicationNotFound)
 	}
 	c := Correction{ID: talent.NewID(), RoundID: roundID, ApplicationID: applicationID, UnitID: unitID, Reason: reason,
 		Status: "proposed", ProposedBy: actor.ID, ProposedAt: s.now()}
-	return c, s.Corrections.CreateCorrection(ctx, c)
+	return c, s.CorrectionStore.CreateCorrection(ctx, c)
 }
 
 // ApproveCorrection applies a proposed correction (a second housing
@@ -64,18 +64,18 @@ func (s *Rounds) ApproveCorrection(ctx context.Context, actor talent.User, id st
 	if err := requireHousing(actor); err != nil {
 		return Correction{}, err
 	}
-	return s.Corrections.ApplyCorrection(ctx, id, func(c *Correction, a Application) (Change, error) {
+	return s.CorrectionStore.ApplyCorrection(ctx, id, func(c *Correction, a Application) (Change, error) {
 		switch {
 		case c.Status != "proposed":
-			return Change{}, talent.Errorf(talent.KindConflict, "correction_applied", "the correction was applied already")
+			return Change{}, talent.Errorf(talent.KindConflict, CodeCorrectionApplied, "the correction was applied already")
 		case c.ProposedBy == actor.ID:
-			return Change{}, talent.Errorf(talent.KindForbidden, "second_approver_required", "a correction needs a second officer's approval")
+			return Change{}, talent.Errorf(talent.KindForbidden, CodeSecondApproverRequired, "a correction needs a second officer's approval")
 		}
 		now := s.now()
 		o := s.newOffer(c.RoundID, a, c.UnitID, "correction", c.Reason, actor.ID, now)
 		c.Status, c.ApprovedBy, c.ApprovedAt, c.OfferID = "applied", actor.ID, &now, o.ID
 		var change Change
-		change.offer(o)
+		change.offer(o, UnitOffer)
 		return change, nil
 	})
 }

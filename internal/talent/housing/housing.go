@@ -1,6 +1,8 @@
-// Package housing is the talent-apartment side of Anju. It starts with the
-// inventory: properties and their units, kept by housing staff and imported
-// in bulk from a spreadsheet.
+// Package housing is the talent-apartment side of Anju: the inventory of
+// properties and units (kept by housing staff, imported in bulk from a
+// spreadsheet), allocation rounds with their verifiable draw, offers and the
+// waitlist, and leases. It reads what it needs of graduates through small
+// ports of its own.
 package housing
 
 import (
@@ -37,11 +39,35 @@ type UnitStatus string
 
 // Unit statuses.
 const (
-	UnitAvailable   UnitStatus = "available"
-	UnitOffered     UnitStatus = "offered"
-	UnitLet         UnitStatus = "let"
-	UnitMaintenance UnitStatus = "maintenance"
+	UnitAvailable   UnitStatus = "available"   // free to offer
+	UnitOffered     UnitStatus = "offered"     // in a live offer
+	UnitLet         UnitStatus = "let"         // under a lease
+	UnitMaintenance UnitStatus = "maintenance" // taken out of use by staff
 )
+
+// UnitEvent is something that happens to a unit.
+type UnitEvent string
+
+// Unit events.
+const (
+	UnitOffer    UnitEvent = "offer"    // a draw, a correction or staff offer a free unit
+	UnitPassOn   UnitEvent = "pass_on"  // a declined or lapsed offer's unit goes to the next in line
+	UnitLetOut   UnitEvent = "let"      // the offer was accepted
+	UnitRelease  UnitEvent = "release"  // nobody is left to offer it to, or the tenant checked out
+	UnitMaintain UnitEvent = "maintain" // staff take it out of use
+	UnitRestore  UnitEvent = "restore"  // staff put it back
+)
+
+// UnitTransitions is the unit state machine. The store applies a change's
+// unit events with a guarded update, so a unit is never offered twice.
+var UnitTransitions = talent.Transitions[UnitStatus, UnitEvent]{
+	UnitOffer:    {From: []UnitStatus{UnitAvailable}, To: UnitOffered},
+	UnitPassOn:   {From: []UnitStatus{UnitOffered}, To: UnitOffered},
+	UnitLetOut:   {From: []UnitStatus{UnitOffered}, To: UnitLet},
+	UnitRelease:  {From: []UnitStatus{UnitOffered, UnitLet}, To: UnitAvailable},
+	UnitMaintain: {From: []UnitStatus{UnitAvailable}, To: UnitMaintenance},
+	UnitRestore:  {From: []UnitStatus{UnitMaintenance}, To: UnitAvailable},
+}
 
 // Property is a building or estate of talent apartments.
 type Property struct {
@@ -74,9 +100,10 @@ type UnitFilter struct {
 	Status     UnitStatus
 }
 
-// Store keeps the inventory. Errors follow talent.Store: KindNotFound,
-// KindConflict ("property_name_taken", "unit_number_taken"), KindUnavailable.
-type Store interface {
+// InventoryStore keeps properties and units. Errors: KindNotFound
+// (CodePropertyNotFound, CodeUnitNotFound), KindConflict
+// (CodePropertyNameTaken, CodeUnitNumberTaken), KindUnavailable.
+type InventoryStore interface {
 	CreateProperty(ctx context.Context, p Property) error
 	UpdateProperty(ctx context.Context, p Property) error
 	Property(ctx context.Context, id string) (Property, error)
@@ -92,19 +119,16 @@ type Store interface {
 	InUndrawnRound(ctx context.Context, unitID string) (bool, error)
 }
 
-// Service is the housing use cases.
+// Service is the inventory use cases.
 type Service struct {
-	Store Store
-	Clock talent.Clock
+	Inventory InventoryStore
+	Clock     talent.Clock
 }
 
 func (s *Service) now() time.Time { return s.Clock.Now().UTC() }
 
 func requireHousing(actor talent.User) error {
-	if actor.HasAny(talent.RoleHousing, talent.RoleAdmin) {
-		return nil
-	}
-	return talent.Errorf(talent.KindForbidden, "role_required", "requires the housing role")
+	return actor.Require(talent.RoleHousing, talent.RoleAdmin)
 }
 
 // PropertyInput is a property as staff enter it.
@@ -121,7 +145,7 @@ func (in *PropertyInput) validate() error {
 	}{{"name", &in.Name, 64}, {"district", &in.District, 32}, {"address", &in.Address, 200}} {
 		*f.value = strings.TrimSpace(*f.value)
 		if n := utf8.RuneCountInString(*f.value); n == 0 || n > f.max {
-			fields = append(fields, talent.FieldError{Field: f.name, Code: "text_length"})
+			fields = append(fields, talent.FieldError{Field: f.name, Code: talent.CodeTextLength})
 		}
 	}
 	if len(fields) > 0 {
@@ -140,7 +164,7 @@ func (s *Service) CreateProperty(ctx context.Context, actor talent.User, in Prop
 	}
 	now := s.now()
 	p := Property{ID: talent.NewID(), Name: in.Name, District: in.District, Address: in.Address, CreatedAt: now, UpdatedAt: now}
-	return p, s.Store.CreateProperty(ctx, p)
+	return p, s.Inventory.CreateProperty(ctx, p)
 }
 
 // UpdateProperty edits a property (housing).
@@ -151,22 +175,22 @@ func (s *Service) UpdateProperty(ctx context.Context, actor talent.User, id stri
 	if err := in.validate(); err != nil {
 		return Property{}, err
 	}
-	p, err := s.Store.Property(ctx, id)
+	p, err := s.Inventory.Property(ctx, id)
 	if err != nil {
 		return Property{}, err
 	}
 	p.Name, p.District, p.Address, p.UpdatedAt = in.Name, in.District, in.Address, s.now()
-	return p, s.Store.UpdateProperty(ctx, p)
+	return p, s.Inventory.UpdateProperty(ctx, p)
 }
 
 // Properties lists properties; every signed-in user may see them.
 func (s *Service) Properties(ctx context.Context, page talent.Page) ([]Property, string, error) {
-	return s.Store.Properties(ctx, page)
+	return s.Inventory.Properties(ctx, page)
 }
 
 // Units lists units; every signed-in user may see them.
 func (s *Service) Units(ctx context.Context, f UnitFilter, page talent.Page) ([]Unit, string, error) {
-	return s.Store.Units(ctx, f, page)
+	return s.Inventory.Units(ctx, f, page)
 }
 
 // UnitInput is a unit as staff enter it.
@@ -182,30 +206,30 @@ type UnitInput struct {
 // check validates a unit, naming fields under prefix ("" or "rows[3].").
 func (in *UnitInput) check(prefix string) []talent.FieldError {
 	var fields []talent.FieldError
-	add := func(field, code string) {
+	add := func(field string, code talent.Code) {
 		fields = append(fields, talent.FieldError{Field: prefix + field, Code: code})
 	}
 	in.Number = strings.TrimSpace(in.Number)
 	if n := utf8.RuneCountInString(in.Number); n == 0 || n > 16 {
-		add("number", "text_length")
+		add("number", talent.CodeTextLength)
 	}
 	if !in.Layout.Valid() {
-		add("layout", "layout_unknown")
+		add("layout", CodeLayoutUnknown)
 	}
 	if in.AreaDM2 <= 0 || in.AreaDM2 > 100000 {
-		add("area", "range")
+		add("area", talent.CodeRange)
 	}
 	if in.Floor < -5 || in.Floor > 200 {
-		add("floor", "range")
+		add("floor", talent.CodeRange)
 	}
 	if in.MarketRent <= 0 || in.MarketRent > 10_000_000 {
-		add("marketRent", "range")
+		add("marketRent", talent.CodeRange)
 	}
 	if in.Status == "" {
 		in.Status = UnitAvailable
 	}
 	if in.Status != UnitAvailable && in.Status != UnitMaintenance {
-		add("status", "unit_status")
+		add("status", CodeUnitStatus)
 	}
 	return fields
 }
@@ -218,11 +242,11 @@ func (s *Service) CreateUnit(ctx context.Context, actor talent.User, propertyID 
 	if fields := in.check(""); len(fields) > 0 {
 		return Unit{}, talent.Invalid(fields...)
 	}
-	if _, err := s.Store.Property(ctx, propertyID); err != nil {
+	if _, err := s.Inventory.Property(ctx, propertyID); err != nil {
 		return Unit{}, err
 	}
 	u := s.unit(propertyID, in)
-	return u, s.Store.CreateUnits(ctx, []Unit{u})
+	return u, s.Inventory.CreateUnits(ctx, []Unit{u})
 }
 
 func (s *Service) unit(propertyID string, in UnitInput) Unit {
@@ -243,19 +267,23 @@ func (s *Service) UpdateUnit(ctx context.Context, actor talent.User, id string, 
 	}
 	if in.Status == UnitMaintenance {
 		// A unit promised to a round's draw stays available until the draw.
-		held, err := s.Store.InUndrawnRound(ctx, id)
+		held, err := s.Inventory.InUndrawnRound(ctx, id)
 		if err != nil {
 			return Unit{}, err
 		}
 		if held {
-			return Unit{}, talent.Errorf(talent.KindConflict, "unit_in_round", "the unit waits for its round's draw")
+			return Unit{}, talent.Errorf(talent.KindConflict, CodeUnitInRound, "the unit waits for its round's draw")
 		}
 	}
-	return s.Store.UpdateUnit(ctx, id, func(u *Unit) error {
-		if (u.Status == UnitOffered || u.Status == UnitLet) && in.Status != u.Status {
-			in.Status = u.Status
+	return s.Inventory.UpdateUnit(ctx, id, func(u *Unit) error {
+		switch {
+		case in.Status == UnitMaintenance && u.Status == UnitAvailable:
+			u.Status, _ = UnitTransitions.Next(u.Status, UnitMaintain)
+		case in.Status == UnitAvailable && u.Status == UnitMaintenance:
+			u.Status, _ = UnitTransitions.Next(u.Status, UnitRestore)
 		}
-		u.Number, u.Layout, u.AreaDM2, u.Floor, u.MarketRent, u.Status = in.Number, in.Layout, in.AreaDM2, in.Floor, in.MarketRent, in.Status
+		// Offered and let units keep their status: offers and leases change it.
+		u.Number, u.Layout, u.AreaDM2, u.Floor, u.MarketRent = in.Number, in.Layout, in.AreaDM2, in.Floor, in.MarketRent
 		u.UpdatedAt = s.now()
 		return nil
 	})

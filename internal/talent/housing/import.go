@@ -31,16 +31,16 @@ func (s *Service) ImportUnits(ctx context.Context, actor talent.User, rows [][]s
 		return 0, err
 	}
 	if len(rows) < 2 {
-		return 0, talent.Invalid(talent.FieldError{Field: "rows", Code: "import_empty"})
+		return 0, talent.Invalid(talent.FieldError{Field: "rows", Code: CodeImportEmpty})
 	}
 	if len(rows) > MaxImportRows+1 {
-		return 0, talent.Invalid(talent.FieldError{Field: "rows", Code: "too_many_items"})
+		return 0, talent.Invalid(talent.FieldError{Field: "rows", Code: talent.CodeTooManyItems})
 	}
 	col, missing := headerIndex(rows[0])
 	if len(missing) > 0 {
 		fields := make([]talent.FieldError, len(missing))
 		for i, m := range missing {
-			fields[i] = talent.FieldError{Field: "header." + m, Code: "required"}
+			fields[i] = talent.FieldError{Field: "header." + m, Code: talent.CodeRequired}
 		}
 		return 0, talent.Invalid(fields...)
 	}
@@ -48,7 +48,7 @@ func (s *Service) ImportUnits(ctx context.Context, actor talent.User, rows [][]s
 	for _, r := range rows[1:] {
 		names = append(names, cell(r, col["property"]))
 	}
-	props, err := s.Store.PropertiesByName(ctx, names)
+	props, err := s.Inventory.PropertiesByName(ctx, names)
 	if err != nil {
 		return 0, err
 	}
@@ -60,36 +60,36 @@ func (s *Service) ImportUnits(ctx context.Context, actor talent.User, rows [][]s
 		in := UnitInput{Number: cell(r, col["number"]), Layout: Layout(strings.ToLower(cell(r, col["layout"])))}
 		var bad bool
 		if in.AreaDM2, bad = hundredths(cell(r, col["area"])); bad {
-			fields = append(fields, talent.FieldError{Field: prefix + "area", Code: "number_format"})
+			fields = append(fields, talent.FieldError{Field: prefix + "area", Code: talent.CodeNumberFormat})
 		}
 		rent, badRent := hundredths(cell(r, col["marketRent"]))
 		if badRent {
-			fields = append(fields, talent.FieldError{Field: prefix + "marketRent", Code: "number_format"})
+			fields = append(fields, talent.FieldError{Field: prefix + "marketRent", Code: talent.CodeNumberFormat})
 		}
 		in.MarketRent = int64(rent)
 		floor, err := strconv.Atoi(cell(r, col["floor"]))
 		if err != nil {
-			fields = append(fields, talent.FieldError{Field: prefix + "floor", Code: "number_format"})
+			fields = append(fields, talent.FieldError{Field: prefix + "floor", Code: talent.CodeNumberFormat})
 		}
 		in.Floor = floor
 		fields = append(fields, in.check(prefix)...)
 		p, ok := props[cell(r, col["property"])]
 		if !ok {
-			fields = append(fields, talent.FieldError{Field: prefix + "property", Code: "property_unknown"})
+			fields = append(fields, talent.FieldError{Field: prefix + "property", Code: CodePropertyUnknown})
 			continue
 		}
 		key := p.ID + "/" + in.Number
 		if seen[key] {
-			fields = append(fields, talent.FieldError{Field: prefix + "number", Code: "duplicate_in_file"})
+			fields = append(fields, talent.FieldError{Field: prefix + "number", Code: CodeDuplicateInFile})
 			continue
 		}
 		seen[key] = true
 		units = append(units, s.unit(p.ID, in))
 	}
 	if len(fields) > 0 {
-		return 0, &talent.Error{Kind: talent.KindInvalid, Code: "import_rejected", Message: "some rows are invalid; nothing was imported", Fields: fields}
+		return 0, &talent.Error{Kind: talent.KindInvalid, Code: CodeImportRejected, Message: "some rows are invalid; nothing was imported", Fields: fields}
 	}
-	if err := s.Store.CreateUnits(ctx, units); err != nil {
+	if err := s.Inventory.CreateUnits(ctx, units); err != nil {
 		return 0, err
 	}
 	return len(units), nil

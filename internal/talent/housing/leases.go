@@ -11,9 +11,6 @@ import (
 	"github.com/anju-city/anju/internal/talent/policy"
 )
 
-// TaskReviewLeases opens renewal windows and starts move-outs (daily job).
-const TaskReviewLeases = "leases:review"
-
 // Lease terms (POLICY.md): 12 months, renewable up to 36 in all, renewal
 // open 2 months before the end; a graduate whose employment in the city
 // ended and was not replaced within 60 days must move out, with 30 days'
@@ -36,10 +33,27 @@ const (
 	LeaseEnded     LeaseStatus = "ended"
 )
 
+// LeaseEvent is something that happens to a lease.
+type LeaseEvent string
+
+// Lease events. Check-in records the keys handed over and changes no status.
+const (
+	LeaseRenew    LeaseEvent = "renew"     // the tenant extends it by a term
+	LeaseMoveOut  LeaseEvent = "move_out"  // notice to leave is given
+	LeaseCheckOut LeaseEvent = "check_out" // the keys are back; the unit is free
+)
+
+// LeaseTransitions is the lease state machine; a lease begins active.
+var LeaseTransitions = talent.Transitions[LeaseStatus, LeaseEvent]{
+	LeaseRenew:    {From: []LeaseStatus{LeaseActive}, To: LeaseActive},
+	LeaseMoveOut:  {From: []LeaseStatus{LeaseActive}, To: LeaseMovingOut},
+	LeaseCheckOut: {From: []LeaseStatus{LeaseActive, LeaseMovingOut}, To: LeaseEnded},
+}
+
 // MoveOutReasons are why a tenant must leave.
 var MoveOutReasons = []string{"employment_ended", "home_bought", "sublet", "arrears", "term_ended", "other"}
 
-// LeaseStore keeps leases.
+// LeaseStore keeps leases. Errors: KindNotFound (CodeLeaseNotFound).
 type LeaseStore interface {
 	Lease(ctx context.Context, id string) (Lease, error)
 	// UpdateLease locks a lease and runs fn, saving it with fn's change.
@@ -48,22 +62,28 @@ type LeaseStore interface {
 	LeasesToReview(ctx context.Context) ([]Lease, error)
 }
 
-// Leases are the tenancy use cases.
-type Leases struct {
-	Talent *talent.Service
-	Store  LeaseStore
+// Employments reads a graduate's current employment; KindNotFound when none was declared.
+type Employments interface {
+	CurrentEmployment(ctx context.Context, userID string) (talent.Employment, error)
 }
 
-func (s *Leases) now() time.Time { return s.Talent.Clock.Now().UTC() }
+// Leases are the tenancy use cases.
+type Leases struct {
+	LeaseStore  LeaseStore
+	Employments Employments
+	Clock       talent.Clock
+}
+
+func (s *Leases) now() time.Time { return s.Clock.Now().UTC() }
 
 // Lease returns a lease to its tenant or housing staff.
 func (s *Leases) Lease(ctx context.Context, actor talent.User, id string) (Lease, error) {
-	l, err := s.Store.Lease(ctx, id)
+	l, err := s.LeaseStore.Lease(ctx, id)
 	if err != nil {
 		return Lease{}, err
 	}
 	if l.UserID != actor.ID && requireHousing(actor) != nil {
-		return Lease{}, talent.NotFound("lease")
+		return Lease{}, talent.NotFound(CodeLeaseNotFound)
 	}
 	return l, nil
 }
@@ -74,18 +94,18 @@ func renewalOpens(l Lease) time.Time { return policy.AddMonths(l.EndsOn, -Renewa
 // Renew extends an active lease by a term, within the renewal window and up
 // to MaxLeaseMonths in all (tenant).
 func (s *Leases) Renew(ctx context.Context, actor talent.User, id string) (Lease, error) {
-	return s.Store.UpdateLease(ctx, id, func(l *Lease) (Change, error) {
+	return s.LeaseStore.UpdateLease(ctx, id, func(l *Lease) (Change, error) {
 		if l.UserID != actor.ID {
-			return Change{}, talent.NotFound("lease")
+			return Change{}, talent.NotFound(CodeLeaseNotFound)
 		}
 		today := policy.Civil(s.now())
 		switch {
-		case l.Status != LeaseActive:
-			return Change{}, talent.Errorf(talent.KindConflict, "lease_not_active", "the lease is %s", l.Status)
+		case !LeaseTransitions.Allows(l.Status, LeaseRenew):
+			return Change{}, talent.Errorf(talent.KindConflict, CodeLeaseNotActive, "the lease is %s", l.Status)
 		case today.Before(renewalOpens(*l)):
-			return Change{}, talent.Errorf(talent.KindConflict, "renewal_not_open", "renewal opens on %s", renewalOpens(*l).Format("2006-01-02"))
+			return Change{}, talent.Errorf(talent.KindConflict, CodeRenewalNotOpen, "renewal opens on %s", renewalOpens(*l).Format("2006-01-02"))
 		case l.Months+LeaseTermMonths > MaxLeaseMonths:
-			return Change{}, talent.Errorf(talent.KindConflict, "lease_at_maximum", "a lease lasts at most %d months", MaxLeaseMonths)
+			return Change{}, talent.Errorf(talent.KindConflict, CodeLeaseAtMaximum, "a lease lasts at most %d months", MaxLeaseMonths)
 		}
 		l.EndsOn = policy.AddMonths(l.EndsOn.AddDate(0, 0, 1), LeaseTermMonths).AddDate(0, 0, -1)
 		l.Months += LeaseTermMonths
@@ -106,19 +126,19 @@ func (s *Leases) MoveOut(ctx context.Context, actor talent.User, id, reason, not
 		return Lease{}, err
 	}
 	if !slices.Contains(MoveOutReasons, reason) {
-		return Lease{}, talent.Invalid(talent.FieldError{Field: "reason", Code: "move_out_reason"})
+		return Lease{}, talent.Field("reason", CodeMoveOutReason)
 	}
-	return s.Store.UpdateLease(ctx, id, func(l *Lease) (Change, error) {
+	return s.LeaseStore.UpdateLease(ctx, id, func(l *Lease) (Change, error) {
 		return s.moveOut(l, strings.TrimSpace(reason+" "+note))
 	})
 }
 
 func (s *Leases) moveOut(l *Lease, reason string) (Change, error) {
-	if l.Status != LeaseActive {
-		return Change{}, talent.Errorf(talent.KindConflict, "lease_not_active", "the lease is %s", l.Status)
+	if err := LeaseTransitions.Apply(&l.Status, LeaseMoveOut, CodeLeaseNotActive); err != nil {
+		return Change{}, err
 	}
 	by := policy.Civil(s.now()).AddDate(0, 0, MoveOutNoticeDays)
-	l.Status, l.MoveOutReason, l.MoveOutBy = LeaseMovingOut, reason, &by
+	l.MoveOutReason, l.MoveOutBy = reason, &by
 	var c Change
 	c.notify(l.UserID, "lease.move_out:"+l.ID, "lease.move_out", "anju://housing/leases/"+l.ID,
 		map[string]string{"by": by.Format("2006-01-02")})
@@ -130,7 +150,7 @@ func (s *Leases) CheckIn(ctx context.Context, actor talent.User, id string) (Lea
 	if err := requireHousing(actor); err != nil {
 		return Lease{}, err
 	}
-	return s.Store.UpdateLease(ctx, id, func(l *Lease) (Change, error) {
+	return s.LeaseStore.UpdateLease(ctx, id, func(l *Lease) (Change, error) {
 		if l.CheckedInAt == nil {
 			now := s.now()
 			l.CheckedInAt = &now
@@ -145,14 +165,15 @@ func (s *Leases) CheckOut(ctx context.Context, actor talent.User, id string) (Le
 	if err := requireHousing(actor); err != nil {
 		return Lease{}, err
 	}
-	return s.Store.UpdateLease(ctx, id, func(l *Lease) (Change, error) {
-		if l.Status == LeaseEnded {
-			return Change{}, nil
+	return s.LeaseStore.UpdateLease(ctx, id, func(l *Lease) (Change, error) {
+		if !LeaseTransitions.Allows(l.Status, LeaseCheckOut) {
+			return Change{}, nil // checked out already
 		}
 		now := s.now()
-		l.Status, l.CheckedOutAt = LeaseEnded, &now
+		l.Status, _ = LeaseTransitions.Next(l.Status, LeaseCheckOut)
+		l.CheckedOutAt = &now
 		c := Change{EndOffer: l.OfferID}
-		c.unit(l.UnitID, UnitAvailable)
+		c.unit(l.UnitID, UnitRelease)
 		return c, nil
 	})
 }
@@ -162,14 +183,14 @@ func (s *Leases) CheckOut(ctx context.Context, actor talent.User, id string) (Le
 // more than EmploymentGraceDays ago without a new one, or whose lease ran
 // out at its maximum term.
 func (s *Leases) Review(ctx context.Context) error {
-	leases, err := s.Store.LeasesToReview(ctx)
+	leases, err := s.LeaseStore.LeasesToReview(ctx)
 	if err != nil {
 		return err
 	}
 	today := policy.Civil(s.now())
 	for _, l := range leases {
 		reason := ""
-		emp, err := s.Talent.Store.CurrentEmployment(ctx, l.UserID)
+		emp, err := s.Employments.CurrentEmployment(ctx, l.UserID)
 		switch {
 		case err != nil && talent.ErrorKind(err) != talent.KindNotFound:
 			return err
@@ -179,7 +200,7 @@ func (s *Leases) Review(ctx context.Context) error {
 		case today.After(l.EndsOn):
 			reason = "term_ended"
 		}
-		_, err = s.Store.UpdateLease(ctx, l.ID, func(l *Lease) (Change, error) {
+		_, err = s.LeaseStore.UpdateLease(ctx, l.ID, func(l *Lease) (Change, error) {
 			if l.Status != LeaseActive {
 				return Change{}, nil
 			}

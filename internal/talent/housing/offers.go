@@ -10,14 +10,8 @@ import (
 	"github.com/anju-city/anju/internal/talent/policy"
 )
 
-// TaskExpireOffers expires lapsed offers and reminds those about to lapse.
-const TaskExpireOffers = "offers:expire"
-
 // OfferTTL is how long an applicant has to accept an offer.
 const OfferTTL = 7 * 24 * time.Hour
-
-// SystemActor records offers made by Anju itself (the draw, the waitlist).
-const SystemActor = "system"
 
 // OfferStatus is where an offer stands.
 type OfferStatus string
@@ -32,6 +26,25 @@ const (
 	OfferEnded    OfferStatus = "ended" // its lease ended
 )
 
+// OfferEvent is something that happens to an offer.
+type OfferEvent string
+
+// Offer events.
+const (
+	OfferAccept  OfferEvent = "accept"  // the applicant takes the unit; a lease begins
+	OfferDecline OfferEvent = "decline" // the applicant gives it up
+	OfferExpire  OfferEvent = "expire"  // the deadline passed unanswered
+	OfferEnd     OfferEvent = "end"     // the lease it became ended
+)
+
+// OfferTransitions is the offer state machine; an offer is made pending.
+var OfferTransitions = talent.Transitions[OfferStatus, OfferEvent]{
+	OfferAccept:  {From: []OfferStatus{OfferPending}, To: OfferAccepted},
+	OfferDecline: {From: []OfferStatus{OfferPending}, To: OfferDeclined},
+	OfferExpire:  {From: []OfferStatus{OfferPending}, To: OfferExpired},
+	OfferEnd:     {From: []OfferStatus{OfferAccepted}, To: OfferEnded},
+}
+
 // Offer is a unit offered to an applicant.
 type Offer struct {
 	ID            string
@@ -42,7 +55,7 @@ type Offer struct {
 	Status        OfferStatus
 	Source        string // draw | waitlist | manual
 	Reason        string // a manual assignment's reason
-	CreatedBy     string // staff user id, or SystemActor
+	CreatedBy     string // staff user id, or talent.SystemID
 	ExpiresAt     time.Time
 	RemindedAt    *time.Time
 	CreatedAt     time.Time
@@ -114,13 +127,16 @@ type Change struct {
 	Offers       []Offer // new offers
 	Lease        *Lease  // a new lease
 	EndOffer     string  // an offer whose lease ended
-	Units        map[string]UnitStatus
-	Tasks        []talent.Task
+	// Units are the events that happen to units; the store applies each
+	// with UnitTransitions under the unit's current status, or fails.
+	Units map[string]UnitEvent
+	Tasks []talent.Task
 }
 
-func (c *Change) offer(o Offer) {
+// offer makes an offer of o's unit, which ev moves to offered.
+func (c *Change) offer(o Offer, ev UnitEvent) {
 	c.Offers = append(c.Offers, o)
-	c.unit(o.UnitID, UnitOffered)
+	c.unit(o.UnitID, ev)
 	c.notify(o.UserID, "offer:"+o.ID, "offer.made", "anju://housing/offers/"+o.ID, map[string]string{"expires": o.ExpiresAt.Format("2006-01-02 15:04 MST")})
 }
 
@@ -135,17 +151,15 @@ func (c *Change) release(applicationID string, st OfferState, now time.Time) {
 	}
 }
 
-func (c *Change) unit(id string, status UnitStatus) {
+func (c *Change) unit(id string, ev UnitEvent) {
 	if c.Units == nil {
-		c.Units = map[string]UnitStatus{}
+		c.Units = map[string]UnitEvent{}
 	}
-	c.Units[id] = status
+	c.Units[id] = ev
 }
 
 func (c *Change) notify(userID, eventID, template, link string, params map[string]string) {
-	c.Tasks = append(c.Tasks, talent.Task{Type: talent.TaskSendNotification, Payload: talent.NotifyRequest{
-		UserID: userID, EventID: eventID, Template: template, Params: params, Link: link,
-	}})
+	c.Tasks = append(c.Tasks, talent.NotifyRequest{UserID: userID, EventID: eventID, Template: template, Params: params, Link: link})
 }
 
 // OfferState is what an offer update sees: the offer's round, all its
@@ -157,8 +171,10 @@ type OfferState struct {
 	Unit         Unit
 }
 
-// OfferStore keeps offers and leases. CreateOffers returns KindConflict
-// "unit_taken" when a unit already has a live offer or lease.
+// OfferStore keeps offers and leases. Errors: KindNotFound (CodeOfferNotFound,
+// CodeLeaseNotFound), KindConflict (CodeUnitTaken when a unit already has a
+// live offer or lease, CodeApplicationHasOffer, CodeUnitInRound,
+// CodeUnitStatusConflict).
 type OfferStore interface {
 	// CreateOffers writes a change made outside an offer (a manual assignment).
 	CreateOffers(ctx context.Context, c Change) error
@@ -178,17 +194,17 @@ func (s *Rounds) newOffer(roundID string, a Application, unitID, source, reason,
 
 // Offer returns an offer to its applicant or to housing staff.
 func (s *Rounds) Offer(ctx context.Context, actor talent.User, id string) (Offer, *Lease, error) {
-	o, err := s.Offers.Offer(ctx, id)
+	o, err := s.OfferStore.Offer(ctx, id)
 	if err != nil {
 		return Offer{}, nil, err
 	}
 	if o.UserID != actor.ID && requireHousing(actor) != nil {
-		return Offer{}, nil, talent.NotFound("offer")
+		return Offer{}, nil, talent.NotFound(CodeOfferNotFound)
 	}
 	if o.Status != OfferAccepted && o.Status != OfferEnded {
 		return o, nil, nil
 	}
-	l, err := s.Offers.LeaseOf(ctx, id)
+	l, err := s.OfferStore.LeaseOf(ctx, id)
 	if err != nil {
 		return Offer{}, nil, err
 	}
@@ -198,35 +214,42 @@ func (s *Rounds) Offer(ctx context.Context, actor talent.User, id string) (Offer
 // Accept turns a pending offer into a lease of 12 months with its rent by
 // lease year from the round's apartment package (applicant).
 func (s *Rounds) Accept(ctx context.Context, actor talent.User, id string) (Offer, error) {
-	pkgs, err := s.Packages(ctx)
+	person, err := s.People.Person(ctx, actor.ID)
 	if err != nil {
 		return Offer{}, err
 	}
-	rec, err := s.Talent.Store.Profile(ctx, actor.ID)
-	if err != nil && talent.ErrorKind(err) != talent.KindNotFound {
+	o, err := s.OfferStore.Offer(ctx, id)
+	if err != nil {
 		return Offer{}, err
 	}
-	return s.Offers.UpdateOffer(ctx, id, func(o *Offer, st OfferState) (Change, error) {
+	r, err := s.RoundStore.Round(ctx, o.RoundID)
+	if err != nil {
+		return Offer{}, err
+	}
+	pkg, err := s.Catalog.Package(ctx, policy.Apartment, r.PolicyVersion)
+	if err != nil {
+		return Offer{}, err
+	}
+	shares := rentShares(pkg, person.TalentTier != "")
+	return s.OfferStore.UpdateOffer(ctx, id, func(o *Offer, st OfferState) (Change, error) {
 		now := s.now()
-		if err := s.decidable(o, actor, now); err != nil {
+		if err := s.decide(o, actor, OfferAccept, now); err != nil {
 			return Change{}, err
 		}
-		o.Status, o.DecidedAt = OfferAccepted, &now
 		start := policy.Civil(now).AddDate(0, 0, 1)
 		lease := &Lease{ID: talent.NewID(), OfferID: o.ID, UserID: o.UserID, UnitID: o.UnitID, StartsOn: start,
 			EndsOn: policy.AddMonths(start, LeaseTermMonths).AddDate(0, 0, -1), Months: LeaseTermMonths, Status: LeaseActive, CreatedAt: now}
-		shares := RentShares
-		if pkg, ok := findPackage(pkgs, st.Round.PolicyVersion); ok {
-			shares = rentShares(pkg, rec.TalentTier != "")
-		}
 		for i, pct := range shares {
 			lease.RentSchedule = append(lease.RentSchedule, RentYear{Year: i + 1, Percent: pct, MonthlyRent: st.Unit.MarketRent * int64(pct) / 100})
 		}
 		change := Change{Lease: lease}
-		change.unit(o.UnitID, UnitLet)
+		change.unit(o.UnitID, UnitLetOut)
 		for _, a := range st.Applications {
 			if a.ID == o.ApplicationID {
-				a.Active, a.UnitID, a.Status, a.UpdatedAt = false, o.UnitID, AppAllocated, now
+				if err := ApplicationTransitions.Apply(&a.Status, AppAcceptOffer, CodeApplicationStatusConflict); err != nil {
+					return Change{}, err
+				}
+				a.Active, a.UnitID, a.UpdatedAt = false, o.UnitID, now
 				change.Applications = append(change.Applications, a)
 			}
 		}
@@ -238,26 +261,29 @@ func (s *Rounds) Accept(ctx context.Context, actor talent.User, id string) (Offe
 
 // Decline gives an offer up (applicant); the unit goes to the next in line.
 func (s *Rounds) Decline(ctx context.Context, actor talent.User, id string) (Offer, error) {
-	return s.Offers.UpdateOffer(ctx, id, func(o *Offer, st OfferState) (Change, error) {
+	return s.OfferStore.UpdateOffer(ctx, id, func(o *Offer, st OfferState) (Change, error) {
 		now := s.now()
-		if err := s.decidable(o, actor, now); err != nil {
+		if err := s.decide(o, actor, OfferDecline, now); err != nil {
 			return Change{}, err
 		}
-		o.Status, o.DecidedAt = OfferDeclined, &now
 		change := s.cascade(o, st, now)
 		change.release(o.ApplicationID, st, now)
 		return change, nil
 	})
 }
 
-// decidable checks that actor may answer the offer now.
-func (s *Rounds) decidable(o *Offer, actor talent.User, now time.Time) error {
+// decide answers the offer as its applicant, before it lapses.
+func (s *Rounds) decide(o *Offer, actor talent.User, ev OfferEvent, now time.Time) error {
 	if o.UserID != actor.ID {
-		return talent.NotFound("offer")
+		return talent.NotFound(CodeOfferNotFound)
 	}
-	if o.Status != OfferPending || !now.Before(o.ExpiresAt) {
-		return talent.Errorf(talent.KindConflict, "offer_not_pending", "the offer is %s", o.Status)
+	if !now.Before(o.ExpiresAt) {
+		return talent.Errorf(talent.KindConflict, CodeOfferNotPending, "the offer lapsed at %s", o.ExpiresAt)
 	}
+	if err := OfferTransitions.Apply(&o.Status, ev, CodeOfferNotPending); err != nil {
+		return err
+	}
+	o.DecidedAt = &now
 	return nil
 }
 
@@ -267,7 +293,7 @@ func (s *Rounds) decidable(o *Offer, actor talent.User, now time.Time) error {
 func (s *Rounds) cascade(o *Offer, st OfferState, now time.Time) Change {
 	var change Change
 	if st.Round.Record == nil {
-		change.unit(o.UnitID, UnitAvailable)
+		change.unit(o.UnitID, UnitRelease)
 		return change
 	}
 	skip := map[string]bool{}
@@ -282,12 +308,12 @@ func (s *Rounds) cascade(o *Offer, st OfferState, now time.Time) Change {
 	unit := draw.Unit{ID: st.Unit.ID, PropertyID: st.Unit.PropertyID, Layout: string(st.Unit.Layout)}
 	next, ok := draw.NextInLine(*st.Round.Record, unit, skip)
 	if !ok {
-		change.unit(o.UnitID, UnitAvailable)
+		change.unit(o.UnitID, UnitRelease)
 		return change
 	}
 	for _, a := range st.Applications {
 		if a.ID == next {
-			change.offer(s.newOffer(st.Round.ID, a, o.UnitID, "waitlist", "", SystemActor, now))
+			change.offer(s.newOffer(st.Round.ID, a, o.UnitID, "waitlist", "", talent.SystemID, now), UnitPassOn)
 		}
 	}
 	return change
@@ -297,17 +323,18 @@ func (s *Rounds) cascade(o *Offer, st OfferState, now time.Time) Change {
 // units on, and reminds applicants a day before (periodic job).
 func (s *Rounds) ExpireOffers(ctx context.Context) error {
 	now := s.now()
-	list, err := s.Offers.PendingOffers(ctx, now.Add(24*time.Hour))
+	list, err := s.OfferStore.PendingOffers(ctx, now.Add(24*time.Hour))
 	if err != nil {
 		return err
 	}
 	for _, o := range list {
-		_, err := s.Offers.UpdateOffer(ctx, o.ID, func(o *Offer, st OfferState) (Change, error) {
+		_, err := s.OfferStore.UpdateOffer(ctx, o.ID, func(o *Offer, st OfferState) (Change, error) {
 			switch {
-			case o.Status != OfferPending:
-				return Change{}, nil
+			case !OfferTransitions.Allows(o.Status, OfferExpire):
+				return Change{}, nil // answered since the list was read
 			case !now.Before(o.ExpiresAt):
-				o.Status, o.DecidedAt = OfferExpired, &now
+				o.Status, _ = OfferTransitions.Next(o.Status, OfferExpire)
+				o.DecidedAt = &now
 				change := s.cascade(o, st, now)
 				change.release(o.ApplicationID, st, now)
 				change.notify(o.UserID, "offer.expired:"+o.ID, "offer.expired", "anju://housing/offers/"+o.ID, nil)
@@ -338,27 +365,17 @@ func (s *Rounds) Assign(ctx context.Context, actor talent.User, unitID, applicat
 	}
 	reason = strings.TrimSpace(reason)
 	if reason == "" {
-		return Offer{}, talent.Invalid(talent.FieldError{Field: "reason", Code: "required"})
+		return Offer{}, talent.Field("reason", talent.CodeRequired)
 	}
-	a, err := s.Store.Application(ctx, applicationID)
+	a, err := s.RoundStore.Application(ctx, applicationID)
 	if err != nil {
 		return Offer{}, err
 	}
 	if a.Status == AppIneligible || a.Status == AppWithdrawn {
-		return Offer{}, talent.Errorf(talent.KindConflict, "application_not_eligible", "the application is %s", a.Status)
+		return Offer{}, talent.Errorf(talent.KindConflict, CodeApplicationNotEligible, "the application is %s", a.Status)
 	}
 	o := s.newOffer(a.RoundID, a, unitID, "manual", reason, actor.ID, s.now())
 	var change Change
-	change.offer(o)
-	return o, s.Offers.CreateOffers(ctx, change)
-}
-
-// findPackage returns the apartment package of a version.
-func findPackage(pkgs []policy.Package, version int) (policy.Package, bool) {
-	for _, p := range pkgs {
-		if p.ID == policy.Apartment && p.Version == version {
-			return p, true
-		}
-	}
-	return policy.Package{}, false
+	change.offer(o, UnitOffer)
+	return o, s.OfferStore.CreateOffers(ctx, change)
 }

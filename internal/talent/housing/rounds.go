@@ -32,6 +32,21 @@ const (
 	RoundDrawn RoundStatus = "drawn"
 )
 
+// RoundEvent is something that happens to a round.
+type RoundEvent string
+
+// Round events.
+const (
+	RoundClose RoundEvent = "close" // the window ends; the pool is frozen
+	RoundDraw  RoundEvent = "draw"  // the seed is revealed and the pool allocated
+)
+
+// RoundTransitions is the round state machine; a round is created open.
+var RoundTransitions = talent.Transitions[RoundStatus, RoundEvent]{
+	RoundClose: {From: []RoundStatus{RoundOpen}, To: RoundClosed},
+	RoundDraw:  {From: []RoundStatus{RoundClosed}, To: RoundDrawn},
+}
+
 // Round is an allocation round of talent apartments.
 type Round struct {
 	ID            string
@@ -60,9 +75,26 @@ const (
 	AppEligible   ApplicationStatus = "eligible"   // in the pool
 	AppIneligible ApplicationStatus = "ineligible" // refused, with the trace saying why
 	AppWithdrawn  ApplicationStatus = "withdrawn"
-	AppAllocated  ApplicationStatus = "allocated" // the draw gave a unit
+	AppAllocated  ApplicationStatus = "allocated" // the draw, or an accepted offer, gave a unit
 	AppWaitlisted ApplicationStatus = "waitlisted"
 )
+
+// ApplicationEvent is something that happens to an application.
+type ApplicationEvent string
+
+// Application events. An application is created eligible or ineligible.
+const (
+	AppDrawAllocate ApplicationEvent = "draw_allocate" // the draw gave it a unit
+	AppDrawWaitlist ApplicationEvent = "draw_waitlist" // the draw ranked it without a unit
+	AppAcceptOffer  ApplicationEvent = "accept_offer"  // the applicant accepted an offer
+)
+
+// ApplicationTransitions is the application state machine.
+var ApplicationTransitions = talent.Transitions[ApplicationStatus, ApplicationEvent]{
+	AppDrawAllocate: {From: []ApplicationStatus{AppEligible}, To: AppAllocated},
+	AppDrawWaitlist: {From: []ApplicationStatus{AppEligible}, To: AppWaitlisted},
+	AppAcceptOffer:  {From: []ApplicationStatus{AppEligible, AppAllocated, AppWaitlisted}, To: AppAllocated},
+}
 
 // Application is a graduate's entry in a round.
 type Application struct {
@@ -85,9 +117,10 @@ type Application struct {
 	UpdatedAt time.Time
 }
 
-// RoundStore keeps rounds and applications. Errors as in Store;
-// KindConflict "application_exists" for a second active application of the
-// same person.
+// RoundStore keeps rounds and applications. Errors: KindNotFound
+// (CodeRoundNotFound, CodeApplicationNotFound), KindConflict
+// (CodeApplicationExists for a second active application of the same
+// person, CodeRoundNotOpen), KindUnavailable.
 type RoundStore interface {
 	CreateRound(ctx context.Context, r Round) error
 	Round(ctx context.Context, id string) (Round, error)
@@ -102,20 +135,40 @@ type RoundStore interface {
 	DueRounds(ctx context.Context, now time.Time) ([]string, error)
 }
 
-// Rounds are the rounds use cases.
-type Rounds struct {
-	Talent      *talent.Service
-	Store       RoundStore
-	Offers      OfferStore
-	Corrections CorrectionStore
-	Units       Store
-	// Packages returns the policy packages (the apartment package among them).
-	Packages func(ctx context.Context) ([]policy.Package, error)
-	// Facts gathers what a graduate's profile and employment tell.
-	Facts func(ctx context.Context, userID string, on time.Time) (policy.Facts, error)
+// Catalog is the policy catalogue (the catalog module).
+type Catalog interface {
+	// Package returns one version; KindInternal when it is gone.
+	Package(ctx context.Context, id policy.ID, version int) (policy.Package, error)
+	// InForce returns the version of a package in force on a date.
+	InForce(ctx context.Context, id policy.ID, on time.Time) (policy.Package, bool, error)
 }
 
-func (s *Rounds) now() time.Time { return s.Talent.Clock.Now().UTC() }
+// People opens what housing may know of a graduate (the account module).
+type People interface {
+	Person(ctx context.Context, userID string) (talent.Person, error)
+}
+
+// Facts tells what a graduate's profile, employment and benefits say on a
+// date, the facts the apartment package is evaluated with (the allowance
+// module gathers them for claims too).
+type Facts interface {
+	ProfileFacts(ctx context.Context, userID string, on time.Time) (policy.Facts, error)
+}
+
+// Rounds are the allocation use cases: rounds, applications, the draw,
+// offers and corrections.
+type Rounds struct {
+	RoundStore      RoundStore
+	OfferStore      OfferStore
+	CorrectionStore CorrectionStore
+	Catalog         Catalog
+	People          People
+	Facts           Facts
+	Vault           talent.Vault
+	Clock           talent.Clock
+}
+
+func (s *Rounds) now() time.Time { return s.Clock.Now().UTC() }
 
 // OpenRound creates a round over units that are available, under the
 // apartment package in force at its opening, and publishes the commitment
@@ -127,36 +180,35 @@ func (s *Rounds) OpenRound(ctx context.Context, actor talent.User, name string, 
 	var fields []talent.FieldError
 	name = strings.TrimSpace(name)
 	if n := utf8.RuneCountInString(name); n == 0 || n > 64 {
-		fields = append(fields, talent.FieldError{Field: "name", Code: "text_length"})
+		fields = append(fields, talent.FieldError{Field: "name", Code: talent.CodeTextLength})
 	}
 	if !closesAt.After(opensAt) {
-		fields = append(fields, talent.FieldError{Field: "closesAt", Code: "window_empty"})
+		fields = append(fields, talent.FieldError{Field: "closesAt", Code: CodeWindowEmpty})
 	}
 	if len(unitIDs) == 0 {
-		fields = append(fields, talent.FieldError{Field: "unitIds", Code: "required"})
+		fields = append(fields, talent.FieldError{Field: "unitIds", Code: talent.CodeRequired})
 	}
 	if len(fields) > 0 {
 		return Round{}, talent.Invalid(fields...)
 	}
-	pkgs, err := s.Packages(ctx)
+	pkg, ok, err := s.Catalog.InForce(ctx, policy.Apartment, opensAt)
 	if err != nil {
 		return Round{}, err
 	}
-	pkg, ok := policy.InForce(pkgs, policy.Apartment, opensAt)
 	if !ok || pkg.Scoring == nil {
-		return Round{}, talent.Invalid(talent.FieldError{Field: "opensAt", Code: "package_closed"})
+		return Round{}, talent.Field("opensAt", policy.CodePackageClosed)
 	}
 	seed, err := draw.NewSeed()
 	if err != nil {
 		return Round{}, err
 	}
-	sealed, err := s.Talent.Vault.Seal(hex.EncodeToString(seed))
+	sealed, err := s.Vault.Seal(hex.EncodeToString(seed))
 	if err != nil {
 		return Round{}, err
 	}
 	r := Round{ID: talent.NewID(), Name: name, OpensAt: opensAt.UTC(), ClosesAt: closesAt.UTC(), PolicyVersion: pkg.Version,
 		Status: RoundOpen, Commitment: draw.Commitment(seed), SealedSeed: sealed, UnitIDs: unitIDs, CreatedBy: actor.ID, CreatedAt: s.now()}
-	return r, s.Store.CreateRound(ctx, r)
+	return r, s.RoundStore.CreateRound(ctx, r)
 }
 
 // ApplicationInput is what a graduate sends to apply.
@@ -171,55 +223,47 @@ type ApplicationInput struct {
 // under the round's apartment package, with the same rule-by-rule trace as
 // allowances, and the score that ranks the pool.
 func (s *Rounds) Apply(ctx context.Context, actor talent.User, roundID string, in ApplicationInput) (Application, error) {
-	r, err := s.Store.Round(ctx, roundID)
+	r, err := s.RoundStore.Round(ctx, roundID)
 	if err != nil {
 		return Application{}, err
 	}
 	now := s.now()
 	if r.Status != RoundOpen || now.Before(r.OpensAt) || !now.Before(r.ClosesAt) {
-		return Application{}, talent.Errorf(talent.KindConflict, "round_not_open", "the round is not taking applications")
+		return Application{}, talent.Errorf(talent.KindConflict, CodeRoundNotOpen, "the round is not taking applications")
 	}
-	units, err := s.Store.RoundUnits(ctx, roundID)
+	units, err := s.RoundStore.RoundUnits(ctx, roundID)
 	if err != nil {
 		return Application{}, err
 	}
 	var fields []talent.FieldError
 	if n := len(in.Preferences); n == 0 || n > draw.MaxPreferences {
-		fields = append(fields, talent.FieldError{Field: "preferences", Code: "length"})
+		fields = append(fields, talent.FieldError{Field: "preferences", Code: talent.CodeLength})
 	}
 	for i, p := range in.Preferences {
 		if !slices.ContainsFunc(units, func(u Unit) bool {
 			return draw.Preference(p).Matches(draw.Unit{ID: u.ID, PropertyID: u.PropertyID, Layout: string(u.Layout)})
 		}) {
-			fields = append(fields, talent.FieldError{Field: "preferences[" + strconv.Itoa(i) + "]", Code: "preference_matches_nothing"})
+			fields = append(fields, talent.FieldError{Field: "preferences[" + strconv.Itoa(i) + "]", Code: CodePreferenceMatchesNothing})
 		}
 	}
 	if in.HouseholdSize < 1 || in.HouseholdSize > 10 {
-		fields = append(fields, talent.FieldError{Field: "householdSize", Code: "range"})
+		fields = append(fields, talent.FieldError{Field: "householdSize", Code: talent.CodeRange})
 	}
 	if len(fields) > 0 {
 		return Application{}, talent.Invalid(fields...)
 	}
-	rec, err := s.Talent.Store.Profile(ctx, actor.ID)
-	if err != nil && talent.ErrorKind(err) != talent.KindNotFound {
-		return Application{}, err
-	}
-	profile, err := s.Talent.Profile(ctx, actor)
+	person, err := s.People.Person(ctx, actor.ID)
 	if err != nil {
 		return Application{}, err
 	}
-	if rec.NationalIDIndex == "" || profile.NationalID == nil {
-		return Application{}, talent.Invalid(talent.FieldError{Field: "profile.nationalId", Code: "required"})
+	if person.PersonIndex == "" || person.NationalIDMasked == "" {
+		return Application{}, talent.Field("profile.nationalId", talent.CodeRequired)
 	}
-	pkgs, err := s.Packages(ctx)
+	pkg, err := s.Catalog.Package(ctx, policy.Apartment, r.PolicyVersion)
 	if err != nil {
 		return Application{}, err
 	}
-	pkg, ok := findPackage(pkgs, r.PolicyVersion)
-	if !ok {
-		return Application{}, talent.Errorf(talent.KindInternal, "policy_missing", "apartment package v%d is gone", r.PolicyVersion)
-	}
-	facts, err := s.Facts(ctx, actor.ID, now)
+	facts, err := s.Facts.ProfileFacts(ctx, actor.ID, now)
 	if err != nil {
 		return Application{}, err
 	}
@@ -227,24 +271,24 @@ func (s *Rounds) Apply(ctx context.Context, actor talent.User, roundID string, i
 	facts.Holds[policy.BenefitPublicRentalHousing] = policy.Known(in.PublicRentalHousing)
 	decision := policy.Evaluate(pkg, facts)
 	score, _ := policy.Score(*pkg.Scoring, facts)
-	a := Application{ID: talent.NewID(), RoundID: roundID, UserID: actor.ID, PersonIndex: rec.NationalIDIndex,
+	a := Application{ID: talent.NewID(), RoundID: roundID, UserID: actor.ID, PersonIndex: person.PersonIndex,
 		Preferences: in.Preferences, HouseholdSize: in.HouseholdSize, OwnsHome: in.OwnsHome, Score: score,
-		Applicant: maskedName(profile.Name, profile.NationalID.Masked()),
+		Applicant: maskedName(person.Name, person.NationalIDMasked),
 		Decision:  decision, Status: AppIneligible, CreatedAt: now, UpdatedAt: now}
 	template := "application.ineligible"
 	if decision.Outcome == policy.Eligible {
 		a.Status, a.Active, template = AppEligible, true, "application.eligible"
 	}
-	task := talent.Task{Type: talent.TaskSendNotification, Payload: talent.NotifyRequest{
+	note := talent.NotifyRequest{
 		UserID: actor.ID, EventID: "application:" + a.ID, Template: template, Params: map[string]string{"round": r.Name},
 		Link: "anju://housing/applications/" + a.ID,
-	}}
-	return a, s.Store.CreateApplication(ctx, a, []talent.Task{task})
+	}
+	return a, s.RoundStore.CreateApplication(ctx, a, []talent.Task{note})
 }
 
 // CloseDue closes every round whose window has ended (periodic job).
 func (s *Rounds) CloseDue(ctx context.Context) error {
-	ids, err := s.Store.DueRounds(ctx, s.now())
+	ids, err := s.RoundStore.DueRounds(ctx, s.now())
 	if err != nil {
 		return err
 	}
@@ -266,13 +310,13 @@ func (s *Rounds) CloseRound(ctx context.Context, actor talent.User, id string) (
 
 // close freezes the pool of eligible applications and publishes its hash.
 func (s *Rounds) close(ctx context.Context, id string) (Round, error) {
-	units, err := s.Store.RoundUnits(ctx, id)
+	units, err := s.RoundStore.RoundUnits(ctx, id)
 	if err != nil {
 		return Round{}, err
 	}
-	return s.Store.UpdateRound(ctx, id, func(r *Round, apps []Application) (Change, error) {
-		if r.Status != RoundOpen {
-			return Change{}, talent.Errorf(talent.KindConflict, "round_not_open", "the round is %s", r.Status)
+	return s.RoundStore.UpdateRound(ctx, id, func(r *Round, apps []Application) (Change, error) {
+		if err := RoundTransitions.Apply(&r.Status, RoundClose, CodeRoundNotOpen); err != nil {
+			return Change{}, err
 		}
 		pool := draw.Pool{RoundID: r.ID}
 		for _, u := range units {
@@ -288,7 +332,7 @@ func (s *Rounds) close(ctx context.Context, id string) (Round, error) {
 			return Change{}, err
 		}
 		now := s.now()
-		r.Status, r.Pool, r.PoolHash, r.ClosedAt = RoundClosed, &pool, draw.PoolHash(pool), &now
+		r.Pool, r.PoolHash, r.ClosedAt = &pool, draw.PoolHash(pool), &now
 		return Change{}, nil
 	})
 }
@@ -299,11 +343,11 @@ func (s *Rounds) Draw(ctx context.Context, actor talent.User, id string) (Round,
 	if err := requireHousing(actor); err != nil {
 		return Round{}, err
 	}
-	return s.Store.UpdateRound(ctx, id, func(r *Round, apps []Application) (Change, error) {
-		if r.Status != RoundClosed {
-			return Change{}, talent.Errorf(talent.KindConflict, "round_not_closed", "the round is %s; a draw runs once, after the close", r.Status)
+	return s.RoundStore.UpdateRound(ctx, id, func(r *Round, apps []Application) (Change, error) {
+		if !RoundTransitions.Allows(r.Status, RoundDraw) {
+			return Change{}, talent.Errorf(talent.KindConflict, CodeRoundNotClosed, "the round is %s; a draw runs once, after the close", r.Status)
 		}
-		hexSeed, err := s.Talent.Vault.Open(r.SealedSeed)
+		hexSeed, err := s.Vault.Open(r.SealedSeed)
 		if err != nil {
 			return Change{}, err
 		}
@@ -316,7 +360,8 @@ func (s *Rounds) Draw(ctx context.Context, actor talent.User, id string) (Round,
 		if err != nil {
 			return Change{}, err
 		}
-		r.Status, r.Record, r.DrawnAt = RoundDrawn, &rec, &now
+		r.Status, _ = RoundTransitions.Next(r.Status, RoundDraw)
+		r.Record, r.DrawnAt = &rec, &now
 		result := map[string]draw.Ranked{}
 		for _, x := range rec.Result {
 			result[x.ApplicationID] = x
@@ -327,11 +372,16 @@ func (s *Rounds) Draw(ctx context.Context, actor talent.User, id string) (Round,
 			if !ok {
 				continue
 			}
-			a.Status, a.UnitID, a.UpdatedAt = AppWaitlisted, x.UnitID, now
-			template := "draw.waitlisted"
+			ev, template := AppDrawWaitlist, "draw.waitlisted"
 			if x.UnitID != "" {
-				a.Status, template = AppAllocated, "draw.allocated"
-				change.offer(s.newOffer(r.ID, a, x.UnitID, "draw", "", SystemActor, now))
+				ev, template = AppDrawAllocate, "draw.allocated"
+			}
+			if err := ApplicationTransitions.Apply(&a.Status, ev, CodeApplicationStatusConflict); err != nil {
+				return Change{}, err
+			}
+			a.UnitID, a.UpdatedAt = x.UnitID, now
+			if x.UnitID != "" {
+				change.offer(s.newOffer(r.ID, a, x.UnitID, "draw", "", talent.SystemID, now), UnitOffer)
 			}
 			change.Applications = append(change.Applications, a)
 			change.notify(a.UserID, "draw:"+a.ID, template, "anju://housing/rounds/"+r.ID+"/draw",
@@ -358,29 +408,29 @@ func maskedName(name, maskedID string) string {
 
 // Application returns an application to its applicant or to housing staff.
 func (s *Rounds) Application(ctx context.Context, actor talent.User, id string) (Application, error) {
-	a, err := s.Store.Application(ctx, id)
+	a, err := s.RoundStore.Application(ctx, id)
 	if err != nil {
 		return Application{}, err
 	}
 	if a.UserID != actor.ID && requireHousing(actor) != nil {
-		return Application{}, talent.NotFound("application")
+		return Application{}, talent.NotFound(CodeApplicationNotFound)
 	}
 	return a, nil
 }
 
 // List returns rounds with their public commitments; anyone signed in may see them.
 func (s *Rounds) List(ctx context.Context, page talent.Page) ([]Round, string, error) {
-	return s.Store.Rounds(ctx, page)
+	return s.RoundStore.Rounds(ctx, page)
 }
 
 // Record returns a round's published draw record.
 func (s *Rounds) Record(ctx context.Context, id string) (draw.Record, error) {
-	r, err := s.Store.Round(ctx, id)
+	r, err := s.RoundStore.Round(ctx, id)
 	if err != nil {
 		return draw.Record{}, err
 	}
 	if r.Record == nil {
-		return draw.Record{}, talent.Errorf(talent.KindNotFound, "draw_not_published", "the draw of this round is not published yet")
+		return draw.Record{}, talent.Errorf(talent.KindNotFound, CodeDrawNotPublished, "the draw of this round is not published yet")
 	}
 	return *r.Record, nil
 }
@@ -396,12 +446,12 @@ type NoticeLine struct {
 // Notice is a drawn round's result as published: the draw's proof and the
 // ranked, masked list. Anyone signed in may read it.
 func (s *Rounds) Notice(ctx context.Context, id string) (Round, []NoticeLine, error) {
-	r, err := s.Store.Round(ctx, id)
+	r, err := s.RoundStore.Round(ctx, id)
 	if err != nil {
 		return Round{}, nil, err
 	}
 	if r.Record == nil {
-		return Round{}, nil, talent.Errorf(talent.KindNotFound, "draw_not_published", "the draw of this round is not published yet")
+		return Round{}, nil, talent.Errorf(talent.KindNotFound, CodeDrawNotPublished, "the draw of this round is not published yet")
 	}
 	lines := make([]NoticeLine, len(r.Record.Result))
 	for i, x := range r.Record.Result {

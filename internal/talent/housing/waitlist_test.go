@@ -12,9 +12,11 @@ import (
 	"github.com/anju-city/anju/internal/testenv"
 )
 
-// eligible are facts that pass the apartment package; the test is about
+// eligible gives facts that pass the apartment package; the test is about
 // offers, not eligibility.
-func eligible(_ context.Context, _ string, on time.Time) (policy.Facts, error) {
+type eligible struct{}
+
+func (eligible) ProfileFacts(_ context.Context, _ string, on time.Time) (policy.Facts, error) {
 	return policy.Facts{
 		ClaimDate: on, BirthDate: time.Date(1998, 6, 15, 0, 0, 0, 0, time.UTC),
 		Education: []policy.Education{{Education: talent.Education{Level: talent.LevelBachelor, FullTime: true,
@@ -32,15 +34,14 @@ func eligible(_ context.Context, _ string, on time.Time) (policy.Facts, error) {
 func TestWaitlistCascade(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	db, ts, clk := testenv.Service(t, nil)
+	db, a, clk := testenv.App(t, nil, nil)
 	var err error
-	defaults, _ := policy.DefaultPackages()
-	rounds := &housing.Rounds{Talent: ts, Store: db, Offers: db, Corrections: db, Units: db,
-		Packages: func(context.Context) ([]policy.Package, error) { return defaults, nil }, Facts: eligible}
-	inventory := &housing.Service{Store: db, Clock: clk}
+	ts, inventory := a.Account, a.Housing
+	rounds := *a.Rounds
+	rounds.Facts = eligible{}
 
-	staff, _ := db.SignIn(ctx, "staff", false)
-	if staff, err = db.GrantRole(ctx, staff.ID, talent.RoleGrant{Role: talent.RoleHousing}, ""); err != nil {
+	staff, _ := db.Users().SignIn(ctx, "staff", false)
+	if staff, err = db.Users().GrantRole(ctx, staff.ID, talent.RoleGrant{Role: talent.RoleHousing}, ""); err != nil {
 		t.Fatal(err)
 	}
 	p, err := inventory.CreateProperty(ctx, staff, housing.PropertyInput{Name: "一期", District: "慈溪", Address: "新城大道 1 号"})
@@ -57,7 +58,7 @@ func TestWaitlistCascade(t *testing.T) {
 	}
 	users := map[string]talent.User{} // by application id
 	for i, id := range []string{"330282199806150423", "330282199903050029", "330282200107120036", "330203200002290017"} {
-		u, _ := db.SignIn(ctx, "grad-"+id, false)
+		u, _ := db.Users().SignIn(ctx, "grad-"+id, false)
 		if _, err := ts.UpdateProfile(ctx, u, talent.ProfileInput{Name: "申请人" + string(rune('甲'+i)), NationalID: id}); err != nil {
 			t.Fatal(err)
 		}
@@ -93,7 +94,7 @@ func TestWaitlistCascade(t *testing.T) {
 		if len(ids) != 1 {
 			t.Fatalf("unit has %d live offers", len(ids))
 		}
-		o, err := db.Offer(ctx, ids[0])
+		o, err := db.Offers().Offer(ctx, ids[0])
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -115,7 +116,7 @@ func TestWaitlistCascade(t *testing.T) {
 			if err := rounds.ExpireOffers(ctx); err != nil {
 				t.Fatal(err)
 			}
-			if again, _ := db.Offer(ctx, o.ID); again.Status != housing.OfferPending || again.RemindedAt == nil {
+			if again, _ := db.Offers().Offer(ctx, o.ID); again.Status != housing.OfferPending || again.RemindedAt == nil {
 				t.Fatalf("a day before expiry: %+v", again)
 			}
 			clk.T = o.ExpiresAt.Add(time.Minute)
@@ -125,13 +126,13 @@ func TestWaitlistCascade(t *testing.T) {
 			if err := rounds.ExpireOffers(ctx); err != nil {
 				t.Fatal(err)
 			}
-			if again, _ := db.Offer(ctx, o.ID); again.Status != housing.OfferExpired {
+			if again, _ := db.Offers().Offer(ctx, o.ID); again.Status != housing.OfferExpired {
 				t.Fatalf("after expiry: %+v", again)
 			}
 		case 3:
 			// Recognised talent live rent-free.
-			reviewer, _ := db.SignIn(ctx, "reviewer", false)
-			reviewer, _ = db.GrantRole(ctx, reviewer.ID, talent.RoleGrant{Role: talent.RoleReviewer}, "")
+			reviewer, _ := db.Users().SignIn(ctx, "reviewer", false)
+			reviewer, _ = db.Users().GrantRole(ctx, reviewer.ID, talent.RoleGrant{Role: talent.RoleReviewer}, "")
 			if _, err := ts.SetTalentTier(ctx, reviewer, users[want].ID, "B"); err != nil {
 				t.Fatal(err)
 			}
@@ -140,7 +141,7 @@ func TestWaitlistCascade(t *testing.T) {
 			}
 		}
 	}
-	lease, err := db.LeaseOf(ctx, liveOffer().ID)
+	lease, err := db.Offers().LeaseOf(ctx, liveOffer().ID)
 	if err != nil || lease.RentSchedule[0].MonthlyRent != 0 || lease.RentSchedule[0].Percent != 0 || lease.Months != 12 {
 		t.Fatalf("lease: %+v %v", lease, err)
 	}

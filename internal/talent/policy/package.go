@@ -235,16 +235,16 @@ func CheckPublish(published []Package, next Package) error {
 			continue
 		}
 		if p.Version == next.Version {
-			return talent.Errorf(talent.KindConflict, "policy_version_exists",
+			return talent.Errorf(talent.KindConflict, CodePolicyVersionExists,
 				"policy %s version %d is already published; publish a new version instead", next.ID, next.Version)
 		}
 		latest = max(latest, p.Version)
 	}
 	if next.Version != latest+1 {
 		return &talent.Error{
-			Kind: talent.KindInvalid, Code: "policy_version_not_next",
+			Kind: talent.KindInvalid, Code: CodePolicyVersionNotNext,
 			Message: fmt.Sprintf("policy %s: the next version is %d, not %d", next.ID, latest+1, next.Version),
-			Fields:  []talent.FieldError{{Field: "version", Code: "version_not_next"}},
+			Fields:  []talent.FieldError{{Field: "version", Code: CodeVersionNotNext}},
 		}
 	}
 	return nil

@@ -32,7 +32,7 @@ const (
 // maxCount bounds month and year counts; anything larger is a typo.
 const maxCount = 1200
 
-func (p *params) fail(name, code, format string, args ...any) {
+func (p *params) fail(name string, code talent.Code, format string, args ...any) {
 	p.r.fail(join(p.path, name), code, "rule %s: %s", p.rule, fmt.Sprintf(format, args...))
 }
 
@@ -54,7 +54,7 @@ func (p *params) resolve(v any, field string) (any, paramState) {
 	}
 	q, found := p.pkg.Param(strings.TrimPrefix(s, "$"))
 	if !found || q.Value == nil {
-		p.fail(field, "parameter_unknown", "refers to %s, which is not a parameter of the package", s)
+		p.fail(field, CodeParameterUnknown, "refers to %s, which is not a parameter of the package", s)
 		return nil, paramBroken
 	}
 	return q.Value, paramFound
@@ -66,7 +66,7 @@ func (p *params) count(name string, required bool, lo int) (int, bool) {
 	switch st {
 	case paramMissing:
 		if required {
-			p.fail(name, "required", "%s is required", name)
+			p.fail(name, talent.CodeRequired, "%s is required", name)
 		}
 		return 0, false
 	case paramBroken:
@@ -78,11 +78,11 @@ func (p *params) count(name string, required bool, lo int) (int, bool) {
 func (p *params) countValue(v any, field string, lo int) (int, bool) {
 	n, ok := asInt(v)
 	if !ok {
-		p.fail(field, "not_integer", "must be a whole number, not %v", v)
+		p.fail(field, CodeNotInteger, "must be a whole number, not %v", v)
 		return 0, false
 	}
 	if n < int64(lo) || n > maxCount {
-		p.fail(field, "out_of_range", "must be between %d and %d, not %d", lo, maxCount, n)
+		p.fail(field, talent.CodeOutOfRange, "must be between %d and %d, not %d", lo, maxCount, n)
 		return 0, false
 	}
 	return int(n), true
@@ -96,7 +96,7 @@ func (p *params) flag(name string, def bool) bool {
 	}
 	b, ok := v.(bool)
 	if !ok {
-		p.fail(name, "not_boolean", "must be true or false")
+		p.fail(name, CodeNotBoolean, "must be true or false")
 		return def
 	}
 	return b
@@ -107,7 +107,7 @@ func (p *params) level(name string) talent.EducationLevel {
 	v, st := p.lookup(name)
 	switch st {
 	case paramMissing:
-		p.fail(name, "required", "%s is required", name)
+		p.fail(name, talent.CodeRequired, "%s is required", name)
 		return ""
 	case paramBroken:
 		return ""
@@ -116,7 +116,7 @@ func (p *params) level(name string) talent.EducationLevel {
 	if l := talent.EducationLevel(s); l.Valid() {
 		return l
 	}
-	p.fail(name, "unknown_level", "must be one of %v, not %v", levels, v)
+	p.fail(name, CodeUnknownLevel, "must be one of %v, not %v", levels, v)
 	return ""
 }
 
@@ -128,7 +128,7 @@ func (p *params) day(name string) time.Time {
 	}
 	t, err := parseDate(v)
 	if err != nil {
-		p.fail(name, "not_date", "must be a date written 2006-01-02")
+		p.fail(name, talent.CodeNotDate, "must be a date written 2006-01-02")
 	}
 	return t
 }
@@ -138,14 +138,14 @@ func (p *params) choice(name string, options ...string) string {
 	v, st := p.lookup(name)
 	switch st {
 	case paramMissing:
-		p.fail(name, "required", "%s is required (one of %v)", name, options)
+		p.fail(name, talent.CodeRequired, "%s is required (one of %v)", name, options)
 		return ""
 	case paramBroken:
 		return ""
 	}
 	s, _ := v.(string)
 	if !slices.Contains(options, s) {
-		p.fail(name, "not_allowed", "must be one of %v, not %v", options, v)
+		p.fail(name, CodeNotAllowed, "must be one of %v, not %v", options, v)
 		return ""
 	}
 	return s
@@ -159,14 +159,14 @@ func (p *params) levelCounts(name string, lo int) map[talent.EducationLevel]int 
 	}
 	m, ok := asMap(v)
 	if !ok {
-		p.fail(name, "not_object", "must map education levels to numbers")
+		p.fail(name, CodeNotObject, "must map education levels to numbers")
 		return nil
 	}
 	out := make(map[talent.EducationLevel]int, len(m))
 	for _, k := range sortedKeys(m) {
 		field := join(name, k)
 		if !talent.EducationLevel(k).Valid() {
-			p.fail(field, "unknown_level", "%q is not an education level %v", k, levels)
+			p.fail(field, CodeUnknownLevel, "%q is not an education level %v", k, levels)
 			continue
 		}
 		val, st := p.resolve(m[k], field)
@@ -185,7 +185,7 @@ func (p *params) names(name string) []string {
 	v, st := p.lookup(name)
 	switch st {
 	case paramMissing:
-		p.fail(name, "required", "%s is required", name)
+		p.fail(name, talent.CodeRequired, "%s is required", name)
 		return nil
 	case paramBroken:
 		return nil
@@ -198,12 +198,12 @@ func (p *params) names(name string) []string {
 				l[i] = s[i]
 			}
 		} else {
-			p.fail(name, "not_list", "must be a list")
+			p.fail(name, CodeNotList, "must be a list")
 			return nil
 		}
 	}
 	if len(l) == 0 {
-		p.fail(name, "empty", "must not be empty")
+		p.fail(name, CodeEmpty, "must not be empty")
 		return nil
 	}
 	var out []string
@@ -212,9 +212,9 @@ func (p *params) names(name string) []string {
 		field := fmt.Sprintf("%s[%d]", name, i)
 		switch {
 		case !ok || strings.TrimSpace(s) == "":
-			p.fail(field, "not_string", "must be a non-empty string")
+			p.fail(field, CodeNotString, "must be a non-empty string")
 		case slices.Contains(out, strings.TrimSpace(s)):
-			p.fail(field, "duplicate", "%q is listed twice", s)
+			p.fail(field, talent.CodeDuplicate, "%q is listed twice", s)
 		default:
 			out = append(out, strings.TrimSpace(s))
 		}
@@ -230,7 +230,7 @@ func (p *params) text(name string) string {
 	}
 	s, ok := v.(string)
 	if !ok {
-		p.fail(name, "not_string", "must be a string")
+		p.fail(name, CodeNotString, "must be a string")
 	}
 	return strings.TrimSpace(s)
 }
@@ -240,7 +240,7 @@ func (p *params) text(name string) string {
 func (p *params) finish() {
 	for _, k := range sortedKeys(p.raw) {
 		if !slices.Contains(p.seen, k) {
-			p.fail(k, "unknown_param", "%q is not a param of this kind", k)
+			p.fail(k, CodeUnknownParam, "%q is not a param of this kind", k)
 		}
 	}
 }

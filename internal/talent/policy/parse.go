@@ -70,7 +70,7 @@ func DefaultPackages() ([]Package, error) {
 func Parse(data []byte) (Package, error) {
 	var doc any
 	if err := yaml.Unmarshal(data, &doc); err != nil {
-		return Package{}, talent.Errorf(talent.KindMalformed, "policy_malformed", "policy package is not valid YAML: %v", err)
+		return Package{}, talent.Errorf(talent.KindMalformed, CodePolicyMalformed, "policy package is not valid YAML: %v", err)
 	}
 	r := &reader{}
 	p := r.pkg(doc)
@@ -224,7 +224,7 @@ func (r *reader) date(m map[string]any, key, path string) time.Time {
 	}
 	t, err := parseDate(v)
 	if err != nil {
-		r.fail(join(path, key), "not_date", "must be a date written 2006-01-02")
+		r.fail(join(path, key), talent.CodeNotDate, "must be a date written 2006-01-02")
 	}
 	return t
 }

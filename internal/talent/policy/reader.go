@@ -18,7 +18,7 @@ type reader struct {
 }
 
 // fail records a problem with field; the note explains it in English.
-func (r *reader) fail(field, code, format string, args ...any) {
+func (r *reader) fail(field string, code talent.Code, format string, args ...any) {
 	r.fields = append(r.fields, talent.FieldError{Field: field, Code: code})
 	r.notes = append(r.notes, field+": "+fmt.Sprintf(format, args...))
 }
@@ -30,7 +30,7 @@ func (r *reader) err() error {
 	}
 	return &talent.Error{
 		Kind:    talent.KindInvalid,
-		Code:    "validation_failed",
+		Code:    talent.CodeValidationFailed,
 		Message: "policy package is invalid: " + strings.Join(r.notes, "; "),
 		Fields:  r.fields,
 	}
@@ -41,13 +41,13 @@ func (r *reader) err() error {
 func (r *reader) object(v any, path string, known ...string) map[string]any {
 	m, ok := asMap(v)
 	if !ok {
-		r.fail(path, "not_object", "must be a mapping")
+		r.fail(path, CodeNotObject, "must be a mapping")
 		return nil
 	}
 	if known != nil {
 		for _, k := range sortedKeys(m) {
 			if !slices.Contains(known, k) {
-				r.fail(join(path, k), "unknown_field", "unknown field %q", k)
+				r.fail(join(path, k), talent.CodeUnknownField, "unknown field %q", k)
 			}
 		}
 	}
@@ -62,7 +62,7 @@ func (r *reader) str(m map[string]any, key, path string) string {
 	}
 	s, ok := v.(string)
 	if !ok {
-		r.fail(join(path, key), "not_string", "must be a string")
+		r.fail(join(path, key), CodeNotString, "must be a string")
 	}
 	return strings.TrimSpace(s)
 }
@@ -75,7 +75,7 @@ func (r *reader) integer(m map[string]any, key, path string) int64 {
 	}
 	n, ok := asInt(v)
 	if !ok {
-		r.fail(join(path, key), "not_integer", "must be a whole number, not %v", v)
+		r.fail(join(path, key), CodeNotInteger, "must be a whole number, not %v", v)
 	}
 	return n
 }
@@ -88,7 +88,7 @@ func (r *reader) boolean(m map[string]any, key, path string) bool {
 	}
 	b, ok := v.(bool)
 	if !ok {
-		r.fail(join(path, key), "not_boolean", "must be true or false")
+		r.fail(join(path, key), CodeNotBoolean, "must be true or false")
 	}
 	return b
 }
@@ -101,7 +101,7 @@ func (r *reader) list(m map[string]any, key, path string) []any {
 	}
 	l, ok := v.([]any)
 	if !ok {
-		r.fail(join(path, key), "not_list", "must be a list")
+		r.fail(join(path, key), CodeNotList, "must be a list")
 	}
 	return l
 }
@@ -112,7 +112,7 @@ func (r *reader) strs(m map[string]any, key, path string) []string {
 	for i, v := range r.list(m, key, path) {
 		s, ok := v.(string)
 		if !ok {
-			r.fail(fmt.Sprintf("%s[%d]", join(path, key), i), "not_string", "must be a string")
+			r.fail(fmt.Sprintf("%s[%d]", join(path, key), i), CodeNotString, "must be a string")
 			continue
 		}
 		out = append(out, strings.TrimSpace(s))

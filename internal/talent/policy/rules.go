@@ -74,7 +74,7 @@ var compilers = map[RuleKind]func(p *params) checker{
 		c := graduatedWithin{onOrAfter: p.day("onOrAfter")}
 		c.months, _ = p.count("months", false, 1)
 		if p.raw["months"] == nil && c.onOrAfter.IsZero() {
-			p.fail("months", "required", "months or onOrAfter is required")
+			p.fail("months", talent.CodeRequired, "months or onOrAfter is required")
 		}
 		return c
 	},
@@ -100,7 +100,7 @@ var compilers = map[RuleKind]func(p *params) checker{
 	KindFirstClaim:  func(*params) checker { return firstClaim{} },
 	KindExclusive: func(p *params) checker {
 		if len(p.pkg.ExclusiveWith) == 0 {
-			p.r.fail("exclusiveWith", "required", "rule %s: the package lists no benefits in exclusiveWith", p.rule)
+			p.r.fail("exclusiveWith", talent.CodeRequired, "rule %s: the package lists no benefits in exclusiveWith", p.rule)
 		}
 		return exclusive{}
 	},
@@ -128,7 +128,7 @@ func compileRule(pkg *Package, i int, rule Rule, r *reader) checker {
 	path := fmt.Sprintf("rules[%d]", i)
 	build, ok := compilers[rule.Kind]
 	if !ok {
-		r.fail(path+".kind", "unknown_kind", "rule %q: unknown kind %q (known kinds: %v)", rule.ID, rule.Kind, Kinds())
+		r.fail(path+".kind", CodeUnknownKind, "rule %q: unknown kind %q (known kinds: %v)", rule.ID, rule.Kind, Kinds())
 		return nil
 	}
 	p := &params{r: r, path: path + ".params", rule: fmt.Sprintf("%q (%s)", rule.ID, rule.Kind), raw: rule.Params, pkg: pkg}

@@ -98,24 +98,24 @@ func Score(p ScoreParams, f Facts) (int, []ScoreLine) {
 // scoreParams checks a scoring section.
 func (r *reader) scoreParams(p ScoreParams) {
 	if p.Clause == "" {
-		r.fail("scoring.clause", "required", "scoring cites its clause")
+		r.fail("scoring.clause", talent.CodeRequired, "scoring cites its clause")
 	}
 	for _, l := range sortedKeys(p.Degree) {
 		if !l.Valid() {
-			r.fail("scoring.degree."+string(l), "unknown_level", "%q is not an education level %v", l, levels)
+			r.fail("scoring.degree."+string(l), CodeUnknownLevel, "%q is not an education level %v", l, levels)
 		}
 		if p.Degree[l] < 0 {
-			r.fail("scoring.degree."+string(l), "out_of_range", "points are not negative")
+			r.fail("scoring.degree."+string(l), talent.CodeOutOfRange, "points are not negative")
 		}
 	}
 	for _, t := range sortedKeys(p.TalentTier) {
 		if t == "" || p.TalentTier[t] < 0 {
-			r.fail("scoring.talentTier."+t, "out_of_range", "tiers are named and their points are not negative")
+			r.fail("scoring.talentTier."+t, talent.CodeOutOfRange, "tiers are named and their points are not negative")
 		}
 	}
 	nonNegative := func(field string, n int) {
 		if n < 0 || n > maxCount {
-			r.fail(field, "out_of_range", "must be between 0 and %d", maxCount)
+			r.fail(field, talent.CodeOutOfRange, "must be between 0 and %d", maxCount)
 		}
 	}
 	nonNegative("scoring.socialInsurance.perMonth", p.PerSocialInsuranceMonth)
@@ -123,9 +123,9 @@ func (r *reader) scoreParams(p ScoreParams) {
 	nonNegative("scoring.household.perMember", p.PerHouseholdMember)
 	nonNegative("scoring.household.maxMembers", p.MaxHouseholdMembers)
 	if p.PerSocialInsuranceMonth > 0 && p.MaxSocialInsuranceMonths == 0 {
-		r.fail("scoring.socialInsurance.maxMonths", "required", "points per month need a maximum number of months")
+		r.fail("scoring.socialInsurance.maxMonths", talent.CodeRequired, "points per month need a maximum number of months")
 	}
 	if p.PerHouseholdMember > 0 && p.MaxHouseholdMembers == 0 {
-		r.fail("scoring.household.maxMembers", "required", "points per member need a maximum number of members")
+		r.fail("scoring.household.maxMembers", talent.CodeRequired, "points per member need a maximum number of members")
 	}
 }

@@ -19,16 +19,16 @@ import (
 func (p Package) Validate() error {
 	r := &reader{}
 	if !p.ID.Valid() {
-		r.fail("id", "unknown_id", "must be one of relocation, rent, living, apartment, not %q", p.ID)
+		r.fail("id", CodeUnknownID, "must be one of relocation, rent, living, apartment, not %q", p.ID)
 	}
 	if p.Version < 1 {
-		r.fail("version", "out_of_range", "must be 1 or more")
+		r.fail("version", talent.CodeOutOfRange, "must be 1 or more")
 	}
 	switch {
 	case p.EffectiveFrom.IsZero():
-		r.fail("effectiveFrom", "required", "effectiveFrom is required")
+		r.fail("effectiveFrom", talent.CodeRequired, "effectiveFrom is required")
 	case !p.EffectiveTo.IsZero() && Civil(p.EffectiveTo).Before(Civil(p.EffectiveFrom)):
-		r.fail("effectiveTo", "before_start", "must not be before effectiveFrom")
+		r.fail("effectiveTo", CodeBeforeStart, "must not be before effectiveFrom")
 	}
 	r.bothLanguages(p.Title, "title")
 	r.bothLanguages(p.Summary, "summary")
@@ -38,21 +38,21 @@ func (p Package) Validate() error {
 		path := join("parameters", q.Name)
 		switch {
 		case !validName(q.Name):
-			r.fail(path, "bad_name", "parameter names are lower_case_with_underscores")
+			r.fail(path, CodeBadName, "parameter names are lower_case_with_underscores")
 		case slices.Contains(names, q.Name):
-			r.fail(path, "duplicate", "parameter %q is defined twice", q.Name)
+			r.fail(path, talent.CodeDuplicate, "parameter %q is defined twice", q.Name)
 		}
 		names = append(names, q.Name)
 		if q.Value == nil {
-			r.fail(join(path, "value"), "required", "value is required")
+			r.fail(join(path, "value"), talent.CodeRequired, "value is required")
 		}
 		if q.Clause == "" {
-			r.fail(join(path, "clause"), "required", "every parameter cites its clause")
+			r.fail(join(path, "clause"), talent.CodeRequired, "every parameter cites its clause")
 		}
 	}
 
 	if len(p.Rules) == 0 {
-		r.fail("rules", "required", "a package has at least one rule")
+		r.fail("rules", talent.CodeRequired, "a package has at least one rule")
 	}
 	var ids []string
 	var minLevel talent.EducationLevel
@@ -61,13 +61,13 @@ func (p Package) Validate() error {
 		path := fmt.Sprintf("rules[%d]", i)
 		switch {
 		case !validName(rule.ID):
-			r.fail(path+".id", "bad_name", "rule ids are lower_case_with_underscores, not %q", rule.ID)
+			r.fail(path+".id", CodeBadName, "rule ids are lower_case_with_underscores, not %q", rule.ID)
 		case slices.Contains(ids, rule.ID):
-			r.fail(path+".id", "duplicate", "rule id %q is used twice", rule.ID)
+			r.fail(path+".id", talent.CodeDuplicate, "rule id %q is used twice", rule.ID)
 		}
 		ids = append(ids, rule.ID)
 		if rule.Clause == "" {
-			r.fail(path+".clause", "required", "rule %q: every rule cites its clause", rule.ID)
+			r.fail(path+".clause", talent.CodeRequired, "rule %q: every rule cites its clause", rule.ID)
 		}
 		c := compileRule(&p, i, rule, r)
 		if d, ok := c.(degreeMin); ok && minLevel == "" {
@@ -79,15 +79,15 @@ func (p Package) Validate() error {
 	r.checkBenefit(p, minLevel)
 
 	if len(p.Documents.Required) > 0 && p.Documents.Clause == "" {
-		r.fail("documents.clause", "required", "the document list cites its clause")
+		r.fail("documents.clause", talent.CodeRequired, "the document list cites its clause")
 	}
 	for i, k := range p.Documents.Required {
 		path := fmt.Sprintf("documents.required[%d]", i)
 		switch {
 		case !k.Valid():
-			r.fail(path, "unknown_document_kind", "%q is not a document kind", k)
+			r.fail(path, CodeUnknownDocumentKind, "%q is not a document kind", k)
 		case slices.Index(p.Documents.Required, k) < i:
-			r.fail(path, "duplicate", "%q is listed twice", k)
+			r.fail(path, talent.CodeDuplicate, "%q is listed twice", k)
 		}
 	}
 
@@ -95,15 +95,15 @@ func (p Package) Validate() error {
 		path := fmt.Sprintf("exclusiveWith[%d]", i)
 		switch {
 		case !validExclusive(name):
-			r.fail(path, "unknown_benefit", "%q is not apartment_lease, public_rental_housing or a package id", name)
+			r.fail(path, CodeUnknownBenefit, "%q is not apartment_lease, public_rental_housing or a package id", name)
 		case name == string(p.ID):
-			r.fail(path, "self", "a package cannot exclude itself; first_claim covers repeat claims")
+			r.fail(path, CodeSelf, "a package cannot exclude itself; first_claim covers repeat claims")
 		case slices.Index(p.ExclusiveWith, name) < i:
-			r.fail(path, "duplicate", "%q is listed twice", name)
+			r.fail(path, talent.CodeDuplicate, "%q is listed twice", name)
 		}
 	}
 	if len(p.ExclusiveWith) > 0 && !hasExclusive {
-		r.fail("exclusiveWith", "rule_missing", "exclusiveWith needs a rule of kind exclusive, which cites the clause")
+		r.fail("exclusiveWith", CodeRuleMissing, "exclusiveWith needs a rule of kind exclusive, which cites the clause")
 	}
 
 	if p.Scoring != nil {
@@ -114,10 +114,10 @@ func (p Package) Validate() error {
 
 func (r *reader) bothLanguages(t Text, path string) {
 	if strings.TrimSpace(t.ZH) == "" {
-		r.fail(path+".zh-CN", "required", "Chinese text is required")
+		r.fail(path+".zh-CN", talent.CodeRequired, "Chinese text is required")
 	}
 	if strings.TrimSpace(t.EN) == "" {
-		r.fail(path+".en", "required", "English text is required")
+		r.fail(path+".en", talent.CodeRequired, "English text is required")
 	}
 }
 
@@ -127,64 +127,64 @@ func (r *reader) checkBenefit(p Package, minLevel talent.EducationLevel) {
 	b := p.Benefit
 	if b.Kind == "" {
 		if p.ID.paysMoney() {
-			r.fail("benefit", "required", "a %s package defines its benefit", p.ID)
+			r.fail("benefit", talent.CodeRequired, "a %s package defines its benefit", p.ID)
 		}
 		return
 	}
 	if b.Clause == "" {
-		r.fail("benefit.clause", "required", "the benefit cites its clause")
+		r.fail("benefit.clause", talent.CodeRequired, "the benefit cites its clause")
 	}
 	for _, l := range sortedKeys(b.Amounts) {
 		path := "benefit.amounts." + string(l)
 		if !l.Valid() {
-			r.fail(path, "unknown_level", "%q is not an education level %v", l, levels)
+			r.fail(path, CodeUnknownLevel, "%q is not an education level %v", l, levels)
 		}
 		if b.Amounts[l] <= 0 {
-			r.fail(path, "out_of_range", "amounts are positive numbers of fen")
+			r.fail(path, talent.CodeOutOfRange, "amounts are positive numbers of fen")
 		}
 	}
 	if len(b.Amounts) == 0 {
-		r.fail("benefit.amounts", "required", "amounts by degree level are required")
+		r.fail("benefit.amounts", talent.CodeRequired, "amounts by degree level are required")
 	} else if minLevel != "" {
 		for _, l := range levels[slices.Index(levels, minLevel):] {
 			if _, ok := b.Amounts[l]; !ok {
-				r.fail("benefit.amounts."+string(l), "required", "the degree rule admits a %s, so it needs an amount", l)
+				r.fail("benefit.amounts."+string(l), talent.CodeRequired, "the degree rule admits a %s, so it needs an amount", l)
 			}
 		}
 	}
 	switch b.Kind {
 	case BenefitInstalments:
 		if len(b.Instalments) == 0 {
-			r.fail("benefit.instalments", "required", "an instalments benefit lists its instalments")
+			r.fail("benefit.instalments", talent.CodeRequired, "an instalments benefit lists its instalments")
 		}
 		total, prev := 0, -1
 		for i, in := range b.Instalments {
 			path := fmt.Sprintf("benefit.instalments[%d]", i)
 			if in.AfterMonths < 0 || in.AfterMonths > maxCount || in.AfterMonths <= prev {
-				r.fail(path+".afterMonths", "out_of_range", "afterMonths are whole numbers of months, each more than the one before")
+				r.fail(path+".afterMonths", talent.CodeOutOfRange, "afterMonths are whole numbers of months, each more than the one before")
 			}
 			if in.Percent < 1 || in.Percent > 100 {
-				r.fail(path+".percent", "out_of_range", "percent is between 1 and 100")
+				r.fail(path+".percent", talent.CodeOutOfRange, "percent is between 1 and 100")
 			}
 			total, prev = total+in.Percent, in.AfterMonths
 		}
 		if len(b.Instalments) > 0 && total != 100 {
-			r.fail("benefit.instalments", "percent_total", "percents add up to %d, not 100", total)
+			r.fail("benefit.instalments", CodePercentTotal, "percents add up to %d, not 100", total)
 		}
 		if b.MaxMonths != 0 {
-			r.fail("benefit.maxMonths", "not_allowed", "maxMonths is for monthly benefits")
+			r.fail("benefit.maxMonths", CodeNotAllowed, "maxMonths is for monthly benefits")
 		}
 		if b.CapByActualRent {
-			r.fail("benefit.capByActualRent", "not_allowed", "capByActualRent is for monthly benefits")
+			r.fail("benefit.capByActualRent", CodeNotAllowed, "capByActualRent is for monthly benefits")
 		}
 	case BenefitMonthly:
 		if b.MaxMonths < 1 || b.MaxMonths > maxCount {
-			r.fail("benefit.maxMonths", "out_of_range", "maxMonths is between 1 and %d", maxCount)
+			r.fail("benefit.maxMonths", talent.CodeOutOfRange, "maxMonths is between 1 and %d", maxCount)
 		}
 		if len(b.Instalments) > 0 {
-			r.fail("benefit.instalments", "not_allowed", "instalments are for instalments benefits")
+			r.fail("benefit.instalments", CodeNotAllowed, "instalments are for instalments benefits")
 		}
 	default:
-		r.fail("benefit.kind", "unknown_kind", "must be instalments or monthly, not %q", b.Kind)
+		r.fail("benefit.kind", CodeUnknownKind, "must be instalments or monthly, not %q", b.Kind)
 	}
 }

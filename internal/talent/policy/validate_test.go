@@ -18,7 +18,7 @@ func fieldCodes(t *testing.T, err error) map[string]string {
 	}
 	m := map[string]string{}
 	for _, f := range e.Fields {
-		m[f.Field] = f.Code
+		m[f.Field] = f.Code.String()
 	}
 	return m
 }

@@ -1,0 +1,142 @@
+// Package account is the graduate's and the staff member's account: the
+// profile with its sealed personal data, uploaded documents, the declared
+// employment and HR's answer, the inbox with push, and the admin's side
+// (roles, employers, talent tiers). The other modules read what they need
+// of it through small ports of their own, which Service implements.
+package account
+
+import (
+	"context"
+	"log/slog"
+	"time"
+
+	"github.com/anju-city/anju/internal/talent"
+)
+
+// UserStore keeps accounts and their staff roles. Errors: KindNotFound
+// (talent.CodeUserNotFound), KindInvalid (CodeEmployerUnknown for an hr grant
+// naming no employer), KindUnavailable.
+type UserStore interface {
+	// SignIn returns the user with this Firebase uid, creating it as a
+	// graduate on first sign-in. admin grants the admin role as well
+	// (bootstrap); an existing admin grant is kept.
+	SignIn(ctx context.Context, firebaseUID string, admin bool) (talent.User, error)
+	// User returns a user by id.
+	User(ctx context.Context, id string) (talent.User, error)
+	// GrantRole adds or replaces a role grant.
+	GrantRole(ctx context.Context, userID string, grant talent.RoleGrant, grantedBy string) (talent.User, error)
+	// RevokeRole removes a role grant; revoking a role not held is not an error.
+	RevokeRole(ctx context.Context, userID string, role talent.Role) (talent.User, error)
+	// UsersWithRole lists the ids of the users holding a role.
+	UsersWithRole(ctx context.Context, role talent.Role) ([]string, error)
+	// HRUsers lists the ids of the users who are HR of an employer.
+	HRUsers(ctx context.Context, employerID string) ([]string, error)
+}
+
+// ProfileStore keeps profiles. Errors: KindNotFound (talent.CodeProfileNotFound)
+// when none was saved yet, KindConflict (CodeNationalIDTaken), KindUnavailable.
+type ProfileStore interface {
+	// Profile returns the stored profile.
+	Profile(ctx context.Context, userID string) (talent.ProfileRecord, error)
+	// SaveProfile replaces the profile and the user's locale. A non-nil
+	// declare is a new employment declaration: in the same transaction it
+	// supersedes the user's live one, is inserted, and tasks are written to
+	// the outbox.
+	SaveProfile(ctx context.Context, rec talent.ProfileRecord, declare *talent.Employment, tasks []talent.Task) error
+	// SetTalentTier records a user's certified tier; KindNotFound when the
+	// user has no profile yet.
+	SetTalentTier(ctx context.Context, userID, tier string) error
+}
+
+// EmployerStore keeps employers. Errors: KindNotFound
+// (talent.CodeEmployerNotFound), KindConflict (CodeCreditCodeTaken).
+type EmployerStore interface {
+	CreateEmployer(ctx context.Context, e talent.Employer) error
+	// Employers lists employers whose name or credit code contains query.
+	Employers(ctx context.Context, query string, page talent.Page) ([]talent.Employer, string, error)
+	// EmployerByCreditCode finds an employer by its normalised code.
+	EmployerByCreditCode(ctx context.Context, code string) (talent.Employer, error)
+}
+
+// EmploymentRecord is an employment with the declaring graduate's stored profile.
+type EmploymentRecord struct {
+	Employment talent.Employment
+	Profile    talent.ProfileRecord
+}
+
+// EmploymentStore keeps declared employments. Errors: KindNotFound
+// (talent.CodeEmploymentNotFound), KindMalformed (a bad cursor).
+type EmploymentStore interface {
+	Employment(ctx context.Context, id string) (talent.Employment, error)
+	// CurrentEmployment returns the user's latest declaration.
+	CurrentEmployment(ctx context.Context, userID string) (talent.Employment, error)
+	// EmploymentRequests lists an employer's employments in a status, newest
+	// first, each with the declaring graduate's profile.
+	EmploymentRequests(ctx context.Context, employerID string, status talent.EmploymentStatus, page talent.Page) ([]EmploymentRecord, string, error)
+	// UpdateEmployment runs fn under a row lock and saves the employment and
+	// the tasks fn returns in one transaction; when fn fails nothing is written.
+	UpdateEmployment(ctx context.Context, id string, fn func(*talent.Employment) ([]talent.Task, error)) (talent.Employment, error)
+}
+
+// DocumentStore keeps document metadata (the bytes are in the ObjectStore).
+// Errors: KindNotFound (talent.CodeDocumentNotFound), KindMalformed.
+type DocumentStore interface {
+	CreateDocument(ctx context.Context, d talent.Document) error
+	Document(ctx context.Context, id string) (talent.Document, error)
+	// Documents lists an owner's documents, newest first.
+	Documents(ctx context.Context, ownerID string, page talent.Page) ([]talent.Document, string, error)
+	// UpdateDocument runs fn on the document under a row lock and saves the
+	// document and the tasks fn returns in one transaction.
+	UpdateDocument(ctx context.Context, id string, fn func(*talent.Document) ([]talent.Task, error)) (talent.Document, error)
+}
+
+// InboxStore keeps devices, inbox entries and which pushes were delivered.
+// Errors: KindNotFound (talent.CodeNotificationNotFound), KindMalformed.
+type InboxStore interface {
+	// SaveDevice registers or refreshes a device token for a user.
+	SaveDevice(ctx context.Context, d talent.Device) error
+	// DeleteDevice removes a user's device token; an absent token is not an error.
+	DeleteDevice(ctx context.Context, userID, token string) error
+	// DeleteDeviceToken removes a token FCM reported as gone, whoever held it.
+	DeleteDeviceToken(ctx context.Context, token string) error
+	// Devices lists a user's devices.
+	Devices(ctx context.Context, userID string) ([]talent.Device, error)
+	// AddNotification stores an inbox entry; when the user already has one
+	// for the same EventID it returns that one instead.
+	AddNotification(ctx context.Context, n talent.Notification) (talent.Notification, error)
+	// Notifications lists a user's inbox, newest first.
+	Notifications(ctx context.Context, userID string, page talent.Page) ([]talent.Notification, string, error)
+	// MarkNotificationRead sets ReadAt once; KindNotFound for another user's entry.
+	MarkNotificationRead(ctx context.Context, userID, id string, at time.Time) (talent.Notification, error)
+	// PushedTokens lists the device tokens a notification was already pushed to.
+	PushedTokens(ctx context.Context, notificationID string) ([]string, error)
+	// RecordPush remembers that a notification reached a token, so a retried
+	// send does not push it twice.
+	RecordPush(ctx context.Context, notificationID, token string) error
+}
+
+// Service is the account use cases. The api and the workers both call it,
+// so a rule lives in one place whichever side triggers it.
+type Service struct {
+	UserStore       UserStore
+	ProfileStore    ProfileStore
+	EmployerStore   EmployerStore
+	EmploymentStore EmploymentStore
+	DocumentStore   DocumentStore
+	InboxStore      InboxStore
+	Objects         talent.ObjectStore
+	Pusher          talent.Pusher
+	Vault           talent.Vault
+	Clock           talent.Clock
+	Logger          *slog.Logger
+
+	// BootstrapAdmins are Firebase uids that become admins at sign-in, so a
+	// new installation has someone to grant the other roles.
+	BootstrapAdmins []string
+	// UploadTTL and DownloadTTL bound presigned URLs; short, since a leaked
+	// URL grants access to personal documents.
+	UploadTTL   time.Duration
+	DownloadTTL time.Duration
+}
+
+func (s *Service) now() time.Time { return s.Clock.Now().UTC() }

@@ -1,0 +1,16 @@
+package account
+
+import "github.com/anju-city/anju/internal/talent"
+
+// Codes of the account module.
+var (
+	CodeNationalIDTaken       = talent.NewCode("national_id_taken")       // another account holds the number
+	CodeCreditCodeTaken       = talent.NewCode("credit_code_taken")       // the employer is registered already
+	CodeEmployerNotRegistered = talent.NewCode("employer_not_registered") // a declared employer Anju does not know
+	CodeEmployerUnknown       = talent.NewCode("employer_unknown")        // an hr grant naming no employer
+	CodeEmployerRequired      = talent.NewCode("employer_required")       // an hr grant without an employer
+	CodeEmployerNotAllowed    = talent.NewCode("employer_not_allowed")    // another role with an employer
+	CodeRoleUnknown           = talent.NewCode("role_unknown")
+	CodeLastAdmin             = talent.NewCode("last_admin")
+	CodeTalentTier            = talent.NewCode("talent_tier")
+)

@@ -1,0 +1,181 @@
+package account
+
+import (
+	"context"
+	"errors"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/anju-city/anju/internal/talent"
+)
+
+// SignIn turns a verified identity into a user, creating it on first sign-in.
+func (s *Service) SignIn(ctx context.Context, id talent.Identity) (talent.User, error) {
+	if id.UID == "" {
+		return talent.User{}, talent.Errorf(talent.KindUnauthenticated, talent.CodeTokenInvalid, "token has no subject")
+	}
+	return s.UserStore.SignIn(ctx, id.UID, slices.Contains(s.BootstrapAdmins, id.UID))
+}
+
+// Profile returns the caller's profile, personal data opened for masking.
+func (s *Service) Profile(ctx context.Context, actor talent.User) (talent.Profile, error) {
+	rec, err := s.ProfileStore.Profile(ctx, actor.ID)
+	if talent.ErrorKind(err) == talent.KindNotFound {
+		return talent.Profile{UserID: actor.ID, Locale: actor.Locale}, nil
+	}
+	if err != nil {
+		return talent.Profile{}, err
+	}
+	return s.openProfile(rec)
+}
+
+// Person returns what the other modules may know of a user: the profile
+// with the national ID opened once and masked. A user with no profile is
+// a Person with only UserID.
+func (s *Service) Person(ctx context.Context, userID string) (talent.Person, error) {
+	rec, err := s.ProfileStore.Profile(ctx, userID)
+	if talent.ErrorKind(err) == talent.KindNotFound {
+		return talent.Person{UserID: userID}, nil
+	}
+	if err != nil {
+		return talent.Person{}, err
+	}
+	p := talent.Person{
+		UserID: userID, Name: rec.Name, Locale: rec.Locale, PersonIndex: rec.NationalIDIndex, BirthDate: rec.BirthDate,
+		HukouPlace: rec.HukouPlace, Education: rec.Education, Employer: rec.Employer, TalentTier: rec.TalentTier,
+	}
+	if rec.NationalIDSealed != "" {
+		number, err := s.Vault.Open(rec.NationalIDSealed)
+		if err != nil {
+			return talent.Person{}, err
+		}
+		p.NationalIDMasked = talent.MaskNationalID(number)
+	}
+	return p, nil
+}
+
+func (s *Service) openProfile(rec talent.ProfileRecord) (talent.Profile, error) {
+	p := talent.Profile{
+		UserID: rec.UserID, Name: rec.Name, Locale: rec.Locale, HukouPlace: rec.HukouPlace,
+		Education: rec.Education, Employer: rec.Employer, BankName: rec.BankName, TalentTier: rec.TalentTier,
+		UpdatedAt: rec.UpdatedAt,
+	}
+	if rec.BankAccountSealed != "" {
+		account, err := s.Vault.Open(rec.BankAccountSealed)
+		if err != nil {
+			return talent.Profile{}, err
+		}
+		p.BankAccount = account
+	}
+	if rec.PhoneSealed != "" {
+		phone, err := s.Vault.Open(rec.PhoneSealed)
+		if err != nil {
+			return talent.Profile{}, err
+		}
+		p.Phone = phone
+	}
+	if rec.NationalIDSealed != "" {
+		number, err := s.Vault.Open(rec.NationalIDSealed)
+		if err != nil {
+			return talent.Profile{}, err
+		}
+		// Stored numbers were valid when saved; parse against a far date so
+		// that a stored value never becomes unreadable.
+		id, perr := talent.ParseNationalID(number, time.Date(9999, 1, 1, 0, 0, 0, 0, time.UTC))
+		if perr != nil {
+			return talent.Profile{}, errors.New("stored national id no longer parses")
+		}
+		p.NationalID = &id
+	}
+	return p, nil
+}
+
+// UpdateProfile replaces the caller's profile. All invalid fields are
+// reported together; a national ID held by another account is a conflict.
+func (s *Service) UpdateProfile(ctx context.Context, actor talent.User, in talent.ProfileInput) (talent.Profile, error) {
+	id, err := in.Validate(s.now())
+	if err != nil {
+		return talent.Profile{}, err
+	}
+	// The app only ever sees personal data masked, so it leaves those
+	// fields out to keep them; the stored values carry over.
+	prev, err := s.ProfileStore.Profile(ctx, actor.ID)
+	if err != nil && talent.ErrorKind(err) != talent.KindNotFound {
+		return talent.Profile{}, err
+	}
+	rec := talent.ProfileRecord{
+		UserID: actor.ID, Name: in.Name, Locale: in.Locale, HukouPlace: strings.TrimSpace(in.HukouPlace),
+		Education: in.Education, Employer: in.Employer, UpdatedAt: s.now(),
+		PhoneSealed: prev.PhoneSealed, NationalIDSealed: prev.NationalIDSealed,
+		NationalIDIndex: prev.NationalIDIndex, BirthDate: prev.BirthDate,
+		BankName: prev.BankName, BankAccountSealed: prev.BankAccountSealed, TalentTier: prev.TalentTier,
+	}
+	if in.BankAccount != "" {
+		rec.BankName = strings.TrimSpace(in.BankName)
+		if rec.BankAccountSealed, err = s.Vault.Seal(in.BankAccount); err != nil {
+			return talent.Profile{}, err
+		}
+	}
+	if in.Phone != "" {
+		if rec.PhoneSealed, err = s.Vault.Seal(in.Phone); err != nil {
+			return talent.Profile{}, err
+		}
+	}
+	if id != nil {
+		if rec.NationalIDSealed, err = s.Vault.Seal(id.Number()); err != nil {
+			return talent.Profile{}, err
+		}
+		rec.NationalIDIndex = s.Vault.Index(id.Number())
+		birth := id.BirthDate()
+		rec.BirthDate = &birth
+	}
+	declare, tasks, err := s.declaration(ctx, actor, rec.Employer)
+	if err != nil {
+		return talent.Profile{}, err
+	}
+	if err := s.ProfileStore.SaveProfile(ctx, rec, declare, tasks); err != nil {
+		return talent.Profile{}, err
+	}
+	return s.openProfile(rec)
+}
+
+// declaration turns the profile's employer into an employment declaration
+// for the employer's HR office to confirm, when it names a registered
+// employer that the graduate has not already declared.
+func (s *Service) declaration(ctx context.Context, actor talent.User, decl *talent.EmployerDeclaration) (*talent.Employment, []talent.Task, error) {
+	if decl == nil || decl.CreditCode == "" {
+		return nil, nil, nil
+	}
+	emp, err := s.EmployerStore.EmployerByCreditCode(ctx, decl.CreditCode)
+	if talent.ErrorKind(err) == talent.KindNotFound {
+		return nil, nil, talent.Field("employer.creditCode", CodeEmployerNotRegistered)
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	decl.Name = emp.Name
+	cur, err := s.EmploymentStore.CurrentEmployment(ctx, actor.ID)
+	switch {
+	case err != nil && talent.ErrorKind(err) != talent.KindNotFound:
+		return nil, nil, err
+	case err == nil && cur.EmployerID == emp.ID && cur.Status != talent.EmploymentSuperseded &&
+		(cur.Status != talent.EmploymentRejected || sameDate(cur.DeclaredSince, decl.Since)):
+		// Already declared; a rejected one is declared again only with a changed start date.
+		return nil, nil, nil
+	}
+	now := s.now()
+	e := &talent.Employment{ID: talent.NewID(), UserID: actor.ID, EmployerID: emp.ID, Status: talent.EmploymentPending, CreatedAt: now, UpdatedAt: now}
+	if !decl.Since.IsZero() {
+		since := decl.Since
+		e.DeclaredSince = &since
+	}
+	return e, []talent.Task{EmploymentDeclared{EmploymentID: e.ID}}, nil
+}
+
+func sameDate(a *time.Time, b time.Time) bool {
+	if a == nil {
+		return b.IsZero()
+	}
+	return a.Format(time.DateOnly) == b.Format(time.DateOnly)
+}
