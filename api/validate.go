@@ -59,6 +59,11 @@ var validationOptions = &openapi3filter.Options{
 	MultiError: true,
 	// Sign-in is checked by the authenticate middleware, with the Admin SDK.
 	AuthenticationFunc: func(context.Context, *openapi3filter.AuthenticationInput) error { return nil },
+	// Ids are UUIDs of any version (Anju makes v7), checked here so that a
+	// malformed one is named like any other field.
+	SchemaValidationOptions: []openapi3.SchemaValidationOption{
+		openapi3.WithStringFormatValidator("uuid", openapi3.NewRegexpFormatValidator(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)),
+	},
 }
 
 func (v *validator) middleware(c *fiber.Ctx) error {
@@ -117,51 +122,49 @@ func contractError(err error) error {
 }
 
 func collect(err error, out *[]talent.FieldError) {
+	// A RequestError names the parameter or body at fault and may hold
+	// several schema errors; it is looked at before any unwrapping, which
+	// would lose which parameter they were about.
+	var reqErr *openapi3filter.RequestError
+	if re, ok := err.(*openapi3filter.RequestError); ok {
+		reqErr = re
+	}
 	var multi openapi3.MultiError
-	if errors.As(err, &multi) {
+	switch {
+	case reqErr != nil && reqErr.Parameter != nil:
+		code := CodeParameterInvalid
+		var se *openapi3.SchemaError
+		switch {
+		case errors.Is(reqErr.Err, openapi3filter.ErrInvalidRequired):
+			code = talent.CodeRequired
+		case errors.As(reqErr.Err, &se):
+			code = schemaCode(se)
+		}
+		*out = append(*out, talent.FieldError{Field: reqErr.Parameter.Name, Code: code})
+	case reqErr != nil && reqErr.RequestBody != nil:
+		var parseErr *openapi3filter.ParseError
+		switch {
+		case errors.As(reqErr.Err, &parseErr):
+			*out = append(*out, talent.FieldError{Field: "body", Code: CodeBodyMalformed})
+		case errors.Is(reqErr.Err, openapi3filter.ErrInvalidRequired):
+			*out = append(*out, talent.FieldError{Field: "body", Code: talent.CodeRequired})
+		case reqErr.Err != nil:
+			collect(reqErr.Err, out)
+		default:
+			*out = append(*out, talent.FieldError{Field: "body", Code: CodeSchema})
+		}
+	case errors.As(err, &multi):
 		for _, e := range multi {
 			collect(e, out)
 		}
-		return
-	}
-	var reqErr *openapi3filter.RequestError
-	if errors.As(err, &reqErr) {
-		switch {
-		case reqErr.Parameter != nil:
-			name := reqErr.Parameter.Name
-			code := CodeParameterInvalid
-			if errors.Is(reqErr.Err, openapi3filter.ErrInvalidRequired) {
-				code = talent.CodeRequired
-			}
-			var se *openapi3.SchemaError
-			if errors.As(reqErr.Err, &se) {
-				code = schemaCode(se)
-			}
-			*out = append(*out, talent.FieldError{Field: name, Code: code})
+	default:
+		var se *openapi3.SchemaError
+		if errors.As(err, &se) {
+			*out = append(*out, talent.FieldError{Field: fieldPath(se), Code: schemaCode(se)})
 			return
-		case reqErr.RequestBody != nil:
-			var parseErr *openapi3filter.ParseError
-			switch {
-			case errors.As(reqErr.Err, &parseErr):
-				*out = append(*out, talent.FieldError{Field: "body", Code: CodeBodyMalformed})
-				return
-			case errors.Is(reqErr.Err, openapi3filter.ErrInvalidRequired):
-				*out = append(*out, talent.FieldError{Field: "body", Code: talent.CodeRequired})
-				return
-			case reqErr.Err != nil:
-				collect(reqErr.Err, out)
-				return
-			}
 		}
 		*out = append(*out, talent.FieldError{Field: "body", Code: CodeSchema})
-		return
 	}
-	var se *openapi3.SchemaError
-	if errors.As(err, &se) {
-		*out = append(*out, talent.FieldError{Field: fieldPath(se), Code: schemaCode(se)})
-		return
-	}
-	*out = append(*out, talent.FieldError{Field: "body", Code: CodeSchema})
 }
 
 // fieldPath renders a schema error's JSON pointer as education[0].level.

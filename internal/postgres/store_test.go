@@ -11,6 +11,7 @@ import (
 	"github.com/anju-city/anju/internal/postgres"
 	"github.com/anju-city/anju/internal/talent"
 	"github.com/anju-city/anju/internal/talent/account"
+	"github.com/anju-city/anju/internal/talent/housing"
 	"github.com/anju-city/anju/internal/testenv"
 	"github.com/anju-city/anju/workers"
 )
@@ -212,5 +213,36 @@ func TestIdempotencyClaim(t *testing.T) {
 	time.Sleep(20 * time.Millisecond)
 	if claimed, _, _ := db.Idempotency().BeginIdempotent(ctx, "u", "dead", "h", 10*time.Millisecond); !claimed {
 		t.Fatal("stale claim was not taken over")
+	}
+}
+
+// A unit's status moves only along housing.UnitTransitions: a change whose
+// unit event its current status does not allow fails whole.
+func TestUnitEventsAreGuarded(t *testing.T) {
+	t.Parallel()
+	db, ctx := open(t), context.Background()
+	now := time.Now()
+	p := housing.Property{ID: talent.NewID(), Name: "一期", District: "慈溪", Address: "新城大道 1 号", CreatedAt: now, UpdatedAt: now}
+	u := housing.Unit{ID: talent.NewID(), PropertyID: p.ID, Number: "101", Layout: housing.Studio, AreaDM2: 4000, Floor: 1,
+		MarketRent: 150000, Status: housing.UnitMaintenance, CreatedAt: now, UpdatedAt: now}
+	if err := db.Inventory().CreateProperty(ctx, p); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Inventory().CreateUnits(ctx, []housing.Unit{u}); err != nil {
+		t.Fatal(err)
+	}
+	status := func() housing.UnitStatus {
+		list, _, err := db.Inventory().Units(ctx, housing.UnitFilter{PropertyID: p.ID}, talent.Page{})
+		if err != nil || len(list) != 1 {
+			t.Fatalf("units: %v %v", list, err)
+		}
+		return list[0].Status
+	}
+	err := db.Offers().CreateOffers(ctx, housing.Change{Units: map[string]housing.UnitEvent{u.ID: housing.UnitOffer}})
+	if !talent.HasCode(err, housing.CodeUnitStatusConflict) || status() != housing.UnitMaintenance {
+		t.Fatalf("offering a unit in maintenance: %v, now %s", err, status())
+	}
+	if err := db.Offers().CreateOffers(ctx, housing.Change{Units: map[string]housing.UnitEvent{u.ID: housing.UnitRestore}}); err != nil || status() != housing.UnitAvailable {
+		t.Fatalf("restoring it: %v, now %s", err, status())
 	}
 }

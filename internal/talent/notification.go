@@ -36,6 +36,9 @@ type NotifyRequest struct {
 	EventID  string            `json:"eventId"`
 	Template string            `json:"template"`
 	Params   map[string]string `json:"params,omitempty"`
+	// Texts are parameters in both languages, chosen by the reader's locale:
+	// how a module puts its own words (a package's name, a status) in a text.
+	Texts map[string]Text `json:"texts,omitempty"`
 	// Link is the app's deep link, e.g. "anju://documents/…".
 	Link string `json:"link,omitempty"`
 }
@@ -148,22 +151,6 @@ var labels = map[string]map[Locale]string{
 	"social_insurance_record": {LocaleZH: "社保缴纳记录", LocaleEN: "social insurance record"},
 	"rental_contract":         {LocaleZH: "租房合同", LocaleEN: "rental contract"},
 	"bank_card":               {LocaleZH: "银行卡", LocaleEN: "bank card"},
-	"package_relocation":      {LocaleZH: "安家补贴", LocaleEN: "relocation allowance"},
-	"package_rent":            {LocaleZH: "租房补贴", LocaleEN: "rent subsidy"},
-	"package_living":          {LocaleZH: "生活补贴", LocaleEN: "living allowance"},
-	"claim_submitted":         {LocaleZH: "已提交，正在审核材料", LocaleEN: "submitted; documents are being checked"},
-	"claim_awaiting_employer": {LocaleZH: "等待用人单位确认", LocaleEN: "waiting for your employer to confirm"},
-	"claim_under_review":      {LocaleZH: "审核中", LocaleEN: "under review"},
-	"claim_approved":          {LocaleZH: "已通过", LocaleEN: "approved"},
-	"claim_rejected":          {LocaleZH: "未通过", LocaleEN: "rejected"},
-	"claim_withdrawn":         {LocaleZH: "已撤回", LocaleEN: "withdrawn"},
-	"claim_active":            {LocaleZH: "发放中", LocaleEN: "being paid"},
-	"claim_suspended":         {LocaleZH: "已暂停发放", LocaleEN: "payments suspended"},
-	"claim_completed":         {LocaleZH: "已发放完毕", LocaleEN: "paid in full"},
-	"stage_documents":         {LocaleZH: "材料审核", LocaleEN: "documents"},
-	"stage_employer":          {LocaleZH: "单位确认", LocaleEN: "employer confirmation"},
-	"stage_review":            {LocaleZH: "资格审核", LocaleEN: "review"},
-	"stage_payment":           {LocaleZH: "资金发放", LocaleEN: "payment"},
 	RejectNotUploaded:         {LocaleZH: "未收到文件", LocaleEN: "no file was received"},
 	RejectSizeMismatch:        {LocaleZH: "文件大小与申报不符", LocaleEN: "the size differs from the declared size"},
 	RejectChecksumMismatch:    {LocaleZH: "文件校验值不符", LocaleEN: "the checksum differs"},
@@ -181,9 +168,9 @@ func Label(code string, l Locale) string {
 }
 
 // Render localizes a notification template; parameters that name a known
-// code are themselves localized. An unknown template is a programming error,
+// code are themselves localized, and texts are taken in the locale. An unknown template is a programming error,
 // reported as KindInvalid so that its task is not retried.
-func Render(template string, locale Locale, params map[string]string) (title, body string, err error) {
+func Render(template string, locale Locale, params map[string]string, texts map[string]Text) (title, body string, err error) {
 	byLocale, ok := templates[template]
 	if !ok {
 		return "", "", Errorf(KindInvalid, CodeTemplateUnknown, "unknown notification template %q", template)
@@ -192,12 +179,15 @@ func Render(template string, locale Locale, params map[string]string) (title, bo
 	if !ok {
 		m = byLocale[LocaleZH]
 	}
-	pairs := make([]string, 0, 2*len(params))
+	pairs := make([]string, 0, 2*(len(params)+len(texts)))
 	for k, v := range params {
 		if l, ok := labels[v][locale]; ok {
 			v = l
 		}
 		pairs = append(pairs, "{"+k+"}", v)
+	}
+	for k, v := range texts {
+		pairs = append(pairs, "{"+k+"}", v.In(locale))
 	}
 	r := strings.NewReplacer(pairs...)
 	return r.Replace(m.Title), r.Replace(m.Body), nil

@@ -56,7 +56,7 @@ func (s *Service) Notify(ctx context.Context, req talent.NotifyRequest) error {
 	if err != nil {
 		return err
 	}
-	title, body, err := talent.Render(req.Template, u.Locale, req.Params)
+	title, body, err := talent.Render(req.Template, u.Locale, req.Params, req.Texts)
 	if err != nil {
 		return err
 	}

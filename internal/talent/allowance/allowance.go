@@ -29,6 +29,14 @@ const (
 // StageWorkingDays are the deadlines of the stages.
 var StageWorkingDays = map[Stage]int{StageDocument: 1, StageEmployer: 5, StageReview: 5, StagePayment: 10}
 
+// stageNames are the stages in the texts staff read.
+var stageNames = map[Stage]talent.Text{
+	StageDocument: {ZH: "材料审核", EN: "documents"},
+	StageEmployer: {ZH: "单位确认", EN: "employer confirmation"},
+	StageReview:   {ZH: "资格审核", EN: "review"},
+	StagePayment:  {ZH: "资金发放", EN: "payment"},
+}
+
 // ClaimChange is what an update writes besides the claim itself.
 type ClaimChange struct {
 	Audit []ClaimAudit

@@ -36,6 +36,20 @@ const (
 	ClaimCompleted ClaimStatus = "completed"
 )
 
+// statusNames are the statuses in the texts graduates read.
+var statusNames = map[ClaimStatus]talent.Text{
+	ClaimDraft:            {ZH: "草稿", EN: "draft"},
+	ClaimSubmitted:        {ZH: "已提交，正在审核材料", EN: "submitted; documents are being checked"},
+	ClaimAwaitingEmployer: {ZH: "等待用人单位确认", EN: "waiting for your employer to confirm"},
+	ClaimUnderReview:      {ZH: "审核中", EN: "under review"},
+	ClaimApproved:         {ZH: "已通过", EN: "approved"},
+	ClaimRejected:         {ZH: "未通过", EN: "rejected"},
+	ClaimWithdrawn:        {ZH: "已撤回", EN: "withdrawn"},
+	ClaimActive:           {ZH: "发放中", EN: "being paid"},
+	ClaimSuspended:        {ZH: "已暂停发放", EN: "payments suspended"},
+	ClaimCompleted:        {ZH: "已发放完毕", EN: "paid in full"},
+}
+
 // ClaimEvent is something that happens to a claim.
 type ClaimEvent string
 

@@ -204,7 +204,7 @@ func (s *Service) transition(c *Claim, ev ClaimEvent, actor talent.User, reason 
 	change := ClaimChange{Audit: []ClaimAudit{audit}}
 	change.Tasks = append(change.Tasks, talent.NotifyRequest{
 		UserID: c.UserID, EventID: "claim." + string(c.Status) + ":" + c.ID + ":" + now.Format(time.RFC3339Nano),
-		Template: "claim.status", Params: map[string]string{"package": "package_" + string(c.Package), "status": "claim_" + string(c.Status)},
+		Template: "claim.status", Texts: map[string]talent.Text{"package": talent.Text(c.Package.Name()), "status": statusNames[c.Status]},
 		Link: "anju://claims/" + c.ID,
 	})
 	if evaluate {

@@ -44,8 +44,8 @@ func (s *Service) escalate(ctx context.Context, c Claim) error {
 	for _, uid := range staff {
 		err := s.Notifier.Notify(ctx, talent.NotifyRequest{
 			UserID: uid, EventID: "claim.overdue:" + c.ID + ":" + string(c.Stage), Template: "claim.overdue",
-			Params: map[string]string{"package": "package_" + string(c.Package), "stage": "stage_" + string(c.Stage)},
-			Link:   "anju://review/claims/" + c.ID,
+			Texts: map[string]talent.Text{"package": talent.Text(c.Package.Name()), "stage": stageNames[c.Stage]},
+			Link:  "anju://review/claims/" + c.ID,
 		})
 		if err != nil {
 			return err

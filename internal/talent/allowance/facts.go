@@ -60,7 +60,7 @@ func (s *Service) profileFacts(ctx context.Context, userID string, on time.Time)
 	f.Holds[policy.BenefitApartmentLease] = policy.Known(lease)
 	// A live claim of a package is a benefit held, for packages exclusive with it.
 	if person.PersonIndex != "" {
-		for _, id := range []policy.ID{policy.Relocation, policy.Rent, policy.Living} {
+		for _, id := range policy.Allowances() {
 			live, err := s.ClaimStore.EarlierClaims(ctx, person.PersonIndex, id, "")
 			if err != nil {
 				return f, false, err

@@ -3,6 +3,7 @@ package policy
 import (
 	"cmp"
 	"fmt"
+	"maps"
 	"slices"
 	"time"
 
@@ -26,17 +27,53 @@ const (
 	Apartment ID = "apartment"
 )
 
+// ids are the known packages, each with its name in texts: a new benefit
+// package is its YAML file in packages/ plus one line here.
+var ids = map[ID]struct {
+	Name      Text
+	PaysMoney bool // an allowance, decided in claims; otherwise decided in rounds
+}{
+	Relocation: {Text{ZH: "安家补贴", EN: "relocation allowance"}, true},
+	Rent:       {Text{ZH: "租房补贴", EN: "rent subsidy"}, true},
+	Living:     {Text{ZH: "生活补贴", EN: "living allowance"}, true},
+	Apartment:  {Text{ZH: "人才公寓", EN: "talent apartment"}, false},
+}
+
 // Valid reports whether id is a known package id.
 func (id ID) Valid() bool {
-	switch id {
-	case Relocation, Rent, Living, Apartment:
-		return true
+	_, ok := ids[id]
+	return ok
+}
+
+// Name is the package's name in texts, e.g. 安家补贴.
+func (id ID) Name() Text {
+	if x, ok := ids[id]; ok {
+		return x.Name
 	}
-	return false
+	return Text{ZH: string(id), EN: string(id)}
 }
 
 // paysMoney reports whether packages with this id must define a Benefit.
-func (id ID) paysMoney() bool { return id != Apartment }
+func (id ID) paysMoney() bool { return ids[id].PaysMoney }
+
+// Allowances are the ids of the packages that pay money, in order.
+func Allowances() []ID {
+	var out []ID
+	for id, x := range ids {
+		if x.PaysMoney {
+			out = append(out, id)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+// IDs are every known package id, in order.
+func IDs() []ID {
+	out := slices.Collect(maps.Keys(ids))
+	slices.Sort(out)
+	return out
+}
 
 // Housing benefits a package may be exclusive with, besides other package ids.
 const (
@@ -51,19 +88,15 @@ func validExclusive(name string) bool {
 	return name == BenefitApartmentLease || name == BenefitPublicRentalHousing || ID(name).Valid()
 }
 
-// Text is a short text in Anju's two languages.
+// Text is a short text in Anju's two languages; the rules write many, so it
+// is the package's own type, converted to talent.Text where a text leaves.
 type Text struct {
 	ZH string // zh-CN, the default
 	EN string
 }
 
 // In returns the text in locale l, Chinese unless l is English.
-func (t Text) In(l talent.Locale) string {
-	if l == talent.LocaleEN {
-		return t.EN
-	}
-	return t.ZH
-}
+func (t Text) In(l talent.Locale) string { return talent.Text(t).In(l) }
 
 // Package is one version of a policy package. Packages are values: a
 // published version is never edited; a change is a new version.

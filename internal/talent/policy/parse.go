@@ -41,6 +41,15 @@ func DefaultPackages() ([]Package, error) {
 	return pkgs, nil
 }
 
+// DefaultSource returns the embedded YAML of a package's default version:
+// what an admin starts from to publish the next one.
+func DefaultSource(id ID) ([]byte, error) {
+	if !id.Valid() {
+		return nil, fmt.Errorf("no default policy package %q", id)
+	}
+	return defaults.ReadFile("packages/" + string(id) + ".yaml")
+}
+
 // Parse reads a package from YAML (JSON, being YAML, works too) and validates
 // it. A document that is not YAML is KindMalformed "policy_malformed"; a
 // package that breaks the format or a rule is KindInvalid with a FieldError

@@ -482,16 +482,12 @@ func benefitName(name string) Text {
 		return Text{"人才公寓租赁", "a talent-apartment lease"}
 	case BenefitPublicRentalHousing:
 		return Text{"公共租赁住房", "public rental housing"}
-	case string(Relocation):
-		return Text{"安家补贴", "the relocation allowance"}
-	case string(Rent):
-		return Text{"租房补贴", "the rent subsidy"}
-	case string(Living):
-		return Text{"生活补贴", "the living allowance"}
-	case string(Apartment):
-		return Text{"人才公寓", "a talent apartment"}
 	}
-	return Text{name, name}
+	n := ID(name).Name()
+	if ID(name) == Apartment {
+		return Text{ZH: n.ZH, EN: "a " + n.EN}
+	}
+	return Text{ZH: n.ZH, EN: "the " + n.EN}
 }
 
 type topSchool struct {

@@ -19,7 +19,7 @@ import (
 func (p Package) Validate() error {
 	r := &reader{}
 	if !p.ID.Valid() {
-		r.fail("id", CodeUnknownID, "must be one of relocation, rent, living, apartment, not %q", p.ID)
+		r.fail("id", CodeUnknownID, "must be one of %v, not %q", IDs(), p.ID)
 	}
 	if p.Version < 1 {
 		r.fail("version", talent.CodeOutOfRange, "must be 1 or more")
