@@ -63,27 +63,14 @@ func (s Claims) CreateClaim(ctx context.Context, c allowance.Claim) error {
 
 // Claim implements allowance.ClaimStore.
 func (s Claims) Claim(ctx context.Context, id string) (allowance.Claim, error) {
-	if !isUUID(id) {
-		return allowance.Claim{}, talent.NotFound(allowance.CodeClaimNotFound)
-	}
-	c, err := scanClaim(s.db.pool.QueryRow(ctx, `SELECT `+claimColumns+` FROM claims WHERE id = $1`, id))
-	return c, notFound(translate(err), allowance.CodeClaimNotFound)
+	return byID(ctx, s.db.pool, id, allowance.CodeClaimNotFound, scanClaim, `SELECT `+claimColumns+` FROM claims WHERE id = $1`)
 }
 
 // Claims implements allowance.ClaimStore.
 func (s Claims) Claims(ctx context.Context, userID string, p talent.Page) ([]allowance.Claim, string, error) {
-	at, after, err := decodeCursor(p.Cursor)
-	if err != nil {
-		return nil, "", err
-	}
-	n := limit(p)
-	list, err := collect(ctx, s.db.pool, scanClaim, `SELECT `+claimColumns+` FROM claims WHERE user_id = $1 AND (created_at, id) < ($2, $3)
-		ORDER BY created_at DESC, id DESC LIMIT $4`, userID, at, after, n+1)
-	if err != nil {
-		return nil, "", err
-	}
-	list, next := page(list, n, func(c allowance.Claim) (time.Time, string) { return c.CreatedAt, c.ID })
-	return list, next, nil
+	return newestFirst(ctx, s.db.pool, p, scanClaim, func(c allowance.Claim) (time.Time, string) { return c.CreatedAt, c.ID },
+		`SELECT `+claimColumns+` FROM claims WHERE user_id = $1 AND (created_at, id) < ($2, $3)
+		ORDER BY created_at DESC, id DESC LIMIT $4`, userID)
 }
 
 // lockClaim reads a claim under a row lock.

@@ -1,11 +1,13 @@
 package postgres
 
 import (
+	"context"
 	"encoding/base64"
 	"strings"
 	"time"
 
 	"github.com/anju-city/anju/internal/talent"
+	"github.com/jackc/pgx/v5"
 )
 
 // Lists are ordered newest first by (created_at, id); a cursor is the
@@ -58,4 +60,21 @@ func page[T any](rows []T, n int, key func(T) (time.Time, string)) ([]T, string)
 	rows = rows[:n]
 	at, id := key(rows[n-1])
 	return rows, encodeCursor(at, id)
+}
+
+// newestFirst reads one page of a list ordered newest first by
+// (created_at, id). sql filters with its args and then takes the position
+// and the limit as its next three placeholders, in that order.
+func newestFirst[T any](ctx context.Context, q querier, p talent.Page, scan func(pgx.Row) (T, error), key func(T) (time.Time, string), sql string, args ...any) ([]T, string, error) {
+	at, after, err := decodeCursor(p.Cursor)
+	if err != nil {
+		return nil, "", err
+	}
+	n := limit(p)
+	list, err := collect(ctx, q, scan, sql, append(args, at, after, n+1)...)
+	if err != nil {
+		return nil, "", err
+	}
+	list, next := page(list, n, key)
+	return list, next, nil
 }

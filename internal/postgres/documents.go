@@ -35,28 +35,14 @@ func (s Documents) CreateDocument(ctx context.Context, d talent.Document) error 
 
 // Document implements account.DocumentStore.
 func (s Documents) Document(ctx context.Context, id string) (talent.Document, error) {
-	if !isUUID(id) {
-		return talent.Document{}, talent.NotFound(talent.CodeDocumentNotFound)
-	}
-	d, err := scanDocument(s.db.pool.QueryRow(ctx, `SELECT `+documentColumns+` FROM documents WHERE id = $1`, id))
-	return d, notFound(translate(err), talent.CodeDocumentNotFound)
+	return byID(ctx, s.db.pool, id, talent.CodeDocumentNotFound, scanDocument, `SELECT `+documentColumns+` FROM documents WHERE id = $1`)
 }
 
 // Documents implements account.DocumentStore.
 func (s Documents) Documents(ctx context.Context, ownerID string, p talent.Page) ([]talent.Document, string, error) {
-	at, after, err := decodeCursor(p.Cursor)
-	if err != nil {
-		return nil, "", err
-	}
-	n := limit(p)
-	docs, err := collect(ctx, s.db.pool, scanDocument, `SELECT `+documentColumns+` FROM documents
-		WHERE owner_id = $1 AND (created_at, id) < ($2, $3)
-		ORDER BY created_at DESC, id DESC LIMIT $4`, ownerID, at, after, n+1)
-	if err != nil {
-		return nil, "", err
-	}
-	docs, next := page(docs, n, func(d talent.Document) (time.Time, string) { return d.CreatedAt, d.ID })
-	return docs, next, nil
+	return newestFirst(ctx, s.db.pool, p, scanDocument, func(d talent.Document) (time.Time, string) { return d.CreatedAt, d.ID },
+		`SELECT `+documentColumns+` FROM documents WHERE owner_id = $1 AND (created_at, id) < ($2, $3)
+		ORDER BY created_at DESC, id DESC LIMIT $4`, ownerID)
 }
 
 // UpdateDocument implements account.DocumentStore.

@@ -29,20 +29,11 @@ func (s Employers) CreateEmployer(ctx context.Context, e talent.Employer) error 
 
 // Employers implements account.EmployerStore.
 func (s Employers) Employers(ctx context.Context, query string, p talent.Page) ([]talent.Employer, string, error) {
-	at, after, err := decodeCursor(p.Cursor)
-	if err != nil {
-		return nil, "", err
-	}
-	n := limit(p)
 	like := "%" + strings.NewReplacer(`\`, `\\`, "%", `\%`, "_", `\_`).Replace(query) + "%"
-	list, err := collect(ctx, s.db.pool, scanEmployer, `SELECT id, name, credit_code, created_at FROM employers
+	return newestFirst(ctx, s.db.pool, p, scanEmployer, func(e talent.Employer) (time.Time, string) { return e.CreatedAt, e.ID },
+		`SELECT id, name, credit_code, created_at FROM employers
 		WHERE (name ILIKE $1 OR credit_code ILIKE $1) AND (created_at, id) < ($2, $3)
-		ORDER BY created_at DESC, id DESC LIMIT $4`, like, at, after, n+1)
-	if err != nil {
-		return nil, "", err
-	}
-	list, next := page(list, n, func(e talent.Employer) (time.Time, string) { return e.CreatedAt, e.ID })
-	return list, next, nil
+		ORDER BY created_at DESC, id DESC LIMIT $4`, like)
 }
 
 func scanEmployer(r pgx.Row) (talent.Employer, error) {
@@ -97,11 +88,7 @@ func declareEmployment(ctx context.Context, tx pgx.Tx, e talent.Employment) erro
 
 // Employment implements account.EmploymentStore.
 func (s Employments) Employment(ctx context.Context, id string) (talent.Employment, error) {
-	if !isUUID(id) {
-		return talent.Employment{}, talent.NotFound(talent.CodeEmploymentNotFound)
-	}
-	e, err := scanEmployment(s.db.pool.QueryRow(ctx, `SELECT `+employmentColumns+` FROM employments WHERE id = $1`, id))
-	return e, notFound(translate(err), talent.CodeEmploymentNotFound)
+	return byID(ctx, s.db.pool, id, talent.CodeEmploymentNotFound, scanEmployment, `SELECT `+employmentColumns+` FROM employments WHERE id = $1`)
 }
 
 // CurrentEmployment implements account.EmploymentStore.
@@ -113,27 +100,16 @@ func (s Employments) CurrentEmployment(ctx context.Context, userID string) (tale
 
 // EmploymentRequests implements account.EmploymentStore.
 func (s Employments) EmploymentRequests(ctx context.Context, employerID string, status talent.EmploymentStatus, p talent.Page) ([]account.EmploymentRecord, string, error) {
-	at, after, err := decodeCursor(p.Cursor)
-	if err != nil {
-		return nil, "", err
-	}
-	n := limit(p)
-	list, err := collect(ctx, s.db.pool, func(r pgx.Row) (account.EmploymentRecord, error) {
+	return newestFirst(ctx, s.db.pool, p, func(r pgx.Row) (account.EmploymentRecord, error) {
 		var rec account.EmploymentRecord
 		err := r.Scan(append(employmentFields(&rec.Employment), &rec.Profile.Name, &rec.Profile.NationalIDSealed)...)
 		rec.Profile.UserID = rec.Employment.UserID
 		return rec, err
-	}, `SELECT `+employmentColumnsOf("e.")+`, coalesce(p.name, ''), coalesce(p.national_id_sealed, '')
+	}, func(r account.EmploymentRecord) (time.Time, string) { return r.Employment.CreatedAt, r.Employment.ID },
+		`SELECT `+employmentColumnsOf("e.")+`, coalesce(p.name, ''), coalesce(p.national_id_sealed, '')
 		FROM employments e LEFT JOIN profiles p ON p.user_id = e.user_id
 		WHERE e.employer_id = $1 AND e.status = $2 AND (e.created_at, e.id) < ($3, $4)
-		ORDER BY e.created_at DESC, e.id DESC LIMIT $5`, employerID, status, at, after, n+1)
-	if err != nil {
-		return nil, "", err
-	}
-	list, next := page(list, n, func(r account.EmploymentRecord) (time.Time, string) {
-		return r.Employment.CreatedAt, r.Employment.ID
-	})
-	return list, next, nil
+		ORDER BY e.created_at DESC, e.id DESC LIMIT $5`, employerID, status)
 }
 
 // UpdateEmployment implements account.EmploymentStore.

@@ -72,19 +72,9 @@ func (s Inbox) AddNotification(ctx context.Context, n talent.Notification) (tale
 
 // Notifications implements account.InboxStore.
 func (s Inbox) Notifications(ctx context.Context, userID string, p talent.Page) ([]talent.Notification, string, error) {
-	at, after, err := decodeCursor(p.Cursor)
-	if err != nil {
-		return nil, "", err
-	}
-	n := limit(p)
-	list, err := collect(ctx, s.db.pool, scanNotification, `SELECT `+notificationColumns+` FROM notifications
-		WHERE user_id = $1 AND (created_at, id) < ($2, $3)
-		ORDER BY created_at DESC, id DESC LIMIT $4`, userID, at, after, n+1)
-	if err != nil {
-		return nil, "", err
-	}
-	list, next := page(list, n, func(x talent.Notification) (time.Time, string) { return x.CreatedAt, x.ID })
-	return list, next, nil
+	return newestFirst(ctx, s.db.pool, p, scanNotification, func(x talent.Notification) (time.Time, string) { return x.CreatedAt, x.ID },
+		`SELECT `+notificationColumns+` FROM notifications WHERE user_id = $1 AND (created_at, id) < ($2, $3)
+		ORDER BY created_at DESC, id DESC LIMIT $4`, userID)
 }
 
 // MarkNotificationRead implements account.InboxStore.

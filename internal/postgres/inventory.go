@@ -42,27 +42,14 @@ func scanProperty(r pgx.Row) (housing.Property, error) {
 
 // Property implements housing.InventoryStore.
 func (s Inventory) Property(ctx context.Context, id string) (housing.Property, error) {
-	if !isUUID(id) {
-		return housing.Property{}, talent.NotFound(housing.CodePropertyNotFound)
-	}
-	p, err := scanProperty(s.db.pool.QueryRow(ctx, `SELECT id, name, district, address, created_at, updated_at FROM properties WHERE id = $1`, id))
-	return p, notFound(translate(err), housing.CodePropertyNotFound)
+	return byID(ctx, s.db.pool, id, housing.CodePropertyNotFound, scanProperty, `SELECT id, name, district, address, created_at, updated_at FROM properties WHERE id = $1`)
 }
 
 // Properties implements housing.InventoryStore.
 func (s Inventory) Properties(ctx context.Context, p talent.Page) ([]housing.Property, string, error) {
-	at, after, err := decodeCursor(p.Cursor)
-	if err != nil {
-		return nil, "", err
-	}
-	n := limit(p)
-	list, err := collect(ctx, s.db.pool, scanProperty, `SELECT id, name, district, address, created_at, updated_at FROM properties
-		WHERE (created_at, id) < ($1, $2) ORDER BY created_at DESC, id DESC LIMIT $3`, at, after, n+1)
-	if err != nil {
-		return nil, "", err
-	}
-	list, next := page(list, n, func(x housing.Property) (time.Time, string) { return x.CreatedAt, x.ID })
-	return list, next, nil
+	return newestFirst(ctx, s.db.pool, p, scanProperty, func(x housing.Property) (time.Time, string) { return x.CreatedAt, x.ID },
+		`SELECT id, name, district, address, created_at, updated_at FROM properties
+		WHERE (created_at, id) < ($1, $2) ORDER BY created_at DESC, id DESC LIMIT $3`)
 }
 
 // PropertiesByName implements housing.InventoryStore.
@@ -112,19 +99,10 @@ func (s Inventory) UpdateUnit(ctx context.Context, id string, fn func(*housing.U
 
 // Units implements housing.InventoryStore, newest first.
 func (s Inventory) Units(ctx context.Context, f housing.UnitFilter, p talent.Page) ([]housing.Unit, string, error) {
-	at, after, err := decodeCursor(p.Cursor)
-	if err != nil {
-		return nil, "", err
-	}
-	n := limit(p)
-	list, err := collect(ctx, s.db.pool, scanUnit, `SELECT `+unitColumns+` FROM units
+	return newestFirst(ctx, s.db.pool, p, scanUnit, func(x housing.Unit) (time.Time, string) { return x.CreatedAt, x.ID },
+		`SELECT `+unitColumns+` FROM units
 		WHERE ($1 = '' OR property_id::text = $1) AND ($2 = '' OR status = $2) AND (created_at, id) < ($3, $4)
-		ORDER BY created_at DESC, id DESC LIMIT $5`, f.PropertyID, string(f.Status), at, after, n+1)
-	if err != nil {
-		return nil, "", err
-	}
-	list, next := page(list, n, func(x housing.Unit) (time.Time, string) { return x.CreatedAt, x.ID })
-	return list, next, nil
+		ORDER BY created_at DESC, id DESC LIMIT $5`, f.PropertyID, string(f.Status))
 }
 
 // InUndrawnRound implements housing.InventoryStore.

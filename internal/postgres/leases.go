@@ -3,7 +3,6 @@ package postgres
 import (
 	"context"
 
-	"github.com/anju-city/anju/internal/talent"
 	"github.com/anju-city/anju/internal/talent/housing"
 	"github.com/jackc/pgx/v5"
 )
@@ -26,11 +25,7 @@ func scanLease(r pgx.Row) (housing.Lease, error) {
 
 // Lease implements housing.LeaseStore.
 func (s Leases) Lease(ctx context.Context, id string) (housing.Lease, error) {
-	if !isUUID(id) {
-		return housing.Lease{}, talent.NotFound(housing.CodeLeaseNotFound)
-	}
-	l, err := scanLease(s.db.pool.QueryRow(ctx, `SELECT `+leaseColumns+` FROM leases WHERE id = $1`, id))
-	return l, notFound(translate(err), housing.CodeLeaseNotFound)
+	return byID(ctx, s.db.pool, id, housing.CodeLeaseNotFound, scanLease, `SELECT `+leaseColumns+` FROM leases WHERE id = $1`)
 }
 
 // LeasesToReview implements housing.LeaseStore.

@@ -94,11 +94,7 @@ func (s Offers) CreateOffers(ctx context.Context, c housing.Change) error {
 
 // Offer implements housing.OfferStore.
 func (s Offers) Offer(ctx context.Context, id string) (housing.Offer, error) {
-	if !isUUID(id) {
-		return housing.Offer{}, talent.NotFound(housing.CodeOfferNotFound)
-	}
-	o, err := scanOffer(s.db.pool.QueryRow(ctx, `SELECT `+offerColumns+` FROM offers WHERE id = $1`, id))
-	return o, notFound(translate(err), housing.CodeOfferNotFound)
+	return byID(ctx, s.db.pool, id, housing.CodeOfferNotFound, scanOffer, `SELECT `+offerColumns+` FROM offers WHERE id = $1`)
 }
 
 // LeaseOf implements housing.OfferStore.

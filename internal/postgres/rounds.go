@@ -69,27 +69,13 @@ func (s Rounds) CreateRound(ctx context.Context, r housing.Round) error {
 
 // Round implements housing.RoundStore.
 func (s Rounds) Round(ctx context.Context, id string) (housing.Round, error) {
-	if !isUUID(id) {
-		return housing.Round{}, talent.NotFound(housing.CodeRoundNotFound)
-	}
-	r, err := scanRound(s.db.pool.QueryRow(ctx, `SELECT `+roundColumns+` FROM rounds WHERE id = $1`, id))
-	return r, notFound(translate(err), housing.CodeRoundNotFound)
+	return byID(ctx, s.db.pool, id, housing.CodeRoundNotFound, scanRound, `SELECT `+roundColumns+` FROM rounds WHERE id = $1`)
 }
 
 // Rounds implements housing.RoundStore.
 func (s Rounds) Rounds(ctx context.Context, p talent.Page) ([]housing.Round, string, error) {
-	at, after, err := decodeCursor(p.Cursor)
-	if err != nil {
-		return nil, "", err
-	}
-	n := limit(p)
-	list, err := collect(ctx, s.db.pool, scanRound, `SELECT `+roundColumns+` FROM rounds WHERE (created_at, id) < ($1, $2)
-		ORDER BY created_at DESC, id DESC LIMIT $3`, at, after, n+1)
-	if err != nil {
-		return nil, "", err
-	}
-	list, next := page(list, n, func(r housing.Round) (time.Time, string) { return r.CreatedAt, r.ID })
-	return list, next, nil
+	return newestFirst(ctx, s.db.pool, p, scanRound, func(r housing.Round) (time.Time, string) { return r.CreatedAt, r.ID },
+		`SELECT `+roundColumns+` FROM rounds WHERE (created_at, id) < ($1, $2) ORDER BY created_at DESC, id DESC LIMIT $3`)
 }
 
 const applicationColumns = `id, round_id, user_id, person_index, preferences, household_size, declarations, status, active,
@@ -152,11 +138,7 @@ func (s Rounds) CreateApplication(ctx context.Context, a housing.Application, ta
 
 // Application implements housing.RoundStore.
 func (s Rounds) Application(ctx context.Context, id string) (housing.Application, error) {
-	if !isUUID(id) {
-		return housing.Application{}, talent.NotFound(housing.CodeApplicationNotFound)
-	}
-	a, err := scanApplication(s.db.pool.QueryRow(ctx, `SELECT `+applicationColumns+` FROM applications WHERE id = $1`, id))
-	return a, notFound(translate(err), housing.CodeApplicationNotFound)
+	return byID(ctx, s.db.pool, id, housing.CodeApplicationNotFound, scanApplication, `SELECT `+applicationColumns+` FROM applications WHERE id = $1`)
 }
 
 // RoundUnits implements housing.RoundStore.

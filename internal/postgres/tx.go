@@ -47,6 +47,17 @@ func update[T, C any](ctx context.Context, db *DB, id string, missing talent.Cod
 	return v, err
 }
 
+// byID reads one row by its id with scan: an id that is not a UUID, or a
+// row that does not exist, is KindNotFound with code missing.
+func byID[T any](ctx context.Context, q querier, id string, missing talent.Code, scan func(pgx.Row) (T, error), sql string) (T, error) {
+	if !isUUID(id) {
+		var zero T
+		return zero, talent.NotFound(missing)
+	}
+	v, err := scan(q.QueryRow(ctx, sql, id))
+	return v, notFound(translate(err), missing)
+}
+
 // collect reads every row of a query with scan.
 func collect[T any](ctx context.Context, q querier, scan func(pgx.Row) (T, error), sql string, args ...any) ([]T, error) {
 	rows, err := q.Query(ctx, sql, args...)
