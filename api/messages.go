@@ -9,6 +9,7 @@ import (
 	"github.com/anju-city/anju/internal/talent/draw"
 	"github.com/anju-city/anju/internal/talent/housing"
 	"github.com/anju-city/anju/internal/talent/policy"
+	"github.com/anju-city/anju/internal/talent/publicity"
 	"github.com/anju-city/anju/workers"
 )
 
@@ -74,6 +75,11 @@ var messages = map[talent.Code]text{
 	talent.CodeEmployerNotFound:     {"用人单位不存在。", "No such employer."},
 	talent.CodeEmploymentNotFound:   {"在职申报不存在。", "No such employment declaration."},
 	talent.CodeNotificationNotFound: {"消息不存在。", "No such notification."},
+	talent.CodeEntryNotFound:        {"公示条目不存在。", "No such entry on the public notice."},
+	talent.CodeObjectionNotFound:    {"异议不存在。", "No such objection."},
+	talent.CodeObjectionResolved:    {"该异议已处理。", "The objection has already been decided."},
+	talent.CodeNoticeClosed:         {"公示期已结束，不能再提出异议。", "The notice period is over; objections are closed."},
+	talent.CodeOwnDecision:          {"异议须由作出原决定以外的审核人员处理。", "An objection is decided by someone other than whoever made the decision."},
 
 	// The kernel: field problems.
 	talent.CodeRequired:       {"必填。", "Required."},
@@ -187,6 +193,11 @@ var messages = map[talent.Code]text{
 	allowance.CodeRejectCodeUnknown:     {"未知的驳回理由。", "Unknown rejection reason."},
 	allowance.CodePaymentStatusConflict: {"付款当前状态不允许此操作。", "The payment's status does not allow this."},
 	allowance.CodeNoPaymentsDue:         {"目前没有待发放的款项。", "No payment is due."},
+	allowance.CodeClaimAssigned:         {"该申请已由其他审核人员办理；如需接手，请先接管。", "Another reviewer holds this claim; take it over first."},
+	allowance.CodeAssigneeNotReviewer:   {"只能分配给审核人员。", "Claims can be assigned to reviewers only."},
+	allowance.CodeReturnLimit:           {"该申请退回补正的次数已达上限，请作出决定。", "The claim has been returned as often as allowed; decide it."},
+	allowance.CodeReturnTarget:          {"退回事项须为某类材料（documents.*）或申报事项。", "A return item names a document kind (documents.*) or a declaration."},
+	allowance.CodeReturnCodeUnknown:     {"未知的补正理由。", "Unknown supplement reason."},
 
 	// Talent apartments.
 	housing.CodePropertyNotFound:          {"楼盘不存在。", "No such property."},
@@ -231,6 +242,7 @@ var messages = map[talent.Code]text{
 	draw.CodeNotMasked:                    {"公示中的姓名和证件号须已脱敏。", "Names and ID numbers in a public record must be masked."},
 	draw.CodeDrawRecordMalformed:          {"摇号记录格式有误。", "The draw record is malformed."},
 	draw.CodeDrawRecordTooLarge:           {"摇号记录过大。", "The draw record is too large."},
+	publicity.CodeEntryKind:               {"公示类别须为 claim 或 round。", "The kind must be claim or round."},
 	draw.CodeDrawRecordNotUTF8:            {"摇号记录含有无效的 UTF-8 文本。", "The draw record holds text that is not valid UTF-8."},
 }
 

@@ -2,8 +2,10 @@
 # Walks one relocation-allowance claim through Anju as the phone app and the
 # staff would, against the instance `make run` serves on :8080 with its demo
 # accounts: profile, documents straight to MinIO, HR confirmation, the
-# eligibility worker's decision with its trace, the reviewer's approval, and
-# finance's batch, export and payment. Needs curl and jq.
+# eligibility worker's decision with its trace, the reviewer's view of the
+# applicant, a return for supplement and the resubmission, the approval on
+# public notice (公示) with an objection, and finance's batch, export and
+# payment. Needs curl and jq.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 API=${ANJU_API:-http://127.0.0.1:8080}
@@ -14,6 +16,7 @@ command -v jq >/dev/null || { echo "walkthrough: jq is needed (apt-get install j
 step() { printf '\n== %s\n' "$*"; }
 token() { "$ANJU" dev token --role "$1"; }
 GRAD=$(token graduate); HR=$(token hr); REVIEWER=$(token reviewer); FINANCE=$(token finance)
+LEAD=$(token lead_reviewer); HOUSING=$(token housing)
 call() { # call TOKEN METHOD PATH [JSON]
   local args=(-sS -X "$2" -H "Authorization: Bearer $1" -H "Accept-Language: en" -H "Idempotency-Key: $(cat /proc/sys/kernel/random/uuid)")
   [[ $# -ge 4 ]] && args+=(-H "Content-Type: application/json" -d "$4")
@@ -69,9 +72,43 @@ done
 call "$GRAD" GET "/v1/claims/$CLAIM" | jq '{status, stage, dueAt, outcome: .decision.outcome,
   trace: [.decision.trace[] | "\(.outcome)  \(.clause)  \(.message.en)"], entitlement: .decision.entitlement.message.en}'
 
-step "The reviewer's queue, earliest deadline first, and the approval"
-call "$REVIEWER" GET /v1/review/queue | jq '[.items[] | {id, package, dueAt, outcome: .decision.outcome}]'
-call "$REVIEWER" POST "/v1/review/claims/$CLAIM/approve" '{"note":"documents and facts verified"}' | jq '{status}' || true
+wait_status() { # wait_status STATUS: until the claim leaves it
+  for _ in $(seq 50); do
+    [[ $(call "$GRAD" GET "/v1/claims/$CLAIM" | jq -r .status) != "$1" ]] && break; sleep 0.2
+  done
+}
+
+step "The reviewer's queue (earliest deadline first; search by name or exact ID number)"
+call "$REVIEWER" GET "/v1/review/queue?q=%E6%9D%8E" | jq '[.items[] | {id, applicantName, package, dueAt, outcome: .decision.outcome}]'
+
+step "The review view: who applies, each document to preview (the view goes to the access log)"
+call "$REVIEWER" GET "/v1/review/claims/$CLAIM" | jq '{status, dueAt, applicant: (.applicant | {name, nationalId, age, hukouPlace,
+  employer: .employer.name, socialInsurance}), documents: [.documents[] | {kind, preview: (.downloadUrl != null)}]}'
+
+if [[ $(call "$GRAD" GET "/v1/claims/$CLAIM" | jq -r .status) == under_review ]]; then
+  step "Returned for supplement (退回补正): the review deadline pauses while the graduate has it"
+  call "$REVIEWER" POST "/v1/review/claims/$CLAIM/return" \
+    '{"items":[{"target":"documents.diploma","code":"illegible","text":{"zh":"毕业证书扫描件不清晰","en":"The diploma scan is illegible"}}]}' \
+    | jq '{status, stage, dueAt, returns, returnItems}'
+  call "$GRAD" GET /v1/claims | jq '[.items[] | {id, status, nextStep}]'
+
+  step "The graduate resubmits; the worker evaluates again and the deadline resumes"
+  call "$GRAD" POST "/v1/claims/$CLAIM/submit" | jq '{status, policyVersion}'
+  wait_status submitted
+
+  step "Approved: the approval goes on public notice (公示) before any payment"
+  call "$REVIEWER" POST "/v1/review/claims/$CLAIM/approve" '{"note":"documents and facts verified"}' | jq '{status, noticeUntil, nextStep}'
+  echo "  the notice, as anyone reads it without signing in:"
+  curl -sS "$API/v1/public/publicity?kind=claim" | jq '.items[] | {person, employer, package, amount, endsAt, status}'
+
+  step "Someone objects; a reviewer other than the approver dismisses it"
+  OBJ=$(call "$HOUSING" POST "/v1/publicity/$CLAIM/objections" '{"reasons":"申请人在本市已有住房"}' | jq -r .id)
+  call "$LEAD" GET /v1/review/objections | jq '[.items[] | {objection: .objection.reasons, person: .entry.person}]'
+  call "$LEAD" POST "/v1/review/objections/$OBJ/resolve" '{"uphold":false,"resolution":"经不动产登记查询，申请人名下无房"}' | jq '{status, resolution}'
+
+  step "The notice ends (shortened here with anju dev end-notices): the payments are scheduled"
+  "$ANJU" dev end-notices
+fi
 call "$GRAD" GET "/v1/claims/$CLAIM" | jq '{status, payments: [.payments[] | {seq, amount, dueOn, status}]}'
 
 step "Finance batches what is due, exports it for the bank and marks it paid"
@@ -91,3 +128,6 @@ call "$GRAD" GET "/v1/me/notifications?limit=30" | jq -r '.items[] | "  \(.title
 
 step "Delivery statistics for today"
 call "$REVIEWER" GET "/v1/stats/delivery?from=$(date -u +%F)&to=$(date -u -d tomorrow +%F)" | jq '.items'
+
+step "What the public sees without signing in: delivery by package and month"
+curl -sS "$API/v1/public/stats/delivery?from=$(date -u +%Y-01-01)&to=$(date -u -d "+8 hours" +%F)" | jq '.items'

@@ -50,6 +50,8 @@ var TaskOptions = map[string]Options{
 	allowance.EvaluateClaim{}.Kind():    {QueueDefault, 10, 2 * time.Minute},
 	allowance.EscalateOverdue{}.Kind():  {QueueLow, 3, 5 * time.Minute},
 	allowance.ReleasePayments{}.Kind():  {QueueLow, 3, 5 * time.Minute},
+	allowance.LapseReturns{}.Kind():     {QueueLow, 3, 5 * time.Minute},
+	allowance.EndNotices{}.Kind():       {QueueLow, 3, 5 * time.Minute},
 	housing.CloseRounds{}.Kind():        {QueueLow, 3, 5 * time.Minute},
 	housing.ExpireOffers{}.Kind():       {QueueLow, 3, 5 * time.Minute},
 	housing.ReviewLeases{}.Kind():       {QueueLow, 3, 5 * time.Minute},

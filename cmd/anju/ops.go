@@ -34,7 +34,7 @@ func admin(ctx context.Context, cfg Config, args []string, stdout io.Writer) err
 	fs := flag.NewFlagSet("admin grant", flag.ContinueOnError)
 	fs.SetOutput(stdout)
 	uid := fs.String("uid", "", "Firebase uid of the user")
-	role := fs.String("role", "", "role to grant: hr, reviewer, housing, finance or admin")
+	role := fs.String("role", "", "role to grant: hr, reviewer, lead_reviewer, housing, finance or admin")
 	employer := fs.String("employer", "", "employer id (hr only)")
 	if err := fs.Parse(args[1:]); err != nil {
 		return err
@@ -82,7 +82,7 @@ const (
 	demoPassword     = "anju-demo-password"
 )
 
-var demoRoles = []talent.Role{talent.RoleGraduate, talent.RoleHR, talent.RoleReviewer, talent.RoleHousing, talent.RoleFinance, talent.RoleAdmin}
+var demoRoles = []talent.Role{talent.RoleGraduate, talent.RoleHR, talent.RoleReviewer, talent.RoleLeadReviewer, talent.RoleHousing, talent.RoleFinance, talent.RoleAdmin}
 
 func demoUID(role talent.Role) string   { return "demo-" + string(role) }
 func demoEmail(role talent.Role) string { return "demo-" + string(role) + "@anju.local" }
@@ -102,7 +102,7 @@ func dev(ctx context.Context, cfg Config, args []string, stdout io.Writer) error
 	case "token":
 		fs := flag.NewFlagSet("dev token", flag.ContinueOnError)
 		fs.SetOutput(stdout)
-		role := fs.String("role", "graduate", "demo account: graduate, hr, reviewer, housing, finance or admin")
+		role := fs.String("role", "graduate", "demo account: graduate, hr, reviewer, lead_reviewer, housing, finance or admin")
 		if err := fs.Parse(args[1:]); err != nil {
 			return err
 		}
@@ -118,6 +118,8 @@ func dev(ctx context.Context, cfg Config, args []string, stdout io.Writer) error
 		return nil
 	case "seed":
 		return seed(ctx, cfg, emu, stdout)
+	case "end-notices":
+		return endNotices(ctx, cfg, stdout)
 	}
 	return fmt.Errorf("unknown dev command %q", args[0])
 }
@@ -177,5 +179,28 @@ func seed(ctx context.Context, cfg Config, emu *firebase.Emulator, stdout io.Wri
 	}
 	fmt.Fprintln(stdout, "  curl -H \"Authorization: Bearer $TOKEN\" http://127.0.0.1:8080/v1/me")
 	fmt.Fprintln(stdout, "\nOr walk a whole allowance claim, phone side and staff side: scripts/walkthrough.sh")
+	return nil
+}
+
+// endNotices ends every approval's public notice now, as if its working
+// days had passed, so that a demo need not wait a week for the payments.
+// Objected approvals stay held, as they would.
+func endNotices(ctx context.Context, cfg Config, stdout io.Writer) error {
+	s, err := build(ctx, cfg, io.Discard, nil)
+	if err != nil {
+		return err
+	}
+	defer s.close()
+	tag, err := s.db.Pool().Exec(ctx, `UPDATE claims SET notice_until = now() WHERE status = 'approved' AND notice_until > now()`)
+	if err != nil {
+		return err
+	}
+	if _, err := s.db.Pool().Exec(ctx, `UPDATE publicity_entries SET ends_at = now() WHERE kind = 'claim' AND status IN ('open', 'objected') AND ends_at > now()`); err != nil {
+		return err
+	}
+	if err := s.app.Allowance.EndNotices(ctx); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "ended %d public notices; approvals without an open objection are now paying.\n", tag.RowsAffected())
 	return nil
 }

@@ -29,7 +29,7 @@ func (s Employers) CreateEmployer(ctx context.Context, e talent.Employer) error 
 
 // Employers implements account.EmployerStore.
 func (s Employers) Employers(ctx context.Context, query string, p talent.Page) ([]talent.Employer, string, error) {
-	like := "%" + strings.NewReplacer(`\`, `\\`, "%", `\%`, "_", `\_`).Replace(query) + "%"
+	like := "%" + escapeLike(query) + "%"
 	return newestFirst(ctx, s.db.pool, p, scanEmployer, func(e talent.Employer) (time.Time, string) { return e.CreatedAt, e.ID },
 		`SELECT id, name, credit_code, created_at FROM employers
 		WHERE (name ILIKE $1 OR credit_code ILIKE $1) AND (created_at, id) < ($2, $3)

@@ -66,6 +66,13 @@ var (
 	CodeEmploymentNotConfirmed = NewCode("employment_not_confirmed")
 	CodeContractEndBeforeStart = NewCode("contract_end_before_start")
 
+	// Public notice and objections.
+	CodeEntryNotFound     = NewCode("publicity_entry_not_found")
+	CodeObjectionNotFound = NewCode("objection_not_found")
+	CodeObjectionResolved = NewCode("objection_resolved") // decided already
+	CodeNoticeClosed      = NewCode("notice_closed")      // the entry is no longer on notice
+	CodeOwnDecision       = NewCode("own_decision")       // nobody resolves an objection to their own decision
+
 	// Sign-in: the codes of the KindUnauthenticated errors a Verifier
 	// returns, and of its KindUnavailable one.
 	CodeTokenMissing        = NewCode("token_missing")

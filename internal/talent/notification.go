@@ -135,6 +135,30 @@ var templates = map[string]map[Locale]message{
 		LocaleZH: {"人才公寓退租通知", "请于 {by} 前办理退租，详情见租约。"},
 		LocaleEN: {"Notice to move out", "Please move out by {by}; the lease says why."},
 	},
+	"claim.assigned": {
+		LocaleZH: {"新的审核任务", "一件{package}申请已分配给您审核。"},
+		LocaleEN: {"A claim for you to review", "A {package} claim was assigned to you."},
+	},
+	"claim.objected": {
+		LocaleZH: {"您的申请在公示期间收到异议", "您的{package}申请在公示期间收到异议，核实前暂缓发放。"},
+		LocaleEN: {"An objection to your approval", "Your {package} claim received an objection during its public notice; payment waits until it is decided."},
+	},
+	"claim.reopened": {
+		LocaleZH: {"您的申请将重新审核", "您的{package}申请在公示期间收到的异议经核实成立，将重新审核：{reason}"},
+		LocaleEN: {"Your claim is reviewed again", "An objection to your {package} claim was upheld and it is reviewed again: {reason}"},
+	},
+	"objection.filed": {
+		LocaleZH: {"公示异议待处理", "{package}的公示收到一条异议，请核实处理。"},
+		LocaleEN: {"An objection to decide", "The public notice of {package} received an objection. Please decide it."},
+	},
+	"objection.resolved": {
+		LocaleZH: {"您的异议已处理", "处理结果：{outcome}。{resolution}"},
+		LocaleEN: {"Your objection was decided", "Outcome: {outcome}. {resolution}"},
+	},
+	"allocation.objection_upheld": {
+		LocaleZH: {"摇号公示异议成立", "您在「{round}」中的分配收到的异议经核实成立，住房保障部门将依程序更正。"},
+		LocaleEN: {"An objection to your allocation was upheld", "An objection to your allocation in {round} was upheld; the housing office will correct it through its procedure."},
+	},
 	"document.rejected": {
 		LocaleZH: {"材料未通过检查", "您上传的{kind}未通过检查（{reason}），请重新上传。"},
 		LocaleEN: {"Document rejected", "Your {kind} did not pass the checks ({reason}). Please upload it again."},

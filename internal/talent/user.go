@@ -17,6 +17,8 @@ const (
 	RoleHR Role = "hr"
 	// RoleReviewer decides claims at the talent office.
 	RoleReviewer Role = "reviewer"
+	// RoleLeadReviewer reviews too, and assigns claims to reviewers.
+	RoleLeadReviewer Role = "lead_reviewer"
 	// RoleHousing runs apartment rounds and leases.
 	RoleHousing Role = "housing"
 	// RoleFinance pays what was approved.
@@ -28,11 +30,14 @@ const (
 // Valid reports whether r is a known role.
 func (r Role) Valid() bool {
 	switch r {
-	case RoleGraduate, RoleHR, RoleReviewer, RoleHousing, RoleFinance, RoleAdmin:
+	case RoleGraduate, RoleHR, RoleReviewer, RoleLeadReviewer, RoleHousing, RoleFinance, RoleAdmin:
 		return true
 	}
 	return false
 }
+
+// ReviewRoles are the roles that review claims.
+var ReviewRoles = []Role{RoleReviewer, RoleLeadReviewer, RoleAdmin}
 
 // RoleGrant is one role held by a user; EmployerID scopes the hr role.
 type RoleGrant struct {

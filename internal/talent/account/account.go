@@ -115,6 +115,13 @@ type InboxStore interface {
 	RecordPush(ctx context.Context, notificationID, token string) error
 }
 
+// AccessLogStore records views of personal data and gives the log to admins.
+type AccessLogStore interface {
+	talent.AccessLog
+	// AccessEntries lists the log newest first, of one subject when subjectID is set.
+	AccessEntries(ctx context.Context, subjectID string, page talent.Page) ([]talent.Access, string, error)
+}
+
 // Service is the account use cases. The api and the workers both call it,
 // so a rule lives in one place whichever side triggers it.
 type Service struct {
@@ -124,6 +131,7 @@ type Service struct {
 	EmploymentStore EmploymentStore
 	DocumentStore   DocumentStore
 	InboxStore      InboxStore
+	AccessLog       AccessLogStore
 	Objects         talent.ObjectStore
 	Pusher          talent.Pusher
 	Vault           talent.Vault

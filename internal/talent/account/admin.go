@@ -66,3 +66,12 @@ func (s *Service) SetTalentTier(ctx context.Context, actor talent.User, userID, 
 	}
 	return s.Profile(ctx, u)
 }
+
+// AccessEntries gives an admin the log of who viewed whose personal data,
+// of one user when subjectID is set.
+func (s *Service) AccessEntries(ctx context.Context, actor talent.User, subjectID string, page talent.Page) ([]talent.Access, string, error) {
+	if err := actor.Require(talent.RoleAdmin); err != nil {
+		return nil, "", err
+	}
+	return s.AccessLog.AccessEntries(ctx, subjectID, page)
+}

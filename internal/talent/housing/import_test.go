@@ -26,10 +26,3 @@ func TestHeaderIndex(t *testing.T) {
 		t.Fatalf("missing %v", missing)
 	}
 }
-
-func TestMaskedName(t *testing.T) {
-	t.Parallel()
-	if got := maskedName("李明", "3302**********0423"); got != "李*（0423）" {
-		t.Fatalf("maskedName = %q", got)
-	}
-}
