@@ -1303,7 +1303,7 @@ type BankReturn struct {
 	At      time.Time          `json:"at"`
 	BatchId openapi_types.UUID `json:"batchId"`
 
-	// Changed Payments the file moved
+	// Changed Payments this sending moved (0 when repeated)
 	Changed int                `json:"changed"`
 	Failed  int                `json:"failed"`
 	Id      openapi_types.UUID `json:"id"`
@@ -1312,7 +1312,7 @@ type BankReturn struct {
 	Lines int `json:"lines"`
 	Paid  int `json:"paid"`
 
-	// Repeated The same content was applied before: nothing changed
+	// Repeated The same content was applied before (as id): nothing changed now
 	Repeated bool `json:"repeated"`
 
 	// Sha256 Of the file's content, row by row

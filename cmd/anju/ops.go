@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"slices"
 	"time"
 
 	"github.com/anju-city/anju/internal/firebase"
@@ -84,8 +85,22 @@ const (
 
 var demoRoles = []talent.Role{talent.RoleGraduate, talent.RoleHR, talent.RoleReviewer, talent.RoleLeadReviewer, talent.RoleHousing, talent.RoleFinance, talent.RoleAdmin}
 
+// demoCheckers are the roles with a second demo account, the checker of
+// maker–checker work: a payment batch is approved and exported by a
+// finance officer other than its maker.
+var demoCheckers = []talent.Role{talent.RoleFinance}
+
 func demoUID(role talent.Role) string   { return "demo-" + string(role) }
 func demoEmail(role talent.Role) string { return "demo-" + string(role) + "@anju.local" }
+
+// demoAccount is the uid and email of a role's demo account, or of its
+// checker's.
+func demoAccount(role talent.Role, checker bool) (string, string) {
+	if checker {
+		return demoUID(role) + "-checker", "demo-" + string(role) + "-checker@anju.local"
+	}
+	return demoUID(role), demoEmail(role)
+}
 
 func dev(ctx context.Context, cfg Config, args []string, stdout io.Writer) error {
 	if cfg.Env == "production" {
@@ -103,6 +118,7 @@ func dev(ctx context.Context, cfg Config, args []string, stdout io.Writer) error
 		fs := flag.NewFlagSet("dev token", flag.ContinueOnError)
 		fs.SetOutput(stdout)
 		role := fs.String("role", "graduate", "demo account: graduate, hr, reviewer, lead_reviewer, housing, finance or admin")
+		checker := fs.Bool("checker", false, "the role's second account, which approves what the first made (finance)")
 		if err := fs.Parse(args[1:]); err != nil {
 			return err
 		}
@@ -110,9 +126,13 @@ func dev(ctx context.Context, cfg Config, args []string, stdout io.Writer) error
 		if !r.Valid() {
 			return fmt.Errorf("--role: unknown role %q", *role)
 		}
-		token, err := emu.TokenFor(ctx, demoUID(r), demoEmail(r), demoPassword)
+		if *checker && !slices.Contains(demoCheckers, r) {
+			return fmt.Errorf("--checker: the demo data has a second account for %v only", demoCheckers)
+		}
+		uid, email := demoAccount(r, *checker)
+		token, err := emu.TokenFor(ctx, uid, email, demoPassword)
 		if err != nil {
-			return fmt.Errorf("signing in %s at the emulator: %w", demoEmail(r), err)
+			return fmt.Errorf("signing in %s at the emulator: %w", email, err)
 		}
 		fmt.Fprintln(stdout, token)
 		return nil
@@ -152,6 +172,15 @@ func seed(ctx context.Context, cfg Config, emu *firebase.Emulator, stdout io.Wri
 			return fmt.Errorf("demo role %s: %w", r, err)
 		}
 	}
+	for _, r := range demoCheckers {
+		uid, email := demoAccount(r, true)
+		if err := emu.EnsureUser(ctx, uid, email, demoPassword, ""); err != nil {
+			return fmt.Errorf("demo account %s checker: %w", r, err)
+		}
+		if _, err := s.grant(ctx, uid, r, ""); err != nil {
+			return fmt.Errorf("demo role %s checker: %w", r, err)
+		}
+	}
 	grad, err := s.db.Users().SignIn(ctx, demoUID(talent.RoleGraduate), false)
 	if err != nil {
 		return err
@@ -179,6 +208,9 @@ func seed(ctx context.Context, cfg Config, emu *firebase.Emulator, stdout io.Wri
 	fmt.Fprintln(stdout, "Get an ID token for a demo account (valid for one hour) and call the API:")
 	for _, r := range demoRoles {
 		fmt.Fprintf(stdout, "  TOKEN=$(.tools/bin/anju dev token --role %s)\n", r)
+	}
+	for _, r := range demoCheckers {
+		fmt.Fprintf(stdout, "  TOKEN=$(.tools/bin/anju dev token --role %s --checker)   # approves what the first made\n", r)
 	}
 	fmt.Fprintln(stdout, "  curl -H \"Authorization: Bearer $TOKEN\" http://127.0.0.1:8080/v1/me")
 	fmt.Fprintln(stdout, "\nOr walk a whole allowance claim, phone side and staff side: scripts/walkthrough.sh")

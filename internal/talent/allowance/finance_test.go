@@ -249,7 +249,7 @@ func TestReturnFileAppliedTwice(t *testing.T) {
 	}
 
 	again, err := f.svc.ApplyReturns(ctx, f.maker, b.ID, file)
-	if err != nil || !again.Repeated || again.ID != r.ID || f.state(t, b.ID) != after {
+	if err != nil || !again.Repeated || again.ID != r.ID || again.Changed != 0 || f.state(t, b.ID) != after {
 		t.Fatalf("the same file again: %+v %v", again, err)
 	}
 	// The same content written otherwise (English, another column order,

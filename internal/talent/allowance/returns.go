@@ -36,8 +36,8 @@ type BankReturn struct {
 	Paid       int
 	Failed     int
 	Changed    int
-	// Repeated says the same content was applied before: nothing changed,
-	// and the figures are those of the first time.
+	// Repeated says the same content was applied before, as ID: nothing
+	// changed this time.
 	Repeated bool
 }
 
@@ -79,7 +79,7 @@ func (s *Service) ApplyReturns(ctx context.Context, actor talent.User, batchID s
 	_, err := s.BatchStore.UpdateBatch(ctx, batchID, func(st *Settlement) (BatchChange, error) {
 		for _, r := range st.Returns {
 			if r.SHA256 == sum {
-				out, out.Repeated = r, true
+				out, out.Repeated, out.Changed = r, true, 0
 				return BatchChange{}, nil
 			}
 		}
