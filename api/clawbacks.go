@@ -47,14 +47,9 @@ func (h *allowanceHandlers) MarkClawbackRepaid(c *fiber.Ctx, id gen.ID) error {
 }
 
 func toClawback(k allowance.Clawback) gen.Clawback {
-	out := gen.Clawback{Id: uuidOf(k.ID), ClaimId: uuidOf(k.ClaimID), UserId: uuidOf(k.UserID), Package: string(k.Package),
+	return gen.Clawback{Id: uuidOf(k.ID), ClaimId: uuidOf(k.ClaimID), UserId: uuidOf(k.UserID), Package: string(k.Package),
 		Status: gen.ClawbackStatus(k.Status), Reason: optional(k.Reason), Paid: k.Paid, Amount: k.Amount, ServedMonths: k.ServedMonths,
 		ClawbackMonths: k.ClawbackMonths, FirstPaidOn: date(k.FirstPaidOn), LeftOn: date(k.LeftOn), ProposedBy: optional(k.ProposedBy),
-		CreatedAt: k.CreatedAt.UTC(), DecidedAt: utc(k.DecidedAt), CancelReason: optional(k.CancelReason), RepaidAt: utc(k.RepaidAt),
-		RepaymentReference: optional(k.RepaymentRef)}
-	if k.DecidedBy != "" {
-		id := uuidOf(k.DecidedBy)
-		out.DecidedBy = &id
-	}
-	return out
+		CreatedAt: k.CreatedAt.UTC(), DecidedBy: uuidPtr(k.DecidedBy), DecidedAt: utc(k.DecidedAt), CancelReason: optional(k.CancelReason),
+		RepaidAt: utc(k.RepaidAt), RepaymentReference: optional(k.RepaymentRef)}
 }

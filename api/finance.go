@@ -222,21 +222,13 @@ func (h *allowanceHandlers) DeliveryStats(c *fiber.Ctx, params gen.DeliveryStats
 }
 
 func toBatch(b allowance.Batch) gen.Batch {
-	out := gen.Batch{Id: uuidOf(b.ID), Status: gen.BatchStatus(b.Status), CreatedBy: uuidOf(b.CreatedBy), CreatedAt: b.CreatedAt.UTC(),
-		Count: b.Count, Total: b.Total, ApprovedAt: utc(b.ApprovedAt), RejectReason: optional(b.RejectReason), Paid: b.Paid,
-		Failed: b.Failed, HeldBack: each(b.HeldBack, func(p allowance.HeldPayment) gen.HeldPayment {
+	return gen.Batch{Id: uuidOf(b.ID), Status: gen.BatchStatus(b.Status), CreatedBy: uuidOf(b.CreatedBy), CreatedAt: b.CreatedAt.UTC(),
+		Count: b.Count, Total: b.Total, ApprovedBy: uuidPtr(b.ApprovedBy), ApprovedAt: utc(b.ApprovedAt), RejectedBy: uuidPtr(b.RejectedBy),
+		RejectReason: optional(b.RejectReason), Paid: b.Paid, Failed: b.Failed,
+		HeldBack: each(b.HeldBack, func(p allowance.HeldPayment) gen.HeldPayment {
 			return gen.HeldPayment{PaymentId: uuidOf(p.PaymentID), ClaimId: uuidOf(p.ClaimID), Amount: p.Amount,
 				Reason: gen.HeldPaymentReason(p.Reason), Until: utc(p.Until)}
 		})}
-	if b.ApprovedBy != "" {
-		id := uuidOf(b.ApprovedBy)
-		out.ApprovedBy = &id
-	}
-	if b.RejectedBy != "" {
-		id := uuidOf(b.RejectedBy)
-		out.RejectedBy = &id
-	}
-	return out
 }
 
 func toPayment(p allowance.Payment) gen.Payment {

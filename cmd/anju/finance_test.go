@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"net/http"
 	"strings"
 	"testing"
 	"time"
@@ -59,18 +58,7 @@ func (in *instance) paying(t *testing.T, userID string, status allowance.ClaimSt
 // returnFile sends the bank's return file for a batch as finance would.
 func (in *instance) returnFile(t *testing.T, token, batchID, format string, body []byte) response {
 	t.Helper()
-	req, _ := http.NewRequest("POST", in.URL+"/v1/finance/batches/"+batchID+"/returns?format="+format, bytes.NewReader(body))
-	req.Header.Set("Authorization", "Bearer "+token)
-	req.Header.Set("Content-Type", "application/octet-stream")
-	req.Header.Set("Idempotency-Key", newKey())
-	res, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer res.Body.Close()
-	var buf bytes.Buffer
-	_, _ = buf.ReadFrom(res.Body)
-	return response{Status: res.StatusCode, Header: res.Header, Body: buf.Bytes()}
+	return in.sendFile(t, token, "/v1/finance/batches/"+batchID+"/returns?format="+format, body)
 }
 
 type batchDetail struct {

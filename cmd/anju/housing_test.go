@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"net/http"
 	"strings"
 	"testing"
 
@@ -13,18 +12,7 @@ import (
 // importFile sends a spreadsheet to the import endpoint as staff would.
 func (in *instance) importFile(t *testing.T, token, format string, body []byte) response {
 	t.Helper()
-	req, _ := http.NewRequest("POST", in.URL+"/v1/housing/units/import?format="+format, bytes.NewReader(body))
-	req.Header.Set("Authorization", "Bearer "+token)
-	req.Header.Set("Content-Type", "application/octet-stream")
-	req.Header.Set("Idempotency-Key", newKey())
-	res, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer res.Body.Close()
-	var buf bytes.Buffer
-	_, _ = buf.ReadFrom(res.Body)
-	return response{Status: res.StatusCode, Header: res.Header, Body: buf.Bytes()}
+	return in.sendFile(t, token, "/v1/housing/units/import?format="+format, body)
 }
 
 func (in *instance) unitCount(t *testing.T) int {

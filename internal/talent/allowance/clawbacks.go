@@ -263,6 +263,33 @@ func (s *Service) decideClawback(ctx context.Context, id string, fn func(c *Clai
 // graduate reads (reviewer): the amount is computed again from what the
 // claim has paid by now, the graduate is told and an active claim suspended.
 func (s *Service) ConfirmClawback(ctx context.Context, actor talent.User, id, reason string) (Clawback, error) {
+	return s.reviewClawback(ctx, actor, id, reason, ClawbackConfirm, func(c *Claim, k *Clawback, paid int64, reason string, now time.Time) (ClawbackChange, error) {
+		terms, why, err := s.terms(ctx, c, paid, k.LeftOn)
+		if err != nil {
+			return ClawbackChange{}, err
+		}
+		if why != (talent.Code{}) {
+			return ClawbackChange{}, talent.Errorf(talent.KindConflict, why, "nothing to reclaim any more")
+		}
+		k.Paid, k.Amount, k.ServedMonths, k.ClawbackMonths, k.FirstPaidOn = terms.Paid, terms.Amount, terms.ServedMonths, terms.ClawbackMonths, terms.FirstPaidOn
+		k.Reason = reason
+		return s.owed(c, k, actor, "confirm", now)
+	})
+}
+
+// CancelClawback drops a proposed clawback with a reason (reviewer).
+func (s *Service) CancelClawback(ctx context.Context, actor talent.User, id, reason string) (Clawback, error) {
+	return s.reviewClawback(ctx, actor, id, reason, ClawbackCancel, func(_ *Claim, k *Clawback, _ int64, reason string, now time.Time) (ClawbackChange, error) {
+		k.CancelReason = reason
+		return ClawbackChange{Clawback: k, Audit: []talent.Audit{k.audit(actor, "cancel", now, reason)}}, nil
+	})
+}
+
+// reviewClawback is a reviewer's decision ev on a proposed clawback, with
+// the reason they give (trimmed for fn), never on their own claim; fn
+// completes it.
+func (s *Service) reviewClawback(ctx context.Context, actor talent.User, id, reason string, ev ClawbackEvent,
+	fn func(c *Claim, k *Clawback, paid int64, reason string, now time.Time) (ClawbackChange, error)) (Clawback, error) {
 	if err := actor.Require(talent.ReviewRoles...); err != nil {
 		return Clawback{}, err
 	}
@@ -274,40 +301,11 @@ func (s *Service) ConfirmClawback(ctx context.Context, actor talent.User, id, re
 		if c.UserID == actor.ID {
 			return ClawbackChange{}, talent.Errorf(talent.KindForbidden, CodeOwnClaim, "nobody decides their own clawback")
 		}
-		if err := ClawbackTransitions.Apply(&k.Status, ClawbackConfirm, CodeClawbackStatusConflict); err != nil {
+		if err := ClawbackTransitions.Apply(&k.Status, ev, CodeClawbackStatusConflict); err != nil {
 			return ClawbackChange{}, err
 		}
-		terms, why, err := s.terms(ctx, c, paid, k.LeftOn)
-		if err != nil {
-			return ClawbackChange{}, err
-		}
-		if why != (talent.Code{}) {
-			return ClawbackChange{}, talent.Errorf(talent.KindConflict, why, "nothing to reclaim any more")
-		}
-		k.Paid, k.Amount, k.ServedMonths, k.ClawbackMonths, k.FirstPaidOn = terms.Paid, terms.Amount, terms.ServedMonths, terms.ClawbackMonths, terms.FirstPaidOn
-		k.Reason, k.DecidedBy, k.DecidedAt, k.UpdatedAt = reason, actor.ID, &now, now
-		return s.owed(c, k, actor, "confirm", now)
-	})
-}
-
-// CancelClawback drops a proposed clawback with a reason (reviewer).
-func (s *Service) CancelClawback(ctx context.Context, actor talent.User, id, reason string) (Clawback, error) {
-	if err := actor.Require(talent.ReviewRoles...); err != nil {
-		return Clawback{}, err
-	}
-	reason, err := clawbackReason(reason, "reason")
-	if err != nil {
-		return Clawback{}, err
-	}
-	return s.decideClawback(ctx, id, func(c *Claim, k *Clawback, _ int64, now time.Time) (ClawbackChange, error) {
-		if c.UserID == actor.ID {
-			return ClawbackChange{}, talent.Errorf(talent.KindForbidden, CodeOwnClaim, "nobody decides their own clawback")
-		}
-		if err := ClawbackTransitions.Apply(&k.Status, ClawbackCancel, CodeClawbackStatusConflict); err != nil {
-			return ClawbackChange{}, err
-		}
-		k.DecidedBy, k.DecidedAt, k.CancelReason, k.UpdatedAt = actor.ID, &now, reason, now
-		return ClawbackChange{Clawback: k, Audit: []talent.Audit{k.audit(actor, "cancel", now, reason)}}, nil
+		k.DecidedBy, k.DecidedAt, k.UpdatedAt = actor.ID, &now, now
+		return fn(c, k, paid, reason, now)
 	})
 }
 
