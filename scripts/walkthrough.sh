@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# Walks one relocation-allowance claim through Anju as the phone app and the
-# staff would, against the instance `make run` serves on :8080 with its demo
-# accounts: profile, documents straight to MinIO, HR confirmation, the
+# Walks Anju as the phone app and the staff would, against the instance
+# `make run` serves on :8080 with its demo accounts. First the employer's
+# side: an employer registers and is approved, invites an HR user, and files
+# its new hires (a file with a bad row refused row by row). Then one
+# relocation-allowance claim: profile, documents straight to MinIO, HR confirmation, the
 # eligibility worker's decision with its trace, the reviewer's view of the
 # applicant, a return for supplement and the resubmission, the approval on
 # public notice (公示) with an objection, and finance's batch, export and
@@ -22,6 +24,36 @@ call() { # call TOKEN METHOD PATH [JSON]
   [[ $# -ge 4 ]] && args+=(-H "Content-Type: application/json" -d "$4")
   curl "${args[@]}" "$API$3"
 }
+
+upload() { # upload TOKEN PATH FILE: a spreadsheet as the request body
+  curl -sS -X POST -H "Authorization: Bearer $1" -H "Accept-Language: en" -H "Content-Type: application/octet-stream" \
+    -H "Idempotency-Key: $(cat /proc/sys/kernel/random/uuid)" --data-binary "@$3" "$API$2"
+}
+tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
+
+step "An employer registers itself; a city admin approves it and the registrant becomes its admin"
+OWNER=$("$ANJU" dev token --as employer-owner); ADMIN=$(token admin)
+REG=$(call "$OWNER" POST /v1/employers/registrations '{"creditCode":"91330282MA2CX7JU1X","name":"宁波海曙新材料有限公司",
+  "address":"宁波市海曙区望春工业园 8 号","contactName":"周敏","contactPhone":"13900001111"}')
+jq '{status, code, contactPhone, detail}' <<<"$REG"
+REG_ID=$(jq -r '.id // empty' <<<"$REG")
+if [[ -n $REG_ID ]]; then
+  EMPLOYER=$(call "$ADMIN" POST "/v1/admin/employers/registrations/$REG_ID/approve" | jq -r .employerId)
+
+  step "Its admin invites an HR user by phone; the invitee signs in and accepts the code"
+  CODE=$(call "$OWNER" POST "/v1/employers/$EMPLOYER/invitations" '{"role":"hr","phone":"13900002222"}' | jq -r .code)
+  echo "  invitation code (passed on by the inviter): $CODE"
+  NEWHR=$("$ANJU" dev token --as employer-hr)
+  call "$NEWHR" POST "/v1/invitations/$CODE/accept" | jq '{role, status}'
+  call "$OWNER" GET "/v1/employers/$EMPLOYER/staff" | jq -c '.items'
+
+  step "HR files its new hires: a file with a bad row is refused whole, row by row; the corrected one is filed"
+  printf '姓名,身份证号,手机号,合同开始日期,合同结束日期,社保起缴日期\n王芳,330282199903050029,13900003333,2025-07-15,2028-07-14,2025-08-01\n赵强,330203200002290018,,2025-07-15,2028-07-14,2025-08-01\n' >"$tmp/hires.csv"
+  upload "$NEWHR" "/v1/hr/filings?format=csv" "$tmp/hires.csv" | jq '{code, errors: [.errors[]? | "\(.field): \(.message)"]}'
+  sed -i 's/330203200002290018/330203200002290017/' "$tmp/hires.csv"
+  upload "$NEWHR" "/v1/hr/filings?format=csv" "$tmp/hires.csv" | jq '{hires, matched}'
+  echo "  each filed graduate, on giving their ID number in the app, finds the employment confirmed and a prefilled claim"
+fi
 
 step "The graduate's profile (personal data comes back masked)"
 call "$GRAD" GET /v1/me | jq '.profile | {name, nationalId, phone, bankAccount, employer}'
@@ -44,7 +76,6 @@ if [[ $CLAIM == null ]]; then
   CLAIM=$(call "$GRAD" GET /v1/claims | jq -r '[.items[] | select(.package == "relocation")][0].id')
   echo "(this graduate already claimed the relocation allowance: showing that claim)"
 else
-  tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
   DOCS=()
   for kind in id_card diploma degree_certificate chsi_record labour_contract social_insurance_record bank_card; do
     printf '%%PDF-1.4\n%% %s\n%%%%EOF\n' "$kind" >"$tmp/$kind.pdf"

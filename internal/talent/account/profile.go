@@ -134,6 +134,9 @@ func (s *Service) UpdateProfile(ctx context.Context, actor talent.User, in talen
 	if err != nil {
 		return talent.Profile{}, err
 	}
+	if rec.NationalIDIndex != "" && rec.NationalIDIndex != prev.NationalIDIndex {
+		tasks = append(tasks, talent.PersonIdentified{UserID: actor.ID})
+	}
 	if err := s.ProfileStore.SaveProfile(ctx, rec, declare, tasks); err != nil {
 		return talent.Profile{}, err
 	}
