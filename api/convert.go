@@ -173,7 +173,8 @@ func toNotification(n talent.Notification) gen.Notification {
 }
 
 func toEmployer(e talent.Employer) gen.Employer {
-	return gen.Employer{Id: uuid.MustParse(e.ID), Name: e.Name, CreditCode: e.CreditCode, CreatedAt: e.CreatedAt.UTC()}
+	return gen.Employer{Id: uuid.MustParse(e.ID), Name: e.Name, CreditCode: e.CreditCode, Address: optional(e.Address),
+		Status: gen.EmployerStatus(e.Status), CreatedAt: e.CreatedAt.UTC()}
 }
 
 func toEmployment(e talent.Employment) gen.Employment {

@@ -123,9 +123,9 @@ func csvFile(rows [][]string) ([]byte, error) {
 // ApplyBankReturns reads the bank's return file into rows; the allowance
 // service checks them all and applies all or nothing.
 func (h *allowanceHandlers) ApplyBankReturns(c *fiber.Ctx, id gen.ID, params gen.ApplyBankReturnsParams) error {
-	rows, err := readSheet(params.Format == gen.ApplyBankReturnsParamsFormatCsv, c.Body())
+	rows, err := readSheet(c.Body(), params.Format == gen.ApplyBankReturnsParamsFormatCsv)
 	if err != nil {
-		return talent.Field("body", allowance.CodeReturnUnreadable)
+		return err
 	}
 	u, err := currentUser(c)
 	if err != nil {
@@ -141,22 +141,6 @@ func (h *allowanceHandlers) ApplyBankReturns(c *fiber.Ctx, id gen.ID, params gen
 	}
 	return c.Status(status).JSON(gen.BankReturn{Id: uuidOf(r.ID), BatchId: uuidOf(r.BatchID), Sha256: r.SHA256, At: r.At.UTC(),
 		Lines: r.Lines, Paid: r.Paid, Failed: r.Failed, Changed: r.Changed, Repeated: r.Repeated})
-}
-
-// readSheet reads an uploaded CSV (a BOM allowed) or the first sheet of an
-// XLSX file into rows of cells.
-func readSheet(isCSV bool, body []byte) ([][]string, error) {
-	if isCSV {
-		r := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(body, []byte("\ufeff"))))
-		r.FieldsPerRecord = -1
-		return r.ReadAll()
-	}
-	f, err := excelize.OpenReader(bytes.NewReader(body))
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	return f.GetRows(f.GetSheetName(0))
 }
 
 // spreadsheet writes rows into one sheet, every cell as text: account and

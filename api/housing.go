@@ -65,9 +65,9 @@ func (h *housingHandlers) ListUnits(c *fiber.Ctx, params gen.ListUnitsParams) er
 // ImportUnits reads the spreadsheet into rows; the housing service checks
 // them and imports all or nothing.
 func (h *housingHandlers) ImportUnits(c *fiber.Ctx, params gen.ImportUnitsParams) error {
-	rows, err := readSheet(params.Format == gen.ImportUnitsParamsFormatCsv, c.Body())
+	rows, err := readSheet(c.Body(), params.Format == gen.ImportUnitsParamsFormatCsv)
 	if err != nil {
-		return talent.Field("body", housing.CodeSpreadsheetUnreadable)
+		return err
 	}
 	return respond(c, fiber.StatusCreated, func(ctx context.Context, u talent.User) (int, error) {
 		return h.housing.ImportUnits(ctx, u, rows)

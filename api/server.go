@@ -64,6 +64,7 @@ type server struct {
 	*housingHandlers
 	*roundHandlers
 	*publicityHandlers
+	*employerHandlers
 }
 
 var _ gen.ServerInterface = server{}
@@ -109,6 +110,7 @@ func New(a *app.App, o Options) (*fiber.App, error) {
 		allowanceHandlers: &allowanceHandlers{allowance: a.Allowance, catalog: a.Catalog},
 		housingHandlers:   &housingHandlers{housing: a.Housing, leases: a.Leases},
 		roundHandlers:     &roundHandlers{rounds: a.Rounds},
+		employerHandlers:  &employerHandlers{employers: a.Employers},
 		publicityHandlers: &publicityHandlers{publicity: a.Publicity, allowance: a.Allowance, rounds: a.Rounds,
 			limiter: o.Limiter, objections: o.Limits.ObjectionsPerHour, logger: o.Logger},
 	})

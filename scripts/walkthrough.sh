@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# Walks one relocation-allowance claim through Anju as the phone app and the
-# staff would, against the instance `make run` serves on :8080 with its demo
-# accounts: profile, documents straight to MinIO, HR confirmation, the
+# Walks Anju as the phone app and the staff would, against the instance
+# `make run` serves on :8080 with its demo accounts. First the employer's
+# side: an employer registers and is approved, invites an HR user, and files
+# its new hires (a file with a bad row refused row by row). Then one
+# relocation-allowance claim: profile, documents straight to MinIO, HR confirmation, the
 # eligibility worker's decision with its trace, the reviewer's view of the
 # applicant, a return for supplement and the resubmission, the approval on
 # public notice (公示) with an objection, and finance's batch approved by a
@@ -14,14 +16,44 @@ eval "$(scripts/services.sh env)"
 command -v jq >/dev/null || { echo "walkthrough: jq is needed (apt-get install jq)" >&2; exit 1; }
 
 step() { printf '\n== %s\n' "$*"; }
-token() { "$ANJU" dev token --role "$@"; }
-GRAD=$(token graduate); HR=$(token hr); REVIEWER=$(token reviewer); FINANCE=$(token finance); CHECKER=$(token finance --checker)
+token() { "$ANJU" dev token --role "$1"; }
+GRAD=$(token graduate); HR=$(token hr); REVIEWER=$(token reviewer); FINANCE=$(token finance)
 LEAD=$(token lead_reviewer); HOUSING=$(token housing)
 call() { # call TOKEN METHOD PATH [JSON]
   local args=(-sS -X "$2" -H "Authorization: Bearer $1" -H "Accept-Language: en" -H "Idempotency-Key: $(cat /proc/sys/kernel/random/uuid)")
   [[ $# -ge 4 ]] && args+=(-H "Content-Type: application/json" -d "$4")
   curl "${args[@]}" "$API$3"
 }
+
+upload() { # upload TOKEN PATH FILE: a spreadsheet as the request body
+  curl -sS -X POST -H "Authorization: Bearer $1" -H "Accept-Language: en" -H "Content-Type: application/octet-stream" \
+    -H "Idempotency-Key: $(cat /proc/sys/kernel/random/uuid)" --data-binary "@$3" "$API$2"
+}
+tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
+
+step "An employer registers itself; a city admin approves it and the registrant becomes its admin"
+OWNER=$("$ANJU" dev token --as employer-owner); ADMIN=$(token admin)
+REG=$(call "$OWNER" POST /v1/employers/registrations '{"creditCode":"91330282MA2CX7JU1X","name":"宁波海曙新材料有限公司",
+  "address":"宁波市海曙区望春工业园 8 号","contactName":"周敏","contactPhone":"13900001111"}')
+jq '{status, code, contactPhone, detail}' <<<"$REG"
+REG_ID=$(jq -r '.id // empty' <<<"$REG")
+if [[ -n $REG_ID ]]; then
+  EMPLOYER=$(call "$ADMIN" POST "/v1/admin/employers/registrations/$REG_ID/approve" | jq -r .employerId)
+
+  step "Its admin invites an HR user by phone; the invitee signs in and accepts the code"
+  CODE=$(call "$OWNER" POST "/v1/employers/$EMPLOYER/invitations" '{"role":"hr","phone":"13900002222"}' | jq -r .code)
+  echo "  invitation code (passed on by the inviter): $CODE"
+  NEWHR=$("$ANJU" dev token --as employer-hr)
+  call "$NEWHR" POST "/v1/invitations/$CODE/accept" | jq '{role, status}'
+  call "$OWNER" GET "/v1/employers/$EMPLOYER/staff" | jq -c '.items'
+
+  step "HR files its new hires: a file with a bad row is refused whole, row by row; the corrected one is filed"
+  printf '姓名,身份证号,手机号,合同开始日期,合同结束日期,社保起缴日期\n王芳,330282199903050029,13900003333,2025-07-15,2028-07-14,2025-08-01\n赵强,330203200002290018,,2025-07-15,2028-07-14,2025-08-01\n' >"$tmp/hires.csv"
+  upload "$NEWHR" "/v1/hr/filings?format=csv" "$tmp/hires.csv" | jq '{code, errors: [.errors[]? | "\(.field): \(.message)"]}'
+  sed -i 's/330203200002290018/330203200002290017/' "$tmp/hires.csv"
+  upload "$NEWHR" "/v1/hr/filings?format=csv" "$tmp/hires.csv" | jq '{hires, matched}'
+  echo "  each filed graduate, on giving their ID number in the app, finds the employment confirmed and a prefilled claim"
+fi
 
 step "The graduate's profile (personal data comes back masked)"
 call "$GRAD" GET /v1/me | jq '.profile | {name, nationalId, phone, bankAccount, employer}'
@@ -44,7 +76,6 @@ if [[ $CLAIM == null ]]; then
   CLAIM=$(call "$GRAD" GET /v1/claims | jq -r '[.items[] | select(.package == "relocation")][0].id')
   echo "(this graduate already claimed the relocation allowance: showing that claim)"
 else
-  tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
   DOCS=()
   for kind in id_card diploma degree_certificate chsi_record labour_contract social_insurance_record bank_card; do
     printf '%%PDF-1.4\n%% %s\n%%%%EOF\n' "$kind" >"$tmp/$kind.pdf"
@@ -114,26 +145,25 @@ call "$GRAD" GET "/v1/claims/$CLAIM" | jq '{status, payments: [.payments[] | {se
 step "Finance makes a batch of what is due: it waits for a second officer (maker–checker)"
 BATCH=$(call "$FINANCE" POST /v1/finance/batches | jq -r '.id // empty')
 if [[ -n $BATCH ]]; then
-  out=$(mktemp -d); trap 'rm -rf "${tmp:-}" "$out"' EXIT
   call "$FINANCE" GET "/v1/finance/batches/$BATCH" | jq '{batch: (.batch | {status, count, total, heldBack}),
     lines: [.lines[] | {name, bankAccount, amount}]}'
   echo "  the maker approving it is refused:"
   call "$FINANCE" POST "/v1/finance/batches/$BATCH/approve" | jq -c '{status, code, detail}'
 
   step "A second finance officer approves and exports it (every export is the same file, recorded with its SHA-256)"
+  CHECKER=$("$ANJU" dev token --as finance-checker)
+  call "$ADMIN" PUT "/v1/admin/users/$(call "$CHECKER" GET /v1/me | jq -r .user.id)/roles/finance" '{}' >/dev/null
   call "$CHECKER" POST "/v1/finance/batches/$BATCH/approve" | jq -c '{status, approvedBy}'
   for _ in 1 2; do
-    curl -sS -H "Authorization: Bearer $CHECKER" -o "$out/batch.csv" "$API/v1/finance/batches/$BATCH/export?format=csv"
-    echo "  exported $(sha256sum "$out/batch.csv" | cut -c1-16)… ($(stat -c %s "$out/batch.csv") bytes)"
+    curl -sS -H "Authorization: Bearer $CHECKER" -o "$tmp/batch.csv" "$API/v1/finance/batches/$BATCH/export?format=csv"
+    echo "  exported $(sha256sum "$tmp/batch.csv" | cut -c1-16)… ($(stat -c %s "$tmp/batch.csv") bytes)"
   done
   call "$CHECKER" GET "/v1/finance/batches/$BATCH" | jq -c '.exports[] | {format, sha256: .sha256[:16], at}'
 
   step "The bank's return file: every payment paid; sent twice, applied once"
-  awk -F, 'NR > 1 { print $2 ",paid,,BANK" NR }' "$out/batch.csv" | { echo "reference,result,reason,serial"; cat; } >"$out/returns.csv"
+  awk -F, 'NR > 1 { print $2 ",paid,,BANK" NR }' "$tmp/batch.csv" | { echo "reference,result,reason,serial"; cat; } >"$tmp/returns.csv"
   for _ in 1 2; do
-    curl -sS -X POST -H "Authorization: Bearer $FINANCE" -H "Content-Type: application/octet-stream" \
-      -H "Idempotency-Key: $(cat /proc/sys/kernel/random/uuid)" --data-binary @"$out/returns.csv" \
-      "$API/v1/finance/batches/$BATCH/returns?format=csv" | jq -c '{lines, paid, failed, changed, repeated}'
+    upload "$FINANCE" "/v1/finance/batches/$BATCH/returns?format=csv" "$tmp/returns.csv" | jq -c '{lines, paid, failed, changed, repeated}'
   done
   call "$FINANCE" GET "/v1/finance/batches/$BATCH" | jq -c '.batch | {status, paid, failed}'
 fi

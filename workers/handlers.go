@@ -27,8 +27,11 @@ func NewMux(a *app.App, prune func(context.Context) error, logger *slog.Logger) 
 	Handle(mux, func(ctx context.Context, t account.EmploymentDeclared) error {
 		return a.Account.NotifyEmploymentDeclared(ctx, t.EmploymentID)
 	})
-	Handle(mux, func(ctx context.Context, t account.EmploymentDecided) error {
+	Handle(mux, func(ctx context.Context, t talent.EmploymentDecided) error {
 		return a.Allowance.EmploymentDecided(ctx, t.UserID)
+	})
+	Handle(mux, func(ctx context.Context, t talent.PersonIdentified) error {
+		return a.Employers.MatchFiled(ctx, t.UserID)
 	})
 	Handle(mux, func(ctx context.Context, t allowance.EvaluateClaim) error {
 		return a.Allowance.Evaluate(ctx, t.ClaimID)

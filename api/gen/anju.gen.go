@@ -391,6 +391,45 @@ func (e EducationLevel) Valid() bool {
 	}
 }
 
+// Defines values for EmployerStatus.
+const (
+	Registered   EmployerStatus = "registered"
+	Unregistered EmployerStatus = "unregistered"
+)
+
+// Valid indicates whether the value is a known member of the EmployerStatus enum.
+func (e EmployerStatus) Valid() bool {
+	switch e {
+	case Registered:
+		return true
+	case Unregistered:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for EmployerRegistrationStatus.
+const (
+	EmployerRegistrationStatusApproved EmployerRegistrationStatus = "approved"
+	EmployerRegistrationStatusPending  EmployerRegistrationStatus = "pending"
+	EmployerRegistrationStatusRejected EmployerRegistrationStatus = "rejected"
+)
+
+// Valid indicates whether the value is a known member of the EmployerRegistrationStatus enum.
+func (e EmployerRegistrationStatus) Valid() bool {
+	switch e {
+	case EmployerRegistrationStatusApproved:
+		return true
+	case EmployerRegistrationStatusPending:
+		return true
+	case EmployerRegistrationStatusRejected:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for EmploymentDecisionDecision.
 const (
 	Confirm EmploymentDecisionDecision = "confirm"
@@ -517,6 +556,66 @@ func (e HousingPreferenceLayout) Valid() bool {
 	case HousingPreferenceLayoutN3br:
 		return true
 	case HousingPreferenceLayoutStudio:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for InvitationRole.
+const (
+	InvitationRoleEmployerAdmin InvitationRole = "employer_admin"
+	InvitationRoleHr            InvitationRole = "hr"
+)
+
+// Valid indicates whether the value is a known member of the InvitationRole enum.
+func (e InvitationRole) Valid() bool {
+	switch e {
+	case InvitationRoleEmployerAdmin:
+		return true
+	case InvitationRoleHr:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for InvitationStatus.
+const (
+	InvitationStatusAccepted InvitationStatus = "accepted"
+	InvitationStatusExpired  InvitationStatus = "expired"
+	InvitationStatusPending  InvitationStatus = "pending"
+	InvitationStatusRevoked  InvitationStatus = "revoked"
+)
+
+// Valid indicates whether the value is a known member of the InvitationStatus enum.
+func (e InvitationStatus) Valid() bool {
+	switch e {
+	case InvitationStatusAccepted:
+		return true
+	case InvitationStatusExpired:
+		return true
+	case InvitationStatusPending:
+		return true
+	case InvitationStatusRevoked:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for InvitationInputRole.
+const (
+	InvitationInputRoleEmployerAdmin InvitationInputRole = "employer_admin"
+	InvitationInputRoleHr            InvitationInputRole = "hr"
+)
+
+// Valid indicates whether the value is a known member of the InvitationInputRole enum.
+func (e InvitationInputRole) Valid() bool {
+	switch e {
+	case InvitationInputRoleEmployerAdmin:
+		return true
+	case InvitationInputRoleHr:
 		return true
 	default:
 		return false
@@ -804,31 +903,34 @@ func (e ReturnItemCode) Valid() bool {
 
 // Defines values for Role.
 const (
-	Admin        Role = "admin"
-	Finance      Role = "finance"
-	Graduate     Role = "graduate"
-	Housing      Role = "housing"
-	Hr           Role = "hr"
-	LeadReviewer Role = "lead_reviewer"
-	Reviewer     Role = "reviewer"
+	RoleAdmin         Role = "admin"
+	RoleEmployerAdmin Role = "employer_admin"
+	RoleFinance       Role = "finance"
+	RoleGraduate      Role = "graduate"
+	RoleHousing       Role = "housing"
+	RoleHr            Role = "hr"
+	RoleLeadReviewer  Role = "lead_reviewer"
+	RoleReviewer      Role = "reviewer"
 )
 
 // Valid indicates whether the value is a known member of the Role enum.
 func (e Role) Valid() bool {
 	switch e {
-	case Admin:
+	case RoleAdmin:
 		return true
-	case Finance:
+	case RoleEmployerAdmin:
 		return true
-	case Graduate:
+	case RoleFinance:
 		return true
-	case Housing:
+	case RoleGraduate:
 		return true
-	case Hr:
+	case RoleHousing:
 		return true
-	case LeadReviewer:
+	case RoleHr:
 		return true
-	case Reviewer:
+	case RoleLeadReviewer:
+		return true
+	case RoleReviewer:
 		return true
 	default:
 		return false
@@ -850,6 +952,24 @@ func (e RoundStatus) Valid() bool {
 	case RoundStatusDrawn:
 		return true
 	case RoundStatusOpen:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for StaffMemberRole.
+const (
+	StaffMemberRoleEmployerAdmin StaffMemberRole = "employer_admin"
+	StaffMemberRoleHr            StaffMemberRole = "hr"
+)
+
+// Valid indicates whether the value is a known member of the StaffMemberRole enum.
+func (e StaffMemberRole) Valid() bool {
+	switch e {
+	case StaffMemberRoleEmployerAdmin:
+		return true
+	case StaffMemberRoleHr:
 		return true
 	default:
 		return false
@@ -997,6 +1117,27 @@ func (e UnitStatus) Valid() bool {
 	}
 }
 
+// Defines values for ListEmployerRegistrationsParamsStatus.
+const (
+	ListEmployerRegistrationsParamsStatusApproved ListEmployerRegistrationsParamsStatus = "approved"
+	ListEmployerRegistrationsParamsStatusPending  ListEmployerRegistrationsParamsStatus = "pending"
+	ListEmployerRegistrationsParamsStatusRejected ListEmployerRegistrationsParamsStatus = "rejected"
+)
+
+// Valid indicates whether the value is a known member of the ListEmployerRegistrationsParamsStatus enum.
+func (e ListEmployerRegistrationsParamsStatus) Valid() bool {
+	switch e {
+	case ListEmployerRegistrationsParamsStatusApproved:
+		return true
+	case ListEmployerRegistrationsParamsStatusPending:
+		return true
+	case ListEmployerRegistrationsParamsStatusRejected:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for ExportBatchParamsFormat.
 const (
 	ExportBatchParamsFormatCsv  ExportBatchParamsFormat = "csv"
@@ -1084,6 +1225,24 @@ func (e ImportUnitsParamsFormat) Valid() bool {
 	case ImportUnitsParamsFormatCsv:
 		return true
 	case ImportUnitsParamsFormatXlsx:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for FileHiresParamsFormat.
+const (
+	FileHiresParamsFormatCsv  FileHiresParamsFormat = "csv"
+	FileHiresParamsFormatXlsx FileHiresParamsFormat = "xlsx"
+)
+
+// Valid indicates whether the value is a known member of the FileHiresParamsFormat enum.
+func (e FileHiresParamsFormat) Valid() bool {
+	switch e {
+	case FileHiresParamsFormatCsv:
+		return true
+	case FileHiresParamsFormatXlsx:
 		return true
 	default:
 		return false
@@ -1773,12 +1932,24 @@ type EducationLevel string
 
 // Employer defines model for Employer.
 type Employer struct {
+	Address   *string   `json:"address,omitempty"`
 	CreatedAt time.Time `json:"createdAt"`
 
 	// CreditCode 统一社会信用代码
 	CreditCode string             `json:"creditCode"`
 	Id         openapi_types.UUID `json:"id"`
 	Name       string             `json:"name"`
+
+	// Status unregistered: a graduate named it and nobody acts for it yet
+	Status EmployerStatus `json:"status"`
+}
+
+// EmployerStatus unregistered: a graduate named it and nobody acts for it yet
+type EmployerStatus string
+
+// EmployerAudit defines model for EmployerAudit.
+type EmployerAudit struct {
+	Items []EmployerEvent `json:"items"`
 }
 
 // EmployerDeclaration defines model for EmployerDeclaration.
@@ -1787,6 +1958,19 @@ type EmployerDeclaration struct {
 	CreditCode *string             `json:"creditCode,omitempty"`
 	Name       string              `json:"name"`
 	Since      *openapi_types.Date `json:"since,omitempty"`
+}
+
+// EmployerEvent defines model for EmployerEvent.
+type EmployerEvent struct {
+	// ActorId A user id, or system
+	ActorId string    `json:"actorId"`
+	At      time.Time `json:"at"`
+	Detail  *string   `json:"detail,omitempty"`
+
+	// Event e.g. registration.approved, invitation.accepted, hr.removed, filing.created, hire.matched
+	Event   string             `json:"event"`
+	Id      openapi_types.UUID `json:"id"`
+	Subject *string            `json:"subject,omitempty"`
 }
 
 // EmployerInput defines model for EmployerInput.
@@ -1800,6 +1984,54 @@ type EmployerInput struct {
 type EmployerPage struct {
 	Items      []Employer `json:"items"`
 	NextCursor *string    `json:"nextCursor,omitempty"`
+}
+
+// EmployerRegistration defines model for EmployerRegistration.
+type EmployerRegistration struct {
+	Address     string `json:"address"`
+	ContactName string `json:"contactName"`
+
+	// ContactPhone Masked
+	ContactPhone string     `json:"contactPhone"`
+	CreatedAt    time.Time  `json:"createdAt"`
+	CreditCode   string     `json:"creditCode"`
+	DecidedAt    *time.Time `json:"decidedAt,omitempty"`
+
+	// EmployerId The employer, once approved
+	EmployerId *openapi_types.UUID `json:"employerId,omitempty"`
+	Id         openapi_types.UUID  `json:"id"`
+	Name       string              `json:"name"`
+
+	// Reason Why it was rejected
+	Reason *string                    `json:"reason,omitempty"`
+	Status EmployerRegistrationStatus `json:"status"`
+}
+
+// EmployerRegistrationStatus defines model for EmployerRegistration.Status.
+type EmployerRegistrationStatus string
+
+// EmployerRegistrationInput defines model for EmployerRegistrationInput.
+type EmployerRegistrationInput struct {
+	Address     string `json:"address"`
+	ContactName string `json:"contactName"`
+
+	// ContactPhone A mainland mobile number
+	ContactPhone string `json:"contactPhone"`
+
+	// CreditCode 18 characters, check character verified (GB 32100)
+	CreditCode string `json:"creditCode"`
+	Name       string `json:"name"`
+}
+
+// EmployerRegistrationPage defines model for EmployerRegistrationPage.
+type EmployerRegistrationPage struct {
+	Items      []EmployerRegistration `json:"items"`
+	NextCursor *string                `json:"nextCursor,omitempty"`
+}
+
+// EmployerStaff defines model for EmployerStaff.
+type EmployerStaff struct {
+	Items []StaffMember `json:"items"`
 }
 
 // Employment defines model for Employment.
@@ -1909,6 +2141,38 @@ type FieldProblem struct {
 	Message string `json:"message"`
 }
 
+// FiledHire defines model for FiledHire.
+type FiledHire struct {
+	// Matched The graduate signed up and took the employment
+	Matched bool   `json:"matched"`
+	Name    string `json:"name"`
+
+	// NationalId Masked
+	NationalId string `json:"nationalId"`
+}
+
+// Filing defines model for Filing.
+type Filing struct {
+	CreatedAt time.Time          `json:"createdAt"`
+	FiledBy   openapi_types.UUID `json:"filedBy"`
+
+	// Hires How many were filed
+	Hires int                `json:"hires"`
+	Id    openapi_types.UUID `json:"id"`
+
+	// Items The hires, on a single filing's answer
+	Items *[]FiledHire `json:"items,omitempty"`
+
+	// Matched How many signed up and took their employment
+	Matched int `json:"matched"`
+}
+
+// FilingPage defines model for FilingPage.
+type FilingPage struct {
+	Items      []Filing `json:"items"`
+	NextCursor *string  `json:"nextCursor,omitempty"`
+}
+
 // Health defines model for Health.
 type Health struct {
 	Checks *map[string]string `json:"checks,omitempty"`
@@ -1971,6 +2235,48 @@ type InstalmentDue struct {
 	From    *openapi_types.Date `json:"from,omitempty"`
 	Met     bool                `json:"met"`
 	Percent int                 `json:"percent"`
+}
+
+// Invitation defines model for Invitation.
+type Invitation struct {
+	AcceptedBy *openapi_types.UUID `json:"acceptedBy,omitempty"`
+
+	// Code To pass on to the invitee; shown while the invitation is open
+	Code *string `json:"code,omitempty"`
+
+	// Contact Masked
+	Contact    string             `json:"contact"`
+	CreatedAt  time.Time          `json:"createdAt"`
+	DecidedAt  *time.Time         `json:"decidedAt,omitempty"`
+	EmployerId openapi_types.UUID `json:"employerId"`
+	ExpiresAt  time.Time          `json:"expiresAt"`
+	Id         openapi_types.UUID `json:"id"`
+	Role       InvitationRole     `json:"role"`
+	Status     InvitationStatus   `json:"status"`
+}
+
+// InvitationRole defines model for Invitation.Role.
+type InvitationRole string
+
+// InvitationStatus defines model for Invitation.Status.
+type InvitationStatus string
+
+// InvitationInput defines model for InvitationInput.
+type InvitationInput struct {
+	Email *string `json:"email,omitempty"`
+
+	// Phone A mainland mobile number, or email
+	Phone *string             `json:"phone,omitempty"`
+	Role  InvitationInputRole `json:"role"`
+}
+
+// InvitationInputRole defines model for InvitationInput.Role.
+type InvitationInputRole string
+
+// InvitationPage defines model for InvitationPage.
+type InvitationPage struct {
+	Items      []Invitation `json:"items"`
+	NextCursor *string      `json:"nextCursor,omitempty"`
 }
 
 // Lease defines model for Lease.
@@ -2081,6 +2387,42 @@ type NextStep struct {
 
 	// Name e.g. submit, documents_check, employer_confirmation, review, supplement, public_notice, appeal, payment, answer_offer, renew
 	Name string `json:"name"`
+}
+
+// Nomination defines model for Nomination.
+type Nomination struct {
+	// Code The invitation code to pass to the contact while it is open (admins only)
+	Code *string `json:"code,omitempty"`
+
+	// Contact Masked
+	Contact     string             `json:"contact"`
+	ContactName string             `json:"contactName"`
+	CreatedAt   time.Time          `json:"createdAt"`
+	Employer    Employer           `json:"employer"`
+	Id          openapi_types.UUID `json:"id"`
+
+	// UserId The graduate who named it (admins only)
+	UserId *openapi_types.UUID `json:"userId,omitempty"`
+}
+
+// NominationInput defines model for NominationInput.
+type NominationInput struct {
+	ContactEmail *string `json:"contactEmail,omitempty"`
+	ContactName  string  `json:"contactName"`
+
+	// ContactPhone The contact's mobile number, or contactEmail
+	ContactPhone *string `json:"contactPhone,omitempty"`
+	CreditCode   string  `json:"creditCode"`
+	Name         string  `json:"name"`
+
+	// Since When the graduate started there
+	Since *openapi_types.Date `json:"since,omitempty"`
+}
+
+// NominationPage defines model for NominationPage.
+type NominationPage struct {
+	Items      []Nomination `json:"items"`
+	NextCursor *string      `json:"nextCursor,omitempty"`
 }
 
 // NoticeLine defines model for NoticeLine.
@@ -2341,6 +2683,11 @@ type PublicityPage struct {
 	NextCursor *string          `json:"nextCursor,omitempty"`
 }
 
+// ReasonInput defines model for ReasonInput.
+type ReasonInput struct {
+	Reason string `json:"reason"`
+}
+
 // Reconciliation defines model for Reconciliation.
 type Reconciliation struct {
 	Approved int64 `json:"approved"`
@@ -2436,14 +2783,16 @@ type ReviewClaim struct {
 	UpdatedAt   time.Time   `json:"updatedAt"`
 }
 
-// Role defines model for Role.
+// Role hr and employer_admin act for one employer (employerId) and come from its invitation
 type Role string
 
 // RoleGrant defines model for RoleGrant.
 type RoleGrant struct {
 	EmployerId *openapi_types.UUID `json:"employerId,omitempty"`
 	GrantedAt  time.Time           `json:"grantedAt"`
-	Role       Role                `json:"role"`
+
+	// Role hr and employer_admin act for one employer (employerId) and come from its invitation
+	Role Role `json:"role"`
 }
 
 // RoleGrantInput defines model for RoleGrantInput.
@@ -2495,6 +2844,15 @@ type RoundPage struct {
 	Items      []Round `json:"items"`
 	NextCursor *string `json:"nextCursor,omitempty"`
 }
+
+// StaffMember defines model for StaffMember.
+type StaffMember struct {
+	Role   StaffMemberRole    `json:"role"`
+	UserId openapi_types.UUID `json:"userId"`
+}
+
+// StaffMemberRole defines model for StaffMember.Role.
+type StaffMemberRole string
 
 // TalentTierInput defines model for TalentTierInput.
 type TalentTierInput struct {
@@ -2603,6 +2961,12 @@ type ListAccessLogParams struct {
 	Limit     *Limit              `form:"limit,omitempty" json:"limit,omitempty"`
 }
 
+// ListEmployerNominationsParams defines parameters for ListEmployerNominations.
+type ListEmployerNominationsParams struct {
+	Cursor *Cursor `form:"cursor,omitempty" json:"cursor,omitempty"`
+	Limit  *Limit  `form:"limit,omitempty" json:"limit,omitempty"`
+}
+
 // ListClaimsParams defines parameters for ListClaims.
 type ListClaimsParams struct {
 	Cursor *Cursor `form:"cursor,omitempty" json:"cursor,omitempty"`
@@ -2619,6 +2983,22 @@ type ListDocumentsParams struct {
 type ListEmployersParams struct {
 	// Q Part of the name or credit code
 	Q      *string `form:"q,omitempty" json:"q,omitempty"`
+	Cursor *Cursor `form:"cursor,omitempty" json:"cursor,omitempty"`
+	Limit  *Limit  `form:"limit,omitempty" json:"limit,omitempty"`
+}
+
+// ListEmployerRegistrationsParams defines parameters for ListEmployerRegistrations.
+type ListEmployerRegistrationsParams struct {
+	Status *ListEmployerRegistrationsParamsStatus `form:"status,omitempty" json:"status,omitempty"`
+	Cursor *Cursor                                `form:"cursor,omitempty" json:"cursor,omitempty"`
+	Limit  *Limit                                 `form:"limit,omitempty" json:"limit,omitempty"`
+}
+
+// ListEmployerRegistrationsParamsStatus defines parameters for ListEmployerRegistrations.
+type ListEmployerRegistrationsParamsStatus string
+
+// ListInvitationsParams defines parameters for ListInvitations.
+type ListInvitationsParams struct {
 	Cursor *Cursor `form:"cursor,omitempty" json:"cursor,omitempty"`
 	Limit  *Limit  `form:"limit,omitempty" json:"limit,omitempty"`
 }
@@ -2710,6 +3090,20 @@ type ListEmploymentRequestsParams struct {
 	Limit  *Limit            `form:"limit,omitempty" json:"limit,omitempty"`
 }
 
+// ListFilingsParams defines parameters for ListFilings.
+type ListFilingsParams struct {
+	Cursor *Cursor `form:"cursor,omitempty" json:"cursor,omitempty"`
+	Limit  *Limit  `form:"limit,omitempty" json:"limit,omitempty"`
+}
+
+// FileHiresParams defines parameters for FileHires.
+type FileHiresParams struct {
+	Format FileHiresParamsFormat `form:"format" json:"format"`
+}
+
+// FileHiresParamsFormat defines parameters for FileHires.
+type FileHiresParamsFormat string
+
 // ListNotificationsParams defines parameters for ListNotifications.
 type ListNotificationsParams struct {
 	Cursor *Cursor `form:"cursor,omitempty" json:"cursor,omitempty"`
@@ -2788,6 +3182,9 @@ type DeliveryStatsParams struct {
 // CreateEmployerJSONRequestBody defines body for CreateEmployer for application/json ContentType.
 type CreateEmployerJSONRequestBody = EmployerInput
 
+// RejectEmployerRegistrationJSONRequestBody defines body for RejectEmployerRegistration for application/json ContentType.
+type RejectEmployerRegistrationJSONRequestBody = ReasonInput
+
 // PublishPolicyJSONRequestBody defines body for PublishPolicy for application/json ContentType.
 type PublishPolicyJSONRequestBody = PolicyInput
 
@@ -2811,6 +3208,15 @@ type AttachClaimDocumentsJSONRequestBody = AttachDocumentsInput
 
 // CreateDocumentJSONRequestBody defines body for CreateDocument for application/json ContentType.
 type CreateDocumentJSONRequestBody = DocumentInput
+
+// NominateEmployerJSONRequestBody defines body for NominateEmployer for application/json ContentType.
+type NominateEmployerJSONRequestBody = NominationInput
+
+// RegisterEmployerJSONRequestBody defines body for RegisterEmployer for application/json ContentType.
+type RegisterEmployerJSONRequestBody = EmployerRegistrationInput
+
+// InviteToEmployerJSONRequestBody defines body for InviteToEmployer for application/json ContentType.
+type InviteToEmployerJSONRequestBody = InvitationInput
 
 // RejectBatchJSONRequestBody defines body for RejectBatch for application/json ContentType.
 type RejectBatchJSONRequestBody = BatchRejection
@@ -2910,6 +3316,15 @@ type ServerInterface interface {
 	// CreateEmployer Register an employer (admin)
 	// (POST /v1/admin/employers)
 	CreateEmployer(c *fiber.Ctx) error
+	// ListEmployerNominations Employers graduates named that were not registered, with the code for each one's contact (admin)
+	// (GET /v1/admin/employers/nominations)
+	ListEmployerNominations(c *fiber.Ctx, params ListEmployerNominationsParams) error
+	// ApproveEmployerRegistration Approve a registration; its registrant becomes the employer's admin (admin)
+	// (POST /v1/admin/employers/registrations/{id}/approve)
+	ApproveEmployerRegistration(c *fiber.Ctx, id ID) error
+	// RejectEmployerRegistration Reject a registration with the reason the registrant reads (admin)
+	// (POST /v1/admin/employers/registrations/{id}/reject)
+	RejectEmployerRegistration(c *fiber.Ctx, id ID) error
 	// PublishPolicy Publish a new version of a policy package (admin)
 	// (POST /v1/admin/policies)
 	PublishPolicy(c *fiber.Ctx) error
@@ -2970,6 +3385,33 @@ type ServerInterface interface {
 	// ListEmployers Registered employers, for choosing one's employer in the app
 	// (GET /v1/employers)
 	ListEmployers(c *fiber.Ctx, params ListEmployersParams) error
+	// NominateEmployer Name one's employer when it is not registered; the claim waits for it instead of being refused
+	// (POST /v1/employers/nominations)
+	NominateEmployer(c *fiber.Ctx) error
+	// ListEmployerRegistrations Registrations, newest first (one's own; every one for a city admin)
+	// (GET /v1/employers/registrations)
+	ListEmployerRegistrations(c *fiber.Ctx, params ListEmployerRegistrationsParams) error
+	// RegisterEmployer Register an employer; the caller becomes its admin once a city admin approves
+	// (POST /v1/employers/registrations)
+	RegisterEmployer(c *fiber.Ctx) error
+	// GetEmployerAudit What was done for the employer, by whom and when, oldest first (its admin, or a city admin)
+	// (GET /v1/employers/{id}/audit)
+	GetEmployerAudit(c *fiber.Ctx, id ID) error
+	// RemoveEmployerHR Take the HR role for the employer from a user (its admin, or a city admin)
+	// (DELETE /v1/employers/{id}/hr/{userId})
+	RemoveEmployerHR(c *fiber.Ctx, id ID, userId openapi_types.UUID) error
+	// ListInvitations The employer's invitations, newest first (its admin, or a city admin)
+	// (GET /v1/employers/{id}/invitations)
+	ListInvitations(c *fiber.Ctx, id ID, params ListInvitationsParams) error
+	// InviteToEmployer Invite someone, by phone number or email, as the employer's HR or admin (its admin, or a city admin)
+	// (POST /v1/employers/{id}/invitations)
+	InviteToEmployer(c *fiber.Ctx, id ID) error
+	// RevokeInvitation Withdraw an open invitation (the employer's admin, or a city admin)
+	// (POST /v1/employers/{id}/invitations/{invitationId}/revoke)
+	RevokeInvitation(c *fiber.Ctx, id ID, invitationId openapi_types.UUID) error
+	// ListEmployerStaff The employer's admins and HR users (its admin, or a city admin)
+	// (GET /v1/employers/{id}/staff)
+	ListEmployerStaff(c *fiber.Ctx, id ID) error
 	// ListBatches Payment batches, newest first (finance)
 	// (GET /v1/finance/batches)
 	ListBatches(c *fiber.Ctx, params ListBatchesParams) error
@@ -3105,6 +3547,18 @@ type ServerInterface interface {
 	// RejectEmployment Say that the graduate does not work here, with a reason (hr)
 	// (POST /v1/hr/employments/{id}/reject)
 	RejectEmployment(c *fiber.Ctx, id ID) error
+	// ListFilings The employer's filings, newest first (HR)
+	// (GET /v1/hr/filings)
+	ListFilings(c *fiber.Ctx, params ListFilingsParams) error
+	// FileHires File the employer's new hires from a spreadsheet; any bad row refuses the whole file (HR)
+	// (POST /v1/hr/filings)
+	FileHires(c *fiber.Ctx, params FileHiresParams) error
+	// GetFiling One filing with its hires, masked, and which of them signed up (HR)
+	// (GET /v1/hr/filings/{id})
+	GetFiling(c *fiber.Ctx, id ID) error
+	// AcceptInvitation Accept an invitation by its code; the caller takes the role for the employer
+	// (POST /v1/invitations/{code}/accept)
+	AcceptInvitation(c *fiber.Ctx, code string) error
 	// GetMe The signed-in user and their profile
 	// (GET /v1/me)
 	GetMe(c *fiber.Ctx) error
@@ -3286,6 +3740,108 @@ func (siw *ServerInterfaceWrapper) CreateEmployer(c *fiber.Ctx) error {
 
 	handler := func(c *fiber.Ctx) error {
 		return siw.Handler.CreateEmployer(c)
+	}
+
+	for i := len(siw.HandlerMiddlewares) - 1; i >= 0; i-- {
+		m := siw.HandlerMiddlewares[i]
+		next := handler
+		handler = func(c *fiber.Ctx) error {
+			return m(c, next)
+		}
+	}
+
+	return handler(c)
+}
+
+// ListEmployerNominations operation middleware
+func (siw *ServerInterfaceWrapper) ListEmployerNominations(c *fiber.Ctx) error {
+
+	var err error
+	_ = err
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListEmployerNominationsParams
+
+	var query url.Values
+	query, err = url.ParseQuery(string(c.Request().URI().QueryString()))
+	if err != nil {
+		return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for query string: %w", err).Error())
+	}
+
+	// ------------- Optional query parameter "cursor" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "cursor", query, &params.Cursor, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter cursor: %w", err).Error())
+	}
+
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", query, &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter limit: %w", err).Error())
+	}
+
+	handler := func(c *fiber.Ctx) error {
+		return siw.Handler.ListEmployerNominations(c, params)
+	}
+
+	for i := len(siw.HandlerMiddlewares) - 1; i >= 0; i-- {
+		m := siw.HandlerMiddlewares[i]
+		next := handler
+		handler = func(c *fiber.Ctx) error {
+			return m(c, next)
+		}
+	}
+
+	return handler(c)
+}
+
+// ApproveEmployerRegistration operation middleware
+func (siw *ServerInterfaceWrapper) ApproveEmployerRegistration(c *fiber.Ctx) error {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "id" -------------
+	var id ID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", c.Params("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid"})
+	if err != nil {
+		return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter id: %w", err).Error())
+	}
+
+	handler := func(c *fiber.Ctx) error {
+		return siw.Handler.ApproveEmployerRegistration(c, id)
+	}
+
+	for i := len(siw.HandlerMiddlewares) - 1; i >= 0; i-- {
+		m := siw.HandlerMiddlewares[i]
+		next := handler
+		handler = func(c *fiber.Ctx) error {
+			return m(c, next)
+		}
+	}
+
+	return handler(c)
+}
+
+// RejectEmployerRegistration operation middleware
+func (siw *ServerInterfaceWrapper) RejectEmployerRegistration(c *fiber.Ctx) error {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "id" -------------
+	var id ID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", c.Params("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid"})
+	if err != nil {
+		return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter id: %w", err).Error())
+	}
+
+	handler := func(c *fiber.Ctx) error {
+		return siw.Handler.RejectEmployerRegistration(c, id)
 	}
 
 	for i := len(siw.HandlerMiddlewares) - 1; i >= 0; i-- {
@@ -3898,6 +4454,306 @@ func (siw *ServerInterfaceWrapper) ListEmployers(c *fiber.Ctx) error {
 
 	handler := func(c *fiber.Ctx) error {
 		return siw.Handler.ListEmployers(c, params)
+	}
+
+	for i := len(siw.HandlerMiddlewares) - 1; i >= 0; i-- {
+		m := siw.HandlerMiddlewares[i]
+		next := handler
+		handler = func(c *fiber.Ctx) error {
+			return m(c, next)
+		}
+	}
+
+	return handler(c)
+}
+
+// NominateEmployer operation middleware
+func (siw *ServerInterfaceWrapper) NominateEmployer(c *fiber.Ctx) error {
+
+	handler := func(c *fiber.Ctx) error {
+		return siw.Handler.NominateEmployer(c)
+	}
+
+	for i := len(siw.HandlerMiddlewares) - 1; i >= 0; i-- {
+		m := siw.HandlerMiddlewares[i]
+		next := handler
+		handler = func(c *fiber.Ctx) error {
+			return m(c, next)
+		}
+	}
+
+	return handler(c)
+}
+
+// ListEmployerRegistrations operation middleware
+func (siw *ServerInterfaceWrapper) ListEmployerRegistrations(c *fiber.Ctx) error {
+
+	var err error
+	_ = err
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListEmployerRegistrationsParams
+
+	var query url.Values
+	query, err = url.ParseQuery(string(c.Request().URI().QueryString()))
+	if err != nil {
+		return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for query string: %w", err).Error())
+	}
+
+	// ------------- Optional query parameter "status" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "status", query, &params.Status, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter status: %w", err).Error())
+	}
+
+	// ------------- Optional query parameter "cursor" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "cursor", query, &params.Cursor, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter cursor: %w", err).Error())
+	}
+
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", query, &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter limit: %w", err).Error())
+	}
+
+	handler := func(c *fiber.Ctx) error {
+		return siw.Handler.ListEmployerRegistrations(c, params)
+	}
+
+	for i := len(siw.HandlerMiddlewares) - 1; i >= 0; i-- {
+		m := siw.HandlerMiddlewares[i]
+		next := handler
+		handler = func(c *fiber.Ctx) error {
+			return m(c, next)
+		}
+	}
+
+	return handler(c)
+}
+
+// RegisterEmployer operation middleware
+func (siw *ServerInterfaceWrapper) RegisterEmployer(c *fiber.Ctx) error {
+
+	handler := func(c *fiber.Ctx) error {
+		return siw.Handler.RegisterEmployer(c)
+	}
+
+	for i := len(siw.HandlerMiddlewares) - 1; i >= 0; i-- {
+		m := siw.HandlerMiddlewares[i]
+		next := handler
+		handler = func(c *fiber.Ctx) error {
+			return m(c, next)
+		}
+	}
+
+	return handler(c)
+}
+
+// GetEmployerAudit operation middleware
+func (siw *ServerInterfaceWrapper) GetEmployerAudit(c *fiber.Ctx) error {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "id" -------------
+	var id ID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", c.Params("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid"})
+	if err != nil {
+		return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter id: %w", err).Error())
+	}
+
+	handler := func(c *fiber.Ctx) error {
+		return siw.Handler.GetEmployerAudit(c, id)
+	}
+
+	for i := len(siw.HandlerMiddlewares) - 1; i >= 0; i-- {
+		m := siw.HandlerMiddlewares[i]
+		next := handler
+		handler = func(c *fiber.Ctx) error {
+			return m(c, next)
+		}
+	}
+
+	return handler(c)
+}
+
+// RemoveEmployerHR operation middleware
+func (siw *ServerInterfaceWrapper) RemoveEmployerHR(c *fiber.Ctx) error {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "id" -------------
+	var id ID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", c.Params("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid"})
+	if err != nil {
+		return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter id: %w", err).Error())
+	}
+
+	// ------------- Path parameter "userId" -------------
+	var userId openapi_types.UUID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "userId", c.Params("userId"), &userId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid"})
+	if err != nil {
+		return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter userId: %w", err).Error())
+	}
+
+	handler := func(c *fiber.Ctx) error {
+		return siw.Handler.RemoveEmployerHR(c, id, userId)
+	}
+
+	for i := len(siw.HandlerMiddlewares) - 1; i >= 0; i-- {
+		m := siw.HandlerMiddlewares[i]
+		next := handler
+		handler = func(c *fiber.Ctx) error {
+			return m(c, next)
+		}
+	}
+
+	return handler(c)
+}
+
+// ListInvitations operation middleware
+func (siw *ServerInterfaceWrapper) ListInvitations(c *fiber.Ctx) error {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "id" -------------
+	var id ID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", c.Params("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid"})
+	if err != nil {
+		return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter id: %w", err).Error())
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListInvitationsParams
+
+	var query url.Values
+	query, err = url.ParseQuery(string(c.Request().URI().QueryString()))
+	if err != nil {
+		return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for query string: %w", err).Error())
+	}
+
+	// ------------- Optional query parameter "cursor" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "cursor", query, &params.Cursor, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter cursor: %w", err).Error())
+	}
+
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", query, &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter limit: %w", err).Error())
+	}
+
+	handler := func(c *fiber.Ctx) error {
+		return siw.Handler.ListInvitations(c, id, params)
+	}
+
+	for i := len(siw.HandlerMiddlewares) - 1; i >= 0; i-- {
+		m := siw.HandlerMiddlewares[i]
+		next := handler
+		handler = func(c *fiber.Ctx) error {
+			return m(c, next)
+		}
+	}
+
+	return handler(c)
+}
+
+// InviteToEmployer operation middleware
+func (siw *ServerInterfaceWrapper) InviteToEmployer(c *fiber.Ctx) error {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "id" -------------
+	var id ID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", c.Params("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid"})
+	if err != nil {
+		return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter id: %w", err).Error())
+	}
+
+	handler := func(c *fiber.Ctx) error {
+		return siw.Handler.InviteToEmployer(c, id)
+	}
+
+	for i := len(siw.HandlerMiddlewares) - 1; i >= 0; i-- {
+		m := siw.HandlerMiddlewares[i]
+		next := handler
+		handler = func(c *fiber.Ctx) error {
+			return m(c, next)
+		}
+	}
+
+	return handler(c)
+}
+
+// RevokeInvitation operation middleware
+func (siw *ServerInterfaceWrapper) RevokeInvitation(c *fiber.Ctx) error {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "id" -------------
+	var id ID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", c.Params("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid"})
+	if err != nil {
+		return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter id: %w", err).Error())
+	}
+
+	// ------------- Path parameter "invitationId" -------------
+	var invitationId openapi_types.UUID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "invitationId", c.Params("invitationId"), &invitationId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid"})
+	if err != nil {
+		return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter invitationId: %w", err).Error())
+	}
+
+	handler := func(c *fiber.Ctx) error {
+		return siw.Handler.RevokeInvitation(c, id, invitationId)
+	}
+
+	for i := len(siw.HandlerMiddlewares) - 1; i >= 0; i-- {
+		m := siw.HandlerMiddlewares[i]
+		next := handler
+		handler = func(c *fiber.Ctx) error {
+			return m(c, next)
+		}
+	}
+
+	return handler(c)
+}
+
+// ListEmployerStaff operation middleware
+func (siw *ServerInterfaceWrapper) ListEmployerStaff(c *fiber.Ctx) error {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "id" -------------
+	var id ID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", c.Params("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid"})
+	if err != nil {
+		return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter id: %w", err).Error())
+	}
+
+	handler := func(c *fiber.Ctx) error {
+		return siw.Handler.ListEmployerStaff(c, id)
 	}
 
 	for i := len(siw.HandlerMiddlewares) - 1; i >= 0; i-- {
@@ -5378,6 +6234,145 @@ func (siw *ServerInterfaceWrapper) RejectEmployment(c *fiber.Ctx) error {
 	return handler(c)
 }
 
+// ListFilings operation middleware
+func (siw *ServerInterfaceWrapper) ListFilings(c *fiber.Ctx) error {
+
+	var err error
+	_ = err
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListFilingsParams
+
+	var query url.Values
+	query, err = url.ParseQuery(string(c.Request().URI().QueryString()))
+	if err != nil {
+		return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for query string: %w", err).Error())
+	}
+
+	// ------------- Optional query parameter "cursor" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "cursor", query, &params.Cursor, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter cursor: %w", err).Error())
+	}
+
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", query, &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter limit: %w", err).Error())
+	}
+
+	handler := func(c *fiber.Ctx) error {
+		return siw.Handler.ListFilings(c, params)
+	}
+
+	for i := len(siw.HandlerMiddlewares) - 1; i >= 0; i-- {
+		m := siw.HandlerMiddlewares[i]
+		next := handler
+		handler = func(c *fiber.Ctx) error {
+			return m(c, next)
+		}
+	}
+
+	return handler(c)
+}
+
+// FileHires operation middleware
+func (siw *ServerInterfaceWrapper) FileHires(c *fiber.Ctx) error {
+
+	var err error
+	_ = err
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params FileHiresParams
+
+	var query url.Values
+	query, err = url.ParseQuery(string(c.Request().URI().QueryString()))
+	if err != nil {
+		return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for query string: %w", err).Error())
+	}
+
+	// ------------- Required query parameter "format" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, true, "format", query, &params.Format, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter format: %w", err).Error())
+	}
+
+	handler := func(c *fiber.Ctx) error {
+		return siw.Handler.FileHires(c, params)
+	}
+
+	for i := len(siw.HandlerMiddlewares) - 1; i >= 0; i-- {
+		m := siw.HandlerMiddlewares[i]
+		next := handler
+		handler = func(c *fiber.Ctx) error {
+			return m(c, next)
+		}
+	}
+
+	return handler(c)
+}
+
+// GetFiling operation middleware
+func (siw *ServerInterfaceWrapper) GetFiling(c *fiber.Ctx) error {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "id" -------------
+	var id ID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", c.Params("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid"})
+	if err != nil {
+		return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter id: %w", err).Error())
+	}
+
+	handler := func(c *fiber.Ctx) error {
+		return siw.Handler.GetFiling(c, id)
+	}
+
+	for i := len(siw.HandlerMiddlewares) - 1; i >= 0; i-- {
+		m := siw.HandlerMiddlewares[i]
+		next := handler
+		handler = func(c *fiber.Ctx) error {
+			return m(c, next)
+		}
+	}
+
+	return handler(c)
+}
+
+// AcceptInvitation operation middleware
+func (siw *ServerInterfaceWrapper) AcceptInvitation(c *fiber.Ctx) error {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "code" -------------
+	var code string
+
+	err = runtime.BindStyledParameterWithOptions("simple", "code", c.Params("code"), &code, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: ""})
+	if err != nil {
+		return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter code: %w", err).Error())
+	}
+
+	handler := func(c *fiber.Ctx) error {
+		return siw.Handler.AcceptInvitation(c, code)
+	}
+
+	for i := len(siw.HandlerMiddlewares) - 1; i >= 0; i-- {
+		m := siw.HandlerMiddlewares[i]
+		next := handler
+		handler = func(c *fiber.Ctx) error {
+			return m(c, next)
+		}
+	}
+
+	return handler(c)
+}
+
 // GetMe operation middleware
 func (siw *ServerInterfaceWrapper) GetMe(c *fiber.Ctx) error {
 
@@ -6321,6 +7316,38 @@ func RegisterHandlersWithOptions(router fiber.Router, si ServerInterface, option
 	router.Put(options.BaseURL+"/v1/admin/users/:id/roles/:role", wrapper.GrantRole)
 
 	router.Get(options.BaseURL+"/v1/employers", wrapper.ListEmployers)
+
+	router.Get(options.BaseURL+"/v1/employers/registrations", wrapper.ListEmployerRegistrations)
+
+	router.Post(options.BaseURL+"/v1/employers/registrations", wrapper.RegisterEmployer)
+
+	router.Post(options.BaseURL+"/v1/admin/employers/registrations/:id/approve", wrapper.ApproveEmployerRegistration)
+
+	router.Post(options.BaseURL+"/v1/admin/employers/registrations/:id/reject", wrapper.RejectEmployerRegistration)
+
+	router.Get(options.BaseURL+"/v1/admin/employers/nominations", wrapper.ListEmployerNominations)
+
+	router.Post(options.BaseURL+"/v1/employers/nominations", wrapper.NominateEmployer)
+
+	router.Get(options.BaseURL+"/v1/employers/:id/invitations", wrapper.ListInvitations)
+
+	router.Post(options.BaseURL+"/v1/employers/:id/invitations", wrapper.InviteToEmployer)
+
+	router.Post(options.BaseURL+"/v1/employers/:id/invitations/:invitationId/revoke", wrapper.RevokeInvitation)
+
+	router.Post(options.BaseURL+"/v1/invitations/:code/accept", wrapper.AcceptInvitation)
+
+	router.Get(options.BaseURL+"/v1/employers/:id/staff", wrapper.ListEmployerStaff)
+
+	router.Delete(options.BaseURL+"/v1/employers/:id/hr/:userId", wrapper.RemoveEmployerHR)
+
+	router.Get(options.BaseURL+"/v1/employers/:id/audit", wrapper.GetEmployerAudit)
+
+	router.Get(options.BaseURL+"/v1/hr/filings", wrapper.ListFilings)
+
+	router.Post(options.BaseURL+"/v1/hr/filings", wrapper.FileHires)
+
+	router.Get(options.BaseURL+"/v1/hr/filings/:id", wrapper.GetFiling)
 
 	router.Post(options.BaseURL+"/v1/admin/employers", wrapper.CreateEmployer)
 

@@ -81,15 +81,26 @@ func (in *instance) waitClaim(t *testing.T, token, id, status string) claimBody 
 	return c
 }
 
-// staff signs up a user and grants them a role (employer for hr).
+// staff signs up a user and gives them a role: a city role by the admin's
+// grant, an employer's role (hr, employer_admin) by the admin inviting them
+// for the employer and the user accepting the code.
 func (in *instance) staff(t *testing.T, admin, role, employer string) string {
 	t.Helper()
 	token := in.signUp(t)
-	body := map[string]any{}
 	if employer != "" {
-		body["employerId"] = employer
+		var inv struct{ Code string }
+		r := in.call(t, "POST", "/v1/employers/"+employer+"/invitations", admin, map[string]any{"role": role, "phone": "13900000000"},
+			"Idempotency-Key", newKey())
+		r.json(t, &inv)
+		if r.Status != 201 {
+			t.Fatalf("invite %s: %d %s", role, r.Status, r.Body)
+		}
+		if r := in.call(t, "POST", "/v1/invitations/"+inv.Code+"/accept", token, nil); r.Status != 200 {
+			t.Fatalf("accept %s: %d %s", role, r.Status, r.Body)
+		}
+		return token
 	}
-	if r := in.call(t, "PUT", "/v1/admin/users/"+in.userID(t, token)+"/roles/"+role, admin, body); r.Status != 200 {
+	if r := in.call(t, "PUT", "/v1/admin/users/"+in.userID(t, token)+"/roles/"+role, admin, map[string]any{}); r.Status != 200 {
 		t.Fatalf("grant %s: %d %s", role, r.Status, r.Body)
 	}
 	return token

@@ -58,7 +58,7 @@ func (in *instance) paying(t *testing.T, userID string, status allowance.ClaimSt
 // returnFile sends the bank's return file for a batch as finance would.
 func (in *instance) returnFile(t *testing.T, token, batchID, format string, body []byte) response {
 	t.Helper()
-	return in.sendFile(t, token, "/v1/finance/batches/"+batchID+"/returns?format="+format, body)
+	return in.postFile(t, token, "/v1/finance/batches/"+batchID+"/returns?format="+format, body)
 }
 
 type batchDetail struct {

@@ -193,13 +193,6 @@ func (in *instance) call(t *testing.T, method, path, token string, body any, hea
 	return response{Status: res.StatusCode, Header: res.Header, Body: raw}
 }
 
-// sendFile posts a file's bytes (a spreadsheet to import, say) with a new
-// Idempotency-Key, as staff's console would.
-func (in *instance) sendFile(t *testing.T, token, path string, body []byte) response {
-	t.Helper()
-	return in.call(t, "POST", path, token, string(body), "Content-Type", "application/octet-stream", "Idempotency-Key", newKey())
-}
-
 // eventually polls cond every 50ms until it holds or timeout passes.
 func eventually(t *testing.T, timeout time.Duration, what string, cond func() bool) {
 	t.Helper()

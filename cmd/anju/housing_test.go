@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"net/http"
 	"strings"
 	"testing"
 
@@ -10,9 +11,27 @@ import (
 )
 
 // importFile sends a spreadsheet to the import endpoint as staff would.
+// importFile uploads a units sheet.
 func (in *instance) importFile(t *testing.T, token, format string, body []byte) response {
 	t.Helper()
-	return in.sendFile(t, token, "/v1/housing/units/import?format="+format, body)
+	return in.postFile(t, token, "/v1/housing/units/import?format="+format, body)
+}
+
+// postFile uploads a file as the body of a POST, with a fresh Idempotency-Key.
+func (in *instance) postFile(t *testing.T, token, path string, body []byte) response {
+	t.Helper()
+	req, _ := http.NewRequest("POST", in.URL+path, bytes.NewReader(body))
+	req.Header.Set("Authorization", "Bearer "+token)
+	req.Header.Set("Content-Type", "application/octet-stream")
+	req.Header.Set("Idempotency-Key", newKey())
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	var buf bytes.Buffer
+	_, _ = buf.ReadFrom(res.Body)
+	return response{Status: res.StatusCode, Header: res.Header, Body: buf.Bytes()}
 }
 
 func (in *instance) unitCount(t *testing.T) int {

@@ -6,7 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"slices"
+	"regexp"
 	"time"
 
 	"github.com/anju-city/anju/internal/firebase"
@@ -35,13 +35,16 @@ func admin(ctx context.Context, cfg Config, args []string, stdout io.Writer) err
 	fs := flag.NewFlagSet("admin grant", flag.ContinueOnError)
 	fs.SetOutput(stdout)
 	uid := fs.String("uid", "", "Firebase uid of the user")
-	role := fs.String("role", "", "role to grant: hr, reviewer, lead_reviewer, housing, finance or admin")
-	employer := fs.String("employer", "", "employer id (hr only)")
+	role := fs.String("role", "", "role to grant: reviewer, lead_reviewer, housing, finance, admin, or employer_admin or hr with --employer")
+	employer := fs.String("employer", "", "employer id (employer_admin and hr only)")
 	if err := fs.Parse(args[1:]); err != nil {
 		return err
 	}
 	if *uid == "" || *role == "" {
 		return errors.New("--uid and --role are required")
+	}
+	if r := talent.Role(*role); !r.Valid() || r.EmployerScoped() != (*employer != "") {
+		return fmt.Errorf("--role %s: unknown, or --employer given where it does not belong (only employer_admin and hr take one)", *role)
 	}
 	s, err := build(ctx, cfg, stdout, nil)
 	if err != nil {
@@ -69,9 +72,10 @@ func (s *system) grant(ctx context.Context, uid string, role talent.Role, employ
 	}
 	system := talent.User{ID: u.ID, Roles: []talent.RoleGrant{{Role: talent.RoleAdmin}}}
 	g := talent.RoleGrant{Role: role, EmployerID: employerID}
-	if role == talent.RoleAdmin {
-		// The command line is the authority here; record no granting user.
-		return users.GrantRole(ctx, u.ID, talent.RoleGrant{Role: role, GrantedAt: time.Now()}, "")
+	if role == talent.RoleAdmin || role.EmployerScoped() {
+		// The command line is the authority here (an installation's first
+		// admin, an employer's first admin); record no granting user.
+		return users.GrantRole(ctx, u.ID, talent.RoleGrant{Role: role, EmployerID: employerID, GrantedAt: time.Now()}, "")
 	}
 	return s.app.Account.GrantRole(ctx, system, u.ID, g)
 }
@@ -83,24 +87,13 @@ const (
 	demoPassword     = "anju-demo-password"
 )
 
-var demoRoles = []talent.Role{talent.RoleGraduate, talent.RoleHR, talent.RoleReviewer, talent.RoleLeadReviewer, talent.RoleHousing, talent.RoleFinance, talent.RoleAdmin}
+// persona is the name of an account `dev token --as` makes.
+var persona = regexp.MustCompile(`^[a-z0-9-]{1,32}$`)
 
-// demoCheckers are the roles with a second demo account, the checker of
-// maker–checker work: a payment batch is approved and exported by a
-// finance officer other than its maker.
-var demoCheckers = []talent.Role{talent.RoleFinance}
+var demoRoles = []talent.Role{talent.RoleGraduate, talent.RoleHR, talent.RoleEmployerAdmin, talent.RoleReviewer, talent.RoleLeadReviewer, talent.RoleHousing, talent.RoleFinance, talent.RoleAdmin}
 
 func demoUID(role talent.Role) string   { return "demo-" + string(role) }
 func demoEmail(role talent.Role) string { return "demo-" + string(role) + "@anju.local" }
-
-// demoAccount is the uid and email of a role's demo account, or of its
-// checker's.
-func demoAccount(role talent.Role, checker bool) (string, string) {
-	if checker {
-		return demoUID(role) + "-checker", "demo-" + string(role) + "-checker@anju.local"
-	}
-	return demoUID(role), demoEmail(role)
-}
 
 func dev(ctx context.Context, cfg Config, args []string, stdout io.Writer) error {
 	if cfg.Env == "production" {
@@ -117,19 +110,24 @@ func dev(ctx context.Context, cfg Config, args []string, stdout io.Writer) error
 	case "token":
 		fs := flag.NewFlagSet("dev token", flag.ContinueOnError)
 		fs.SetOutput(stdout)
-		role := fs.String("role", "graduate", "demo account: graduate, hr, reviewer, lead_reviewer, housing, finance or admin")
-		checker := fs.Bool("checker", false, "the role's second account, which approves what the first made (finance)")
+		role := fs.String("role", "graduate", "demo account: graduate, hr, employer_admin, reviewer, lead_reviewer, housing, finance or admin")
+		as := fs.String("as", "", "a fresh account of this name (letters, digits, -), created without a role: a persona for a walkthrough")
 		if err := fs.Parse(args[1:]); err != nil {
 			return err
 		}
-		r := talent.Role(*role)
-		if !r.Valid() {
+		uid, email := demoUID(talent.Role(*role)), demoEmail(talent.Role(*role))
+		switch {
+		case *as != "":
+			if !persona.MatchString(*as) {
+				return fmt.Errorf("--as %q: letters, digits and - only", *as)
+			}
+			uid, email = "demo-"+*as, "demo-"+*as+"@anju.local"
+			if err := emu.EnsureUser(ctx, uid, email, demoPassword, ""); err != nil {
+				return fmt.Errorf("account %s: %w", email, err)
+			}
+		case !talent.Role(*role).Valid():
 			return fmt.Errorf("--role: unknown role %q", *role)
 		}
-		if *checker && !slices.Contains(demoCheckers, r) {
-			return fmt.Errorf("--checker: the demo data has a second account for %v only", demoCheckers)
-		}
-		uid, email := demoAccount(r, *checker)
 		token, err := emu.TokenFor(ctx, uid, email, demoPassword)
 		if err != nil {
 			return fmt.Errorf("signing in %s at the emulator: %w", email, err)
@@ -165,20 +163,11 @@ func seed(ctx context.Context, cfg Config, emu *firebase.Emulator, stdout io.Wri
 			return fmt.Errorf("demo account %s: %w", r, err)
 		}
 		employerID := ""
-		if r == talent.RoleHR {
+		if r.EmployerScoped() {
 			employerID = employer.ID
 		}
 		if _, err := s.grant(ctx, demoUID(r), r, employerID); err != nil {
 			return fmt.Errorf("demo role %s: %w", r, err)
-		}
-	}
-	for _, r := range demoCheckers {
-		uid, email := demoAccount(r, true)
-		if err := emu.EnsureUser(ctx, uid, email, demoPassword, ""); err != nil {
-			return fmt.Errorf("demo account %s checker: %w", r, err)
-		}
-		if _, err := s.grant(ctx, uid, r, ""); err != nil {
-			return fmt.Errorf("demo role %s checker: %w", r, err)
 		}
 	}
 	grad, err := s.db.Users().SignIn(ctx, demoUID(talent.RoleGraduate), false)
@@ -208,9 +197,6 @@ func seed(ctx context.Context, cfg Config, emu *firebase.Emulator, stdout io.Wri
 	fmt.Fprintln(stdout, "Get an ID token for a demo account (valid for one hour) and call the API:")
 	for _, r := range demoRoles {
 		fmt.Fprintf(stdout, "  TOKEN=$(.tools/bin/anju dev token --role %s)\n", r)
-	}
-	for _, r := range demoCheckers {
-		fmt.Fprintf(stdout, "  TOKEN=$(.tools/bin/anju dev token --role %s --checker)   # approves what the first made\n", r)
 	}
 	fmt.Fprintln(stdout, "  curl -H \"Authorization: Bearer $TOKEN\" http://127.0.0.1:8080/v1/me")
 	fmt.Fprintln(stdout, "\nOr walk a whole allowance claim, phone side and staff side: scripts/walkthrough.sh")

@@ -13,6 +13,7 @@ import (
 	"github.com/anju-city/anju/internal/talent/allowance"
 	"github.com/anju-city/anju/internal/talent/calendar"
 	"github.com/anju-city/anju/internal/talent/catalog"
+	"github.com/anju-city/anju/internal/talent/employers"
 	"github.com/anju-city/anju/internal/talent/housing"
 	"github.com/anju-city/anju/internal/talent/policy"
 	"github.com/anju-city/anju/internal/talent/publicity"
@@ -23,7 +24,7 @@ import (
 type Stores struct {
 	Users       account.UserStore
 	Profiles    account.ProfileStore
-	Employers   account.EmployerStore
+	Employers   EmployerStore
 	Employments account.EmploymentStore
 	Documents   account.DocumentStore
 	Inbox       account.InboxStore
@@ -39,6 +40,14 @@ type Stores struct {
 	Corrections housing.CorrectionStore
 	Publicity   publicity.Store
 	AccessLog   account.AccessLogStore
+}
+
+// EmployerStore is the employers adapter: account reads employers from it,
+// and the employer's office keeps registrations, invitations, nominations
+// and filings in it.
+type EmployerStore interface {
+	account.EmployerStore
+	employers.Store
 }
 
 // LeaseStore is the leases adapter, which housing keeps and the claims
@@ -88,6 +97,7 @@ type App struct {
 	Rounds    *housing.Rounds
 	Leases    *housing.Leases
 	Publicity *publicity.Service
+	Employers *employers.Service
 	Clock     talent.Clock
 	Logger    *slog.Logger
 }
@@ -135,6 +145,8 @@ func New(d Deps) (*App, error) {
 	}
 	a.Leases = &housing.Leases{LeaseStore: s.Leases, Employments: s.Employments, Clock: d.Clock}
 	a.Publicity = &publicity.Service{Store: s.Publicity, Claims: a.Allowance, Rounds: a.Rounds, Clock: d.Clock}
+	a.Employers = &employers.Service{Store: s.Employers, Staff: s.Users, Employments: s.Employments, Declarer: a.Account,
+		Drafts: a.Allowance, Vault: d.Vault, Clock: d.Clock}
 	return a, nil
 }
 

@@ -37,6 +37,12 @@ var (
 	CodeOutOfRange     = NewCode("out_of_range")
 	CodeNotDate        = NewCode("not_date")
 
+	// Spreadsheets uploaded whole (units, new hires, the bank's return file).
+	CodeSpreadsheetUnreadable = NewCode("spreadsheet_unreadable")
+	CodeImportEmpty           = NewCode("import_empty")
+	CodeDuplicateInFile       = NewCode("duplicate_in_file")
+	CodeImportRejected        = NewCode("import_rejected") // some rows are bad: nothing was taken
+
 	// National ID (GB 11643) and credit code (GB 32100).
 	CodeNationalIDLength    = NewCode("national_id_length")
 	CodeNationalIDFormat    = NewCode("national_id_format")

@@ -27,10 +27,7 @@ type UserStore interface {
 	GrantRole(ctx context.Context, userID string, grant talent.RoleGrant, grantedBy string) (talent.User, error)
 	// RevokeRole removes a role grant; revoking a role not held is not an error.
 	RevokeRole(ctx context.Context, userID string, role talent.Role) (talent.User, error)
-	// UsersWithRole lists the ids of the users holding a role.
-	UsersWithRole(ctx context.Context, role talent.Role) ([]string, error)
-	// HRUsers lists the ids of the users who are HR of an employer.
-	HRUsers(ctx context.Context, employerID string) ([]string, error)
+	talent.Directory
 }
 
 // ProfileStore keeps profiles. Errors: KindNotFound (talent.CodeProfileNotFound)

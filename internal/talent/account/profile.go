@@ -133,7 +133,11 @@ func (s *Service) UpdateProfile(ctx context.Context, actor talent.User, in talen
 	if err != nil {
 		return talent.Profile{}, err
 	}
-	if err := s.ProfileStore.SaveProfile(ctx, rec, declare, audit, append(tasks, more...)); err != nil {
+	tasks = append(tasks, more...)
+	if rec.NationalIDIndex != "" && rec.NationalIDIndex != prev.NationalIDIndex {
+		tasks = append(tasks, talent.PersonIdentified{UserID: actor.ID})
+	}
+	if err := s.ProfileStore.SaveProfile(ctx, rec, declare, audit, tasks); err != nil {
 		return talent.Profile{}, err
 	}
 	return s.openProfile(rec)

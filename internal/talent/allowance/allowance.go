@@ -167,9 +167,8 @@ type Documents interface {
 // Staff finds the people an overdue claim is escalated to, and who a
 // reviewer is.
 type Staff interface {
+	talent.Directory
 	User(ctx context.Context, id string) (talent.User, error)
-	UsersWithRole(ctx context.Context, role talent.Role) ([]string, error)
-	HRUsers(ctx context.Context, employerID string) ([]string, error)
 }
 
 // Notifier writes an inbox entry and pushes it, at once (the account module).

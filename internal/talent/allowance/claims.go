@@ -48,6 +48,30 @@ func (s *Service) CreateClaim(ctx context.Context, actor talent.User, pkg policy
 	return c, s.ClaimStore.CreateClaim(ctx, c)
 }
 
+// Prefill prepares a draft claim of pkg for a graduate whose employer filed
+// them among its new hires, for them to complete with documents. It
+// returns the draft, or the graduate's own live claim of pkg when there is
+// one already; "" when the package is closed to new claims or the person
+// claimed it from another account.
+func (s *Service) Prefill(ctx context.Context, user talent.User, pkg policy.ID) (string, error) {
+	c, err := s.CreateClaim(ctx, user, pkg, Declarations{})
+	switch {
+	case err == nil:
+		return c.ID, nil
+	case talent.HasCode(err, policy.CodePackageClosed):
+		return "", nil
+	case !talent.HasCode(err, CodeClaimExists):
+		return "", err
+	}
+	mine, _, err := s.ClaimStore.Claims(ctx, user.ID, talent.Page{Limit: 100})
+	for _, c := range mine {
+		if c.Package == pkg && c.Status != ClaimWithdrawn && c.Status != ClaimLapsed {
+			return c.ID, err
+		}
+	}
+	return "", err
+}
+
 // ClaimView is a claim with what its owner or a reviewer sees beside it.
 type ClaimView struct {
 	Claim

@@ -32,7 +32,6 @@ var (
 	CodeOwnBatch                = talent.NewCode("own_batch")          // the maker of a batch approves or exports it
 	CodeReturnRejected          = talent.NewCode("return_file_rejected")
 	CodeReturnEmpty             = talent.NewCode("return_file_empty")
-	CodeReturnUnreadable        = talent.NewCode("return_file_unreadable")
 	CodeReturnReferenceUnknown  = talent.NewCode("return_reference_unknown") // not a payment of the batch
 	CodeReturnReferenceRepeated = talent.NewCode("return_reference_repeated")
 	CodeReturnResultUnknown     = talent.NewCode("return_result_unknown")
