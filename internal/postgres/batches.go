@@ -61,7 +61,7 @@ func (s Batches) CreateBatch(ctx context.Context, b allowance.Batch,
 		}, `SELECT `+paymentColumns+`, c.package, c.policy_version, coalesce(pr.name, ''), coalesce(pr.national_id_sealed, ''),
 				coalesce(pr.bank_name, ''), coalesce(pr.bank_account_sealed, ''), pr.bank_account_changed_at
 			FROM payments p JOIN claims c ON c.id = p.claim_id LEFT JOIN profiles pr ON pr.user_id = p.user_id
-			WHERE p.status = ANY($1) ORDER BY p.id FOR UPDATE OF p`, strs(batch.From))
+			WHERE p.status = ANY($1) AND c.status = 'active' ORDER BY p.id FOR UPDATE OF p`, strs(batch.From))
 		if err != nil {
 			return err
 		}

@@ -192,8 +192,10 @@ func (c BatchChange) Empty() bool {
 // files. Errors: KindNotFound (CodeBatchNotFound), KindConflict
 // (CodeNoPaymentsDue), KindMalformed (a bad cursor), KindUnavailable.
 type BatchStore interface {
-	// CreateBatch, in one transaction, locks every payment that is due or
-	// failed with its payee as the profile says now; pick chooses the lines
+	// CreateBatch, in one transaction, locks every payment of an active
+	// claim that is due or failed, with its payee as the profile says now
+	// (a suspended claim pays nothing, not even what failed before); pick
+	// chooses the lines
 	// (setting the batch's totals and what it held back), and the batch is
 	// saved with them and with the audit and tasks of pick's change, its
 	// payments moved into it. When pick fails nothing is written.

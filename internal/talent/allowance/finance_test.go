@@ -292,10 +292,14 @@ func TestReturnFileAppliedTwice(t *testing.T) {
 	if !talent.HasCode(err, allowance.CodeNoPaymentsDue) || !strings.Contains(err.Error(), "50 held back") {
 		t.Fatalf("a batch within the new account's hold: %v", err)
 	}
+	// A claim suspended since (a clawback, say) pays nothing, not even what failed.
+	if _, err := f.db.Pool().Exec(ctx, `UPDATE claims SET status = 'suspended' WHERE id = $1`, lines[199].Payment.ClaimID); err != nil {
+		t.Fatal(err)
+	}
 	f.clock.T = f.clock.T.Add(3*24*time.Hour + time.Minute)
 	rebatch := f.approved(t)
 	_, relines, _, _ := f.svc.BatchLines(ctx, f.checker, rebatch.ID)
-	if rebatch.Count != 50 || len(relines) != 50 || relines[0].BankAccount != secondAccount {
+	if rebatch.Count != 49 || len(relines) != 49 || relines[0].BankAccount != secondAccount {
 		t.Fatalf("re-batched: %+v, account %q", rebatch, relines[0].BankAccount)
 	}
 	// The old batch's answers stand; its failed lines are answered in the new one.
