@@ -226,11 +226,6 @@ func (h *accountHandlers) ListAccessLog(c *fiber.Ctx, params gen.ListAccessLogPa
 }
 
 func toAccess(a talent.Access) gen.AccessEntry {
-	out := gen.AccessEntry{Id: uuidOf(a.ID), At: a.At.UTC(), ActorId: uuidOf(a.ActorID), What: gen.AccessEntryWhat(a.What),
-		ObjectId: a.ObjectID, RequestId: optional(a.RequestID)}
-	if a.SubjectID != "" {
-		id := uuidOf(a.SubjectID)
-		out.SubjectId = &id
-	}
-	return out
+	return gen.AccessEntry{Id: uuidOf(a.ID), At: a.At.UTC(), ActorId: uuidOf(a.ActorID), SubjectId: uuidPtr(a.SubjectID),
+		What: gen.AccessEntryWhat(a.What), ObjectId: a.ObjectID, RequestId: optional(a.RequestID)}
 }

@@ -17,16 +17,16 @@ import (
 )
 
 // tokens is the identity provider of these tests: a bearer token
-// "uid-…" signs in as that Firebase uid; anything else is refused as a
-// forged token would be. Real ID tokens are verified in internal/firebase
-// and end to end in cmd/anju.
-type tokens struct{}
+// "uid-…" signs in as that Firebase uid, just now by the application's
+// clock; anything else is refused as a forged token would be. Real ID
+// tokens are verified in internal/firebase and end to end in cmd/anju.
+type tokens struct{ clock talent.Clock }
 
-func (tokens) Verify(_ context.Context, token string) (talent.Identity, error) {
+func (v tokens) Verify(_ context.Context, token string) (talent.Identity, error) {
 	if !strings.HasPrefix(token, "uid-") {
 		return talent.Identity{}, talent.Errorf(talent.KindUnauthenticated, talent.CodeTokenInvalid, "not a test token")
 	}
-	return talent.Identity{UID: token}, nil
+	return talent.Identity{UID: token, AuthTime: v.clock.Now()}, nil
 }
 
 // fixture is the API on the real application over a fresh database.
@@ -37,9 +37,9 @@ type fixture struct {
 
 func setup(t *testing.T, with ...func(*Options)) fixture {
 	t.Helper()
-	db, a, _ := testenv.App(t, nil, nil)
+	db, a, clock := testenv.App(t, nil, nil)
 	o := Options{
-		Verifier: tokens{}, Idempotency: db.Idempotency(),
+		Verifier: tokens{clock}, Idempotency: db.Idempotency(),
 		Logger: slog.New(slog.NewJSONHandler(io.Discard, nil)), Registry: prometheus.NewRegistry(),
 	}
 	for _, w := range with {

@@ -222,10 +222,7 @@ func toClaim(c allowance.Claim) gen.Claim {
 		CreatedAt: c.CreatedAt.UTC(), UpdatedAt: c.UpdatedAt.UTC(), NextStep: toNextStep(c.NextStep()),
 		Returns: optional(c.Returns), NoticeUntil: utc(c.NoticeUntil),
 	}
-	if c.AssigneeID != "" {
-		id := uuidOf(c.AssigneeID)
-		out.AssigneeId = &id
-	}
+	out.AssigneeId = uuidPtr(c.AssigneeID)
 	if len(c.ReturnItems) > 0 {
 		items := each(c.ReturnItems, toReturnItem)
 		out.ReturnItems = &items

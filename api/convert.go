@@ -36,6 +36,15 @@ func yuan(fen int64) string { return fmt.Sprintf("%d.%02d", fen/100, fen%100) }
 
 func uuidOf(id string) openapi_types.UUID { return uuid.MustParse(id) }
 
+// uuidPtr is an optional id: nil when there is none.
+func uuidPtr(id string) *openapi_types.UUID {
+	if id == "" {
+		return nil
+	}
+	u := uuidOf(id)
+	return &u
+}
+
 func date(t time.Time) openapi_types.Date { return openapi_types.Date{Time: t} }
 
 func datePtr(t *time.Time) *openapi_types.Date {

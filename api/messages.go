@@ -145,6 +145,7 @@ var messages = map[talent.Code]text{
 	account.CodeRoleUnknown:           {"角色不存在或不可授予。", "Unknown or non-grantable role."},
 	account.CodeLastAdmin:             {"不能撤销自己的管理员角色。", "You cannot revoke your own admin role."},
 	account.CodeTalentTier:            {"人才类别须为 A 到 E。", "The talent tier must be A to E."},
+	account.CodeRecentSignInRequired:  {"为保障资金安全，更改收款账户前请重新登录（5 分钟内登录过才能更改）。", "To keep your money safe, sign in again before changing your bank account (a sign-in within the last 5 minutes is needed)."},
 
 	// Policy catalogue and packages.
 	catalog.CodePolicyMissing:       {"该政策版本不存在。", "That policy version is gone."},
@@ -199,6 +200,22 @@ var messages = map[talent.Code]text{
 	allowance.CodeReturnLimit:           {"该申请退回补正的次数已达上限，请作出决定。", "The claim has been returned as often as allowed; decide it."},
 	allowance.CodeReturnTarget:          {"退回事项须为某类材料（documents.*）或申报事项。", "A return item names a document kind (documents.*) or a declaration."},
 	allowance.CodeReturnCodeUnknown:     {"未知的补正理由。", "Unknown supplement reason."},
+
+	// Finance: batches, the bank's return files, clawbacks.
+	allowance.CodeBatchStatusConflict:     {"付款批次当前状态不允许此操作。", "The batch's status does not allow this."},
+	allowance.CodeBatchNotApproved:        {"付款批次须经另一位财务人员复核通过后才能导出或登记银行回单。", "A batch is exported or answered by the bank only after a second finance officer approved it."},
+	allowance.CodeOwnBatch:                {"制单人不能复核或导出自己制作的付款批次。", "Whoever made a batch neither approves nor exports it."},
+	allowance.CodeReturnRejected:          {"银行回单中有错误的行，未登记任何结果。", "Some rows of the bank's return file are invalid; nothing was applied."},
+	allowance.CodeReturnEmpty:             {"银行回单中没有数据行。", "The return file has no data rows."},
+	allowance.CodeReturnReferenceUnknown:  {"该付款编号不属于此批次。", "This reference is not a payment of the batch."},
+	allowance.CodeReturnReferenceRepeated: {"该付款编号在文件中重复出现。", "This reference appears more than once in the file."},
+	allowance.CodeReturnResultUnknown:     {"处理结果须为 paid（成功）或 failed（失败）。", "The result must be paid or failed."},
+	allowance.CodeClawbackNotFound:        {"追回事项不存在。", "No such clawback."},
+	allowance.CodeClawbackExists:          {"该申请已有追回事项。", "The claim already has a clawback."},
+	allowance.CodeClawbackStatusConflict:  {"追回事项当前状态不允许此操作。", "The clawback's status does not allow this."},
+	allowance.CodeClawbackNotInPackage:    {"该补贴项目没有追回规定。", "The package reclaims nothing."},
+	allowance.CodeClawbackNothingPaid:     {"该申请尚未发放任何款项。", "Nothing of the claim was paid."},
+	allowance.CodeClawbackNotOwed:         {"已满服务期，无需退回。", "The whole service period was served; nothing is owed."},
 
 	// Talent apartments.
 	housing.CodePropertyNotFound:          {"楼盘不存在。", "No such property."},

@@ -122,6 +122,7 @@ func authenticate(v talent.Verifier, s *account.Service) fiber.Handler {
 		if err != nil {
 			return err
 		}
+		u.AuthTime = id.AuthTime
 		c.Locals(localsUser, u)
 		return c.Next()
 	}

@@ -113,7 +113,8 @@ func (h *publicityHandlers) PublicDeliveryStats(c *fiber.Ctx, params gen.PublicD
 	return c.JSON(gen.PublicDeliveryReport{From: params.From, To: params.To, Items: each(rows, func(m allowance.MonthStats) gen.MonthDelivery {
 		return gen.MonthDelivery{Package: string(m.Package), Month: m.Month.Format("2006-01"), Claims: m.Claims, Decided: m.Decided, Paid: m.Paid,
 			MedianDaysToDecision: days(m.MedianToDecision), P90DaysToDecision: days(m.P90ToDecision),
-			MedianDaysToMoney: days(m.MedianToFirstPay), P90DaysToMoney: days(m.P90ToFirstPay), DeadlinesBreached: m.DeadlinesBreached}
+			MedianDaysToMoney: days(m.MedianToFirstPay), P90DaysToMoney: days(m.P90ToFirstPay), DeadlinesBreached: m.DeadlinesBreached,
+			Clawbacks: m.Clawbacks, ClawbackOwed: m.ClawbackOwed, ClawbackRepaid: m.ClawbackRepaid}
 	})})
 }
 

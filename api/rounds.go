@@ -177,16 +177,7 @@ func (h *roundHandlers) ApproveCorrection(c *fiber.Ctx, id gen.ID) error {
 }
 
 func toCorrection(x housing.Correction) gen.Correction {
-	out := gen.Correction{Id: uuidOf(x.ID), RoundId: uuidOf(x.RoundID), ApplicationId: uuidOf(x.ApplicationID), UnitId: uuidOf(x.UnitID),
+	return gen.Correction{Id: uuidOf(x.ID), RoundId: uuidOf(x.RoundID), ApplicationId: uuidOf(x.ApplicationID), UnitId: uuidOf(x.UnitID),
 		Reason: x.Reason, Status: gen.CorrectionStatus(x.Status), ProposedBy: uuidOf(x.ProposedBy), ProposedAt: x.ProposedAt.UTC(),
-		ApprovedAt: utc(x.ApprovedAt)}
-	if x.ApprovedBy != "" {
-		id := uuidOf(x.ApprovedBy)
-		out.ApprovedBy = &id
-	}
-	if x.OfferID != "" {
-		id := uuidOf(x.OfferID)
-		out.OfferId = &id
-	}
-	return out
+		ApprovedBy: uuidPtr(x.ApprovedBy), ApprovedAt: utc(x.ApprovedAt), OfferId: uuidPtr(x.OfferID)}
 }

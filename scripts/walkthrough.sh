@@ -6,8 +6,8 @@
 # relocation-allowance claim: profile, documents straight to MinIO, HR confirmation, the
 # eligibility worker's decision with its trace, the reviewer's view of the
 # applicant, a return for supplement and the resubmission, the approval on
-# public notice (公示) with an objection, and finance's batch, export and
-# payment. Needs curl and jq.
+# public notice (公示) with an objection, and finance's batch approved by a
+# second officer, its export and the bank's return file. Needs curl and jq.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 API=${ANJU_API:-http://127.0.0.1:8080}
@@ -142,19 +142,38 @@ if [[ $(call "$GRAD" GET "/v1/claims/$CLAIM" | jq -r .status) == under_review ]]
 fi
 call "$GRAD" GET "/v1/claims/$CLAIM" | jq '{status, payments: [.payments[] | {seq, amount, dueOn, status}]}'
 
-step "Finance batches what is due, exports it for the bank and marks it paid"
+step "Finance makes a batch of what is due: it waits for a second officer (maker–checker)"
 BATCH=$(call "$FINANCE" POST /v1/finance/batches | jq -r '.id // empty')
 if [[ -n $BATCH ]]; then
-  call "$FINANCE" GET "/v1/finance/batches/$BATCH" | jq '{batch, lines: [.lines[] | {name, bankAccount, amount: .payment.amount}]}'
-  curl -sS -H "Authorization: Bearer $FINANCE" -o "${TMPDIR:-/tmp}/anju-batch.xlsx" "$API/v1/finance/batches/$BATCH/export"
-  echo "  exported ${TMPDIR:-/tmp}/anju-batch.xlsx ($(stat -c %s "${TMPDIR:-/tmp}/anju-batch.xlsx") bytes)"
-  for p in $(call "$FINANCE" GET "/v1/finance/batches/$BATCH" | jq -r '.lines[].payment.id'); do
-    call "$FINANCE" POST "/v1/finance/payments/$p/paid" | jq -c '{seq, amount, status}'
+  call "$FINANCE" GET "/v1/finance/batches/$BATCH" | jq '{batch: (.batch | {status, count, total, heldBack}),
+    lines: [.lines[] | {name, bankAccount, amount}]}'
+  echo "  the maker approving it is refused:"
+  call "$FINANCE" POST "/v1/finance/batches/$BATCH/approve" | jq -c '{status, code, detail}'
+
+  step "A second finance officer approves and exports it (every export is the same file, recorded with its SHA-256)"
+  CHECKER=$("$ANJU" dev token --as finance-checker)
+  call "$ADMIN" PUT "/v1/admin/users/$(call "$CHECKER" GET /v1/me | jq -r .user.id)/roles/finance" '{}' >/dev/null
+  call "$CHECKER" POST "/v1/finance/batches/$BATCH/approve" | jq -c '{status, approvedBy}'
+  for _ in 1 2; do
+    curl -sS -H "Authorization: Bearer $CHECKER" -o "$tmp/batch.csv" "$API/v1/finance/batches/$BATCH/export?format=csv"
+    echo "  exported $(sha256sum "$tmp/batch.csv" | cut -c1-16)… ($(stat -c %s "$tmp/batch.csv") bytes)"
   done
+  call "$CHECKER" GET "/v1/finance/batches/$BATCH" | jq -c '.exports[] | {format, sha256: .sha256[:16], at}'
+
+  step "The bank's return file: every payment paid; sent twice, applied once"
+  awk -F, 'NR > 1 { print $2 ",paid,,BANK" NR }' "$tmp/batch.csv" | { echo "reference,result,reason,serial"; cat; } >"$tmp/returns.csv"
+  for _ in 1 2; do
+    upload "$FINANCE" "/v1/finance/batches/$BATCH/returns?format=csv" "$tmp/returns.csv" | jq -c '{lines, paid, failed, changed, repeated}'
+  done
+  call "$FINANCE" GET "/v1/finance/batches/$BATCH" | jq -c '.batch | {status, paid, failed}'
 fi
 call "$FINANCE" GET /v1/finance/reconciliation | jq -c .
 
 step "The graduate's inbox"
+for _ in $(seq 25); do # the notices of the payments arrive through the worker
+  call "$GRAD" GET "/v1/me/notifications?limit=30" | jq -e '[.items[] | select(.template == "payment.paid")] | length > 0' >/dev/null && break
+  sleep 0.2
+done
 call "$GRAD" GET "/v1/me/notifications?limit=30" | jq -r '.items[] | "  \(.title): \(.body)"'
 
 step "Delivery statistics for today"

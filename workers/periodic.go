@@ -30,6 +30,8 @@ var Jobs = []Job{
 	{Args: allowance.LapseReturns{}, Period: 15 * time.Minute},
 	// Every 15 minutes, so an approval starts paying soon after its notice ends.
 	{Args: allowance.EndNotices{}, Period: 15 * time.Minute},
+	// Daily, like the lease review: employment HR ended is looked at once a day.
+	{Args: allowance.ProposeClawbacks{}, Period: 24 * time.Hour},
 	{Args: housing.CloseRounds{}, Period: 5 * time.Minute},
 	{Args: housing.ExpireOffers{}, Period: 15 * time.Minute},
 	{Args: housing.ReviewLeases{}, Period: 24 * time.Hour},

@@ -53,6 +53,7 @@ var TaskOptions = map[string]Options{
 	allowance.ReleasePayments{}.Kind():  {QueueLow, 3, 5 * time.Minute},
 	allowance.LapseReturns{}.Kind():     {QueueLow, 3, 5 * time.Minute},
 	allowance.EndNotices{}.Kind():       {QueueLow, 3, 5 * time.Minute},
+	allowance.ProposeClawbacks{}.Kind(): {QueueLow, 3, 5 * time.Minute},
 	housing.CloseRounds{}.Kind():        {QueueLow, 3, 5 * time.Minute},
 	housing.ExpireOffers{}.Kind():       {QueueLow, 3, 5 * time.Minute},
 	housing.ReviewLeases{}.Kind():       {QueueLow, 3, 5 * time.Minute},

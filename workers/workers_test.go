@@ -42,7 +42,7 @@ func setup(t *testing.T, devices ...string) bundle {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := db.Profiles().SaveProfile(ctx, talent.ProfileRecord{UserID: u.ID, Name: "Li", Locale: talent.LocaleEN, UpdatedAt: time.Now()}, nil, nil); err != nil {
+	if err := db.Profiles().SaveProfile(ctx, talent.ProfileRecord{UserID: u.ID, Name: "Li", Locale: talent.LocaleEN, UpdatedAt: time.Now()}, nil, nil, nil); err != nil {
 		t.Fatal(err)
 	}
 	for i, d := range devices {

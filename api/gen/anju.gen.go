@@ -37,6 +37,66 @@ func (e AccessEntryWhat) Valid() bool {
 	}
 }
 
+// Defines values for BatchExportFormat.
+const (
+	BatchExportFormatCsv  BatchExportFormat = "csv"
+	BatchExportFormatXlsx BatchExportFormat = "xlsx"
+)
+
+// Valid indicates whether the value is a known member of the BatchExportFormat enum.
+func (e BatchExportFormat) Valid() bool {
+	switch e {
+	case BatchExportFormatCsv:
+		return true
+	case BatchExportFormatXlsx:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for BatchLineResult.
+const (
+	BatchLineResultFailed BatchLineResult = "failed"
+	BatchLineResultPaid   BatchLineResult = "paid"
+)
+
+// Valid indicates whether the value is a known member of the BatchLineResult enum.
+func (e BatchLineResult) Valid() bool {
+	switch e {
+	case BatchLineResultFailed:
+		return true
+	case BatchLineResultPaid:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for BatchStatus.
+const (
+	BatchStatusApproved        BatchStatus = "approved"
+	BatchStatusPendingApproval BatchStatus = "pending_approval"
+	BatchStatusRejected        BatchStatus = "rejected"
+	BatchStatusSettled         BatchStatus = "settled"
+)
+
+// Valid indicates whether the value is a known member of the BatchStatus enum.
+func (e BatchStatus) Valid() bool {
+	switch e {
+	case BatchStatusApproved:
+		return true
+	case BatchStatusPendingApproval:
+		return true
+	case BatchStatusRejected:
+		return true
+	case BatchStatusSettled:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for BenefitKind.
 const (
 	BenefitKindInstalments BenefitKind = "instalments"
@@ -136,18 +196,42 @@ func (e ClaimStatus) Valid() bool {
 	}
 }
 
+// Defines values for ClawbackStatus.
+const (
+	ClawbackStatusCancelled ClawbackStatus = "cancelled"
+	ClawbackStatusOwed      ClawbackStatus = "owed"
+	ClawbackStatusProposed  ClawbackStatus = "proposed"
+	ClawbackStatusRepaid    ClawbackStatus = "repaid"
+)
+
+// Valid indicates whether the value is a known member of the ClawbackStatus enum.
+func (e ClawbackStatus) Valid() bool {
+	switch e {
+	case ClawbackStatusCancelled:
+		return true
+	case ClawbackStatusOwed:
+		return true
+	case ClawbackStatusProposed:
+		return true
+	case ClawbackStatusRepaid:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for CorrectionStatus.
 const (
-	Applied  CorrectionStatus = "applied"
-	Proposed CorrectionStatus = "proposed"
+	CorrectionStatusApplied  CorrectionStatus = "applied"
+	CorrectionStatusProposed CorrectionStatus = "proposed"
 )
 
 // Valid indicates whether the value is a known member of the CorrectionStatus enum.
 func (e CorrectionStatus) Valid() bool {
 	switch e {
-	case Applied:
+	case CorrectionStatusApplied:
 		return true
-	case Proposed:
+	case CorrectionStatusProposed:
 		return true
 	default:
 		return false
@@ -403,6 +487,24 @@ func (e HealthStatus) Valid() bool {
 	case Ok:
 		return true
 	case Unavailable:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for HeldPaymentReason.
+const (
+	NewAccount HeldPaymentReason = "new_account"
+	NoAccount  HeldPaymentReason = "no_account"
+)
+
+// Valid indicates whether the value is a known member of the HeldPaymentReason enum.
+func (e HeldPaymentReason) Valid() bool {
+	switch e {
+	case NewAccount:
+		return true
+	case NoAccount:
 		return true
 	default:
 		return false
@@ -678,22 +780,19 @@ func (e PaymentKind) Valid() bool {
 
 // Defines values for PaymentStatus.
 const (
-	PaymentStatusBatched    PaymentStatus = "batched"
-	PaymentStatusClawedBack PaymentStatus = "clawed_back"
-	PaymentStatusDue        PaymentStatus = "due"
-	PaymentStatusFailed     PaymentStatus = "failed"
-	PaymentStatusHeld       PaymentStatus = "held"
-	PaymentStatusPaid       PaymentStatus = "paid"
-	PaymentStatusScheduled  PaymentStatus = "scheduled"
-	PaymentStatusSuspended  PaymentStatus = "suspended"
+	PaymentStatusBatched   PaymentStatus = "batched"
+	PaymentStatusDue       PaymentStatus = "due"
+	PaymentStatusFailed    PaymentStatus = "failed"
+	PaymentStatusHeld      PaymentStatus = "held"
+	PaymentStatusPaid      PaymentStatus = "paid"
+	PaymentStatusScheduled PaymentStatus = "scheduled"
+	PaymentStatusSuspended PaymentStatus = "suspended"
 )
 
 // Valid indicates whether the value is a known member of the PaymentStatus enum.
 func (e PaymentStatus) Valid() bool {
 	switch e {
 	case PaymentStatusBatched:
-		return true
-	case PaymentStatusClawedBack:
 		return true
 	case PaymentStatusDue:
 		return true
@@ -1057,6 +1156,24 @@ func (e ExportBatchParamsFormat) Valid() bool {
 	}
 }
 
+// Defines values for ApplyBankReturnsParamsFormat.
+const (
+	ApplyBankReturnsParamsFormatCsv  ApplyBankReturnsParamsFormat = "csv"
+	ApplyBankReturnsParamsFormatXlsx ApplyBankReturnsParamsFormat = "xlsx"
+)
+
+// Valid indicates whether the value is a known member of the ApplyBankReturnsParamsFormat enum.
+func (e ApplyBankReturnsParamsFormat) Valid() bool {
+	switch e {
+	case ApplyBankReturnsParamsFormatCsv:
+		return true
+	case ApplyBankReturnsParamsFormatXlsx:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for ListRoundObjectionsParamsStatus.
 const (
 	ListRoundObjectionsParamsStatusDismissed ListRoundObjectionsParamsStatus = "dismissed"
@@ -1340,11 +1457,47 @@ type BankAccount struct {
 	BankName      string `json:"bankName"`
 }
 
+// BankReturn defines model for BankReturn.
+type BankReturn struct {
+	At      time.Time          `json:"at"`
+	BatchId openapi_types.UUID `json:"batchId"`
+
+	// Changed Payments this sending moved (0 when repeated)
+	Changed int                `json:"changed"`
+	Failed  int                `json:"failed"`
+	Id      openapi_types.UUID `json:"id"`
+
+	// Lines Rows of the file
+	Lines int `json:"lines"`
+	Paid  int `json:"paid"`
+
+	// Repeated The same content was applied before (as id): nothing changed now
+	Repeated bool `json:"repeated"`
+
+	// Sha256 Of the file's content, row by row
+	Sha256 string `json:"sha256"`
+}
+
 // Batch defines model for Batch.
 type Batch struct {
-	Count     int                `json:"count"`
-	CreatedAt time.Time          `json:"createdAt"`
-	Id        openapi_types.UUID `json:"id"`
+	ApprovedAt *time.Time          `json:"approvedAt,omitempty"`
+	ApprovedBy *openapi_types.UUID `json:"approvedBy,omitempty"`
+	Count      int                 `json:"count"`
+	CreatedAt  time.Time           `json:"createdAt"`
+	CreatedBy  openapi_types.UUID  `json:"createdBy"`
+
+	// Failed Lines the bank refused
+	Failed int `json:"failed"`
+
+	// HeldBack Payments that were due but left out of the batch, and why
+	HeldBack []HeldPayment      `json:"heldBack"`
+	Id       openapi_types.UUID `json:"id"`
+
+	// Paid Lines the bank paid
+	Paid         int                 `json:"paid"`
+	RejectReason *string             `json:"rejectReason,omitempty"`
+	RejectedBy   *openapi_types.UUID `json:"rejectedBy,omitempty"`
+	Status       BatchStatus         `json:"status"`
 
 	// Total fen
 	Total int64 `json:"total"`
@@ -1352,22 +1505,64 @@ type Batch struct {
 
 // BatchDetail defines model for BatchDetail.
 type BatchDetail struct {
-	Batch Batch       `json:"batch"`
-	Lines []BatchLine `json:"lines"`
+	Batch   Batch         `json:"batch"`
+	Exports []BatchExport `json:"exports"`
+	Lines   []BatchLine   `json:"lines"`
 }
+
+// BatchExport defines model for BatchExport.
+type BatchExport struct {
+	ActorId openapi_types.UUID `json:"actorId"`
+	At      time.Time          `json:"at"`
+	Format  BatchExportFormat  `json:"format"`
+	Sha256  string             `json:"sha256"`
+	Size    int                `json:"size"`
+}
+
+// BatchExportFormat defines model for BatchExport.Format.
+type BatchExportFormat string
 
 // BatchLine defines model for BatchLine.
 type BatchLine struct {
+	// Amount fen
+	Amount     int64      `json:"amount"`
+	AnsweredAt *time.Time `json:"answeredAt,omitempty"`
+
 	// BankAccount Masked; in full only in the export
-	BankAccount string `json:"bankAccount"`
-	BankName    string `json:"bankName"`
-	Name        string `json:"name"`
+	BankAccount string  `json:"bankAccount"`
+	BankName    string  `json:"bankName"`
+	BankSerial  *string `json:"bankSerial,omitempty"`
+
+	// Name The payee as snapshotted when the batch was made
+	Name string `json:"name"`
 
 	// NationalId Masked
 	NationalId *string `json:"nationalId,omitempty"`
 	Package    string  `json:"package"`
 	Payment    Payment `json:"payment"`
+	Reason     *string `json:"reason,omitempty"`
+
+	// Result The bank's answer; absent while open
+	Result *BatchLineResult `json:"result,omitempty"`
+	Seq    int              `json:"seq"`
 }
+
+// BatchLineResult The bank's answer; absent while open
+type BatchLineResult string
+
+// BatchPage defines model for BatchPage.
+type BatchPage struct {
+	Items      []Batch `json:"items"`
+	NextCursor *string `json:"nextCursor,omitempty"`
+}
+
+// BatchRejection defines model for BatchRejection.
+type BatchRejection struct {
+	Reason string `json:"reason"`
+}
+
+// BatchStatus defines model for BatchStatus.
+type BatchStatus string
 
 // Benefit defines model for Benefit.
 type Benefit struct {
@@ -1514,6 +1709,63 @@ type ClaimUpdateInput struct {
 	Declarations Declarations `json:"declarations"`
 }
 
+// Clawback defines model for Clawback.
+type Clawback struct {
+	// Amount fen: paid × (clawbackMonths − servedMonths) / clawbackMonths, rounded down
+	Amount         int64               `json:"amount"`
+	CancelReason   *string             `json:"cancelReason,omitempty"`
+	ClaimId        openapi_types.UUID  `json:"claimId"`
+	ClawbackMonths int                 `json:"clawbackMonths"`
+	CreatedAt      time.Time           `json:"createdAt"`
+	DecidedAt      *time.Time          `json:"decidedAt,omitempty"`
+	DecidedBy      *openapi_types.UUID `json:"decidedBy,omitempty"`
+	FirstPaidOn    openapi_types.Date  `json:"firstPaidOn"`
+	Id             openapi_types.UUID  `json:"id"`
+	LeftOn         openapi_types.Date  `json:"leftOn"`
+	Package        string              `json:"package"`
+
+	// Paid fen the claim had paid when the amount was computed
+	Paid int64 `json:"paid"`
+
+	// ProposedBy A reviewer's id, or system
+	ProposedBy         *string            `json:"proposedBy,omitempty"`
+	Reason             *string            `json:"reason,omitempty"`
+	RepaidAt           *time.Time         `json:"repaidAt,omitempty"`
+	RepaymentReference *string            `json:"repaymentReference,omitempty"`
+	ServedMonths       int                `json:"servedMonths"`
+	Status             ClawbackStatus     `json:"status"`
+	UserId             openapi_types.UUID `json:"userId"`
+}
+
+// ClawbackDecision defines model for ClawbackDecision.
+type ClawbackDecision struct {
+	Reason string `json:"reason"`
+}
+
+// ClawbackInput defines model for ClawbackInput.
+type ClawbackInput struct {
+	// LeftOn When the graduate left; by default the end of employment HR recorded
+	LeftOn *openapi_types.Date `json:"leftOn,omitempty"`
+
+	// Reason As the graduate reads it
+	Reason string `json:"reason"`
+}
+
+// ClawbackPage defines model for ClawbackPage.
+type ClawbackPage struct {
+	Items      []Clawback `json:"items"`
+	NextCursor *string    `json:"nextCursor,omitempty"`
+}
+
+// ClawbackRepayment defines model for ClawbackRepayment.
+type ClawbackRepayment struct {
+	// Reference The bank's reference of the repayment
+	Reference *string `json:"reference,omitempty"`
+}
+
+// ClawbackStatus defines model for ClawbackStatus.
+type ClawbackStatus string
+
 // ConfirmationInput defines model for ConfirmationInput.
 type ConfirmationInput struct {
 	ContractEnd   openapi_types.Date `json:"contractEnd"`
@@ -1581,7 +1833,16 @@ type DeliveryReport struct {
 
 // DeliveryRow defines model for DeliveryRow.
 type DeliveryRow struct {
-	Claims                      int    `json:"claims"`
+	Claims int `json:"claims"`
+
+	// ClawbackOwed fen
+	ClawbackOwed int64 `json:"clawbackOwed"`
+
+	// ClawbackRepaid fen
+	ClawbackRepaid int64 `json:"clawbackRepaid"`
+
+	// Clawbacks Claims reclaimed from (owed or repaid)
+	Clawbacks                   int    `json:"clawbacks"`
 	DeadlinesBreached           int    `json:"deadlinesBreached"`
 	Decided                     int    `json:"decided"`
 	MedianToDecisionSeconds     int64  `json:"medianToDecisionSeconds"`
@@ -1921,6 +2182,21 @@ type Health struct {
 // HealthStatus defines model for Health.Status.
 type HealthStatus string
 
+// HeldPayment defines model for HeldPayment.
+type HeldPayment struct {
+	// Amount fen
+	Amount    int64              `json:"amount"`
+	ClaimId   openapi_types.UUID `json:"claimId"`
+	PaymentId openapi_types.UUID `json:"paymentId"`
+	Reason    HeldPaymentReason  `json:"reason"`
+
+	// Until For new_account: when the hold ends
+	Until *time.Time `json:"until,omitempty"`
+}
+
+// HeldPaymentReason defines model for HeldPayment.Reason.
+type HeldPaymentReason string
+
 // HousingApplication defines model for HousingApplication.
 type HousingApplication struct {
 	Decision      Decision                 `json:"decision"`
@@ -2040,7 +2316,16 @@ type Me struct {
 
 // MonthDelivery defines model for MonthDelivery.
 type MonthDelivery struct {
-	Claims               int     `json:"claims"`
+	Claims int `json:"claims"`
+
+	// ClawbackOwed fen
+	ClawbackOwed int64 `json:"clawbackOwed"`
+
+	// ClawbackRepaid fen
+	ClawbackRepaid int64 `json:"clawbackRepaid"`
+
+	// Clawbacks Claims reclaimed from (owed or repaid)
+	Clawbacks            int     `json:"clawbacks"`
 	DeadlinesBreached    int     `json:"deadlinesBreached"`
 	Decided              int     `json:"decided"`
 	MedianDaysToDecision float32 `json:"medianDaysToDecision"`
@@ -2229,6 +2514,7 @@ type Payment struct {
 	Amount        int64              `json:"amount"`
 	ClaimId       openapi_types.UUID `json:"claimId"`
 	DueOn         openapi_types.Date `json:"dueOn"`
+	FailedAt      *time.Time         `json:"failedAt,omitempty"`
 	FailureReason *string            `json:"failureReason,omitempty"`
 	GateMonths    *int               `json:"gateMonths,omitempty"`
 	Id            openapi_types.UUID `json:"id"`
@@ -2404,12 +2690,19 @@ type ReasonInput struct {
 
 // Reconciliation defines model for Reconciliation.
 type Reconciliation struct {
-	Approved   int64 `json:"approved"`
-	Balanced   bool  `json:"balanced"`
+	Approved int64 `json:"approved"`
+	Balanced bool  `json:"balanced"`
+
+	// ClawbackOwed Paid, reclaimed and not repaid yet
+	ClawbackOwed int64 `json:"clawbackOwed"`
+
+	// ClawedBack Paid, reclaimed and repaid
 	ClawedBack int64 `json:"clawedBack"`
 	Paid       int64 `json:"paid"`
-	Scheduled  int64 `json:"scheduled"`
-	Suspended  int64 `json:"suspended"`
+
+	// Scheduled Still owed: scheduled, held, due, batched or failed
+	Scheduled int64 `json:"scheduled"`
+	Suspended int64 `json:"suspended"`
 }
 
 // RejectionInput defines model for RejectionInput.
@@ -2710,6 +3003,17 @@ type ListInvitationsParams struct {
 	Limit  *Limit  `form:"limit,omitempty" json:"limit,omitempty"`
 }
 
+// ListBatchesParams defines parameters for ListBatches.
+type ListBatchesParams struct {
+	Status      *BatchStatus `form:"status,omitempty" json:"status,omitempty"`
+	CreatedFrom *time.Time   `form:"createdFrom,omitempty" json:"createdFrom,omitempty"`
+
+	// CreatedTo Exclusive
+	CreatedTo *time.Time `form:"createdTo,omitempty" json:"createdTo,omitempty"`
+	Cursor    *Cursor    `form:"cursor,omitempty" json:"cursor,omitempty"`
+	Limit     *Limit     `form:"limit,omitempty" json:"limit,omitempty"`
+}
+
 // ExportBatchParams defines parameters for ExportBatch.
 type ExportBatchParams struct {
 	Format *ExportBatchParamsFormat `form:"format,omitempty" json:"format,omitempty"`
@@ -2717,6 +3021,21 @@ type ExportBatchParams struct {
 
 // ExportBatchParamsFormat defines parameters for ExportBatch.
 type ExportBatchParamsFormat string
+
+// ApplyBankReturnsParams defines parameters for ApplyBankReturns.
+type ApplyBankReturnsParams struct {
+	Format ApplyBankReturnsParamsFormat `form:"format" json:"format"`
+}
+
+// ApplyBankReturnsParamsFormat defines parameters for ApplyBankReturns.
+type ApplyBankReturnsParamsFormat string
+
+// ListClawbacksParams defines parameters for ListClawbacks.
+type ListClawbacksParams struct {
+	Status *ClawbackStatus `form:"status,omitempty" json:"status,omitempty"`
+	Cursor *Cursor         `form:"cursor,omitempty" json:"cursor,omitempty"`
+	Limit  *Limit          `form:"limit,omitempty" json:"limit,omitempty"`
+}
 
 // ListRoundObjectionsParams defines parameters for ListRoundObjections.
 type ListRoundObjectionsParams struct {
@@ -2899,6 +3218,12 @@ type RegisterEmployerJSONRequestBody = EmployerRegistrationInput
 // InviteToEmployerJSONRequestBody defines body for InviteToEmployer for application/json ContentType.
 type InviteToEmployerJSONRequestBody = InvitationInput
 
+// RejectBatchJSONRequestBody defines body for RejectBatch for application/json ContentType.
+type RejectBatchJSONRequestBody = BatchRejection
+
+// MarkClawbackRepaidJSONRequestBody defines body for MarkClawbackRepaid for application/json ContentType.
+type MarkClawbackRepaidJSONRequestBody = ClawbackRepayment
+
 // MarkPaymentFailedJSONRequestBody defines body for MarkPaymentFailed for application/json ContentType.
 type MarkPaymentFailedJSONRequestBody = PaymentFailureInput
 
@@ -2959,11 +3284,20 @@ type ApproveClaimJSONRequestBody = ApprovalInput
 // AssignClaimJSONRequestBody defines body for AssignClaim for application/json ContentType.
 type AssignClaimJSONRequestBody = ClaimAssignInput
 
+// CreateClawbackJSONRequestBody defines body for CreateClawback for application/json ContentType.
+type CreateClawbackJSONRequestBody = ClawbackInput
+
 // RejectClaimJSONRequestBody defines body for RejectClaim for application/json ContentType.
 type RejectClaimJSONRequestBody = ClaimRejectionInput
 
 // ReturnClaimJSONRequestBody defines body for ReturnClaim for application/json ContentType.
 type ReturnClaimJSONRequestBody = ReturnInput
+
+// CancelClawbackJSONRequestBody defines body for CancelClawback for application/json ContentType.
+type CancelClawbackJSONRequestBody = ClawbackDecision
+
+// ConfirmClawbackJSONRequestBody defines body for ConfirmClawback for application/json ContentType.
+type ConfirmClawbackJSONRequestBody = ClawbackDecision
 
 // ResolveClaimObjectionJSONRequestBody defines body for ResolveClaimObjection for application/json ContentType.
 type ResolveClaimObjectionJSONRequestBody = ObjectionResolution
@@ -3078,22 +3412,40 @@ type ServerInterface interface {
 	// ListEmployerStaff The employer's admins and HR users (its admin, or a city admin)
 	// (GET /v1/employers/{id}/staff)
 	ListEmployerStaff(c *fiber.Ctx, id ID) error
-	// CreateBatch Put every payment that is due into a new batch (finance)
+	// ListBatches Payment batches, newest first (finance)
+	// (GET /v1/finance/batches)
+	ListBatches(c *fiber.Ctx, params ListBatchesParams) error
+	// CreateBatch Put the payments that can be paid into a new batch, pending a second officer's approval (finance)
 	// (POST /v1/finance/batches)
 	CreateBatch(c *fiber.Ctx) error
-	// GetBatch A batch and its payments, bank accounts masked (finance)
+	// GetBatch A batch, its lines (bank accounts masked) and its exports (finance)
 	// (GET /v1/finance/batches/{id})
 	GetBatch(c *fiber.Ctx, id ID) error
-	// ExportBatch The batch as a spreadsheet for the bank, with full account numbers (finance)
+	// ApproveBatch Approve a batch for the bank (finance, never its maker)
+	// (POST /v1/finance/batches/{id}/approve)
+	ApproveBatch(c *fiber.Ctx, id ID) error
+	// ExportBatch An approved batch as a spreadsheet for the bank, with full account numbers (finance, not its maker)
 	// (GET /v1/finance/batches/{id}/export)
 	ExportBatch(c *fiber.Ctx, id ID, params ExportBatchParams) error
+	// RejectBatch Turn a batch down before approval; its payments are due again (finance, its maker too)
+	// (POST /v1/finance/batches/{id}/reject)
+	RejectBatch(c *fiber.Ctx, id ID) error
+	// ApplyBankReturns Apply the bank's return file to an approved batch; any bad row rejects the whole file (finance)
+	// (POST /v1/finance/batches/{id}/returns)
+	ApplyBankReturns(c *fiber.Ctx, id ID, params ApplyBankReturnsParams) error
+	// ListClawbacks Clawbacks, newest first (finance, reviewers)
+	// (GET /v1/finance/clawbacks)
+	ListClawbacks(c *fiber.Ctx, params ListClawbacksParams) error
+	// MarkClawbackRepaid Record that the graduate repaid an owed clawback; recording twice is harmless (finance)
+	// (POST /v1/finance/clawbacks/{id}/repaid)
+	MarkClawbackRepaid(c *fiber.Ctx, id ID) error
 	// MarkPaymentFailed Record that the bank refused a payment (finance)
 	// (POST /v1/finance/payments/{id}/failed)
 	MarkPaymentFailed(c *fiber.Ctx, id ID) error
-	// MarkPaymentPaid Record that the bank paid a payment; marking twice is harmless (finance)
+	// MarkPaymentPaid Record that the bank paid a payment of an approved batch; marking twice is harmless (finance)
 	// (POST /v1/finance/payments/{id}/paid)
 	MarkPaymentPaid(c *fiber.Ctx, id ID) error
-	// Reconcile Money of approved claims: approved = paid + scheduled + suspended + clawed back (finance)
+	// Reconcile Money of approved claims: approved = paid + scheduled + suspended; of the paid, clawbackOwed and clawedBack are reclaimed (finance)
 	// (GET /v1/finance/reconciliation)
 	Reconcile(c *fiber.Ctx) error
 	// GetApplication An application, to its applicant and housing staff
@@ -3258,12 +3610,21 @@ type ServerInterface interface {
 	// AssignClaim Take a claim, or give it to a reviewer (lead reviewer)
 	// (POST /v1/review/claims/{id}/assign)
 	AssignClaim(c *fiber.Ctx, id ID) error
+	// CreateClawback Reclaim an allowance from a graduate who left early (reviewer)
+	// (POST /v1/review/claims/{id}/clawbacks)
+	CreateClawback(c *fiber.Ctx, id ID) error
 	// RejectClaim Reject a claim under review with a reason code and text (reviewer)
 	// (POST /v1/review/claims/{id}/reject)
 	RejectClaim(c *fiber.Ctx, id ID) error
 	// ReturnClaim Return a claim to the graduate for supplement (退回补正) (reviewer)
 	// (POST /v1/review/claims/{id}/return)
 	ReturnClaim(c *fiber.Ctx, id ID) error
+	// CancelClawback Cancel a proposed clawback, e.g. the graduate works in the city again (reviewer)
+	// (POST /v1/review/clawbacks/{id}/cancel)
+	CancelClawback(c *fiber.Ctx, id ID) error
+	// ConfirmClawback Confirm a proposed clawback with the reason the graduate reads (reviewer)
+	// (POST /v1/review/clawbacks/{id}/confirm)
+	ConfirmClawback(c *fiber.Ctx, id ID) error
 	// ListClaimObjections Objections to approvals on notice, oldest first (reviewer)
 	// (GET /v1/review/objections)
 	ListClaimObjections(c *fiber.Ctx, params ListClaimObjectionsParams) error
@@ -4406,6 +4767,71 @@ func (siw *ServerInterfaceWrapper) ListEmployerStaff(c *fiber.Ctx) error {
 	return handler(c)
 }
 
+// ListBatches operation middleware
+func (siw *ServerInterfaceWrapper) ListBatches(c *fiber.Ctx) error {
+
+	var err error
+	_ = err
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListBatchesParams
+
+	var query url.Values
+	query, err = url.ParseQuery(string(c.Request().URI().QueryString()))
+	if err != nil {
+		return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for query string: %w", err).Error())
+	}
+
+	// ------------- Optional query parameter "status" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "status", query, &params.Status, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter status: %w", err).Error())
+	}
+
+	// ------------- Optional query parameter "createdFrom" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "createdFrom", query, &params.CreatedFrom, runtime.BindQueryParameterOptions{Type: "string", Format: "date-time"})
+	if err != nil {
+		return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter createdFrom: %w", err).Error())
+	}
+
+	// ------------- Optional query parameter "createdTo" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "createdTo", query, &params.CreatedTo, runtime.BindQueryParameterOptions{Type: "string", Format: "date-time"})
+	if err != nil {
+		return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter createdTo: %w", err).Error())
+	}
+
+	// ------------- Optional query parameter "cursor" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "cursor", query, &params.Cursor, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter cursor: %w", err).Error())
+	}
+
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", query, &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter limit: %w", err).Error())
+	}
+
+	handler := func(c *fiber.Ctx) error {
+		return siw.Handler.ListBatches(c, params)
+	}
+
+	for i := len(siw.HandlerMiddlewares) - 1; i >= 0; i-- {
+		m := siw.HandlerMiddlewares[i]
+		next := handler
+		handler = func(c *fiber.Ctx) error {
+			return m(c, next)
+		}
+	}
+
+	return handler(c)
+}
+
 // CreateBatch operation middleware
 func (siw *ServerInterfaceWrapper) CreateBatch(c *fiber.Ctx) error {
 
@@ -4453,6 +4879,35 @@ func (siw *ServerInterfaceWrapper) GetBatch(c *fiber.Ctx) error {
 	return handler(c)
 }
 
+// ApproveBatch operation middleware
+func (siw *ServerInterfaceWrapper) ApproveBatch(c *fiber.Ctx) error {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "id" -------------
+	var id ID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", c.Params("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid"})
+	if err != nil {
+		return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter id: %w", err).Error())
+	}
+
+	handler := func(c *fiber.Ctx) error {
+		return siw.Handler.ApproveBatch(c, id)
+	}
+
+	for i := len(siw.HandlerMiddlewares) - 1; i >= 0; i-- {
+		m := siw.HandlerMiddlewares[i]
+		next := handler
+		handler = func(c *fiber.Ctx) error {
+			return m(c, next)
+		}
+	}
+
+	return handler(c)
+}
+
 // ExportBatch operation middleware
 func (siw *ServerInterfaceWrapper) ExportBatch(c *fiber.Ctx) error {
 
@@ -4485,6 +4940,160 @@ func (siw *ServerInterfaceWrapper) ExportBatch(c *fiber.Ctx) error {
 
 	handler := func(c *fiber.Ctx) error {
 		return siw.Handler.ExportBatch(c, id, params)
+	}
+
+	for i := len(siw.HandlerMiddlewares) - 1; i >= 0; i-- {
+		m := siw.HandlerMiddlewares[i]
+		next := handler
+		handler = func(c *fiber.Ctx) error {
+			return m(c, next)
+		}
+	}
+
+	return handler(c)
+}
+
+// RejectBatch operation middleware
+func (siw *ServerInterfaceWrapper) RejectBatch(c *fiber.Ctx) error {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "id" -------------
+	var id ID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", c.Params("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid"})
+	if err != nil {
+		return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter id: %w", err).Error())
+	}
+
+	handler := func(c *fiber.Ctx) error {
+		return siw.Handler.RejectBatch(c, id)
+	}
+
+	for i := len(siw.HandlerMiddlewares) - 1; i >= 0; i-- {
+		m := siw.HandlerMiddlewares[i]
+		next := handler
+		handler = func(c *fiber.Ctx) error {
+			return m(c, next)
+		}
+	}
+
+	return handler(c)
+}
+
+// ApplyBankReturns operation middleware
+func (siw *ServerInterfaceWrapper) ApplyBankReturns(c *fiber.Ctx) error {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "id" -------------
+	var id ID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", c.Params("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid"})
+	if err != nil {
+		return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter id: %w", err).Error())
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ApplyBankReturnsParams
+
+	var query url.Values
+	query, err = url.ParseQuery(string(c.Request().URI().QueryString()))
+	if err != nil {
+		return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for query string: %w", err).Error())
+	}
+
+	// ------------- Required query parameter "format" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, true, "format", query, &params.Format, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter format: %w", err).Error())
+	}
+
+	handler := func(c *fiber.Ctx) error {
+		return siw.Handler.ApplyBankReturns(c, id, params)
+	}
+
+	for i := len(siw.HandlerMiddlewares) - 1; i >= 0; i-- {
+		m := siw.HandlerMiddlewares[i]
+		next := handler
+		handler = func(c *fiber.Ctx) error {
+			return m(c, next)
+		}
+	}
+
+	return handler(c)
+}
+
+// ListClawbacks operation middleware
+func (siw *ServerInterfaceWrapper) ListClawbacks(c *fiber.Ctx) error {
+
+	var err error
+	_ = err
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListClawbacksParams
+
+	var query url.Values
+	query, err = url.ParseQuery(string(c.Request().URI().QueryString()))
+	if err != nil {
+		return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for query string: %w", err).Error())
+	}
+
+	// ------------- Optional query parameter "status" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "status", query, &params.Status, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter status: %w", err).Error())
+	}
+
+	// ------------- Optional query parameter "cursor" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "cursor", query, &params.Cursor, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter cursor: %w", err).Error())
+	}
+
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", query, &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter limit: %w", err).Error())
+	}
+
+	handler := func(c *fiber.Ctx) error {
+		return siw.Handler.ListClawbacks(c, params)
+	}
+
+	for i := len(siw.HandlerMiddlewares) - 1; i >= 0; i-- {
+		m := siw.HandlerMiddlewares[i]
+		next := handler
+		handler = func(c *fiber.Ctx) error {
+			return m(c, next)
+		}
+	}
+
+	return handler(c)
+}
+
+// MarkClawbackRepaid operation middleware
+func (siw *ServerInterfaceWrapper) MarkClawbackRepaid(c *fiber.Ctx) error {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "id" -------------
+	var id ID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", c.Params("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid"})
+	if err != nil {
+		return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter id: %w", err).Error())
+	}
+
+	handler := func(c *fiber.Ctx) error {
+		return siw.Handler.MarkClawbackRepaid(c, id)
 	}
 
 	for i := len(siw.HandlerMiddlewares) - 1; i >= 0; i-- {
@@ -6277,6 +6886,35 @@ func (siw *ServerInterfaceWrapper) AssignClaim(c *fiber.Ctx) error {
 	return handler(c)
 }
 
+// CreateClawback operation middleware
+func (siw *ServerInterfaceWrapper) CreateClawback(c *fiber.Ctx) error {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "id" -------------
+	var id ID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", c.Params("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid"})
+	if err != nil {
+		return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter id: %w", err).Error())
+	}
+
+	handler := func(c *fiber.Ctx) error {
+		return siw.Handler.CreateClawback(c, id)
+	}
+
+	for i := len(siw.HandlerMiddlewares) - 1; i >= 0; i-- {
+		m := siw.HandlerMiddlewares[i]
+		next := handler
+		handler = func(c *fiber.Ctx) error {
+			return m(c, next)
+		}
+	}
+
+	return handler(c)
+}
+
 // RejectClaim operation middleware
 func (siw *ServerInterfaceWrapper) RejectClaim(c *fiber.Ctx) error {
 
@@ -6322,6 +6960,64 @@ func (siw *ServerInterfaceWrapper) ReturnClaim(c *fiber.Ctx) error {
 
 	handler := func(c *fiber.Ctx) error {
 		return siw.Handler.ReturnClaim(c, id)
+	}
+
+	for i := len(siw.HandlerMiddlewares) - 1; i >= 0; i-- {
+		m := siw.HandlerMiddlewares[i]
+		next := handler
+		handler = func(c *fiber.Ctx) error {
+			return m(c, next)
+		}
+	}
+
+	return handler(c)
+}
+
+// CancelClawback operation middleware
+func (siw *ServerInterfaceWrapper) CancelClawback(c *fiber.Ctx) error {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "id" -------------
+	var id ID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", c.Params("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid"})
+	if err != nil {
+		return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter id: %w", err).Error())
+	}
+
+	handler := func(c *fiber.Ctx) error {
+		return siw.Handler.CancelClawback(c, id)
+	}
+
+	for i := len(siw.HandlerMiddlewares) - 1; i >= 0; i-- {
+		m := siw.HandlerMiddlewares[i]
+		next := handler
+		handler = func(c *fiber.Ctx) error {
+			return m(c, next)
+		}
+	}
+
+	return handler(c)
+}
+
+// ConfirmClawback operation middleware
+func (siw *ServerInterfaceWrapper) ConfirmClawback(c *fiber.Ctx) error {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "id" -------------
+	var id ID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", c.Params("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid"})
+	if err != nil {
+		return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter id: %w", err).Error())
+	}
+
+	handler := func(c *fiber.Ctx) error {
+		return siw.Handler.ConfirmClawback(c, id)
 	}
 
 	for i := len(siw.HandlerMiddlewares) - 1; i >= 0; i-- {
@@ -6705,9 +7401,27 @@ func RegisterHandlersWithOptions(router fiber.Router, si ServerInterface, option
 
 	router.Post(options.BaseURL+"/v1/review/claims/:id/reject", wrapper.RejectClaim)
 
+	router.Post(options.BaseURL+"/v1/review/claims/:id/clawbacks", wrapper.CreateClawback)
+
+	router.Post(options.BaseURL+"/v1/review/clawbacks/:id/confirm", wrapper.ConfirmClawback)
+
+	router.Post(options.BaseURL+"/v1/review/clawbacks/:id/cancel", wrapper.CancelClawback)
+
+	router.Get(options.BaseURL+"/v1/finance/batches", wrapper.ListBatches)
+
 	router.Post(options.BaseURL+"/v1/finance/batches", wrapper.CreateBatch)
 
 	router.Get(options.BaseURL+"/v1/finance/batches/:id", wrapper.GetBatch)
+
+	router.Post(options.BaseURL+"/v1/finance/batches/:id/approve", wrapper.ApproveBatch)
+
+	router.Post(options.BaseURL+"/v1/finance/batches/:id/reject", wrapper.RejectBatch)
+
+	router.Post(options.BaseURL+"/v1/finance/batches/:id/returns", wrapper.ApplyBankReturns)
+
+	router.Get(options.BaseURL+"/v1/finance/clawbacks", wrapper.ListClawbacks)
+
+	router.Post(options.BaseURL+"/v1/finance/clawbacks/:id/repaid", wrapper.MarkClawbackRepaid)
 
 	router.Get(options.BaseURL+"/v1/finance/batches/:id/export", wrapper.ExportBatch)
 

@@ -94,6 +94,20 @@ func TestClaimsAuthorization(t *testing.T) {
 		{"POST", "/v1/finance/payments/" + someID + "/failed", map[string]any{"reason": "x"},
 			want{"graduate": 403, "hr": 403, "housing": 403, "reviewer": 403}},
 		{"GET", "/v1/finance/reconciliation", nil, want{"graduate": 403, "hr": 403, "housing": 403, "reviewer": 403}},
+		{"GET", "/v1/finance/batches", nil, want{"graduate": 403, "hr": 403, "housing": 403, "reviewer": 403}},
+		{"POST", "/v1/finance/batches/" + someID + "/approve", nil,
+			want{"graduate": 403, "hr": 403, "housing": 403, "reviewer": 403, "finance": 404}},
+		{"POST", "/v1/finance/batches/" + someID + "/reject", map[string]any{"reason": "x"},
+			want{"graduate": 403, "hr": 403, "housing": 403, "reviewer": 403, "finance": 404}},
+		{"GET", "/v1/finance/clawbacks", nil, want{"graduate": 403, "hr": 403, "housing": 403}},
+		{"POST", "/v1/finance/clawbacks/" + someID + "/repaid", map[string]any{},
+			want{"graduate": 403, "hr": 403, "housing": 403, "reviewer": 403, "finance": 404}},
+		{"POST", "/v1/review/claims/" + claim.ID + "/clawbacks", map[string]any{"reason": "x"},
+			want{"graduate": 403, "hr": 403, "housing": 403, "finance": 403}},
+		{"POST", "/v1/review/clawbacks/" + someID + "/confirm", map[string]any{"reason": "x"},
+			want{"graduate": 403, "hr": 403, "housing": 403, "finance": 403, "reviewer": 404}},
+		{"POST", "/v1/review/clawbacks/" + someID + "/cancel", map[string]any{"reason": "x"},
+			want{"graduate": 403, "hr": 403, "housing": 403, "finance": 403, "reviewer": 404}},
 		{"GET", "/v1/stats/delivery?from=2026-01-01&to=2027-01-01", nil, want{"graduate": 403, "hr": 403, "housing": 403}},
 	}
 	actors := map[string]string{"graduate": graduate, "hr": hrOther, "housing": housing, "finance": finance, "reviewer": reviewer}
@@ -103,6 +117,12 @@ func TestClaimsAuthorization(t *testing.T) {
 			if r.Status != status {
 				t.Errorf("%s %s as %s: %d, want %d: %s", e.method, e.path, name, r.Status, status, r.Body)
 			}
+		}
+	}
+	// The bank's return file is a spreadsheet, not JSON.
+	for name, status := range (want{"graduate": 403, "hr": 403, "housing": 403, "reviewer": 403, "finance": 404}) {
+		if r := in.returnFile(t, actors[name], someID, "csv", []byte("reference,result\n"+someID+",paid\n")); r.Status != status {
+			t.Errorf("a return file as %s: %d, want %d: %s", name, r.Status, status, r.Body)
 		}
 	}
 	// HR of another employer sees none of this employer's people, and a

@@ -119,7 +119,7 @@ func TestClaimEndToEnd(t *testing.T) {
 	in.call(t, "POST", "/v1/admin/employers", admin, map[string]any{"name": "慈溪智造科技有限公司", "creditCode": creditCodeA}, "Idempotency-Key", newKey()).json(t, &emp)
 	hr := in.staff(t, admin, "hr", emp.ID)
 	reviewer1, reviewer2 := in.staff(t, admin, "reviewer", ""), in.staff(t, admin, "reviewer", "")
-	finance := in.staff(t, admin, "finance", "")
+	finance, checker := in.staff(t, admin, "finance", ""), in.staff(t, admin, "finance", "")
 	housing := in.staff(t, admin, "housing", "")
 
 	grad := in.signUp(t)
@@ -298,7 +298,8 @@ func TestClaimEndToEnd(t *testing.T) {
 		t.Fatalf("audit trail: %v", got)
 	}
 
-	// Finance batches what is due, exports it for the bank and marks it paid.
+	// Finance batches what is due; a second officer approves and exports it
+	// for the bank; it is marked paid.
 	for name, token := range map[string]string{"graduate": grad, "hr": hr, "reviewer": reviewer1, "housing": housing} {
 		if r := in.call(t, "POST", "/v1/finance/batches", token, nil, "Idempotency-Key", newKey()); r.Status != 403 {
 			t.Errorf("%s creating a batch: %d", name, r.Status)
@@ -317,16 +318,19 @@ func TestClaimEndToEnd(t *testing.T) {
 	if r := in.call(t, "POST", "/v1/finance/batches", finance, nil, "Idempotency-Key", newKey()); r.Status != 409 {
 		t.Fatalf("an empty batch: %d %s", r.Status, r.Body)
 	}
+	if r := in.call(t, "POST", "/v1/finance/batches/"+batch.ID+"/approve", checker, nil); r.Status != 200 {
+		t.Fatalf("approval: %d %s", r.Status, r.Body)
+	}
 	if r := in.call(t, "GET", "/v1/finance/batches/"+batch.ID, finance, nil); r.Status != 200 ||
 		strings.Contains(string(r.Body), testBankAccount) || !strings.Contains(string(r.Body), "***5678") {
 		t.Fatalf("batch view must mask accounts: %d %s", r.Status, r.Body)
 	}
-	csvFile := in.call(t, "GET", "/v1/finance/batches/"+batch.ID+"/export?format=csv", finance, nil)
+	csvFile := in.call(t, "GET", "/v1/finance/batches/"+batch.ID+"/export?format=csv", checker, nil)
 	if csvFile.Status != 200 || !strings.Contains(string(csvFile.Body), testBankAccount) || !strings.Contains(string(csvFile.Body), "15000.00") ||
 		strings.Contains(string(csvFile.Body), testNationalID) {
 		t.Fatalf("csv export: %d %s", csvFile.Status, csvFile.Body)
 	}
-	xlsxFile := in.call(t, "GET", "/v1/finance/batches/"+batch.ID+"/export", finance, nil)
+	xlsxFile := in.call(t, "GET", "/v1/finance/batches/"+batch.ID+"/export", checker, nil)
 	book, err := excelize.OpenReader(bytes.NewReader(xlsxFile.Body))
 	if err != nil {
 		t.Fatalf("xlsx export: %v", err)

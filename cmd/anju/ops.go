@@ -174,6 +174,9 @@ func seed(ctx context.Context, cfg Config, emu *firebase.Emulator, stdout io.Wri
 	if err != nil {
 		return err
 	}
+	// The command line is the authority here: it sets the account as one
+	// who just signed in.
+	grad.AuthTime = time.Now()
 	// The demo graduate's profile is reset on every seed.
 	_, err = s.app.Account.UpdateProfile(ctx, grad, talent.ProfileInput{
 		Name: "李明", Phone: "13800138000", Locale: talent.LocaleZH,

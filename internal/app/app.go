@@ -31,6 +31,8 @@ type Stores struct {
 	Policies    catalog.Store
 	Claims      allowance.ClaimStore
 	Payments    allowance.PaymentStore
+	Batches     allowance.BatchStore
+	Clawbacks   allowance.ClawbackStore
 	Inventory   housing.InventoryStore
 	Rounds      housing.RoundStore
 	Offers      housing.OfferStore
@@ -131,7 +133,7 @@ func New(d Deps) (*App, error) {
 	}
 	a.Catalog = catalog.New(s.Policies, d.Clock, d.Policies)
 	a.Allowance = &allowance.Service{
-		ClaimStore: s.Claims, PaymentStore: s.Payments, Catalog: a.Catalog, People: a.Account,
+		ClaimStore: s.Claims, PaymentStore: s.Payments, BatchStore: s.Batches, ClawbackStore: s.Clawbacks, Catalog: a.Catalog, People: a.Account,
 		Employments: s.Employments, Documents: s.Documents, Staff: s.Users, Notifier: a.Account, Leases: s.Leases,
 		AccessLog: s.AccessLog, Objects: d.Objects, Vault: d.Vault, Clock: d.Clock, Calendar: d.Calendar,
 		City: d.Settings.City, PreviewTTL: d.Settings.DownloadTTL,

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"firebase.google.com/go/v4/auth"
 
@@ -76,6 +77,9 @@ func (v *Verifier) Verify(ctx context.Context, idToken string) (talent.Identity,
 		return talent.Identity{}, verifyError(err)
 	}
 	id := talent.Identity{UID: tok.UID}
+	if tok.AuthTime > 0 {
+		id.AuthTime = time.Unix(tok.AuthTime, 0)
+	}
 	if phone, ok := tok.Claims["phone_number"].(string); ok {
 		id.Phone = phone
 	}

@@ -97,7 +97,11 @@ func TestVerifyEmulatorToken(t *testing.T) {
 	if err != nil {
 		t.Fatalf("Verify: %v", err)
 	}
-	want := talent.Identity{UID: uid, Phone: phone, Email: email}
+	// auth_time is when the user signed in: just now, to the second.
+	if time.Since(id.AuthTime) > time.Minute || time.Until(id.AuthTime) > time.Minute {
+		t.Errorf("auth time %v, want about now", id.AuthTime)
+	}
+	want := talent.Identity{UID: uid, Phone: phone, Email: email, AuthTime: id.AuthTime}
 	if id != want {
 		t.Errorf("identity = %+v, want %+v", id, want)
 	}
@@ -132,7 +136,7 @@ func TestVerifyPhoneSignIn(t *testing.T) {
 	if err != nil {
 		t.Fatalf("Verify: %v", err)
 	}
-	if id != (talent.Identity{UID: uid, Phone: phone}) {
+	if id != (talent.Identity{UID: uid, Phone: phone, AuthTime: id.AuthTime}) || id.AuthTime.IsZero() {
 		t.Errorf("identity = %+v", id)
 	}
 }

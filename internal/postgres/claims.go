@@ -136,39 +136,11 @@ func (s Claims) UpdateClaim(ctx context.Context, id string, fn func(*allowance.C
 }
 
 // saveClaim writes a locked claim and everything its change carries: audit
-// rows, a payment schedule, suspended payments and outbox tasks.
+// rows, a payment schedule, suspended payments, its public-notice entry and
+// objections, and outbox tasks.
 func saveClaim(ctx context.Context, tx pgx.Tx, c allowance.Claim, change allowance.ClaimChange) error {
-	args, err := claimArgs(c)
-	if err != nil {
+	if err := writeClaim(ctx, tx, c, change); err != nil {
 		return err
-	}
-	_, err = tx.Exec(ctx, `UPDATE claims SET user_id = $2, person_index = $3, package = $4, policy_version = $5,
-		status = $6, appealed = $7, declarations = $8, decision = $9, stage = $10, due_at = $11, escalated_at = $12,
-		breaches = $13, reject_code = $14, reject_reason = $15, submitted_at = $16, decided_at = $17, first_paid_at = $18,
-		created_at = $19, updated_at = $20, assignee_id = $21, employer_id = $22, returns = $23, return_items = $24,
-		returned_at = $25, paused_due_at = $26, decided_by = $27, notice_until = $28, objections_open = $29
-		WHERE id = $1`, args...)
-	if err != nil {
-		return err
-	}
-	for _, a := range change.Audit {
-		if _, err := tx.Exec(ctx, `INSERT INTO claim_audit (claim_id, at, actor_id, event, from_status, to_status, reason)
-			VALUES ($1, $2, $3, $4, $5, $6, $7)`, a.ClaimID, a.At, a.ActorID, a.Event, a.From, a.To, a.Reason); err != nil {
-			return err
-		}
-	}
-	for _, p := range change.Payments {
-		if _, err := tx.Exec(ctx, `INSERT INTO payments (id, claim_id, user_id, seq, kind, amount, gate_months, due_on, status, updated_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
-			p.ID, p.ClaimID, p.UserID, p.Seq, p.Kind, p.Amount, p.GateMonths, p.DueOn, p.Status, p.UpdatedAt); err != nil {
-			return err
-		}
-	}
-	if len(change.DetachDocuments) > 0 {
-		if _, err := tx.Exec(ctx, `DELETE FROM claim_documents WHERE claim_id = $1 AND document_id = ANY($2::uuid[])`,
-			c.ID, change.DetachDocuments); err != nil {
-			return err
-		}
 	}
 	if change.Entry != nil {
 		if err := insertEntry(ctx, tx, *change.Entry); err != nil {
@@ -183,20 +155,59 @@ func saveClaim(ctx context.Context, tx pgx.Tx, c allowance.Claim, change allowan
 			return err
 		}
 	}
+	return enqueue(ctx, tx, change.Tasks)
+}
+
+// writeClaim writes the claim row and the parts of its change whose
+// statements need no answer (so that they can be pipelined): audit rows,
+// payments, documents, suspended payments. Not the notice or the tasks.
+func writeClaim(ctx context.Context, q execer, c allowance.Claim, change allowance.ClaimChange) error {
+	args, err := claimArgs(c)
+	if err != nil {
+		return err
+	}
+	_, err = q.Exec(ctx, `UPDATE claims SET user_id = $2, person_index = $3, package = $4, policy_version = $5,
+		status = $6, appealed = $7, declarations = $8, decision = $9, stage = $10, due_at = $11, escalated_at = $12,
+		breaches = $13, reject_code = $14, reject_reason = $15, submitted_at = $16, decided_at = $17, first_paid_at = $18,
+		created_at = $19, updated_at = $20, assignee_id = $21, employer_id = $22, returns = $23, return_items = $24,
+		returned_at = $25, paused_due_at = $26, decided_by = $27, notice_until = $28, objections_open = $29
+		WHERE id = $1`, args...)
+	if err != nil {
+		return err
+	}
+	for _, a := range change.Audit {
+		if _, err := q.Exec(ctx, `INSERT INTO claim_audit (claim_id, at, actor_id, event, from_status, to_status, reason)
+			VALUES ($1, $2, $3, $4, $5, $6, $7)`, a.ClaimID, a.At, a.ActorID, a.Event, a.From, a.To, a.Reason); err != nil {
+			return err
+		}
+	}
+	for _, p := range change.Payments {
+		if _, err := q.Exec(ctx, `INSERT INTO payments (id, claim_id, user_id, seq, kind, amount, gate_months, due_on, status, updated_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+			p.ID, p.ClaimID, p.UserID, p.Seq, p.Kind, p.Amount, p.GateMonths, p.DueOn, p.Status, p.UpdatedAt); err != nil {
+			return err
+		}
+	}
+	if len(change.DetachDocuments) > 0 {
+		if _, err := q.Exec(ctx, `DELETE FROM claim_documents WHERE claim_id = $1 AND document_id = ANY($2::uuid[])`,
+			c.ID, change.DetachDocuments); err != nil {
+			return err
+		}
+	}
 	if len(change.AttachDocuments) > 0 {
-		if _, err := tx.Exec(ctx, `INSERT INTO claim_documents (claim_id, document_id)
+		if _, err := q.Exec(ctx, `INSERT INTO claim_documents (claim_id, document_id)
 			SELECT $1, unnest($2::uuid[]) ON CONFLICT DO NOTHING`, c.ID, change.AttachDocuments); err != nil {
 			return err
 		}
 	}
 	if change.SuspendPayments {
 		suspend := allowance.PaymentTransitions[allowance.PaymentSuspend]
-		if _, err := tx.Exec(ctx, `UPDATE payments SET status = $3, updated_at = $2
+		if _, err := q.Exec(ctx, `UPDATE payments SET status = $3, updated_at = $2
 			WHERE claim_id = $1 AND status = ANY($4)`, c.ID, c.UpdatedAt, suspend.To, strs(suspend.From)); err != nil {
 			return err
 		}
 	}
-	return enqueue(ctx, tx, change.Tasks)
+	return nil
 }
 
 // ClaimDocuments implements allowance.ClaimStore.
@@ -336,7 +347,8 @@ func (s Claims) MonthlyDelivery(ctx context.Context, from, to time.Time) ([]allo
 }
 
 // delivery aggregates the claims submitted in [from, to) per package, and
-// per month too when byMonth is set.
+// per month too when byMonth is set, with the clawbacks (owed or repaid)
+// of those claims.
 func (s Claims) delivery(ctx context.Context, from, to time.Time, byMonth bool) ([]allowance.MonthStats, error) {
 	month, group := "NULL::date", "package, month ORDER BY package"
 	if byMonth {
@@ -346,7 +358,8 @@ func (s Claims) delivery(ctx context.Context, from, to time.Time, byMonth bool) 
 		var m allowance.MonthStats
 		var month *time.Time
 		var md, pd, mp, pp float64
-		err := r.Scan(&m.Package, &month, &m.Claims, &m.Decided, &m.Paid, &md, &pd, &mp, &pp, &m.DeadlinesBreached)
+		err := r.Scan(&m.Package, &month, &m.Claims, &m.Decided, &m.Paid, &md, &pd, &mp, &pp, &m.DeadlinesBreached,
+			&m.Clawbacks, &m.ClawbackOwed, &m.ClawbackRepaid)
 		if month != nil {
 			m.Month = time.Date(month.Year(), month.Month(), 1, 0, 0, 0, 0, time.UTC)
 		}
@@ -357,8 +370,12 @@ func (s Claims) delivery(ctx context.Context, from, to time.Time, byMonth bool) 
 			coalesce(percentile_cont(0.9) WITHIN GROUP (ORDER BY extract(epoch FROM decided_at - submitted_at)), 0),
 			coalesce(percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM first_paid_at - submitted_at)), 0),
 			coalesce(percentile_cont(0.9) WITHIN GROUP (ORDER BY extract(epoch FROM first_paid_at - submitted_at)), 0),
-			count(*) FILTER (WHERE breaches > 0)
-		FROM claims WHERE submitted_at >= $1 AND submitted_at < $2
+			count(*) FILTER (WHERE breaches > 0),
+			count(k.claim_id), coalesce(sum(k.owed), 0)::bigint, coalesce(sum(k.repaid), 0)::bigint
+		FROM claims LEFT JOIN (
+			SELECT claim_id, sum(amount) FILTER (WHERE status = 'owed') AS owed, sum(amount) FILTER (WHERE status = 'repaid') AS repaid
+			FROM clawbacks WHERE status IN ('owed', 'repaid') GROUP BY claim_id) k ON k.claim_id = claims.id
+		WHERE submitted_at >= $1 AND submitted_at < $2
 		GROUP BY `+group, from, to)
 }
 

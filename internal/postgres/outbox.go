@@ -13,7 +13,7 @@ import (
 // enqueue is the outbox writer: it records tasks inside the caller's
 // transaction, so follow-up work is committed exactly with the change that
 // needs it. Each row stores the task's kind and its JSON arguments.
-func enqueue(ctx context.Context, tx pgx.Tx, tasks []talent.Task) error {
+func enqueue(ctx context.Context, tx execer, tasks []talent.Task) error {
 	for _, t := range tasks {
 		payload, err := json.Marshal(t)
 		if err != nil {

@@ -32,11 +32,12 @@ func (s Profiles) Profile(ctx context.Context, userID string) (talent.ProfileRec
 	var emp *employerJSON
 	err := s.db.pool.QueryRow(ctx, `
 		SELECT p.name, p.phone_sealed, u.locale, p.national_id_sealed, coalesce(p.national_id_index, ''),
-		       p.birth_date, p.hukou_place, p.employer, p.bank_name, p.bank_account_sealed, p.talent_tier, p.updated_at
+		       p.birth_date, p.hukou_place, p.employer, p.bank_name, p.bank_account_sealed, p.bank_account_changed_at,
+		       p.talent_tier, p.updated_at
 		FROM profiles p JOIN users u ON u.id = p.user_id
 		WHERE p.user_id = $1`, userID).
-		Scan(&rec.Name, &rec.PhoneSealed, &rec.Locale, &rec.NationalIDSealed, &rec.NationalIDIndex,
-			&rec.BirthDate, &rec.HukouPlace, &emp, &rec.BankName, &rec.BankAccountSealed, &rec.TalentTier, &rec.UpdatedAt)
+		Scan(&rec.Name, &rec.PhoneSealed, &rec.Locale, &rec.NationalIDSealed, &rec.NationalIDIndex, &rec.BirthDate,
+			&rec.HukouPlace, &emp, &rec.BankName, &rec.BankAccountSealed, &rec.BankAccountChangedAt, &rec.TalentTier, &rec.UpdatedAt)
 	if err != nil {
 		return talent.ProfileRecord{}, notFound(translate(err), talent.CodeProfileNotFound)
 	}
@@ -56,7 +57,7 @@ func (s Profiles) Profile(ctx context.Context, userID string) (talent.ProfileRec
 }
 
 // SaveProfile implements account.ProfileStore.
-func (s Profiles) SaveProfile(ctx context.Context, rec talent.ProfileRecord, declare *talent.Employment, tasks []talent.Task) error {
+func (s Profiles) SaveProfile(ctx context.Context, rec talent.ProfileRecord, declare *talent.Employment, audit []talent.Audit, tasks []talent.Task) error {
 	var emp *employerJSON
 	if e := rec.Employer; e != nil {
 		emp = &employerJSON{Name: e.Name, CreditCode: e.CreditCode}
@@ -74,16 +75,18 @@ func (s Profiles) SaveProfile(ctx context.Context, rec talent.ProfileRecord, dec
 		}
 		_, err := tx.Exec(ctx, `
 			INSERT INTO profiles (user_id, name, phone_sealed, national_id_sealed, national_id_index,
-			                      birth_date, hukou_place, employer, bank_name, bank_account_sealed, updated_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+			                      birth_date, hukou_place, employer, bank_name, bank_account_sealed, updated_at,
+			                      bank_account_changed_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
 			ON CONFLICT (user_id) DO UPDATE SET
 				name = EXCLUDED.name, phone_sealed = EXCLUDED.phone_sealed,
 				national_id_sealed = EXCLUDED.national_id_sealed, national_id_index = EXCLUDED.national_id_index,
 				birth_date = EXCLUDED.birth_date, hukou_place = EXCLUDED.hukou_place,
 				employer = EXCLUDED.employer, bank_name = EXCLUDED.bank_name,
-				bank_account_sealed = EXCLUDED.bank_account_sealed, updated_at = EXCLUDED.updated_at`,
+				bank_account_sealed = EXCLUDED.bank_account_sealed, updated_at = EXCLUDED.updated_at,
+				bank_account_changed_at = EXCLUDED.bank_account_changed_at`,
 			rec.UserID, rec.Name, rec.PhoneSealed, rec.NationalIDSealed, index,
-			rec.BirthDate, rec.HukouPlace, emp, rec.BankName, rec.BankAccountSealed, rec.UpdatedAt)
+			rec.BirthDate, rec.HukouPlace, emp, rec.BankName, rec.BankAccountSealed, rec.UpdatedAt, rec.BankAccountChangedAt)
 		if err != nil {
 			return err
 		}
@@ -102,6 +105,9 @@ func (s Profiles) SaveProfile(ctx context.Context, rec talent.ProfileRecord, dec
 			if err := declareEmployment(ctx, tx, *declare); err != nil {
 				return err
 			}
+		}
+		if err := appendAudit(ctx, tx, audit); err != nil {
+			return err
 		}
 		return enqueue(ctx, tx, tasks)
 	})

@@ -84,11 +84,11 @@ func TestNationalIDIndexIsUnique(t *testing.T) {
 	b, _ := db.Users().SignIn(ctx, "b", false)
 	rec := talent.ProfileRecord{UserID: a.ID, Name: "张三", Locale: talent.LocaleEN, NationalIDIndex: "idx", NationalIDSealed: "v1.k.x", UpdatedAt: time.Now(),
 		Education: []talent.Education{{Level: talent.LevelMaster, Institution: "浙江大学", FullTime: true, GraduationDate: time.Date(2025, 6, 30, 0, 0, 0, 0, time.UTC)}}}
-	if err := db.Profiles().SaveProfile(ctx, rec, nil, nil); err != nil {
+	if err := db.Profiles().SaveProfile(ctx, rec, nil, nil, nil); err != nil {
 		t.Fatal(err)
 	}
 	rec.UserID = b.ID
-	if err := db.Profiles().SaveProfile(ctx, rec, nil, nil); talent.ErrorCode(err) != "national_id_taken" || talent.ErrorKind(err) != talent.KindConflict {
+	if err := db.Profiles().SaveProfile(ctx, rec, nil, nil, nil); talent.ErrorCode(err) != "national_id_taken" || talent.ErrorKind(err) != talent.KindConflict {
 		t.Fatalf("second account with the same person: %v", err)
 	}
 	got, err := db.Profiles().Profile(ctx, a.ID)

@@ -17,6 +17,31 @@ type querier interface {
 	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
 }
 
+// execer runs a statement whose rows nobody reads: a transaction, or a
+// pipeline.
+type execer interface {
+	Exec(ctx context.Context, sql string, args ...any) (pgconn.CommandTag, error)
+}
+
+// pipeline queues statements whose answers nobody reads, to send them in
+// one round trip: a change of hundreds of rows costs one wait for the
+// database, not hundreds. Errors surface when it is sent.
+type pipeline struct{ batch pgx.Batch }
+
+// Exec implements execer by queueing the statement.
+func (p *pipeline) Exec(_ context.Context, sql string, args ...any) (pgconn.CommandTag, error) {
+	p.batch.Queue(sql, args...)
+	return pgconn.CommandTag{}, nil
+}
+
+// send runs the queued statements in tx and returns the first error.
+func (p *pipeline) send(ctx context.Context, tx pgx.Tx) error {
+	if p.batch.Len() == 0 {
+		return nil
+	}
+	return tx.SendBatch(ctx, &p.batch).Close()
+}
+
 // tx runs fn in a transaction, committing when it returns nil.
 func (db *DB) tx(ctx context.Context, fn func(pgx.Tx) error) error {
 	return translate(pgx.BeginFunc(ctx, db.pool, fn))

@@ -80,8 +80,36 @@ var templates = map[string]map[Locale]message{
 		LocaleEN: {"Allowance paid", "{amount} was paid into your bank account."},
 	},
 	"payment.failed": {
-		LocaleZH: {"补贴发放失败", "银行未能入账，请核对您登记的银行账户。"},
-		LocaleEN: {"Payment failed", "The bank could not pay into your account. Please check your bank details."},
+		LocaleZH: {"补贴发放失败", "银行未能将 {amount} 汇入您的账户（{reason}）。请核对或更正您登记的银行账户，更正后将重新发放。"},
+		LocaleEN: {"Payment failed", "The bank could not pay {amount} into your account ({reason}). Please check or correct your bank details; it is paid again once they are corrected."},
+	},
+	"bank_account.changed": {
+		LocaleZH: {"收款账户已变更", "您的收款银行账户已变更为尾号 {last} 的账户。为保障资金安全，发往新账户的补贴将按政策暂缓几天发放。如非本人操作，请立即联系人才办。"},
+		LocaleEN: {"Bank account changed", "Your bank account for allowances was changed to the one ending {last}. To keep your money safe, payments to a new account are held for a few days, as the policy says. If you did not make this change, contact the talent office at once."},
+	},
+	"batch.submitted": {
+		LocaleZH: {"待审核的付款批次", "新的付款批次（{count} 笔，共 {amount}）等待您复核后才能报送银行。"},
+		LocaleEN: {"A payment batch to approve", "A new payment batch ({count} payments, {amount} in all) waits for your approval before it can go to the bank."},
+	},
+	"batch.approved": {
+		LocaleZH: {"付款批次已复核通过", "您制作的付款批次（{count} 笔，共 {amount}）已复核通过，可以导出报送银行。"},
+		LocaleEN: {"Payment batch approved", "Your payment batch ({count} payments, {amount} in all) was approved and can be exported for the bank."},
+	},
+	"batch.rejected": {
+		LocaleZH: {"付款批次已退回", "付款批次（{count} 笔，共 {amount}）未通过复核：{reason}。其中的款项已回到待付状态。"},
+		LocaleEN: {"Payment batch rejected", "The payment batch ({count} payments, {amount} in all) was rejected: {reason}. Its payments are due again."},
+	},
+	"clawback.proposed": {
+		LocaleZH: {"待确认的补贴追回", "一位{package}领取人已于 {left} 离职，未满服务期，系统拟追回 {amount}。请核实后确认或取消。"},
+		LocaleEN: {"A clawback to decide", "A {package} recipient left their job on {left}, before the service period ended; {amount} is proposed for clawback. Please check it and confirm or cancel."},
+	},
+	"clawback.raised": {
+		LocaleZH: {"补贴退回通知", "您于 {left} 离开本市就业，未满{package}的服务期，需按政策退回 {amount}（{reason}）。请按人才办的指引办理退款。"},
+		LocaleEN: {"Allowance to repay", "You left the city's employment on {left}, before the {package} service period ended, and must repay {amount} ({reason}). Please follow the talent office's instructions to repay."},
+	},
+	"clawback.repaid": {
+		LocaleZH: {"退回款项已收到", "您退回的{package} {amount} 已收到，追回事项已办结。"},
+		LocaleEN: {"Repayment received", "Your repayment of {amount} of the {package} was received; the clawback is closed."},
 	},
 	"payment.held": {
 		LocaleZH: {"补贴暂缓发放", "复核发现您当前的就业或社保情况不符合发放条件，请在 30 天内更新信息，否则将暂停发放。"},

@@ -10,6 +10,10 @@ type Identity struct {
 	UID   string // Firebase user id
 	Phone string // E.164, when the user signed in by phone
 	Email string
+	// AuthTime is when the holder last signed in (the token's auth_time):
+	// refreshed tokens keep it, so it tells a recent sign-in from an old
+	// session. Zero when the token does not say.
+	AuthTime time.Time
 }
 
 // Verifier checks a sign-in token.

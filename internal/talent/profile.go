@@ -92,8 +92,12 @@ type ProfileRecord struct {
 	Employer          *EmployerDeclaration
 	BankName          string
 	BankAccountSealed string
-	TalentTier        string
-	UpdatedAt         time.Time
+	// BankAccountChangedAt is when the account number last changed; nil
+	// when it never did (setting the first one is not a change). Payments
+	// to a changed account are held for a while.
+	BankAccountChangedAt *time.Time
+	TalentTier           string
+	UpdatedAt            time.Time
 }
 
 // Validate checks every field and reports all problems at once, so the app

@@ -76,6 +76,9 @@ type User struct {
 	Locale      Locale
 	Roles       []RoleGrant
 	CreatedAt   time.Time
+	// AuthTime is when the caller of this request last signed in (the
+	// token's auth_time); zero outside a request and for System.
+	AuthTime time.Time
 }
 
 // Has reports whether the user holds role.

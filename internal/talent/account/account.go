@@ -37,9 +37,9 @@ type ProfileStore interface {
 	Profile(ctx context.Context, userID string) (talent.ProfileRecord, error)
 	// SaveProfile replaces the profile and the user's locale. A non-nil
 	// declare is a new employment declaration: in the same transaction it
-	// supersedes the user's live one, is inserted, and tasks are written to
-	// the outbox.
-	SaveProfile(ctx context.Context, rec talent.ProfileRecord, declare *talent.Employment, tasks []talent.Task) error
+	// supersedes the user's live one and is inserted, the audit rows are
+	// appended and the tasks written to the outbox.
+	SaveProfile(ctx context.Context, rec talent.ProfileRecord, declare *talent.Employment, audit []talent.Audit, tasks []talent.Task) error
 	// SetTalentTier records a user's certified tier; KindNotFound when the
 	// user has no profile yet.
 	SetTalentTier(ctx context.Context, userID, tier string) error

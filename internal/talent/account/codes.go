@@ -13,4 +13,7 @@ var (
 	CodeRoleUnknown           = talent.NewCode("role_unknown")
 	CodeLastAdmin             = talent.NewCode("last_admin")
 	CodeTalentTier            = talent.NewCode("talent_tier")
+	// CodeRecentSignInRequired: changing where allowances are paid needs a
+	// sign-in within RecentSignIn; the app signs the user in again and retries.
+	CodeRecentSignInRequired = talent.NewCode("recent_sign_in_required")
 )

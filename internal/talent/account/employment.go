@@ -41,7 +41,7 @@ func (s *Service) DeclareEmployer(ctx context.Context, actor talent.User, decl t
 	if err != nil {
 		return talent.Employment{}, err
 	}
-	if err := s.ProfileStore.SaveProfile(ctx, rec, declare, tasks); err != nil {
+	if err := s.ProfileStore.SaveProfile(ctx, rec, declare, nil, tasks); err != nil {
 		return talent.Employment{}, err
 	}
 	return s.EmploymentStore.CurrentEmployment(ctx, actor.ID)

@@ -109,13 +109,12 @@ func (s *Service) UpdateProfile(ctx context.Context, actor talent.User, in talen
 		Education: in.Education, Employer: in.Employer, UpdatedAt: s.now(),
 		PhoneSealed: prev.PhoneSealed, NationalIDSealed: prev.NationalIDSealed,
 		NationalIDIndex: prev.NationalIDIndex, BirthDate: prev.BirthDate,
-		BankName: prev.BankName, BankAccountSealed: prev.BankAccountSealed, TalentTier: prev.TalentTier,
+		BankName: prev.BankName, BankAccountSealed: prev.BankAccountSealed, BankAccountChangedAt: prev.BankAccountChangedAt,
+		TalentTier: prev.TalentTier,
 	}
-	if in.BankAccount != "" {
-		rec.BankName = strings.TrimSpace(in.BankName)
-		if rec.BankAccountSealed, err = s.Vault.Seal(in.BankAccount); err != nil {
-			return talent.Profile{}, err
-		}
+	audit, tasks, err := s.bankAccount(actor, prev, &rec, in)
+	if err != nil {
+		return talent.Profile{}, err
 	}
 	if in.Phone != "" {
 		if rec.PhoneSealed, err = s.Vault.Seal(in.Phone); err != nil {
@@ -130,17 +129,64 @@ func (s *Service) UpdateProfile(ctx context.Context, actor talent.User, in talen
 		birth := id.BirthDate()
 		rec.BirthDate = &birth
 	}
-	declare, tasks, err := s.declaration(ctx, actor, rec.Employer)
+	declare, more, err := s.declaration(ctx, actor, rec.Employer)
 	if err != nil {
 		return talent.Profile{}, err
 	}
+	tasks = append(tasks, more...)
 	if rec.NationalIDIndex != "" && rec.NationalIDIndex != prev.NationalIDIndex {
 		tasks = append(tasks, talent.PersonIdentified{UserID: actor.ID})
 	}
-	if err := s.ProfileStore.SaveProfile(ctx, rec, declare, tasks); err != nil {
+	if err := s.ProfileStore.SaveProfile(ctx, rec, declare, audit, tasks); err != nil {
 		return talent.Profile{}, err
 	}
 	return s.openProfile(rec)
+}
+
+// RecentSignIn is how recently a user must have signed in to change the
+// bank account allowances are paid into: a stolen session that is older
+// cannot redirect anyone's money.
+const RecentSignIn = 5 * time.Minute
+
+// bankAccount puts the account of in into rec. A new account number needs
+// a sign-in within RecentSignIn; it is audited, and when it replaces
+// another it is a change: the owner is told (in case it was not them) and
+// payments to it are held for the package's new_account_hold_days from now.
+func (s *Service) bankAccount(actor talent.User, prev talent.ProfileRecord, rec *talent.ProfileRecord, in talent.ProfileInput) ([]talent.Audit, []talent.Task, error) {
+	if in.BankAccount == "" {
+		return nil, nil, nil
+	}
+	rec.BankName = strings.TrimSpace(in.BankName)
+	old := ""
+	if prev.BankAccountSealed != "" {
+		var err error
+		if old, err = s.Vault.Open(prev.BankAccountSealed); err != nil {
+			return nil, nil, err
+		}
+	}
+	if in.BankAccount == old {
+		return nil, nil, nil
+	}
+	now := s.now()
+	if actor.AuthTime.IsZero() || now.Sub(actor.AuthTime) > RecentSignIn {
+		return nil, nil, talent.Errorf(talent.KindUnauthenticated, CodeRecentSignInRequired,
+			"changing the bank account needs a sign-in within %s", RecentSignIn)
+	}
+	var err error
+	if rec.BankAccountSealed, err = s.Vault.Seal(in.BankAccount); err != nil {
+		return nil, nil, err
+	}
+	masked := talent.MaskBankAccount(in.BankAccount)
+	audit := []talent.Audit{{At: now, ActorID: actor.ID, Entity: "profile", EntityID: actor.ID, Event: "bank_account_set", Detail: masked}}
+	if old == "" {
+		return audit, nil, nil
+	}
+	rec.BankAccountChangedAt = &now
+	audit[0].Event, audit[0].Detail = "bank_account_changed", talent.MaskBankAccount(old)+" → "+masked
+	return audit, []talent.Task{talent.NotifyRequest{
+		UserID: actor.ID, EventID: "bank_account.changed:" + now.Format(time.RFC3339Nano), Template: "bank_account.changed",
+		Params: map[string]string{"last": in.BankAccount[len(in.BankAccount)-4:]}, Link: "anju://me/profile",
+	}}, nil
 }
 
 // declaration turns the profile's employer into an employment declaration

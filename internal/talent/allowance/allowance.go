@@ -63,15 +63,6 @@ type ClaimChange struct {
 	Touched bool
 }
 
-// PaymentRecord is a payment with whom and where to pay, as stored.
-type PaymentRecord struct {
-	Payment           Payment
-	Package           policy.ID
-	Profile           talent.ProfileRecord
-	BankName          string
-	BankAccountSealed string
-}
-
 // DeliveryStats is how fast one package's claims were decided and paid in
 // a period. Durations are from submission.
 type DeliveryStats struct {
@@ -84,6 +75,11 @@ type DeliveryStats struct {
 	MedianToFirstPay  time.Duration
 	P90ToFirstPay     time.Duration
 	DeadlinesBreached int // claims that went past a stage deadline
+	// Clawbacks count the claims reclaimed from (owed or repaid);
+	// ClawbackOwed and ClawbackRepaid are their money (fen).
+	Clawbacks      int
+	ClawbackOwed   int64
+	ClawbackRepaid int64
 }
 
 // ClaimStore keeps claims, their documents and audit. Errors: KindNotFound
@@ -127,9 +123,11 @@ type ClaimStore interface {
 	Delivery(ctx context.Context, from, to time.Time) ([]DeliveryStats, error)
 }
 
-// PaymentStore keeps payment schedules and batches. Errors: KindNotFound
-// (CodePaymentNotFound, CodeBatchNotFound), KindConflict (CodeNoPaymentsDue).
+// PaymentStore keeps payment schedules. Errors: KindNotFound
+// (CodePaymentNotFound), KindUnavailable.
 type PaymentStore interface {
+	// Payment returns a payment.
+	Payment(ctx context.Context, id string) (Payment, error)
 	// Payments lists a claim's schedule.
 	Payments(ctx context.Context, claimID string) ([]Payment, error)
 	// PaymentsFallingDue lists scheduled or held payments of active claims
@@ -137,15 +135,7 @@ type PaymentStore interface {
 	PaymentsFallingDue(ctx context.Context, today time.Time) ([]Payment, error)
 	// UpdatePayment runs fn on a payment under a row lock and saves it with the tasks fn returns.
 	UpdatePayment(ctx context.Context, id string, fn func(*Payment) ([]talent.Task, error)) error
-	// UpdatePaymentAndClaim locks a payment and its claim; fn learns how many
-	// other payments of the claim are still unpaid, and its change is saved
-	// with both.
-	UpdatePaymentAndClaim(ctx context.Context, id string, fn func(p *Payment, c *Claim, remaining int) (ClaimChange, error)) error
-	// CreateBatch moves every due payment into a new batch.
-	CreateBatch(ctx context.Context, b Batch) (Batch, error)
-	// BatchPayments returns a batch and its payments with profiles.
-	BatchPayments(ctx context.Context, batchID string) (Batch, []PaymentRecord, error)
-	// Reconcile totals the payments of approved claims.
+	// Reconcile totals the payments of approved claims and their clawbacks.
 	Reconcile(ctx context.Context) (Reconciliation, error)
 }
 
@@ -194,20 +184,22 @@ type Leases interface {
 
 // Service is the claims workflow.
 type Service struct {
-	ClaimStore   ClaimStore
-	PaymentStore PaymentStore
-	Catalog      Catalog
-	People       People
-	Employments  Employments
-	Documents    Documents
-	Staff        Staff
-	Notifier     Notifier
-	Leases       Leases
-	AccessLog    talent.AccessLog
-	Objects      talent.ObjectStore
-	Vault        talent.Vault
-	Clock        talent.Clock
-	Calendar     *calendar.Calendar
+	ClaimStore    ClaimStore
+	PaymentStore  PaymentStore
+	BatchStore    BatchStore
+	ClawbackStore ClawbackStore
+	Catalog       Catalog
+	People        People
+	Employments   Employments
+	Documents     Documents
+	Staff         Staff
+	Notifier      Notifier
+	Leases        Leases
+	AccessLog     talent.AccessLog
+	Objects       talent.ObjectStore
+	Vault         talent.Vault
+	Clock         talent.Clock
+	Calendar      *calendar.Calendar
 	// City is matched against the household-registration place to tell
 	// out-of-town graduates, e.g. "慈溪".
 	City string

@@ -25,4 +25,22 @@ var (
 	CodeReturnLimit           = talent.NewCode("claim_return_limit")
 	CodeReturnTarget          = talent.NewCode("return_target_unknown")
 	CodeReturnCodeUnknown     = talent.NewCode("return_code_unknown")
+
+	// Batches (maker–checker) and the bank's return files.
+	CodeBatchStatusConflict     = talent.NewCode("batch_status_conflict")
+	CodeBatchNotApproved        = talent.NewCode("batch_not_approved") // exported or answered before a second officer approved it
+	CodeOwnBatch                = talent.NewCode("own_batch")          // the maker of a batch approves or exports it
+	CodeReturnRejected          = talent.NewCode("return_file_rejected")
+	CodeReturnEmpty             = talent.NewCode("return_file_empty")
+	CodeReturnReferenceUnknown  = talent.NewCode("return_reference_unknown") // not a payment of the batch
+	CodeReturnReferenceRepeated = talent.NewCode("return_reference_repeated")
+	CodeReturnResultUnknown     = talent.NewCode("return_result_unknown")
+
+	// Clawbacks.
+	CodeClawbackNotFound       = talent.NewCode("clawback_not_found")
+	CodeClawbackExists         = talent.NewCode("clawback_exists") // the claim has a live clawback
+	CodeClawbackStatusConflict = talent.NewCode("clawback_status_conflict")
+	CodeClawbackNotInPackage   = talent.NewCode("clawback_not_in_package") // the package reclaims nothing
+	CodeClawbackNothingPaid    = talent.NewCode("clawback_nothing_paid")
+	CodeClawbackNotOwed        = talent.NewCode("clawback_not_owed") // the whole period was served
 )

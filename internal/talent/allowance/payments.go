@@ -19,14 +19,13 @@ type PaymentStatus string
 
 // Payment statuses.
 const (
-	PaymentScheduled  PaymentStatus = "scheduled"   // not due yet
-	PaymentHeld       PaymentStatus = "held"        // due, but the continuing check failed; graduate told
-	PaymentDue        PaymentStatus = "due"         // checked and ready for finance's next batch
-	PaymentBatched    PaymentStatus = "batched"     // in a batch sent to the bank
-	PaymentPaid       PaymentStatus = "paid"        // the bank paid it
-	PaymentFailed     PaymentStatus = "failed"      // the bank refused it (e.g. a closed account); still owed
-	PaymentSuspended  PaymentStatus = "suspended"   // the claim was suspended
-	PaymentClawedBack PaymentStatus = "clawed_back" // paid, then reclaimed
+	PaymentScheduled PaymentStatus = "scheduled" // not due yet
+	PaymentHeld      PaymentStatus = "held"      // due, but the continuing check failed; graduate told
+	PaymentDue       PaymentStatus = "due"       // checked and ready for finance's next batch
+	PaymentBatched   PaymentStatus = "batched"   // in a batch for the bank
+	PaymentPaid      PaymentStatus = "paid"      // the bank paid it
+	PaymentFailed    PaymentStatus = "failed"    // the bank refused it (e.g. a closed account); still owed
+	PaymentSuspended PaymentStatus = "suspended" // the claim was suspended
 )
 
 // PaymentEvent is something that happens to a payment.
@@ -34,24 +33,26 @@ type PaymentEvent string
 
 // Payment events.
 const (
-	PaymentRelease  PaymentEvent = "release"   // the continuing check passed on the due date
-	PaymentHold     PaymentEvent = "hold"      // the continuing check failed; the graduate is told
-	PaymentBatch    PaymentEvent = "batch"     // finance put it in a batch for the bank
-	PaymentPay      PaymentEvent = "pay"       // the bank paid it (also after an earlier failure)
-	PaymentFail     PaymentEvent = "fail"      // the bank refused it
-	PaymentSuspend  PaymentEvent = "suspend"   // its claim was suspended
-	PaymentClawBack PaymentEvent = "claw_back" // a paid amount was reclaimed
+	PaymentRelease PaymentEvent = "release" // the continuing check passed on the due date
+	PaymentHold    PaymentEvent = "hold"    // the continuing check failed; the graduate is told
+	// PaymentBatch: finance put it in a batch for the bank; a failed one
+	// only once the graduate corrected the account.
+	PaymentBatch   PaymentEvent = "batch"
+	PaymentUnbatch PaymentEvent = "unbatch" // its batch was rejected before it went to the bank
+	PaymentPay     PaymentEvent = "pay"     // the bank paid it (also after an earlier failure)
+	PaymentFail    PaymentEvent = "fail"    // the bank refused it
+	PaymentSuspend PaymentEvent = "suspend" // its claim was suspended
 )
 
 // PaymentTransitions is the payment state machine.
 var PaymentTransitions = talent.Transitions[PaymentStatus, PaymentEvent]{
-	PaymentRelease:  {From: []PaymentStatus{PaymentScheduled, PaymentHeld}, To: PaymentDue},
-	PaymentHold:     {From: []PaymentStatus{PaymentScheduled}, To: PaymentHeld},
-	PaymentBatch:    {From: []PaymentStatus{PaymentDue}, To: PaymentBatched},
-	PaymentPay:      {From: []PaymentStatus{PaymentBatched, PaymentFailed}, To: PaymentPaid},
-	PaymentFail:     {From: []PaymentStatus{PaymentBatched}, To: PaymentFailed},
-	PaymentSuspend:  {From: []PaymentStatus{PaymentScheduled, PaymentHeld, PaymentDue}, To: PaymentSuspended},
-	PaymentClawBack: {From: []PaymentStatus{PaymentPaid}, To: PaymentClawedBack},
+	PaymentRelease: {From: []PaymentStatus{PaymentScheduled, PaymentHeld}, To: PaymentDue},
+	PaymentHold:    {From: []PaymentStatus{PaymentScheduled}, To: PaymentHeld},
+	PaymentBatch:   {From: []PaymentStatus{PaymentDue, PaymentFailed}, To: PaymentBatched},
+	PaymentUnbatch: {From: []PaymentStatus{PaymentBatched}, To: PaymentDue},
+	PaymentPay:     {From: []PaymentStatus{PaymentBatched, PaymentFailed}, To: PaymentPaid},
+	PaymentFail:    {From: []PaymentStatus{PaymentBatched}, To: PaymentFailed},
+	PaymentSuspend: {From: []PaymentStatus{PaymentScheduled, PaymentHeld, PaymentDue}, To: PaymentSuspended},
 }
 
 // Payment is one amount of a claim's schedule, in fen.
@@ -66,8 +67,9 @@ type Payment struct {
 	DueOn         time.Time
 	Status        PaymentStatus
 	HeldSince     *time.Time
-	BatchID       string
+	BatchID       string // the batch it was last put in
 	PaidAt        *time.Time
+	FailedAt      *time.Time // when the bank last refused it
 	FailureReason string
 	UpdatedAt     time.Time
 }
@@ -222,134 +224,22 @@ func (s *Service) stillExclusive(ctx context.Context, p Payment) (bool, error) {
 	return true, nil
 }
 
-// Batch is a set of due payments finance sends to the bank together.
-type Batch struct {
-	ID        string
-	CreatedBy string
-	CreatedAt time.Time
-	Count     int
-	Total     int64
-}
-
-// BatchLine is one payment of a batch with whom and where to pay.
-type BatchLine struct {
-	Payment
-	Package     policy.ID
-	Name        string
-	NationalID  string // masked
-	BankName    string
-	BankAccount string // in clear: the export is finance's only
-}
-
-// CreateBatch puts every due payment in a new batch (finance).
-func (s *Service) CreateBatch(ctx context.Context, actor talent.User) (Batch, error) {
-	if err := actor.Require(talent.RoleFinance); err != nil {
-		return Batch{}, err
-	}
-	b := Batch{ID: talent.NewID(), CreatedBy: actor.ID, CreatedAt: s.now()}
-	return s.PaymentStore.CreateBatch(ctx, b)
-}
-
-// BatchLines returns a batch's payments with personal data opened
-// (finance): to look at (what talent.AccessBatch) or to export for the bank
-// (talent.AccessBatchExport). Either is written to the access log first.
-func (s *Service) BatchLines(ctx context.Context, actor talent.User, batchID, what string) (Batch, []BatchLine, error) {
-	if err := actor.Require(talent.RoleFinance); err != nil {
-		return Batch{}, nil, err
-	}
-	b, rows, err := s.PaymentStore.BatchPayments(ctx, batchID)
-	if err != nil {
-		return Batch{}, nil, err
-	}
-	if err := s.AccessLog.Record(ctx, talent.Access{At: s.now(), ActorID: actor.ID, What: what, ObjectID: b.ID}); err != nil {
-		return Batch{}, nil, err
-	}
-	lines := make([]BatchLine, len(rows))
-	for i, r := range rows {
-		lines[i] = BatchLine{Payment: r.Payment, Package: r.Package, Name: r.Profile.Name, BankName: r.BankName}
-		if r.Profile.NationalIDSealed != "" {
-			id, err := s.Vault.Open(r.Profile.NationalIDSealed)
-			if err != nil {
-				return Batch{}, nil, err
-			}
-			lines[i].NationalID = talent.MaskNationalID(id)
-		}
-		if r.BankAccountSealed != "" {
-			if lines[i].BankAccount, err = s.Vault.Open(r.BankAccountSealed); err != nil {
-				return Batch{}, nil, err
-			}
-		}
-	}
-	return b, lines, nil
-}
-
-// MarkPayment records the bank's answer for one payment (finance). Marking
-// again with the same answer changes nothing; a paid payment tells the
-// graduate and, once everything is paid, completes the claim.
-func (s *Service) MarkPayment(ctx context.Context, actor talent.User, id string, paid bool, reason string) (Payment, error) {
-	if err := actor.Require(talent.RoleFinance); err != nil {
-		return Payment{}, err
-	}
-	var p Payment
-	err := s.PaymentStore.UpdatePaymentAndClaim(ctx, id, func(pay *Payment, c *Claim, remaining int) (ClaimChange, error) {
-		now := s.now()
-		ev := PaymentPay
-		if !paid {
-			ev = PaymentFail
-		}
-		if pay.Status == PaymentTransitions[ev].To {
-			p = *pay // marked so already: nothing changes
-			return ClaimChange{}, nil
-		}
-		if err := PaymentTransitions.Apply(&pay.Status, ev, CodePaymentStatusConflict); err != nil {
-			return ClaimChange{}, err
-		}
-		pay.UpdatedAt = now
-		change := ClaimChange{Touched: true}
-		if paid {
-			pay.PaidAt, pay.FailureReason = &now, ""
-			change.Tasks = append(change.Tasks, talent.NotifyRequest{
-				UserID: pay.UserID, EventID: "payment.paid:" + pay.ID, Template: "payment.paid",
-				Params: map[string]string{"amount": talent.Yuan(pay.Amount)}, Link: "anju://claims/" + pay.ClaimID,
-			})
-			if c.FirstPaidAt == nil {
-				c.FirstPaidAt = &now
-				if c.Stage == StagePayment {
-					c.Stage, c.DueAt = StageNone, nil
-				}
-			}
-			if remaining == 0 && c.Status == ClaimActive {
-				more, err := s.transition(c, EventComplete, talent.System, "", now, StageNone, false)
-				if err != nil {
-					return ClaimChange{}, err
-				}
-				change.Audit, change.Tasks = append(change.Audit, more.Audit...), append(change.Tasks, more.Tasks...)
-			}
-		} else {
-			pay.FailureReason = reason
-			change.Tasks = append(change.Tasks, talent.NotifyRequest{
-				UserID: pay.UserID, EventID: "payment.failed:" + pay.ID, Template: "payment.failed",
-				Link: "anju://me/profile",
-			})
-		}
-		p = *pay
-		return change, nil
-	})
-	return p, err
-}
-
 // Reconciliation is the money of approved claims, which must add up:
-// Approved = Paid + Scheduled + Suspended + ClawedBack (fen).
+// Approved = Paid + Scheduled + Suspended (fen), where Scheduled is
+// everything still owed (scheduled, held, due, batched or failed). Of the
+// paid money, ClawbackOwed is reclaimed from graduates who left early and
+// not repaid yet, and ClawedBack was repaid.
 type Reconciliation struct {
-	Approved, Paid, Scheduled, Suspended, ClawedBack int64
+	Approved, Paid, Scheduled, Suspended int64
+	ClawbackOwed, ClawedBack             int64
 }
 
-// Balanced reports whether the totals add up.
+// Balanced reports whether the totals add up and no more is reclaimed than was paid.
 func (r Reconciliation) Balanced() bool {
-	return r.Approved == r.Paid+r.Scheduled+r.Suspended+r.ClawedBack
+	return r.Approved == r.Paid+r.Scheduled+r.Suspended && r.ClawbackOwed+r.ClawedBack <= r.Paid
 }
 
-// Reconcile totals the money of approved claims (finance).
+// Reconcile totals the money of approved claims and their clawbacks (finance).
 func (s *Service) Reconcile(ctx context.Context, actor talent.User) (Reconciliation, error) {
 	if err := actor.Require(talent.RoleFinance, talent.RoleAdmin); err != nil {
 		return Reconciliation{}, err

@@ -34,3 +34,10 @@ type EndNotices struct{}
 
 // Kind implements talent.Task.
 func (EndNotices) Kind() string { return "claims:notices" }
+
+// ProposeClawbacks is the daily job that proposes clawbacks for graduates
+// whose employment ended early (Service.ProposeClawbacks).
+type ProposeClawbacks struct{}
+
+// Kind implements talent.Task.
+func (ProposeClawbacks) Kind() string { return "clawbacks:propose" }
