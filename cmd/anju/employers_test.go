@@ -161,9 +161,13 @@ func TestEmployerOffice(t *testing.T) {
 	if mine.Items[0].Package != "relocation" || mine.Items[0].Status != "draft" {
 		t.Fatalf("the draft: %+v", mine)
 	}
+	// The draft is made first, the employment in the next transaction.
 	var emp struct{ Status, EmployerID string }
-	in.call(t, "GET", "/v1/me/employment", filed, nil).json(t, &emp)
-	if emp.Status != "confirmed" || emp.EmployerID != employer {
+	eventually(t, 20*time.Second, "the filed employment", func() bool {
+		in.call(t, "GET", "/v1/me/employment", filed, nil).json(t, &emp)
+		return emp.Status == "confirmed"
+	})
+	if emp.EmployerID != employer {
 		t.Fatalf("the filed employment: %+v", emp)
 	}
 	eventually(t, 20*time.Second, "the graduate is told", func() bool {
