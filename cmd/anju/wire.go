@@ -98,7 +98,8 @@ func (s *system) pusher(ctx context.Context) (talent.Pusher, error) {
 }
 
 func (s *system) firebaseConfig() firebase.Config {
-	return firebase.Config{ProjectID: s.cfg.FirebaseProjectID, CredentialsFile: s.cfg.FirebaseCredentials, FCMEndpoint: s.cfg.FCMEndpoint}
+	return firebase.Config{ProjectID: s.cfg.FirebaseProjectID, CredentialsFile: s.cfg.FirebaseCredentials,
+		AuthEmulatorHost: s.cfg.AuthEmulatorHost, FCMEndpoint: s.cfg.FCMEndpoint}
 }
 
 func (s *system) close() {
