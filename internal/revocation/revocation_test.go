@@ -320,4 +320,3 @@ func TestBoundedSize(t *testing.T) {
 		t.Errorf("lookups = %d, want 4 with room for two users", fb.count())
 	}
 }
-
