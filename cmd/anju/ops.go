@@ -70,7 +70,11 @@ func (s *system) grant(ctx context.Context, uid string, role talent.Role, employ
 	g := talent.RoleGrant{Role: role, EmployerID: employerID}
 	if role == talent.RoleAdmin {
 		// The command line is the authority here; record no granting user.
-		return users.GrantRole(ctx, u.ID, talent.RoleGrant{Role: role, GrantedAt: time.Now()}, "")
+		u, err := users.GrantRole(ctx, u.ID, talent.RoleGrant{Role: role, GrantedAt: time.Now()}, "")
+		if err == nil {
+			s.users.Invalidate(ctx, u.FirebaseUID)
+		}
+		return u, err
 	}
 	return s.app.Account.GrantRole(ctx, system, u.ID, g)
 }

@@ -68,6 +68,10 @@ type Deps struct {
 	Clock          talent.Clock
 	Logger         *slog.Logger
 	Settings       Settings
+	// Users caches signed-in users and Presence records when they were
+	// last seen; both optional (the API process has them).
+	Users    account.UserCache
+	Presence account.Presence
 	// Calendar and Policies default to the embedded working-day calendar
 	// and policy packages.
 	Calendar *calendar.Calendar
@@ -111,7 +115,7 @@ func New(d Deps) (*App, error) {
 	a.Account = &account.Service{
 		UserStore: s.Users, ProfileStore: s.Profiles, EmployerStore: s.Employers, EmploymentStore: s.Employments,
 		DocumentStore: s.Documents, InboxStore: s.Inbox, Objects: d.Objects, Pusher: route(d.Pusher, d.PushByPlatform),
-		Vault: d.Vault, Clock: d.Clock, Logger: d.Logger,
+		Vault: d.Vault, Clock: d.Clock, Logger: d.Logger, Users: d.Users, Presence: d.Presence,
 		BootstrapAdmins: d.Settings.BootstrapAdmins, UploadTTL: d.Settings.UploadTTL, DownloadTTL: d.Settings.DownloadTTL,
 	}
 	a.Catalog = catalog.New(s.Policies, d.Clock, d.Policies)

@@ -19,7 +19,8 @@ import (
 type UserStore interface {
 	// SignIn returns the user with this Firebase uid, creating it as a
 	// graduate on first sign-in. admin grants the admin role as well
-	// (bootstrap); an existing admin grant is kept.
+	// (bootstrap); an existing admin grant is kept. It writes nothing when
+	// the user exists with the roles asked for.
 	SignIn(ctx context.Context, firebaseUID string, admin bool) (talent.User, error)
 	// User returns a user by id.
 	User(ctx context.Context, id string) (talent.User, error)
@@ -31,6 +32,23 @@ type UserStore interface {
 	UsersWithRole(ctx context.Context, role talent.Role) ([]string, error)
 	// HRUsers lists the ids of the users who are HR of an employer.
 	HRUsers(ctx context.Context, employerID string) ([]string, error)
+}
+
+// UserCache keeps signed-in users between requests, so that a request
+// reads no row to learn who is calling. Service invalidates a user after
+// every change to their roles or locale.
+type UserCache interface {
+	// Load returns the cached user with this Firebase uid, or calls load
+	// and keeps its answer unless the user was invalidated meanwhile.
+	Load(ctx context.Context, firebaseUID string, load func(context.Context) (talent.User, error)) (talent.User, error)
+	// Invalidate drops a user from the cache of every replica.
+	Invalidate(ctx context.Context, firebaseUID string)
+}
+
+// Presence records when users were last seen, off the request path: Seen
+// never blocks and never fails, and the time is written in batches.
+type Presence interface {
+	Seen(userID string, at time.Time)
 }
 
 // ProfileStore keeps profiles. Errors: KindNotFound (talent.CodeProfileNotFound)
@@ -129,6 +147,10 @@ type Service struct {
 	Vault           talent.Vault
 	Clock           talent.Clock
 	Logger          *slog.Logger
+	// Users and Presence are optional: without them every sign-in reads
+	// the user from the store and last-seen times are not kept.
+	Users    UserCache
+	Presence Presence
 
 	// BootstrapAdmins are Firebase uids that become admins at sign-in, so a
 	// new installation has someone to grant the other roles.

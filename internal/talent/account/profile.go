@@ -15,7 +15,29 @@ func (s *Service) SignIn(ctx context.Context, id talent.Identity) (talent.User, 
 	if id.UID == "" {
 		return talent.User{}, talent.Errorf(talent.KindUnauthenticated, talent.CodeTokenInvalid, "token has no subject")
 	}
-	return s.UserStore.SignIn(ctx, id.UID, slices.Contains(s.BootstrapAdmins, id.UID))
+	admin := slices.Contains(s.BootstrapAdmins, id.UID)
+	load := func(ctx context.Context) (talent.User, error) { return s.UserStore.SignIn(ctx, id.UID, admin) }
+	var u talent.User
+	var err error
+	if s.Users != nil {
+		u, err = s.Users.Load(ctx, id.UID, load)
+	} else {
+		u, err = load(ctx)
+	}
+	if err != nil {
+		return talent.User{}, err
+	}
+	if s.Presence != nil {
+		s.Presence.Seen(u.ID, s.now())
+	}
+	return u, nil
+}
+
+// forget drops a changed user from every replica's cache of signed-in users.
+func (s *Service) forget(ctx context.Context, u talent.User) {
+	if s.Users != nil && u.FirebaseUID != "" {
+		s.Users.Invalidate(ctx, u.FirebaseUID)
+	}
 }
 
 // Profile returns the caller's profile, personal data opened for masking.
@@ -136,6 +158,9 @@ func (s *Service) UpdateProfile(ctx context.Context, actor talent.User, in talen
 	}
 	if err := s.ProfileStore.SaveProfile(ctx, rec, declare, tasks); err != nil {
 		return talent.Profile{}, err
+	}
+	if rec.Locale != actor.Locale {
+		s.forget(ctx, actor)
 	}
 	return s.openProfile(rec)
 }

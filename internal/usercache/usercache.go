@@ -1,0 +1,177 @@
+// Package usercache keeps signed-in users (their id, locale and roles)
+// in the API process between requests, so that a request reads no row to
+// learn who is calling. A change to a user's roles or locale invalidates
+// the entry here at once and, through Redis pub/sub, on every other
+// replica within milliseconds; while the invalidation channel is not
+// subscribed (Redis down, reconnecting) nothing is cached, so a role
+// removed in Anju never outlives the change. Entries also expire after a
+// short TTL, as a bound for anything else.
+package usercache
+
+import (
+	"context"
+	"log/slog"
+	"sync/atomic"
+	"time"
+
+	lru "github.com/hashicorp/golang-lru/v2"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/redis/go-redis/v9"
+
+	"github.com/anju-city/anju/internal/talent"
+)
+
+// channel carries the Firebase uids of invalidated users.
+const channel = "anju:users:invalidate"
+
+// Defaults.
+const (
+	DefaultTTL  = 30 * time.Second
+	DefaultSize = 100_000
+)
+
+type entry struct {
+	user    talent.User
+	expires time.Time
+}
+
+// Cache implements account.UserCache.
+type Cache struct {
+	rdb    redis.UniversalClient
+	ttl    time.Duration
+	logger *slog.Logger
+	now    func() time.Time
+	local  *lru.Cache[string, entry]
+	// gen changes on every invalidation: a load that started before one
+	// does not keep its (possibly older) answer.
+	gen atomic.Uint64
+	// live is true while the invalidation channel is subscribed.
+	live    atomic.Bool
+	lookups *prometheus.CounterVec
+}
+
+// Options tune the cache.
+type Options struct {
+	TTL        time.Duration
+	Size       int
+	Now        func() time.Time
+	Registerer prometheus.Registerer
+	Logger     *slog.Logger
+}
+
+// New builds a cache that invalidates through rdb. It caches nothing until
+// Run has subscribed.
+func New(rdb redis.UniversalClient, o Options) *Cache {
+	if o.TTL <= 0 {
+		o.TTL = DefaultTTL
+	}
+	if o.Size <= 0 {
+		o.Size = DefaultSize
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	if o.Logger == nil {
+		o.Logger = slog.New(slog.DiscardHandler)
+	}
+	local, _ := lru.New[string, entry](o.Size) // only fails for a size <= 0
+	c := &Cache{rdb: rdb, ttl: o.TTL, logger: o.Logger, now: o.Now, local: local}
+	c.lookups = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "anju_user_cache_lookups_total",
+		Help: "Signed-in user lookups by result: hit, miss, or bypass (invalidation channel down, nothing cached).",
+	}, []string{"result"})
+	if o.Registerer != nil {
+		o.Registerer.MustRegister(c.lookups)
+	}
+	return c
+}
+
+// Load implements account.UserCache.
+func (c *Cache) Load(ctx context.Context, firebaseUID string, load func(context.Context) (talent.User, error)) (talent.User, error) {
+	if !c.live.Load() {
+		c.lookups.WithLabelValues("bypass").Inc()
+		return load(ctx)
+	}
+	if e, ok := c.local.Get(firebaseUID); ok && c.now().Before(e.expires) {
+		c.lookups.WithLabelValues("hit").Inc()
+		return e.user, nil
+	}
+	c.lookups.WithLabelValues("miss").Inc()
+	gen := c.gen.Load()
+	u, err := load(ctx)
+	if err != nil {
+		return u, err
+	}
+	if c.gen.Load() == gen && c.live.Load() {
+		c.local.Add(firebaseUID, entry{user: u, expires: c.now().Add(c.ttl)})
+	}
+	return u, nil
+}
+
+// Invalidate implements account.UserCache: the user is dropped here at
+// once and on the other replicas when they receive the message. A failed
+// publish is logged; the other replicas then see the change when the
+// entry expires, or at once if their subscription dropped too.
+func (c *Cache) Invalidate(ctx context.Context, firebaseUID string) {
+	c.drop(firebaseUID)
+	if err := c.rdb.Publish(ctx, channel, firebaseUID).Err(); err != nil {
+		c.logger.WarnContext(ctx, "user cache: invalidation not published; other replicas see the change within the TTL", "err", err)
+	}
+}
+
+func (c *Cache) drop(firebaseUID string) {
+	c.gen.Add(1)
+	c.local.Remove(firebaseUID)
+}
+
+// Run subscribes to invalidations until ctx ends. Whenever the
+// subscription is lost the cache is emptied and bypassed; it fills again
+// once resubscribed, since messages sent in between are lost.
+func (c *Cache) Run(ctx context.Context) error {
+	ps := c.rdb.Subscribe(ctx, channel)
+	// Receive does not return when ctx is cancelled while it waits for a
+	// message; closing the subscription makes it.
+	stop := context.AfterFunc(ctx, func() { _ = ps.Close() })
+	defer stop()
+	defer func() { _ = ps.Close() }()
+	for {
+		msg, err := ps.Receive(ctx)
+		if ctx.Err() != nil {
+			c.stop()
+			return nil
+		}
+		switch m := msg.(type) {
+		case *redis.Subscription:
+			if m.Kind == "subscribe" {
+				c.gen.Add(1)
+				c.local.Purge()
+				c.live.Store(true)
+			}
+		case *redis.Message:
+			c.drop(m.Payload)
+		}
+		if err != nil {
+			if c.live.Load() {
+				c.logger.WarnContext(ctx, "user cache: invalidation channel lost; bypassing the cache until resubscribed", "err", err)
+			}
+			c.stop()
+			// go-redis reconnects on the next Receive; do not spin on a
+			// Redis that refuses connections.
+			select {
+			case <-ctx.Done():
+				return nil
+			case <-time.After(time.Second):
+			}
+		}
+	}
+}
+
+// Live reports whether the invalidation channel is subscribed, and so
+// whether users are cached at all.
+func (c *Cache) Live() bool { return c.live.Load() }
+
+func (c *Cache) stop() {
+	c.live.Store(false)
+	c.gen.Add(1)
+	c.local.Purge()
+}
