@@ -9,9 +9,9 @@ import (
 
 	"github.com/anju-city/anju/internal/app"
 	"github.com/anju-city/anju/internal/firebase"
+	"github.com/anju-city/anju/internal/lastseen"
 	"github.com/anju-city/anju/internal/logging"
 	"github.com/anju-city/anju/internal/objectstore"
-	"github.com/anju-city/anju/internal/lastseen"
 	"github.com/anju-city/anju/internal/pii"
 	"github.com/anju-city/anju/internal/postgres"
 	"github.com/anju-city/anju/internal/revocation"
