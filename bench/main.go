@@ -45,6 +45,8 @@ type config struct {
 	out            string
 	smoke          bool
 	keep           bool
+	profile        bool
+	poolConns      int
 	accounts       int
 	applicants     int
 	documents      int
@@ -97,6 +99,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	fs.StringVar(&c.out, "out", "bench/out", "where results.json and results.txt go")
 	fs.BoolVar(&c.smoke, "smoke", false, "every step at a tiny size, timing nothing (make test)")
 	fs.BoolVar(&c.keep, "keep", false, "keep the database and logs afterwards")
+	fs.BoolVar(&c.profile, "profile", false, "save CPU profiles of the API during the maximum-rate phases (out/*.cpu.pprof)")
+	fs.IntVar(&c.poolConns, "pool", 10, "the API's and worker's PostgreSQL connections (pool_max_conns)")
 	fs.IntVar(&c.accounts, "accounts", 1200, "Auth emulator accounts in the mixed scenario")
 	fs.IntVar(&c.applicants, "applicants", 10000, "applications in the round-opening surge")
 	fs.IntVar(&c.documents, "documents", 1000, "uploads completed at once in the document surge")

@@ -340,10 +340,25 @@ func (b *bench) pgbench(ctx context.Context) (float64, error) {
 	return strconv.ParseFloat(string(m[1]), 64)
 }
 
+// profiled runs fn, with a CPU profile of the API when -profile is set.
+func (b *bench) profiled(ctx context.Context, name string, fn func()) error {
+	if !b.cfg.profile {
+		fn()
+		return nil
+	}
+	if err := os.MkdirAll(b.cfg.out, 0o755); err != nil {
+		return err
+	}
+	return b.s.profile(ctx, filepath.Join(b.cfg.out, name+".cpu.pprof"), b.cfg.phase-time.Second, fn)
+}
+
 // me measures signed-in GET /v1/me as fast as it goes, then at 70% of that.
-func (b *bench) me(context.Context) error {
+func (b *bench) me(ctx context.Context) error {
 	tr := target(func(n uint64, t *vegeta.Target) { b.get(t, "/v1/me", b.users[n%uint64(len(b.users))].token) })
-	_, maxPhase := attack("GET /v1/me max", tr, 0, b.cfg.phase, is(200))
+	var maxPhase Phase
+	if err := b.profiled(ctx, "me", func() { _, maxPhase = attack("GET /v1/me max", tr, 0, b.cfg.phase, is(200)) }); err != nil {
+		return err
+	}
 	b.meMax = maxPhase.Throughput
 	_, at70 := attack("GET /v1/me at 70%", tr, 0.7*b.meMax, b.cfg.phase, is(200))
 	b.r.Me = MeResult{Max: maxPhase, At70: at70, RatioToBare: ratio(maxPhase.Throughput, b.r.Ceilings.Bare.Throughput)}
@@ -357,12 +372,15 @@ func (b *bench) documentBody(n uint64) map[string]any {
 
 // createDocuments measures POST /v1/documents (declare an upload: one row
 // and a presigned policy) as fast as it goes.
-func (b *bench) createDocuments(context.Context) error {
+func (b *bench) createDocuments(ctx context.Context) error {
 	tr := target(func(n uint64, t *vegeta.Target) {
 		b.send(t, "POST", "/v1/documents", b.users[n%uint64(len(b.users))].token, b.documentBody(n))
 		t.Header.Set("Idempotency-Key", newKey())
 	})
-	_, p := attack("POST /v1/documents max", tr, 0, b.cfg.phase, is(201))
+	var p Phase
+	if err := b.profiled(ctx, "documents", func() { _, p = attack("POST /v1/documents max", tr, 0, b.cfg.phase, is(201)) }); err != nil {
+		return err
+	}
 	b.r.Documents = DocumentsResult{Max: p, RatioToPgbench: ratio(p.Throughput, b.r.Ceilings.PgbenchInsertTPS)}
 	return nil
 }

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"net/http"
 	"net/url"
 	"os"
 	"os/exec"
@@ -37,6 +38,8 @@ type stack struct {
 	api     *proc
 	worker  *proc
 	apiURL  string
+	// apiDebug is the API's internal port, where pprof answers.
+	apiDebug string
 }
 
 // proc is a child process the harness started and stops.
@@ -143,9 +146,14 @@ func (s *stack) up(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	// The pool as the chart's production guidance sets it (pgx's own
+	// default is four connections on a 2-core machine).
+	q := u.Query()
+	q.Set("pool_max_conns", strconv.Itoa(s.cfg.poolConns))
+	u.RawQuery = q.Encode()
 	s.env = map[string]string{
 		"ANJU_ENV":                    "development",
-		"ANJU_DATABASE_URL":           s.dbURL,
+		"ANJU_DATABASE_URL":           u.String(),
 		"ANJU_REDIS_ADDR":             fmt.Sprintf("127.0.0.1:%d", port),
 		"ANJU_MINIO_ENDPOINT":         s.cfg.minioEndpoint,
 		"ANJU_MINIO_ACCESS_KEY":       s.cfg.minioAccessKey,
@@ -176,6 +184,7 @@ func (s *stack) up(ctx context.Context) error {
 		return err
 	}
 	s.apiURL = fmt.Sprintf("http://127.0.0.1:%d", apiPort)
+	s.apiDebug = fmt.Sprintf("http://127.0.0.1:%d", apiInternal)
 	if err := waitHTTP(ctx, s.apiURL+"/readyz"); err != nil {
 		return fmt.Errorf("anju api: %w (log in %s)", err, s.api.log.Name())
 	}
@@ -323,4 +332,32 @@ func (m *sampler) end() (api, worker float64) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	return float64(m.api) / (1 << 20), float64(m.worker) / (1 << 20)
+}
+
+// profile saves a CPU profile of the API taken while fn runs (pprof is on
+// in development, on the internal port).
+func (s *stack) profile(ctx context.Context, path string, d time.Duration, fn func()) error {
+	errc := make(chan error, 1)
+	go func() {
+		req, err := http.NewRequestWithContext(ctx, "GET", fmt.Sprintf("%s/debug/pprof/profile?seconds=%d", s.apiDebug, max(int(d.Seconds()), 1)), nil)
+		if err != nil {
+			errc <- err
+			return
+		}
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			errc <- err
+			return
+		}
+		defer res.Body.Close()
+		f, err := os.Create(path)
+		if err != nil {
+			errc <- err
+			return
+		}
+		_, err = io.Copy(f, res.Body)
+		errc <- errors.Join(err, f.Close())
+	}()
+	fn()
+	return <-errc
 }

@@ -9,10 +9,11 @@ import (
 	"time"
 )
 
-// TestRoleChangesReachEveryReplica: signed-in users are cached in each API
-// process, yet a role granted or revoked through one replica applies on the
-// other at once (well before the cache's TTL, set long here), and the
-// users row is not written again by the requests in between.
+// TestRoleChangesReachEveryReplica: signed-in users and their profiles are
+// cached in each API process, yet a role granted or revoked or a profile
+// saved through one replica applies on the other at once (well before the
+// cache's TTL, set long here), and the users row is not written again by
+// the requests in between.
 func TestRoleChangesReachEveryReplica(t *testing.T) {
 	t.Parallel()
 	in := services(t)
@@ -62,6 +63,23 @@ func TestRoleChangesReachEveryReplica(t *testing.T) {
 	}
 	if v := xmin(); v != version {
 		t.Errorf("users row rewritten by reads: xmin %s → %s", version, v)
+	}
+
+	// The profile is cached too, and a change through one replica is what
+	// the other serves next.
+	name := func(api *instance) string {
+		var me struct{ Profile struct{ Name string } }
+		api.call(t, "GET", "/v1/me", staff, nil).json(t, &me)
+		return me.Profile.Name
+	}
+	for _, n := range []string{"王芳", "王芳芳"} {
+		if r := in.call(t, "PUT", "/v1/me", staff, map[string]any{"name": n}); r.Status != 200 {
+			t.Fatalf("profile: %d %s", r.Status, r.Body)
+		}
+		if got := name(in); got != n {
+			t.Fatalf("name on the replica that saved it: %q, want %q", got, n)
+		}
+		eventually(t, 2*time.Second, "the new name on the other replica", func() bool { return name(&other) == n })
 	}
 
 	if r := in.call(t, "DELETE", "/v1/admin/users/"+id+"/roles/reviewer", admin, nil); r.Status != 200 {

@@ -2,6 +2,7 @@ package firebase
 
 import (
 	"context"
+	"crypto/sha256"
 	"encoding/base64"
 	"encoding/json"
 	"errors"
@@ -10,6 +11,7 @@ import (
 	"time"
 
 	"firebase.google.com/go/v4/auth"
+	lru "github.com/hashicorp/golang-lru/v2"
 
 	"github.com/anju-city/anju/internal/revocation"
 	"github.com/anju-city/anju/internal/talent"
@@ -60,6 +62,21 @@ type Verifier struct {
 	revoked   interface {
 		Check(ctx context.Context, uid string, issuedAt time.Time) error
 	}
+	// verified remembers tokens whose signature and claims were checked,
+	// by SHA-256 of the token, until they expire: the app sends the same
+	// token for an hour, and decoding and checking it again (an RSA
+	// verification in production) is most of a cached request's cost.
+	// Revocation is still checked on every Verify.
+	verified *lru.Cache[[sha256.Size]byte, verifiedToken]
+}
+
+// verifiedTokens bounds the tokens remembered (about 150 bytes each).
+const verifiedTokens = 100_000
+
+// verifiedToken is what Verify needs of a checked token.
+type verifiedToken struct {
+	uid, phone, email string
+	issued, expires   time.Time
 }
 
 // NewVerifier builds a Verifier with the Admin SDK. Outside the emulator it
@@ -75,7 +92,8 @@ func NewVerifier(ctx context.Context, cfg Config) (*Verifier, error) {
 	if err != nil {
 		return nil, fmt.Errorf("firebase: auth client: %w", err)
 	}
-	v := &Verifier{client: client, projectID: cfg.ProjectID, emulator: cfg.AuthEmulatorHost != "", now: time.Now}
+	verified, _ := lru.New[[sha256.Size]byte, verifiedToken](verifiedTokens) // only fails for a size <= 0
+	v := &Verifier{client: client, projectID: cfg.ProjectID, emulator: cfg.AuthEmulatorHost != "", now: time.Now, verified: verified}
 	v.revoked = uncached{v}
 	return v, nil
 }
@@ -95,6 +113,23 @@ func (v *Verifier) Verify(ctx context.Context, idToken string) (talent.Identity,
 	if len(idToken) > maxTokenBytes {
 		return talent.Identity{}, talent.Errorf(talent.KindUnauthenticated, talent.CodeTokenInvalid, "sign-in token is too long")
 	}
+	key := sha256.Sum256([]byte(idToken))
+	tok, ok := v.verified.Get(key)
+	if !ok || v.now().After(tok.expires.Add(clockSkew)) {
+		var err error
+		if tok, err = v.check(ctx, idToken); err != nil {
+			return talent.Identity{}, err
+		}
+		v.verified.Add(key, tok)
+	}
+	if err := v.revoked.Check(ctx, tok.uid, tok.issued); err != nil {
+		return talent.Identity{}, err
+	}
+	return talent.Identity{UID: tok.uid, Phone: tok.phone, Email: tok.email}, nil
+}
+
+// check verifies a token's signature and claims (see Verifier).
+func (v *Verifier) check(ctx context.Context, idToken string) (verifiedToken, error) {
 	var tok *auth.Token
 	var err error
 	if v.emulator {
@@ -103,21 +138,18 @@ func (v *Verifier) Verify(ctx context.Context, idToken string) (talent.Identity,
 		tok, err = v.client.VerifyIDToken(ctx, idToken)
 	}
 	if err != nil {
-		return talent.Identity{}, verifyError(err)
+		return verifiedToken{}, verifyError(err)
 	}
-	if err := v.revoked.Check(ctx, tok.UID, time.Unix(tok.IssuedAt, 0)); err != nil {
-		return talent.Identity{}, err
-	}
-	id := talent.Identity{UID: tok.UID}
+	out := verifiedToken{uid: tok.UID, issued: time.Unix(tok.IssuedAt, 0), expires: time.Unix(tok.Expires, 0)}
 	if phone, ok := tok.Claims["phone_number"].(string); ok {
-		id.Phone = phone
+		out.phone = phone
 	}
 	if email, ok := tok.Claims["email"].(string); ok {
 		if verified, ok := tok.Claims["email_verified"].(bool); ok && verified {
-			id.Email = email
+			out.email = email
 		}
 	}
-	return id, nil
+	return out, nil
 }
 
 // Lookup implements revocation.Source with the user record from Firebase

@@ -292,3 +292,19 @@ func TestVerifyThroughRevocationCache(t *testing.T) {
 	_, err := env.verifier.Verify(ctx, token)
 	wantUnauthenticated(t, err, talent.CodeTokenRevoked.String())
 }
+
+func TestRememberedTokenStillExpires(t *testing.T) {
+	t.Parallel()
+	// A token checked once is remembered, but not past its expiry.
+	env := newEmulatorEnv(t)
+	uid, _, _, _ := env.newUser(t)
+	claims := env.emu.Claims(uid)
+	token := env.emu.UnsignedToken(claims)
+	if _, err := env.verifier.Verify(context.Background(), token); err != nil {
+		t.Fatalf("Verify: %v", err)
+	}
+	exp := time.Unix(claims["exp"].(int64), 0)
+	env.verifier.now = func() time.Time { return exp.Add(clockSkew + time.Second) }
+	_, err := env.verifier.Verify(context.Background(), token)
+	wantUnauthenticated(t, err, talent.CodeTokenExpired.String())
+}

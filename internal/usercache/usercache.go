@@ -1,6 +1,7 @@
-// Package usercache keeps signed-in users (their id, locale and roles)
-// in the API process between requests, so that a request reads no row to
-// learn who is calling. A change to a user's roles or locale invalidates
+// Package usercache keeps signed-in users (their id, locale and roles, and
+// their own profile as stored, personal data still sealed) in the API
+// process between requests, so that a request reads no row to learn who
+// is calling and GET /v1/me reads none at all. A change to a user's roles or locale invalidates
 // the entry here at once and, through Redis pub/sub, on every other
 // replica within milliseconds; while the invalidation channel is not
 // subscribed (Redis down, reconnecting) nothing is cached, so a role
@@ -35,6 +36,11 @@ type entry struct {
 	expires time.Time
 }
 
+type profileEntry struct {
+	rec     talent.ProfileRecord
+	expires time.Time
+}
+
 // Cache implements account.UserCache.
 type Cache struct {
 	rdb    redis.UniversalClient
@@ -42,6 +48,8 @@ type Cache struct {
 	logger *slog.Logger
 	now    func() time.Time
 	local  *lru.Cache[string, entry]
+	// profiles are the users' stored profiles, by Firebase uid.
+	profiles *lru.Cache[string, profileEntry]
 	// gen changes on every invalidation: a load that started before one
 	// does not keep its (possibly older) answer.
 	gen atomic.Uint64
@@ -75,7 +83,8 @@ func New(rdb redis.UniversalClient, o Options) *Cache {
 		o.Logger = slog.New(slog.DiscardHandler)
 	}
 	local, _ := lru.New[string, entry](o.Size) // only fails for a size <= 0
-	c := &Cache{rdb: rdb, ttl: o.TTL, logger: o.Logger, now: o.Now, local: local}
+	profiles, _ := lru.New[string, profileEntry](o.Size)
+	c := &Cache{rdb: rdb, ttl: o.TTL, logger: o.Logger, now: o.Now, local: local, profiles: profiles}
 	c.lookups = prometheus.NewCounterVec(prometheus.CounterOpts{
 		Name: "anju_user_cache_lookups_total",
 		Help: "Signed-in user lookups by result: hit, miss, or bypass (invalidation channel down, nothing cached).",
@@ -108,6 +117,26 @@ func (c *Cache) Load(ctx context.Context, firebaseUID string, load func(context.
 	return u, nil
 }
 
+// Profile implements account.UserCache. A user without a profile is not
+// cached (load's error is returned as it is).
+func (c *Cache) Profile(ctx context.Context, firebaseUID string, load func(context.Context) (talent.ProfileRecord, error)) (talent.ProfileRecord, error) {
+	if !c.live.Load() {
+		return load(ctx)
+	}
+	if e, ok := c.profiles.Get(firebaseUID); ok && c.now().Before(e.expires) {
+		return e.rec, nil
+	}
+	gen := c.gen.Load()
+	rec, err := load(ctx)
+	if err != nil {
+		return rec, err
+	}
+	if c.gen.Load() == gen && c.live.Load() {
+		c.profiles.Add(firebaseUID, profileEntry{rec: rec, expires: c.now().Add(c.ttl)})
+	}
+	return rec, nil
+}
+
 // Invalidate implements account.UserCache: the user is dropped here at
 // once and on the other replicas when they receive the message. A failed
 // publish is logged; the other replicas then see the change when the
@@ -122,6 +151,7 @@ func (c *Cache) Invalidate(ctx context.Context, firebaseUID string) {
 func (c *Cache) drop(firebaseUID string) {
 	c.gen.Add(1)
 	c.local.Remove(firebaseUID)
+	c.profiles.Remove(firebaseUID)
 }
 
 // Run subscribes to invalidations until ctx ends. Whenever the
@@ -145,6 +175,7 @@ func (c *Cache) Run(ctx context.Context) error {
 			if m.Kind == "subscribe" {
 				c.gen.Add(1)
 				c.local.Purge()
+				c.profiles.Purge()
 				c.live.Store(true)
 			}
 		case *redis.Message:
@@ -174,4 +205,5 @@ func (c *Cache) stop() {
 	c.live.Store(false)
 	c.gen.Add(1)
 	c.local.Purge()
+	c.profiles.Purge()
 }

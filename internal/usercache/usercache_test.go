@@ -159,3 +159,45 @@ func TestEntriesExpire(t *testing.T) {
 		t.Errorf("reads = %d, want 2 (one cached, one after the TTL)", st.reads.Load())
 	}
 }
+
+func TestProfilesFollowTheUser(t *testing.T) {
+	t.Parallel()
+	r := testenv.NewRedis(t)
+	a, b := replica(t, r), replica(t, r)
+	ctx := context.Background()
+	var reads atomic.Int64
+	var name atomic.Value
+	name.Store("李明")
+	load := func(context.Context) (talent.ProfileRecord, error) {
+		reads.Add(1)
+		return talent.ProfileRecord{UserID: "user-1", Name: name.Load().(string)}, nil
+	}
+	for range 3 {
+		if _, err := b.Profile(ctx, "uid-1", load); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if reads.Load() != 1 {
+		t.Fatalf("reads = %d, want 1", reads.Load())
+	}
+	name.Store("李明明")
+	a.Invalidate(ctx, "uid-1")
+	eventually(t, "the new profile on replica b", func() bool {
+		p, err := b.Profile(ctx, "uid-1", load)
+		return err == nil && p.Name == "李明明"
+	})
+	// A user without a profile yet is asked every time.
+	none := func(context.Context) (talent.ProfileRecord, error) {
+		reads.Add(1)
+		return talent.ProfileRecord{}, talent.NotFound(talent.CodeProfileNotFound)
+	}
+	before := reads.Load()
+	for range 2 {
+		if _, err := b.Profile(ctx, "uid-2", none); talent.ErrorKind(err) != talent.KindNotFound {
+			t.Fatalf("no profile: %v", err)
+		}
+	}
+	if reads.Load() != before+2 {
+		t.Errorf("a missing profile was cached")
+	}
+}

@@ -34,13 +34,15 @@ type UserStore interface {
 	HRUsers(ctx context.Context, employerID string) ([]string, error)
 }
 
-// UserCache keeps signed-in users between requests, so that a request
-// reads no row to learn who is calling. Service invalidates a user after
-// every change to their roles or locale.
+// UserCache keeps signed-in users and their own stored profile between
+// requests, so that a request reads no row to learn who is calling. Service
+// invalidates a user after every change to their roles, locale or profile.
 type UserCache interface {
 	// Load returns the cached user with this Firebase uid, or calls load
 	// and keeps its answer unless the user was invalidated meanwhile.
 	Load(ctx context.Context, firebaseUID string, load func(context.Context) (talent.User, error)) (talent.User, error)
+	// Profile is Load for the user's stored profile.
+	Profile(ctx context.Context, firebaseUID string, load func(context.Context) (talent.ProfileRecord, error)) (talent.ProfileRecord, error)
 	// Invalidate drops a user from the cache of every replica.
 	Invalidate(ctx context.Context, firebaseUID string)
 }

@@ -73,5 +73,6 @@ func (s *Service) SetTalentTier(ctx context.Context, actor talent.User, userID, 
 	if err != nil {
 		return talent.Profile{}, err
 	}
+	s.forget(ctx, u)
 	return s.Profile(ctx, u)
 }

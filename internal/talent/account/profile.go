@@ -42,7 +42,14 @@ func (s *Service) forget(ctx context.Context, u talent.User) {
 
 // Profile returns the caller's profile, personal data opened for masking.
 func (s *Service) Profile(ctx context.Context, actor talent.User) (talent.Profile, error) {
-	rec, err := s.ProfileStore.Profile(ctx, actor.ID)
+	load := func(ctx context.Context) (talent.ProfileRecord, error) { return s.ProfileStore.Profile(ctx, actor.ID) }
+	var rec talent.ProfileRecord
+	var err error
+	if s.Users != nil && actor.FirebaseUID != "" {
+		rec, err = s.Users.Profile(ctx, actor.FirebaseUID, load)
+	} else {
+		rec, err = load(ctx)
+	}
 	if talent.ErrorKind(err) == talent.KindNotFound {
 		return talent.Profile{UserID: actor.ID, Locale: actor.Locale}, nil
 	}
@@ -159,9 +166,7 @@ func (s *Service) UpdateProfile(ctx context.Context, actor talent.User, in talen
 	if err := s.ProfileStore.SaveProfile(ctx, rec, declare, tasks); err != nil {
 		return talent.Profile{}, err
 	}
-	if rec.Locale != actor.Locale {
-		s.forget(ctx, actor)
-	}
+	s.forget(ctx, actor)
 	return s.openProfile(rec)
 }
 
