@@ -47,7 +47,7 @@ func TestSmoke(t *testing.T) {
 	if err := json.Unmarshal(raw, &r); err != nil {
 		t.Fatal(err)
 	}
-	phases := []Phase{r.Ceilings.Bare, r.Me.Max, r.Me.At70, r.Documents.Max, r.Mixed.Total, r.RoundSurge.Applications}
+	phases := []Phase{r.Ceilings.Bare, r.Me.Max, r.Me.At70, r.Documents.Max, r.Mixed.Max, r.Mixed.Total, r.RoundSurge.Applications}
 	for _, g := range r.Growth {
 		phases = append(phases, g.ReviewQueue, g.ClaimList)
 	}

@@ -35,6 +35,8 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"slices"
+	"strings"
 	"syscall"
 	"time"
 )
@@ -47,6 +49,7 @@ type config struct {
 	keep           bool
 	profile        bool
 	poolConns      int
+	steps          string
 	accounts       int
 	applicants     int
 	documents      int
@@ -100,6 +103,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	fs.BoolVar(&c.smoke, "smoke", false, "every step at a tiny size, timing nothing (make test)")
 	fs.BoolVar(&c.keep, "keep", false, "keep the database and logs afterwards")
 	fs.BoolVar(&c.profile, "profile", false, "save CPU profiles of the API during the maximum-rate phases (out/*.cpu.pprof)")
+	fs.StringVar(&c.steps, "steps", "", "comma-separated steps to run after accounts and ceilings (me, documents, mixed, round, upload, growth); empty runs all")
 	fs.IntVar(&c.poolConns, "pool", 10, "the API's and worker's PostgreSQL connections (pool_max_conns)")
 	fs.IntVar(&c.accounts, "accounts", 1200, "Auth emulator accounts in the mixed scenario")
 	fs.IntVar(&c.applicants, "applicants", 10000, "applications in the round-opening surge")
@@ -134,18 +138,21 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	r := &report{Started: started.UTC(), Smoke: c.smoke, Machine: machine()}
 	b := &bench{s: s, cfg: c, r: r, log: stdout}
 	for _, step := range []struct {
-		name string
-		fn   func(context.Context) error
+		id, name string
+		fn       func(context.Context) error
 	}{
-		{"accounts", b.accounts},
-		{"ceilings", b.ceilings},
-		{"signed-in GET /v1/me", b.me},
-		{"POST /v1/documents", b.createDocuments},
-		{"mixed scenario", b.mixed},
-		{"round-opening surge", b.roundSurge},
-		{"document surge", b.documentSurge},
-		{"growth with the claims table", b.growth},
+		{"", "accounts", b.accounts},
+		{"", "ceilings", b.ceilings},
+		{"me", "signed-in GET /v1/me", b.me},
+		{"documents", "POST /v1/documents", b.createDocuments},
+		{"mixed", "mixed scenario", b.mixed},
+		{"round", "round-opening surge", b.roundSurge},
+		{"upload", "document surge", b.documentSurge},
+		{"growth", "growth with the claims table", b.growth},
 	} {
+		if step.id != "" && c.steps != "" && !slices.Contains(strings.Split(c.steps, ","), step.id) {
+			continue
+		}
 		fmt.Fprintf(stdout, "bench: %s\n", step.name)
 		if err := step.fn(ctx); err != nil {
 			return fmt.Errorf("%s: %w", step.name, err)

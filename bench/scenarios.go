@@ -52,6 +52,9 @@ type account struct {
 // for the ceiling and for Anju alike.
 const workers = 64
 
+// rateWorkers bounds the requests in flight at a fixed rate.
+const rateWorkers = 512
+
 func newKey() string {
 	var b [16]byte
 	_, _ = rand.Read(b[:])
@@ -255,13 +258,17 @@ func (b *bench) send(t *vegeta.Target, method, path, token string, body any) {
 // attack runs one phase: at rate per second (0: as fast as workers
 // allow) for d. ok tells which statuses are the expected answers.
 func attack(name string, tr vegeta.Targeter, rate float64, d time.Duration, ok func(code uint16) bool) ([]*vegeta.Result, Phase) {
-	opts := []func(*vegeta.Attacker){vegeta.Timeout(30 * time.Second), vegeta.KeepAlive(true), vegeta.MaxConnections(workers * 2)}
+	// At a fixed rate vegeta adds workers while answers are slow, up to
+	// rateWorkers with a connection each; past that the rate is not kept
+	// (the phase's throughput shows it) rather than requests queueing in
+	// the harness and counting as the server's latency.
+	opts := []func(*vegeta.Attacker){vegeta.Timeout(30 * time.Second), vegeta.KeepAlive(true), vegeta.Workers(workers)}
 	pacer := vegeta.Rate{Freq: int(rate), Per: time.Second}
 	if rate <= 0 {
-		opts = append(opts, vegeta.Workers(workers), vegeta.MaxWorkers(workers))
+		opts = append(opts, vegeta.MaxWorkers(workers), vegeta.MaxConnections(workers))
 		pacer = vegeta.Rate{}
 	} else {
-		opts = append(opts, vegeta.Workers(workers), vegeta.MaxWorkers(4096))
+		opts = append(opts, vegeta.MaxWorkers(rateWorkers), vegeta.MaxConnections(rateWorkers))
 	}
 	a := vegeta.NewAttacker(opts...)
 	var results []*vegeta.Result
@@ -385,7 +392,8 @@ func (b *bench) createDocuments(ctx context.Context) error {
 	return nil
 }
 
-// mixed is the mix at half of GET /v1/me's maximum rate.
+// mixed is the mix: first as fast as it goes, then at 70% of that
+// for twice as long, reported in total and by operation.
 func (b *bench) mixed(context.Context) error {
 	users := uint64(len(b.users))
 	tr := target(func(n uint64, t *vegeta.Target) {
@@ -406,13 +414,14 @@ func (b *bench) mixed(context.Context) error {
 			b.get(t, "/v1/review/queue?status=under_review", b.reviewers[n%uint64(len(b.reviewers))].token)
 		}
 	})
-	rate := max(0.5*b.meMax, 10)
-	results, total := attack("mixed", tr, rate, 2*b.cfg.phase, is(200, 201))
+	_, top := attack("mixed max", tr, 0, b.cfg.phase, is(200, 201))
+	rate := max(0.7*top.Throughput, 10)
+	results, total := attack("mixed at 70%", tr, rate, 2*b.cfg.phase, is(200, 201))
 	byOp := map[string][]*vegeta.Result{}
 	for _, r := range results {
 		byOp[operation(r.Method, r.URL)] = append(byOp[operation(r.Method, r.URL)], r)
 	}
-	m := MixedResult{Rate: rate, Total: total}
+	m := MixedResult{Max: top, Rate: rate, Total: total}
 	for _, op := range sortedKeys(byOp) {
 		m.Operations = append(m.Operations, summarize(op, byOp[op], is(200, 201)))
 	}
