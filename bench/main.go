@@ -50,6 +50,7 @@ type config struct {
 	profile        bool
 	poolConns      int
 	steps          string
+	workerConc     int
 	accounts       int
 	applicants     int
 	documents      int
@@ -104,6 +105,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	fs.BoolVar(&c.keep, "keep", false, "keep the database and logs afterwards")
 	fs.BoolVar(&c.profile, "profile", false, "save CPU profiles of the API during the maximum-rate phases (out/*.cpu.pprof)")
 	fs.StringVar(&c.steps, "steps", "", "comma-separated steps to run after accounts and ceilings (me, documents, mixed, round, upload, growth); empty runs all")
+	fs.IntVar(&c.workerConc, "worker-concurrency", 0, "ANJU_WORKER_CONCURRENCY of the worker process (0: Anju's default)")
 	fs.IntVar(&c.poolConns, "pool", 10, "the API's and worker's PostgreSQL connections (pool_max_conns)")
 	fs.IntVar(&c.accounts, "accounts", 1200, "Auth emulator accounts in the mixed scenario")
 	fs.IntVar(&c.applicants, "applicants", 10000, "applications in the round-opening surge")

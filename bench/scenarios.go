@@ -356,7 +356,14 @@ func (b *bench) profiled(ctx context.Context, name string, fn func()) error {
 	if err := os.MkdirAll(b.cfg.out, 0o755); err != nil {
 		return err
 	}
-	return b.s.profile(ctx, filepath.Join(b.cfg.out, name+".cpu.pprof"), b.cfg.phase-time.Second, fn)
+	debug, d := b.s.apiDebug, b.cfg.phase-time.Second
+	switch name {
+	case "worker":
+		debug, d = b.s.workerDebug, 5*time.Second
+	case "round":
+		d = b.cfg.surgeWindow - time.Second
+	}
+	return b.s.profile(ctx, debug, filepath.Join(b.cfg.out, name+".cpu.pprof"), d, fn)
 }
 
 // me measures signed-in GET /v1/me as fast as it goes, then at 70% of that.
@@ -501,7 +508,10 @@ func (b *bench) roundSurge(ctx context.Context) error {
 	})
 	rate := float64(len(applicants)) / b.cfg.surgeWindow.Seconds()
 	rss := b.s.sample()
-	_, p := attack("round-opening surge", tr, rate, b.cfg.surgeWindow, is(201))
+	var p Phase
+	if err := b.profiled(ctx, "round", func() { _, p = attack("round-opening surge", tr, rate, b.cfg.surgeWindow, is(201)) }); err != nil {
+		return err
+	}
 	api, worker := rss.end()
 	var stored int
 	if err := b.s.pool.QueryRow(ctx, `SELECT count(*) FROM applications WHERE round_id = $1`, round.ID).Scan(&stored); err != nil {
@@ -553,13 +563,20 @@ func (b *bench) documentSurge(ctx context.Context) error {
 	rss := b.s.sample()
 	var completeErrors atomic.Int64
 	surgeStart := time.Now()
-	_ = parallel(n, n, func(i int) error {
-		docs[i].completed = time.Now()
-		if err := b.call(ctx, "POST", "/v1/documents/"+docs[i].id+"/complete", docs[i].token, nil, 202, nil); err != nil {
-			completeErrors.Add(1)
-		}
-		return nil
-	})
+	complete := func() {
+		_ = parallel(n, n, func(i int) error {
+			docs[i].completed = time.Now()
+			if err := b.call(ctx, "POST", "/v1/documents/"+docs[i].id+"/complete", docs[i].token, nil, 202, nil); err != nil {
+				completeErrors.Add(1)
+			}
+			return nil
+		})
+	}
+	// With -profile, the worker's CPU profile covers the first seconds
+	// after the completes, while it inspects.
+	if err := b.profiled(ctx, "worker", func() { complete(); time.Sleep(5 * time.Second) }); err != nil {
+		return err
+	}
 	idList := make([]string, n)
 	for i, d := range docs {
 		idList[i] = d.id

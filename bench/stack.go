@@ -38,8 +38,8 @@ type stack struct {
 	api     *proc
 	worker  *proc
 	apiURL  string
-	// apiDebug is the API's internal port, where pprof answers.
-	apiDebug string
+	// apiDebug and workerDebug are the internal ports, where pprof answers.
+	apiDebug, workerDebug string
 }
 
 // proc is a child process the harness started and stops.
@@ -169,6 +169,9 @@ func (s *stack) up(ctx context.Context) error {
 		"PATH":                     os.Getenv("PATH"),
 		"HOME":                     os.Getenv("HOME"),
 	}
+	if s.cfg.workerConc > 0 {
+		s.env["ANJU_WORKER_CONCURRENCY"] = strconv.Itoa(s.cfg.workerConc)
+	}
 	migrate := exec.CommandContext(ctx, bin, "migrate", "up")
 	migrate.Env = environ(s.env)
 	if out, err := migrate.CombinedOutput(); err != nil {
@@ -189,6 +192,7 @@ func (s *stack) up(ctx context.Context) error {
 		return fmt.Errorf("anju api: %w (log in %s)", err, s.api.log.Name())
 	}
 	workerEnv := with(s.env, "ANJU_WORKER_ADDR", fmt.Sprintf("127.0.0.1:%d", workerPort))
+	s.workerDebug = fmt.Sprintf("http://127.0.0.1:%d", workerPort)
 	if s.worker, err = s.start(bin, "worker", workerEnv); err != nil {
 		return err
 	}
@@ -334,12 +338,12 @@ func (m *sampler) end() (api, worker float64) {
 	return float64(m.api) / (1 << 20), float64(m.worker) / (1 << 20)
 }
 
-// profile saves a CPU profile of the API taken while fn runs (pprof is on
-// in development, on the internal port).
-func (s *stack) profile(ctx context.Context, path string, d time.Duration, fn func()) error {
+// profile saves a CPU profile of a process (its internal port's URL) taken
+// while fn runs (pprof is on in development).
+func (s *stack) profile(ctx context.Context, debugURL, path string, d time.Duration, fn func()) error {
 	errc := make(chan error, 1)
 	go func() {
-		req, err := http.NewRequestWithContext(ctx, "GET", fmt.Sprintf("%s/debug/pprof/profile?seconds=%d", s.apiDebug, max(int(d.Seconds()), 1)), nil)
+		req, err := http.NewRequestWithContext(ctx, "GET", fmt.Sprintf("%s/debug/pprof/profile?seconds=%d", debugURL, max(int(d.Seconds()), 1)), nil)
 		if err != nil {
 			errc <- err
 			return

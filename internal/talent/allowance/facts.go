@@ -9,22 +9,27 @@ import (
 	"github.com/anju-city/anju/internal/talent/policy"
 )
 
-// ProfileFacts are the facts a graduate's profile, employment and live
-// claims tell on a date; the housing rounds evaluate the apartment package
-// with them.
-func (s *Service) ProfileFacts(ctx context.Context, userID string, on time.Time) (policy.Facts, error) {
-	f, _, err := s.profileFacts(ctx, userID, on)
+// PersonFacts are the facts a graduate's profile (already read, as
+// person), employment and live claims tell on a date; the housing rounds
+// evaluate the apartment package with them.
+func (s *Service) PersonFacts(ctx context.Context, person talent.Person, on time.Time) (policy.Facts, error) {
+	f, _, err := s.personFacts(ctx, person, on)
 	return f, err
 }
 
 // profileFacts are the facts a profile and the current employment tell.
 // waiting reports an employment that HR has not answered yet.
 func (s *Service) profileFacts(ctx context.Context, userID string, on time.Time) (f policy.Facts, waiting bool, err error) {
-	f = policy.Facts{ClaimDate: on, Holds: map[string]policy.Truth{}}
 	person, err := s.People.Person(ctx, userID)
 	if err != nil {
-		return f, false, err
+		return policy.Facts{ClaimDate: on, Holds: map[string]policy.Truth{}}, false, err
 	}
+	return s.personFacts(ctx, person, on)
+}
+
+func (s *Service) personFacts(ctx context.Context, person talent.Person, on time.Time) (f policy.Facts, waiting bool, err error) {
+	f = policy.Facts{ClaimDate: on, Holds: map[string]policy.Truth{}}
+	userID := person.UserID
 	if person.BirthDate != nil {
 		f.BirthDate = *person.BirthDate
 	}
