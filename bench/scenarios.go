@@ -255,16 +255,18 @@ func (b *bench) send(t *vegeta.Target, method, path, token string, body any) {
 	t.Header.Set("Content-Type", "application/json")
 }
 
-// attack runs one phase: at rate per second (0: as fast as workers
-// allow) for d. ok tells which statuses are the expected answers.
-func attack(name string, tr vegeta.Targeter, rate float64, d time.Duration, ok func(code uint16) bool) ([]*vegeta.Result, Phase) {
+// perSecond is a rate; zero means as fast as the workers go.
+func perSecond(r float64) vegeta.Rate { return vegeta.Rate{Freq: int(r), Per: time.Second} }
+
+// attack runs one phase at a rate (zero: as fast as the workers go) for d.
+// ok tells which statuses are the expected answers.
+func attack(name string, tr vegeta.Targeter, pacer vegeta.Rate, d time.Duration, ok func(code uint16) bool) ([]*vegeta.Result, Phase) {
 	// At a fixed rate vegeta adds workers while answers are slow, up to
 	// rateWorkers with a connection each; past that the rate is not kept
 	// (the phase's throughput shows it) rather than requests queueing in
 	// the harness and counting as the server's latency.
 	opts := []func(*vegeta.Attacker){vegeta.Timeout(30 * time.Second), vegeta.KeepAlive(true), vegeta.Workers(workers)}
-	pacer := vegeta.Rate{Freq: int(rate), Per: time.Second}
-	if rate <= 0 {
+	if pacer.Freq <= 0 {
 		opts = append(opts, vegeta.MaxWorkers(workers), vegeta.MaxConnections(workers))
 		pacer = vegeta.Rate{}
 	} else {
@@ -314,7 +316,7 @@ func (b *bench) ceilings(ctx context.Context) error {
 		t.Method, t.URL = "GET", "http://"+addr+"/v1/me"
 		t.Header.Set("Authorization", "Bearer "+b.users[0].token)
 	})
-	_, b.r.Ceilings.Bare = attack("bare fiber", tr, 0, b.cfg.phase, is(200))
+	_, b.r.Ceilings.Bare = attack("bare fiber", tr, vegeta.Rate{}, b.cfg.phase, is(200))
 
 	tps, err := b.pgbench(ctx)
 	if err != nil {
@@ -370,11 +372,11 @@ func (b *bench) profiled(ctx context.Context, name string, fn func()) error {
 func (b *bench) me(ctx context.Context) error {
 	tr := target(func(n uint64, t *vegeta.Target) { b.get(t, "/v1/me", b.users[n%uint64(len(b.users))].token) })
 	var maxPhase Phase
-	if err := b.profiled(ctx, "me", func() { _, maxPhase = attack("GET /v1/me max", tr, 0, b.cfg.phase, is(200)) }); err != nil {
+	if err := b.profiled(ctx, "me", func() { _, maxPhase = attack("GET /v1/me max", tr, vegeta.Rate{}, b.cfg.phase, is(200)) }); err != nil {
 		return err
 	}
 	b.meMax = maxPhase.Throughput
-	_, at70 := attack("GET /v1/me at 70%", tr, 0.7*b.meMax, b.cfg.phase, is(200))
+	_, at70 := attack("GET /v1/me at 70%", tr, perSecond(0.7*b.meMax), b.cfg.phase, is(200))
 	b.r.Me = MeResult{Max: maxPhase, At70: at70, RatioToBare: ratio(maxPhase.Throughput, b.r.Ceilings.Bare.Throughput)}
 	return nil
 }
@@ -392,7 +394,7 @@ func (b *bench) createDocuments(ctx context.Context) error {
 		t.Header.Set("Idempotency-Key", newKey())
 	})
 	var p Phase
-	if err := b.profiled(ctx, "documents", func() { _, p = attack("POST /v1/documents max", tr, 0, b.cfg.phase, is(201)) }); err != nil {
+	if err := b.profiled(ctx, "documents", func() { _, p = attack("POST /v1/documents max", tr, vegeta.Rate{}, b.cfg.phase, is(201)) }); err != nil {
 		return err
 	}
 	b.r.Documents = DocumentsResult{Max: p, RatioToPgbench: ratio(p.Throughput, b.r.Ceilings.PgbenchInsertTPS)}
@@ -421,9 +423,9 @@ func (b *bench) mixed(context.Context) error {
 			b.get(t, "/v1/review/queue?status=under_review", b.reviewers[n%uint64(len(b.reviewers))].token)
 		}
 	})
-	_, top := attack("mixed max", tr, 0, b.cfg.phase, is(200, 201))
+	_, top := attack("mixed max", tr, vegeta.Rate{}, b.cfg.phase, is(200, 201))
 	rate := max(0.7*top.Throughput, 10)
-	results, total := attack("mixed at 70%", tr, rate, 2*b.cfg.phase, is(200, 201))
+	results, total := attack("mixed at 70%", tr, perSecond(rate), 2*b.cfg.phase, is(200, 201))
 	byOp := map[string][]*vegeta.Result{}
 	for _, r := range results {
 		byOp[operation(r.Method, r.URL)] = append(byOp[operation(r.Method, r.URL)], r)
@@ -506,7 +508,8 @@ func (b *bench) roundSurge(ctx context.Context) error {
 			map[string]any{"preferences": []map[string]any{{"layout": "studio"}}, "householdSize": 1, "ownsHomeInCity": false, "publicRentalHousing": false})
 		t.Header.Set("Idempotency-Key", newKey())
 	})
-	rate := float64(len(applicants)) / b.cfg.surgeWindow.Seconds()
+	// Exactly len(applicants) requests, evenly over the window.
+	rate := vegeta.Rate{Freq: len(applicants), Per: b.cfg.surgeWindow}
 	rss := b.s.sample()
 	var p Phase
 	if err := b.profiled(ctx, "round", func() { _, p = attack("round-opening surge", tr, rate, b.cfg.surgeWindow, is(201)) }); err != nil {
@@ -655,8 +658,8 @@ func (b *bench) growth(ctx context.Context) error {
 		list := target(func(n uint64, t *vegeta.Target) {
 			b.get(t, "/v1/claims", accts[1+n%uint64(readers-1)].token)
 		})
-		_, q := attack(fmt.Sprintf("review queue at %d claims", claims), queue, rate, b.cfg.phase, is(200))
-		_, l := attack(fmt.Sprintf("claim list at %d claims", claims), list, rate, b.cfg.phase, is(200))
+		_, q := attack(fmt.Sprintf("review queue at %d claims", claims), queue, perSecond(rate), b.cfg.phase, is(200))
+		_, l := attack(fmt.Sprintf("claim list at %d claims", claims), list, perSecond(rate), b.cfg.phase, is(200))
 		b.r.Growth = append(b.r.Growth, GrowthResult{Claims: claims, GenerateSeconds: gen.Seconds(), ReviewQueue: q, ClaimList: l})
 	}
 	return nil
