@@ -78,14 +78,7 @@ gen: $(OAPI_CODEGEN)
 
 # Regenerate into a temporary file (the config's own output: line is dropped
 # so that -o applies) and compare it with the committed file.
-check-# The load harness (bench/): several minutes, figures in bench/out and on
-# stdout. Not part of make test, which runs only its smoke test; timed
-# results belong in docs/performance.md, not in assertions.
-bench: services
-	eval "$$($(SERVICES) env)"
-	go run ./bench -out bench/out $(BENCH_FLAGS)
-
-gen: $(OAPI_CODEGEN)
+check-gen: $(OAPI_CODEGEN)
 	@tmp=$$(mktemp -d)
 	trap 'rm -rf "$$tmp"' EXIT
 	grep -v '^output:' $(OAPI_CONFIG) >"$$tmp/oapi-codegen.yaml"

@@ -213,3 +213,24 @@ func (h *accountHandlers) DecideEmployments(c *fiber.Ctx) error {
 		return out, nil
 	}, same)
 }
+
+func (h *accountHandlers) ListAccessLog(c *fiber.Ctx, params gen.ListAccessLogParams) error {
+	subject := ""
+	if params.SubjectId != nil {
+		subject = params.SubjectId.String()
+	}
+	return respond(c, fiber.StatusOK, func(ctx context.Context, u talent.User) (gen.AccessPage, error) {
+		list, next, err := h.account.AccessEntries(ctx, u, subject, page(params.Cursor, params.Limit))
+		return gen.AccessPage{Items: each(list, toAccess), NextCursor: optional(next)}, err
+	}, same)
+}
+
+func toAccess(a talent.Access) gen.AccessEntry {
+	out := gen.AccessEntry{Id: uuidOf(a.ID), At: a.At.UTC(), ActorId: uuidOf(a.ActorID), What: gen.AccessEntryWhat(a.What),
+		ObjectId: a.ObjectID, RequestId: optional(a.RequestID)}
+	if a.SubjectID != "" {
+		id := uuidOf(a.SubjectID)
+		out.SubjectId = &id
+	}
+	return out
+}

@@ -85,9 +85,21 @@ func (h *allowanceHandlers) AppealClaim(c *fiber.Ctx, id gen.ID) error {
 }
 
 func (h *allowanceHandlers) ReviewQueue(c *fiber.Ctx, params gen.ReviewQueueParams) error {
+	f := allowance.QueueFilter{
+		Status: allowance.ClaimStatus(value(params.Status)), Package: policy.ID(value(params.Package)),
+		Overdue: value(params.Overdue), SubmittedFrom: value(params.SubmittedFrom), SubmittedTo: value(params.SubmittedTo),
+		Assignee: value(params.Assignee), Sort: allowance.QueueSort(value(params.Sort)),
+	}
+	if params.Employer != nil {
+		f.EmployerID = params.Employer.String()
+	}
 	return respond(c, fiber.StatusOK, func(ctx context.Context, u talent.User) (gen.ClaimPage, error) {
-		list, next, err := h.allowance.Queue(ctx, u, allowance.ClaimStatus(value(params.Status)), page(params.Cursor, params.Limit))
-		return toClaimPage(list, next), err
+		list, next, err := h.allowance.Queue(ctx, u, f, value(params.Q), page(params.Cursor, params.Limit))
+		return gen.ClaimPage{Items: each(list, func(x allowance.QueueItem) gen.Claim {
+			out := toClaim(x.Claim)
+			out.ApplicantName = &x.ApplicantName
+			return out
+		}), NextCursor: optional(next)}, err
 	}, same)
 }
 
@@ -207,7 +219,16 @@ func toClaim(c allowance.Claim) gen.Claim {
 			MonthlyRent: optional(d.MonthlyRent), TopSchool: &d.TopSchool},
 		Stage: optional(string(c.Stage)), DueAt: utc(c.DueAt), EscalatedAt: utc(c.EscalatedAt), RejectCode: optional(c.RejectCode),
 		RejectReason: optional(c.RejectReason), SubmittedAt: utc(c.SubmittedAt), DecidedAt: utc(c.DecidedAt),
-		CreatedAt: c.CreatedAt.UTC(), UpdatedAt: c.UpdatedAt.UTC(),
+		CreatedAt: c.CreatedAt.UTC(), UpdatedAt: c.UpdatedAt.UTC(), NextStep: toNextStep(c.NextStep()),
+		Returns: optional(c.Returns), NoticeUntil: utc(c.NoticeUntil),
+	}
+	if c.AssigneeID != "" {
+		id := uuidOf(c.AssigneeID)
+		out.AssigneeId = &id
+	}
+	if len(c.ReturnItems) > 0 {
+		items := each(c.ReturnItems, toReturnItem)
+		out.ReturnItems = &items
 	}
 	if c.Decision != nil {
 		dec := toDecision(*c.Decision)
@@ -226,7 +247,8 @@ func toClaimDetail(v allowance.ClaimView) gen.ClaimDetail {
 		Id: c.Id, Package: c.Package, PolicyVersion: c.PolicyVersion, Status: c.Status, Appealed: c.Appealed,
 		Declarations: c.Declarations, Stage: c.Stage, DueAt: c.DueAt, EscalatedAt: c.EscalatedAt, RejectCode: c.RejectCode, RejectReason: c.RejectReason,
 		SubmittedAt: c.SubmittedAt, DecidedAt: c.DecidedAt, CreatedAt: c.CreatedAt, UpdatedAt: c.UpdatedAt,
-		Decision: c.Decision, Documents: make([]gen.Document, len(v.Documents)), Audit: make([]gen.AuditEntry, len(v.Audit)),
+		Decision: c.Decision, NextStep: c.NextStep, AssigneeId: c.AssigneeId, Returns: c.Returns, ReturnItems: c.ReturnItems,
+		NoticeUntil: c.NoticeUntil, Documents: make([]gen.Document, len(v.Documents)), Audit: make([]gen.AuditEntry, len(v.Audit)),
 		Payments: each(v.Payments, toPayment),
 	}
 	for i, d := range v.Documents {

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"fmt"
 	"time"
 
 	"github.com/anju-city/anju/api/gen"
@@ -28,6 +29,10 @@ func optional[T comparable](v T) *T {
 	}
 	return &v
 }
+
+// yuan writes an amount in fen as yuan with two decimals, as banks and
+// spreadsheets take it.
+func yuan(fen int64) string { return fmt.Sprintf("%d.%02d", fen/100, fen%100) }
 
 func uuidOf(id string) openapi_types.UUID { return uuid.MustParse(id) }
 
@@ -64,7 +69,7 @@ func toMe(u talent.User, p talent.Profile) gen.Me {
 func toProfile(p talent.Profile) gen.Profile {
 	out := gen.Profile{
 		Name: p.Name, Locale: gen.Locale(p.Locale), HukouPlace: optional(p.HukouPlace),
-		Education: make([]gen.Education, len(p.Education)),
+		Education: each(p.Education, toEducation),
 	}
 	if p.Phone != "" {
 		out.Phone = optional(talent.MaskPhone(p.Phone))
@@ -73,12 +78,6 @@ func toProfile(p talent.Profile) gen.Profile {
 		out.NationalId = optional(p.NationalID.Masked())
 		b := date(p.NationalID.BirthDate())
 		out.BirthDate = &b
-	}
-	for i, e := range p.Education {
-		out.Education[i] = gen.Education{
-			Level: gen.EducationLevel(e.Level), Institution: e.Institution, FullTime: e.FullTime,
-			GraduationDate: date(e.GraduationDate), DiplomaNumber: optional(e.DiplomaNumber),
-		}
 	}
 	if e := p.Employer; e != nil {
 		out.Employer = &gen.EmployerDeclaration{Name: e.Name, CreditCode: optional(e.CreditCode)}
@@ -165,7 +164,8 @@ func toNotification(n talent.Notification) gen.Notification {
 }
 
 func toEmployer(e talent.Employer) gen.Employer {
-	return gen.Employer{Id: uuid.MustParse(e.ID), Name: e.Name, CreditCode: e.CreditCode, CreatedAt: e.CreatedAt.UTC()}
+	return gen.Employer{Id: uuid.MustParse(e.ID), Name: e.Name, CreditCode: e.CreditCode, Address: optional(e.Address),
+		Status: gen.EmployerStatus(e.Status), CreatedAt: e.CreatedAt.UTC()}
 }
 
 func toEmployment(e talent.Employment) gen.Employment {
@@ -197,4 +197,11 @@ func utc(t *time.Time) *time.Time {
 	}
 	u := t.UTC()
 	return &u
+}
+
+func toEducation(e talent.Education) gen.Education {
+	return gen.Education{
+		Level: gen.EducationLevel(e.Level), Institution: e.Institution, FullTime: e.FullTime,
+		GraduationDate: date(e.GraduationDate), DiplomaNumber: optional(e.DiplomaNumber),
+	}
 }

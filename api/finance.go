@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/csv"
-	"fmt"
 	"strconv"
 
 	"github.com/anju-city/anju/api/gen"
@@ -22,7 +21,7 @@ func (h *allowanceHandlers) CreateBatch(c *fiber.Ctx) error {
 func (h *allowanceHandlers) GetBatch(c *fiber.Ctx, id gen.ID) error {
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	return respond(c, fiber.StatusOK, func(ctx context.Context, u talent.User) (gen.BatchDetail, error) {
-		b, lines, err := h.allowance.BatchLines(ctx, u, id.String())
+		b, lines, err := h.allowance.BatchLines(ctx, u, id.String(), talent.AccessBatch)
 		if err != nil {
 			return gen.BatchDetail{}, err
 		}
@@ -44,7 +43,7 @@ func (h *allowanceHandlers) ExportBatch(c *fiber.Ctx, id gen.ID, params gen.Expo
 	if err != nil {
 		return err
 	}
-	b, lines, err := h.allowance.BatchLines(c.UserContext(), u, id.String())
+	b, lines, err := h.allowance.BatchLines(c.UserContext(), u, id.String(), talent.AccessBatchExport)
 	if err != nil {
 		return err
 	}
@@ -52,7 +51,7 @@ func (h *allowanceHandlers) ExportBatch(c *fiber.Ctx, id gen.ID, params gen.Expo
 	rows = append(rows, exportHeader)
 	for i, l := range lines {
 		rows = append(rows, []string{strconv.Itoa(i + 1), l.ID, l.Name, l.NationalID, l.BankName, l.BankAccount,
-			fmt.Sprintf("%d.%02d", l.Amount/100, l.Amount%100), string(l.Package), l.DueOn.Format("2006-01-02")})
+			yuan(l.Amount), string(l.Package), l.DueOn.Format("2006-01-02")})
 	}
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	name := "anju-batch-" + b.CreatedAt.Format("20060102") + "-" + b.ID[:8]

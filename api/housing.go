@@ -1,9 +1,7 @@
 package api
 
 import (
-	"bytes"
 	"context"
-	"encoding/csv"
 	"fmt"
 	"strconv"
 	"strings"
@@ -13,7 +11,6 @@ import (
 	"github.com/anju-city/anju/internal/talent/housing"
 	"github.com/gofiber/fiber/v2"
 	"github.com/google/uuid"
-	"github.com/xuri/excelize/v2"
 )
 
 // housingHandlers are the inventory's and the leases' operations.
@@ -68,21 +65,9 @@ func (h *housingHandlers) ListUnits(c *fiber.Ctx, params gen.ListUnitsParams) er
 // ImportUnits reads the spreadsheet into rows; the housing service checks
 // them and imports all or nothing.
 func (h *housingHandlers) ImportUnits(c *fiber.Ctx, params gen.ImportUnitsParams) error {
-	var rows [][]string
-	var err error
-	if params.Format == gen.ImportUnitsParamsFormatCsv {
-		r := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(c.Body(), []byte("\ufeff"))))
-		r.FieldsPerRecord = -1
-		rows, err = r.ReadAll()
-	} else {
-		var f *excelize.File
-		if f, err = excelize.OpenReader(bytes.NewReader(c.Body())); err == nil {
-			rows, err = f.GetRows(f.GetSheetName(0))
-			_ = f.Close()
-		}
-	}
+	rows, err := readSheet(c.Body(), params.Format == gen.ImportUnitsParamsFormatCsv)
 	if err != nil {
-		return talent.Field("body", housing.CodeSpreadsheetUnreadable)
+		return err
 	}
 	return respond(c, fiber.StatusCreated, func(ctx context.Context, u talent.User) (int, error) {
 		return h.housing.ImportUnits(ctx, u, rows)

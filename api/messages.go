@@ -7,8 +7,10 @@ import (
 	"github.com/anju-city/anju/internal/talent/calendar"
 	"github.com/anju-city/anju/internal/talent/catalog"
 	"github.com/anju-city/anju/internal/talent/draw"
+	"github.com/anju-city/anju/internal/talent/employers"
 	"github.com/anju-city/anju/internal/talent/housing"
 	"github.com/anju-city/anju/internal/talent/policy"
+	"github.com/anju-city/anju/internal/talent/publicity"
 	"github.com/anju-city/anju/workers"
 )
 
@@ -74,6 +76,11 @@ var messages = map[talent.Code]text{
 	talent.CodeEmployerNotFound:     {"用人单位不存在。", "No such employer."},
 	talent.CodeEmploymentNotFound:   {"在职申报不存在。", "No such employment declaration."},
 	talent.CodeNotificationNotFound: {"消息不存在。", "No such notification."},
+	talent.CodeEntryNotFound:        {"公示条目不存在。", "No such entry on the public notice."},
+	talent.CodeObjectionNotFound:    {"异议不存在。", "No such objection."},
+	talent.CodeObjectionResolved:    {"该异议已处理。", "The objection has already been decided."},
+	talent.CodeNoticeClosed:         {"公示期已结束，不能再提出异议。", "The notice period is over; objections are closed."},
+	talent.CodeOwnDecision:          {"异议须由作出原决定以外的审核人员处理。", "An objection is decided by someone other than whoever made the decision."},
 
 	// The kernel: field problems.
 	talent.CodeRequired:       {"必填。", "Required."},
@@ -133,7 +140,7 @@ var messages = map[talent.Code]text{
 	account.CodeCreditCodeTaken:       {"统一社会信用代码已存在。", "The unified social credit code already exists."},
 	account.CodeEmployerNotRegistered: {"该用人单位尚未登记，请联系单位人事。", "This employer is not registered yet; ask its HR office."},
 	account.CodeEmployerUnknown:       {"用人单位不存在。", "No such employer."},
-	account.CodeEmployerRequired:      {"人事角色必须指定用人单位。", "The hr role needs an employer."},
+	account.CodeRoleByInvitation:      {"人事和单位管理员角色由用人单位邀请产生，不能直接授予。", "The hr and employer_admin roles come from the employer's invitation; they are not granted directly."},
 	account.CodeEmployerNotAllowed:    {"只有人事角色可以指定用人单位。", "Only the hr role takes an employer."},
 	account.CodeRoleUnknown:           {"角色不存在或不可授予。", "Unknown or non-grantable role."},
 	account.CodeLastAdmin:             {"不能撤销自己的管理员角色。", "You cannot revoke your own admin role."},
@@ -187,6 +194,11 @@ var messages = map[talent.Code]text{
 	allowance.CodeRejectCodeUnknown:     {"未知的驳回理由。", "Unknown rejection reason."},
 	allowance.CodePaymentStatusConflict: {"付款当前状态不允许此操作。", "The payment's status does not allow this."},
 	allowance.CodeNoPaymentsDue:         {"目前没有待发放的款项。", "No payment is due."},
+	allowance.CodeClaimAssigned:         {"该申请已由其他审核人员办理；如需接手，请先接管。", "Another reviewer holds this claim; take it over first."},
+	allowance.CodeAssigneeNotReviewer:   {"只能分配给审核人员。", "Claims can be assigned to reviewers only."},
+	allowance.CodeReturnLimit:           {"该申请退回补正的次数已达上限，请作出决定。", "The claim has been returned as often as allowed; decide it."},
+	allowance.CodeReturnTarget:          {"退回事项须为某类材料（documents.*）或申报事项。", "A return item names a document kind (documents.*) or a declaration."},
+	allowance.CodeReturnCodeUnknown:     {"未知的补正理由。", "Unknown supplement reason."},
 
 	// Talent apartments.
 	housing.CodePropertyNotFound:          {"楼盘不存在。", "No such property."},
@@ -219,18 +231,31 @@ var messages = map[talent.Code]text{
 	housing.CodeMoveOutReason:             {"退租原因不在可选范围内。", "Unknown move-out reason."},
 	housing.CodeCorrectionApplied:         {"该更正已生效。", "The correction was applied already."},
 	housing.CodeSecondApproverRequired:    {"更正须由另一位工作人员批准。", "A correction needs a second officer's approval."},
-	housing.CodeImportEmpty:               {"文件中没有数据行。", "The file has no data rows."},
-	housing.CodeImportRejected:            {"部分行有误，未导入任何数据。", "Some rows are invalid; nothing was imported."},
-	housing.CodeDuplicateInFile:           {"文件中重复。", "Duplicated in the file."},
+	talent.CodeImportEmpty:                {"文件中没有数据行。", "The file has no data rows."},
+	talent.CodeImportRejected:             {"部分行有误，未导入任何数据。", "Some rows are invalid; nothing was imported."},
+	talent.CodeDuplicateInFile:            {"文件中重复。", "Duplicated in the file."},
 	housing.CodePropertyUnknown:           {"楼盘不存在，请先添加楼盘。", "No such property; add it first."},
 	housing.CodeLayoutUnknown:             {"户型须为 studio、1br、2br 或 3br。", "The layout must be studio, 1br, 2br or 3br."},
 	housing.CodeUnitStatus:                {"状态只能设为 available 或 maintenance。", "The status can be set to available or maintenance only."},
-	housing.CodeSpreadsheetUnreadable:     {"无法读取该表格文件。", "The spreadsheet cannot be read."},
+	talent.CodeSpreadsheetUnreadable:      {"无法读取该表格文件。", "The spreadsheet cannot be read."},
 	draw.CodeInvalidUTF8:                  {"不是有效的 UTF-8 文本。", "Not valid UTF-8."},
 	draw.CodeCount:                        {"数量超出允许范围。", "Too few or too many."},
 	draw.CodeNotMasked:                    {"公示中的姓名和证件号须已脱敏。", "Names and ID numbers in a public record must be masked."},
 	draw.CodeDrawRecordMalformed:          {"摇号记录格式有误。", "The draw record is malformed."},
 	draw.CodeDrawRecordTooLarge:           {"摇号记录过大。", "The draw record is too large."},
+	employers.CodeRegistrationNotFound:    {"单位注册申请不存在。", "No such employer registration."},
+	employers.CodeRegistrationPending:     {"该信用代码已有一份注册申请在审核中。", "A registration for this credit code is waiting for review already."},
+	employers.CodeRegistrationDecided:     {"该注册申请已审核。", "The registration has been decided already."},
+	employers.CodeEmployerRegistered:      {"该单位已注册，请直接在个人资料中申报该单位。", "The employer is registered already; declare it on your profile instead."},
+	employers.CodeInvitationNotFound:      {"邀请码无效、已使用或已过期。", "The invitation code is unknown, used or expired."},
+	employers.CodeInvitationClosed:        {"该邀请已接受、撤销或过期。", "The invitation was accepted, revoked or has expired."},
+	employers.CodeContactRequired:         {"请填写手机号或电子邮箱之一。", "Give a phone number or an email address, one of them."},
+	employers.CodeEmailFormat:             {"电子邮箱格式不正确。", "The email address is not valid."},
+	employers.CodeStaffElsewhere:          {"该账号已在另一家单位担任此角色。", "This account holds the role for another employer."},
+	employers.CodeFilingNotFound:          {"备案记录不存在。", "No such filing."},
+	employers.CodeAlreadyFiled:            {"本单位已为此人备案。", "This employer filed this person before."},
+	employers.CodeAlreadyClaimed:          {"此人已申请过安家补贴。", "This person has claimed the relocation allowance already."},
+	publicity.CodeEntryKind:               {"公示类别须为 claim 或 round。", "The kind must be claim or round."},
 	draw.CodeDrawRecordNotUTF8:            {"摇号记录含有无效的 UTF-8 文本。", "The draw record holds text that is not valid UTF-8."},
 }
 

@@ -106,6 +106,9 @@ func metricsHandler(reg *prometheus.Registry) fiber.Handler {
 // creates the user as a graduate.
 func authenticate(v talent.Verifier, s *account.Service) fiber.Handler {
 	return func(c *fiber.Ctx) error {
+		if isPublic(c) {
+			return c.Next()
+		}
 		header := c.Get(fiber.HeaderAuthorization)
 		token, ok := strings.CutPrefix(header, "Bearer ")
 		if !ok || strings.TrimSpace(token) == "" {
@@ -124,6 +127,24 @@ func authenticate(v talent.Verifier, s *account.Service) fiber.Handler {
 	}
 }
 
+// publicPrefix holds the operations anyone may call without signing in;
+// the contract marks each of them `security: []`.
+const publicPrefix = "/v1/public/"
+
+func isPublic(c *fiber.Ctx) bool { return strings.HasPrefix(c.Path(), publicPrefix) }
+
+// publicCache lets browsers and the city's CDN keep public answers for a
+// minute, revalidated by ETag: the notice is read far more than it changes.
+func publicCache(c *fiber.Ctx) error {
+	if err := c.Next(); err != nil {
+		return err
+	}
+	if c.Response().StatusCode() == fiber.StatusOK {
+		c.Set(fiber.HeaderCacheControl, "public, max-age=60")
+	}
+	return nil
+}
+
 // currentUser returns the signed-in user that authenticate stored.
 func currentUser(c *fiber.Ctx) (talent.User, error) {
 	u, ok := c.Locals(localsUser).(talent.User)
@@ -140,28 +161,44 @@ func limitByIP(l Limiter, perMinute int, logger *slog.Logger) fiber.Handler {
 
 // limitByUser caps one account, whatever address it comes from.
 func limitByUser(l Limiter, perMinute int, logger *slog.Logger) fiber.Handler {
-	return limit(l, perMinute, logger, func(c *fiber.Ctx) string {
+	byUser := limit(l, perMinute, logger, func(c *fiber.Ctx) string {
 		u, _ := currentUser(c)
 		return "user:" + u.ID
 	})
+	return func(c *fiber.Ctx) error {
+		if isPublic(c) {
+			return c.Next() // nobody signed in; the per-address limit applies
+		}
+		return byUser(c)
+	}
 }
 
-// limit fails open when Redis is down: refusing every request because a
-// counter is unavailable would turn a Redis outage into a full outage.
+// limit caps requests per minute by key.
 func limit(l Limiter, perMinute int, logger *slog.Logger, key func(*fiber.Ctx) string) fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		if l == nil || perMinute <= 0 {
-			return c.Next()
-		}
-		ok, wait, err := l.Allow(c.UserContext(), key(c), perMinute, time.Minute)
-		if err != nil {
-			logger.WarnContext(c.UserContext(), "rate limiter unavailable; allowing request", "err", err)
-			return c.Next()
-		}
-		if !ok {
-			retryAfter(c, int((wait+time.Second-1)/time.Second))
-			return talent.Errorf(talent.KindRateLimited, CodeRateLimited, "rate limit exceeded")
+		if err := allow(c, l, logger, key(c), perMinute, time.Minute); err != nil {
+			return err
 		}
 		return c.Next()
 	}
+}
+
+// allow counts one request against n per window for key and refuses it
+// with Retry-After when the count is spent. It fails open when Redis is
+// down: refusing every request because a counter is unavailable would turn
+// a Redis outage into a full outage.
+func allow(c *fiber.Ctx, l Limiter, logger *slog.Logger, key string, n int, window time.Duration) error {
+	if l == nil || n <= 0 {
+		return nil
+	}
+	ok, wait, err := l.Allow(c.UserContext(), key, n, window)
+	if err != nil {
+		logger.WarnContext(c.UserContext(), "rate limiter unavailable; allowing request", "err", err)
+		return nil
+	}
+	if !ok {
+		retryAfter(c, int((wait+time.Second-1)/time.Second))
+		return talent.Errorf(talent.KindRateLimited, CodeRateLimited, "rate limit exceeded")
+	}
+	return nil
 }

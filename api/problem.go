@@ -11,6 +11,7 @@ import (
 	"github.com/anju-city/anju/internal/logging"
 	"github.com/anju-city/anju/internal/talent"
 	"github.com/gofiber/fiber/v2"
+	"github.com/google/uuid"
 )
 
 // statusByKind is the one table from error kind to HTTP status.
@@ -103,6 +104,9 @@ func toProblem(te *talent.Error, loc talent.Locale) gen.Problem {
 	if t, ok := messages[te.Code]; ok {
 		d := t.in(loc)
 		p.Detail = &d
+	}
+	if id, err := uuid.Parse(te.Params["assigneeId"]); err == nil {
+		p.AssigneeId = &id
 	}
 	if len(te.Fields) > 0 {
 		fields := make([]gen.FieldProblem, len(te.Fields))

@@ -2,7 +2,6 @@ package api
 
 import (
 	"context"
-	"strconv"
 
 	"github.com/anju-city/anju/api/gen"
 	"github.com/anju-city/anju/internal/talent"
@@ -65,19 +64,8 @@ func (h *roundHandlers) RunDraw(c *fiber.Ctx, id gen.ID) error {
 	}, toRound)
 }
 
-// GetDrawRecord serves the record in its canonical encoding, byte for byte
-// what `anju verify-draw` checks.
 func (h *roundHandlers) GetDrawRecord(c *fiber.Ctx, id gen.ID) error {
-	rec, err := h.rounds.Record(c.UserContext(), id.String())
-	if err != nil {
-		return err
-	}
-	b, err := draw.MarshalRecord(rec)
-	if err != nil {
-		return err
-	}
-	c.Set(fiber.HeaderContentType, fiber.MIMEApplicationJSON)
-	return c.Send(b)
+	return drawRecord(c, h.rounds, id)
 }
 
 func toRound(r housing.Round) gen.Round {
@@ -144,35 +132,24 @@ func (h *roundHandlers) AssignUnit(c *fiber.Ctx, id gen.ID) error {
 	}, toOfferView)
 }
 
-// RoundNotice publishes a drawn round's result with names and ID numbers
-// masked, as JSON or as a spreadsheet to post.
 func (h *roundHandlers) RoundNotice(c *fiber.Ctx, id gen.ID, params gen.RoundNoticeParams) error {
-	r, lines, err := h.rounds.Notice(c.UserContext(), id.String())
-	if err != nil {
-		return err
-	}
-	out := gen.RoundNotice{RoundId: r.ID, Name: r.Name, Commitment: r.Commitment, PoolHash: r.PoolHash,
-		Seed: r.Record.Seed, Lines: make([]gen.NoticeLine, len(lines))}
-	for i, l := range lines {
-		out.Lines[i] = gen.NoticeLine{Rank: l.Rank, Applicant: l.Applicant, Score: l.Score, UnitId: optional(l.UnitID)}
-	}
-	if params.Format == nil || *params.Format == gen.RoundNoticeParamsFormatJson {
-		return c.JSON(out)
-	}
-	rows := [][]string{{"名次", "申请人", "积分", "分配房源"}}
-	for _, l := range lines {
-		unit := "候补"
-		if l.UnitID != "" {
-			unit = l.UnitID
+	return roundNotice(c, h.rounds, id, value(params.Format) == gen.RoundNoticeParamsFormatXlsx)
+}
+
+func (h *roundHandlers) GetMyHousing(c *fiber.Ctx) error {
+	return respond(c, fiber.StatusOK, h.rounds.Mine, func(m housing.Mine) gen.MyHousing {
+		return gen.MyHousing{
+			Applications: each(m.Applications, func(x housing.MyApplication) gen.MyApplication {
+				return gen.MyApplication{Application: toApplication(x.Application), RoundName: x.RoundName, NextStep: *toNextStep(x.Next)}
+			}),
+			Offers: each(m.Offers, func(x housing.MyOffer) gen.MyOffer {
+				return gen.MyOffer{Offer: toOfferView(offerView{offer: x.Offer}), NextStep: *toNextStep(x.Next)}
+			}),
+			Leases: each(m.Leases, func(x housing.MyLease) gen.MyLease {
+				return gen.MyLease{Lease: toLease(x.Lease), NextStep: *toNextStep(x.Next)}
+			}),
 		}
-		rows = append(rows, []string{strconv.Itoa(l.Rank), l.Applicant, strconv.Itoa(l.Score), unit})
-	}
-	rows = append(rows, nil, []string{"种子承诺", r.Commitment}, []string{"申请池哈希", r.PoolHash}, []string{"种子", r.Record.Seed})
-	book, err := spreadsheet(rows)
-	if err != nil {
-		return err
-	}
-	return sendXLSX(c, "anju-notice-"+r.ID[:8], book)
+	})
 }
 
 func toOfferView(v offerView) gen.Offer {

@@ -8,12 +8,14 @@ package api
 import (
 	"context"
 	"log/slog"
+	"strings"
 	"time"
 
 	"github.com/anju-city/anju/api/gen"
 	"github.com/anju-city/anju/internal/app"
 	"github.com/anju-city/anju/internal/talent"
 	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/middleware/etag"
 	"github.com/prometheus/client_golang/prometheus"
 )
 
@@ -26,6 +28,9 @@ type Limiter interface {
 type Limits struct {
 	PerIP   int
 	PerUser int
+	// ObjectionsPerHour caps the objections one account files to the
+	// public notice.
+	ObjectionsPerHour int
 	// TrustedProxies are the addresses or CIDRs of the ingress in front of
 	// the API; only from them is X-Forwarded-For believed, so per-IP limits
 	// count phones rather than the ingress.
@@ -58,6 +63,8 @@ type server struct {
 	*allowanceHandlers
 	*housingHandlers
 	*roundHandlers
+	*publicityHandlers
+	*employerHandlers
 }
 
 var _ gen.ServerInterface = server{}
@@ -96,12 +103,16 @@ func New(a *app.App, o Options) (*fiber.App, error) {
 		validator.middleware,
 		idempotent(o.Idempotency, o.Logger),
 	)
+	f.Group(strings.TrimSuffix(publicPrefix, "/"), etag.New(), publicCache)
 	gen.RegisterHandlers(f, server{
 		ops:               &ops{checks: o.Checks, logger: o.Logger},
 		accountHandlers:   &accountHandlers{account: a.Account},
 		allowanceHandlers: &allowanceHandlers{allowance: a.Allowance, catalog: a.Catalog},
 		housingHandlers:   &housingHandlers{housing: a.Housing, leases: a.Leases},
 		roundHandlers:     &roundHandlers{rounds: a.Rounds},
+		employerHandlers:  &employerHandlers{employers: a.Employers},
+		publicityHandlers: &publicityHandlers{publicity: a.Publicity, allowance: a.Allowance, rounds: a.Rounds,
+			limiter: o.Limiter, objections: o.Limits.ObjectionsPerHour, logger: o.Logger},
 	})
 	f.Use(func(*fiber.Ctx) error { return fiber.ErrNotFound })
 	return f, nil

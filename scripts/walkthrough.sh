@@ -1,9 +1,13 @@
 #!/usr/bin/env bash
-# Walks one relocation-allowance claim through Anju as the phone app and the
-# staff would, against the instance `make run` serves on :8080 with its demo
-# accounts: profile, documents straight to MinIO, HR confirmation, the
-# eligibility worker's decision with its trace, the reviewer's approval, and
-# finance's batch, export and payment. Needs curl and jq.
+# Walks Anju as the phone app and the staff would, against the instance
+# `make run` serves on :8080 with its demo accounts. First the employer's
+# side: an employer registers and is approved, invites an HR user, and files
+# its new hires (a file with a bad row refused row by row). Then one
+# relocation-allowance claim: profile, documents straight to MinIO, HR confirmation, the
+# eligibility worker's decision with its trace, the reviewer's view of the
+# applicant, a return for supplement and the resubmission, the approval on
+# public notice (公示) with an objection, and finance's batch, export and
+# payment. Needs curl and jq.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 API=${ANJU_API:-http://127.0.0.1:8080}
@@ -14,11 +18,42 @@ command -v jq >/dev/null || { echo "walkthrough: jq is needed (apt-get install j
 step() { printf '\n== %s\n' "$*"; }
 token() { "$ANJU" dev token --role "$1"; }
 GRAD=$(token graduate); HR=$(token hr); REVIEWER=$(token reviewer); FINANCE=$(token finance)
+LEAD=$(token lead_reviewer); HOUSING=$(token housing)
 call() { # call TOKEN METHOD PATH [JSON]
   local args=(-sS -X "$2" -H "Authorization: Bearer $1" -H "Accept-Language: en" -H "Idempotency-Key: $(cat /proc/sys/kernel/random/uuid)")
   [[ $# -ge 4 ]] && args+=(-H "Content-Type: application/json" -d "$4")
   curl "${args[@]}" "$API$3"
 }
+
+upload() { # upload TOKEN PATH FILE: a spreadsheet as the request body
+  curl -sS -X POST -H "Authorization: Bearer $1" -H "Accept-Language: en" -H "Content-Type: application/octet-stream" \
+    -H "Idempotency-Key: $(cat /proc/sys/kernel/random/uuid)" --data-binary "@$3" "$API$2"
+}
+tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
+
+step "An employer registers itself; a city admin approves it and the registrant becomes its admin"
+OWNER=$("$ANJU" dev token --as employer-owner); ADMIN=$(token admin)
+REG=$(call "$OWNER" POST /v1/employers/registrations '{"creditCode":"91330282MA2CX7JU1X","name":"宁波海曙新材料有限公司",
+  "address":"宁波市海曙区望春工业园 8 号","contactName":"周敏","contactPhone":"13900001111"}')
+jq '{status, code, contactPhone, detail}' <<<"$REG"
+REG_ID=$(jq -r '.id // empty' <<<"$REG")
+if [[ -n $REG_ID ]]; then
+  EMPLOYER=$(call "$ADMIN" POST "/v1/admin/employers/registrations/$REG_ID/approve" | jq -r .employerId)
+
+  step "Its admin invites an HR user by phone; the invitee signs in and accepts the code"
+  CODE=$(call "$OWNER" POST "/v1/employers/$EMPLOYER/invitations" '{"role":"hr","phone":"13900002222"}' | jq -r .code)
+  echo "  invitation code (passed on by the inviter): $CODE"
+  NEWHR=$("$ANJU" dev token --as employer-hr)
+  call "$NEWHR" POST "/v1/invitations/$CODE/accept" | jq '{role, status}'
+  call "$OWNER" GET "/v1/employers/$EMPLOYER/staff" | jq -c '.items'
+
+  step "HR files its new hires: a file with a bad row is refused whole, row by row; the corrected one is filed"
+  printf '姓名,身份证号,手机号,合同开始日期,合同结束日期,社保起缴日期\n王芳,330282199903050029,13900003333,2025-07-15,2028-07-14,2025-08-01\n赵强,330203200002290018,,2025-07-15,2028-07-14,2025-08-01\n' >"$tmp/hires.csv"
+  upload "$NEWHR" "/v1/hr/filings?format=csv" "$tmp/hires.csv" | jq '{code, errors: [.errors[]? | "\(.field): \(.message)"]}'
+  sed -i 's/330203200002290018/330203200002290017/' "$tmp/hires.csv"
+  upload "$NEWHR" "/v1/hr/filings?format=csv" "$tmp/hires.csv" | jq '{hires, matched}'
+  echo "  each filed graduate, on giving their ID number in the app, finds the employment confirmed and a prefilled claim"
+fi
 
 step "The graduate's profile (personal data comes back masked)"
 call "$GRAD" GET /v1/me | jq '.profile | {name, nationalId, phone, bankAccount, employer}'
@@ -41,7 +76,6 @@ if [[ $CLAIM == null ]]; then
   CLAIM=$(call "$GRAD" GET /v1/claims | jq -r '[.items[] | select(.package == "relocation")][0].id')
   echo "(this graduate already claimed the relocation allowance: showing that claim)"
 else
-  tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
   DOCS=()
   for kind in id_card diploma degree_certificate chsi_record labour_contract social_insurance_record bank_card; do
     printf '%%PDF-1.4\n%% %s\n%%%%EOF\n' "$kind" >"$tmp/$kind.pdf"
@@ -69,9 +103,43 @@ done
 call "$GRAD" GET "/v1/claims/$CLAIM" | jq '{status, stage, dueAt, outcome: .decision.outcome,
   trace: [.decision.trace[] | "\(.outcome)  \(.clause)  \(.message.en)"], entitlement: .decision.entitlement.message.en}'
 
-step "The reviewer's queue, earliest deadline first, and the approval"
-call "$REVIEWER" GET /v1/review/queue | jq '[.items[] | {id, package, dueAt, outcome: .decision.outcome}]'
-call "$REVIEWER" POST "/v1/review/claims/$CLAIM/approve" '{"note":"documents and facts verified"}' | jq '{status}' || true
+wait_status() { # wait_status STATUS: until the claim leaves it
+  for _ in $(seq 50); do
+    [[ $(call "$GRAD" GET "/v1/claims/$CLAIM" | jq -r .status) != "$1" ]] && break; sleep 0.2
+  done
+}
+
+step "The reviewer's queue (earliest deadline first; search by name or exact ID number)"
+call "$REVIEWER" GET "/v1/review/queue?q=%E6%9D%8E" | jq '[.items[] | {id, applicantName, package, dueAt, outcome: .decision.outcome}]'
+
+step "The review view: who applies, each document to preview (the view goes to the access log)"
+call "$REVIEWER" GET "/v1/review/claims/$CLAIM" | jq '{status, dueAt, applicant: (.applicant | {name, nationalId, age, hukouPlace,
+  employer: .employer.name, socialInsurance}), documents: [.documents[] | {kind, preview: (.downloadUrl != null)}]}'
+
+if [[ $(call "$GRAD" GET "/v1/claims/$CLAIM" | jq -r .status) == under_review ]]; then
+  step "Returned for supplement (退回补正): the review deadline pauses while the graduate has it"
+  call "$REVIEWER" POST "/v1/review/claims/$CLAIM/return" \
+    '{"items":[{"target":"documents.diploma","code":"illegible","text":{"zh":"毕业证书扫描件不清晰","en":"The diploma scan is illegible"}}]}' \
+    | jq '{status, stage, dueAt, returns, returnItems}'
+  call "$GRAD" GET /v1/claims | jq '[.items[] | {id, status, nextStep}]'
+
+  step "The graduate resubmits; the worker evaluates again and the deadline resumes"
+  call "$GRAD" POST "/v1/claims/$CLAIM/submit" | jq '{status, policyVersion}'
+  wait_status submitted
+
+  step "Approved: the approval goes on public notice (公示) before any payment"
+  call "$REVIEWER" POST "/v1/review/claims/$CLAIM/approve" '{"note":"documents and facts verified"}' | jq '{status, noticeUntil, nextStep}'
+  echo "  the notice, as anyone reads it without signing in:"
+  curl -sS "$API/v1/public/publicity?kind=claim" | jq '.items[] | {person, employer, package, amount, endsAt, status}'
+
+  step "Someone objects; a reviewer other than the approver dismisses it"
+  OBJ=$(call "$HOUSING" POST "/v1/publicity/$CLAIM/objections" '{"reasons":"申请人在本市已有住房"}' | jq -r .id)
+  call "$LEAD" GET /v1/review/objections | jq '[.items[] | {objection: .objection.reasons, person: .entry.person}]'
+  call "$LEAD" POST "/v1/review/objections/$OBJ/resolve" '{"uphold":false,"resolution":"经不动产登记查询，申请人名下无房"}' | jq '{status, resolution}'
+
+  step "The notice ends (shortened here with anju dev end-notices): the payments are scheduled"
+  "$ANJU" dev end-notices
+fi
 call "$GRAD" GET "/v1/claims/$CLAIM" | jq '{status, payments: [.payments[] | {seq, amount, dueOn, status}]}'
 
 step "Finance batches what is due, exports it for the bank and marks it paid"
@@ -91,3 +159,6 @@ call "$GRAD" GET "/v1/me/notifications?limit=30" | jq -r '.items[] | "  \(.title
 
 step "Delivery statistics for today"
 call "$REVIEWER" GET "/v1/stats/delivery?from=$(date -u +%F)&to=$(date -u -d tomorrow +%F)" | jq '.items'
+
+step "What the public sees without signing in: delivery by package and month"
+curl -sS "$API/v1/public/stats/delivery?from=$(date -u +%Y-01-01)&to=$(date -u -d "+8 hours" +%F)" | jq '.items'

@@ -27,14 +27,19 @@ func NewMux(a *app.App, prune func(context.Context) error, logger *slog.Logger) 
 	Handle(mux, func(ctx context.Context, t account.EmploymentDeclared) error {
 		return a.Account.NotifyEmploymentDeclared(ctx, t.EmploymentID)
 	})
-	Handle(mux, func(ctx context.Context, t account.EmploymentDecided) error {
+	Handle(mux, func(ctx context.Context, t talent.EmploymentDecided) error {
 		return a.Allowance.EmploymentDecided(ctx, t.UserID)
+	})
+	Handle(mux, func(ctx context.Context, t talent.PersonIdentified) error {
+		return a.Employers.MatchFiled(ctx, t.UserID)
 	})
 	Handle(mux, func(ctx context.Context, t allowance.EvaluateClaim) error {
 		return a.Allowance.Evaluate(ctx, t.ClaimID)
 	})
 	Handle(mux, func(ctx context.Context, _ allowance.EscalateOverdue) error { return a.Allowance.Escalate(ctx) })
 	Handle(mux, func(ctx context.Context, _ allowance.ReleasePayments) error { return a.Allowance.ReleasePayments(ctx) })
+	Handle(mux, func(ctx context.Context, _ allowance.LapseReturns) error { return a.Allowance.LapseReturns(ctx) })
+	Handle(mux, func(ctx context.Context, _ allowance.EndNotices) error { return a.Allowance.EndNotices(ctx) })
 	Handle(mux, func(ctx context.Context, _ housing.CloseRounds) error { return a.Rounds.CloseDue(ctx) })
 	Handle(mux, func(ctx context.Context, _ housing.ExpireOffers) error { return a.Rounds.ExpireOffers(ctx) })
 	Handle(mux, func(ctx context.Context, _ housing.ReviewLeases) error { return a.Leases.Review(ctx) })

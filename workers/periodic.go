@@ -27,6 +27,9 @@ var Jobs = []Job{
 	{Args: allowance.EscalateOverdue{}, Period: 15 * time.Minute},
 	// Hourly, so a payment falling due is released within the hour it is due.
 	{Args: allowance.ReleasePayments{}, Period: time.Hour},
+	{Args: allowance.LapseReturns{}, Period: 15 * time.Minute},
+	// Every 15 minutes, so an approval starts paying soon after its notice ends.
+	{Args: allowance.EndNotices{}, Period: 15 * time.Minute},
 	{Args: housing.CloseRounds{}, Period: 5 * time.Minute},
 	{Args: housing.ExpireOffers{}, Period: 15 * time.Minute},
 	{Args: housing.ReviewLeases{}, Period: 24 * time.Hour},

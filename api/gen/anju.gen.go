@@ -13,6 +13,30 @@ import (
 	openapi_types "github.com/oapi-codegen/runtime/types"
 )
 
+// Defines values for AccessEntryWhat.
+const (
+	AccessEntryWhatBatch       AccessEntryWhat = "batch"
+	AccessEntryWhatBatchExport AccessEntryWhat = "batch_export"
+	AccessEntryWhatDocument    AccessEntryWhat = "document"
+	AccessEntryWhatReviewClaim AccessEntryWhat = "review_claim"
+)
+
+// Valid indicates whether the value is a known member of the AccessEntryWhat enum.
+func (e AccessEntryWhat) Valid() bool {
+	switch e {
+	case AccessEntryWhatBatch:
+		return true
+	case AccessEntryWhatBatchExport:
+		return true
+	case AccessEntryWhatDocument:
+		return true
+	case AccessEntryWhatReviewClaim:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for BenefitKind.
 const (
 	BenefitKindInstalments BenefitKind = "instalments"
@@ -71,7 +95,9 @@ const (
 	ClaimStatusAwaitingEmployer ClaimStatus = "awaiting_employer"
 	ClaimStatusCompleted        ClaimStatus = "completed"
 	ClaimStatusDraft            ClaimStatus = "draft"
+	ClaimStatusLapsed           ClaimStatus = "lapsed"
 	ClaimStatusRejected         ClaimStatus = "rejected"
+	ClaimStatusReturned         ClaimStatus = "returned"
 	ClaimStatusSubmitted        ClaimStatus = "submitted"
 	ClaimStatusSuspended        ClaimStatus = "suspended"
 	ClaimStatusUnderReview      ClaimStatus = "under_review"
@@ -91,7 +117,11 @@ func (e ClaimStatus) Valid() bool {
 		return true
 	case ClaimStatusDraft:
 		return true
+	case ClaimStatusLapsed:
+		return true
 	case ClaimStatusRejected:
+		return true
+	case ClaimStatusReturned:
 		return true
 	case ClaimStatusSubmitted:
 		return true
@@ -277,6 +307,45 @@ func (e EducationLevel) Valid() bool {
 	}
 }
 
+// Defines values for EmployerStatus.
+const (
+	Registered   EmployerStatus = "registered"
+	Unregistered EmployerStatus = "unregistered"
+)
+
+// Valid indicates whether the value is a known member of the EmployerStatus enum.
+func (e EmployerStatus) Valid() bool {
+	switch e {
+	case Registered:
+		return true
+	case Unregistered:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for EmployerRegistrationStatus.
+const (
+	EmployerRegistrationStatusApproved EmployerRegistrationStatus = "approved"
+	EmployerRegistrationStatusPending  EmployerRegistrationStatus = "pending"
+	EmployerRegistrationStatusRejected EmployerRegistrationStatus = "rejected"
+)
+
+// Valid indicates whether the value is a known member of the EmployerRegistrationStatus enum.
+func (e EmployerRegistrationStatus) Valid() bool {
+	switch e {
+	case EmployerRegistrationStatusApproved:
+		return true
+	case EmployerRegistrationStatusPending:
+		return true
+	case EmployerRegistrationStatusRejected:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for EmploymentDecisionDecision.
 const (
 	Confirm EmploymentDecisionDecision = "confirm"
@@ -391,6 +460,66 @@ func (e HousingPreferenceLayout) Valid() bool {
 	}
 }
 
+// Defines values for InvitationRole.
+const (
+	InvitationRoleEmployerAdmin InvitationRole = "employer_admin"
+	InvitationRoleHr            InvitationRole = "hr"
+)
+
+// Valid indicates whether the value is a known member of the InvitationRole enum.
+func (e InvitationRole) Valid() bool {
+	switch e {
+	case InvitationRoleEmployerAdmin:
+		return true
+	case InvitationRoleHr:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for InvitationStatus.
+const (
+	InvitationStatusAccepted InvitationStatus = "accepted"
+	InvitationStatusExpired  InvitationStatus = "expired"
+	InvitationStatusPending  InvitationStatus = "pending"
+	InvitationStatusRevoked  InvitationStatus = "revoked"
+)
+
+// Valid indicates whether the value is a known member of the InvitationStatus enum.
+func (e InvitationStatus) Valid() bool {
+	switch e {
+	case InvitationStatusAccepted:
+		return true
+	case InvitationStatusExpired:
+		return true
+	case InvitationStatusPending:
+		return true
+	case InvitationStatusRevoked:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for InvitationInputRole.
+const (
+	InvitationInputRoleEmployerAdmin InvitationInputRole = "employer_admin"
+	InvitationInputRoleHr            InvitationInputRole = "hr"
+)
+
+// Valid indicates whether the value is a known member of the InvitationInputRole enum.
+func (e InvitationInputRole) Valid() bool {
+	switch e {
+	case InvitationInputRoleEmployerAdmin:
+		return true
+	case InvitationInputRoleHr:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for LeaseStatus.
 const (
 	LeaseStatusActive    LeaseStatus = "active"
@@ -454,6 +583,27 @@ func (e MoveOutInputReason) Valid() bool {
 	case MoveOutInputReasonSublet:
 		return true
 	case MoveOutInputReasonTermEnded:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ObjectionStatus.
+const (
+	ObjectionStatusDismissed ObjectionStatus = "dismissed"
+	ObjectionStatusOpen      ObjectionStatus = "open"
+	ObjectionStatusUpheld    ObjectionStatus = "upheld"
+)
+
+// Valid indicates whether the value is a known member of the ObjectionStatus enum.
+func (e ObjectionStatus) Valid() bool {
+	switch e {
+	case ObjectionStatusDismissed:
+		return true
+	case ObjectionStatusOpen:
+		return true
+	case ObjectionStatusUpheld:
 		return true
 	default:
 		return false
@@ -583,30 +733,105 @@ func (e PolicyPackageID) Valid() bool {
 	}
 }
 
+// Defines values for PublicityEntryKind.
+const (
+	PublicityEntryKindClaim PublicityEntryKind = "claim"
+	PublicityEntryKindRound PublicityEntryKind = "round"
+)
+
+// Valid indicates whether the value is a known member of the PublicityEntryKind enum.
+func (e PublicityEntryKind) Valid() bool {
+	switch e {
+	case PublicityEntryKindClaim:
+		return true
+	case PublicityEntryKindRound:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for PublicityEntryStatus.
+const (
+	PublicityEntryStatusObjected PublicityEntryStatus = "objected"
+	PublicityEntryStatusOpen     PublicityEntryStatus = "open"
+)
+
+// Valid indicates whether the value is a known member of the PublicityEntryStatus enum.
+func (e PublicityEntryStatus) Valid() bool {
+	switch e {
+	case PublicityEntryStatusObjected:
+		return true
+	case PublicityEntryStatusOpen:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ReturnItemCode.
+const (
+	ReturnItemCodeExpired      ReturnItemCode = "expired"
+	ReturnItemCodeIllegible    ReturnItemCode = "illegible"
+	ReturnItemCodeIncomplete   ReturnItemCode = "incomplete"
+	ReturnItemCodeInconsistent ReturnItemCode = "inconsistent"
+	ReturnItemCodeMismatch     ReturnItemCode = "mismatch"
+	ReturnItemCodeMissing      ReturnItemCode = "missing"
+	ReturnItemCodeOther        ReturnItemCode = "other"
+)
+
+// Valid indicates whether the value is a known member of the ReturnItemCode enum.
+func (e ReturnItemCode) Valid() bool {
+	switch e {
+	case ReturnItemCodeExpired:
+		return true
+	case ReturnItemCodeIllegible:
+		return true
+	case ReturnItemCodeIncomplete:
+		return true
+	case ReturnItemCodeInconsistent:
+		return true
+	case ReturnItemCodeMismatch:
+		return true
+	case ReturnItemCodeMissing:
+		return true
+	case ReturnItemCodeOther:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for Role.
 const (
-	Admin    Role = "admin"
-	Finance  Role = "finance"
-	Graduate Role = "graduate"
-	Housing  Role = "housing"
-	Hr       Role = "hr"
-	Reviewer Role = "reviewer"
+	RoleAdmin         Role = "admin"
+	RoleEmployerAdmin Role = "employer_admin"
+	RoleFinance       Role = "finance"
+	RoleGraduate      Role = "graduate"
+	RoleHousing       Role = "housing"
+	RoleHr            Role = "hr"
+	RoleLeadReviewer  Role = "lead_reviewer"
+	RoleReviewer      Role = "reviewer"
 )
 
 // Valid indicates whether the value is a known member of the Role enum.
 func (e Role) Valid() bool {
 	switch e {
-	case Admin:
+	case RoleAdmin:
 		return true
-	case Finance:
+	case RoleEmployerAdmin:
 		return true
-	case Graduate:
+	case RoleFinance:
 		return true
-	case Housing:
+	case RoleGraduate:
 		return true
-	case Hr:
+	case RoleHousing:
 		return true
-	case Reviewer:
+	case RoleHr:
+		return true
+	case RoleLeadReviewer:
+		return true
+	case RoleReviewer:
 		return true
 	default:
 		return false
@@ -615,19 +840,37 @@ func (e Role) Valid() bool {
 
 // Defines values for RoundStatus.
 const (
-	Closed RoundStatus = "closed"
-	Drawn  RoundStatus = "drawn"
-	Open   RoundStatus = "open"
+	RoundStatusClosed RoundStatus = "closed"
+	RoundStatusDrawn  RoundStatus = "drawn"
+	RoundStatusOpen   RoundStatus = "open"
 )
 
 // Valid indicates whether the value is a known member of the RoundStatus enum.
 func (e RoundStatus) Valid() bool {
 	switch e {
-	case Closed:
+	case RoundStatusClosed:
 		return true
-	case Drawn:
+	case RoundStatusDrawn:
 		return true
-	case Open:
+	case RoundStatusOpen:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for StaffMemberRole.
+const (
+	StaffMemberRoleEmployerAdmin StaffMemberRole = "employer_admin"
+	StaffMemberRoleHr            StaffMemberRole = "hr"
+)
+
+// Valid indicates whether the value is a known member of the StaffMemberRole enum.
+func (e StaffMemberRole) Valid() bool {
+	switch e {
+	case StaffMemberRoleEmployerAdmin:
+		return true
+	case StaffMemberRoleHr:
 		return true
 	default:
 		return false
@@ -775,6 +1018,27 @@ func (e UnitStatus) Valid() bool {
 	}
 }
 
+// Defines values for ListEmployerRegistrationsParamsStatus.
+const (
+	ListEmployerRegistrationsParamsStatusApproved ListEmployerRegistrationsParamsStatus = "approved"
+	ListEmployerRegistrationsParamsStatusPending  ListEmployerRegistrationsParamsStatus = "pending"
+	ListEmployerRegistrationsParamsStatusRejected ListEmployerRegistrationsParamsStatus = "rejected"
+)
+
+// Valid indicates whether the value is a known member of the ListEmployerRegistrationsParamsStatus enum.
+func (e ListEmployerRegistrationsParamsStatus) Valid() bool {
+	switch e {
+	case ListEmployerRegistrationsParamsStatusApproved:
+		return true
+	case ListEmployerRegistrationsParamsStatusPending:
+		return true
+	case ListEmployerRegistrationsParamsStatusRejected:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for ExportBatchParamsFormat.
 const (
 	ExportBatchParamsFormatCsv  ExportBatchParamsFormat = "csv"
@@ -787,6 +1051,27 @@ func (e ExportBatchParamsFormat) Valid() bool {
 	case ExportBatchParamsFormatCsv:
 		return true
 	case ExportBatchParamsFormatXlsx:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ListRoundObjectionsParamsStatus.
+const (
+	ListRoundObjectionsParamsStatusDismissed ListRoundObjectionsParamsStatus = "dismissed"
+	ListRoundObjectionsParamsStatusOpen      ListRoundObjectionsParamsStatus = "open"
+	ListRoundObjectionsParamsStatusUpheld    ListRoundObjectionsParamsStatus = "upheld"
+)
+
+// Valid indicates whether the value is a known member of the ListRoundObjectionsParamsStatus enum.
+func (e ListRoundObjectionsParamsStatus) Valid() bool {
+	switch e {
+	case ListRoundObjectionsParamsStatusDismissed:
+		return true
+	case ListRoundObjectionsParamsStatusOpen:
+		return true
+	case ListRoundObjectionsParamsStatusUpheld:
 		return true
 	default:
 		return false
@@ -829,9 +1114,187 @@ func (e ImportUnitsParamsFormat) Valid() bool {
 	}
 }
 
+// Defines values for FileHiresParamsFormat.
+const (
+	FileHiresParamsFormatCsv  FileHiresParamsFormat = "csv"
+	FileHiresParamsFormatXlsx FileHiresParamsFormat = "xlsx"
+)
+
+// Valid indicates whether the value is a known member of the FileHiresParamsFormat enum.
+func (e FileHiresParamsFormat) Valid() bool {
+	switch e {
+	case FileHiresParamsFormatCsv:
+		return true
+	case FileHiresParamsFormatXlsx:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ListPublicityParamsKind.
+const (
+	ListPublicityParamsKindClaim ListPublicityParamsKind = "claim"
+	ListPublicityParamsKindRound ListPublicityParamsKind = "round"
+)
+
+// Valid indicates whether the value is a known member of the ListPublicityParamsKind enum.
+func (e ListPublicityParamsKind) Valid() bool {
+	switch e {
+	case ListPublicityParamsKindClaim:
+		return true
+	case ListPublicityParamsKindRound:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ListPublicityParamsFormat.
+const (
+	ListPublicityParamsFormatJson ListPublicityParamsFormat = "json"
+	ListPublicityParamsFormatXlsx ListPublicityParamsFormat = "xlsx"
+)
+
+// Valid indicates whether the value is a known member of the ListPublicityParamsFormat enum.
+func (e ListPublicityParamsFormat) Valid() bool {
+	switch e {
+	case ListPublicityParamsFormatJson:
+		return true
+	case ListPublicityParamsFormatXlsx:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for PublicRoundNoticeParamsFormat.
+const (
+	PublicRoundNoticeParamsFormatJson PublicRoundNoticeParamsFormat = "json"
+	PublicRoundNoticeParamsFormatXlsx PublicRoundNoticeParamsFormat = "xlsx"
+)
+
+// Valid indicates whether the value is a known member of the PublicRoundNoticeParamsFormat enum.
+func (e PublicRoundNoticeParamsFormat) Valid() bool {
+	switch e {
+	case PublicRoundNoticeParamsFormatJson:
+		return true
+	case PublicRoundNoticeParamsFormatXlsx:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ListClaimObjectionsParamsStatus.
+const (
+	ListClaimObjectionsParamsStatusDismissed ListClaimObjectionsParamsStatus = "dismissed"
+	ListClaimObjectionsParamsStatusOpen      ListClaimObjectionsParamsStatus = "open"
+	ListClaimObjectionsParamsStatusUpheld    ListClaimObjectionsParamsStatus = "upheld"
+)
+
+// Valid indicates whether the value is a known member of the ListClaimObjectionsParamsStatus enum.
+func (e ListClaimObjectionsParamsStatus) Valid() bool {
+	switch e {
+	case ListClaimObjectionsParamsStatusDismissed:
+		return true
+	case ListClaimObjectionsParamsStatusOpen:
+		return true
+	case ListClaimObjectionsParamsStatusUpheld:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ReviewQueueParamsSort.
+const (
+	Deadline   ReviewQueueParamsSort = "deadline"
+	Submission ReviewQueueParamsSort = "submission"
+)
+
+// Valid indicates whether the value is a known member of the ReviewQueueParamsSort enum.
+func (e ReviewQueueParamsSort) Valid() bool {
+	switch e {
+	case Deadline:
+		return true
+	case Submission:
+		return true
+	default:
+		return false
+	}
+}
+
+// AccessEntry defines model for AccessEntry.
+type AccessEntry struct {
+	ActorId   openapi_types.UUID  `json:"actorId"`
+	At        time.Time           `json:"at"`
+	Id        openapi_types.UUID  `json:"id"`
+	ObjectId  string              `json:"objectId"`
+	RequestId *string             `json:"requestId,omitempty"`
+	SubjectId *openapi_types.UUID `json:"subjectId,omitempty"`
+	What      AccessEntryWhat     `json:"what"`
+}
+
+// AccessEntryWhat defines model for AccessEntry.What.
+type AccessEntryWhat string
+
+// AccessPage defines model for AccessPage.
+type AccessPage struct {
+	Items      []AccessEntry `json:"items"`
+	NextCursor *string       `json:"nextCursor,omitempty"`
+}
+
 // AppealInput defines model for AppealInput.
 type AppealInput struct {
 	Reason string `json:"reason"`
+}
+
+// Applicant defines model for Applicant.
+type Applicant struct {
+	// Age On the claim's date
+	Age           *int               `json:"age,omitempty"`
+	EarlierClaims []EarlierClaim     `json:"earlierClaims"`
+	Education     []Education        `json:"education"`
+	Employer      *ApplicantEmployer `json:"employer,omitempty"`
+
+	// HukouPlace Household registration at graduation
+	HukouPlace *string          `json:"hukouPlace,omitempty"`
+	Leases     []ApplicantLease `json:"leases"`
+	Name       string           `json:"name"`
+
+	// NationalId Masked
+	NationalId      *string                   `json:"nationalId,omitempty"`
+	SocialInsurance *ApplicantSocialInsurance `json:"socialInsurance,omitempty"`
+	TalentTier      *string                   `json:"talentTier,omitempty"`
+	UserId          openapi_types.UUID        `json:"userId"`
+}
+
+// ApplicantEmployer defines model for ApplicantEmployer.
+type ApplicantEmployer struct {
+	ContractEnd          *openapi_types.Date `json:"contractEnd,omitempty"`
+	ContractStart        *openapi_types.Date `json:"contractStart,omitempty"`
+	Name                 string              `json:"name"`
+	SocialInsuranceStart *openapi_types.Date `json:"socialInsuranceStart,omitempty"`
+	Status               EmploymentStatus    `json:"status"`
+}
+
+// ApplicantLease defines model for ApplicantLease.
+type ApplicantLease struct {
+	EndsOn   openapi_types.Date `json:"endsOn"`
+	Id       openapi_types.UUID `json:"id"`
+	StartsOn openapi_types.Date `json:"startsOn"`
+	Status   string             `json:"status"`
+	UnitId   openapi_types.UUID `json:"unitId"`
+}
+
+// ApplicantSocialInsurance defines model for ApplicantSocialInsurance.
+type ApplicantSocialInsurance struct {
+	// Months Consecutive months to the claim's date
+	Months int `json:"months"`
+
+	// Source Where the months come from, e.g. employer_confirmation
+	Source string `json:"source"`
 }
 
 // ApplicationInput defines model for ApplicationInput.
@@ -928,53 +1391,98 @@ type BenefitInstalment struct {
 
 // Claim defines model for Claim.
 type Claim struct {
-	Appealed     bool         `json:"appealed"`
-	CreatedAt    time.Time    `json:"createdAt"`
-	DecidedAt    *time.Time   `json:"decidedAt,omitempty"`
-	Decision     *Decision    `json:"decision,omitempty"`
-	Declarations Declarations `json:"declarations"`
-	DueAt        *time.Time   `json:"dueAt,omitempty"`
+	Appealed bool `json:"appealed"`
+
+	// ApplicantName Staff lists only: the applicant's name
+	ApplicantName *string `json:"applicantName,omitempty"`
+
+	// AssigneeId The reviewer who holds the claim
+	AssigneeId   *openapi_types.UUID `json:"assigneeId,omitempty"`
+	CreatedAt    time.Time           `json:"createdAt"`
+	DecidedAt    *time.Time          `json:"decidedAt,omitempty"`
+	Decision     *Decision           `json:"decision,omitempty"`
+	Declarations Declarations        `json:"declarations"`
+	DueAt        *time.Time          `json:"dueAt,omitempty"`
 
 	// EscalatedAt Set when the stage went past its deadline and staff were alerted
 	EscalatedAt *time.Time         `json:"escalatedAt,omitempty"`
 	Id          openapi_types.UUID `json:"id"`
-	Package     string             `json:"package"`
+
+	// NextStep What the claim (or application, offer, lease) waits for next and who acts; an empty name means nothing is left to do
+	NextStep *NextStep `json:"nextStep,omitempty"`
+
+	// NoticeUntil The end of the public notice (公示) of an approval
+	NoticeUntil *time.Time `json:"noticeUntil,omitempty"`
+	Package     string     `json:"package"`
 
 	// PolicyVersion The version in force on the submission date; 0 while a draft
-	PolicyVersion int         `json:"policyVersion"`
-	RejectCode    *string     `json:"rejectCode,omitempty"`
-	RejectReason  *string     `json:"rejectReason,omitempty"`
-	Stage         *string     `json:"stage,omitempty"`
-	Status        ClaimStatus `json:"status"`
-	SubmittedAt   *time.Time  `json:"submittedAt,omitempty"`
-	UpdatedAt     time.Time   `json:"updatedAt"`
+	PolicyVersion int     `json:"policyVersion"`
+	RejectCode    *string `json:"rejectCode,omitempty"`
+	RejectReason  *string `json:"rejectReason,omitempty"`
+
+	// ReturnItems What the latest return for supplement asks for
+	ReturnItems *[]ReturnItem `json:"returnItems,omitempty"`
+
+	// Returns How often the claim was returned for supplement
+	Returns     *int        `json:"returns,omitempty"`
+	Stage       *string     `json:"stage,omitempty"`
+	Status      ClaimStatus `json:"status"`
+	SubmittedAt *time.Time  `json:"submittedAt,omitempty"`
+	UpdatedAt   time.Time   `json:"updatedAt"`
+}
+
+// ClaimAssignInput defines model for ClaimAssignInput.
+type ClaimAssignInput struct {
+	// AssigneeId A reviewer (lead reviewers only); the caller when left out
+	AssigneeId *openapi_types.UUID `json:"assigneeId,omitempty"`
+
+	// TakeOver Take a claim another reviewer holds
+	TakeOver *bool `json:"takeOver,omitempty"`
 }
 
 // ClaimDetail defines model for ClaimDetail.
 type ClaimDetail struct {
-	Appealed     bool         `json:"appealed"`
-	Audit        []AuditEntry `json:"audit"`
-	CreatedAt    time.Time    `json:"createdAt"`
-	DecidedAt    *time.Time   `json:"decidedAt,omitempty"`
-	Decision     *Decision    `json:"decision,omitempty"`
-	Declarations Declarations `json:"declarations"`
-	Documents    []Document   `json:"documents"`
-	DueAt        *time.Time   `json:"dueAt,omitempty"`
+	Appealed bool `json:"appealed"`
+
+	// ApplicantName Staff lists only: the applicant's name
+	ApplicantName *string `json:"applicantName,omitempty"`
+
+	// AssigneeId The reviewer who holds the claim
+	AssigneeId   *openapi_types.UUID `json:"assigneeId,omitempty"`
+	Audit        []AuditEntry        `json:"audit"`
+	CreatedAt    time.Time           `json:"createdAt"`
+	DecidedAt    *time.Time          `json:"decidedAt,omitempty"`
+	Decision     *Decision           `json:"decision,omitempty"`
+	Declarations Declarations        `json:"declarations"`
+	Documents    []Document          `json:"documents"`
+	DueAt        *time.Time          `json:"dueAt,omitempty"`
 
 	// EscalatedAt Set when the stage went past its deadline and staff were alerted
 	EscalatedAt *time.Time         `json:"escalatedAt,omitempty"`
 	Id          openapi_types.UUID `json:"id"`
-	Package     string             `json:"package"`
-	Payments    []Payment          `json:"payments"`
+
+	// NextStep What the claim (or application, offer, lease) waits for next and who acts; an empty name means nothing is left to do
+	NextStep *NextStep `json:"nextStep,omitempty"`
+
+	// NoticeUntil The end of the public notice (公示) of an approval
+	NoticeUntil *time.Time `json:"noticeUntil,omitempty"`
+	Package     string     `json:"package"`
+	Payments    []Payment  `json:"payments"`
 
 	// PolicyVersion The version in force on the submission date; 0 while a draft
-	PolicyVersion int         `json:"policyVersion"`
-	RejectCode    *string     `json:"rejectCode,omitempty"`
-	RejectReason  *string     `json:"rejectReason,omitempty"`
-	Stage         *string     `json:"stage,omitempty"`
-	Status        ClaimStatus `json:"status"`
-	SubmittedAt   *time.Time  `json:"submittedAt,omitempty"`
-	UpdatedAt     time.Time   `json:"updatedAt"`
+	PolicyVersion int     `json:"policyVersion"`
+	RejectCode    *string `json:"rejectCode,omitempty"`
+	RejectReason  *string `json:"rejectReason,omitempty"`
+
+	// ReturnItems What the latest return for supplement asks for
+	ReturnItems *[]ReturnItem `json:"returnItems,omitempty"`
+
+	// Returns How often the claim was returned for supplement
+	Returns     *int        `json:"returns,omitempty"`
+	Stage       *string     `json:"stage,omitempty"`
+	Status      ClaimStatus `json:"status"`
+	SubmittedAt *time.Time  `json:"submittedAt,omitempty"`
+	UpdatedAt   time.Time   `json:"updatedAt"`
 }
 
 // ClaimInput defines model for ClaimInput.
@@ -1000,6 +1508,11 @@ type ClaimRejectionInputCode string
 
 // ClaimStatus defines model for ClaimStatus.
 type ClaimStatus string
+
+// ClaimUpdateInput defines model for ClaimUpdateInput.
+type ClaimUpdateInput struct {
+	Declarations Declarations `json:"declarations"`
+}
 
 // ConfirmationInput defines model for ConfirmationInput.
 type ConfirmationInput struct {
@@ -1136,6 +1649,14 @@ type DocumentUpload struct {
 	Upload   UploadPolicy `json:"upload"`
 }
 
+// EarlierClaim defines model for EarlierClaim.
+type EarlierClaim struct {
+	Id          openapi_types.UUID `json:"id"`
+	Package     string             `json:"package"`
+	Status      ClaimStatus        `json:"status"`
+	SubmittedAt *time.Time         `json:"submittedAt,omitempty"`
+}
+
 // Education defines model for Education.
 type Education struct {
 	DiplomaNumber  *string            `json:"diplomaNumber,omitempty"`
@@ -1150,12 +1671,24 @@ type EducationLevel string
 
 // Employer defines model for Employer.
 type Employer struct {
+	Address   *string   `json:"address,omitempty"`
 	CreatedAt time.Time `json:"createdAt"`
 
 	// CreditCode 统一社会信用代码
 	CreditCode string             `json:"creditCode"`
 	Id         openapi_types.UUID `json:"id"`
 	Name       string             `json:"name"`
+
+	// Status unregistered: a graduate named it and nobody acts for it yet
+	Status EmployerStatus `json:"status"`
+}
+
+// EmployerStatus unregistered: a graduate named it and nobody acts for it yet
+type EmployerStatus string
+
+// EmployerAudit defines model for EmployerAudit.
+type EmployerAudit struct {
+	Items []EmployerEvent `json:"items"`
 }
 
 // EmployerDeclaration defines model for EmployerDeclaration.
@@ -1164,6 +1697,19 @@ type EmployerDeclaration struct {
 	CreditCode *string             `json:"creditCode,omitempty"`
 	Name       string              `json:"name"`
 	Since      *openapi_types.Date `json:"since,omitempty"`
+}
+
+// EmployerEvent defines model for EmployerEvent.
+type EmployerEvent struct {
+	// ActorId A user id, or system
+	ActorId string    `json:"actorId"`
+	At      time.Time `json:"at"`
+	Detail  *string   `json:"detail,omitempty"`
+
+	// Event e.g. registration.approved, invitation.accepted, hr.removed, filing.created, hire.matched
+	Event   string             `json:"event"`
+	Id      openapi_types.UUID `json:"id"`
+	Subject *string            `json:"subject,omitempty"`
 }
 
 // EmployerInput defines model for EmployerInput.
@@ -1177,6 +1723,54 @@ type EmployerInput struct {
 type EmployerPage struct {
 	Items      []Employer `json:"items"`
 	NextCursor *string    `json:"nextCursor,omitempty"`
+}
+
+// EmployerRegistration defines model for EmployerRegistration.
+type EmployerRegistration struct {
+	Address     string `json:"address"`
+	ContactName string `json:"contactName"`
+
+	// ContactPhone Masked
+	ContactPhone string     `json:"contactPhone"`
+	CreatedAt    time.Time  `json:"createdAt"`
+	CreditCode   string     `json:"creditCode"`
+	DecidedAt    *time.Time `json:"decidedAt,omitempty"`
+
+	// EmployerId The employer, once approved
+	EmployerId *openapi_types.UUID `json:"employerId,omitempty"`
+	Id         openapi_types.UUID  `json:"id"`
+	Name       string              `json:"name"`
+
+	// Reason Why it was rejected
+	Reason *string                    `json:"reason,omitempty"`
+	Status EmployerRegistrationStatus `json:"status"`
+}
+
+// EmployerRegistrationStatus defines model for EmployerRegistration.Status.
+type EmployerRegistrationStatus string
+
+// EmployerRegistrationInput defines model for EmployerRegistrationInput.
+type EmployerRegistrationInput struct {
+	Address     string `json:"address"`
+	ContactName string `json:"contactName"`
+
+	// ContactPhone A mainland mobile number
+	ContactPhone string `json:"contactPhone"`
+
+	// CreditCode 18 characters, check character verified (GB 32100)
+	CreditCode string `json:"creditCode"`
+	Name       string `json:"name"`
+}
+
+// EmployerRegistrationPage defines model for EmployerRegistrationPage.
+type EmployerRegistrationPage struct {
+	Items      []EmployerRegistration `json:"items"`
+	NextCursor *string                `json:"nextCursor,omitempty"`
+}
+
+// EmployerStaff defines model for EmployerStaff.
+type EmployerStaff struct {
+	Items []StaffMember `json:"items"`
 }
 
 // Employment defines model for Employment.
@@ -1286,6 +1880,38 @@ type FieldProblem struct {
 	Message string `json:"message"`
 }
 
+// FiledHire defines model for FiledHire.
+type FiledHire struct {
+	// Matched The graduate signed up and took the employment
+	Matched bool   `json:"matched"`
+	Name    string `json:"name"`
+
+	// NationalId Masked
+	NationalId string `json:"nationalId"`
+}
+
+// Filing defines model for Filing.
+type Filing struct {
+	CreatedAt time.Time          `json:"createdAt"`
+	FiledBy   openapi_types.UUID `json:"filedBy"`
+
+	// Hires How many were filed
+	Hires int                `json:"hires"`
+	Id    openapi_types.UUID `json:"id"`
+
+	// Items The hires, on a single filing's answer
+	Items *[]FiledHire `json:"items,omitempty"`
+
+	// Matched How many signed up and took their employment
+	Matched int `json:"matched"`
+}
+
+// FilingPage defines model for FilingPage.
+type FilingPage struct {
+	Items      []Filing `json:"items"`
+	NextCursor *string  `json:"nextCursor,omitempty"`
+}
+
 // Health defines model for Health.
 type Health struct {
 	Checks *map[string]string `json:"checks,omitempty"`
@@ -1335,6 +1961,48 @@ type InstalmentDue struct {
 	Percent int                 `json:"percent"`
 }
 
+// Invitation defines model for Invitation.
+type Invitation struct {
+	AcceptedBy *openapi_types.UUID `json:"acceptedBy,omitempty"`
+
+	// Code To pass on to the invitee; shown while the invitation is open
+	Code *string `json:"code,omitempty"`
+
+	// Contact Masked
+	Contact    string             `json:"contact"`
+	CreatedAt  time.Time          `json:"createdAt"`
+	DecidedAt  *time.Time         `json:"decidedAt,omitempty"`
+	EmployerId openapi_types.UUID `json:"employerId"`
+	ExpiresAt  time.Time          `json:"expiresAt"`
+	Id         openapi_types.UUID `json:"id"`
+	Role       InvitationRole     `json:"role"`
+	Status     InvitationStatus   `json:"status"`
+}
+
+// InvitationRole defines model for Invitation.Role.
+type InvitationRole string
+
+// InvitationStatus defines model for Invitation.Status.
+type InvitationStatus string
+
+// InvitationInput defines model for InvitationInput.
+type InvitationInput struct {
+	Email *string `json:"email,omitempty"`
+
+	// Phone A mainland mobile number, or email
+	Phone *string             `json:"phone,omitempty"`
+	Role  InvitationInputRole `json:"role"`
+}
+
+// InvitationInputRole defines model for InvitationInput.Role.
+type InvitationInputRole string
+
+// InvitationPage defines model for InvitationPage.
+type InvitationPage struct {
+	Items      []Invitation `json:"items"`
+	NextCursor *string      `json:"nextCursor,omitempty"`
+}
+
 // Lease defines model for Lease.
 type Lease struct {
 	CheckedInAt  *time.Time         `json:"checkedInAt,omitempty"`
@@ -1370,6 +2038,22 @@ type Me struct {
 	User    User    `json:"user"`
 }
 
+// MonthDelivery defines model for MonthDelivery.
+type MonthDelivery struct {
+	Claims               int     `json:"claims"`
+	DeadlinesBreached    int     `json:"deadlinesBreached"`
+	Decided              int     `json:"decided"`
+	MedianDaysToDecision float32 `json:"medianDaysToDecision"`
+	MedianDaysToMoney    float32 `json:"medianDaysToMoney"`
+
+	// Month YYYY-MM, in Shanghai
+	Month             string  `json:"month"`
+	P90DaysToDecision float32 `json:"p90DaysToDecision"`
+	P90DaysToMoney    float32 `json:"p90DaysToMoney"`
+	Package           string  `json:"package"`
+	Paid              int     `json:"paid"`
+}
+
 // MoveOutInput defines model for MoveOutInput.
 type MoveOutInput struct {
 	Note   *string            `json:"note,omitempty"`
@@ -1378,6 +2062,83 @@ type MoveOutInput struct {
 
 // MoveOutInputReason defines model for MoveOutInput.Reason.
 type MoveOutInputReason string
+
+// MyApplication defines model for MyApplication.
+type MyApplication struct {
+	Application HousingApplication `json:"application"`
+
+	// NextStep What the claim (or application, offer, lease) waits for next and who acts; an empty name means nothing is left to do
+	NextStep  NextStep `json:"nextStep"`
+	RoundName string   `json:"roundName"`
+}
+
+// MyHousing defines model for MyHousing.
+type MyHousing struct {
+	Applications []MyApplication `json:"applications"`
+	Leases       []MyLease       `json:"leases"`
+	Offers       []MyOffer       `json:"offers"`
+}
+
+// MyLease defines model for MyLease.
+type MyLease struct {
+	Lease Lease `json:"lease"`
+
+	// NextStep What the claim (or application, offer, lease) waits for next and who acts; an empty name means nothing is left to do
+	NextStep NextStep `json:"nextStep"`
+}
+
+// MyOffer defines model for MyOffer.
+type MyOffer struct {
+	// NextStep What the claim (or application, offer, lease) waits for next and who acts; an empty name means nothing is left to do
+	NextStep NextStep `json:"nextStep"`
+	Offer    Offer    `json:"offer"`
+}
+
+// NextStep What the claim (or application, offer, lease) waits for next and who acts; an empty name means nothing is left to do
+type NextStep struct {
+	// Actor graduate, employer, office, finance or housing
+	Actor string     `json:"actor"`
+	DueAt *time.Time `json:"dueAt,omitempty"`
+
+	// Name e.g. submit, documents_check, employer_confirmation, review, supplement, public_notice, appeal, payment, answer_offer, renew
+	Name string `json:"name"`
+}
+
+// Nomination defines model for Nomination.
+type Nomination struct {
+	// Code The invitation code to pass to the contact while it is open (admins only)
+	Code *string `json:"code,omitempty"`
+
+	// Contact Masked
+	Contact     string             `json:"contact"`
+	ContactName string             `json:"contactName"`
+	CreatedAt   time.Time          `json:"createdAt"`
+	Employer    Employer           `json:"employer"`
+	Id          openapi_types.UUID `json:"id"`
+
+	// UserId The graduate who named it (admins only)
+	UserId *openapi_types.UUID `json:"userId,omitempty"`
+}
+
+// NominationInput defines model for NominationInput.
+type NominationInput struct {
+	ContactEmail *string `json:"contactEmail,omitempty"`
+	ContactName  string  `json:"contactName"`
+
+	// ContactPhone The contact's mobile number, or contactEmail
+	ContactPhone *string `json:"contactPhone,omitempty"`
+	CreditCode   string  `json:"creditCode"`
+	Name         string  `json:"name"`
+
+	// Since When the graduate started there
+	Since *openapi_types.Date `json:"since,omitempty"`
+}
+
+// NominationPage defines model for NominationPage.
+type NominationPage struct {
+	Items      []Nomination `json:"items"`
+	NextCursor *string      `json:"nextCursor,omitempty"`
+}
 
 // NoticeLine defines model for NoticeLine.
 type NoticeLine struct {
@@ -1403,6 +2164,44 @@ type Notification struct {
 type NotificationPage struct {
 	Items      []Notification `json:"items"`
 	NextCursor *string        `json:"nextCursor,omitempty"`
+}
+
+// Objection defines model for Objection.
+type Objection struct {
+	CreatedAt  time.Time          `json:"createdAt"`
+	EntryId    openapi_types.UUID `json:"entryId"`
+	Id         openapi_types.UUID `json:"id"`
+	Reasons    string             `json:"reasons"`
+	Resolution *string            `json:"resolution,omitempty"`
+	ResolvedAt *time.Time         `json:"resolvedAt,omitempty"`
+	Status     ObjectionStatus    `json:"status"`
+}
+
+// ObjectionStatus defines model for Objection.Status.
+type ObjectionStatus string
+
+// ObjectionInput defines model for ObjectionInput.
+type ObjectionInput struct {
+	Reasons string `json:"reasons"`
+}
+
+// ObjectionItem defines model for ObjectionItem.
+type ObjectionItem struct {
+	Entry     PublicityEntry `json:"entry"`
+	Objection Objection      `json:"objection"`
+}
+
+// ObjectionPage defines model for ObjectionPage.
+type ObjectionPage struct {
+	Items      []ObjectionItem `json:"items"`
+	NextCursor *string         `json:"nextCursor,omitempty"`
+}
+
+// ObjectionResolution defines model for ObjectionResolution.
+type ObjectionResolution struct {
+	// Resolution What the objector and, when upheld, the applicant read
+	Resolution string `json:"resolution"`
+	Uphold     bool   `json:"uphold"`
 }
 
 // Offer defines model for Offer.
@@ -1483,6 +2282,9 @@ type PrecheckResults struct {
 
 // Problem defines model for Problem.
 type Problem struct {
+	// AssigneeId For claim_assigned: the reviewer who holds the claim
+	AssigneeId *openapi_types.UUID `json:"assigneeId,omitempty"`
+
 	// Code Stable machine-readable code
 	Code      string          `json:"code"`
 	Detail    *string         `json:"detail,omitempty"`
@@ -1557,6 +2359,49 @@ type PropertyPage struct {
 	NextCursor *string    `json:"nextCursor,omitempty"`
 }
 
+// PublicDeliveryReport defines model for PublicDeliveryReport.
+type PublicDeliveryReport struct {
+	From  openapi_types.Date `json:"from"`
+	Items []MonthDelivery    `json:"items"`
+	To    openapi_types.Date `json:"to"`
+}
+
+// PublicityEntry defines model for PublicityEntry.
+type PublicityEntry struct {
+	// Amount Fen; 0 for an apartment
+	Amount   int64              `json:"amount"`
+	Employer *string            `json:"employer,omitempty"`
+	EndsAt   time.Time          `json:"endsAt"`
+	Id       openapi_types.UUID `json:"id"`
+	Kind     PublicityEntryKind `json:"kind"`
+
+	// Package The allowance package, or the round's name
+	Package string `json:"package"`
+
+	// Person Masked: the first character of the name and the last four of the ID number
+	Person   string               `json:"person"`
+	RoundId  *openapi_types.UUID  `json:"roundId,omitempty"`
+	StartsAt time.Time            `json:"startsAt"`
+	Status   PublicityEntryStatus `json:"status"`
+}
+
+// PublicityEntryKind defines model for PublicityEntry.Kind.
+type PublicityEntryKind string
+
+// PublicityEntryStatus defines model for PublicityEntry.Status.
+type PublicityEntryStatus string
+
+// PublicityPage defines model for PublicityPage.
+type PublicityPage struct {
+	Items      []PublicityEntry `json:"items"`
+	NextCursor *string          `json:"nextCursor,omitempty"`
+}
+
+// ReasonInput defines model for ReasonInput.
+type ReasonInput struct {
+	Reason string `json:"reason"`
+}
+
 // Reconciliation defines model for Reconciliation.
 type Reconciliation struct {
 	Approved   int64 `json:"approved"`
@@ -1582,14 +2427,79 @@ type RentYear struct {
 	Year    int `json:"year"`
 }
 
-// Role defines model for Role.
+// ReturnInput defines model for ReturnInput.
+type ReturnInput struct {
+	Items []ReturnItem `json:"items"`
+}
+
+// ReturnItem defines model for ReturnItem.
+type ReturnItem struct {
+	Code *ReturnItemCode `json:"code,omitempty"`
+
+	// Target documents.<kind>, declarations.<field> or profile.<field>
+	Target string         `json:"target"`
+	Text   *LocalizedText `json:"text,omitempty"`
+}
+
+// ReturnItemCode defines model for ReturnItem.Code.
+type ReturnItemCode string
+
+// ReviewClaim defines model for ReviewClaim.
+type ReviewClaim struct {
+	Appealed  bool      `json:"appealed"`
+	Applicant Applicant `json:"applicant"`
+
+	// ApplicantName Staff lists only: the applicant's name
+	ApplicantName *string `json:"applicantName,omitempty"`
+
+	// AssigneeId The reviewer who holds the claim
+	AssigneeId   *openapi_types.UUID `json:"assigneeId,omitempty"`
+	Audit        []AuditEntry        `json:"audit"`
+	CreatedAt    time.Time           `json:"createdAt"`
+	DecidedAt    *time.Time          `json:"decidedAt,omitempty"`
+	Decision     *Decision           `json:"decision,omitempty"`
+	Declarations Declarations        `json:"declarations"`
+	Documents    []Document          `json:"documents"`
+	DueAt        *time.Time          `json:"dueAt,omitempty"`
+
+	// EscalatedAt Set when the stage went past its deadline and staff were alerted
+	EscalatedAt *time.Time         `json:"escalatedAt,omitempty"`
+	Id          openapi_types.UUID `json:"id"`
+
+	// NextStep What the claim (or application, offer, lease) waits for next and who acts; an empty name means nothing is left to do
+	NextStep *NextStep `json:"nextStep,omitempty"`
+
+	// NoticeUntil The end of the public notice (公示) of an approval
+	NoticeUntil *time.Time `json:"noticeUntil,omitempty"`
+	Package     string     `json:"package"`
+	Payments    []Payment  `json:"payments"`
+
+	// PolicyVersion The version in force on the submission date; 0 while a draft
+	PolicyVersion int     `json:"policyVersion"`
+	RejectCode    *string `json:"rejectCode,omitempty"`
+	RejectReason  *string `json:"rejectReason,omitempty"`
+
+	// ReturnItems What the latest return for supplement asks for
+	ReturnItems *[]ReturnItem `json:"returnItems,omitempty"`
+
+	// Returns How often the claim was returned for supplement
+	Returns     *int        `json:"returns,omitempty"`
+	Stage       *string     `json:"stage,omitempty"`
+	Status      ClaimStatus `json:"status"`
+	SubmittedAt *time.Time  `json:"submittedAt,omitempty"`
+	UpdatedAt   time.Time   `json:"updatedAt"`
+}
+
+// Role hr and employer_admin act for one employer (employerId) and come from its invitation
 type Role string
 
 // RoleGrant defines model for RoleGrant.
 type RoleGrant struct {
 	EmployerId *openapi_types.UUID `json:"employerId,omitempty"`
 	GrantedAt  time.Time           `json:"grantedAt"`
-	Role       Role                `json:"role"`
+
+	// Role hr and employer_admin act for one employer (employerId) and come from its invitation
+	Role Role `json:"role"`
 }
 
 // RoleGrantInput defines model for RoleGrantInput.
@@ -1641,6 +2551,15 @@ type RoundPage struct {
 	Items      []Round `json:"items"`
 	NextCursor *string `json:"nextCursor,omitempty"`
 }
+
+// StaffMember defines model for StaffMember.
+type StaffMember struct {
+	Role   StaffMemberRole    `json:"role"`
+	UserId openapi_types.UUID `json:"userId"`
+}
+
+// StaffMemberRole defines model for StaffMember.Role.
+type StaffMemberRole string
 
 // TalentTierInput defines model for TalentTierInput.
 type TalentTierInput struct {
@@ -1742,6 +2661,19 @@ type ID = openapi_types.UUID
 // Limit defines model for Limit.
 type Limit = int
 
+// ListAccessLogParams defines parameters for ListAccessLog.
+type ListAccessLogParams struct {
+	SubjectId *openapi_types.UUID `form:"subjectId,omitempty" json:"subjectId,omitempty"`
+	Cursor    *Cursor             `form:"cursor,omitempty" json:"cursor,omitempty"`
+	Limit     *Limit              `form:"limit,omitempty" json:"limit,omitempty"`
+}
+
+// ListEmployerNominationsParams defines parameters for ListEmployerNominations.
+type ListEmployerNominationsParams struct {
+	Cursor *Cursor `form:"cursor,omitempty" json:"cursor,omitempty"`
+	Limit  *Limit  `form:"limit,omitempty" json:"limit,omitempty"`
+}
+
 // ListClaimsParams defines parameters for ListClaims.
 type ListClaimsParams struct {
 	Cursor *Cursor `form:"cursor,omitempty" json:"cursor,omitempty"`
@@ -1762,6 +2694,22 @@ type ListEmployersParams struct {
 	Limit  *Limit  `form:"limit,omitempty" json:"limit,omitempty"`
 }
 
+// ListEmployerRegistrationsParams defines parameters for ListEmployerRegistrations.
+type ListEmployerRegistrationsParams struct {
+	Status *ListEmployerRegistrationsParamsStatus `form:"status,omitempty" json:"status,omitempty"`
+	Cursor *Cursor                                `form:"cursor,omitempty" json:"cursor,omitempty"`
+	Limit  *Limit                                 `form:"limit,omitempty" json:"limit,omitempty"`
+}
+
+// ListEmployerRegistrationsParamsStatus defines parameters for ListEmployerRegistrations.
+type ListEmployerRegistrationsParamsStatus string
+
+// ListInvitationsParams defines parameters for ListInvitations.
+type ListInvitationsParams struct {
+	Cursor *Cursor `form:"cursor,omitempty" json:"cursor,omitempty"`
+	Limit  *Limit  `form:"limit,omitempty" json:"limit,omitempty"`
+}
+
 // ExportBatchParams defines parameters for ExportBatch.
 type ExportBatchParams struct {
 	Format *ExportBatchParamsFormat `form:"format,omitempty" json:"format,omitempty"`
@@ -1769,6 +2717,16 @@ type ExportBatchParams struct {
 
 // ExportBatchParamsFormat defines parameters for ExportBatch.
 type ExportBatchParamsFormat string
+
+// ListRoundObjectionsParams defines parameters for ListRoundObjections.
+type ListRoundObjectionsParams struct {
+	Status *ListRoundObjectionsParamsStatus `form:"status,omitempty" json:"status,omitempty"`
+	Cursor *Cursor                          `form:"cursor,omitempty" json:"cursor,omitempty"`
+	Limit  *Limit                           `form:"limit,omitempty" json:"limit,omitempty"`
+}
+
+// ListRoundObjectionsParamsStatus defines parameters for ListRoundObjections.
+type ListRoundObjectionsParamsStatus string
 
 // ListPropertiesParams defines parameters for ListProperties.
 type ListPropertiesParams struct {
@@ -1813,18 +2771,86 @@ type ListEmploymentRequestsParams struct {
 	Limit  *Limit            `form:"limit,omitempty" json:"limit,omitempty"`
 }
 
+// ListFilingsParams defines parameters for ListFilings.
+type ListFilingsParams struct {
+	Cursor *Cursor `form:"cursor,omitempty" json:"cursor,omitempty"`
+	Limit  *Limit  `form:"limit,omitempty" json:"limit,omitempty"`
+}
+
+// FileHiresParams defines parameters for FileHires.
+type FileHiresParams struct {
+	Format FileHiresParamsFormat `form:"format" json:"format"`
+}
+
+// FileHiresParamsFormat defines parameters for FileHires.
+type FileHiresParamsFormat string
+
 // ListNotificationsParams defines parameters for ListNotifications.
 type ListNotificationsParams struct {
 	Cursor *Cursor `form:"cursor,omitempty" json:"cursor,omitempty"`
 	Limit  *Limit  `form:"limit,omitempty" json:"limit,omitempty"`
 }
 
+// ListPublicityParams defines parameters for ListPublicity.
+type ListPublicityParams struct {
+	Kind   *ListPublicityParamsKind   `form:"kind,omitempty" json:"kind,omitempty"`
+	Format *ListPublicityParamsFormat `form:"format,omitempty" json:"format,omitempty"`
+	Cursor *Cursor                    `form:"cursor,omitempty" json:"cursor,omitempty"`
+	Limit  *Limit                     `form:"limit,omitempty" json:"limit,omitempty"`
+}
+
+// ListPublicityParamsKind defines parameters for ListPublicity.
+type ListPublicityParamsKind string
+
+// ListPublicityParamsFormat defines parameters for ListPublicity.
+type ListPublicityParamsFormat string
+
+// PublicRoundNoticeParams defines parameters for PublicRoundNotice.
+type PublicRoundNoticeParams struct {
+	Format *PublicRoundNoticeParamsFormat `form:"format,omitempty" json:"format,omitempty"`
+}
+
+// PublicRoundNoticeParamsFormat defines parameters for PublicRoundNotice.
+type PublicRoundNoticeParamsFormat string
+
+// PublicDeliveryStatsParams defines parameters for PublicDeliveryStats.
+type PublicDeliveryStatsParams struct {
+	// From First day of submission, a civil date in Asia/Shanghai
+	From openapi_types.Date `form:"from" json:"from"`
+
+	// To Last day of submission, inclusive; at most five years after from
+	To openapi_types.Date `form:"to" json:"to"`
+}
+
+// ListClaimObjectionsParams defines parameters for ListClaimObjections.
+type ListClaimObjectionsParams struct {
+	Status *ListClaimObjectionsParamsStatus `form:"status,omitempty" json:"status,omitempty"`
+	Cursor *Cursor                          `form:"cursor,omitempty" json:"cursor,omitempty"`
+	Limit  *Limit                           `form:"limit,omitempty" json:"limit,omitempty"`
+}
+
+// ListClaimObjectionsParamsStatus defines parameters for ListClaimObjections.
+type ListClaimObjectionsParamsStatus string
+
 // ReviewQueueParams defines parameters for ReviewQueue.
 type ReviewQueueParams struct {
-	Status *ClaimStatus `form:"status,omitempty" json:"status,omitempty"`
-	Cursor *Cursor      `form:"cursor,omitempty" json:"cursor,omitempty"`
-	Limit  *Limit       `form:"limit,omitempty" json:"limit,omitempty"`
+	Status        *ClaimStatus        `form:"status,omitempty" json:"status,omitempty"`
+	Q             *string             `form:"q,omitempty" json:"q,omitempty"`
+	Employer      *openapi_types.UUID `form:"employer,omitempty" json:"employer,omitempty"`
+	Package       *PolicyPackageID    `form:"package,omitempty" json:"package,omitempty"`
+	Overdue       *bool               `form:"overdue,omitempty" json:"overdue,omitempty"`
+	SubmittedFrom *time.Time          `form:"submittedFrom,omitempty" json:"submittedFrom,omitempty"`
+	SubmittedTo   *time.Time          `form:"submittedTo,omitempty" json:"submittedTo,omitempty"`
+
+	// Assignee `me`, `none` (nobody took it) or a reviewer's id
+	Assignee *string                `form:"assignee,omitempty" json:"assignee,omitempty"`
+	Sort     *ReviewQueueParamsSort `form:"sort,omitempty" json:"sort,omitempty"`
+	Cursor   *Cursor                `form:"cursor,omitempty" json:"cursor,omitempty"`
+	Limit    *Limit                 `form:"limit,omitempty" json:"limit,omitempty"`
 }
+
+// ReviewQueueParamsSort defines parameters for ReviewQueue.
+type ReviewQueueParamsSort string
 
 // DeliveryStatsParams defines parameters for DeliveryStats.
 type DeliveryStatsParams struct {
@@ -1836,6 +2862,9 @@ type DeliveryStatsParams struct {
 
 // CreateEmployerJSONRequestBody defines body for CreateEmployer for application/json ContentType.
 type CreateEmployerJSONRequestBody = EmployerInput
+
+// RejectEmployerRegistrationJSONRequestBody defines body for RejectEmployerRegistration for application/json ContentType.
+type RejectEmployerRegistrationJSONRequestBody = ReasonInput
 
 // PublishPolicyJSONRequestBody defines body for PublishPolicy for application/json ContentType.
 type PublishPolicyJSONRequestBody = PolicyInput
@@ -1849,6 +2878,9 @@ type SetTalentTierJSONRequestBody = TalentTierInput
 // CreateClaimJSONRequestBody defines body for CreateClaim for application/json ContentType.
 type CreateClaimJSONRequestBody = ClaimInput
 
+// UpdateClaimJSONRequestBody defines body for UpdateClaim for application/json ContentType.
+type UpdateClaimJSONRequestBody = ClaimUpdateInput
+
 // AppealClaimJSONRequestBody defines body for AppealClaim for application/json ContentType.
 type AppealClaimJSONRequestBody = AppealInput
 
@@ -1858,11 +2890,23 @@ type AttachClaimDocumentsJSONRequestBody = AttachDocumentsInput
 // CreateDocumentJSONRequestBody defines body for CreateDocument for application/json ContentType.
 type CreateDocumentJSONRequestBody = DocumentInput
 
+// NominateEmployerJSONRequestBody defines body for NominateEmployer for application/json ContentType.
+type NominateEmployerJSONRequestBody = NominationInput
+
+// RegisterEmployerJSONRequestBody defines body for RegisterEmployer for application/json ContentType.
+type RegisterEmployerJSONRequestBody = EmployerRegistrationInput
+
+// InviteToEmployerJSONRequestBody defines body for InviteToEmployer for application/json ContentType.
+type InviteToEmployerJSONRequestBody = InvitationInput
+
 // MarkPaymentFailedJSONRequestBody defines body for MarkPaymentFailed for application/json ContentType.
 type MarkPaymentFailedJSONRequestBody = PaymentFailureInput
 
 // MoveOutJSONRequestBody defines body for MoveOut for application/json ContentType.
 type MoveOutJSONRequestBody = MoveOutInput
+
+// ResolveRoundObjectionJSONRequestBody defines body for ResolveRoundObjection for application/json ContentType.
+type ResolveRoundObjectionJSONRequestBody = ObjectionResolution
 
 // CreatePropertyJSONRequestBody defines body for CreateProperty for application/json ContentType.
 type CreatePropertyJSONRequestBody = PropertyInput
@@ -1906,11 +2950,23 @@ type PutMeJSONRequestBody = ProfileInput
 // PutDeviceJSONRequestBody defines body for PutDevice for application/json ContentType.
 type PutDeviceJSONRequestBody = DeviceInput
 
+// ObjectToEntryJSONRequestBody defines body for ObjectToEntry for application/json ContentType.
+type ObjectToEntryJSONRequestBody = ObjectionInput
+
 // ApproveClaimJSONRequestBody defines body for ApproveClaim for application/json ContentType.
 type ApproveClaimJSONRequestBody = ApprovalInput
 
+// AssignClaimJSONRequestBody defines body for AssignClaim for application/json ContentType.
+type AssignClaimJSONRequestBody = ClaimAssignInput
+
 // RejectClaimJSONRequestBody defines body for RejectClaim for application/json ContentType.
 type RejectClaimJSONRequestBody = ClaimRejectionInput
+
+// ReturnClaimJSONRequestBody defines body for ReturnClaim for application/json ContentType.
+type ReturnClaimJSONRequestBody = ReturnInput
+
+// ResolveClaimObjectionJSONRequestBody defines body for ResolveClaimObjection for application/json ContentType.
+type ResolveClaimObjectionJSONRequestBody = ObjectionResolution
 
 // ServerInterface represents all server handlers.
 type ServerInterface interface {
@@ -1920,9 +2976,21 @@ type ServerInterface interface {
 	// GetReadyz PostgreSQL, Redis and MinIO are reachable
 	// (GET /readyz)
 	GetReadyz(c *fiber.Ctx) error
+	// ListAccessLog Who viewed whose personal data, newest first (admin)
+	// (GET /v1/admin/access-log)
+	ListAccessLog(c *fiber.Ctx, params ListAccessLogParams) error
 	// CreateEmployer Register an employer (admin)
 	// (POST /v1/admin/employers)
 	CreateEmployer(c *fiber.Ctx) error
+	// ListEmployerNominations Employers graduates named that were not registered, with the code for each one's contact (admin)
+	// (GET /v1/admin/employers/nominations)
+	ListEmployerNominations(c *fiber.Ctx, params ListEmployerNominationsParams) error
+	// ApproveEmployerRegistration Approve a registration; its registrant becomes the employer's admin (admin)
+	// (POST /v1/admin/employers/registrations/{id}/approve)
+	ApproveEmployerRegistration(c *fiber.Ctx, id ID) error
+	// RejectEmployerRegistration Reject a registration with the reason the registrant reads (admin)
+	// (POST /v1/admin/employers/registrations/{id}/reject)
+	RejectEmployerRegistration(c *fiber.Ctx, id ID) error
 	// PublishPolicy Publish a new version of a policy package (admin)
 	// (POST /v1/admin/policies)
 	PublishPolicy(c *fiber.Ctx) error
@@ -1947,12 +3015,18 @@ type ServerInterface interface {
 	// GetClaim A claim with its documents, decision trace and history
 	// (GET /v1/claims/{id})
 	GetClaim(c *fiber.Ctx, id ID) error
+	// UpdateClaim Replace a draft's or a returned claim's declarations
+	// (PUT /v1/claims/{id})
+	UpdateClaim(c *fiber.Ctx, id ID) error
 	// AppealClaim Appeal a rejection, once; decided again under the same policy version
 	// (POST /v1/claims/{id}/appeal)
 	AppealClaim(c *fiber.Ctx, id ID) error
-	// AttachClaimDocuments Attach uploaded documents to a draft (or to a rejected claim before appealing)
+	// AttachClaimDocuments Attach uploaded documents to a draft, a returned claim, or a rejected one before appealing
 	// (POST /v1/claims/{id}/documents)
 	AttachClaimDocuments(c *fiber.Ctx, id ID) error
+	// DetachClaimDocument Take a document off a draft or a returned claim
+	// (DELETE /v1/claims/{id}/documents/{documentId})
+	DetachClaimDocument(c *fiber.Ctx, id ID, documentId openapi_types.UUID) error
 	// SubmitClaim Submit a draft; everything missing is reported at once
 	// (POST /v1/claims/{id}/submit)
 	SubmitClaim(c *fiber.Ctx, id ID) error
@@ -1977,6 +3051,33 @@ type ServerInterface interface {
 	// ListEmployers Registered employers, for choosing one's employer in the app
 	// (GET /v1/employers)
 	ListEmployers(c *fiber.Ctx, params ListEmployersParams) error
+	// NominateEmployer Name one's employer when it is not registered; the claim waits for it instead of being refused
+	// (POST /v1/employers/nominations)
+	NominateEmployer(c *fiber.Ctx) error
+	// ListEmployerRegistrations Registrations, newest first (one's own; every one for a city admin)
+	// (GET /v1/employers/registrations)
+	ListEmployerRegistrations(c *fiber.Ctx, params ListEmployerRegistrationsParams) error
+	// RegisterEmployer Register an employer; the caller becomes its admin once a city admin approves
+	// (POST /v1/employers/registrations)
+	RegisterEmployer(c *fiber.Ctx) error
+	// GetEmployerAudit What was done for the employer, by whom and when, oldest first (its admin, or a city admin)
+	// (GET /v1/employers/{id}/audit)
+	GetEmployerAudit(c *fiber.Ctx, id ID) error
+	// RemoveEmployerHR Take the HR role for the employer from a user (its admin, or a city admin)
+	// (DELETE /v1/employers/{id}/hr/{userId})
+	RemoveEmployerHR(c *fiber.Ctx, id ID, userId openapi_types.UUID) error
+	// ListInvitations The employer's invitations, newest first (its admin, or a city admin)
+	// (GET /v1/employers/{id}/invitations)
+	ListInvitations(c *fiber.Ctx, id ID, params ListInvitationsParams) error
+	// InviteToEmployer Invite someone, by phone number or email, as the employer's HR or admin (its admin, or a city admin)
+	// (POST /v1/employers/{id}/invitations)
+	InviteToEmployer(c *fiber.Ctx, id ID) error
+	// RevokeInvitation Withdraw an open invitation (the employer's admin, or a city admin)
+	// (POST /v1/employers/{id}/invitations/{invitationId}/revoke)
+	RevokeInvitation(c *fiber.Ctx, id ID, invitationId openapi_types.UUID) error
+	// ListEmployerStaff The employer's admins and HR users (its admin, or a city admin)
+	// (GET /v1/employers/{id}/staff)
+	ListEmployerStaff(c *fiber.Ctx, id ID) error
 	// CreateBatch Put every payment that is due into a new batch (finance)
 	// (POST /v1/finance/batches)
 	CreateBatch(c *fiber.Ctx) error
@@ -2016,6 +3117,12 @@ type ServerInterface interface {
 	// RenewLease Renew for 12 months, from 2 months before the end, up to 36 months in all (tenant)
 	// (POST /v1/housing/leases/{id}/renew)
 	RenewLease(c *fiber.Ctx, id ID) error
+	// ListRoundObjections Objections to allocations on notice, oldest first (housing)
+	// (GET /v1/housing/objections)
+	ListRoundObjections(c *fiber.Ctx, params ListRoundObjectionsParams) error
+	// ResolveRoundObjection Uphold or dismiss an objection to an allocation (housing)
+	// (POST /v1/housing/objections/{id}/resolve)
+	ResolveRoundObjection(c *fiber.Ctx, id ID) error
 	// GetOffer An offer and, once accepted, its lease with the rent by lease year
 	// (GET /v1/housing/offers/{id})
 	GetOffer(c *fiber.Ctx, id ID) error
@@ -2088,6 +3195,18 @@ type ServerInterface interface {
 	// RejectEmployment Say that the graduate does not work here, with a reason (hr)
 	// (POST /v1/hr/employments/{id}/reject)
 	RejectEmployment(c *fiber.Ctx, id ID) error
+	// ListFilings The employer's filings, newest first (HR)
+	// (GET /v1/hr/filings)
+	ListFilings(c *fiber.Ctx, params ListFilingsParams) error
+	// FileHires File the employer's new hires from a spreadsheet; any bad row refuses the whole file (HR)
+	// (POST /v1/hr/filings)
+	FileHires(c *fiber.Ctx, params FileHiresParams) error
+	// GetFiling One filing with its hires, masked, and which of them signed up (HR)
+	// (GET /v1/hr/filings/{id})
+	GetFiling(c *fiber.Ctx, id ID) error
+	// AcceptInvitation Accept an invitation by its code; the caller takes the role for the employer
+	// (POST /v1/invitations/{code}/accept)
+	AcceptInvitation(c *fiber.Ctx, code string) error
 	// GetMe The signed-in user and their profile
 	// (GET /v1/me)
 	GetMe(c *fiber.Ctx) error
@@ -2103,6 +3222,9 @@ type ServerInterface interface {
 	// GetMyEmployment The latest employment declaration and the employer's answer
 	// (GET /v1/me/employment)
 	GetMyEmployment(c *fiber.Ctx) error
+	// GetMyHousing My apartment applications, offers and leases, each with its next step
+	// (GET /v1/me/housing)
+	GetMyHousing(c *fiber.Ctx) error
 	// ListNotifications The inbox, newest first
 	// (GET /v1/me/notifications)
 	ListNotifications(c *fiber.Ctx, params ListNotificationsParams) error
@@ -2112,13 +3234,43 @@ type ServerInterface interface {
 	// ListPolicies The allowance packages open today, with their figures and required documents
 	// (GET /v1/policies)
 	ListPolicies(c *fiber.Ctx) error
+	// ListPublicity The public notice (公示) — approvals before payment and apartment allocations, masked
+	// (GET /v1/public/publicity)
+	ListPublicity(c *fiber.Ctx, params ListPublicityParams) error
+	// PublicDrawRecord A drawn round's record, byte for byte what `anju verify-draw` checks
+	// (GET /v1/public/rounds/{id}/draw)
+	PublicDrawRecord(c *fiber.Ctx, id ID) error
+	// PublicRoundNotice A drawn round's public notice, masked (JSON or XLSX)
+	// (GET /v1/public/rounds/{id}/notice)
+	PublicRoundNotice(c *fiber.Ctx, id ID, params PublicRoundNoticeParams) error
+	// PublicDeliveryStats How fast claims were decided and paid, per package and month
+	// (GET /v1/public/stats/delivery)
+	PublicDeliveryStats(c *fiber.Ctx, params PublicDeliveryStatsParams) error
+	// ObjectToEntry Object to an entry of the public notice, with reasons
+	// (POST /v1/publicity/{id}/objections)
+	ObjectToEntry(c *fiber.Ctx, id ID) error
+	// GetReviewClaim A claim as a reviewer decides it, with the applicant and document previews (reviewer)
+	// (GET /v1/review/claims/{id})
+	GetReviewClaim(c *fiber.Ctx, id ID) error
 	// ApproveClaim Approve a claim under review (reviewer)
 	// (POST /v1/review/claims/{id}/approve)
 	ApproveClaim(c *fiber.Ctx, id ID) error
+	// AssignClaim Take a claim, or give it to a reviewer (lead reviewer)
+	// (POST /v1/review/claims/{id}/assign)
+	AssignClaim(c *fiber.Ctx, id ID) error
 	// RejectClaim Reject a claim under review with a reason code and text (reviewer)
 	// (POST /v1/review/claims/{id}/reject)
 	RejectClaim(c *fiber.Ctx, id ID) error
-	// ReviewQueue Claims to decide, earliest deadline first (reviewer)
+	// ReturnClaim Return a claim to the graduate for supplement (退回补正) (reviewer)
+	// (POST /v1/review/claims/{id}/return)
+	ReturnClaim(c *fiber.Ctx, id ID) error
+	// ListClaimObjections Objections to approvals on notice, oldest first (reviewer)
+	// (GET /v1/review/objections)
+	ListClaimObjections(c *fiber.Ctx, params ListClaimObjectionsParams) error
+	// ResolveClaimObjection Uphold or dismiss an objection to an approval (a reviewer other than the approver)
+	// (POST /v1/review/objections/{id}/resolve)
+	ResolveClaimObjection(c *fiber.Ctx, id ID) error
+	// ReviewQueue Claims to decide, searched and filtered (reviewer)
 	// (GET /v1/review/queue)
 	ReviewQueue(c *fiber.Ctx, params ReviewQueueParams) error
 	// DeliveryStats Per package, how fast claims submitted in a period were decided and paid, and deadlines breached
@@ -2171,11 +3323,164 @@ func (siw *ServerInterfaceWrapper) GetReadyz(c *fiber.Ctx) error {
 	return handler(c)
 }
 
+// ListAccessLog operation middleware
+func (siw *ServerInterfaceWrapper) ListAccessLog(c *fiber.Ctx) error {
+
+	var err error
+	_ = err
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListAccessLogParams
+
+	var query url.Values
+	query, err = url.ParseQuery(string(c.Request().URI().QueryString()))
+	if err != nil {
+		return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for query string: %w", err).Error())
+	}
+
+	// ------------- Optional query parameter "subjectId" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "subjectId", query, &params.SubjectId, runtime.BindQueryParameterOptions{Type: "string", Format: "uuid"})
+	if err != nil {
+		return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter subjectId: %w", err).Error())
+	}
+
+	// ------------- Optional query parameter "cursor" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "cursor", query, &params.Cursor, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter cursor: %w", err).Error())
+	}
+
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", query, &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter limit: %w", err).Error())
+	}
+
+	handler := func(c *fiber.Ctx) error {
+		return siw.Handler.ListAccessLog(c, params)
+	}
+
+	for i := len(siw.HandlerMiddlewares) - 1; i >= 0; i-- {
+		m := siw.HandlerMiddlewares[i]
+		next := handler
+		handler = func(c *fiber.Ctx) error {
+			return m(c, next)
+		}
+	}
+
+	return handler(c)
+}
+
 // CreateEmployer operation middleware
 func (siw *ServerInterfaceWrapper) CreateEmployer(c *fiber.Ctx) error {
 
 	handler := func(c *fiber.Ctx) error {
 		return siw.Handler.CreateEmployer(c)
+	}
+
+	for i := len(siw.HandlerMiddlewares) - 1; i >= 0; i-- {
+		m := siw.HandlerMiddlewares[i]
+		next := handler
+		handler = func(c *fiber.Ctx) error {
+			return m(c, next)
+		}
+	}
+
+	return handler(c)
+}
+
+// ListEmployerNominations operation middleware
+func (siw *ServerInterfaceWrapper) ListEmployerNominations(c *fiber.Ctx) error {
+
+	var err error
+	_ = err
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListEmployerNominationsParams
+
+	var query url.Values
+	query, err = url.ParseQuery(string(c.Request().URI().QueryString()))
+	if err != nil {
+		return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for query string: %w", err).Error())
+	}
+
+	// ------------- Optional query parameter "cursor" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "cursor", query, &params.Cursor, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter cursor: %w", err).Error())
+	}
+
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", query, &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter limit: %w", err).Error())
+	}
+
+	handler := func(c *fiber.Ctx) error {
+		return siw.Handler.ListEmployerNominations(c, params)
+	}
+
+	for i := len(siw.HandlerMiddlewares) - 1; i >= 0; i-- {
+		m := siw.HandlerMiddlewares[i]
+		next := handler
+		handler = func(c *fiber.Ctx) error {
+			return m(c, next)
+		}
+	}
+
+	return handler(c)
+}
+
+// ApproveEmployerRegistration operation middleware
+func (siw *ServerInterfaceWrapper) ApproveEmployerRegistration(c *fiber.Ctx) error {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "id" -------------
+	var id ID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", c.Params("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid"})
+	if err != nil {
+		return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter id: %w", err).Error())
+	}
+
+	handler := func(c *fiber.Ctx) error {
+		return siw.Handler.ApproveEmployerRegistration(c, id)
+	}
+
+	for i := len(siw.HandlerMiddlewares) - 1; i >= 0; i-- {
+		m := siw.HandlerMiddlewares[i]
+		next := handler
+		handler = func(c *fiber.Ctx) error {
+			return m(c, next)
+		}
+	}
+
+	return handler(c)
+}
+
+// RejectEmployerRegistration operation middleware
+func (siw *ServerInterfaceWrapper) RejectEmployerRegistration(c *fiber.Ctx) error {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "id" -------------
+	var id ID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", c.Params("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid"})
+	if err != nil {
+		return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter id: %w", err).Error())
+	}
+
+	handler := func(c *fiber.Ctx) error {
+		return siw.Handler.RejectEmployerRegistration(c, id)
 	}
 
 	for i := len(siw.HandlerMiddlewares) - 1; i >= 0; i-- {
@@ -2430,6 +3735,35 @@ func (siw *ServerInterfaceWrapper) GetClaim(c *fiber.Ctx) error {
 	return handler(c)
 }
 
+// UpdateClaim operation middleware
+func (siw *ServerInterfaceWrapper) UpdateClaim(c *fiber.Ctx) error {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "id" -------------
+	var id ID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", c.Params("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid"})
+	if err != nil {
+		return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter id: %w", err).Error())
+	}
+
+	handler := func(c *fiber.Ctx) error {
+		return siw.Handler.UpdateClaim(c, id)
+	}
+
+	for i := len(siw.HandlerMiddlewares) - 1; i >= 0; i-- {
+		m := siw.HandlerMiddlewares[i]
+		next := handler
+		handler = func(c *fiber.Ctx) error {
+			return m(c, next)
+		}
+	}
+
+	return handler(c)
+}
+
 // AppealClaim operation middleware
 func (siw *ServerInterfaceWrapper) AppealClaim(c *fiber.Ctx) error {
 
@@ -2475,6 +3809,43 @@ func (siw *ServerInterfaceWrapper) AttachClaimDocuments(c *fiber.Ctx) error {
 
 	handler := func(c *fiber.Ctx) error {
 		return siw.Handler.AttachClaimDocuments(c, id)
+	}
+
+	for i := len(siw.HandlerMiddlewares) - 1; i >= 0; i-- {
+		m := siw.HandlerMiddlewares[i]
+		next := handler
+		handler = func(c *fiber.Ctx) error {
+			return m(c, next)
+		}
+	}
+
+	return handler(c)
+}
+
+// DetachClaimDocument operation middleware
+func (siw *ServerInterfaceWrapper) DetachClaimDocument(c *fiber.Ctx) error {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "id" -------------
+	var id ID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", c.Params("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid"})
+	if err != nil {
+		return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter id: %w", err).Error())
+	}
+
+	// ------------- Path parameter "documentId" -------------
+	var documentId openapi_types.UUID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "documentId", c.Params("documentId"), &documentId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid"})
+	if err != nil {
+		return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter documentId: %w", err).Error())
+	}
+
+	handler := func(c *fiber.Ctx) error {
+		return siw.Handler.DetachClaimDocument(c, id, documentId)
 	}
 
 	for i := len(siw.HandlerMiddlewares) - 1; i >= 0; i-- {
@@ -2722,6 +4093,306 @@ func (siw *ServerInterfaceWrapper) ListEmployers(c *fiber.Ctx) error {
 
 	handler := func(c *fiber.Ctx) error {
 		return siw.Handler.ListEmployers(c, params)
+	}
+
+	for i := len(siw.HandlerMiddlewares) - 1; i >= 0; i-- {
+		m := siw.HandlerMiddlewares[i]
+		next := handler
+		handler = func(c *fiber.Ctx) error {
+			return m(c, next)
+		}
+	}
+
+	return handler(c)
+}
+
+// NominateEmployer operation middleware
+func (siw *ServerInterfaceWrapper) NominateEmployer(c *fiber.Ctx) error {
+
+	handler := func(c *fiber.Ctx) error {
+		return siw.Handler.NominateEmployer(c)
+	}
+
+	for i := len(siw.HandlerMiddlewares) - 1; i >= 0; i-- {
+		m := siw.HandlerMiddlewares[i]
+		next := handler
+		handler = func(c *fiber.Ctx) error {
+			return m(c, next)
+		}
+	}
+
+	return handler(c)
+}
+
+// ListEmployerRegistrations operation middleware
+func (siw *ServerInterfaceWrapper) ListEmployerRegistrations(c *fiber.Ctx) error {
+
+	var err error
+	_ = err
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListEmployerRegistrationsParams
+
+	var query url.Values
+	query, err = url.ParseQuery(string(c.Request().URI().QueryString()))
+	if err != nil {
+		return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for query string: %w", err).Error())
+	}
+
+	// ------------- Optional query parameter "status" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "status", query, &params.Status, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter status: %w", err).Error())
+	}
+
+	// ------------- Optional query parameter "cursor" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "cursor", query, &params.Cursor, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter cursor: %w", err).Error())
+	}
+
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", query, &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter limit: %w", err).Error())
+	}
+
+	handler := func(c *fiber.Ctx) error {
+		return siw.Handler.ListEmployerRegistrations(c, params)
+	}
+
+	for i := len(siw.HandlerMiddlewares) - 1; i >= 0; i-- {
+		m := siw.HandlerMiddlewares[i]
+		next := handler
+		handler = func(c *fiber.Ctx) error {
+			return m(c, next)
+		}
+	}
+
+	return handler(c)
+}
+
+// RegisterEmployer operation middleware
+func (siw *ServerInterfaceWrapper) RegisterEmployer(c *fiber.Ctx) error {
+
+	handler := func(c *fiber.Ctx) error {
+		return siw.Handler.RegisterEmployer(c)
+	}
+
+	for i := len(siw.HandlerMiddlewares) - 1; i >= 0; i-- {
+		m := siw.HandlerMiddlewares[i]
+		next := handler
+		handler = func(c *fiber.Ctx) error {
+			return m(c, next)
+		}
+	}
+
+	return handler(c)
+}
+
+// GetEmployerAudit operation middleware
+func (siw *ServerInterfaceWrapper) GetEmployerAudit(c *fiber.Ctx) error {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "id" -------------
+	var id ID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", c.Params("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid"})
+	if err != nil {
+		return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter id: %w", err).Error())
+	}
+
+	handler := func(c *fiber.Ctx) error {
+		return siw.Handler.GetEmployerAudit(c, id)
+	}
+
+	for i := len(siw.HandlerMiddlewares) - 1; i >= 0; i-- {
+		m := siw.HandlerMiddlewares[i]
+		next := handler
+		handler = func(c *fiber.Ctx) error {
+			return m(c, next)
+		}
+	}
+
+	return handler(c)
+}
+
+// RemoveEmployerHR operation middleware
+func (siw *ServerInterfaceWrapper) RemoveEmployerHR(c *fiber.Ctx) error {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "id" -------------
+	var id ID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", c.Params("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid"})
+	if err != nil {
+		return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter id: %w", err).Error())
+	}
+
+	// ------------- Path parameter "userId" -------------
+	var userId openapi_types.UUID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "userId", c.Params("userId"), &userId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid"})
+	if err != nil {
+		return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter userId: %w", err).Error())
+	}
+
+	handler := func(c *fiber.Ctx) error {
+		return siw.Handler.RemoveEmployerHR(c, id, userId)
+	}
+
+	for i := len(siw.HandlerMiddlewares) - 1; i >= 0; i-- {
+		m := siw.HandlerMiddlewares[i]
+		next := handler
+		handler = func(c *fiber.Ctx) error {
+			return m(c, next)
+		}
+	}
+
+	return handler(c)
+}
+
+// ListInvitations operation middleware
+func (siw *ServerInterfaceWrapper) ListInvitations(c *fiber.Ctx) error {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "id" -------------
+	var id ID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", c.Params("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid"})
+	if err != nil {
+		return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter id: %w", err).Error())
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListInvitationsParams
+
+	var query url.Values
+	query, err = url.ParseQuery(string(c.Request().URI().QueryString()))
+	if err != nil {
+		return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for query string: %w", err).Error())
+	}
+
+	// ------------- Optional query parameter "cursor" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "cursor", query, &params.Cursor, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter cursor: %w", err).Error())
+	}
+
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", query, &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter limit: %w", err).Error())
+	}
+
+	handler := func(c *fiber.Ctx) error {
+		return siw.Handler.ListInvitations(c, id, params)
+	}
+
+	for i := len(siw.HandlerMiddlewares) - 1; i >= 0; i-- {
+		m := siw.HandlerMiddlewares[i]
+		next := handler
+		handler = func(c *fiber.Ctx) error {
+			return m(c, next)
+		}
+	}
+
+	return handler(c)
+}
+
+// InviteToEmployer operation middleware
+func (siw *ServerInterfaceWrapper) InviteToEmployer(c *fiber.Ctx) error {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "id" -------------
+	var id ID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", c.Params("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid"})
+	if err != nil {
+		return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter id: %w", err).Error())
+	}
+
+	handler := func(c *fiber.Ctx) error {
+		return siw.Handler.InviteToEmployer(c, id)
+	}
+
+	for i := len(siw.HandlerMiddlewares) - 1; i >= 0; i-- {
+		m := siw.HandlerMiddlewares[i]
+		next := handler
+		handler = func(c *fiber.Ctx) error {
+			return m(c, next)
+		}
+	}
+
+	return handler(c)
+}
+
+// RevokeInvitation operation middleware
+func (siw *ServerInterfaceWrapper) RevokeInvitation(c *fiber.Ctx) error {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "id" -------------
+	var id ID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", c.Params("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid"})
+	if err != nil {
+		return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter id: %w", err).Error())
+	}
+
+	// ------------- Path parameter "invitationId" -------------
+	var invitationId openapi_types.UUID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "invitationId", c.Params("invitationId"), &invitationId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid"})
+	if err != nil {
+		return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter invitationId: %w", err).Error())
+	}
+
+	handler := func(c *fiber.Ctx) error {
+		return siw.Handler.RevokeInvitation(c, id, invitationId)
+	}
+
+	for i := len(siw.HandlerMiddlewares) - 1; i >= 0; i-- {
+		m := siw.HandlerMiddlewares[i]
+		next := handler
+		handler = func(c *fiber.Ctx) error {
+			return m(c, next)
+		}
+	}
+
+	return handler(c)
+}
+
+// ListEmployerStaff operation middleware
+func (siw *ServerInterfaceWrapper) ListEmployerStaff(c *fiber.Ctx) error {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "id" -------------
+	var id ID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", c.Params("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid"})
+	if err != nil {
+		return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter id: %w", err).Error())
+	}
+
+	handler := func(c *fiber.Ctx) error {
+		return siw.Handler.ListEmployerStaff(c, id)
 	}
 
 	for i := len(siw.HandlerMiddlewares) - 1; i >= 0; i-- {
@@ -3093,6 +4764,86 @@ func (siw *ServerInterfaceWrapper) RenewLease(c *fiber.Ctx) error {
 
 	handler := func(c *fiber.Ctx) error {
 		return siw.Handler.RenewLease(c, id)
+	}
+
+	for i := len(siw.HandlerMiddlewares) - 1; i >= 0; i-- {
+		m := siw.HandlerMiddlewares[i]
+		next := handler
+		handler = func(c *fiber.Ctx) error {
+			return m(c, next)
+		}
+	}
+
+	return handler(c)
+}
+
+// ListRoundObjections operation middleware
+func (siw *ServerInterfaceWrapper) ListRoundObjections(c *fiber.Ctx) error {
+
+	var err error
+	_ = err
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListRoundObjectionsParams
+
+	var query url.Values
+	query, err = url.ParseQuery(string(c.Request().URI().QueryString()))
+	if err != nil {
+		return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for query string: %w", err).Error())
+	}
+
+	// ------------- Optional query parameter "status" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "status", query, &params.Status, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter status: %w", err).Error())
+	}
+
+	// ------------- Optional query parameter "cursor" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "cursor", query, &params.Cursor, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter cursor: %w", err).Error())
+	}
+
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", query, &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter limit: %w", err).Error())
+	}
+
+	handler := func(c *fiber.Ctx) error {
+		return siw.Handler.ListRoundObjections(c, params)
+	}
+
+	for i := len(siw.HandlerMiddlewares) - 1; i >= 0; i-- {
+		m := siw.HandlerMiddlewares[i]
+		next := handler
+		handler = func(c *fiber.Ctx) error {
+			return m(c, next)
+		}
+	}
+
+	return handler(c)
+}
+
+// ResolveRoundObjection operation middleware
+func (siw *ServerInterfaceWrapper) ResolveRoundObjection(c *fiber.Ctx) error {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "id" -------------
+	var id ID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", c.Params("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid"})
+	if err != nil {
+		return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter id: %w", err).Error())
+	}
+
+	handler := func(c *fiber.Ctx) error {
+		return siw.Handler.ResolveRoundObjection(c, id)
 	}
 
 	for i := len(siw.HandlerMiddlewares) - 1; i >= 0; i-- {
@@ -3874,6 +5625,145 @@ func (siw *ServerInterfaceWrapper) RejectEmployment(c *fiber.Ctx) error {
 	return handler(c)
 }
 
+// ListFilings operation middleware
+func (siw *ServerInterfaceWrapper) ListFilings(c *fiber.Ctx) error {
+
+	var err error
+	_ = err
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListFilingsParams
+
+	var query url.Values
+	query, err = url.ParseQuery(string(c.Request().URI().QueryString()))
+	if err != nil {
+		return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for query string: %w", err).Error())
+	}
+
+	// ------------- Optional query parameter "cursor" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "cursor", query, &params.Cursor, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter cursor: %w", err).Error())
+	}
+
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", query, &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter limit: %w", err).Error())
+	}
+
+	handler := func(c *fiber.Ctx) error {
+		return siw.Handler.ListFilings(c, params)
+	}
+
+	for i := len(siw.HandlerMiddlewares) - 1; i >= 0; i-- {
+		m := siw.HandlerMiddlewares[i]
+		next := handler
+		handler = func(c *fiber.Ctx) error {
+			return m(c, next)
+		}
+	}
+
+	return handler(c)
+}
+
+// FileHires operation middleware
+func (siw *ServerInterfaceWrapper) FileHires(c *fiber.Ctx) error {
+
+	var err error
+	_ = err
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params FileHiresParams
+
+	var query url.Values
+	query, err = url.ParseQuery(string(c.Request().URI().QueryString()))
+	if err != nil {
+		return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for query string: %w", err).Error())
+	}
+
+	// ------------- Required query parameter "format" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, true, "format", query, &params.Format, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter format: %w", err).Error())
+	}
+
+	handler := func(c *fiber.Ctx) error {
+		return siw.Handler.FileHires(c, params)
+	}
+
+	for i := len(siw.HandlerMiddlewares) - 1; i >= 0; i-- {
+		m := siw.HandlerMiddlewares[i]
+		next := handler
+		handler = func(c *fiber.Ctx) error {
+			return m(c, next)
+		}
+	}
+
+	return handler(c)
+}
+
+// GetFiling operation middleware
+func (siw *ServerInterfaceWrapper) GetFiling(c *fiber.Ctx) error {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "id" -------------
+	var id ID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", c.Params("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid"})
+	if err != nil {
+		return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter id: %w", err).Error())
+	}
+
+	handler := func(c *fiber.Ctx) error {
+		return siw.Handler.GetFiling(c, id)
+	}
+
+	for i := len(siw.HandlerMiddlewares) - 1; i >= 0; i-- {
+		m := siw.HandlerMiddlewares[i]
+		next := handler
+		handler = func(c *fiber.Ctx) error {
+			return m(c, next)
+		}
+	}
+
+	return handler(c)
+}
+
+// AcceptInvitation operation middleware
+func (siw *ServerInterfaceWrapper) AcceptInvitation(c *fiber.Ctx) error {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "code" -------------
+	var code string
+
+	err = runtime.BindStyledParameterWithOptions("simple", "code", c.Params("code"), &code, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: ""})
+	if err != nil {
+		return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter code: %w", err).Error())
+	}
+
+	handler := func(c *fiber.Ctx) error {
+		return siw.Handler.AcceptInvitation(c, code)
+	}
+
+	for i := len(siw.HandlerMiddlewares) - 1; i >= 0; i-- {
+		m := siw.HandlerMiddlewares[i]
+		next := handler
+		handler = func(c *fiber.Ctx) error {
+			return m(c, next)
+		}
+	}
+
+	return handler(c)
+}
+
 // GetMe operation middleware
 func (siw *ServerInterfaceWrapper) GetMe(c *fiber.Ctx) error {
 
@@ -3986,6 +5876,24 @@ func (siw *ServerInterfaceWrapper) GetMyEmployment(c *fiber.Ctx) error {
 	return handler(c)
 }
 
+// GetMyHousing operation middleware
+func (siw *ServerInterfaceWrapper) GetMyHousing(c *fiber.Ctx) error {
+
+	handler := func(c *fiber.Ctx) error {
+		return siw.Handler.GetMyHousing(c)
+	}
+
+	for i := len(siw.HandlerMiddlewares) - 1; i >= 0; i-- {
+		m := siw.HandlerMiddlewares[i]
+		next := handler
+		handler = func(c *fiber.Ctx) error {
+			return m(c, next)
+		}
+	}
+
+	return handler(c)
+}
+
 // ListNotifications operation middleware
 func (siw *ServerInterfaceWrapper) ListNotifications(c *fiber.Ctx) error {
 
@@ -4077,6 +5985,240 @@ func (siw *ServerInterfaceWrapper) ListPolicies(c *fiber.Ctx) error {
 	return handler(c)
 }
 
+// ListPublicity operation middleware
+func (siw *ServerInterfaceWrapper) ListPublicity(c *fiber.Ctx) error {
+
+	var err error
+	_ = err
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListPublicityParams
+
+	var query url.Values
+	query, err = url.ParseQuery(string(c.Request().URI().QueryString()))
+	if err != nil {
+		return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for query string: %w", err).Error())
+	}
+
+	// ------------- Optional query parameter "kind" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "kind", query, &params.Kind, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter kind: %w", err).Error())
+	}
+
+	// ------------- Optional query parameter "format" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "format", query, &params.Format, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter format: %w", err).Error())
+	}
+
+	// ------------- Optional query parameter "cursor" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "cursor", query, &params.Cursor, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter cursor: %w", err).Error())
+	}
+
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", query, &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter limit: %w", err).Error())
+	}
+
+	handler := func(c *fiber.Ctx) error {
+		return siw.Handler.ListPublicity(c, params)
+	}
+
+	for i := len(siw.HandlerMiddlewares) - 1; i >= 0; i-- {
+		m := siw.HandlerMiddlewares[i]
+		next := handler
+		handler = func(c *fiber.Ctx) error {
+			return m(c, next)
+		}
+	}
+
+	return handler(c)
+}
+
+// PublicDrawRecord operation middleware
+func (siw *ServerInterfaceWrapper) PublicDrawRecord(c *fiber.Ctx) error {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "id" -------------
+	var id ID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", c.Params("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid"})
+	if err != nil {
+		return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter id: %w", err).Error())
+	}
+
+	handler := func(c *fiber.Ctx) error {
+		return siw.Handler.PublicDrawRecord(c, id)
+	}
+
+	for i := len(siw.HandlerMiddlewares) - 1; i >= 0; i-- {
+		m := siw.HandlerMiddlewares[i]
+		next := handler
+		handler = func(c *fiber.Ctx) error {
+			return m(c, next)
+		}
+	}
+
+	return handler(c)
+}
+
+// PublicRoundNotice operation middleware
+func (siw *ServerInterfaceWrapper) PublicRoundNotice(c *fiber.Ctx) error {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "id" -------------
+	var id ID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", c.Params("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid"})
+	if err != nil {
+		return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter id: %w", err).Error())
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params PublicRoundNoticeParams
+
+	var query url.Values
+	query, err = url.ParseQuery(string(c.Request().URI().QueryString()))
+	if err != nil {
+		return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for query string: %w", err).Error())
+	}
+
+	// ------------- Optional query parameter "format" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "format", query, &params.Format, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter format: %w", err).Error())
+	}
+
+	handler := func(c *fiber.Ctx) error {
+		return siw.Handler.PublicRoundNotice(c, id, params)
+	}
+
+	for i := len(siw.HandlerMiddlewares) - 1; i >= 0; i-- {
+		m := siw.HandlerMiddlewares[i]
+		next := handler
+		handler = func(c *fiber.Ctx) error {
+			return m(c, next)
+		}
+	}
+
+	return handler(c)
+}
+
+// PublicDeliveryStats operation middleware
+func (siw *ServerInterfaceWrapper) PublicDeliveryStats(c *fiber.Ctx) error {
+
+	var err error
+	_ = err
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params PublicDeliveryStatsParams
+
+	var query url.Values
+	query, err = url.ParseQuery(string(c.Request().URI().QueryString()))
+	if err != nil {
+		return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for query string: %w", err).Error())
+	}
+
+	// ------------- Required query parameter "from" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, true, "from", query, &params.From, runtime.BindQueryParameterOptions{Type: "string", Format: "date"})
+	if err != nil {
+		return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter from: %w", err).Error())
+	}
+
+	// ------------- Required query parameter "to" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, true, "to", query, &params.To, runtime.BindQueryParameterOptions{Type: "string", Format: "date"})
+	if err != nil {
+		return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter to: %w", err).Error())
+	}
+
+	handler := func(c *fiber.Ctx) error {
+		return siw.Handler.PublicDeliveryStats(c, params)
+	}
+
+	for i := len(siw.HandlerMiddlewares) - 1; i >= 0; i-- {
+		m := siw.HandlerMiddlewares[i]
+		next := handler
+		handler = func(c *fiber.Ctx) error {
+			return m(c, next)
+		}
+	}
+
+	return handler(c)
+}
+
+// ObjectToEntry operation middleware
+func (siw *ServerInterfaceWrapper) ObjectToEntry(c *fiber.Ctx) error {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "id" -------------
+	var id ID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", c.Params("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid"})
+	if err != nil {
+		return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter id: %w", err).Error())
+	}
+
+	handler := func(c *fiber.Ctx) error {
+		return siw.Handler.ObjectToEntry(c, id)
+	}
+
+	for i := len(siw.HandlerMiddlewares) - 1; i >= 0; i-- {
+		m := siw.HandlerMiddlewares[i]
+		next := handler
+		handler = func(c *fiber.Ctx) error {
+			return m(c, next)
+		}
+	}
+
+	return handler(c)
+}
+
+// GetReviewClaim operation middleware
+func (siw *ServerInterfaceWrapper) GetReviewClaim(c *fiber.Ctx) error {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "id" -------------
+	var id ID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", c.Params("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid"})
+	if err != nil {
+		return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter id: %w", err).Error())
+	}
+
+	handler := func(c *fiber.Ctx) error {
+		return siw.Handler.GetReviewClaim(c, id)
+	}
+
+	for i := len(siw.HandlerMiddlewares) - 1; i >= 0; i-- {
+		m := siw.HandlerMiddlewares[i]
+		next := handler
+		handler = func(c *fiber.Ctx) error {
+			return m(c, next)
+		}
+	}
+
+	return handler(c)
+}
+
 // ApproveClaim operation middleware
 func (siw *ServerInterfaceWrapper) ApproveClaim(c *fiber.Ctx) error {
 
@@ -4093,6 +6235,35 @@ func (siw *ServerInterfaceWrapper) ApproveClaim(c *fiber.Ctx) error {
 
 	handler := func(c *fiber.Ctx) error {
 		return siw.Handler.ApproveClaim(c, id)
+	}
+
+	for i := len(siw.HandlerMiddlewares) - 1; i >= 0; i-- {
+		m := siw.HandlerMiddlewares[i]
+		next := handler
+		handler = func(c *fiber.Ctx) error {
+			return m(c, next)
+		}
+	}
+
+	return handler(c)
+}
+
+// AssignClaim operation middleware
+func (siw *ServerInterfaceWrapper) AssignClaim(c *fiber.Ctx) error {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "id" -------------
+	var id ID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", c.Params("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid"})
+	if err != nil {
+		return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter id: %w", err).Error())
+	}
+
+	handler := func(c *fiber.Ctx) error {
+		return siw.Handler.AssignClaim(c, id)
 	}
 
 	for i := len(siw.HandlerMiddlewares) - 1; i >= 0; i-- {
@@ -4135,6 +6306,115 @@ func (siw *ServerInterfaceWrapper) RejectClaim(c *fiber.Ctx) error {
 	return handler(c)
 }
 
+// ReturnClaim operation middleware
+func (siw *ServerInterfaceWrapper) ReturnClaim(c *fiber.Ctx) error {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "id" -------------
+	var id ID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", c.Params("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid"})
+	if err != nil {
+		return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter id: %w", err).Error())
+	}
+
+	handler := func(c *fiber.Ctx) error {
+		return siw.Handler.ReturnClaim(c, id)
+	}
+
+	for i := len(siw.HandlerMiddlewares) - 1; i >= 0; i-- {
+		m := siw.HandlerMiddlewares[i]
+		next := handler
+		handler = func(c *fiber.Ctx) error {
+			return m(c, next)
+		}
+	}
+
+	return handler(c)
+}
+
+// ListClaimObjections operation middleware
+func (siw *ServerInterfaceWrapper) ListClaimObjections(c *fiber.Ctx) error {
+
+	var err error
+	_ = err
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListClaimObjectionsParams
+
+	var query url.Values
+	query, err = url.ParseQuery(string(c.Request().URI().QueryString()))
+	if err != nil {
+		return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for query string: %w", err).Error())
+	}
+
+	// ------------- Optional query parameter "status" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "status", query, &params.Status, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter status: %w", err).Error())
+	}
+
+	// ------------- Optional query parameter "cursor" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "cursor", query, &params.Cursor, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter cursor: %w", err).Error())
+	}
+
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", query, &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter limit: %w", err).Error())
+	}
+
+	handler := func(c *fiber.Ctx) error {
+		return siw.Handler.ListClaimObjections(c, params)
+	}
+
+	for i := len(siw.HandlerMiddlewares) - 1; i >= 0; i-- {
+		m := siw.HandlerMiddlewares[i]
+		next := handler
+		handler = func(c *fiber.Ctx) error {
+			return m(c, next)
+		}
+	}
+
+	return handler(c)
+}
+
+// ResolveClaimObjection operation middleware
+func (siw *ServerInterfaceWrapper) ResolveClaimObjection(c *fiber.Ctx) error {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "id" -------------
+	var id ID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", c.Params("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid"})
+	if err != nil {
+		return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter id: %w", err).Error())
+	}
+
+	handler := func(c *fiber.Ctx) error {
+		return siw.Handler.ResolveClaimObjection(c, id)
+	}
+
+	for i := len(siw.HandlerMiddlewares) - 1; i >= 0; i-- {
+		m := siw.HandlerMiddlewares[i]
+		next := handler
+		handler = func(c *fiber.Ctx) error {
+			return m(c, next)
+		}
+	}
+
+	return handler(c)
+}
+
 // ReviewQueue operation middleware
 func (siw *ServerInterfaceWrapper) ReviewQueue(c *fiber.Ctx) error {
 
@@ -4155,6 +6435,62 @@ func (siw *ServerInterfaceWrapper) ReviewQueue(c *fiber.Ctx) error {
 	err = runtime.BindQueryParameterWithOptions("form", true, false, "status", query, &params.Status, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
 	if err != nil {
 		return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter status: %w", err).Error())
+	}
+
+	// ------------- Optional query parameter "q" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "q", query, &params.Q, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter q: %w", err).Error())
+	}
+
+	// ------------- Optional query parameter "employer" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "employer", query, &params.Employer, runtime.BindQueryParameterOptions{Type: "string", Format: "uuid"})
+	if err != nil {
+		return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter employer: %w", err).Error())
+	}
+
+	// ------------- Optional query parameter "package" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "package", query, &params.Package, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter package: %w", err).Error())
+	}
+
+	// ------------- Optional query parameter "overdue" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "overdue", query, &params.Overdue, runtime.BindQueryParameterOptions{Type: "boolean", Format: ""})
+	if err != nil {
+		return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter overdue: %w", err).Error())
+	}
+
+	// ------------- Optional query parameter "submittedFrom" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "submittedFrom", query, &params.SubmittedFrom, runtime.BindQueryParameterOptions{Type: "string", Format: "date-time"})
+	if err != nil {
+		return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter submittedFrom: %w", err).Error())
+	}
+
+	// ------------- Optional query parameter "submittedTo" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "submittedTo", query, &params.SubmittedTo, runtime.BindQueryParameterOptions{Type: "string", Format: "date-time"})
+	if err != nil {
+		return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter submittedTo: %w", err).Error())
+	}
+
+	// ------------- Optional query parameter "assignee" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "assignee", query, &params.Assignee, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter assignee: %w", err).Error())
+	}
+
+	// ------------- Optional query parameter "sort" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "sort", query, &params.Sort, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter sort: %w", err).Error())
 	}
 
 	// ------------- Optional query parameter "cursor" -------------
@@ -4285,6 +6621,38 @@ func RegisterHandlersWithOptions(router fiber.Router, si ServerInterface, option
 
 	router.Get(options.BaseURL+"/v1/employers", wrapper.ListEmployers)
 
+	router.Get(options.BaseURL+"/v1/employers/registrations", wrapper.ListEmployerRegistrations)
+
+	router.Post(options.BaseURL+"/v1/employers/registrations", wrapper.RegisterEmployer)
+
+	router.Post(options.BaseURL+"/v1/admin/employers/registrations/:id/approve", wrapper.ApproveEmployerRegistration)
+
+	router.Post(options.BaseURL+"/v1/admin/employers/registrations/:id/reject", wrapper.RejectEmployerRegistration)
+
+	router.Get(options.BaseURL+"/v1/admin/employers/nominations", wrapper.ListEmployerNominations)
+
+	router.Post(options.BaseURL+"/v1/employers/nominations", wrapper.NominateEmployer)
+
+	router.Get(options.BaseURL+"/v1/employers/:id/invitations", wrapper.ListInvitations)
+
+	router.Post(options.BaseURL+"/v1/employers/:id/invitations", wrapper.InviteToEmployer)
+
+	router.Post(options.BaseURL+"/v1/employers/:id/invitations/:invitationId/revoke", wrapper.RevokeInvitation)
+
+	router.Post(options.BaseURL+"/v1/invitations/:code/accept", wrapper.AcceptInvitation)
+
+	router.Get(options.BaseURL+"/v1/employers/:id/staff", wrapper.ListEmployerStaff)
+
+	router.Delete(options.BaseURL+"/v1/employers/:id/hr/:userId", wrapper.RemoveEmployerHR)
+
+	router.Get(options.BaseURL+"/v1/employers/:id/audit", wrapper.GetEmployerAudit)
+
+	router.Get(options.BaseURL+"/v1/hr/filings", wrapper.ListFilings)
+
+	router.Post(options.BaseURL+"/v1/hr/filings", wrapper.FileHires)
+
+	router.Get(options.BaseURL+"/v1/hr/filings/:id", wrapper.GetFiling)
+
 	router.Post(options.BaseURL+"/v1/admin/employers", wrapper.CreateEmployer)
 
 	router.Get(options.BaseURL+"/v1/me/employment", wrapper.GetMyEmployment)
@@ -4309,6 +6677,10 @@ func RegisterHandlersWithOptions(router fiber.Router, si ServerInterface, option
 
 	router.Get(options.BaseURL+"/v1/claims/:id", wrapper.GetClaim)
 
+	router.Put(options.BaseURL+"/v1/claims/:id", wrapper.UpdateClaim)
+
+	router.Delete(options.BaseURL+"/v1/claims/:id/documents/:documentId", wrapper.DetachClaimDocument)
+
 	router.Post(options.BaseURL+"/v1/claims/:id/documents", wrapper.AttachClaimDocuments)
 
 	router.Post(options.BaseURL+"/v1/claims/:id/submit", wrapper.SubmitClaim)
@@ -4318,6 +6690,16 @@ func RegisterHandlersWithOptions(router fiber.Router, si ServerInterface, option
 	router.Post(options.BaseURL+"/v1/claims/:id/appeal", wrapper.AppealClaim)
 
 	router.Get(options.BaseURL+"/v1/review/queue", wrapper.ReviewQueue)
+
+	router.Get(options.BaseURL+"/v1/review/claims/:id", wrapper.GetReviewClaim)
+
+	router.Post(options.BaseURL+"/v1/review/claims/:id/assign", wrapper.AssignClaim)
+
+	router.Post(options.BaseURL+"/v1/review/claims/:id/return", wrapper.ReturnClaim)
+
+	router.Get(options.BaseURL+"/v1/review/objections", wrapper.ListClaimObjections)
+
+	router.Post(options.BaseURL+"/v1/review/objections/:id/resolve", wrapper.ResolveClaimObjection)
 
 	router.Post(options.BaseURL+"/v1/review/claims/:id/approve", wrapper.ApproveClaim)
 
@@ -4392,5 +6774,23 @@ func RegisterHandlersWithOptions(router fiber.Router, si ServerInterface, option
 	router.Post(options.BaseURL+"/v1/housing/corrections/:id/approve", wrapper.ApproveCorrection)
 
 	router.Put(options.BaseURL+"/v1/admin/users/:id/talent-tier", wrapper.SetTalentTier)
+
+	router.Get(options.BaseURL+"/v1/public/publicity", wrapper.ListPublicity)
+
+	router.Get(options.BaseURL+"/v1/public/stats/delivery", wrapper.PublicDeliveryStats)
+
+	router.Get(options.BaseURL+"/v1/public/rounds/:id/notice", wrapper.PublicRoundNotice)
+
+	router.Get(options.BaseURL+"/v1/public/rounds/:id/draw", wrapper.PublicDrawRecord)
+
+	router.Post(options.BaseURL+"/v1/publicity/:id/objections", wrapper.ObjectToEntry)
+
+	router.Get(options.BaseURL+"/v1/housing/objections", wrapper.ListRoundObjections)
+
+	router.Post(options.BaseURL+"/v1/housing/objections/:id/resolve", wrapper.ResolveRoundObjection)
+
+	router.Get(options.BaseURL+"/v1/me/housing", wrapper.GetMyHousing)
+
+	router.Get(options.BaseURL+"/v1/admin/access-log", wrapper.ListAccessLog)
 
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"net/http"
 	"os"
 	"strings"
@@ -21,6 +22,8 @@ type claimBody struct {
 	Stage         string
 	DueAt         *time.Time
 	RejectCode    string
+	NoticeUntil   *time.Time
+	AssigneeID    string
 	Decision      *struct {
 		Outcome string
 		Version int
@@ -78,15 +81,26 @@ func (in *instance) waitClaim(t *testing.T, token, id, status string) claimBody 
 	return c
 }
 
-// staff signs up a user and grants them a role (employer for hr).
+// staff signs up a user and gives them a role: a city role by the admin's
+// grant, an employer's role (hr, employer_admin) by the admin inviting them
+// for the employer and the user accepting the code.
 func (in *instance) staff(t *testing.T, admin, role, employer string) string {
 	t.Helper()
 	token := in.signUp(t)
-	body := map[string]any{}
 	if employer != "" {
-		body["employerId"] = employer
+		var inv struct{ Code string }
+		r := in.call(t, "POST", "/v1/employers/"+employer+"/invitations", admin, map[string]any{"role": role, "phone": "13900000000"},
+			"Idempotency-Key", newKey())
+		r.json(t, &inv)
+		if r.Status != 201 {
+			t.Fatalf("invite %s: %d %s", role, r.Status, r.Body)
+		}
+		if r := in.call(t, "POST", "/v1/invitations/"+inv.Code+"/accept", token, nil); r.Status != 200 {
+			t.Fatalf("accept %s: %d %s", role, r.Status, r.Body)
+		}
+		return token
 	}
-	if r := in.call(t, "PUT", "/v1/admin/users/"+in.userID(t, token)+"/roles/"+role, admin, body); r.Status != 200 {
+	if r := in.call(t, "PUT", "/v1/admin/users/"+in.userID(t, token)+"/roles/"+role, admin, map[string]any{}); r.Status != 200 {
 		t.Fatalf("grant %s: %d %s", role, r.Status, r.Body)
 	}
 	return token
@@ -227,7 +241,8 @@ func TestClaimEndToEnd(t *testing.T) {
 		t.Fatalf("review queue: %+v", queue)
 	}
 
-	// Two reviewers approve at once: one decision, one audit row.
+	// Two reviewers approve at once: one decision, one audit row; the one
+	// who lost is told who holds the claim.
 	var a, b response
 	wg.Go(func() {
 		a = in.call(t, "POST", "/v1/review/claims/"+c.ID+"/approve", reviewer1, map[string]any{"note": "ok"})
@@ -236,18 +251,38 @@ func TestClaimEndToEnd(t *testing.T) {
 		b = in.call(t, "POST", "/v1/review/claims/"+c.ID+"/approve", reviewer2, map[string]any{"note": "ok too"})
 	})
 	wg.Wait()
-	if (a.Status == 200) == (b.Status == 200) || (a.Status != 409 && b.Status != 409) {
+	winner, loser := reviewer1, b
+	if b.Status == 200 {
+		winner, loser = reviewer2, a
+	}
+	if lost := loser.problem(t); loser.Status != 409 || lost.Code != "claim_assigned" || lost.AssigneeID != in.userID(t, winner) {
 		t.Fatalf("racing reviewers: %d %s / %d %s", a.Status, a.Body, b.Status, b.Body)
 	}
+
+	// Approved, the claim goes on public notice first: nothing is paid yet.
 	c = in.claim(t, grad, c.ID)
+	if c.Status != "approved" || c.NoticeUntil == nil || len(c.Payments) != 0 || c.AssigneeID != in.userID(t, winner) {
+		t.Fatalf("approved claim: %+v", c)
+	}
+	notice := in.call(t, "GET", "/v1/public/publicity?kind=claim", "", nil)
+	if notice.Status != 200 || !strings.Contains(string(notice.Body), "李*（") || !strings.Contains(string(notice.Body), c.ID) ||
+		strings.Contains(string(notice.Body), "李明") || strings.Contains(string(notice.Body), testNationalID) {
+		t.Fatalf("public notice: %d %s", notice.Status, notice.Body)
+	}
+	in.runJob(t, "claims:notices") // not due yet: nothing changes
+	if _, err := in.DB.Pool().Exec(context.Background(), `UPDATE claims SET notice_until = now() - interval '1 minute' WHERE id = $1`, c.ID); err != nil {
+		t.Fatal(err)
+	}
+	in.runJob(t, "claims:notices")
+	c = in.waitClaim(t, grad, c.ID, "active")
 	decisions := 0
 	for _, row := range c.Audit {
 		if row.Event == "approve" || row.Event == "reject" {
 			decisions++
 		}
 	}
-	if decisions != 1 || c.Status != "active" || len(c.Payments) != 2 {
-		t.Fatalf("after approval: %d decisions, %+v", decisions, c)
+	if decisions != 1 || len(c.Payments) != 2 {
+		t.Fatalf("after the notice: %d decisions, %+v", decisions, c)
 	}
 	for _, p := range c.Payments {
 		if p.Amount != 1500000 || p.Status != "due" {
@@ -333,6 +368,20 @@ func TestClaimEndToEnd(t *testing.T) {
 	in.call(t, "GET", "/v1/stats/delivery?from="+today.Format(time.DateOnly)+"&to="+today.AddDate(0, 0, 1).Format(time.DateOnly), reviewer1, nil).json(t, &stats)
 	if len(stats.Items) != 1 || stats.Items[0].Package != "relocation" || stats.Items[0].Decided != 1 || stats.Items[0].Paid != 1 {
 		t.Fatalf("delivery stats: %+v", stats)
+	}
+	// The public sees the same counts by month, without signing in.
+	var public struct {
+		Items []struct {
+			Package, Month        string
+			Claims, Decided, Paid int
+		}
+	}
+	shanghai := time.Now().In(time.FixedZone("Asia/Shanghai", 8*3600))
+	span := "from=" + shanghai.AddDate(0, 0, -1).Format(time.DateOnly) + "&to=" + shanghai.Format(time.DateOnly)
+	in.call(t, "GET", "/v1/public/stats/delivery?"+span, "", nil).json(t, &public)
+	if len(public.Items) != 1 || public.Items[0].Package != "relocation" || public.Items[0].Paid != 1 ||
+		public.Items[0].Month != shanghai.Format("2006-01") {
+		t.Fatalf("public delivery stats: %+v", public)
 	}
 
 	// The graduate heard about every transition and every payment.

@@ -53,6 +53,7 @@ type Config struct {
 	BootstrapAdmins   []string
 	RateLimitPerIP    int
 	RateLimitPerUser  int
+	ObjectionsPerHour int
 	TrustedProxies    []string
 	WorkerConcurrency int
 	TaskRetryBase     time.Duration
@@ -208,6 +209,7 @@ func loadConfig(getenv func(string) string) (Config, error) {
 	}
 	c.RateLimitPerIP = integer("ANJU_RATE_LIMIT_PER_IP", 600, 0, 1_000_000)
 	c.RateLimitPerUser = integer("ANJU_RATE_LIMIT_PER_USER", 240, 0, 1_000_000)
+	c.ObjectionsPerHour = integer("ANJU_OBJECTIONS_PER_HOUR", 5, 0, 1_000)
 	for _, p := range strings.Split(getenv("ANJU_TRUSTED_PROXIES"), ",") {
 		if p = strings.TrimSpace(p); p == "" {
 			continue
@@ -284,6 +286,7 @@ func (c Config) LogValue() slog.Value {
 		slog.Int("bootstrap_admins", len(c.BootstrapAdmins)),
 		slog.Int("rate_limit_per_ip", c.RateLimitPerIP),
 		slog.Int("rate_limit_per_user", c.RateLimitPerUser),
+		slog.Int("objections_per_hour", c.ObjectionsPerHour),
 		slog.Duration("revocation_max_age", c.RevocationMaxAge),
 		slog.Duration("revocation_grace", c.RevocationGrace),
 		slog.Duration("user_cache_ttl", c.UserCacheTTL),

@@ -41,9 +41,9 @@ type document struct {
 }
 
 type problem struct {
-	Type, Title, Detail, Code, RequestID string
-	Status                               int
-	Errors                               []struct{ Field, Code, Message string }
+	Type, Title, Detail, Code, RequestID, AssigneeID string
+	Status                                           int
+	Errors                                           []struct{ Field, Code, Message string }
 }
 
 // createDocument declares a file and returns the policy to upload it with.

@@ -36,6 +36,11 @@ func withAdmin(t *testing.T) (*instance, string) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// Signed in once, as an installation's admin would have been, so that
+	// alerts to the city's admins reach them.
+	if r := in.call(t, "GET", "/v1/me", token, nil); r.Status != 200 {
+		t.Fatalf("admin sign-in: %d %s", r.Status, r.Body)
+	}
 	return in, token
 }
 
@@ -81,13 +86,7 @@ func TestEmploymentConfirmation(t *testing.T) {
 		t.Fatalf("duplicate employer: %d %s", r.Status, r.Body)
 	}
 
-	hrA, hrB := in.signUp(t), in.signUp(t)
-	for token, emp := range map[string]string{hrA: empA.ID, hrB: empB.ID} {
-		r := in.call(t, "PUT", "/v1/admin/users/"+in.userID(t, token)+"/roles/hr", admin, map[string]any{"employerId": emp})
-		if r.Status != 200 {
-			t.Fatalf("grant hr: %d %s", r.Status, r.Body)
-		}
-	}
+	hrA, hrB := in.staff(t, admin, "hr", empA.ID), in.staff(t, admin, "hr", empB.ID)
 	hrDevice := "fcm-hr-device-" + newKey()
 	in.call(t, "PUT", "/v1/me/devices/"+hrDevice, hrA, map[string]any{"platform": "ios"})
 

@@ -166,13 +166,16 @@ func TestAdminGrantsRoles(t *testing.T) {
 	if r.Status != 200 || !strings.Contains(string(r.Body), `"reviewer"`) {
 		t.Fatalf("grant reviewer: %d %s", r.Status, r.Body)
 	}
-	r = in.call(t, "PUT", "/v1/admin/users/"+me.User.ID+"/roles/hr", adminToken, map[string]any{})
-	if p := r.problem(t); r.Status != 422 || p.field("employerId") != "employer_required" {
-		t.Fatalf("hr without employer: %d %s", r.Status, r.Body)
+	// The roles that act for an employer come from its invitation only.
+	for _, role := range []string{"hr", "employer_admin"} {
+		r = in.call(t, "PUT", "/v1/admin/users/"+me.User.ID+"/roles/"+role, adminToken, map[string]any{"employerId": "0193a4f0-0000-7000-8000-0000000000ff"})
+		if p := r.problem(t); r.Status != 422 || p.field("role") != "role_by_invitation" {
+			t.Fatalf("granting %s directly: %d %s", role, r.Status, r.Body)
+		}
 	}
-	r = in.call(t, "PUT", "/v1/admin/users/"+me.User.ID+"/roles/hr", adminToken, map[string]any{"employerId": "0193a4f0-0000-7000-8000-0000000000ff"})
-	if p := r.problem(t); r.Status != 422 || p.field("employerId") != "employer_unknown" {
-		t.Fatalf("hr with unknown employer: %d %s", r.Status, r.Body)
+	r = in.call(t, "PUT", "/v1/admin/users/"+me.User.ID+"/roles/finance", adminToken, map[string]any{"employerId": "0193a4f0-0000-7000-8000-0000000000ff"})
+	if p := r.problem(t); r.Status != 422 || p.field("employerId") != "employer_not_allowed" {
+		t.Fatalf("finance with an employer: %d %s", r.Status, r.Body)
 	}
 	// The staff member's next request sees the role: roles live in the database.
 	var user struct{ Roles []struct{ Role string } }

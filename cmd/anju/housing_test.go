@@ -11,9 +11,16 @@ import (
 )
 
 // importFile sends a spreadsheet to the import endpoint as staff would.
+// importFile uploads a units sheet.
 func (in *instance) importFile(t *testing.T, token, format string, body []byte) response {
 	t.Helper()
-	req, _ := http.NewRequest("POST", in.URL+"/v1/housing/units/import?format="+format, bytes.NewReader(body))
+	return in.postFile(t, token, "/v1/housing/units/import?format="+format, body)
+}
+
+// postFile uploads a file as the body of a POST, with a fresh Idempotency-Key.
+func (in *instance) postFile(t *testing.T, token, path string, body []byte) response {
+	t.Helper()
+	req, _ := http.NewRequest("POST", in.URL+path, bytes.NewReader(body))
 	req.Header.Set("Authorization", "Bearer "+token)
 	req.Header.Set("Content-Type", "application/octet-stream")
 	req.Header.Set("Idempotency-Key", newKey())

@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"regexp"
 	"time"
 
 	"github.com/anju-city/anju/internal/firebase"
@@ -34,13 +35,16 @@ func admin(ctx context.Context, cfg Config, args []string, stdout io.Writer) err
 	fs := flag.NewFlagSet("admin grant", flag.ContinueOnError)
 	fs.SetOutput(stdout)
 	uid := fs.String("uid", "", "Firebase uid of the user")
-	role := fs.String("role", "", "role to grant: hr, reviewer, housing, finance or admin")
-	employer := fs.String("employer", "", "employer id (hr only)")
+	role := fs.String("role", "", "role to grant: reviewer, lead_reviewer, housing, finance, admin, or employer_admin or hr with --employer")
+	employer := fs.String("employer", "", "employer id (employer_admin and hr only)")
 	if err := fs.Parse(args[1:]); err != nil {
 		return err
 	}
 	if *uid == "" || *role == "" {
 		return errors.New("--uid and --role are required")
+	}
+	if r := talent.Role(*role); !r.Valid() || r.EmployerScoped() != (*employer != "") {
+		return fmt.Errorf("--role %s: unknown, or --employer given where it does not belong (only employer_admin and hr take one)", *role)
 	}
 	s, err := build(ctx, cfg, stdout, nil)
 	if err != nil {
@@ -68,11 +72,12 @@ func (s *system) grant(ctx context.Context, uid string, role talent.Role, employ
 	}
 	system := talent.User{ID: u.ID, Roles: []talent.RoleGrant{{Role: talent.RoleAdmin}}}
 	g := talent.RoleGrant{Role: role, EmployerID: employerID}
-	if role == talent.RoleAdmin {
-		// The command line is the authority here; record no granting user.
-		u, err := users.GrantRole(ctx, u.ID, talent.RoleGrant{Role: role, GrantedAt: time.Now()}, "")
+	if role == talent.RoleAdmin || role.EmployerScoped() {
+		// The command line is the authority here (an installation's first
+		// admin, an employer's first admin); record no granting user.
+		u, err := users.GrantRole(ctx, u.ID, talent.RoleGrant{Role: role, EmployerID: employerID, GrantedAt: time.Now()}, "")
 		if err == nil {
-			s.users.Invalidate(ctx, u.FirebaseUID)
+			s.users.Invalidate(ctx, u.ID)
 		}
 		return u, err
 	}
@@ -86,7 +91,10 @@ const (
 	demoPassword     = "anju-demo-password"
 )
 
-var demoRoles = []talent.Role{talent.RoleGraduate, talent.RoleHR, talent.RoleReviewer, talent.RoleHousing, talent.RoleFinance, talent.RoleAdmin}
+// persona is the name of an account `dev token --as` makes.
+var persona = regexp.MustCompile(`^[a-z0-9-]{1,32}$`)
+
+var demoRoles = []talent.Role{talent.RoleGraduate, talent.RoleHR, talent.RoleEmployerAdmin, talent.RoleReviewer, talent.RoleLeadReviewer, talent.RoleHousing, talent.RoleFinance, talent.RoleAdmin}
 
 func demoUID(role talent.Role) string   { return "demo-" + string(role) }
 func demoEmail(role talent.Role) string { return "demo-" + string(role) + "@anju.local" }
@@ -106,22 +114,34 @@ func dev(ctx context.Context, cfg Config, args []string, stdout io.Writer) error
 	case "token":
 		fs := flag.NewFlagSet("dev token", flag.ContinueOnError)
 		fs.SetOutput(stdout)
-		role := fs.String("role", "graduate", "demo account: graduate, hr, reviewer, housing, finance or admin")
+		role := fs.String("role", "graduate", "demo account: graduate, hr, employer_admin, reviewer, lead_reviewer, housing, finance or admin")
+		as := fs.String("as", "", "a fresh account of this name (letters, digits, -), created without a role: a persona for a walkthrough")
 		if err := fs.Parse(args[1:]); err != nil {
 			return err
 		}
-		r := talent.Role(*role)
-		if !r.Valid() {
+		uid, email := demoUID(talent.Role(*role)), demoEmail(talent.Role(*role))
+		switch {
+		case *as != "":
+			if !persona.MatchString(*as) {
+				return fmt.Errorf("--as %q: letters, digits and - only", *as)
+			}
+			uid, email = "demo-"+*as, "demo-"+*as+"@anju.local"
+			if err := emu.EnsureUser(ctx, uid, email, demoPassword, ""); err != nil {
+				return fmt.Errorf("account %s: %w", email, err)
+			}
+		case !talent.Role(*role).Valid():
 			return fmt.Errorf("--role: unknown role %q", *role)
 		}
-		token, err := emu.TokenFor(ctx, demoUID(r), demoEmail(r), demoPassword)
+		token, err := emu.TokenFor(ctx, uid, email, demoPassword)
 		if err != nil {
-			return fmt.Errorf("signing in %s at the emulator: %w", demoEmail(r), err)
+			return fmt.Errorf("signing in %s at the emulator: %w", email, err)
 		}
 		fmt.Fprintln(stdout, token)
 		return nil
 	case "seed":
 		return seed(ctx, cfg, emu, stdout)
+	case "end-notices":
+		return endNotices(ctx, cfg, stdout)
 	}
 	return fmt.Errorf("unknown dev command %q", args[0])
 }
@@ -147,7 +167,7 @@ func seed(ctx context.Context, cfg Config, emu *firebase.Emulator, stdout io.Wri
 			return fmt.Errorf("demo account %s: %w", r, err)
 		}
 		employerID := ""
-		if r == talent.RoleHR {
+		if r.EmployerScoped() {
 			employerID = employer.ID
 		}
 		if _, err := s.grant(ctx, demoUID(r), r, employerID); err != nil {
@@ -181,5 +201,28 @@ func seed(ctx context.Context, cfg Config, emu *firebase.Emulator, stdout io.Wri
 	}
 	fmt.Fprintln(stdout, "  curl -H \"Authorization: Bearer $TOKEN\" http://127.0.0.1:8080/v1/me")
 	fmt.Fprintln(stdout, "\nOr walk a whole allowance claim, phone side and staff side: scripts/walkthrough.sh")
+	return nil
+}
+
+// endNotices ends every approval's public notice now, as if its working
+// days had passed, so that a demo need not wait a week for the payments.
+// Objected approvals stay held, as they would.
+func endNotices(ctx context.Context, cfg Config, stdout io.Writer) error {
+	s, err := build(ctx, cfg, io.Discard, nil)
+	if err != nil {
+		return err
+	}
+	defer s.close()
+	tag, err := s.db.Pool().Exec(ctx, `UPDATE claims SET notice_until = now() WHERE status = 'approved' AND notice_until > now()`)
+	if err != nil {
+		return err
+	}
+	if _, err := s.db.Pool().Exec(ctx, `UPDATE publicity_entries SET ends_at = now() WHERE kind = 'claim' AND status IN ('open', 'objected') AND ends_at > now()`); err != nil {
+		return err
+	}
+	if err := s.app.Allowance.EndNotices(ctx); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "ended %d public notices; approvals without an open objection are now paying.\n", tag.RowsAffected())
 	return nil
 }

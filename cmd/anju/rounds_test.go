@@ -389,6 +389,121 @@ func TestRoundDrawEndToEnd(t *testing.T) {
 	if x := in.call(t, "GET", "/v1/housing/rounds/"+round.ID+"/notice?format=xlsx", staff, nil); x.Status != 200 || len(x.Body) < 1000 {
 		t.Fatalf("notice xlsx: %d", x.Status)
 	}
+
+	// The graduate's own housing, each item with what comes next.
+	var mine struct {
+		Applications []struct {
+			RoundName string
+			NextStep  struct{ Name, Actor string }
+		}
+		Offers []struct {
+			Offer    struct{ ID, Status string }
+			NextStep struct {
+				Name  string
+				DueAt *time.Time
+			}
+		}
+		Leases []struct {
+			Lease    struct{ ID string }
+			NextStep struct{ Name string }
+		}
+	}
+	in.call(t, "GET", "/v1/me/housing", accepting, nil).json(t, &mine)
+	offers := map[string]string{}
+	for _, o := range mine.Offers {
+		offers[o.Offer.ID] = o.Offer.Status
+		if o.Offer.Status == "pending" && (o.NextStep.Name != "answer_offer" || o.NextStep.DueAt == nil) {
+			t.Fatalf("a pending offer's next step: %+v", o)
+		}
+	}
+	if len(mine.Applications) != 1 || mine.Applications[0].RoundName != "2026 年第一批" || offers[acceptID] != "ended" ||
+		len(mine.Leases) != 1 || mine.Leases[0].Lease.ID != leaseID {
+		t.Fatalf("my housing: %+v", mine)
+	}
+	// An offer waiting for an answer says so, with its deadline.
+	in.call(t, "GET", "/v1/me/housing", declining, nil).json(t, &mine)
+	for _, o := range mine.Offers {
+		if o.Offer.ID == declineID && o.Offer.Status != "declined" {
+			t.Fatalf("the declined offer: %+v", o)
+		}
+	}
+	if in.call(t, "GET", "/v1/me/housing", outsider, nil).json(t, &mine); len(mine.Applications)+len(mine.Offers)+len(mine.Leases) != 0 {
+		t.Fatalf("an outsider's housing: %+v", mine)
+	}
+
+	// The round's notice, its draw record and its allocations on the public
+	// notice need no sign-in, and name nobody.
+	secrets := []string{"李明", "王芳", "赵强", "孙丽", testNationalID, "330282199903050029", "330203200002290017", "330203199001011236"}
+	for _, path := range []string{"/v1/public/rounds/" + round.ID + "/notice", "/v1/public/rounds/" + round.ID + "/notice?format=xlsx",
+		"/v1/public/rounds/" + round.ID + "/draw", "/v1/public/publicity?kind=round"} {
+		assertNoPersonalData(t, path, in.public(t, path), secrets...)
+	}
+	if body := in.public(t, "/v1/public/rounds/"+round.ID+"/draw"); string(body) != string(in.call(t, "GET", "/v1/housing/rounds/"+round.ID+"/draw", a, nil).Body) {
+		t.Fatal("the public draw record differs from the signed-in one")
+	}
+	var entries struct {
+		Items []struct{ ID, RoundID, Status string }
+	}
+	response{Body: in.public(t, "/v1/public/publicity?kind=round")}.json(t, &entries)
+	if len(entries.Items) != 2 || entries.Items[0].RoundID != round.ID {
+		t.Fatalf("allocations on notice: %+v", entries)
+	}
+
+	// Objections to an allocation go to housing staff: one dismissed, one
+	// upheld; the applicant is told the office will correct it.
+	entry := entries.Items[0].ID
+	var objections []string
+	for _, token := range []string{outsider, jobless} {
+		var o struct{ ID string }
+		r := in.call(t, "POST", "/v1/publicity/"+entry+"/objections", token, map[string]any{"reasons": "该申请人积分计算有误"}, "Idempotency-Key", newKey())
+		r.json(t, &o)
+		if r.Status != 201 {
+			t.Fatalf("object to an allocation: %d %s", r.Status, r.Body)
+		}
+		objections = append(objections, o.ID)
+	}
+	var open struct {
+		Items []struct{ Objection struct{ ID string } }
+	}
+	in.call(t, "GET", "/v1/housing/objections", staff, nil).json(t, &open)
+	if len(open.Items) != 2 {
+		t.Fatalf("housing's open objections: %+v", open)
+	}
+	for _, path := range []string{"/v1/housing/objections", "/v1/review/objections"} {
+		if r := in.call(t, "GET", path, outsider, nil); r.Status != 403 {
+			t.Errorf("a graduate listing %s: %d", path, r.Status)
+		}
+	}
+	if r := in.call(t, "POST", "/v1/housing/objections/"+objections[0]+"/resolve", outsider, map[string]any{"uphold": true, "resolution": "x"}); r.Status != 403 {
+		t.Fatalf("a graduate deciding an objection: %d", r.Status)
+	}
+	if r := in.call(t, "POST", "/v1/review/objections/"+objections[0]+"/resolve", admin, map[string]any{"uphold": true, "resolution": "x"}); r.Status != 404 {
+		t.Fatalf("an allocation's objection decided as a claim's: %d", r.Status)
+	}
+	if r := in.call(t, "POST", "/v1/housing/objections/"+objections[0]+"/resolve", staff, map[string]any{"uphold": false, "resolution": "积分经复核无误"}); r.Status != 200 {
+		t.Fatalf("dismiss: %d %s", r.Status, r.Body)
+	}
+	var still struct{ Items []struct{ ID, Status string } }
+	response{Body: in.call(t, "GET", "/v1/public/publicity?kind=round", "", nil).Body}.json(t, &still)
+	for _, e := range still.Items {
+		if e.ID == entry && e.Status != "objected" {
+			t.Fatalf("one objection dismissed, one open: %+v", e)
+		}
+	}
+	if r := in.call(t, "POST", "/v1/housing/objections/"+objections[1]+"/resolve", staff2, map[string]any{"uphold": true, "resolution": "社保月数少计两个月，将依程序更正"}); r.Status != 200 {
+		t.Fatalf("uphold: %d %s", r.Status, r.Body)
+	}
+	eventually(t, 20*time.Second, "the applicant is told of the upheld objection", func() bool {
+		n := 0
+		for _, token := range []string{a, b, c} {
+			for _, tpl := range in.inboxTemplates(t, token) {
+				if tpl == "allocation.objection_upheld" {
+					n++
+				}
+			}
+		}
+		return n == 1
+	})
 }
 
 func grad(t *testing.T, in *instance) string { return in.signUp(t) }

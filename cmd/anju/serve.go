@@ -97,7 +97,7 @@ func (s *system) serveAPI(ctx context.Context, g *errgroup.Group, reg *prometheu
 		Verifier:    verifier,
 		Idempotency: s.db.Idempotency(),
 		Limiter:     ratelimit.New(s.redis),
-		Limits:      api.Limits{PerIP: s.cfg.RateLimitPerIP, PerUser: s.cfg.RateLimitPerUser, TrustedProxies: s.cfg.TrustedProxies},
+		Limits:      api.Limits{PerIP: s.cfg.RateLimitPerIP, PerUser: s.cfg.RateLimitPerUser, ObjectionsPerHour: s.cfg.ObjectionsPerHour, TrustedProxies: s.cfg.TrustedProxies},
 		Checks: map[string]func(context.Context) error{
 			"postgres": s.db.Ping,
 			"redis":    func(ctx context.Context) error { return s.redis.Ping(ctx).Err() },

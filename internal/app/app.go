@@ -13,8 +13,10 @@ import (
 	"github.com/anju-city/anju/internal/talent/allowance"
 	"github.com/anju-city/anju/internal/talent/calendar"
 	"github.com/anju-city/anju/internal/talent/catalog"
+	"github.com/anju-city/anju/internal/talent/employers"
 	"github.com/anju-city/anju/internal/talent/housing"
 	"github.com/anju-city/anju/internal/talent/policy"
+	"github.com/anju-city/anju/internal/talent/publicity"
 )
 
 // Stores are the adapters of every module's storage ports (internal/postgres
@@ -22,7 +24,7 @@ import (
 type Stores struct {
 	Users       account.UserStore
 	Profiles    account.ProfileStore
-	Employers   account.EmployerStore
+	Employers   EmployerStore
 	Employments account.EmploymentStore
 	Documents   account.DocumentStore
 	Inbox       account.InboxStore
@@ -34,6 +36,16 @@ type Stores struct {
 	Offers      housing.OfferStore
 	Leases      LeaseStore
 	Corrections housing.CorrectionStore
+	Publicity   publicity.Store
+	AccessLog   account.AccessLogStore
+}
+
+// EmployerStore is the employers adapter: account reads employers from it,
+// and the employer's office keeps registrations, invitations, nominations
+// and filings in it.
+type EmployerStore interface {
+	account.EmployerStore
+	employers.Store
 }
 
 // LeaseStore is the leases adapter, which housing keeps and the claims
@@ -86,6 +98,8 @@ type App struct {
 	Housing   *housing.Service
 	Rounds    *housing.Rounds
 	Leases    *housing.Leases
+	Publicity *publicity.Service
+	Employers *employers.Service
 	Clock     talent.Clock
 	Logger    *slog.Logger
 }
@@ -114,22 +128,31 @@ func New(d Deps) (*App, error) {
 	a := &App{Clock: d.Clock, Logger: d.Logger}
 	a.Account = &account.Service{
 		UserStore: s.Users, ProfileStore: s.Profiles, EmployerStore: s.Employers, EmploymentStore: s.Employments,
-		DocumentStore: s.Documents, InboxStore: s.Inbox, Objects: d.Objects, Pusher: route(d.Pusher, d.PushByPlatform),
-		Vault: d.Vault, Clock: d.Clock, Logger: d.Logger, Users: d.Users, Presence: d.Presence,
+		DocumentStore: s.Documents, InboxStore: s.Inbox, AccessLog: s.AccessLog, Objects: d.Objects,
+		Pusher: route(d.Pusher, d.PushByPlatform),
+		Vault:  d.Vault, Clock: d.Clock, Logger: d.Logger, Users: d.Users, Presence: d.Presence,
 		BootstrapAdmins: d.Settings.BootstrapAdmins, UploadTTL: d.Settings.UploadTTL, DownloadTTL: d.Settings.DownloadTTL,
 	}
 	a.Catalog = catalog.New(s.Policies, d.Clock, d.Policies)
 	a.Allowance = &allowance.Service{
 		ClaimStore: s.Claims, PaymentStore: s.Payments, Catalog: a.Catalog, People: a.Account,
 		Employments: s.Employments, Documents: s.Documents, Staff: s.Users, Notifier: a.Account, Leases: s.Leases,
-		Vault: d.Vault, Clock: d.Clock, Calendar: d.Calendar, City: d.Settings.City,
+		AccessLog: s.AccessLog, Objects: d.Objects, Vault: d.Vault, Clock: d.Clock, Calendar: d.Calendar,
+		City: d.Settings.City, PreviewTTL: d.Settings.DownloadTTL,
 	}
 	a.Housing = &housing.Service{Inventory: s.Inventory, Clock: d.Clock}
 	a.Rounds = &housing.Rounds{
 		RoundStore: s.Rounds, OfferStore: s.Offers, CorrectionStore: s.Corrections, Catalog: a.Catalog,
-		People: a.Account, Facts: a.Allowance, Vault: d.Vault, Clock: d.Clock,
+		People: a.Account, Facts: a.Allowance, Staff: s.Users, Vault: d.Vault, Clock: d.Clock, Calendar: d.Calendar,
 	}
 	a.Leases = &housing.Leases{LeaseStore: s.Leases, Employments: s.Employments, Clock: d.Clock}
+	a.Publicity = &publicity.Service{Store: s.Publicity, Claims: a.Allowance, Rounds: a.Rounds, Clock: d.Clock}
+	var employerStore employers.Store = s.Employers
+	if d.Users != nil {
+		employerStore = employerChanges{Store: s.Employers, users: d.Users}
+	}
+	a.Employers = &employers.Service{Store: employerStore, Staff: s.Users, Employments: s.Employments, Declarer: a.Account,
+		Drafts: a.Allowance, Vault: d.Vault, Clock: d.Clock}
 	return a, nil
 }
 

@@ -10,44 +10,6 @@ import (
 	"github.com/jackc/pgx/v5"
 )
 
-func init() {
-	constraintCodes["employers_credit_code_key"] = account.CodeCreditCodeTaken
-}
-
-// Employers is account.EmployerStore.
-type Employers struct{ db *DB }
-
-// Employers returns the employers adapter.
-func (db *DB) Employers() Employers { return Employers{db} }
-
-// CreateEmployer implements account.EmployerStore.
-func (s Employers) CreateEmployer(ctx context.Context, e talent.Employer) error {
-	_, err := s.db.pool.Exec(ctx, `INSERT INTO employers (id, name, credit_code, created_at) VALUES ($1, $2, $3, $4)`,
-		e.ID, e.Name, e.CreditCode, e.CreatedAt)
-	return translate(err)
-}
-
-// Employers implements account.EmployerStore.
-func (s Employers) Employers(ctx context.Context, query string, p talent.Page) ([]talent.Employer, string, error) {
-	like := "%" + strings.NewReplacer(`\`, `\\`, "%", `\%`, "_", `\_`).Replace(query) + "%"
-	return newestFirst(ctx, s.db.pool, p, scanEmployer, func(e talent.Employer) (time.Time, string) { return e.CreatedAt, e.ID },
-		`SELECT id, name, credit_code, created_at FROM employers
-		WHERE (name ILIKE $1 OR credit_code ILIKE $1) AND (created_at, id) < ($2, $3)
-		ORDER BY created_at DESC, id DESC LIMIT $4`, like)
-}
-
-func scanEmployer(r pgx.Row) (talent.Employer, error) {
-	var e talent.Employer
-	err := r.Scan(&e.ID, &e.Name, &e.CreditCode, &e.CreatedAt)
-	return e, err
-}
-
-// EmployerByCreditCode implements account.EmployerStore.
-func (s Employers) EmployerByCreditCode(ctx context.Context, code string) (talent.Employer, error) {
-	e, err := scanEmployer(s.db.pool.QueryRow(ctx, `SELECT id, name, credit_code, created_at FROM employers WHERE credit_code = $1`, code))
-	return e, notFound(translate(err), talent.CodeEmployerNotFound)
-}
-
 // Employments is account.EmploymentStore.
 type Employments struct{ db *DB }
 
@@ -58,7 +20,7 @@ func (db *DB) Employments() Employments { return Employments{db} }
 // ("" or "e.") for joins.
 func employmentColumnsOf(alias string) string {
 	return strings.ReplaceAll(`@id, @user_id, @employer_id, @status, @declared_since, @contract_start, @contract_end,
-	@social_insurance_start, @reject_reason, @ended_on, coalesce(@decided_by::text, ''), @decided_at, @created_at, @updated_at`, "@", alias)
+	@social_insurance_start, @reject_reason, @ended_on, coalesce(@decided_by::text, ''), @decided_at, @source, @created_at, @updated_at`, "@", alias)
 }
 
 var employmentColumns = employmentColumnsOf("")
@@ -71,18 +33,29 @@ func scanEmployment(r pgx.Row) (talent.Employment, error) {
 
 func employmentFields(e *talent.Employment) []any {
 	return []any{&e.ID, &e.UserID, &e.EmployerID, &e.Status, &e.DeclaredSince, &e.ContractStart, &e.ContractEnd,
-		&e.SocialInsuranceStart, &e.RejectReason, &e.EndedOn, &e.DecidedBy, &e.DecidedAt, &e.CreatedAt, &e.UpdatedAt}
+		&e.SocialInsuranceStart, &e.RejectReason, &e.EndedOn, &e.DecidedBy, &e.DecidedAt, &e.Source, &e.CreatedAt, &e.UpdatedAt}
 }
 
-// declareEmployment supersedes the user's live declaration and inserts e.
+// declareEmployment supersedes the user's live declaration and inserts e,
+// declared by the graduate or filed by HR.
 func declareEmployment(ctx context.Context, tx pgx.Tx, e talent.Employment) error {
 	if _, err := tx.Exec(ctx, `UPDATE employments SET status = $3, updated_at = $2
 		WHERE user_id = $1 AND status = ANY($4)`, e.UserID, e.CreatedAt,
 		talent.EmploymentTransitions[talent.EmploymentSupersede].To, strs(talent.EmploymentTransitions[talent.EmploymentSupersede].From)); err != nil {
 		return err
 	}
-	_, err := tx.Exec(ctx, `INSERT INTO employments (id, user_id, employer_id, status, declared_since, created_at, updated_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7)`, e.ID, e.UserID, e.EmployerID, e.Status, e.DeclaredSince, e.CreatedAt, e.UpdatedAt)
+	if e.Source == "" {
+		e.Source = talent.SourceDeclared
+	}
+	var decidedBy *string
+	if e.DecidedBy != "" {
+		decidedBy = &e.DecidedBy
+	}
+	_, err := tx.Exec(ctx, `INSERT INTO employments (id, user_id, employer_id, status, declared_since, contract_start, contract_end,
+			social_insurance_start, decided_by, decided_at, source, created_at, updated_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
+		e.ID, e.UserID, e.EmployerID, e.Status, e.DeclaredSince, e.ContractStart, e.ContractEnd, e.SocialInsuranceStart,
+		decidedBy, e.DecidedAt, e.Source, e.CreatedAt, e.UpdatedAt)
 	return err
 }
 

@@ -3,6 +3,7 @@ package postgres
 import (
 	"context"
 
+	"github.com/anju-city/anju/internal/talent/allowance"
 	"github.com/anju-city/anju/internal/talent/housing"
 	"github.com/jackc/pgx/v5"
 )
@@ -54,4 +55,13 @@ func (s Leases) HoldsLease(ctx context.Context, userID string) (bool, error) {
 	var held bool
 	err := s.db.pool.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM leases WHERE user_id = $1 AND status = 'active')`, userID).Scan(&held)
 	return held, translate(err)
+}
+
+// LeasesOf implements allowance.Leases.
+func (s Leases) LeasesOf(ctx context.Context, userID string) ([]allowance.ApplicantLease, error) {
+	return collect(ctx, s.db.pool, func(r pgx.Row) (allowance.ApplicantLease, error) {
+		var l allowance.ApplicantLease
+		err := r.Scan(&l.ID, &l.UnitID, &l.Status, &l.StartsOn, &l.EndsOn)
+		return l, err
+	}, `SELECT id, unit_id, status, starts_on, ends_on FROM leases WHERE user_id = $1 ORDER BY created_at DESC LIMIT 20`, userID)
 }

@@ -66,6 +66,19 @@ func saveHousingChange(ctx context.Context, tx pgx.Tx, c housing.Change) error {
 			return err
 		}
 	}
+	for _, e := range c.Entries {
+		if err := insertEntry(ctx, tx, e); err != nil {
+			return err
+		}
+	}
+	if err := saveObjections(ctx, tx, c.Objections); err != nil {
+		return err
+	}
+	for id, ev := range c.EntryEvents {
+		if err := moveEntry(ctx, tx, id, ev); err != nil {
+			return err
+		}
+	}
 	if c.EndOffer != "" {
 		end := housing.OfferTransitions[housing.OfferEnd]
 		if _, err := tx.Exec(ctx, `UPDATE offers SET status = $2 WHERE id = $1 AND status = ANY($3)`, c.EndOffer, end.To, strs(end.From)); err != nil {
@@ -150,4 +163,14 @@ func (s Offers) UpdateOffer(ctx context.Context, id string, fn func(*housing.Off
 			return saveHousingChange(ctx, tx, change)
 		})
 	return x.offer, err
+}
+
+// OffersOf implements housing.OfferStore.
+func (s Offers) OffersOf(ctx context.Context, userID string) ([]housing.Offer, error) {
+	return collect(ctx, s.db.pool, scanOffer, `SELECT `+offerColumns+` FROM offers WHERE user_id = $1 ORDER BY created_at DESC LIMIT 50`, userID)
+}
+
+// UserLeases implements housing.OfferStore.
+func (s Offers) UserLeases(ctx context.Context, userID string) ([]housing.Lease, error) {
+	return collect(ctx, s.db.pool, scanLease, `SELECT `+leaseColumns+` FROM leases WHERE user_id = $1 ORDER BY created_at DESC LIMIT 50`, userID)
 }

@@ -102,19 +102,28 @@ func TestListAndQueueQueriesUseIndexes(t *testing.T) {
 			return err
 		}},
 		{"review queue, first and next page", func() error {
-			list, next, err := db.Claims().ReviewQueue(ctx, allowance.ClaimUnderReview, page)
+			q := allowance.QueueFilter{Status: allowance.ClaimUnderReview, Now: now}
+			list, next, err := db.Claims().ReviewQueue(ctx, q, page)
 			if err != nil {
 				return err
 			}
 			if len(list) != 20 || next == "" {
 				return fmt.Errorf("queue page: %d claims, next %q", len(list), next)
 			}
-			_, _, err = db.Claims().ReviewQueue(ctx, allowance.ClaimUnderReview, talent.Page{Limit: 20, Cursor: next})
+			_, _, err = db.Claims().ReviewQueue(ctx, q, talent.Page{Limit: 20, Cursor: next})
+			return err
+		}},
+		{"review queue by submission", func() error {
+			_, _, err := db.Claims().ReviewQueue(ctx, allowance.QueueFilter{Status: allowance.ClaimUnderReview, Now: now, Sort: allowance.SortBySubmission}, page)
+			return err
+		}},
+		{"review queue, overdue and unassigned", func() error {
+			_, _, err := db.Claims().ReviewQueue(ctx, allowance.QueueFilter{Status: allowance.ClaimUnderReview, Now: now, Overdue: true, Assignee: allowance.AssigneeNone}, page)
 			return err
 		}},
 		{"queues of the other stages", func() error {
 			for _, st := range []allowance.ClaimStatus{allowance.ClaimSubmitted, allowance.ClaimAwaitingEmployer, allowance.ClaimApproved} {
-				if _, _, err := db.Claims().ReviewQueue(ctx, st, page); err != nil {
+				if _, _, err := db.Claims().ReviewQueue(ctx, allowance.QueueFilter{Status: st, Now: now}, page); err != nil {
 					return err
 				}
 			}

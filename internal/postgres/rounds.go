@@ -197,3 +197,21 @@ func saveRound(ctx context.Context, tx pgx.Tx, r housing.Round, change housing.C
 func roundApplications(ctx context.Context, tx pgx.Tx, roundID string) ([]housing.Application, error) {
 	return collect(ctx, tx, scanApplication, `SELECT `+applicationColumns+` FROM applications WHERE round_id = $1 ORDER BY id`, roundID)
 }
+
+// ApplicationsOf implements housing.RoundStore.
+func (s Rounds) ApplicationsOf(ctx context.Context, userID string) ([]housing.UserApplication, error) {
+	return collect(ctx, s.db.pool, func(r pgx.Row) (housing.UserApplication, error) {
+		var x housing.UserApplication
+		a, rd := &x.Application, &x.Round
+		var decl applicationDeclarations
+		var decision []byte
+		err := r.Scan(&a.ID, &a.RoundID, &a.UserID, &a.PersonIndex, &a.Preferences, &a.HouseholdSize, &decl, &a.Status,
+			&a.Active, &a.Score, &decision, &a.CreatedAt, &a.UpdatedAt, &rd.ID, &rd.Name, &rd.OpensAt, &rd.ClosesAt, &rd.Status)
+		if err == nil {
+			a.OwnsHome, a.Applicant, a.UnitID = decl.OwnsHome, decl.Applicant, decl.UnitID
+			err = json.Unmarshal(decision, &a.Decision)
+		}
+		return x, err
+	}, `SELECT `+prefixed("a.", applicationColumns)+`, r.id, r.name, r.opens_at, r.closes_at, r.status
+		FROM applications a JOIN rounds r ON r.id = a.round_id WHERE a.user_id = $1 ORDER BY a.created_at DESC LIMIT 50`, userID)
+}

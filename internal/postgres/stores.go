@@ -8,6 +8,6 @@ func Stores(db *DB) app.Stores {
 		Users: db.Users(), Profiles: db.Profiles(), Employers: db.Employers(), Employments: db.Employments(),
 		Documents: db.Documents(), Inbox: db.Inbox(), Policies: db.Policies(), Claims: db.Claims(),
 		Payments: db.Payments(), Inventory: db.Inventory(), Rounds: db.Rounds(), Offers: db.Offers(),
-		Leases: db.Leases(), Corrections: db.Corrections(),
+		Leases: db.Leases(), Corrections: db.Corrections(), Publicity: db.Publicity(), AccessLog: db.AccessLog(),
 	}
 }

@@ -159,7 +159,7 @@ func (s Users) UsersWithRole(ctx context.Context, role talent.Role) ([]string, e
 	return ids(ctx, s.db.pool, `SELECT user_id::text FROM role_grants WHERE role = $1 ORDER BY user_id`, role)
 }
 
-// HRUsers implements account.UserStore.
-func (s Users) HRUsers(ctx context.Context, employerID string) ([]string, error) {
-	return ids(ctx, s.db.pool, `SELECT user_id::text FROM role_grants WHERE role = 'hr' AND employer_id = $1 ORDER BY user_id`, employerID)
+// EmployerStaff implements account.UserStore.
+func (s Users) EmployerStaff(ctx context.Context, employerID string, role talent.Role) ([]string, error) {
+	return ids(ctx, s.db.pool, `SELECT user_id::text FROM role_grants WHERE role = $2 AND employer_id = $1 ORDER BY user_id`, employerID, role)
 }

@@ -37,6 +37,12 @@ var (
 	CodeOutOfRange     = NewCode("out_of_range")
 	CodeNotDate        = NewCode("not_date")
 
+	// Spreadsheets uploaded whole (units, new hires, the bank's return file).
+	CodeSpreadsheetUnreadable = NewCode("spreadsheet_unreadable")
+	CodeImportEmpty           = NewCode("import_empty")
+	CodeDuplicateInFile       = NewCode("duplicate_in_file")
+	CodeImportRejected        = NewCode("import_rejected") // some rows are bad: nothing was taken
+
 	// National ID (GB 11643) and credit code (GB 32100).
 	CodeNationalIDLength    = NewCode("national_id_length")
 	CodeNationalIDFormat    = NewCode("national_id_format")
@@ -65,6 +71,13 @@ var (
 	CodeEmploymentDecided      = NewCode("employment_decided")
 	CodeEmploymentNotConfirmed = NewCode("employment_not_confirmed")
 	CodeContractEndBeforeStart = NewCode("contract_end_before_start")
+
+	// Public notice and objections.
+	CodeEntryNotFound     = NewCode("publicity_entry_not_found")
+	CodeObjectionNotFound = NewCode("objection_not_found")
+	CodeObjectionResolved = NewCode("objection_resolved") // decided already
+	CodeNoticeClosed      = NewCode("notice_closed")      // the entry is no longer on notice
+	CodeOwnDecision       = NewCode("own_decision")       // nobody resolves an objection to their own decision
 
 	// Sign-in: the codes of the KindUnauthenticated errors a Verifier
 	// returns, and of its KindUnavailable one.

@@ -11,8 +11,32 @@ type Employer struct {
 	ID         string
 	Name       string
 	CreditCode string // 统一社会信用代码, validated
+	Address    string
+	Status     EmployerStatus
 	CreatedAt  time.Time
 }
+
+// EmployerStatus says whether an employer has taken up its account.
+type EmployerStatus string
+
+// Employer statuses.
+const (
+	// EmployerRegistered: registered by a city admin, or approved, or its
+	// named contact accepted the invitation; it has an account to act from.
+	EmployerRegistered EmployerStatus = "registered"
+	// EmployerUnregistered: a graduate named it; nobody acts for it yet, and
+	// its graduates' claims wait for it while the city is alerted.
+	EmployerUnregistered EmployerStatus = "unregistered"
+)
+
+// EmploymentSource says how an employment came to Anju.
+type EmploymentSource string
+
+// Employment sources.
+const (
+	SourceDeclared EmploymentSource = "declared" // the graduate declared it; HR answers
+	SourceFiled    EmploymentSource = "filed"    // HR filed it among its new hires: confirmed from the start
+)
 
 // EmploymentStatus is where a declared employment stands.
 type EmploymentStatus string
@@ -64,6 +88,7 @@ type Employment struct {
 	EndedOn              *time.Time
 	DecidedBy            string
 	DecidedAt            *time.Time
+	Source               EmploymentSource
 	CreatedAt            time.Time
 	UpdatedAt            time.Time
 }
@@ -116,24 +141,46 @@ func (e *Employment) Confirm(actor User, c Confirmation, now time.Time) error {
 	if err := e.decide(actor, EmploymentConfirm); err != nil {
 		return err
 	}
-	var fields []FieldError
-	if c.ContractStart.IsZero() {
-		fields = append(fields, FieldError{Field: "contractStart", Code: CodeRequired})
-	}
-	if !c.ContractEnd.After(c.ContractStart) {
-		fields = append(fields, FieldError{Field: "contractEnd", Code: CodeContractEndBeforeStart})
-	}
-	si := time.Date(c.SocialInsuranceStart.Year(), c.SocialInsuranceStart.Month(), 1, 0, 0, 0, 0, time.UTC)
-	if c.SocialInsuranceStart.IsZero() || si.After(now) {
-		fields = append(fields, FieldError{Field: "socialInsuranceStart", Code: CodeDateOutOfRange})
-	}
-	if len(fields) > 0 {
+	if fields := c.Check("", now); len(fields) > 0 {
 		return Invalid(fields...)
 	}
 	e.Status, _ = EmploymentTransitions.Next(e.Status, EmploymentConfirm)
+	si := c.insuranceMonth()
 	e.ContractStart, e.ContractEnd, e.SocialInsuranceStart = &c.ContractStart, &c.ContractEnd, &si
 	e.DecidedBy, e.DecidedAt, e.UpdatedAt = actor.ID, &now, now
 	return nil
+}
+
+// Check reports what is wrong with a confirmation, each field named with
+// prefix: a contract that ends after it starts, and social insurance that
+// started by this month.
+func (c Confirmation) Check(prefix string, now time.Time) []FieldError {
+	var fields []FieldError
+	if c.ContractStart.IsZero() {
+		fields = append(fields, FieldError{Field: prefix + "contractStart", Code: CodeRequired})
+	}
+	if !c.ContractEnd.After(c.ContractStart) {
+		fields = append(fields, FieldError{Field: prefix + "contractEnd", Code: CodeContractEndBeforeStart})
+	}
+	if c.SocialInsuranceStart.IsZero() || c.insuranceMonth().After(now) {
+		fields = append(fields, FieldError{Field: prefix + "socialInsuranceStart", Code: CodeDateOutOfRange})
+	}
+	return fields
+}
+
+// insuranceMonth is the first day of the month social insurance started.
+func (c Confirmation) insuranceMonth() time.Time {
+	return time.Date(c.SocialInsuranceStart.Year(), c.SocialInsuranceStart.Month(), 1, 0, 0, 0, 0, time.UTC)
+}
+
+// FiledEmployment is the employment of a graduate whom HR filed among its
+// new hires: confirmed from the start by the filing HR user, whose
+// confirmation the filing checked.
+func FiledEmployment(userID, employerID, filedBy string, c Confirmation, now time.Time) Employment {
+	si := c.insuranceMonth()
+	return Employment{ID: NewID(), UserID: userID, EmployerID: employerID, Status: EmploymentConfirmed,
+		ContractStart: &c.ContractStart, ContractEnd: &c.ContractEnd, SocialInsuranceStart: &si,
+		DecidedBy: filedBy, DecidedAt: &now, Source: SourceFiled, CreatedAt: now, UpdatedAt: now}
 }
 
 // Reject records HR's refusal, which must give a reason the graduate reads.

@@ -64,6 +64,10 @@ type Error struct {
 	Code    Code
 	Message string
 	Fields  []FieldError
+	// Params are values a client needs to act on the error, named as the
+	// contract's problem names them (e.g. "assigneeId" of a claim another
+	// reviewer holds). Never personal data.
+	Params map[string]string
 }
 
 // FieldError names one request field that failed and why, by stable code.

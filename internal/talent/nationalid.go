@@ -3,6 +3,7 @@ package talent
 import (
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // NationalID is a validated 18-character resident identity card number
@@ -91,4 +92,19 @@ func MaskPhone(s string) string {
 		prefix, s = s[:len(s)-11], s[len(s)-11:]
 	}
 	return prefix + s[:3] + strings.Repeat("*", len(s)-7) + s[len(s)-4:]
+}
+
+// MaskPerson names a person in a public list: the first character of the
+// name and the last four of the masked ID number, e.g. 李*（0423）: enough
+// to find oneself, too little to identify anyone else.
+func MaskPerson(name, maskedID string) string {
+	tail := maskedID
+	if len(tail) > 4 {
+		tail = tail[len(tail)-4:]
+	}
+	shown := "*"
+	if first, _ := utf8.DecodeRuneInString(name); first != utf8.RuneError {
+		shown = string(first) + "*"
+	}
+	return shown + "（" + tail + "）"
 }

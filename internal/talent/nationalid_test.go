@@ -61,3 +61,13 @@ func TestMaskPhone(t *testing.T) {
 		}
 	}
 }
+
+func TestMaskPerson(t *testing.T) {
+	t.Parallel()
+	if got := MaskPerson("李明", "3302**********0423"); got != "李*（0423）" {
+		t.Fatalf("MaskPerson = %q", got)
+	}
+	if got := MaskPerson("", ""); got != "*（）" {
+		t.Fatalf("MaskPerson of nothing = %q", got)
+	}
+}

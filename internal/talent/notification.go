@@ -135,6 +135,58 @@ var templates = map[string]map[Locale]message{
 		LocaleZH: {"人才公寓退租通知", "请于 {by} 前办理退租，详情见租约。"},
 		LocaleEN: {"Notice to move out", "Please move out by {by}; the lease says why."},
 	},
+	"claim.assigned": {
+		LocaleZH: {"新的审核任务", "一件{package}申请已分配给您审核。"},
+		LocaleEN: {"A claim for you to review", "A {package} claim was assigned to you."},
+	},
+	"claim.objected": {
+		LocaleZH: {"您的申请在公示期间收到异议", "您的{package}申请在公示期间收到异议，核实前暂缓发放。"},
+		LocaleEN: {"An objection to your approval", "Your {package} claim received an objection during its public notice; payment waits until it is decided."},
+	},
+	"claim.reopened": {
+		LocaleZH: {"您的申请将重新审核", "您的{package}申请在公示期间收到的异议经核实成立，将重新审核：{reason}"},
+		LocaleEN: {"Your claim is reviewed again", "An objection to your {package} claim was upheld and it is reviewed again: {reason}"},
+	},
+	"objection.filed": {
+		LocaleZH: {"公示异议待处理", "{package}的公示收到一条异议，请核实处理。"},
+		LocaleEN: {"An objection to decide", "The public notice of {package} received an objection. Please decide it."},
+	},
+	"objection.resolved": {
+		LocaleZH: {"您的异议已处理", "处理结果：{outcome}。{resolution}"},
+		LocaleEN: {"Your objection was decided", "Outcome: {outcome}. {resolution}"},
+	},
+	"allocation.objection_upheld": {
+		LocaleZH: {"摇号公示异议成立", "您在「{round}」中的分配收到的异议经核实成立，住房保障部门将依程序更正。"},
+		LocaleEN: {"An objection to your allocation was upheld", "An objection to your allocation in {round} was upheld; the housing office will correct it through its procedure."},
+	},
+	"employer.registration_filed": {
+		LocaleZH: {"新的用人单位注册申请", "「{name}」申请注册为用人单位，请审核。"},
+		LocaleEN: {"An employer asks to register", "{name} asks to register as an employer. Please review it."},
+	},
+	"employer.registration_approved": {
+		LocaleZH: {"单位注册已通过", "「{name}」已通过审核，您是该单位的管理员，可以邀请人事专员。"},
+		LocaleEN: {"Employer registration approved", "{name} is approved and you are its admin: you can invite its HR users now."},
+	},
+	"employer.registration_rejected": {
+		LocaleZH: {"单位注册未通过", "「{name}」的注册申请未通过：{reason}"},
+		LocaleEN: {"Employer registration rejected", "The registration of {name} was rejected: {reason}"},
+	},
+	"invitation.accepted": {
+		LocaleZH: {"邀请已接受", "您为「{employer}」发出的{role}邀请已被接受。"},
+		LocaleEN: {"Invitation accepted", "Your invitation to act as {role} for {employer} was accepted."},
+	},
+	"employer.hr_removed": {
+		LocaleZH: {"人事权限已撤销", "您在「{employer}」的人事专员权限已被单位管理员撤销。"},
+		LocaleEN: {"HR access removed", "The admin of {employer} removed your HR access."},
+	},
+	"employer.named": {
+		LocaleZH: {"毕业生申报了未注册单位", "有毕业生申报的用人单位「{name}」尚未注册。请联系该单位，把邀请码交给其联系人。"},
+		LocaleEN: {"A graduate named an unregistered employer", "A graduate works for {name}, which is not registered. Please contact it and pass the invitation code to its contact."},
+	},
+	"employer.filed": {
+		LocaleZH: {"单位已为您备案", "「{employer}」已将您登记为新入职员工，在职信息已确认。一份预填的安家补贴申请等您补充材料后提交。"},
+		LocaleEN: {"Your employer filed you", "{employer} filed you as a new hire and your employment is confirmed. A prefilled relocation claim waits for your documents."},
+	},
 	"document.rejected": {
 		LocaleZH: {"材料未通过检查", "您上传的{kind}未通过检查（{reason}），请重新上传。"},
 		LocaleEN: {"Document rejected", "Your {kind} did not pass the checks ({reason}). Please upload it again."},
@@ -143,6 +195,8 @@ var templates = map[string]map[Locale]message{
 
 // labels localize codes that appear inside notification texts.
 var labels = map[string]map[Locale]string{
+	"hr":                      {LocaleZH: "人事专员", LocaleEN: "HR"},
+	"employer_admin":          {LocaleZH: "单位管理员", LocaleEN: "employer admin"},
 	"id_card":                 {LocaleZH: "身份证", LocaleEN: "ID card"},
 	"diploma":                 {LocaleZH: "毕业证", LocaleEN: "diploma"},
 	"degree_certificate":      {LocaleZH: "学位证", LocaleEN: "degree certificate"},

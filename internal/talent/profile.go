@@ -106,7 +106,7 @@ func (in *ProfileInput) Validate(now time.Time) (*NationalID, error) {
 		add("name", CodeNameLength)
 	}
 	in.Phone = strings.TrimSpace(in.Phone)
-	if in.Phone != "" && !validPhone(in.Phone) {
+	if in.Phone != "" && !ValidPhone(in.Phone) {
 		add("phone", CodePhoneFormat)
 	}
 	if in.Locale == "" {
@@ -170,8 +170,8 @@ func (in *ProfileInput) Validate(now time.Time) (*NationalID, error) {
 	return id, nil
 }
 
-// validPhone accepts a mainland mobile number, optionally in E.164 (+86…).
-func validPhone(s string) bool {
+// ValidPhone accepts a mainland mobile number, optionally in E.164 (+86…).
+func ValidPhone(s string) bool {
 	s = strings.TrimPrefix(s, "+86")
 	if len(s) != 11 || s[0] != '1' {
 		return false

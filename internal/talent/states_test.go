@@ -1,6 +1,7 @@
 package talent_test
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -70,3 +71,49 @@ func TestEmploymentMethodsFollowTheTable(t *testing.T) {
 }
 
 func ptr[T any](v T) *T { return &v }
+
+func TestEntryTransitions(t *testing.T) {
+	t.Parallel()
+	testenv.Matrix(t, talent.EntryTransitions,
+		[]talent.EntryStatus{talent.EntryOpen, talent.EntryObjected, talent.EntryEnded, talent.EntryWithdrawn},
+		[]talent.EntryEvent{talent.EntryObject, talent.EntryDismiss, talent.EntryUphold, talent.EntryEnd},
+		map[talent.EntryStatus]map[talent.EntryEvent]talent.EntryStatus{
+			talent.EntryOpen:     {talent.EntryObject: talent.EntryObjected, talent.EntryEnd: talent.EntryEnded},
+			talent.EntryObjected: {talent.EntryObject: talent.EntryObjected, talent.EntryDismiss: talent.EntryOpen, talent.EntryUphold: talent.EntryWithdrawn},
+		})
+}
+
+func TestObjectionTransitions(t *testing.T) {
+	t.Parallel()
+	testenv.Matrix(t, talent.ObjectionTransitions,
+		[]talent.ObjectionStatus{talent.ObjectionOpen, talent.ObjectionUpheld, talent.ObjectionDismissed},
+		[]talent.ObjectionEvent{talent.ObjectionUphold, talent.ObjectionDismiss},
+		map[talent.ObjectionStatus]map[talent.ObjectionEvent]talent.ObjectionStatus{
+			talent.ObjectionOpen: {talent.ObjectionUphold: talent.ObjectionUpheld, talent.ObjectionDismiss: talent.ObjectionDismissed},
+		})
+}
+
+// An objection needs reasons to act on, and a decision says why; a decided
+// objection is not decided again.
+func TestObjectionNeedsReasonsAndIsDecidedOnce(t *testing.T) {
+	t.Parallel()
+	now := time.Date(2026, 11, 25, 2, 0, 0, 0, time.UTC)
+	for _, reasons := range []string{"", "太短", strings.Repeat("长", 1001)} {
+		if _, err := talent.NewObjection("e1", "u1", reasons, now); talent.ErrorKind(err) != talent.KindInvalid {
+			t.Errorf("reasons %q: %v", reasons, err)
+		}
+	}
+	o, err := talent.NewObjection("e1", "u1", "  此人并未在该单位工作  ", now)
+	if err != nil || o.Reasons != "此人并未在该单位工作" || o.Status != talent.ObjectionOpen {
+		t.Fatalf("objection: %+v %v", o, err)
+	}
+	if err := o.Resolve("r1", false, " ", now); talent.ErrorKind(err) != talent.KindInvalid || o.Status != talent.ObjectionOpen {
+		t.Fatalf("a decision without a resolution: %v %s", err, o.Status)
+	}
+	if err := o.Resolve("r1", false, "已核实社保记录", now); err != nil || o.Status != talent.ObjectionDismissed || o.ResolvedBy != "r1" {
+		t.Fatalf("dismiss: %v %+v", err, o)
+	}
+	if err := o.Resolve("r2", true, "改判", now); !talent.HasCode(err, talent.CodeObjectionResolved) || o.Status != talent.ObjectionDismissed {
+		t.Fatalf("deciding twice: %v %s", err, o.Status)
+	}
+}

@@ -13,10 +13,17 @@ type Role string
 const (
 	// RoleGraduate applies for allowances and apartments.
 	RoleGraduate Role = "graduate"
-	// RoleHR confirms employment for exactly one employer.
+	// RoleHR confirms employment and files new hires for exactly one
+	// employer; it is given by invitation from the employer's admin.
 	RoleHR Role = "hr"
+	// RoleEmployerAdmin runs one employer's account: it invites and removes
+	// the employer's HR users. The registrant of an approved employer, or
+	// whoever accepts an invitation to the role, holds it.
+	RoleEmployerAdmin Role = "employer_admin"
 	// RoleReviewer decides claims at the talent office.
 	RoleReviewer Role = "reviewer"
+	// RoleLeadReviewer reviews too, and assigns claims to reviewers.
+	RoleLeadReviewer Role = "lead_reviewer"
 	// RoleHousing runs apartment rounds and leases.
 	RoleHousing Role = "housing"
 	// RoleFinance pays what was approved.
@@ -28,13 +35,22 @@ const (
 // Valid reports whether r is a known role.
 func (r Role) Valid() bool {
 	switch r {
-	case RoleGraduate, RoleHR, RoleReviewer, RoleHousing, RoleFinance, RoleAdmin:
+	case RoleGraduate, RoleHR, RoleEmployerAdmin, RoleReviewer, RoleLeadReviewer, RoleHousing, RoleFinance, RoleAdmin:
 		return true
 	}
 	return false
 }
 
-// RoleGrant is one role held by a user; EmployerID scopes the hr role.
+// EmployerScoped reports whether the role acts for one employer, named in
+// its grant. Such roles come from an employer's invitation, not from a
+// city admin's grant.
+func (r Role) EmployerScoped() bool { return r == RoleHR || r == RoleEmployerAdmin }
+
+// ReviewRoles are the roles that review claims.
+var ReviewRoles = []Role{RoleReviewer, RoleLeadReviewer, RoleAdmin}
+
+// RoleGrant is one role held by a user; EmployerID scopes the
+// employer-scoped roles (hr, employer_admin).
 type RoleGrant struct {
 	Role       Role
 	EmployerID string
@@ -83,6 +99,14 @@ func (u User) Require(roles ...Role) error {
 // HROf reports whether the user is HR of the employer.
 func (u User) HROf(employerID string) bool {
 	return slices.ContainsFunc(u.Roles, func(g RoleGrant) bool { return g.Role == RoleHR && g.EmployerID == employerID })
+}
+
+// RunsEmployer reports whether the user may manage the employer's account:
+// its admin, or a city admin.
+func (u User) RunsEmployer(employerID string) bool {
+	return u.Has(RoleAdmin) || slices.ContainsFunc(u.Roles, func(g RoleGrant) bool {
+		return g.Role == RoleEmployerAdmin && g.EmployerID == employerID
+	})
 }
 
 // HREmployer returns the employer the user is HR of, or KindForbidden.

@@ -12,6 +12,7 @@ package usercache
 import (
 	"context"
 	"log/slog"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -22,7 +23,7 @@ import (
 	"github.com/anju-city/anju/internal/talent"
 )
 
-// channel carries the Firebase uids of invalidated users.
+// channel carries the ids of invalidated users.
 const channel = "anju:users:invalidate"
 
 // Defaults.
@@ -48,8 +49,12 @@ type Cache struct {
 	logger *slog.Logger
 	now    func() time.Time
 	local  *lru.Cache[string, entry]
-	// profiles are the users' stored profiles, by Firebase uid.
+	// profiles are the users' stored profiles, by user id.
 	profiles *lru.Cache[string, profileEntry]
+	// uids finds a cached user's Firebase uid (the key of local) by user
+	// id (what invalidations name).
+	mu   sync.Mutex
+	uids map[string]string
 	// gen changes on every invalidation: a load that started before one
 	// does not keep its (possibly older) answer.
 	gen atomic.Uint64
@@ -82,9 +87,17 @@ func New(rdb redis.UniversalClient, o Options) *Cache {
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.DiscardHandler)
 	}
-	local, _ := lru.New[string, entry](o.Size) // only fails for a size <= 0
-	profiles, _ := lru.New[string, profileEntry](o.Size)
-	c := &Cache{rdb: rdb, ttl: o.TTL, logger: o.Logger, now: o.Now, local: local, profiles: profiles}
+	c := &Cache{rdb: rdb, ttl: o.TTL, logger: o.Logger, now: o.Now, uids: map[string]string{}}
+	// Sizes > 0 cannot fail. The eviction callback runs inside the LRU's
+	// lock; it takes only c.mu, which is never held while calling the LRU.
+	c.local, _ = lru.NewWithEvict(o.Size, func(uid string, e entry) {
+		c.mu.Lock()
+		if c.uids[e.user.ID] == uid {
+			delete(c.uids, e.user.ID)
+		}
+		c.mu.Unlock()
+	})
+	c.profiles, _ = lru.New[string, profileEntry](o.Size)
 	c.lookups = prometheus.NewCounterVec(prometheus.CounterOpts{
 		Name: "anju_user_cache_lookups_total",
 		Help: "Signed-in user lookups by result: hit, miss, or bypass (invalidation channel down, nothing cached).",
@@ -112,18 +125,25 @@ func (c *Cache) Load(ctx context.Context, firebaseUID string, load func(context.
 		return u, err
 	}
 	if c.gen.Load() == gen && c.live.Load() {
+		c.mu.Lock()
+		c.uids[u.ID] = firebaseUID
+		c.mu.Unlock()
 		c.local.Add(firebaseUID, entry{user: u, expires: c.now().Add(c.ttl)})
+		if c.gen.Load() != gen {
+			// Invalidated between the check and the add.
+			c.local.Remove(firebaseUID)
+		}
 	}
 	return u, nil
 }
 
 // Profile implements account.UserCache. A user without a profile is not
 // cached (load's error is returned as it is).
-func (c *Cache) Profile(ctx context.Context, firebaseUID string, load func(context.Context) (talent.ProfileRecord, error)) (talent.ProfileRecord, error) {
+func (c *Cache) Profile(ctx context.Context, userID string, load func(context.Context) (talent.ProfileRecord, error)) (talent.ProfileRecord, error) {
 	if !c.live.Load() {
 		return load(ctx)
 	}
-	if e, ok := c.profiles.Get(firebaseUID); ok && c.now().Before(e.expires) {
+	if e, ok := c.profiles.Get(userID); ok && c.now().Before(e.expires) {
 		return e.rec, nil
 	}
 	gen := c.gen.Load()
@@ -132,7 +152,10 @@ func (c *Cache) Profile(ctx context.Context, firebaseUID string, load func(conte
 		return rec, err
 	}
 	if c.gen.Load() == gen && c.live.Load() {
-		c.profiles.Add(firebaseUID, profileEntry{rec: rec, expires: c.now().Add(c.ttl)})
+		c.profiles.Add(userID, profileEntry{rec: rec, expires: c.now().Add(c.ttl)})
+		if c.gen.Load() != gen {
+			c.profiles.Remove(userID)
+		}
 	}
 	return rec, nil
 }
@@ -141,17 +164,22 @@ func (c *Cache) Profile(ctx context.Context, firebaseUID string, load func(conte
 // once and on the other replicas when they receive the message. A failed
 // publish is logged; the other replicas then see the change when the
 // entry expires, or at once if their subscription dropped too.
-func (c *Cache) Invalidate(ctx context.Context, firebaseUID string) {
-	c.drop(firebaseUID)
-	if err := c.rdb.Publish(ctx, channel, firebaseUID).Err(); err != nil {
+func (c *Cache) Invalidate(ctx context.Context, userID string) {
+	c.drop(userID)
+	if err := c.rdb.Publish(ctx, channel, userID).Err(); err != nil {
 		c.logger.WarnContext(ctx, "user cache: invalidation not published; other replicas see the change within the TTL", "err", err)
 	}
 }
 
-func (c *Cache) drop(firebaseUID string) {
+func (c *Cache) drop(userID string) {
 	c.gen.Add(1)
-	c.local.Remove(firebaseUID)
-	c.profiles.Remove(firebaseUID)
+	c.mu.Lock()
+	uid, ok := c.uids[userID]
+	c.mu.Unlock()
+	if ok {
+		c.local.Remove(uid)
+	}
+	c.profiles.Remove(userID)
 }
 
 // Run subscribes to invalidations until ctx ends. Whenever the

@@ -68,7 +68,7 @@ func TestCachedUntilInvalidatedOnEveryReplica(t *testing.T) {
 	}
 	// An admin grants a role through replica a.
 	st.admin.Store(true)
-	a.Invalidate(ctx, "uid-1")
+	a.Invalidate(ctx, "user-1")
 	u, err := a.Load(ctx, "uid-1", st.load)
 	if err != nil || !u.Has(talent.RoleAdmin) {
 		t.Fatalf("replica a after the grant: %+v %v", u, err)
@@ -124,7 +124,7 @@ func TestLoadRacingAnInvalidationIsNotKept(t *testing.T) {
 		reads++
 		if reads == 1 {
 			// The role changes while the first read is on its way.
-			c.Invalidate(ctx, "uid-1")
+			c.Invalidate(ctx, "user-1")
 		}
 		return talent.User{ID: "user-1", FirebaseUID: "uid-1"}, nil
 	}
@@ -173,7 +173,7 @@ func TestProfilesFollowTheUser(t *testing.T) {
 		return talent.ProfileRecord{UserID: "user-1", Name: name.Load().(string)}, nil
 	}
 	for range 3 {
-		if _, err := b.Profile(ctx, "uid-1", load); err != nil {
+		if _, err := b.Profile(ctx, "user-1", load); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -181,9 +181,9 @@ func TestProfilesFollowTheUser(t *testing.T) {
 		t.Fatalf("reads = %d, want 1", reads.Load())
 	}
 	name.Store("李明明")
-	a.Invalidate(ctx, "uid-1")
+	a.Invalidate(ctx, "user-1")
 	eventually(t, "the new profile on replica b", func() bool {
-		p, err := b.Profile(ctx, "uid-1", load)
+		p, err := b.Profile(ctx, "user-1", load)
 		return err == nil && p.Name == "李明明"
 	})
 	// A user without a profile yet is asked every time.
@@ -193,7 +193,7 @@ func TestProfilesFollowTheUser(t *testing.T) {
 	}
 	before := reads.Load()
 	for range 2 {
-		if _, err := b.Profile(ctx, "uid-2", none); talent.ErrorKind(err) != talent.KindNotFound {
+		if _, err := b.Profile(ctx, "user-2", none); talent.ErrorKind(err) != talent.KindNotFound {
 			t.Fatalf("no profile: %v", err)
 		}
 	}

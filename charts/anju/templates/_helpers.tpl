@@ -141,6 +141,7 @@ ANJU_RATE_LIMIT_PER_IP: {{ .Values.settings.rateLimitPerIP | quote }}
 ANJU_TRUSTED_PROXIES: {{ join "," . | quote }}
 {{- end }}
 ANJU_RATE_LIMIT_PER_USER: {{ .Values.settings.rateLimitPerUser | quote }}
+ANJU_OBJECTIONS_PER_HOUR: {{ .Values.settings.objectionsPerHour | quote }}
 ANJU_WORKER_CONCURRENCY: {{ .Values.settings.workerConcurrency | quote }}
 ANJU_TASK_RETRY_BASE: {{ .Values.settings.taskRetryBase | quote }}
 ANJU_SHUTDOWN_TIMEOUT: {{ printf "%ds" (int .Values.settings.shutdownTimeoutSeconds) | quote }}

@@ -28,10 +28,7 @@ type UserStore interface {
 	GrantRole(ctx context.Context, userID string, grant talent.RoleGrant, grantedBy string) (talent.User, error)
 	// RevokeRole removes a role grant; revoking a role not held is not an error.
 	RevokeRole(ctx context.Context, userID string, role talent.Role) (talent.User, error)
-	// UsersWithRole lists the ids of the users holding a role.
-	UsersWithRole(ctx context.Context, role talent.Role) ([]string, error)
-	// HRUsers lists the ids of the users who are HR of an employer.
-	HRUsers(ctx context.Context, employerID string) ([]string, error)
+	talent.Directory
 }
 
 // UserCache keeps signed-in users and their own stored profile between
@@ -41,10 +38,12 @@ type UserCache interface {
 	// Load returns the cached user with this Firebase uid, or calls load
 	// and keeps its answer unless the user was invalidated meanwhile.
 	Load(ctx context.Context, firebaseUID string, load func(context.Context) (talent.User, error)) (talent.User, error)
-	// Profile is Load for the user's stored profile.
-	Profile(ctx context.Context, firebaseUID string, load func(context.Context) (talent.ProfileRecord, error)) (talent.ProfileRecord, error)
-	// Invalidate drops a user from the cache of every replica.
-	Invalidate(ctx context.Context, firebaseUID string)
+	// Profile is Load for the stored profile of the user with this id.
+	Profile(ctx context.Context, userID string, load func(context.Context) (talent.ProfileRecord, error)) (talent.ProfileRecord, error)
+	// Invalidate drops the user with this id from the cache of every
+	// replica. Whatever changes a user's roles, locale or profile calls it
+	// (other modules through internal/app).
+	Invalidate(ctx context.Context, userID string)
 }
 
 // Presence records when users were last seen, off the request path: Seen
@@ -135,6 +134,13 @@ type InboxStore interface {
 	RecordPush(ctx context.Context, notificationID, token string) error
 }
 
+// AccessLogStore records views of personal data and gives the log to admins.
+type AccessLogStore interface {
+	talent.AccessLog
+	// AccessEntries lists the log newest first, of one subject when subjectID is set.
+	AccessEntries(ctx context.Context, subjectID string, page talent.Page) ([]talent.Access, string, error)
+}
+
 // Service is the account use cases. The api and the workers both call it,
 // so a rule lives in one place whichever side triggers it.
 type Service struct {
@@ -144,6 +150,7 @@ type Service struct {
 	EmploymentStore EmploymentStore
 	DocumentStore   DocumentStore
 	InboxStore      InboxStore
+	AccessLog       AccessLogStore
 	Objects         talent.ObjectStore
 	Pusher          talent.Pusher
 	Vault           talent.Vault

@@ -15,8 +15,9 @@ func (s *Service) UserByID(ctx context.Context, actor talent.User, id string) (t
 	return s.UserStore.User(ctx, id)
 }
 
-// GrantRole gives a user a staff role. The hr role needs an employer, the
-// other roles must not name one.
+// GrantRole gives a user a city staff role. The roles that act for an
+// employer (hr, employer_admin) are not granted here: they come from the
+// employer's invitation, accepted by the invitee (package employers).
 func (s *Service) GrantRole(ctx context.Context, actor talent.User, userID string, grant talent.RoleGrant) (talent.User, error) {
 	if err := actor.Require(talent.RoleAdmin); err != nil {
 		return talent.User{}, err
@@ -24,9 +25,9 @@ func (s *Service) GrantRole(ctx context.Context, actor talent.User, userID strin
 	switch {
 	case !grant.Role.Valid() || grant.Role == talent.RoleGraduate:
 		return talent.User{}, talent.Field("role", CodeRoleUnknown)
-	case grant.Role == talent.RoleHR && grant.EmployerID == "":
-		return talent.User{}, talent.Field("employerId", CodeEmployerRequired)
-	case grant.Role != talent.RoleHR && grant.EmployerID != "":
+	case grant.Role.EmployerScoped():
+		return talent.User{}, talent.Field("role", CodeRoleByInvitation)
+	case grant.EmployerID != "":
 		return talent.User{}, talent.Field("employerId", CodeEmployerNotAllowed)
 	}
 	grant.GrantedAt = s.now()
@@ -75,4 +76,13 @@ func (s *Service) SetTalentTier(ctx context.Context, actor talent.User, userID, 
 	}
 	s.forget(ctx, u)
 	return s.Profile(ctx, u)
+}
+
+// AccessEntries gives an admin the log of who viewed whose personal data,
+// of one user when subjectID is set.
+func (s *Service) AccessEntries(ctx context.Context, actor talent.User, subjectID string, page talent.Page) ([]talent.Access, string, error) {
+	if err := actor.Require(talent.RoleAdmin); err != nil {
+		return nil, "", err
+	}
+	return s.AccessLog.AccessEntries(ctx, subjectID, page)
 }

@@ -8,7 +8,7 @@ var (
 	CodeCreditCodeTaken       = talent.NewCode("credit_code_taken")       // the employer is registered already
 	CodeEmployerNotRegistered = talent.NewCode("employer_not_registered") // a declared employer Anju does not know
 	CodeEmployerUnknown       = talent.NewCode("employer_unknown")        // an hr grant naming no employer
-	CodeEmployerRequired      = talent.NewCode("employer_required")       // an hr grant without an employer
+	CodeRoleByInvitation      = talent.NewCode("role_by_invitation")      // hr and employer_admin come from an employer's invitation
 	CodeEmployerNotAllowed    = talent.NewCode("employer_not_allowed")    // another role with an employer
 	CodeRoleUnknown           = talent.NewCode("role_unknown")
 	CodeLastAdmin             = talent.NewCode("last_admin")

@@ -63,6 +63,12 @@ func (s *Service) Document(ctx context.Context, actor talent.User, id string) (t
 	if d.Status != talent.DocAccepted {
 		return d, "", nil
 	}
+	if d.OwnerID != actor.ID {
+		if err := s.AccessLog.Record(ctx, talent.Access{At: s.now(), ActorID: actor.ID, SubjectID: d.OwnerID,
+			What: talent.AccessDocument, ObjectID: d.ID}); err != nil {
+			return talent.Document{}, "", err
+		}
+	}
 	url, err := s.Objects.PresignDownload(ctx, d.ObjectKey, s.DownloadTTL)
 	if err != nil {
 		return talent.Document{}, "", err

@@ -17,13 +17,34 @@ func (s *Service) CreateEmployer(ctx context.Context, actor talent.User, name, c
 	if err != nil {
 		return talent.Employer{}, err
 	}
-	e := talent.Employer{ID: talent.NewID(), Name: name, CreditCode: code, CreatedAt: s.now()}
+	e := talent.Employer{ID: talent.NewID(), Name: name, CreditCode: code, Status: talent.EmployerRegistered, CreatedAt: s.now()}
 	return e, s.EmployerStore.CreateEmployer(ctx, e)
 }
 
 // Employers searches employers by name or credit code, for the app's picker.
 func (s *Service) Employers(ctx context.Context, query string, page talent.Page) ([]talent.Employer, string, error) {
 	return s.EmployerStore.Employers(ctx, strings.TrimSpace(query), page)
+}
+
+// DeclareEmployer sets the employer on the caller's profile, declaring the
+// employment for the employer to answer, as saving the profile with it
+// would; the rest of the profile stays. It returns the current employment.
+func (s *Service) DeclareEmployer(ctx context.Context, actor talent.User, decl talent.EmployerDeclaration) (talent.Employment, error) {
+	rec, err := s.ProfileStore.Profile(ctx, actor.ID)
+	if talent.ErrorKind(err) == talent.KindNotFound {
+		rec = talent.ProfileRecord{UserID: actor.ID, Locale: actor.Locale}
+	} else if err != nil {
+		return talent.Employment{}, err
+	}
+	rec.Employer, rec.UpdatedAt = &decl, s.now()
+	declare, tasks, err := s.declaration(ctx, actor, rec.Employer)
+	if err != nil {
+		return talent.Employment{}, err
+	}
+	if err := s.ProfileStore.SaveProfile(ctx, rec, declare, tasks); err != nil {
+		return talent.Employment{}, err
+	}
+	return s.EmploymentStore.CurrentEmployment(ctx, actor.ID)
 }
 
 // CurrentEmployment returns the caller's latest employment declaration.
@@ -76,7 +97,7 @@ func (s *Service) DecideEmployment(ctx context.Context, actor talent.User, id st
 			note.Template, note.EventID = "employment.rejected", "employment.rejected:"+e.ID
 			note.Params = map[string]string{"reason": e.RejectReason}
 		}
-		return []talent.Task{note, EmploymentDecided{UserID: e.UserID}}, nil
+		return []talent.Task{note, talent.EmploymentDecided{UserID: e.UserID}}, nil
 	})
 }
 
@@ -114,8 +135,8 @@ func (s *Service) EndEmployment(ctx context.Context, actor talent.User, id strin
 	})
 }
 
-// NotifyEmploymentDeclared tells every HR user of the employer about a new
-// declaration. Each notification is once per HR user, so a retry only sends
+// NotifyEmploymentDeclared tells whoever answers for the employer (its HR
+// users, else its admins, else the city's) about a new declaration. Each notification is once per HR user, so a retry only sends
 // what is missing.
 func (s *Service) NotifyEmploymentDeclared(ctx context.Context, id string) error {
 	e, err := s.EmploymentStore.Employment(ctx, id)
@@ -129,7 +150,7 @@ func (s *Service) NotifyEmploymentDeclared(ctx context.Context, id string) error
 	if err != nil {
 		return err
 	}
-	hr, err := s.UserStore.HRUsers(ctx, e.EmployerID)
+	hr, err := talent.EmployerContacts(ctx, s.UserStore, e.EmployerID)
 	if err != nil {
 		return err
 	}

@@ -35,8 +35,8 @@ func (s *Service) SignIn(ctx context.Context, id talent.Identity) (talent.User, 
 
 // forget drops a changed user from every replica's cache of signed-in users.
 func (s *Service) forget(ctx context.Context, u talent.User) {
-	if s.Users != nil && u.FirebaseUID != "" {
-		s.Users.Invalidate(ctx, u.FirebaseUID)
+	if s.Users != nil && u.ID != "" {
+		s.Users.Invalidate(ctx, u.ID)
 	}
 }
 
@@ -45,8 +45,8 @@ func (s *Service) Profile(ctx context.Context, actor talent.User) (talent.Profil
 	load := func(ctx context.Context) (talent.ProfileRecord, error) { return s.ProfileStore.Profile(ctx, actor.ID) }
 	var rec talent.ProfileRecord
 	var err error
-	if s.Users != nil && actor.FirebaseUID != "" {
-		rec, err = s.Users.Profile(ctx, actor.FirebaseUID, load)
+	if s.Users != nil {
+		rec, err = s.Users.Profile(ctx, actor.ID, load)
 	} else {
 		rec, err = load(ctx)
 	}
@@ -162,6 +162,9 @@ func (s *Service) UpdateProfile(ctx context.Context, actor talent.User, in talen
 	declare, tasks, err := s.declaration(ctx, actor, rec.Employer)
 	if err != nil {
 		return talent.Profile{}, err
+	}
+	if rec.NationalIDIndex != "" && rec.NationalIDIndex != prev.NationalIDIndex {
+		tasks = append(tasks, talent.PersonIdentified{UserID: actor.ID})
 	}
 	if err := s.ProfileStore.SaveProfile(ctx, rec, declare, tasks); err != nil {
 		return talent.Profile{}, err

@@ -18,12 +18,3 @@ type EmploymentDeclared struct {
 
 // Kind implements talent.Task.
 func (EmploymentDeclared) Kind() string { return "employment:declared" }
-
-// EmploymentDecided is the event of HR answering a declaration; the claims
-// workflow resumes the claims that waited for it.
-type EmploymentDecided struct {
-	UserID string `json:"userId"`
-}
-
-// Kind implements talent.Task.
-func (EmploymentDecided) Kind() string { return "employment:decided" }

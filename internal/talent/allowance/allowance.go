@@ -24,6 +24,9 @@ const (
 	StageEmployer Stage = "employer"  // HR confirms employment
 	StageReview   Stage = "review"    // a reviewer decides
 	StagePayment  Stage = "payment"   // finance pays the first amount
+	// StageSupplement is the graduate's: a returned claim waits for the
+	// supplement until its window ends; staff deadlines are paused.
+	StageSupplement Stage = "supplement"
 )
 
 // StageWorkingDays are the deadlines of the stages.
@@ -31,10 +34,11 @@ var StageWorkingDays = map[Stage]int{StageDocument: 1, StageEmployer: 5, StageRe
 
 // stageNames are the stages in the texts staff read.
 var stageNames = map[Stage]talent.Text{
-	StageDocument: {ZH: "材料审核", EN: "documents"},
-	StageEmployer: {ZH: "单位确认", EN: "employer confirmation"},
-	StageReview:   {ZH: "资格审核", EN: "review"},
-	StagePayment:  {ZH: "资金发放", EN: "payment"},
+	StageDocument:   {ZH: "材料审核", EN: "documents"},
+	StageEmployer:   {ZH: "单位确认", EN: "employer confirmation"},
+	StageReview:     {ZH: "资格审核", EN: "review"},
+	StagePayment:    {ZH: "资金发放", EN: "payment"},
+	StageSupplement: {ZH: "补正材料", EN: "supplement"},
 }
 
 // ClaimChange is what an update writes besides the claim itself.
@@ -45,8 +49,16 @@ type ClaimChange struct {
 	Payments []Payment
 	// SuspendPayments suspends the claim's payments not yet paid.
 	SuspendPayments bool
-	// AttachDocuments links documents to the claim.
+	// AttachDocuments links documents to the claim; DetachDocuments unlinks them.
 	AttachDocuments []string
+	DetachDocuments []string
+	// Entry is a new public-notice entry (on approval); EntryEvent moves the
+	// claim's existing entry along talent.EntryTransitions, or fails.
+	Entry      *talent.Entry
+	EntryEvent talent.EntryEvent
+	// Objections are objections to insert (filed, open) or to decide; a
+	// decision on one not open any more fails the whole change.
+	Objections []talent.Objection
 	// Touched saves a change that has neither audit rows nor tasks.
 	Touched bool
 }
@@ -98,8 +110,17 @@ type ClaimStore interface {
 	EarlierClaims(ctx context.Context, personIndex string, pkg policy.ID, except string) ([]string, error)
 	// ClaimsAwaitingEmployer lists a user's claims waiting for HR.
 	ClaimsAwaitingEmployer(ctx context.Context, userID string) ([]string, error)
-	// ReviewQueue lists claims in a status, earliest due first.
-	ReviewQueue(ctx context.Context, status ClaimStatus, page talent.Page) ([]Claim, string, error)
+	// ReviewQueue lists claims for reviewers by a filter, in its order.
+	ReviewQueue(ctx context.Context, f QueueFilter, page talent.Page) ([]QueueItem, string, error)
+	// PersonClaims lists a person's claims other than except, newest first.
+	PersonClaims(ctx context.Context, personIndex, except string) ([]EarlierClaim, error)
+	// ReturnsDue lists the ids of returned claims whose window ended before now.
+	ReturnsDue(ctx context.Context, now time.Time) ([]string, error)
+	// NoticesDue lists the ids of approved claims whose notice ended
+	// before now with no objection open.
+	NoticesDue(ctx context.Context, now time.Time) ([]string, error)
+	// MonthlyDelivery reports per package and month on claims submitted in [from, to).
+	MonthlyDelivery(ctx context.Context, from, to time.Time) ([]MonthStats, error)
 	// Overdue lists claims whose stage is past due and not yet escalated.
 	Overdue(ctx context.Context, now time.Time) ([]Claim, error)
 	// Delivery reports per package on claims submitted in [from, to).
@@ -153,10 +174,11 @@ type Documents interface {
 	Document(ctx context.Context, id string) (talent.Document, error)
 }
 
-// Staff finds the people an overdue claim is escalated to.
+// Staff finds the people an overdue claim is escalated to, and who a
+// reviewer is.
 type Staff interface {
-	UsersWithRole(ctx context.Context, role talent.Role) ([]string, error)
-	HRUsers(ctx context.Context, employerID string) ([]string, error)
+	talent.Directory
+	User(ctx context.Context, id string) (talent.User, error)
 }
 
 // Notifier writes an inbox entry and pushes it, at once (the account module).
@@ -164,9 +186,10 @@ type Notifier interface {
 	Notify(ctx context.Context, req talent.NotifyRequest) error
 }
 
-// Leases tells whether a graduate holds a talent-apartment lease.
+// Leases tells whether a graduate holds a talent-apartment lease, and which.
 type Leases interface {
 	HoldsLease(ctx context.Context, userID string) (bool, error)
+	LeasesOf(ctx context.Context, userID string) ([]ApplicantLease, error)
 }
 
 // Service is the claims workflow.
@@ -180,12 +203,16 @@ type Service struct {
 	Staff        Staff
 	Notifier     Notifier
 	Leases       Leases
+	AccessLog    talent.AccessLog
+	Objects      talent.ObjectStore
 	Vault        talent.Vault
 	Clock        talent.Clock
 	Calendar     *calendar.Calendar
 	// City is matched against the household-registration place to tell
 	// out-of-town graduates, e.g. "慈溪".
 	City string
+	// PreviewTTL bounds the links reviewers preview documents with.
+	PreviewTTL time.Duration
 }
 
 func (s *Service) now() time.Time { return s.Clock.Now().UTC() }

@@ -2,6 +2,7 @@ package allowance
 
 import (
 	"fmt"
+	"slices"
 	"testing"
 	"time"
 
@@ -9,11 +10,12 @@ import (
 	"github.com/anju-city/anju/internal/talent/policy"
 )
 
-var allClaimStatuses = []ClaimStatus{ClaimDraft, ClaimSubmitted, ClaimAwaitingEmployer, ClaimUnderReview, ClaimApproved,
-	ClaimRejected, ClaimWithdrawn, ClaimActive, ClaimSuspended, ClaimCompleted}
+var allClaimStatuses = []ClaimStatus{ClaimDraft, ClaimSubmitted, ClaimAwaitingEmployer, ClaimUnderReview, ClaimReturned,
+	ClaimLapsed, ClaimApproved, ClaimRejected, ClaimWithdrawn, ClaimActive, ClaimSuspended, ClaimCompleted}
 
 var allClaimEvents = []ClaimEvent{EventSubmit, EventWaitForEmployer, EventEmployerConfirmed, EventEvaluate, EventApprove,
-	EventReject, EventWithdraw, EventAppeal, EventActivate, EventSuspend, EventResume, EventComplete}
+	EventReject, EventReturn, EventLapse, EventReopen, EventWithdraw, EventAppeal, EventActivate, EventSuspend, EventResume,
+	EventComplete}
 
 // TestClaimStatusEventMatrix walks every status × event with the actor the
 // event needs, and checks the outcome against an independent statement of
@@ -24,13 +26,20 @@ func TestClaimStatusEventMatrix(t *testing.T) {
 		ClaimDraft:            {EventSubmit: ClaimSubmitted, EventWithdraw: ClaimWithdrawn},
 		ClaimSubmitted:        {EventWaitForEmployer: ClaimAwaitingEmployer, EventEvaluate: ClaimUnderReview, EventWithdraw: ClaimWithdrawn},
 		ClaimAwaitingEmployer: {EventEmployerConfirmed: ClaimSubmitted, EventWithdraw: ClaimWithdrawn},
-		ClaimUnderReview:      {EventApprove: ClaimApproved, EventReject: ClaimRejected, EventWithdraw: ClaimWithdrawn},
-		ClaimApproved:         {EventActivate: ClaimActive},
+		ClaimUnderReview:      {EventApprove: ClaimApproved, EventReject: ClaimRejected, EventReturn: ClaimReturned, EventWithdraw: ClaimWithdrawn},
+		ClaimReturned:         {EventSubmit: ClaimSubmitted, EventLapse: ClaimLapsed, EventWithdraw: ClaimWithdrawn},
+		ClaimLapsed:           {},
+		ClaimApproved:         {EventActivate: ClaimActive, EventReopen: ClaimUnderReview},
 		ClaimRejected:         {EventAppeal: ClaimSubmitted},
 		ClaimWithdrawn:        {},
 		ClaimActive:           {EventSuspend: ClaimSuspended, EventComplete: ClaimCompleted},
 		ClaimSuspended:        {EventResume: ClaimActive},
 		ClaimCompleted:        {},
+	}
+	for ev := range claimTransitions {
+		if !slices.Contains(allClaimEvents, ev) {
+			t.Errorf("the table has event %s, which the test does not list", ev)
+		}
 	}
 	graduate := talent.User{ID: "g1", Roles: []talent.RoleGrant{{Role: talent.RoleGraduate}}}
 	reviewer := talent.User{ID: "r1", Roles: []talent.RoleGrant{{Role: talent.RoleReviewer}}}

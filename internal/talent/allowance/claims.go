@@ -48,6 +48,30 @@ func (s *Service) CreateClaim(ctx context.Context, actor talent.User, pkg policy
 	return c, s.ClaimStore.CreateClaim(ctx, c)
 }
 
+// Prefill prepares a draft claim of pkg for a graduate whose employer filed
+// them among its new hires, for them to complete with documents. It
+// returns the draft, or the graduate's own live claim of pkg when there is
+// one already; "" when the package is closed to new claims or the person
+// claimed it from another account.
+func (s *Service) Prefill(ctx context.Context, user talent.User, pkg policy.ID) (string, error) {
+	c, err := s.CreateClaim(ctx, user, pkg, Declarations{})
+	switch {
+	case err == nil:
+		return c.ID, nil
+	case talent.HasCode(err, policy.CodePackageClosed):
+		return "", nil
+	case !talent.HasCode(err, CodeClaimExists):
+		return "", err
+	}
+	mine, _, err := s.ClaimStore.Claims(ctx, user.ID, talent.Page{Limit: 100})
+	for _, c := range mine {
+		if c.Package == pkg && c.Status != ClaimWithdrawn && c.Status != ClaimLapsed {
+			return c.ID, err
+		}
+	}
+	return "", err
+}
+
 // ClaimView is a claim with what its owner or a reviewer sees beside it.
 type ClaimView struct {
 	Claim
@@ -81,8 +105,9 @@ func (s *Service) Claims(ctx context.Context, actor talent.User, page talent.Pag
 	return s.ClaimStore.Claims(ctx, actor.ID, page)
 }
 
-// AttachDocuments links the caller's documents to a draft claim, or to a
-// rejected one that is about to be appealed with extra documents.
+// AttachDocuments links the caller's documents to a draft claim, to one
+// returned for supplement, or to a rejected one that is about to be
+// appealed with extra documents.
 func (s *Service) AttachDocuments(ctx context.Context, actor talent.User, id string, documentIDs []string) (ClaimView, error) {
 	if c, err := s.ClaimStore.Claim(ctx, id); err != nil || c.UserID != actor.ID {
 		return ClaimView{}, talent.NotFound(CodeClaimNotFound)
@@ -109,8 +134,8 @@ func (s *Service) AttachDocuments(ctx context.Context, actor talent.User, id str
 			return ClaimChange{}, talent.NotFound(CodeClaimNotFound)
 		}
 		appealable := c.Status == ClaimRejected && !c.Appealed
-		if c.Status != ClaimDraft && !appealable {
-			return ClaimChange{}, talent.Errorf(talent.KindConflict, CodeClaimStatusConflict, "documents can be added to a draft or before an appeal")
+		if c.Status != ClaimDraft && c.Status != ClaimReturned && !appealable {
+			return ClaimChange{}, talent.Errorf(talent.KindConflict, CodeClaimStatusConflict, "documents can be added to a draft, a returned claim or before an appeal")
 		}
 		return ClaimChange{AttachDocuments: documentIDs, Touched: true}, nil
 	})
@@ -127,7 +152,16 @@ func (s *Service) Submit(ctx context.Context, actor talent.User, id string) (Cla
 	if err != nil {
 		return Claim{}, err
 	}
-	pkg, open, err := s.Catalog.InForce(ctx, c.Package, s.now())
+	// A claim is decided under the version in force when it was first
+	// submitted; one returned for supplement keeps it, even if the package
+	// has closed to new claims since.
+	var pkg policy.Package
+	open := true
+	if c.PolicyVersion > 0 {
+		pkg, err = s.Catalog.Package(ctx, c.Package, c.PolicyVersion)
+	} else {
+		pkg, open, err = s.Catalog.InForce(ctx, c.Package, s.now())
+	}
 	if err != nil {
 		return Claim{}, err
 	}
@@ -147,8 +181,8 @@ func (s *Service) Submit(ctx context.Context, actor talent.User, id string) (Cla
 		if c.UserID != actor.ID {
 			return ClaimChange{}, talent.NotFound(CodeClaimNotFound)
 		}
-		if c.Status != ClaimDraft {
-			return ClaimChange{}, talent.Errorf(talent.KindConflict, CodeClaimStatusConflict, "only a draft can be submitted")
+		if c.Status != ClaimDraft && c.Status != ClaimReturned {
+			return ClaimChange{}, talent.Errorf(talent.KindConflict, CodeClaimStatusConflict, "only a draft or a returned claim can be submitted")
 		}
 		if !open {
 			return ClaimChange{}, talent.Field("package", policy.CodePackageClosed)
@@ -229,7 +263,7 @@ func (s *Service) Evaluate(ctx context.Context, id string) error {
 	if err != nil {
 		return err
 	}
-	facts, waiting, err := s.gather(ctx, c)
+	facts, waiting, employerID, err := s.gather(ctx, c)
 	if err != nil {
 		return err
 	}
@@ -238,11 +272,19 @@ func (s *Service) Evaluate(ctx context.Context, id string) error {
 		if c.Status != ClaimSubmitted {
 			return ClaimChange{}, nil
 		}
-		c.Decision = &decision
+		c.Decision, c.EmployerID = &decision, employerID
+		now := s.now()
 		if waiting {
-			return s.transition(c, EventWaitForEmployer, talent.System, "", s.now(), StageEmployer, false)
+			return s.transition(c, EventWaitForEmployer, talent.System, "", now, StageEmployer, false)
 		}
-		return s.transition(c, EventEvaluate, talent.System, string(decision.Outcome), s.now(), StageReview, false)
+		change, err := s.transition(c, EventEvaluate, talent.System, string(decision.Outcome), now, StageReview, false)
+		if err == nil && c.PausedDueAt != nil && c.ReturnedAt != nil {
+			// Back from a return: the review deadline resumes where it was
+			// paused, later by the time the claim was with the graduate.
+			due := c.PausedDueAt.Add(now.Sub(*c.ReturnedAt))
+			c.DueAt, c.PausedDueAt = &due, nil
+		}
+		return change, err
 	})
 	return err
 }
@@ -268,10 +310,29 @@ func (s *Service) EmploymentDecided(ctx context.Context, userID string) error {
 	return nil
 }
 
-// Approve grants a claim under review (reviewer) and, in the same
-// transaction, creates its payment schedule and starts paying.
+// Approve grants a claim under review (reviewer). The approval goes on
+// public notice (公示) for the package's publicity_days: nothing is paid
+// until the notice ends with no objection upheld (EndNotices). A package
+// without a notice starts paying at once.
 func (s *Service) Approve(ctx context.Context, actor talent.User, id, note string) (Claim, error) {
+	c, err := s.ClaimStore.Claim(ctx, id)
+	if err != nil {
+		return Claim{}, err
+	}
+	var pkg policy.Package
+	if c.PolicyVersion > 0 {
+		if pkg, err = s.Catalog.Package(ctx, c.Package, c.PolicyVersion); err != nil {
+			return Claim{}, err
+		}
+	}
+	person, err := s.People.Person(ctx, c.UserID)
+	if err != nil {
+		return Claim{}, err
+	}
 	return s.ClaimStore.UpdateClaim(ctx, id, func(c *Claim) (ClaimChange, error) {
+		if err := decide(c, actor); err != nil {
+			return ClaimChange{}, err
+		}
 		now := s.now()
 		change, err := s.transition(c, EventApprove, actor, note, now, StageNone, false)
 		if err != nil {
@@ -282,22 +343,63 @@ func (s *Service) Approve(ctx context.Context, actor talent.User, id, note strin
 		if c.Decision == nil || c.Decision.Outcome == policy.Ineligible {
 			return ClaimChange{}, talent.Errorf(talent.KindConflict, CodeClaimIneligible, "an ineligible claim is rejected, not approved")
 		}
-		payments := schedule(c, now)
-		if len(payments) == 0 {
+		if len(schedule(c, now)) == 0 {
 			return ClaimChange{}, talent.Errorf(talent.KindConflict, CodeClaimNothingToPay, "the decision gives no amount to pay")
 		}
-		stage := StageNone
-		if !payments[0].DueOn.After(policy.Civil(now)) {
-			stage = StagePayment // a first payment is due now: finance has its deadline
+		days := figure(pkg, "publicity_days", defaultPublicityDays)
+		if days == 0 {
+			return s.activate(c, change, now)
 		}
-		more, err := s.transition(c, EventActivate, talent.System, "", now, stage, false)
-		if err != nil {
-			return ClaimChange{}, err
+		until := s.Calendar.AddWorkingDays(now, days)
+		c.NoticeUntil = &until
+		employer := ""
+		if person.Employer != nil {
+			employer = person.Employer.Name
 		}
-		change.Audit, change.Tasks = append(change.Audit, more.Audit...), append(change.Tasks, more.Tasks...)
-		change.Payments = payments
+		change.Entry = &talent.Entry{ID: c.ID, Kind: talent.EntryClaim, Person: talent.MaskPerson(person.Name, person.NationalIDMasked),
+			Employer: employer, Package: string(c.Package), Amount: c.Decision.Entitlement.Total, StartsAt: now, EndsAt: until,
+			Status: talent.EntryOpen, CreatedAt: now}
 		return change, nil
 	})
+}
+
+// activate starts paying an approved claim: its schedule is created and
+// finance's deadline starts when a first payment is due now.
+func (s *Service) activate(c *Claim, change ClaimChange, now time.Time) (ClaimChange, error) {
+	payments := schedule(c, now)
+	stage := StageNone
+	if len(payments) > 0 && !payments[0].DueOn.After(policy.Civil(now)) {
+		stage = StagePayment // a first payment is due now: finance has its deadline
+	}
+	more, err := s.transition(c, EventActivate, talent.System, "", now, stage, false)
+	if err != nil {
+		return ClaimChange{}, err
+	}
+	change.Audit, change.Tasks = append(change.Audit, more.Audit...), append(change.Tasks, more.Tasks...)
+	change.Payments = payments
+	return change, nil
+}
+
+// EndNotices starts paying the approvals whose public notice ended with no
+// objection open (periodic job).
+func (s *Service) EndNotices(ctx context.Context) error {
+	ids, err := s.ClaimStore.NoticesDue(ctx, s.now())
+	if err != nil {
+		return err
+	}
+	for _, id := range ids {
+		_, err := s.ClaimStore.UpdateClaim(ctx, id, func(c *Claim) (ClaimChange, error) {
+			now := s.now()
+			if c.Status != ClaimApproved || c.ObjectionsOpen > 0 || c.NoticeUntil == nil || c.NoticeUntil.After(now) {
+				return ClaimChange{}, nil // objected to, or reopened, since the list was read
+			}
+			return s.activate(c, ClaimChange{EntryEvent: talent.EntryEnd}, now)
+		})
+		if err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // Reject refuses a claim under review with a reason code and text (reviewer).
@@ -306,21 +408,13 @@ func (s *Service) Reject(ctx context.Context, actor talent.User, id, code, reaso
 		return Claim{}, talent.Field("code", CodeRejectCodeUnknown)
 	}
 	return s.ClaimStore.UpdateClaim(ctx, id, func(c *Claim) (ClaimChange, error) {
+		if err := decide(c, actor); err != nil {
+			return ClaimChange{}, err
+		}
 		change, err := s.transition(c, EventReject, actor, strings.TrimSpace(code+": "+reason), s.now(), StageNone, false)
 		if err == nil {
 			c.RejectCode, c.RejectReason = code, strings.TrimSpace(reason)
 		}
 		return change, err
 	})
-}
-
-// Queue lists claims for reviewers, earliest deadline first.
-func (s *Service) Queue(ctx context.Context, actor talent.User, status ClaimStatus, page talent.Page) ([]Claim, string, error) {
-	if err := actor.Require(talent.RoleReviewer, talent.RoleAdmin); err != nil {
-		return nil, "", err
-	}
-	if status == "" {
-		status = ClaimUnderReview
-	}
-	return s.ClaimStore.ReviewQueue(ctx, status, page)
 }

@@ -20,4 +20,9 @@ var (
 	CodeRejectCodeUnknown     = talent.NewCode("reject_code_unknown")
 	CodePaymentStatusConflict = talent.NewCode("payment_status_conflict")
 	CodeNoPaymentsDue         = talent.NewCode("no_payments_due")
+	CodeClaimAssigned         = talent.NewCode("claim_assigned") // another reviewer holds the claim
+	CodeAssigneeNotReviewer   = talent.NewCode("assignee_not_reviewer")
+	CodeReturnLimit           = talent.NewCode("claim_return_limit")
+	CodeReturnTarget          = talent.NewCode("return_target_unknown")
+	CodeReturnCodeUnknown     = talent.NewCode("return_code_unknown")
 )

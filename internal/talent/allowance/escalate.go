@@ -8,8 +8,9 @@ import (
 
 // Escalate is the periodic deadline check: for each claim past its stage's
 // due time it alerts the staff responsible (inbox and push) and flags the
-// claim, once per stage: HR of the graduate's employer for the employer
-// stage, finance for the first payment, reviewers for the others.
+// claim, once per stage: whoever answers for the graduate's employer for
+// the employer stage (talent.EmployerContacts), finance for the first
+// payment, reviewers for the others.
 func (s *Service) Escalate(ctx context.Context) error {
 	overdue, err := s.ClaimStore.Overdue(ctx, s.now())
 	if err != nil {
@@ -31,7 +32,7 @@ func (s *Service) escalate(ctx context.Context, c Claim) error {
 	case StageEmployer:
 		emp, eerr := s.Employments.CurrentEmployment(ctx, c.UserID)
 		if eerr == nil {
-			staff, err = s.Staff.HRUsers(ctx, emp.EmployerID)
+			staff, err = talent.EmployerContacts(ctx, s.Staff, emp.EmployerID)
 		}
 	case StagePayment:
 		staff, err = s.Staff.UsersWithRole(ctx, talent.RoleFinance)

@@ -13,21 +13,23 @@ import (
 // person), employment and live claims tell on a date; the housing rounds
 // evaluate the apartment package with them.
 func (s *Service) PersonFacts(ctx context.Context, person talent.Person, on time.Time) (policy.Facts, error) {
-	f, _, err := s.personFacts(ctx, person, on)
+	f, _, _, err := s.personFacts(ctx, person, on)
 	return f, err
 }
 
 // profileFacts are the facts a profile and the current employment tell.
-// waiting reports an employment that HR has not answered yet.
-func (s *Service) profileFacts(ctx context.Context, userID string, on time.Time) (f policy.Facts, waiting bool, err error) {
+// waiting reports an employment that HR has not answered yet; employerID is
+// the employer of the current employment.
+func (s *Service) profileFacts(ctx context.Context, userID string, on time.Time) (f policy.Facts, waiting bool, employerID string, err error) {
 	person, err := s.People.Person(ctx, userID)
 	if err != nil {
-		return policy.Facts{ClaimDate: on, Holds: map[string]policy.Truth{}}, false, err
+		return policy.Facts{ClaimDate: on, Holds: map[string]policy.Truth{}}, false, "", err
 	}
 	return s.personFacts(ctx, person, on)
 }
 
-func (s *Service) personFacts(ctx context.Context, person talent.Person, on time.Time) (f policy.Facts, waiting bool, err error) {
+// personFacts is profileFacts for a person already read.
+func (s *Service) personFacts(ctx context.Context, person talent.Person, on time.Time) (f policy.Facts, waiting bool, employerID string, err error) {
 	f = policy.Facts{ClaimDate: on, Holds: map[string]policy.Truth{}}
 	userID := person.UserID
 	if person.BirthDate != nil {
@@ -45,7 +47,7 @@ func (s *Service) personFacts(ctx context.Context, person talent.Person, on time
 	case talent.ErrorKind(err) == talent.KindNotFound:
 		f.Employment.Confirmed = policy.No
 	case err != nil:
-		return f, false, err
+		return f, false, "", err
 	case emp.Status == talent.EmploymentConfirmed:
 		f.Employment.Confirmed = policy.Yes
 		f.Employment.ContractMonths = wholeMonths(*emp.ContractStart, emp.ContractEnd.AddDate(0, 0, 1))
@@ -58,9 +60,12 @@ func (s *Service) personFacts(ctx context.Context, person talent.Person, on time
 	default:
 		f.Employment.Confirmed = policy.No
 	}
+	if err == nil {
+		employerID = emp.EmployerID
+	}
 	lease, err := s.Leases.HoldsLease(ctx, userID)
 	if err != nil {
-		return f, false, err
+		return f, false, "", err
 	}
 	f.Holds[policy.BenefitApartmentLease] = policy.Known(lease)
 	// A live claim of a package is a benefit held, for packages exclusive with it.
@@ -68,19 +73,20 @@ func (s *Service) personFacts(ctx context.Context, person talent.Person, on time
 		for _, id := range policy.Allowances() {
 			live, err := s.ClaimStore.EarlierClaims(ctx, person.PersonIndex, id, "")
 			if err != nil {
-				return f, false, err
+				return f, false, "", err
 			}
 			f.Holds[string(id)] = policy.Known(len(live) > 0)
 		}
 	}
-	return f, waiting, nil
+	return f, waiting, employerID, nil
 }
 
-// gather collects every fact the eligibility worker needs for a claim.
-func (s *Service) gather(ctx context.Context, c Claim) (policy.Facts, bool, error) {
-	f, waiting, err := s.profileFacts(ctx, c.UserID, *c.SubmittedAt)
+// gather collects every fact the eligibility worker needs for a claim, and
+// the employer it is evaluated with.
+func (s *Service) gather(ctx context.Context, c Claim) (policy.Facts, bool, string, error) {
+	f, waiting, employerID, err := s.profileFacts(ctx, c.UserID, *c.SubmittedAt)
 	if err != nil {
-		return f, false, err
+		return f, false, "", err
 	}
 	d := c.Declarations
 	f.OwnsHome = policy.Known(d.OwnsHomeInCity)
@@ -88,12 +94,12 @@ func (s *Service) gather(ctx context.Context, c Claim) (policy.Facts, bool, erro
 	f.MonthlyRent = d.MonthlyRent
 	earlier, err := s.ClaimStore.EarlierClaims(ctx, c.PersonIndex, c.Package, c.ID)
 	if err != nil {
-		return f, false, err
+		return f, false, "", err
 	}
 	f.EarlierClaim, f.EarlierClaimIDs = policy.Known(len(earlier) > 0), earlier
 	docs, err := s.ClaimStore.ClaimDocuments(ctx, c.ID)
 	if err != nil {
-		return f, false, err
+		return f, false, "", err
 	}
 	f.CheckDocuments = true
 	for _, doc := range docs {
@@ -101,7 +107,7 @@ func (s *Service) gather(ctx context.Context, c Claim) (policy.Facts, bool, erro
 			f.Documents = append(f.Documents, doc.Kind)
 		}
 	}
-	return f, waiting, nil
+	return f, waiting, employerID, nil
 }
 
 // PrecheckResult is what one package says about the caller today.
@@ -118,7 +124,7 @@ func (s *Service) Precheck(ctx context.Context, actor talent.User) ([]PrecheckRe
 	if err != nil {
 		return nil, err
 	}
-	f, _, err := s.profileFacts(ctx, actor.ID, s.now())
+	f, _, _, err := s.profileFacts(ctx, actor.ID, s.now())
 	if err != nil {
 		return nil, err
 	}

@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/anju-city/anju/internal/app"
 	"github.com/anju-city/anju/internal/postgres"
 	"github.com/anju-city/anju/internal/talent"
 	"github.com/anju-city/anju/internal/talent/allowance"
@@ -14,6 +15,7 @@ import (
 
 type bundle struct {
 	db    *postgres.DB
+	app   *app.App
 	clock *testenv.Clock
 	svc   *allowance.Service
 	grad  talent.User
@@ -38,7 +40,9 @@ func setup(t *testing.T) bundle {
 	if hr, err = db.Users().GrantRole(ctx, hr.ID, talent.RoleGrant{Role: talent.RoleHR, EmployerID: emp.ID}, ""); err != nil {
 		t.Fatal(err)
 	}
-	_, err = ts.UpdateProfile(ctx, grad, talent.ProfileInput{Name: "李明", NationalID: "330282199806150423",
+	_, err = ts.UpdateProfile(ctx, grad, talent.ProfileInput{Name: "李明", NationalID: "330282199806150423", HukouPlace: "江西省南昌市",
+		Education: []talent.Education{{Level: talent.LevelMaster, Institution: "南昌大学", FullTime: true,
+			GraduationDate: time.Date(2025, 6, 30, 0, 0, 0, 0, time.UTC)}},
 		Employer: &talent.EmployerDeclaration{Name: emp.Name, CreditCode: emp.CreditCode}})
 	if err != nil {
 		t.Fatal(err)
@@ -50,7 +54,7 @@ func setup(t *testing.T) bundle {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return bundle{db: db, clock: clk, svc: svc, grad: grad, hr: hr}
+	return bundle{db: db, app: a, clock: clk, svc: svc, grad: grad, hr: hr}
 }
 
 // claim stores a claim in a status with the given payments.

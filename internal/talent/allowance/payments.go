@@ -204,7 +204,7 @@ func (s *Service) stillExclusive(ctx context.Context, p Payment) (bool, error) {
 	if len(pkg.ExclusiveWith) == 0 {
 		return true, nil
 	}
-	facts, _, err := s.profileFacts(ctx, p.UserID, s.now())
+	facts, _, _, err := s.profileFacts(ctx, p.UserID, s.now())
 	if err != nil {
 		return false, err
 	}
@@ -250,13 +250,18 @@ func (s *Service) CreateBatch(ctx context.Context, actor talent.User) (Batch, er
 	return s.PaymentStore.CreateBatch(ctx, b)
 }
 
-// BatchLines returns a batch's payments with personal data opened (finance).
-func (s *Service) BatchLines(ctx context.Context, actor talent.User, batchID string) (Batch, []BatchLine, error) {
+// BatchLines returns a batch's payments with personal data opened
+// (finance): to look at (what talent.AccessBatch) or to export for the bank
+// (talent.AccessBatchExport). Either is written to the access log first.
+func (s *Service) BatchLines(ctx context.Context, actor talent.User, batchID, what string) (Batch, []BatchLine, error) {
 	if err := actor.Require(talent.RoleFinance); err != nil {
 		return Batch{}, nil, err
 	}
 	b, rows, err := s.PaymentStore.BatchPayments(ctx, batchID)
 	if err != nil {
+		return Batch{}, nil, err
+	}
+	if err := s.AccessLog.Record(ctx, talent.Access{At: s.now(), ActorID: actor.ID, What: what, ObjectID: b.ID}); err != nil {
 		return Batch{}, nil, err
 	}
 	lines := make([]BatchLine, len(rows))

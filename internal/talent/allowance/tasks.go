@@ -20,3 +20,17 @@ type ReleasePayments struct{}
 
 // Kind implements talent.Task.
 func (ReleasePayments) Kind() string { return "payments:release" }
+
+// LapseReturns is the periodic job that lapses returned claims whose
+// supplement window passed (Service.LapseReturns).
+type LapseReturns struct{}
+
+// Kind implements talent.Task.
+func (LapseReturns) Kind() string { return "claims:lapse" }
+
+// EndNotices is the periodic job that starts paying approvals whose public
+// notice ended (Service.EndNotices).
+type EndNotices struct{}
+
+// Kind implements talent.Task.
+func (EndNotices) Kind() string { return "claims:notices" }

@@ -31,22 +31,18 @@ func (s *Service) ImportUnits(ctx context.Context, actor talent.User, rows [][]s
 		return 0, err
 	}
 	if len(rows) < 2 {
-		return 0, talent.Invalid(talent.FieldError{Field: "rows", Code: CodeImportEmpty})
+		return 0, talent.Invalid(talent.FieldError{Field: "rows", Code: talent.CodeImportEmpty})
 	}
 	if len(rows) > MaxImportRows+1 {
 		return 0, talent.Invalid(talent.FieldError{Field: "rows", Code: talent.CodeTooManyItems})
 	}
-	col, missing := headerIndex(rows[0])
+	col, missing := talent.SheetColumns(rows[0], importColumns, []string{"property", "number", "layout", "area", "floor", "marketRent"})
 	if len(missing) > 0 {
-		fields := make([]talent.FieldError, len(missing))
-		for i, m := range missing {
-			fields[i] = talent.FieldError{Field: "header." + m, Code: talent.CodeRequired}
-		}
-		return 0, talent.Invalid(fields...)
+		return 0, talent.MissingColumns(missing)
 	}
 	var names []string
 	for _, r := range rows[1:] {
-		names = append(names, cell(r, col["property"]))
+		names = append(names, talent.Cell(r, col["property"]))
 	}
 	props, err := s.Inventory.PropertiesByName(ctx, names)
 	if err != nil {
@@ -57,70 +53,42 @@ func (s *Service) ImportUnits(ctx context.Context, actor talent.User, rows [][]s
 	seen := map[string]bool{}
 	for i, r := range rows[1:] {
 		prefix := "rows[" + strconv.Itoa(i+2) + "]."
-		in := UnitInput{Number: cell(r, col["number"]), Layout: Layout(strings.ToLower(cell(r, col["layout"])))}
+		in := UnitInput{Number: talent.Cell(r, col["number"]), Layout: Layout(strings.ToLower(talent.Cell(r, col["layout"])))}
 		var bad bool
-		if in.AreaDM2, bad = hundredths(cell(r, col["area"])); bad {
+		if in.AreaDM2, bad = hundredths(talent.Cell(r, col["area"])); bad {
 			fields = append(fields, talent.FieldError{Field: prefix + "area", Code: talent.CodeNumberFormat})
 		}
-		rent, badRent := hundredths(cell(r, col["marketRent"]))
+		rent, badRent := hundredths(talent.Cell(r, col["marketRent"]))
 		if badRent {
 			fields = append(fields, talent.FieldError{Field: prefix + "marketRent", Code: talent.CodeNumberFormat})
 		}
 		in.MarketRent = int64(rent)
-		floor, err := strconv.Atoi(cell(r, col["floor"]))
+		floor, err := strconv.Atoi(talent.Cell(r, col["floor"]))
 		if err != nil {
 			fields = append(fields, talent.FieldError{Field: prefix + "floor", Code: talent.CodeNumberFormat})
 		}
 		in.Floor = floor
 		fields = append(fields, in.check(prefix)...)
-		p, ok := props[cell(r, col["property"])]
+		p, ok := props[talent.Cell(r, col["property"])]
 		if !ok {
 			fields = append(fields, talent.FieldError{Field: prefix + "property", Code: CodePropertyUnknown})
 			continue
 		}
 		key := p.ID + "/" + in.Number
 		if seen[key] {
-			fields = append(fields, talent.FieldError{Field: prefix + "number", Code: CodeDuplicateInFile})
+			fields = append(fields, talent.FieldError{Field: prefix + "number", Code: talent.CodeDuplicateInFile})
 			continue
 		}
 		seen[key] = true
 		units = append(units, s.unit(p.ID, in))
 	}
 	if len(fields) > 0 {
-		return 0, &talent.Error{Kind: talent.KindInvalid, Code: CodeImportRejected, Message: "some rows are invalid; nothing was imported", Fields: fields}
+		return 0, talent.RejectRows(fields)
 	}
 	if err := s.Inventory.CreateUnits(ctx, units); err != nil {
 		return 0, err
 	}
 	return len(units), nil
-}
-
-func headerIndex(header []string) (map[string]int, []string) {
-	col := map[string]int{}
-	for i, h := range header {
-		h = strings.ToLower(strings.TrimSpace(strings.TrimPrefix(h, "\ufeff")))
-		for name, aliases := range importColumns {
-			for _, a := range aliases {
-				if h == a {
-					col[name] = i
-				}
-			}
-		}
-	}
-	var missing []string
-	for _, name := range []string{"property", "number", "layout", "area", "floor", "marketRent"} {
-		if _, ok := col[name]; !ok {
-			missing = append(missing, name)
-		}
-	}
-	return col, missing
-}
-
-func cell(row []string, i int) string {
-	if i < len(row) {
-		return strings.TrimSpace(row[i])
-	}
-	return ""
 }
 
 // hundredths parses a decimal with at most two places ("45.5" → 4550)

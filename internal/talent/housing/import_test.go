@@ -15,21 +15,3 @@ func TestHundredths(t *testing.T) {
 		}
 	}
 }
-
-func TestHeaderIndex(t *testing.T) {
-	t.Parallel()
-	col, missing := headerIndex([]string{"\ufeff楼盘", "房号", "Layout", "面积", "floor", "市场租金"})
-	if len(missing) != 0 || col["property"] != 0 || col["layout"] != 2 || col["marketRent"] != 5 {
-		t.Fatalf("col %v, missing %v", col, missing)
-	}
-	if _, missing := headerIndex([]string{"property", "number"}); len(missing) != 4 {
-		t.Fatalf("missing %v", missing)
-	}
-}
-
-func TestMaskedName(t *testing.T) {
-	t.Parallel()
-	if got := maskedName("李明", "3302**********0423"); got != "李*（0423）" {
-		t.Fatalf("maskedName = %q", got)
-	}
-}

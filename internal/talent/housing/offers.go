@@ -131,6 +131,20 @@ type Change struct {
 	// with UnitTransitions under the unit's current status, or fails.
 	Units map[string]UnitEvent
 	Tasks []talent.Task
+	// Entries are new public-notice entries (a draw's allocations);
+	// EntryEvents move existing ones along talent.EntryTransitions.
+	Entries     []talent.Entry
+	EntryEvents map[string]talent.EntryEvent
+	// Objections are objections to insert (filed, open) or to decide; a
+	// decision on one not open any more fails the whole change.
+	Objections []talent.Objection
+}
+
+func (c *Change) entry(id string, ev talent.EntryEvent) {
+	if c.EntryEvents == nil {
+		c.EntryEvents = map[string]talent.EntryEvent{}
+	}
+	c.EntryEvents[id] = ev
 }
 
 // offer makes an offer of o's unit, which ev moves to offered.
@@ -185,6 +199,9 @@ type OfferStore interface {
 	LeaseOf(ctx context.Context, offerID string) (Lease, error)
 	// PendingOffers lists pending offers that expire before the instant.
 	PendingOffers(ctx context.Context, before time.Time) ([]Offer, error)
+	// OffersOf and UserLeases list a user's offers and leases, newest first.
+	OffersOf(ctx context.Context, userID string) ([]Offer, error)
+	UserLeases(ctx context.Context, userID string) ([]Lease, error)
 }
 
 func (s *Rounds) newOffer(roundID string, a Application, unitID, source, reason, by string, now time.Time) Offer {

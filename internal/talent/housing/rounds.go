@@ -10,6 +10,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/anju-city/anju/internal/talent"
+	"github.com/anju-city/anju/internal/talent/calendar"
 	"github.com/anju-city/anju/internal/talent/draw"
 	"github.com/anju-city/anju/internal/talent/policy"
 )
@@ -133,6 +134,8 @@ type RoundStore interface {
 	RoundUnits(ctx context.Context, roundID string) ([]Unit, error)
 	// DueRounds lists open rounds whose window closed before now.
 	DueRounds(ctx context.Context, now time.Time) ([]string, error)
+	// ApplicationsOf lists a user's applications with their rounds, newest first.
+	ApplicationsOf(ctx context.Context, userID string) ([]UserApplication, error)
 }
 
 // Catalog is the policy catalogue (the catalog module).
@@ -157,8 +160,13 @@ type Facts interface {
 	PersonFacts(ctx context.Context, person talent.Person, on time.Time) (policy.Facts, error)
 }
 
+// Staff finds the housing officers to tell.
+type Staff interface {
+	UsersWithRole(ctx context.Context, role talent.Role) ([]string, error)
+}
+
 // Rounds are the allocation use cases: rounds, applications, the draw,
-// offers and corrections.
+// offers, corrections and objections to the notice.
 type Rounds struct {
 	RoundStore      RoundStore
 	OfferStore      OfferStore
@@ -166,8 +174,10 @@ type Rounds struct {
 	Catalog         Catalog
 	People          People
 	Facts           Facts
+	Staff           Staff
 	Vault           talent.Vault
 	Clock           talent.Clock
+	Calendar        *calendar.Calendar
 }
 
 func (s *Rounds) now() time.Time { return s.Clock.Now().UTC() }
@@ -275,7 +285,7 @@ func (s *Rounds) Apply(ctx context.Context, actor talent.User, roundID string, i
 	score, _ := policy.Score(*pkg.Scoring, facts)
 	a := Application{ID: talent.NewID(), RoundID: roundID, UserID: actor.ID, PersonIndex: person.PersonIndex,
 		Preferences: in.Preferences, HouseholdSize: in.HouseholdSize, OwnsHome: in.OwnsHome, Score: score,
-		Applicant: maskedName(person.Name, person.NationalIDMasked),
+		Applicant: talent.MaskPerson(person.Name, person.NationalIDMasked),
 		Decision:  decision, Status: AppIneligible, CreatedAt: now, UpdatedAt: now}
 	template := "application.ineligible"
 	if decision.Outcome == policy.Eligible {
@@ -384,6 +394,9 @@ func (s *Rounds) Draw(ctx context.Context, actor talent.User, id string) (Round,
 			a.UnitID, a.UpdatedAt = x.UnitID, now
 			if x.UnitID != "" {
 				change.offer(s.newOffer(r.ID, a, x.UnitID, "draw", "", talent.SystemID, now), UnitOffer)
+				change.Entries = append(change.Entries, talent.Entry{ID: a.ID, Kind: talent.EntryRound, RoundID: r.ID,
+					Person: x.Applicant, Package: r.Name, StartsAt: now, EndsAt: s.Calendar.AddWorkingDays(now, noticeDays),
+					Status: talent.EntryOpen, CreatedAt: now})
 			}
 			change.Applications = append(change.Applications, a)
 			change.notify(a.UserID, "draw:"+a.ID, template, "anju://housing/rounds/"+r.ID+"/draw",
@@ -391,21 +404,6 @@ func (s *Rounds) Draw(ctx context.Context, actor talent.User, id string) (Round,
 		}
 		return change, nil
 	})
-}
-
-// maskedName keeps the first character of the name and the last four of the
-// masked ID number: enough to find oneself in a published list, too little
-// to identify anyone else.
-func maskedName(name, maskedID string) string {
-	first, _ := utf8.DecodeRuneInString(name)
-	if first == utf8.RuneError {
-		first = '*'
-	}
-	tail := maskedID
-	if len(tail) > 4 {
-		tail = tail[len(tail)-4:]
-	}
-	return string(first) + "*（" + tail + "）"
 }
 
 // Application returns an application to its applicant or to housing staff.

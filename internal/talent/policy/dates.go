@@ -134,3 +134,10 @@ func yuan(fen int64) string {
 	}
 	return s
 }
+
+// StartOfDay is the instant the civil date d (read at UTC midnight, as Civil
+// returns it) begins in Asia/Shanghai.
+func StartOfDay(d time.Time) time.Time {
+	y, m, day := d.UTC().Date()
+	return time.Date(y, m, day, 0, 0, 0, 0, shanghai).UTC()
+}
