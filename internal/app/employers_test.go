@@ -21,7 +21,9 @@ func (r *recorded) Profile(ctx context.Context, _ string, load func(context.Cont
 	return load(ctx)
 }
 
-func (r *recorded) Invalidate(_ context.Context, userID string) { r.dropped = append(r.dropped, userID) }
+func (r *recorded) Invalidate(_ context.Context, userID string) {
+	r.dropped = append(r.dropped, userID)
+}
 
 // store answers the two calls the test makes and fails when told to.
 type store struct {
