@@ -6,6 +6,7 @@
 #   make check-deploy  lint, render and validate charts/anju and skaffold.yaml offline
 #   make gen        regenerate api/gen/anju.gen.go from openapi/anju.yaml
 #   make lint       gofmt, go vet, golangci-lint
+#   make bench      the load harness against the real binary and services (docs/performance.md)
 #   make stop       stop the services that `make services` started
 #
 # Tools are built on demand into .tools/bin; service data lives in .data/.
@@ -43,7 +44,7 @@ KUBE_VERSIONS := 1.30.0,1.35.0
 # Relative to the repository root: CI clones the repository with shared/ beside it.
 SKAFFOLD_SCHEMA := ../shared/schemas/skaffold-v4beta13.json
 
-.PHONY: services build run test gen check-gen check-deploy lint stop
+.PHONY: services build run test gen check-gen check-deploy lint stop bench
 
 services:
 	$(SERVICES) up
@@ -64,6 +65,13 @@ run: services build
 test: services check-gen check-deploy
 	eval "$$($(SERVICES) env)"
 	go test -count=1 -p 2 -timeout 20m ./...
+
+# The load harness (bench/): several minutes, figures in bench/out and on
+# stdout. Not part of make test, which runs only its smoke test; timed
+# results belong in docs/performance.md, not in assertions.
+bench: services
+	eval "$$($(SERVICES) env)"
+	go run ./bench -out bench/out $(BENCH_FLAGS)
 
 gen: $(OAPI_CODEGEN)
 	$(OAPI_CODEGEN) -config $(OAPI_CONFIG) $(OPENAPI_SPEC)

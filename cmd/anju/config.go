@@ -60,6 +60,19 @@ type Config struct {
 	ShutdownTimeout   time.Duration
 	UploadTTL         time.Duration
 	DownloadTTL       time.Duration
+
+	// RevocationMaxAge is the revocation delay: how long a user's
+	// tokens-valid-after time from Firebase is trusted. RevocationGrace is
+	// how long an older answer still serves while Firebase is unreachable.
+	RevocationMaxAge time.Duration
+	RevocationGrace  time.Duration
+	// UserCacheTTL bounds how long a signed-in user's roles stay cached
+	// (changes made in Anju invalidate them at once).
+	UserCacheTTL time.Duration
+	// LastSeenInterval is how often at most a user's last-seen time is written.
+	LastSeenInterval time.Duration
+	// Pprof serves /debug/pprof/ on WorkerAddr.
+	Pprof bool
 }
 
 // Development defaults. Production refuses every one of them.
@@ -211,6 +224,15 @@ func loadConfig(getenv func(string) string) (Config, error) {
 	c.ShutdownTimeout = duration("ANJU_SHUTDOWN_TIMEOUT", 25*time.Second)
 	c.UploadTTL = duration("ANJU_UPLOAD_TTL", 15*time.Minute)
 	c.DownloadTTL = duration("ANJU_DOWNLOAD_TTL", 5*time.Minute)
+	c.RevocationMaxAge = duration("ANJU_REVOCATION_MAX_AGE", 60*time.Second)
+	c.RevocationGrace = duration("ANJU_REVOCATION_GRACE", time.Hour)
+	if c.RevocationGrace < c.RevocationMaxAge {
+		bad("ANJU_REVOCATION_GRACE", "must be at least ANJU_REVOCATION_MAX_AGE (%s); it is how long an answer keeps serving past that while Firebase is unreachable (got %s)",
+			c.RevocationMaxAge, c.RevocationGrace)
+	}
+	c.UserCacheTTL = duration("ANJU_USER_CACHE_TTL", 30*time.Second)
+	c.LastSeenInterval = duration("ANJU_LAST_SEEN_INTERVAL", 5*time.Minute)
+	c.Pprof = boolean("ANJU_PPROF", !prod)
 
 	if prod {
 		if c.AuthEmulatorHost != "" {
@@ -265,6 +287,10 @@ func (c Config) LogValue() slog.Value {
 		slog.Int("rate_limit_per_ip", c.RateLimitPerIP),
 		slog.Int("rate_limit_per_user", c.RateLimitPerUser),
 		slog.Int("objections_per_hour", c.ObjectionsPerHour),
+		slog.Duration("revocation_max_age", c.RevocationMaxAge),
+		slog.Duration("revocation_grace", c.RevocationGrace),
+		slog.Duration("user_cache_ttl", c.UserCacheTTL),
+		slog.Bool("pprof", c.Pprof),
 	)
 }
 

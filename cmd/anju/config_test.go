@@ -5,6 +5,7 @@ import (
 	"log/slog"
 	"strings"
 	"testing"
+	"time"
 )
 
 func env(kv map[string]string) func(string) string {
@@ -63,6 +64,40 @@ func TestConfigProductionRefusesUnsafeSettings(t *testing.T) {
 	c, err := loadConfig(env(ok))
 	if err != nil || c.MigrateOnStart {
 		t.Fatalf("a sound production config: %v (migrate on start %v)", err, c.MigrateOnStart)
+	}
+	if c.Pprof {
+		t.Error("pprof is on by default in production")
+	}
+}
+
+func TestConfigSignInCaches(t *testing.T) {
+	t.Parallel()
+	c, err := loadConfig(env(nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.RevocationMaxAge != 60*time.Second || c.RevocationGrace != time.Hour || c.UserCacheTTL != 30*time.Second ||
+		c.LastSeenInterval != 5*time.Minute || !c.Pprof {
+		t.Errorf("defaults: max age %s, grace %s, user cache %s, last seen %s, pprof %v",
+			c.RevocationMaxAge, c.RevocationGrace, c.UserCacheTTL, c.LastSeenInterval, c.Pprof)
+	}
+	c, err = loadConfig(env(map[string]string{"ANJU_REVOCATION_MAX_AGE": "2m", "ANJU_REVOCATION_GRACE": "30m", "ANJU_PPROF": "false"}))
+	if err != nil || c.RevocationMaxAge != 2*time.Minute || c.RevocationGrace != 30*time.Minute || c.Pprof {
+		t.Errorf("set: %v, %s, %s, pprof %v", err, c.RevocationMaxAge, c.RevocationGrace, c.Pprof)
+	}
+	for _, tt := range []struct {
+		env  map[string]string
+		want string
+	}{
+		{map[string]string{"ANJU_REVOCATION_MAX_AGE": "a minute"}, `ANJU_REVOCATION_MAX_AGE: must be a positive duration such as 30s or 5m (got "a minute")`},
+		{map[string]string{"ANJU_REVOCATION_MAX_AGE": "2m", "ANJU_REVOCATION_GRACE": "1m"}, "ANJU_REVOCATION_GRACE: must be at least ANJU_REVOCATION_MAX_AGE (2m0s)"},
+		{map[string]string{"ANJU_USER_CACHE_TTL": "-1s"}, "ANJU_USER_CACHE_TTL: must be a positive duration"},
+		{map[string]string{"ANJU_LAST_SEEN_INTERVAL": "0"}, "ANJU_LAST_SEEN_INTERVAL: must be a positive duration"},
+		{map[string]string{"ANJU_PPROF": "sometimes"}, `ANJU_PPROF: must be true or false (got "sometimes")`},
+	} {
+		if _, err := loadConfig(env(tt.env)); err == nil || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("%v: got %v, want %q", tt.env, err, tt.want)
+		}
 	}
 }
 

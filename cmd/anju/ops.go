@@ -75,7 +75,11 @@ func (s *system) grant(ctx context.Context, uid string, role talent.Role, employ
 	if role == talent.RoleAdmin || role.EmployerScoped() {
 		// The command line is the authority here (an installation's first
 		// admin, an employer's first admin); record no granting user.
-		return users.GrantRole(ctx, u.ID, talent.RoleGrant{Role: role, EmployerID: employerID, GrantedAt: time.Now()}, "")
+		u, err := users.GrantRole(ctx, u.ID, talent.RoleGrant{Role: role, EmployerID: employerID, GrantedAt: time.Now()}, "")
+		if err == nil {
+			s.users.Invalidate(ctx, u.ID)
+		}
+		return u, err
 	}
 	return s.app.Account.GrantRole(ctx, system, u.ID, g)
 }

@@ -8,11 +8,14 @@ import (
 	"math/rand/v2"
 	"net"
 	"net/http"
+	"net/http/pprof"
 	"time"
 
 	"github.com/anju-city/anju/api"
+	"github.com/anju-city/anju/internal/lastseen"
 	"github.com/anju-city/anju/internal/ratelimit"
 	"github.com/anju-city/anju/internal/talent"
+	"github.com/anju-city/anju/internal/usercache"
 	"github.com/anju-city/anju/workers"
 	"github.com/hibiken/asynq"
 	"github.com/prometheus/client_golang/prometheus"
@@ -45,6 +48,11 @@ func serve(ctx context.Context, cfg Config, mode string, stdout io.Writer) error
 		metrics = workers.NewMetrics(reg, asynq.NewInspectorFromRedisClient(s.redis), s.db.Outbox(), s.logger)
 		pusher = metrics.CountPushes(p)
 	}
+	api := mode == "api" || mode == "all"
+	if api {
+		s.users = usercache.New(s.redis, usercache.Options{TTL: cfg.UserCacheTTL, Registerer: reg, Logger: s.logger})
+		s.presence = lastseen.New(s.db.Users(), cfg.LastSeenInterval, s.logger)
+	}
 	if err := s.assemble(pusher); err != nil {
 		return err
 	}
@@ -59,24 +67,29 @@ func serve(ctx context.Context, cfg Config, mode string, stdout io.Writer) error
 	}
 
 	g, ctx := errgroup.WithContext(ctx)
-	if mode == "api" || mode == "all" {
+	if api {
 		if err := s.serveAPI(ctx, g, reg, stdout); err != nil {
 			return err
 		}
+		g.Go(func() error { return s.users.Run(ctx) })
+		g.Go(func() error { return s.presence.Run(ctx) })
 	}
 	if mode == "worker" || mode == "all" {
 		if err := s.runWorkers(ctx, g, metrics); err != nil {
 			return err
 		}
-		if mode == "worker" {
-			s.serveWorkerHTTP(ctx, g, reg, stdout)
-		}
+	}
+	// The worker's port serves /metrics and /healthz for a worker-only
+	// process (the API serves them on its own port), and pprof in every
+	// mode when it is on.
+	if mode == "worker" || cfg.Pprof {
+		s.serveInternalHTTP(ctx, g, reg, mode == "worker", stdout)
 	}
 	return g.Wait()
 }
 
 func (s *system) serveAPI(ctx context.Context, g *errgroup.Group, reg *prometheus.Registry, stdout io.Writer) error {
-	verifier, err := s.verifier(ctx)
+	verifier, err := s.verifier(ctx, reg)
 	if err != nil {
 		return fmt.Errorf("firebase auth: %w", err)
 	}
@@ -155,18 +168,35 @@ func (s *system) prune(ctx context.Context) error {
 	return err
 }
 
-// serveWorkerHTTP gives a worker-only process /metrics and /healthz.
-func (s *system) serveWorkerHTTP(ctx context.Context, g *errgroup.Group, reg *prometheus.Registry, stdout io.Writer) {
+// serveInternalHTTP serves the internal port (ANJU_WORKER_ADDR): /metrics
+// and /healthz when health is set (a worker-only process), and
+// /debug/pprof/ when ANJU_PPROF is on. The port is not behind the ingress;
+// the chart's network policy admits only the metrics scrapers to it.
+func (s *system) serveInternalHTTP(ctx context.Context, g *errgroup.Group, reg *prometheus.Registry, health bool, stdout io.Writer) {
 	mux := http.NewServeMux()
-	mux.Handle("/metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
-	mux.HandleFunc("/healthz", func(w http.ResponseWriter, _ *http.Request) {
-		w.Header().Set("Content-Type", "application/json")
-		_, _ = w.Write([]byte(`{"status":"ok"}`))
-	})
+	if health {
+		mux.Handle("/metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
+		mux.HandleFunc("/healthz", func(w http.ResponseWriter, _ *http.Request) {
+			w.Header().Set("Content-Type", "application/json")
+			_, _ = w.Write([]byte(`{"status":"ok"}`))
+		})
+	}
+	if s.cfg.Pprof {
+		mux.HandleFunc("/debug/pprof/", pprof.Index)
+		mux.HandleFunc("/debug/pprof/cmdline", pprof.Cmdline)
+		mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
+		mux.HandleFunc("/debug/pprof/symbol", pprof.Symbol)
+		mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
+	}
 	srv := &http.Server{Addr: s.cfg.WorkerAddr, Handler: mux, ReadHeaderTimeout: 5 * time.Second}
 	g.Go(func() error {
-		fmt.Fprintf(stdout, "anju worker metrics on %s\n", s.cfg.WorkerAddr)
-		if err := srv.ListenAndServe(); !errors.Is(err, http.ErrServerClosed) {
+		ln, err := net.Listen("tcp", s.cfg.WorkerAddr)
+		if err != nil {
+			return fmt.Errorf("ANJU_WORKER_ADDR %s: %w", s.cfg.WorkerAddr, err)
+		}
+		// Tests and scripts read this line to learn the port when the address is :0.
+		fmt.Fprintf(stdout, "anju internal port (metrics, pprof) on http://%s\n", ln.Addr())
+		if err := srv.Serve(ln); !errors.Is(err, http.ErrServerClosed) {
 			return err
 		}
 		return nil

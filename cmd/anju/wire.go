@@ -9,11 +9,16 @@ import (
 
 	"github.com/anju-city/anju/internal/app"
 	"github.com/anju-city/anju/internal/firebase"
+	"github.com/anju-city/anju/internal/lastseen"
 	"github.com/anju-city/anju/internal/logging"
 	"github.com/anju-city/anju/internal/objectstore"
 	"github.com/anju-city/anju/internal/pii"
 	"github.com/anju-city/anju/internal/postgres"
+	"github.com/anju-city/anju/internal/revocation"
 	"github.com/anju-city/anju/internal/talent"
+	"github.com/anju-city/anju/internal/talent/account"
+	"github.com/anju-city/anju/internal/usercache"
+	"github.com/prometheus/client_golang/prometheus"
 	"github.com/redis/go-redis/v9"
 )
 
@@ -27,6 +32,11 @@ type system struct {
 	objects *objectstore.Store
 	vault   *pii.Keyring
 	app     *app.App
+	// users caches signed-in users; every process has one so that a role
+	// granted from the command line invalidates the API's caches too.
+	users *usercache.Cache
+	// presence records last-seen times (API processes only).
+	presence *lastseen.Recorder
 }
 
 // connect builds the adapters. Nothing here waits for a server to answer,
@@ -52,6 +62,7 @@ func connect(ctx context.Context, cfg Config, stdout io.Writer) (*system, error)
 		s.close()
 		return nil, err
 	}
+	s.users = usercache.New(s.redis, usercache.Options{TTL: cfg.UserCacheTTL, Logger: s.logger})
 	return s, nil
 }
 
@@ -71,9 +82,14 @@ func build(ctx context.Context, cfg Config, stdout io.Writer, pusher talent.Push
 
 // assemble builds the application graph once.
 func (s *system) assemble(pusher talent.Pusher) error {
+	// A nil *Recorder would be a non-nil interface.
+	var presence account.Presence
+	if s.presence != nil {
+		presence = s.presence
+	}
 	a, err := app.New(app.Deps{
 		Stores: postgres.Stores(s.db), Objects: s.objects, Pusher: pusher, Vault: s.vault, Clock: app.SystemClock{},
-		Logger: s.logger,
+		Logger: s.logger, Users: s.users, Presence: presence,
 		Settings: app.Settings{City: s.cfg.City, BootstrapAdmins: s.cfg.BootstrapAdmins,
 			UploadTTL: s.cfg.UploadTTL, DownloadTTL: s.cfg.DownloadTTL},
 	})
@@ -81,9 +97,17 @@ func (s *system) assemble(pusher talent.Pusher) error {
 	return err
 }
 
-// verifier builds the sign-in token verifier.
-func (s *system) verifier(ctx context.Context) (talent.Verifier, error) {
-	return firebase.NewVerifier(ctx, s.firebaseConfig())
+// verifier builds the sign-in token verifier, checking revocation through
+// a cache shared in Redis.
+func (s *system) verifier(ctx context.Context, reg prometheus.Registerer) (talent.Verifier, error) {
+	v, err := firebase.NewVerifier(ctx, s.firebaseConfig())
+	if err != nil {
+		return nil, err
+	}
+	v.UseRevocationCache(revocation.New(v, revocation.NewRedis(s.redis), revocation.Options{
+		MaxAge: s.cfg.RevocationMaxAge, Grace: s.cfg.RevocationGrace, Registerer: reg, Logger: s.logger,
+	}))
+	return v, nil
 }
 
 // pusher builds FCM push; in development without credentials or an FCM
@@ -98,7 +122,8 @@ func (s *system) pusher(ctx context.Context) (talent.Pusher, error) {
 }
 
 func (s *system) firebaseConfig() firebase.Config {
-	return firebase.Config{ProjectID: s.cfg.FirebaseProjectID, CredentialsFile: s.cfg.FirebaseCredentials, FCMEndpoint: s.cfg.FCMEndpoint}
+	return firebase.Config{ProjectID: s.cfg.FirebaseProjectID, CredentialsFile: s.cfg.FirebaseCredentials,
+		AuthEmulatorHost: s.cfg.AuthEmulatorHost, FCMEndpoint: s.cfg.FCMEndpoint}
 }
 
 func (s *system) close() {

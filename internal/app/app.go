@@ -82,6 +82,10 @@ type Deps struct {
 	Clock          talent.Clock
 	Logger         *slog.Logger
 	Settings       Settings
+	// Users caches signed-in users and Presence records when they were
+	// last seen; both optional (the API process has them).
+	Users    account.UserCache
+	Presence account.Presence
 	// Calendar and Policies default to the embedded working-day calendar
 	// and policy packages.
 	Calendar *calendar.Calendar
@@ -128,7 +132,7 @@ func New(d Deps) (*App, error) {
 		UserStore: s.Users, ProfileStore: s.Profiles, EmployerStore: s.Employers, EmploymentStore: s.Employments,
 		DocumentStore: s.Documents, InboxStore: s.Inbox, AccessLog: s.AccessLog, Objects: d.Objects,
 		Pusher: route(d.Pusher, d.PushByPlatform),
-		Vault:  d.Vault, Clock: d.Clock, Logger: d.Logger,
+		Vault:  d.Vault, Clock: d.Clock, Logger: d.Logger, Users: d.Users, Presence: d.Presence,
 		BootstrapAdmins: d.Settings.BootstrapAdmins, UploadTTL: d.Settings.UploadTTL, DownloadTTL: d.Settings.DownloadTTL,
 	}
 	a.Catalog = catalog.New(s.Policies, d.Clock, d.Policies)
@@ -145,7 +149,11 @@ func New(d Deps) (*App, error) {
 	}
 	a.Leases = &housing.Leases{LeaseStore: s.Leases, Employments: s.Employments, Clock: d.Clock}
 	a.Publicity = &publicity.Service{Store: s.Publicity, Claims: a.Allowance, Rounds: a.Rounds, Clock: d.Clock}
-	a.Employers = &employers.Service{Store: s.Employers, Staff: s.Users, Employments: s.Employments, Declarer: a.Account,
+	var employerStore employers.Store = s.Employers
+	if d.Users != nil {
+		employerStore = employerChanges{Store: s.Employers, users: d.Users}
+	}
+	a.Employers = &employers.Service{Store: employerStore, Staff: s.Users, Employments: s.Employments, Declarer: a.Account,
 		Drafts: a.Allowance, Vault: d.Vault, Clock: d.Clock}
 	return a, nil
 }

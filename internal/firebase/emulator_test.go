@@ -103,3 +103,23 @@ func TestUnsignedTokenFormat(t *testing.T) {
 		t.Errorf("claims = %v", claims)
 	}
 }
+
+func TestImportUsers(t *testing.T) {
+	t.Parallel()
+	env := newEmulatorEnv(t)
+	ctx := context.Background()
+	uids := []string{unique("import"), unique("import"), unique("import")}
+	if err := env.emu.ImportUsers(ctx, uids); err != nil {
+		t.Fatalf("ImportUsers: %v", err)
+	}
+	// Importing again (a harness run after another) is not an error.
+	if err := env.emu.ImportUsers(ctx, uids[:2]); err != nil {
+		t.Fatalf("ImportUsers again: %v", err)
+	}
+	for _, uid := range uids {
+		id, err := env.verifier.Verify(ctx, env.emu.UnsignedToken(env.emu.Claims(uid)))
+		if err != nil || id.UID != uid {
+			t.Errorf("token of imported %s: %+v %v", uid, id, err)
+		}
+	}
+}

@@ -26,6 +26,11 @@ type Config struct {
 	// Default Credentials, except for a Pusher with FCMEndpoint set, which
 	// then sends no credentials (a local fake needs no OAuth).
 	CredentialsFile string
+	// AuthEmulatorHost is FIREBASE_AUTH_EMULATOR_HOST as cmd/anju read it.
+	// Set, the Verifier accepts the emulator's unsigned tokens (the Admin
+	// SDK, which reads the variable itself, talks to the emulator then).
+	// Never in production.
+	AuthEmulatorHost string
 	// FCMEndpoint replaces https://fcm.googleapis.com/v1, e.g. the URL of an
 	// fcmfake server ("http://127.0.0.1:9098" or ".../v1"). Empty means FCM.
 	FCMEndpoint string

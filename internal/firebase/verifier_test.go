@@ -6,12 +6,14 @@ import (
 	"fmt"
 	"math/big"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	fb "firebase.google.com/go/v4"
 	"firebase.google.com/go/v4/auth"
 
+	"github.com/anju-city/anju/internal/revocation"
 	"github.com/anju-city/anju/internal/talent"
 	"github.com/anju-city/anju/internal/testenv"
 )
@@ -33,7 +35,7 @@ func newEmulatorEnv(t *testing.T) emulatorEnv {
 	ctx := context.Background()
 	emu := &Emulator{Host: host, ProjectID: testenv.ProjectID}
 	testenv.Require(t, "Firebase Auth emulator", emu.Ping(ctx))
-	v, err := NewVerifier(ctx, Config{ProjectID: testenv.ProjectID})
+	v, err := NewVerifier(ctx, Config{ProjectID: testenv.ProjectID, AuthEmulatorHost: host})
 	if err != nil {
 		t.Fatalf("NewVerifier: %v", err)
 	}
@@ -264,4 +266,49 @@ func TestNewVerifierNeedsProject(t *testing.T) {
 	if _, err := NewVerifier(context.Background(), Config{}); err == nil {
 		t.Error("NewVerifier accepted a config without ProjectID")
 	}
+}
+
+func TestVerifyThroughRevocationCache(t *testing.T) {
+	t.Parallel()
+	// With the cache, a revocation in Firebase takes effect once the cached
+	// answer is older than MaxAge, and not before: that is the documented
+	// revocation delay.
+	env := newEmulatorEnv(t)
+	ctx := context.Background()
+	uid, _, _, token := env.newUser(t)
+	var mu sync.Mutex
+	now := time.Now()
+	clock := func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
+	env.verifier.UseRevocationCache(revocation.New(env.verifier, nil, revocation.Options{MaxAge: time.Minute, Now: clock}))
+	if _, err := env.verifier.Verify(ctx, token); err != nil {
+		t.Fatalf("Verify: %v", err)
+	}
+	time.Sleep(time.Until(time.Now().Truncate(time.Second).Add(1100 * time.Millisecond)))
+	if err := env.admin.RevokeRefreshTokens(ctx, uid); err != nil {
+		t.Fatalf("RevokeRefreshTokens: %v", err)
+	}
+	if _, err := env.verifier.Verify(ctx, token); err != nil {
+		t.Fatalf("Verify within the revocation delay: %v", err)
+	}
+	mu.Lock()
+	now = now.Add(61 * time.Second)
+	mu.Unlock()
+	_, err := env.verifier.Verify(ctx, token)
+	wantUnauthenticated(t, err, talent.CodeTokenRevoked.String())
+}
+
+func TestRememberedTokenStillExpires(t *testing.T) {
+	t.Parallel()
+	// A token checked once is remembered, but not past its expiry.
+	env := newEmulatorEnv(t)
+	uid, _, _, _ := env.newUser(t)
+	claims := env.emu.Claims(uid)
+	token := env.emu.UnsignedToken(claims)
+	if _, err := env.verifier.Verify(context.Background(), token); err != nil {
+		t.Fatalf("Verify: %v", err)
+	}
+	exp := time.Unix(claims["exp"].(int64), 0)
+	env.verifier.now = func() time.Time { return exp.Add(clockSkew + time.Second) }
+	_, err := env.verifier.Verify(context.Background(), token)
+	wantUnauthenticated(t, err, talent.CodeTokenExpired.String())
 }

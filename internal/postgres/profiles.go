@@ -26,18 +26,30 @@ type employerJSON struct {
 	Since      *time.Time `json:"since,omitempty"`
 }
 
-// Profile implements account.ProfileStore.
+// Profile implements account.ProfileStore: the profile and its education
+// records in one round trip (GET /v1/me reads it on every call).
 func (s Profiles) Profile(ctx context.Context, userID string) (talent.ProfileRecord, error) {
 	rec := talent.ProfileRecord{UserID: userID}
 	var emp *employerJSON
+	var levels []talent.EducationLevel
+	var institutions, diplomas []string
+	var fullTime []bool
+	var graduated []time.Time
 	err := s.db.pool.QueryRow(ctx, `
 		SELECT p.name, p.phone_sealed, u.locale, p.national_id_sealed, coalesce(p.national_id_index, ''),
 		       p.birth_date, p.hukou_place, p.employer, p.bank_name, p.bank_account_sealed, p.bank_account_changed_at,
-		       p.talent_tier, p.updated_at
-		FROM profiles p JOIN users u ON u.id = p.user_id
+		       p.talent_tier, p.updated_at, e.levels, e.institutions, e.full_time, e.graduated, e.diplomas
+		FROM profiles p JOIN users u ON u.id = p.user_id,
+		LATERAL (SELECT coalesce(array_agg(level ORDER BY position), '{}') AS levels,
+		                coalesce(array_agg(institution ORDER BY position), '{}') AS institutions,
+		                coalesce(array_agg(full_time ORDER BY position), '{}') AS full_time,
+		                coalesce(array_agg(graduation_date ORDER BY position), '{}') AS graduated,
+		                coalesce(array_agg(diploma_number ORDER BY position), '{}') AS diplomas
+		         FROM education_records WHERE user_id = p.user_id) AS e
 		WHERE p.user_id = $1`, userID).
-		Scan(&rec.Name, &rec.PhoneSealed, &rec.Locale, &rec.NationalIDSealed, &rec.NationalIDIndex, &rec.BirthDate,
-			&rec.HukouPlace, &emp, &rec.BankName, &rec.BankAccountSealed, &rec.BankAccountChangedAt, &rec.TalentTier, &rec.UpdatedAt)
+		Scan(&rec.Name, &rec.PhoneSealed, &rec.Locale, &rec.NationalIDSealed, &rec.NationalIDIndex,
+			&rec.BirthDate, &rec.HukouPlace, &emp, &rec.BankName, &rec.BankAccountSealed, &rec.BankAccountChangedAt,
+			&rec.TalentTier, &rec.UpdatedAt, &levels, &institutions, &fullTime, &graduated, &diplomas)
 	if err != nil {
 		return talent.ProfileRecord{}, notFound(translate(err), talent.CodeProfileNotFound)
 	}
@@ -47,13 +59,12 @@ func (s Profiles) Profile(ctx context.Context, userID string) (talent.ProfileRec
 			rec.Employer.Since = *emp.Since
 		}
 	}
-	rec.Education, err = collect(ctx, s.db.pool, func(r pgx.Row) (talent.Education, error) {
-		var e talent.Education
-		err := r.Scan(&e.Level, &e.Institution, &e.FullTime, &e.GraduationDate, &e.DiplomaNumber)
-		return e, err
-	}, `SELECT level, institution, full_time, graduation_date, diploma_number
-		FROM education_records WHERE user_id = $1 ORDER BY position`, userID)
-	return rec, err
+	rec.Education = make([]talent.Education, len(levels))
+	for i := range levels {
+		rec.Education[i] = talent.Education{Level: levels[i], Institution: institutions[i], FullTime: fullTime[i],
+			GraduationDate: graduated[i], DiplomaNumber: diplomas[i]}
+	}
+	return rec, nil
 }
 
 // SaveProfile implements account.ProfileStore.

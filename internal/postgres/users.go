@@ -15,10 +15,19 @@ type Users struct{ db *DB }
 // Users returns the users adapter.
 func (db *DB) Users() Users { return Users{db} }
 
-// SignIn implements account.UserStore.
+// SignIn implements account.UserStore. A user already there with the
+// roles asked for is only read; the insert runs at first sight and when a
+// bootstrap admin lacks the admin grant.
 func (s Users) SignIn(ctx context.Context, firebaseUID string, admin bool) (talent.User, error) {
+	u, err := s.UserByFirebaseUID(ctx, firebaseUID)
+	switch {
+	case err == nil && (!admin || u.Has(talent.RoleAdmin)):
+		return u, nil
+	case err != nil && talent.ErrorKind(err) != talent.KindNotFound:
+		return talent.User{}, err
+	}
 	var id string
-	err := s.db.tx(ctx, func(tx pgx.Tx) error {
+	err = s.db.tx(ctx, func(tx pgx.Tx) error {
 		// The no-op update makes RETURNING give the id of an existing row too.
 		err := tx.QueryRow(ctx, `
 			INSERT INTO users (id, firebase_uid) VALUES ($1, $2)
@@ -46,36 +55,62 @@ func (s Users) SignIn(ctx context.Context, firebaseUID string, admin bool) (tale
 	return s.User(ctx, id)
 }
 
+// TouchLastSeen implements lastseen.Store: one statement for a batch, and a
+// row is written only when its time moves forward.
+func (s Users) TouchLastSeen(ctx context.Context, seen map[string]time.Time) error {
+	ids := make([]string, 0, len(seen))
+	ats := make([]time.Time, 0, len(seen))
+	for id, at := range seen {
+		if isUUID(id) {
+			ids, ats = append(ids, id), append(ats, at)
+		}
+	}
+	_, err := s.db.pool.Exec(ctx, `
+		UPDATE users u SET last_seen_at = v.at
+		FROM unnest($1::uuid[], $2::timestamptz[]) AS v (id, at)
+		WHERE u.id = v.id AND (u.last_seen_at IS NULL OR u.last_seen_at < v.at)`, ids, ats)
+	return translate(err)
+}
+
 // User implements account.UserStore.
 func (s Users) User(ctx context.Context, id string) (talent.User, error) {
 	return userByID(ctx, s.db.pool, id)
 }
 
 func userByID(ctx context.Context, q querier, id string) (talent.User, error) {
-	var u talent.User
 	if !isUUID(id) {
-		return u, talent.NotFound(talent.CodeUserNotFound)
+		return talent.User{}, talent.NotFound(talent.CodeUserNotFound)
 	}
-	err := q.QueryRow(ctx, `SELECT id, firebase_uid, locale, created_at FROM users WHERE id = $1`, id).
-		Scan(&u.ID, &u.FirebaseUID, &u.Locale, &u.CreatedAt)
+	return userWhere(ctx, q, "u.id = $1", id)
+}
+
+// userWhere reads one user and their role grants in one query.
+func userWhere(ctx context.Context, q querier, cond string, arg any) (talent.User, error) {
+	var u talent.User
+	var roles []talent.Role
+	var employers []string
+	var granted []time.Time
+	err := q.QueryRow(ctx, `
+		SELECT u.id, u.firebase_uid, u.locale, u.created_at,
+			coalesce(array_agg(g.role ORDER BY g.role) FILTER (WHERE g.role IS NOT NULL), '{}'),
+			coalesce(array_agg(coalesce(g.employer_id::text, '') ORDER BY g.role) FILTER (WHERE g.role IS NOT NULL), '{}'),
+			coalesce(array_agg(g.granted_at ORDER BY g.role) FILTER (WHERE g.role IS NOT NULL), '{}')
+		FROM users u LEFT JOIN role_grants g ON g.user_id = u.id
+		WHERE `+cond+` GROUP BY u.id`, arg).
+		Scan(&u.ID, &u.FirebaseUID, &u.Locale, &u.CreatedAt, &roles, &employers, &granted)
 	if err != nil {
 		return talent.User{}, notFound(translate(err), talent.CodeUserNotFound)
 	}
-	u.Roles, err = collect(ctx, q, func(r pgx.Row) (talent.RoleGrant, error) {
-		var g talent.RoleGrant
-		err := r.Scan(&g.Role, &g.EmployerID, &g.GrantedAt)
-		return g, err
-	}, `SELECT role, coalesce(employer_id::text, ''), granted_at FROM role_grants WHERE user_id = $1 ORDER BY role`, id)
-	return u, err
+	u.Roles = make([]talent.RoleGrant, len(roles))
+	for i := range roles {
+		u.Roles[i] = talent.RoleGrant{Role: roles[i], EmployerID: employers[i], GrantedAt: granted[i]}
+	}
+	return u, nil
 }
 
-// UserByFirebaseUID returns the user with a Firebase uid, for operator commands.
+// UserByFirebaseUID returns the user with a Firebase uid.
 func (s Users) UserByFirebaseUID(ctx context.Context, uid string) (talent.User, error) {
-	var id string
-	if err := s.db.pool.QueryRow(ctx, `SELECT id FROM users WHERE firebase_uid = $1`, uid).Scan(&id); err != nil {
-		return talent.User{}, notFound(translate(err), talent.CodeUserNotFound)
-	}
-	return s.User(ctx, id)
+	return userWhere(ctx, s.db.pool, "u.firebase_uid = $1", uid)
 }
 
 // GrantRole implements account.UserStore.

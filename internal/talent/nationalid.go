@@ -20,6 +20,16 @@ var gb11643Weights = [17]int{7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2
 // gb11643Check maps the weighted sum modulo 11 to the check character.
 const gb11643Check = "10X98765432"
 
+// NationalIDCheck returns the GB 11643 check character of the first 17
+// digits of a national ID number (digits only; the caller checks them).
+func NationalIDCheck(digits string) byte {
+	sum := 0
+	for i := 0; i < 17 && i < len(digits); i++ {
+		sum += int(digits[i]-'0') * gb11643Weights[i]
+	}
+	return gb11643Check[sum%11]
+}
+
 // ParseNationalID validates s: 17 digits, a check character computed by
 // GB 11643, a plausible region and a real birth date not in the future
 // relative to now. A lower-case x is accepted and normalised.
@@ -31,18 +41,15 @@ func ParseNationalID(s string, now time.Time) (NationalID, *Error) {
 	if len(s) != 18 {
 		return bad(CodeNationalIDLength)
 	}
-	sum := 0
 	for i := 0; i < 17; i++ {
-		c := s[i]
-		if c < '0' || c > '9' {
+		if c := s[i]; c < '0' || c > '9' {
 			return bad(CodeNationalIDFormat)
 		}
-		sum += int(c-'0') * gb11643Weights[i]
 	}
 	if last := s[17]; last != 'X' && (last < '0' || last > '9') {
 		return bad(CodeNationalIDFormat)
 	}
-	if s[17] != gb11643Check[sum%11] {
+	if s[17] != NationalIDCheck(s[:17]) {
 		return bad(CodeNationalIDChecksum)
 	}
 	if s[0] < '1' || s[0] > '8' {

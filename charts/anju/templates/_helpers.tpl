@@ -147,6 +147,11 @@ ANJU_TASK_RETRY_BASE: {{ .Values.settings.taskRetryBase | quote }}
 ANJU_SHUTDOWN_TIMEOUT: {{ printf "%ds" (int .Values.settings.shutdownTimeoutSeconds) | quote }}
 ANJU_UPLOAD_TTL: {{ .Values.settings.uploadTTL | quote }}
 ANJU_DOWNLOAD_TTL: {{ .Values.settings.downloadTTL | quote }}
+ANJU_REVOCATION_MAX_AGE: {{ .Values.settings.revocationMaxAge | quote }}
+ANJU_REVOCATION_GRACE: {{ .Values.settings.revocationGrace | quote }}
+ANJU_USER_CACHE_TTL: {{ .Values.settings.userCacheTTL | quote }}
+ANJU_LAST_SEEN_INTERVAL: {{ .Values.settings.lastSeenInterval | quote }}
+ANJU_PPROF: {{ .Values.settings.pprof | quote }}
 {{- end }}
 
 {{/*

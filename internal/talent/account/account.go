@@ -19,7 +19,8 @@ import (
 type UserStore interface {
 	// SignIn returns the user with this Firebase uid, creating it as a
 	// graduate on first sign-in. admin grants the admin role as well
-	// (bootstrap); an existing admin grant is kept.
+	// (bootstrap); an existing admin grant is kept. It writes nothing when
+	// the user exists with the roles asked for.
 	SignIn(ctx context.Context, firebaseUID string, admin bool) (talent.User, error)
 	// User returns a user by id.
 	User(ctx context.Context, id string) (talent.User, error)
@@ -28,6 +29,27 @@ type UserStore interface {
 	// RevokeRole removes a role grant; revoking a role not held is not an error.
 	RevokeRole(ctx context.Context, userID string, role talent.Role) (talent.User, error)
 	talent.Directory
+}
+
+// UserCache keeps signed-in users and their own stored profile between
+// requests, so that a request reads no row to learn who is calling. Service
+// invalidates a user after every change to their roles, locale or profile.
+type UserCache interface {
+	// Load returns the cached user with this Firebase uid, or calls load
+	// and keeps its answer unless the user was invalidated meanwhile.
+	Load(ctx context.Context, firebaseUID string, load func(context.Context) (talent.User, error)) (talent.User, error)
+	// Profile is Load for the stored profile of the user with this id.
+	Profile(ctx context.Context, userID string, load func(context.Context) (talent.ProfileRecord, error)) (talent.ProfileRecord, error)
+	// Invalidate drops the user with this id from the cache of every
+	// replica. Whatever changes a user's roles, locale or profile calls it
+	// (other modules through internal/app).
+	Invalidate(ctx context.Context, userID string)
+}
+
+// Presence records when users were last seen, off the request path: Seen
+// never blocks and never fails, and the time is written in batches.
+type Presence interface {
+	Seen(userID string, at time.Time)
 }
 
 // ProfileStore keeps profiles. Errors: KindNotFound (talent.CodeProfileNotFound)
@@ -134,6 +156,10 @@ type Service struct {
 	Vault           talent.Vault
 	Clock           talent.Clock
 	Logger          *slog.Logger
+	// Users and Presence are optional: without them every sign-in reads
+	// the user from the store and last-seen times are not kept.
+	Users    UserCache
+	Presence Presence
 
 	// BootstrapAdmins are Firebase uids that become admins at sign-in, so a
 	// new installation has someone to grant the other roles.

@@ -31,7 +31,11 @@ func (s *Service) GrantRole(ctx context.Context, actor talent.User, userID strin
 		return talent.User{}, talent.Field("employerId", CodeEmployerNotAllowed)
 	}
 	grant.GrantedAt = s.now()
-	return s.UserStore.GrantRole(ctx, userID, grant, actor.ID)
+	u, err := s.UserStore.GrantRole(ctx, userID, grant, actor.ID)
+	if err == nil {
+		s.forget(ctx, u)
+	}
+	return u, err
 }
 
 // RevokeRole takes a staff role away. An admin cannot revoke their own admin
@@ -46,7 +50,12 @@ func (s *Service) RevokeRole(ctx context.Context, actor talent.User, userID stri
 	if role == talent.RoleAdmin && userID == actor.ID {
 		return talent.User{}, talent.Errorf(talent.KindConflict, CodeLastAdmin, "an admin cannot revoke their own admin role")
 	}
-	return s.UserStore.RevokeRole(ctx, userID, role)
+	u, err := s.UserStore.RevokeRole(ctx, userID, role)
+	if err == nil {
+		// Effective at the user's next request, on every replica.
+		s.forget(ctx, u)
+	}
+	return u, err
 }
 
 // SetTalentTier records the tier the talent office certified for a
@@ -65,6 +74,7 @@ func (s *Service) SetTalentTier(ctx context.Context, actor talent.User, userID, 
 	if err != nil {
 		return talent.Profile{}, err
 	}
+	s.forget(ctx, u)
 	return s.Profile(ctx, u)
 }
 

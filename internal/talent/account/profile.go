@@ -15,12 +15,41 @@ func (s *Service) SignIn(ctx context.Context, id talent.Identity) (talent.User, 
 	if id.UID == "" {
 		return talent.User{}, talent.Errorf(talent.KindUnauthenticated, talent.CodeTokenInvalid, "token has no subject")
 	}
-	return s.UserStore.SignIn(ctx, id.UID, slices.Contains(s.BootstrapAdmins, id.UID))
+	admin := slices.Contains(s.BootstrapAdmins, id.UID)
+	load := func(ctx context.Context) (talent.User, error) { return s.UserStore.SignIn(ctx, id.UID, admin) }
+	var u talent.User
+	var err error
+	if s.Users != nil {
+		u, err = s.Users.Load(ctx, id.UID, load)
+	} else {
+		u, err = load(ctx)
+	}
+	if err != nil {
+		return talent.User{}, err
+	}
+	if s.Presence != nil {
+		s.Presence.Seen(u.ID, s.now())
+	}
+	return u, nil
+}
+
+// forget drops a changed user from every replica's cache of signed-in users.
+func (s *Service) forget(ctx context.Context, u talent.User) {
+	if s.Users != nil && u.ID != "" {
+		s.Users.Invalidate(ctx, u.ID)
+	}
 }
 
 // Profile returns the caller's profile, personal data opened for masking.
 func (s *Service) Profile(ctx context.Context, actor talent.User) (talent.Profile, error) {
-	rec, err := s.ProfileStore.Profile(ctx, actor.ID)
+	load := func(ctx context.Context) (talent.ProfileRecord, error) { return s.ProfileStore.Profile(ctx, actor.ID) }
+	var rec talent.ProfileRecord
+	var err error
+	if s.Users != nil {
+		rec, err = s.Users.Profile(ctx, actor.ID, load)
+	} else {
+		rec, err = load(ctx)
+	}
 	if talent.ErrorKind(err) == talent.KindNotFound {
 		return talent.Profile{UserID: actor.ID, Locale: actor.Locale}, nil
 	}
@@ -140,6 +169,7 @@ func (s *Service) UpdateProfile(ctx context.Context, actor talent.User, in talen
 	if err := s.ProfileStore.SaveProfile(ctx, rec, declare, audit, tasks); err != nil {
 		return talent.Profile{}, err
 	}
+	s.forget(ctx, actor)
 	return s.openProfile(rec)
 }
 

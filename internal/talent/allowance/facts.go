@@ -9,11 +9,11 @@ import (
 	"github.com/anju-city/anju/internal/talent/policy"
 )
 
-// ProfileFacts are the facts a graduate's profile, employment and live
-// claims tell on a date; the housing rounds evaluate the apartment package
-// with them.
-func (s *Service) ProfileFacts(ctx context.Context, userID string, on time.Time) (policy.Facts, error) {
-	f, _, _, err := s.profileFacts(ctx, userID, on)
+// PersonFacts are the facts a graduate's profile (already read, as
+// person), employment and live claims tell on a date; the housing rounds
+// evaluate the apartment package with them.
+func (s *Service) PersonFacts(ctx context.Context, person talent.Person, on time.Time) (policy.Facts, error) {
+	f, _, _, err := s.personFacts(ctx, person, on)
 	return f, err
 }
 
@@ -21,11 +21,17 @@ func (s *Service) ProfileFacts(ctx context.Context, userID string, on time.Time)
 // waiting reports an employment that HR has not answered yet; employerID is
 // the employer of the current employment.
 func (s *Service) profileFacts(ctx context.Context, userID string, on time.Time) (f policy.Facts, waiting bool, employerID string, err error) {
-	f = policy.Facts{ClaimDate: on, Holds: map[string]policy.Truth{}}
 	person, err := s.People.Person(ctx, userID)
 	if err != nil {
-		return f, false, "", err
+		return policy.Facts{ClaimDate: on, Holds: map[string]policy.Truth{}}, false, "", err
 	}
+	return s.personFacts(ctx, person, on)
+}
+
+// personFacts is profileFacts for a person already read.
+func (s *Service) personFacts(ctx context.Context, person talent.Person, on time.Time) (f policy.Facts, waiting bool, employerID string, err error) {
+	f = policy.Facts{ClaimDate: on, Holds: map[string]policy.Truth{}}
+	userID := person.UserID
 	if person.BirthDate != nil {
 		f.BirthDate = *person.BirthDate
 	}

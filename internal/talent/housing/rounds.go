@@ -155,7 +155,9 @@ type People interface {
 // date, the facts the apartment package is evaluated with (the allowance
 // module gathers them for claims too).
 type Facts interface {
-	ProfileFacts(ctx context.Context, userID string, on time.Time) (policy.Facts, error)
+	// PersonFacts takes the person the caller has already read, so that
+	// an application reads the profile once.
+	PersonFacts(ctx context.Context, person talent.Person, on time.Time) (policy.Facts, error)
 }
 
 // Staff finds the housing officers to tell.
@@ -273,7 +275,7 @@ func (s *Rounds) Apply(ctx context.Context, actor talent.User, roundID string, i
 	if err != nil {
 		return Application{}, err
 	}
-	facts, err := s.Facts.ProfileFacts(ctx, actor.ID, now)
+	facts, err := s.Facts.PersonFacts(ctx, person, now)
 	if err != nil {
 		return Application{}, err
 	}

@@ -16,7 +16,7 @@ import (
 // offers, not eligibility.
 type eligible struct{}
 
-func (eligible) ProfileFacts(_ context.Context, _ string, on time.Time) (policy.Facts, error) {
+func (eligible) PersonFacts(_ context.Context, _ talent.Person, on time.Time) (policy.Facts, error) {
 	return policy.Facts{
 		ClaimDate: on, BirthDate: time.Date(1998, 6, 15, 0, 0, 0, 0, time.UTC),
 		Education: []policy.Education{{Education: talent.Education{Level: talent.LevelBachelor, FullTime: true,
