@@ -138,12 +138,11 @@ func (h *employerHandlers) RemoveEmployerHR(c *fiber.Ctx, id gen.ID, userID gen.
 }
 
 func (h *employerHandlers) GetEmployerAudit(c *fiber.Ctx, id gen.ID) error {
-	return respond(c, fiber.StatusOK, func(ctx context.Context, u talent.User) ([]employers.Event, error) {
+	return respond(c, fiber.StatusOK, func(ctx context.Context, u talent.User) ([]talent.Audit, error) {
 		return h.employers.AuditOf(ctx, u, id.String())
-	}, func(list []employers.Event) gen.EmployerAudit {
-		return gen.EmployerAudit{Items: each(list, func(e employers.Event) gen.EmployerEvent {
-			return gen.EmployerEvent{Id: uuidOf(e.ID), At: e.At.UTC(), ActorId: e.ActorID, Event: e.Event,
-				Subject: optional(e.Subject), Detail: optional(e.Detail)}
+	}, func(list []talent.Audit) gen.EmployerAudit {
+		return gen.EmployerAudit{Items: each(list, func(a talent.Audit) gen.EmployerEvent {
+			return gen.EmployerEvent{At: a.At.UTC(), ActorId: a.ActorID, Event: a.Event, Detail: optional(a.Detail)}
 		})}
 	})
 }

@@ -1965,12 +1965,12 @@ type EmployerEvent struct {
 	// ActorId A user id, or system
 	ActorId string    `json:"actorId"`
 	At      time.Time `json:"at"`
-	Detail  *string   `json:"detail,omitempty"`
+
+	// Detail What it concerned (a registration, invitation, user or filing) and how
+	Detail *string `json:"detail,omitempty"`
 
 	// Event e.g. registration.approved, invitation.accepted, hr.removed, filing.created, hire.matched
-	Event   string             `json:"event"`
-	Id      openapi_types.UUID `json:"id"`
-	Subject *string            `json:"subject,omitempty"`
+	Event string `json:"event"`
 }
 
 // EmployerInput defines model for EmployerInput.

@@ -339,13 +339,13 @@ func (s Employers) Apply(ctx context.Context, change employers.Change) error {
 }
 
 // Audit implements employers.Store.
-func (s Employers) Audit(ctx context.Context, employerID string) ([]employers.Event, error) {
-	return collect(ctx, s.db.pool, func(r pgx.Row) (employers.Event, error) {
-		var e employers.Event
-		err := r.Scan(&e.ID, &e.EmployerID, &e.At, &e.ActorID, &e.Event, &e.Subject, &e.Detail)
-		return e, err
-	}, `SELECT id, coalesce(employer_id::text, ''), at, actor_id, event, subject, detail FROM employer_audit
-		WHERE employer_id = $1 ORDER BY at, id LIMIT 1000`, employerID)
+func (s Employers) Audit(ctx context.Context, employerID string) ([]talent.Audit, error) {
+	return collect(ctx, s.db.pool, func(r pgx.Row) (talent.Audit, error) {
+		var a talent.Audit
+		err := r.Scan(&a.At, &a.ActorID, &a.Entity, &a.EntityID, &a.Event, &a.Detail)
+		return a, err
+	}, `SELECT at, actor_id, entity, entity_id, event, detail FROM audit_log
+		WHERE entity = 'employer' AND entity_id = $1 ORDER BY id LIMIT 1000`, employerID)
 }
 
 // applyEmployerChange writes what an employers use case changes besides its
@@ -404,11 +404,8 @@ func applyEmployerChange(ctx context.Context, tx pgx.Tx, c employers.Change) err
 			return err
 		}
 	}
-	for _, e := range c.Events {
-		if _, err := tx.Exec(ctx, `INSERT INTO employer_audit (id, employer_id, at, actor_id, event, subject, detail)
-			VALUES ($1, $2, $3, $4, $5, $6, $7)`, e.ID, nullable(e.EmployerID), e.At, e.ActorID, e.Event, e.Subject, e.Detail); err != nil {
-			return err
-		}
+	if err := appendAudit(ctx, tx, c.Audit); err != nil {
+		return err
 	}
 	return enqueue(ctx, tx, c.Tasks)
 }

@@ -3,7 +3,8 @@
 -- approves them; an employer's admin invites its HR users; a graduate names
 -- an employer that is not registered yet; HR files its new hires in bulk,
 -- and each filed graduate finds a confirmed employment and a pre-filled
--- draft claim on signing in. employer_audit records every change.
+-- draft claim on signing in. Every change is audited in audit_log
+-- (00014) under the entity "employer".
 ALTER TABLE role_grants DROP CONSTRAINT role_grants_role_check;
 ALTER TABLE role_grants ADD CONSTRAINT role_grants_role_check
     CHECK (role IN ('graduate', 'hr', 'employer_admin', 'reviewer', 'lead_reviewer', 'housing', 'finance', 'admin'));
@@ -94,19 +95,7 @@ CREATE UNIQUE INDEX filed_hires_once ON filed_hires (employer_id, national_id_in
 CREATE INDEX filed_hires_unmatched ON filed_hires (national_id_index) WHERE matched_at IS NULL;
 CREATE INDEX filed_hires_filing ON filed_hires (filing_id, name);
 
-CREATE TABLE employer_audit (
-    id          uuid PRIMARY KEY,
-    employer_id uuid REFERENCES employers (id), -- NULL for a registration not decided yet
-    at          timestamptz NOT NULL,
-    actor_id    text NOT NULL,                  -- a user id, or 'system'
-    event       text NOT NULL,
-    subject     text NOT NULL DEFAULT '',       -- the registration, invitation, user or filing concerned
-    detail      text NOT NULL DEFAULT ''
-);
-CREATE INDEX employer_audit_employer ON employer_audit (employer_id, at);
-
 -- +goose Down
-DROP TABLE employer_audit;
 DROP TABLE filed_hires;
 DROP TABLE filings;
 DROP TABLE employer_nominations;

@@ -9,6 +9,7 @@ package employers
 
 import (
 	"context"
+	"strings"
 	"time"
 
 	"github.com/anju-city/anju/internal/talent"
@@ -64,8 +65,8 @@ type Store interface {
 
 	// Apply writes a change that goes with no locked row.
 	Apply(ctx context.Context, change Change) error
-	// Audit lists an employer's audit, oldest first.
-	Audit(ctx context.Context, employerID string) ([]Event, error)
+	// Audit lists an employer's audit (talent.Audit of entity "employer"), oldest first.
+	Audit(ctx context.Context, employerID string) ([]talent.Audit, error)
 }
 
 // Persons is what Store.Persons found.
@@ -88,7 +89,7 @@ type Change struct {
 	// their live one, with the profile's employer set to match.
 	Employment *talent.Employment
 	Profile    *talent.EmployerDeclaration
-	Events     []Event
+	Audit      []talent.Audit
 	Tasks      []talent.Task
 }
 
@@ -98,17 +99,6 @@ type Grant struct {
 	Role       talent.Role
 	EmployerID string
 	By         string // "" for Anju itself
-}
-
-// Event is one row of the employer audit: who did what, when, to what.
-type Event struct {
-	ID         string
-	EmployerID string
-	At         time.Time
-	ActorID    string
-	Event      string
-	Subject    string
-	Detail     string
 }
 
 // Staff finds the users to tell.
@@ -155,9 +145,16 @@ const FiledPackage = policy.Relocation
 
 func (s *Service) now() time.Time { return s.Clock.Now().UTC() }
 
-// event is an audit row by actor now.
-func (s *Service) event(employerID string, actor talent.User, name, subject, detail string) Event {
-	return Event{ID: talent.NewID(), EmployerID: employerID, At: s.now(), ActorID: actor.ID, Event: name, Subject: subject, Detail: detail}
+// audit is a row of an employer's audit by actor now: what was done
+// (event), to what (subject: a registration, invitation, user or filing)
+// and how. Before an employer exists, its registration is the entity.
+func (s *Service) audit(employerID string, actor talent.User, event, subject, detail string) talent.Audit {
+	a := talent.Audit{At: s.now(), ActorID: actor.ID, Entity: "employer", EntityID: employerID, Event: event,
+		Detail: strings.TrimSpace(subject + " " + detail)}
+	if employerID == "" {
+		a.Entity, a.EntityID, a.Detail = "employer_registration", subject, detail
+	}
+	return a
 }
 
 // notify builds a notification task for each user.
@@ -179,7 +176,7 @@ func (s *Service) employerOf(ctx context.Context, actor talent.User, id string) 
 }
 
 // AuditOf lists an employer's audit for someone who runs it.
-func (s *Service) AuditOf(ctx context.Context, actor talent.User, employerID string) ([]Event, error) {
+func (s *Service) AuditOf(ctx context.Context, actor talent.User, employerID string) ([]talent.Audit, error) {
 	if _, err := s.employerOf(ctx, actor, employerID); err != nil {
 		return nil, err
 	}

@@ -161,7 +161,7 @@ func (s *Service) File(ctx context.Context, actor talent.User, rows [][]string) 
 
 	f := Filing{ID: talent.NewID(), EmployerID: employerID, FiledBy: actor.ID, Hires: len(parsed), CreatedAt: now}
 	hires := make([]Hire, len(parsed))
-	change := Change{Events: []Event{s.event(employerID, actor, "filing.created", f.ID, strconv.Itoa(len(parsed))+" hires")}}
+	change := Change{Audit: []talent.Audit{s.audit(employerID, actor, "filing.created", f.ID, strconv.Itoa(len(parsed))+" hires")}}
 	for i, x := range parsed {
 		h := x.hire
 		h.FilingID = f.ID
@@ -286,8 +286,7 @@ func (s *Service) MatchFiled(ctx context.Context, userID string) error {
 		if claimID != "" {
 			link = "anju://claims/" + claimID
 		}
-		change.Events = []Event{{ID: talent.NewID(), EmployerID: h.EmployerID, At: now, ActorID: talent.SystemID,
-			Event: "hire.matched", Subject: h.ID, Detail: userID}}
+		change.Audit = []talent.Audit{s.audit(h.EmployerID, talent.System, "hire.matched", h.ID, userID)}
 		change.Tasks = append(notify([]string{userID}, "employer.filed:"+h.ID, "employer.filed", map[string]string{"employer": e.Name}, link),
 			talent.EmploymentDecided{UserID: userID})
 		return change, nil

@@ -158,7 +158,7 @@ func (s *Service) Invite(ctx context.Context, actor talent.User, employerID stri
 	if err != nil {
 		return InvitationView{}, err
 	}
-	change := Change{Invitation: &inv, Events: []Event{s.event(e.ID, actor, "invitation.created", inv.ID, string(role)+" "+maskContact(to))}}
+	change := Change{Invitation: &inv, Audit: []talent.Audit{s.audit(e.ID, actor, "invitation.created", inv.ID, string(role)+" "+maskContact(to))}}
 	if err := s.Store.Apply(ctx, change); err != nil {
 		return InvitationView{}, err
 	}
@@ -217,7 +217,7 @@ func (s *Service) Revoke(ctx context.Context, actor talent.User, employerID, id 
 		}
 		now := s.now()
 		inv.DecidedAt = &now
-		return Change{Events: []Event{s.event(employerID, actor, "invitation.revoked", inv.ID, "")}}, nil
+		return Change{Audit: []talent.Audit{s.audit(employerID, actor, "invitation.revoked", inv.ID, "")}}, nil
 	})
 	if err != nil {
 		return InvitationView{}, err
@@ -249,13 +249,13 @@ func (s *Service) Accept(ctx context.Context, actor talent.User, code string) (I
 		inv.AcceptedBy, inv.DecidedAt = actor.ID, &now
 		change := Change{
 			Grants: []Grant{{UserID: actor.ID, Role: inv.Role, EmployerID: inv.EmployerID, By: inv.InvitedBy}},
-			Events: []Event{s.event(inv.EmployerID, actor, "invitation.accepted", inv.ID, string(inv.Role))},
+			Audit:  []talent.Audit{s.audit(inv.EmployerID, actor, "invitation.accepted", inv.ID, string(inv.Role))},
 		}
 		if employer.Status == talent.EmployerUnregistered && inv.Role == talent.RoleEmployerAdmin {
 			registered := employer
 			registered.Status = talent.EmployerRegistered
 			change.Employer = &registered
-			change.Events = append(change.Events, s.event(inv.EmployerID, actor, "employer.registered", inv.ID, "by its named contact"))
+			change.Audit = append(change.Audit, s.audit(inv.EmployerID, actor, "employer.registered", inv.ID, "by its named contact"))
 		}
 		if inv.InvitedBy != "" {
 			change.Tasks = notify([]string{inv.InvitedBy}, "invitation.accepted:"+inv.ID, "invitation.accepted",
@@ -310,7 +310,7 @@ func (s *Service) RemoveHR(ctx context.Context, actor talent.User, employerID, u
 	}
 	return s.Store.Apply(ctx, Change{
 		Revokes: []Grant{{UserID: userID, Role: talent.RoleHR, EmployerID: employerID, By: actor.ID}},
-		Events:  []Event{s.event(employerID, actor, "hr.removed", userID, "")},
+		Audit:   []talent.Audit{s.audit(employerID, actor, "hr.removed", userID, "")},
 		Tasks: notify([]string{userID}, "hr.removed:"+employerID+":"+s.now().Format(time.RFC3339Nano), "employer.hr_removed",
 			map[string]string{"employer": e.Name}, "anju://me"),
 	})

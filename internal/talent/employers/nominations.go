@@ -83,7 +83,7 @@ func (s *Service) Nominate(ctx context.Context, actor talent.User, in Nomination
 	}
 	n := Nomination{ID: talent.NewID(), EmployerID: e.ID, UserID: actor.ID, ContactName: strings.TrimSpace(in.ContactName),
 		ContactSealed: sealed, CreatedAt: s.now()}
-	change := Change{Nomination: &n, Events: []Event{s.event(e.ID, actor, "employer.named", n.ID, "")}}
+	change := Change{Nomination: &n, Audit: []talent.Audit{s.audit(e.ID, actor, "employer.named", n.ID, "")}}
 	if fresh {
 		// The first to name it: its contact is invited, and the city's
 		// admins, alerted, read the code in their list to pass it on.

@@ -111,7 +111,7 @@ func (s *Service) Register(ctx context.Context, actor talent.User, in Registrati
 	if err != nil {
 		return RegistrationView{}, err
 	}
-	change := Change{Events: []Event{s.event("", actor, "registration.filed", r.ID, code+" "+name)},
+	change := Change{Audit: []talent.Audit{s.audit("", actor, "registration.filed", r.ID, code+" "+name)},
 		Tasks: notify(admins, "employer.registration:"+r.ID, "employer.registration_filed", map[string]string{"name": name},
 			"anju://admin/employers/registrations/"+r.ID)}
 	if err := s.Store.CreateRegistration(ctx, r, change); err != nil {
@@ -191,7 +191,7 @@ func (s *Service) DecideRegistration(ctx context.Context, actor talent.User, id 
 		r.DecidedBy, r.DecidedAt = actor.ID, &now
 		if !approve {
 			r.Reason = reason
-			return Change{Events: []Event{s.event("", actor, "registration.rejected", r.ID, reason)},
+			return Change{Audit: []talent.Audit{s.audit("", actor, "registration.rejected", r.ID, reason)},
 				Tasks: notify([]string{r.ApplicantID}, "employer.registration_rejected:"+r.ID, "employer.registration_rejected",
 					map[string]string{"name": r.Name, "reason": reason}, "anju://employers/registrations/"+r.ID)}, nil
 		}
@@ -200,7 +200,7 @@ func (s *Service) DecideRegistration(ctx context.Context, actor talent.User, id 
 			Employer: &talent.Employer{ID: employerID, Name: r.Name, CreditCode: r.CreditCode, Address: r.Address,
 				Status: talent.EmployerRegistered, CreatedAt: now},
 			Grants: []Grant{{UserID: r.ApplicantID, Role: talent.RoleEmployerAdmin, EmployerID: employerID, By: actor.ID}},
-			Events: []Event{s.event(employerID, actor, "registration.approved", r.ID, r.ApplicantID)},
+			Audit:  []talent.Audit{s.audit(employerID, actor, "registration.approved", r.ID, r.ApplicantID)},
 			Tasks: notify([]string{r.ApplicantID}, "employer.registration_approved:"+r.ID, "employer.registration_approved",
 				map[string]string{"name": r.Name}, "anju://employers/"+employerID),
 		}, nil
