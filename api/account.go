@@ -104,8 +104,44 @@ func (h *accountHandlers) GetUser(c *fiber.Ctx, id gen.ID) error {
 }
 
 func (h *accountHandlers) SetTalentTier(c *fiber.Ctx, id gen.ID) error {
-	return respondBody(c, fiber.StatusOK, func(ctx context.Context, u talent.User, body gen.TalentTierInput) (talent.Profile, error) {
-		return h.account.SetTalentTier(ctx, u, id.String(), string(body.Tier))
+	return respondBody(c, fiber.StatusAccepted, func(ctx context.Context, u talent.User, body gen.TalentTierInput) (account.TierCertification, error) {
+		return h.account.ProposeTalentTier(ctx, u, id.String(), string(body.Tier), body.Evidence)
+	}, toTier)
+}
+
+func (h *accountHandlers) ListTierCertifications(c *fiber.Ctx, params gen.ListTierCertificationsParams) error {
+	return respond(c, fiber.StatusOK, func(ctx context.Context, u talent.User) (gen.TierCertificationPage, error) {
+		list, next, err := h.account.TierCertifications(ctx, u, account.TierStatus(value(params.Status)), page(params.Cursor, params.Limit))
+		return gen.TierCertificationPage{Items: each(list, toTier), NextCursor: optional(next)}, err
+	}, same)
+}
+
+func (h *accountHandlers) ApproveTierCertification(c *fiber.Ctx, id gen.ID) error {
+	return respond(c, fiber.StatusOK, func(ctx context.Context, u talent.User) (account.TierCertification, error) {
+		return h.account.DecideTalentTier(ctx, u, id.String(), true, "")
+	}, toTier)
+}
+
+func (h *accountHandlers) RejectTierCertification(c *fiber.Ctx, id gen.ID) error {
+	return respondBody(c, fiber.StatusOK, func(ctx context.Context, u talent.User, body gen.ReasonInput) (account.TierCertification, error) {
+		return h.account.DecideTalentTier(ctx, u, id.String(), false, body.Reason)
+	}, toTier)
+}
+
+func toTier(x account.TierCertification) gen.TierCertification {
+	out := gen.TierCertification{Id: uuidOf(x.ID), UserId: uuidOf(x.UserID), Tier: x.Tier, Evidence: x.Evidence,
+		Status: gen.TierCertificationStatus(x.Status), ProposedBy: uuidOf(x.ProposedBy), ProposedAt: x.ProposedAt.UTC(),
+		DecidedAt: utc(x.DecidedAt), Reason: optional(x.Reason)}
+	if x.DecidedBy != "" {
+		id := uuidOf(x.DecidedBy)
+		out.DecidedBy = &id
+	}
+	return out
+}
+
+func (h *accountHandlers) CorrectIdentity(c *fiber.Ctx, id gen.ID) error {
+	return respondBody(c, fiber.StatusOK, func(ctx context.Context, u talent.User, body gen.IdentityCorrection) (talent.Profile, error) {
+		return h.account.CorrectIdentity(ctx, u, id.String(), body.NationalId, body.Reason)
 	}, toProfile)
 }
 

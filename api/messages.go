@@ -76,6 +76,8 @@ var messages = map[talent.Code]text{
 	talent.CodeEmployerNotFound:     {"用人单位不存在。", "No such employer."},
 	talent.CodeEmploymentNotFound:   {"在职申报不存在。", "No such employment declaration."},
 	talent.CodeNotificationNotFound: {"消息不存在。", "No such notification."},
+	talent.CodeOwnBenefit:           {"工作人员不能办理有利于自己的事项。", "No staff member may act on something that benefits them."},
+	talent.CodeSecondApprover:       {"此事须由另一位工作人员批准。", "This needs a second officer's approval."},
 	talent.CodeEntryNotFound:        {"公示条目不存在。", "No such entry on the public notice."},
 	talent.CodeObjectionNotFound:    {"异议不存在。", "No such objection."},
 	talent.CodeObjectionResolved:    {"该异议已处理。", "The objection has already been decided."},
@@ -145,6 +147,10 @@ var messages = map[talent.Code]text{
 	account.CodeRoleUnknown:           {"角色不存在或不可授予。", "Unknown or non-grantable role."},
 	account.CodeLastAdmin:             {"不能撤销自己的管理员角色。", "You cannot revoke your own admin role."},
 	account.CodeTalentTier:            {"人才类别须为 A 到 E。", "The talent tier must be A to E."},
+	account.CodeTierPending:           {"该毕业生已有一份待批准的人才层次认定。", "A tier proposal for this graduate waits for approval already."},
+	account.CodeTierDecided:           {"该人才层次认定已处理。", "The tier proposal has been decided already."},
+	account.CodeTierNotFound:          {"人才层次认定不存在。", "No such tier proposal."},
+	account.CodeIdentityFrozen:        {"已有申请、住房或备案依赖此身份证号，不能自行修改；如有错误请联系人才办更正。", "Claims, housing or a filing depend on this ID number, so it cannot be changed here; ask the talent office to correct it."},
 	account.CodeRecentSignInRequired:  {"为保障资金安全，更改收款账户前请重新登录（5 分钟内登录过才能更改）。", "To keep your money safe, sign in again before changing your bank account (a sign-in within the last 5 minutes is needed)."},
 
 	// Policy catalogue and packages.
@@ -247,7 +253,6 @@ var messages = map[talent.Code]text{
 	housing.CodeLeaseAtMaximum:            {"租期已达上限（36 个月）。", "The lease is at its maximum term (36 months)."},
 	housing.CodeMoveOutReason:             {"退租原因不在可选范围内。", "Unknown move-out reason."},
 	housing.CodeCorrectionApplied:         {"该更正已生效。", "The correction was applied already."},
-	housing.CodeSecondApproverRequired:    {"更正须由另一位工作人员批准。", "A correction needs a second officer's approval."},
 	talent.CodeImportEmpty:                {"文件中没有数据行。", "The file has no data rows."},
 	talent.CodeImportRejected:             {"部分行有误，未导入任何数据。", "Some rows are invalid; nothing was imported."},
 	talent.CodeDuplicateInFile:            {"文件中重复。", "Duplicated in the file."},

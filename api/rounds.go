@@ -126,10 +126,9 @@ func (h *roundHandlers) DeclineOffer(c *fiber.Ctx, id gen.ID) error {
 }
 
 func (h *roundHandlers) AssignUnit(c *fiber.Ctx, id gen.ID) error {
-	return respondBody(c, fiber.StatusCreated, func(ctx context.Context, u talent.User, body gen.AssignInput) (offerView, error) {
-		o, err := h.rounds.Assign(ctx, u, id.String(), body.ApplicationId.String(), body.Reason)
-		return offerView{offer: o}, err
-	}, toOfferView)
+	return respondBody(c, fiber.StatusCreated, func(ctx context.Context, u talent.User, body gen.AssignInput) (housing.Correction, error) {
+		return h.rounds.Assign(ctx, u, id.String(), body.ApplicationId.String(), body.Reason)
+	}, toCorrection)
 }
 
 func (h *roundHandlers) RoundNotice(c *fiber.Ctx, id gen.ID, params gen.RoundNoticeParams) error {
@@ -177,7 +176,7 @@ func (h *roundHandlers) ApproveCorrection(c *fiber.Ctx, id gen.ID) error {
 }
 
 func toCorrection(x housing.Correction) gen.Correction {
-	return gen.Correction{Id: uuidOf(x.ID), RoundId: uuidOf(x.RoundID), ApplicationId: uuidOf(x.ApplicationID), UnitId: uuidOf(x.UnitID),
+	return gen.Correction{Id: uuidOf(x.ID), Kind: gen.CorrectionKind(x.Kind), RoundId: uuidOf(x.RoundID), ApplicationId: uuidOf(x.ApplicationID), UnitId: uuidOf(x.UnitID),
 		Reason: x.Reason, Status: gen.CorrectionStatus(x.Status), ProposedBy: uuidOf(x.ProposedBy), ProposedAt: x.ProposedAt.UTC(),
 		ApprovedBy: uuidPtr(x.ApprovedBy), ApprovedAt: utc(x.ApprovedAt), OfferId: uuidPtr(x.OfferID)}
 }

@@ -220,6 +220,24 @@ func (e ClawbackStatus) Valid() bool {
 	}
 }
 
+// Defines values for CorrectionKind.
+const (
+	CorrectionKindAssignment CorrectionKind = "assignment"
+	CorrectionKindCorrection CorrectionKind = "correction"
+)
+
+// Valid indicates whether the value is a known member of the CorrectionKind enum.
+func (e CorrectionKind) Valid() bool {
+	switch e {
+	case CorrectionKindAssignment:
+		return true
+	case CorrectionKindCorrection:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for CorrectionStatus.
 const (
 	CorrectionStatusApplied  CorrectionStatus = "applied"
@@ -1006,6 +1024,27 @@ func (e TalentTierInputTier) Valid() bool {
 	}
 }
 
+// Defines values for TierCertificationStatus.
+const (
+	TierCertificationStatusApproved TierCertificationStatus = "approved"
+	TierCertificationStatusProposed TierCertificationStatus = "proposed"
+	TierCertificationStatusRejected TierCertificationStatus = "rejected"
+)
+
+// Valid indicates whether the value is a known member of the TierCertificationStatus enum.
+func (e TierCertificationStatus) Valid() bool {
+	switch e {
+	case TierCertificationStatusApproved:
+		return true
+	case TierCertificationStatusProposed:
+		return true
+	case TierCertificationStatusRejected:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for TraceStepOutcome.
 const (
 	Fail    TraceStepOutcome = "fail"
@@ -1111,6 +1150,27 @@ func (e UnitStatus) Valid() bool {
 	case UnitStatusMaintenance:
 		return true
 	case UnitStatusOffered:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ListTierCertificationsParamsStatus.
+const (
+	ListTierCertificationsParamsStatusApproved ListTierCertificationsParamsStatus = "approved"
+	ListTierCertificationsParamsStatusProposed ListTierCertificationsParamsStatus = "proposed"
+	ListTierCertificationsParamsStatusRejected ListTierCertificationsParamsStatus = "rejected"
+)
+
+// Valid indicates whether the value is a known member of the ListTierCertificationsParamsStatus enum.
+func (e ListTierCertificationsParamsStatus) Valid() bool {
+	switch e {
+	case ListTierCertificationsParamsStatusApproved:
+		return true
+	case ListTierCertificationsParamsStatusProposed:
+		return true
+	case ListTierCertificationsParamsStatusRejected:
 		return true
 	default:
 		return false
@@ -1781,14 +1841,20 @@ type Correction struct {
 	ApprovedAt    *time.Time          `json:"approvedAt,omitempty"`
 	ApprovedBy    *openapi_types.UUID `json:"approvedBy,omitempty"`
 	Id            openapi_types.UUID  `json:"id"`
-	OfferId       *openapi_types.UUID `json:"offerId,omitempty"`
-	ProposedAt    time.Time           `json:"proposedAt"`
-	ProposedBy    openapi_types.UUID  `json:"proposedBy"`
-	Reason        string              `json:"reason"`
-	RoundId       openapi_types.UUID  `json:"roundId"`
-	Status        CorrectionStatus    `json:"status"`
-	UnitId        openapi_types.UUID  `json:"unitId"`
+
+	// Kind correction: of the draw's outcome; assignment: a unit offered by hand
+	Kind       CorrectionKind      `json:"kind"`
+	OfferId    *openapi_types.UUID `json:"offerId,omitempty"`
+	ProposedAt time.Time           `json:"proposedAt"`
+	ProposedBy openapi_types.UUID  `json:"proposedBy"`
+	Reason     string              `json:"reason"`
+	RoundId    openapi_types.UUID  `json:"roundId"`
+	Status     CorrectionStatus    `json:"status"`
+	UnitId     openapi_types.UUID  `json:"unitId"`
 }
+
+// CorrectionKind correction: of the draw's outcome; assignment: a unit offered by hand
+type CorrectionKind string
 
 // CorrectionStatus defines model for Correction.Status.
 type CorrectionStatus string
@@ -2220,6 +2286,12 @@ type HousingPreference struct {
 
 // HousingPreferenceLayout defines model for HousingPreference.Layout.
 type HousingPreferenceLayout string
+
+// IdentityCorrection defines model for IdentityCorrection.
+type IdentityCorrection struct {
+	NationalId string `json:"nationalId"`
+	Reason     string `json:"reason"`
+}
 
 // ImportResult defines model for ImportResult.
 type ImportResult struct {
@@ -2856,12 +2928,40 @@ type StaffMemberRole string
 
 // TalentTierInput defines model for TalentTierInput.
 type TalentTierInput struct {
-	// Tier Empty clears it
+	// Evidence What the tier rests on, e.g. the certificate's number
+	Evidence string `json:"evidence"`
+
+	// Tier Empty withdraws it
 	Tier TalentTierInputTier `json:"tier"`
 }
 
-// TalentTierInputTier Empty clears it
+// TalentTierInputTier Empty withdraws it
 type TalentTierInputTier string
+
+// TierCertification defines model for TierCertification.
+type TierCertification struct {
+	DecidedAt  *time.Time          `json:"decidedAt,omitempty"`
+	DecidedBy  *openapi_types.UUID `json:"decidedBy,omitempty"`
+	Evidence   string              `json:"evidence"`
+	Id         openapi_types.UUID  `json:"id"`
+	ProposedAt time.Time           `json:"proposedAt"`
+	ProposedBy openapi_types.UUID  `json:"proposedBy"`
+
+	// Reason Why it was rejected
+	Reason *string                 `json:"reason,omitempty"`
+	Status TierCertificationStatus `json:"status"`
+	Tier   string                  `json:"tier"`
+	UserId openapi_types.UUID      `json:"userId"`
+}
+
+// TierCertificationStatus defines model for TierCertification.Status.
+type TierCertificationStatus string
+
+// TierCertificationPage defines model for TierCertificationPage.
+type TierCertificationPage struct {
+	Items      []TierCertification `json:"items"`
+	NextCursor *string             `json:"nextCursor,omitempty"`
+}
 
 // TraceInput defines model for TraceInput.
 type TraceInput struct {
@@ -2966,6 +3066,16 @@ type ListEmployerNominationsParams struct {
 	Cursor *Cursor `form:"cursor,omitempty" json:"cursor,omitempty"`
 	Limit  *Limit  `form:"limit,omitempty" json:"limit,omitempty"`
 }
+
+// ListTierCertificationsParams defines parameters for ListTierCertifications.
+type ListTierCertificationsParams struct {
+	Status *ListTierCertificationsParamsStatus `form:"status,omitempty" json:"status,omitempty"`
+	Cursor *Cursor                             `form:"cursor,omitempty" json:"cursor,omitempty"`
+	Limit  *Limit                              `form:"limit,omitempty" json:"limit,omitempty"`
+}
+
+// ListTierCertificationsParamsStatus defines parameters for ListTierCertifications.
+type ListTierCertificationsParamsStatus string
 
 // ListClaimsParams defines parameters for ListClaims.
 type ListClaimsParams struct {
@@ -3188,6 +3298,12 @@ type RejectEmployerRegistrationJSONRequestBody = ReasonInput
 // PublishPolicyJSONRequestBody defines body for PublishPolicy for application/json ContentType.
 type PublishPolicyJSONRequestBody = PolicyInput
 
+// RejectTierCertificationJSONRequestBody defines body for RejectTierCertification for application/json ContentType.
+type RejectTierCertificationJSONRequestBody = ReasonInput
+
+// CorrectIdentityJSONRequestBody defines body for CorrectIdentity for application/json ContentType.
+type CorrectIdentityJSONRequestBody = IdentityCorrection
+
 // GrantRoleJSONRequestBody defines body for GrantRole for application/json ContentType.
 type GrantRoleJSONRequestBody = RoleGrantInput
 
@@ -3328,16 +3444,28 @@ type ServerInterface interface {
 	// PublishPolicy Publish a new version of a policy package (admin)
 	// (POST /v1/admin/policies)
 	PublishPolicy(c *fiber.Ctx) error
+	// ListTierCertifications Tier proposals and decisions, newest first (reviewer)
+	// (GET /v1/admin/talent-tiers)
+	ListTierCertifications(c *fiber.Ctx, params ListTierCertificationsParams) error
+	// ApproveTierCertification Approve a proposed tier, which becomes the graduate's (a second reviewer)
+	// (POST /v1/admin/talent-tiers/{id}/approve)
+	ApproveTierCertification(c *fiber.Ctx, id ID) error
+	// RejectTierCertification Reject a proposed tier with the reason (a second reviewer)
+	// (POST /v1/admin/talent-tiers/{id}/reject)
+	RejectTierCertification(c *fiber.Ctx, id ID) error
 	// GetUser A user and their roles (admin)
 	// (GET /v1/admin/users/{id})
 	GetUser(c *fiber.Ctx, id ID) error
+	// CorrectIdentity Correct a graduate's national ID number once claims or housing depend on it (admin, with a reason)
+	// (PUT /v1/admin/users/{id}/identity)
+	CorrectIdentity(c *fiber.Ctx, id ID) error
 	// RevokeRole Revoke a staff role (admin)
 	// (DELETE /v1/admin/users/{id}/roles/{role})
 	RevokeRole(c *fiber.Ctx, id ID, role Role) error
 	// GrantRole Grant a staff role (admin)
 	// (PUT /v1/admin/users/{id}/roles/{role})
 	GrantRole(c *fiber.Ctx, id ID, role Role) error
-	// SetTalentTier Record the recognised talent tier the office certified, or clear it (reviewer, admin)
+	// SetTalentTier Propose the talent tier the office would certify, or its withdrawal, with the evidence (reviewer)
 	// (PUT /v1/admin/users/{id}/talent-tier)
 	SetTalentTier(c *fiber.Ctx, id ID) error
 	// ListClaims The caller's claims, newest first
@@ -3529,7 +3657,7 @@ type ServerInterface interface {
 	// UpdateUnit Edit a unit (housing); offered and let units keep their status
 	// (PUT /v1/housing/units/{id})
 	UpdateUnit(c *fiber.Ctx, id ID) error
-	// AssignUnit Offer a unit to an application by hand, with a mandatory reason (housing)
+	// AssignUnit Propose offering a unit to an application by hand, with a mandatory reason (housing)
 	// (POST /v1/housing/units/{id}/assign)
 	AssignUnit(c *fiber.Ctx, id ID) error
 	// ListEmploymentRequests Employment declarations to the caller's employer (hr)
@@ -3873,6 +4001,115 @@ func (siw *ServerInterfaceWrapper) PublishPolicy(c *fiber.Ctx) error {
 	return handler(c)
 }
 
+// ListTierCertifications operation middleware
+func (siw *ServerInterfaceWrapper) ListTierCertifications(c *fiber.Ctx) error {
+
+	var err error
+	_ = err
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListTierCertificationsParams
+
+	var query url.Values
+	query, err = url.ParseQuery(string(c.Request().URI().QueryString()))
+	if err != nil {
+		return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for query string: %w", err).Error())
+	}
+
+	// ------------- Optional query parameter "status" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "status", query, &params.Status, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter status: %w", err).Error())
+	}
+
+	// ------------- Optional query parameter "cursor" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "cursor", query, &params.Cursor, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter cursor: %w", err).Error())
+	}
+
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", query, &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter limit: %w", err).Error())
+	}
+
+	handler := func(c *fiber.Ctx) error {
+		return siw.Handler.ListTierCertifications(c, params)
+	}
+
+	for i := len(siw.HandlerMiddlewares) - 1; i >= 0; i-- {
+		m := siw.HandlerMiddlewares[i]
+		next := handler
+		handler = func(c *fiber.Ctx) error {
+			return m(c, next)
+		}
+	}
+
+	return handler(c)
+}
+
+// ApproveTierCertification operation middleware
+func (siw *ServerInterfaceWrapper) ApproveTierCertification(c *fiber.Ctx) error {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "id" -------------
+	var id ID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", c.Params("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid"})
+	if err != nil {
+		return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter id: %w", err).Error())
+	}
+
+	handler := func(c *fiber.Ctx) error {
+		return siw.Handler.ApproveTierCertification(c, id)
+	}
+
+	for i := len(siw.HandlerMiddlewares) - 1; i >= 0; i-- {
+		m := siw.HandlerMiddlewares[i]
+		next := handler
+		handler = func(c *fiber.Ctx) error {
+			return m(c, next)
+		}
+	}
+
+	return handler(c)
+}
+
+// RejectTierCertification operation middleware
+func (siw *ServerInterfaceWrapper) RejectTierCertification(c *fiber.Ctx) error {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "id" -------------
+	var id ID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", c.Params("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid"})
+	if err != nil {
+		return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter id: %w", err).Error())
+	}
+
+	handler := func(c *fiber.Ctx) error {
+		return siw.Handler.RejectTierCertification(c, id)
+	}
+
+	for i := len(siw.HandlerMiddlewares) - 1; i >= 0; i-- {
+		m := siw.HandlerMiddlewares[i]
+		next := handler
+		handler = func(c *fiber.Ctx) error {
+			return m(c, next)
+		}
+	}
+
+	return handler(c)
+}
+
 // GetUser operation middleware
 func (siw *ServerInterfaceWrapper) GetUser(c *fiber.Ctx) error {
 
@@ -3889,6 +4126,35 @@ func (siw *ServerInterfaceWrapper) GetUser(c *fiber.Ctx) error {
 
 	handler := func(c *fiber.Ctx) error {
 		return siw.Handler.GetUser(c, id)
+	}
+
+	for i := len(siw.HandlerMiddlewares) - 1; i >= 0; i-- {
+		m := siw.HandlerMiddlewares[i]
+		next := handler
+		handler = func(c *fiber.Ctx) error {
+			return m(c, next)
+		}
+	}
+
+	return handler(c)
+}
+
+// CorrectIdentity operation middleware
+func (siw *ServerInterfaceWrapper) CorrectIdentity(c *fiber.Ctx) error {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "id" -------------
+	var id ID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", c.Params("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid"})
+	if err != nil {
+		return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter id: %w", err).Error())
+	}
+
+	handler := func(c *fiber.Ctx) error {
+		return siw.Handler.CorrectIdentity(c, id)
 	}
 
 	for i := len(siw.HandlerMiddlewares) - 1; i >= 0; i-- {
@@ -7488,6 +7754,14 @@ func RegisterHandlersWithOptions(router fiber.Router, si ServerInterface, option
 	router.Post(options.BaseURL+"/v1/housing/corrections/:id/approve", wrapper.ApproveCorrection)
 
 	router.Put(options.BaseURL+"/v1/admin/users/:id/talent-tier", wrapper.SetTalentTier)
+
+	router.Get(options.BaseURL+"/v1/admin/talent-tiers", wrapper.ListTierCertifications)
+
+	router.Post(options.BaseURL+"/v1/admin/talent-tiers/:id/approve", wrapper.ApproveTierCertification)
+
+	router.Post(options.BaseURL+"/v1/admin/talent-tiers/:id/reject", wrapper.RejectTierCertification)
+
+	router.Put(options.BaseURL+"/v1/admin/users/:id/identity", wrapper.CorrectIdentity)
 
 	router.Get(options.BaseURL+"/v1/public/publicity", wrapper.ListPublicity)
 

@@ -419,17 +419,31 @@ func TestClaimEndToEnd(t *testing.T) {
 		return pushes == len(inbox)
 	})
 
-	// The same person from another account cannot claim the package again.
+	// The identity is frozen once a claim depends on it: the ID number
+	// cannot be swapped away to claim again from another account.
 	changed := map[string]any{"name": "李明", "nationalId": "11010519491231002X"}
-	if r := in.call(t, "PUT", "/v1/me", grad, changed); r.Status != 200 {
+	if r := in.call(t, "PUT", "/v1/me", grad, changed); r.Status != 409 || r.problem(t).Code != "identity_frozen" {
 		t.Fatalf("changing the first account's ID: %d %s", r.Status, r.Body)
+	}
+	if r := in.call(t, "PUT", "/v1/me", other, map[string]any{"name": "李明", "nationalId": testNationalID}); r.Status != 409 {
+		t.Fatalf("a second account with the same ID number: %d %s", r.Status, r.Body)
+	}
+	// The office corrects a wrong number, with a reason, audited.
+	gradID := in.userID(t, grad)
+	if r := in.call(t, "PUT", "/v1/admin/users/"+gradID+"/identity", reviewer1, map[string]any{"nationalId": "11010519491231002X", "reason": "x"}); r.Status != 403 {
+		t.Fatalf("a reviewer correcting an identity: %d", r.Status)
+	}
+	r = in.call(t, "PUT", "/v1/admin/users/"+gradID+"/identity", admin, map[string]any{"nationalId": "11010519491231002X", "reason": "登记时号码录入错误，见户籍证明"})
+	if r.Status != 200 || !strings.Contains(string(r.Body), `"nationalId":"1101**********002X"`) {
+		t.Fatalf("correct the identity: %d %s", r.Status, r.Body)
+	}
+	var audit int
+	_ = in.DB.Pool().QueryRow(context.Background(), `SELECT count(*) FROM audit_log WHERE entity = 'profile' AND entity_id = $1 AND event = 'identity_corrected'`, gradID).Scan(&audit)
+	if audit != 1 {
+		t.Fatalf("%d identity audit rows", audit)
 	}
 	if r := in.call(t, "PUT", "/v1/me", other, map[string]any{"name": "李明", "nationalId": testNationalID}); r.Status != 200 {
 		t.Fatalf("second account: %d %s", r.Status, r.Body)
-	}
-	r = in.call(t, "POST", "/v1/claims", other, map[string]any{"package": "relocation", "declarations": map[string]any{}}, "Idempotency-Key", newKey())
-	if p := r.problem(t); r.Status != 409 || p.Code != "claim_exists" {
-		t.Fatalf("second claim by the same person: %d %s", r.Status, r.Body)
 	}
 	// A new claim now is decided under version 2.
 	r = in.call(t, "POST", "/v1/claims", other, map[string]any{"package": "rent", "declarations": map[string]any{"monthlyRent": 150000}}, "Idempotency-Key", newKey())

@@ -188,12 +188,36 @@ func TestAdminGrantsRoles(t *testing.T) {
 	if r := in.call(t, "PUT", "/v1/me", staff, map[string]any{"name": "王芳", "talentTier": "A"}); r.Status != 400 {
 		t.Fatalf("setting one's own tier: %d %s", r.Status, r.Body)
 	}
-	r = in.call(t, "PUT", "/v1/admin/users/"+me.User.ID+"/talent-tier", adminToken, map[string]any{"tier": "B"})
-	if r.Status != 200 || !strings.Contains(string(r.Body), `"talentTier":"B"`) {
-		t.Fatalf("set tier: %d %s", r.Status, r.Body)
+	// One officer of the talent office proposes a tier with its evidence,
+	// a second approves it; nobody certifies their own; an admin is not an
+	// officer of the talent office.
+	graduate := in.signUp(t)
+	in.call(t, "PUT", "/v1/me", graduate, map[string]any{"name": "赵强"})
+	gradID := in.userID(t, graduate)
+	second := in.staff(t, adminToken, "reviewer", "")
+	tier := map[string]any{"tier": "B", "evidence": "省级人才认定证书 2026-0042"}
+	for name, token := range map[string]string{"an admin": adminToken, "a graduate": in.signUp(t)} {
+		if r := in.call(t, "PUT", "/v1/admin/users/"+gradID+"/talent-tier", token, tier); r.Status != 403 {
+			t.Fatalf("%s proposing a tier: %d", name, r.Status)
+		}
 	}
-	if r := in.call(t, "PUT", "/v1/admin/users/"+me.User.ID+"/talent-tier", in.signUp(t), map[string]any{"tier": "A"}); r.Status != 403 {
-		t.Fatalf("a graduate setting a tier: %d", r.Status)
+	if r := in.call(t, "PUT", "/v1/admin/users/"+me.User.ID+"/talent-tier", staff, tier); r.Status != 403 {
+		t.Fatalf("a reviewer proposing their own tier: %d", r.Status)
+	}
+	var cert struct{ ID, Status string }
+	r = in.call(t, "PUT", "/v1/admin/users/"+gradID+"/talent-tier", staff, tier)
+	r.json(t, &cert)
+	if r.Status != 202 || cert.Status != "proposed" {
+		t.Fatalf("propose tier: %d %s", r.Status, r.Body)
+	}
+	if p := in.call(t, "POST", "/v1/admin/talent-tiers/"+cert.ID+"/approve", staff, nil).problem(t); p.Code != "second_approver_required" {
+		t.Fatalf("the proposer approving: %+v", p)
+	}
+	if r := in.call(t, "POST", "/v1/admin/talent-tiers/"+cert.ID+"/approve", second, nil); r.Status != 200 {
+		t.Fatalf("approve tier: %d %s", r.Status, r.Body)
+	}
+	if r := in.call(t, "GET", "/v1/me", graduate, nil); !strings.Contains(string(r.Body), `"talentTier":"B"`) {
+		t.Fatalf("the graduate's tier: %s", r.Body)
 	}
 	r = in.call(t, "DELETE", "/v1/admin/users/"+me.User.ID+"/roles/reviewer", adminToken, nil)
 	if r.Status != 200 || strings.Contains(string(r.Body), `"reviewer"`) {

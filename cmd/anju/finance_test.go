@@ -37,7 +37,11 @@ func (in *instance) paying(t *testing.T, userID string, status allowance.ClaimSt
 	t.Helper()
 	ctx := context.Background()
 	now := time.Now().UTC()
-	c := allowance.Claim{ID: talent.NewID(), UserID: userID, PersonIndex: talent.NewID(), Package: policy.Relocation, PolicyVersion: 1,
+	rec, err := in.DB.Profiles().Profile(ctx, userID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := allowance.Claim{ID: talent.NewID(), UserID: userID, PersonIndex: rec.NationalIDIndex, Package: policy.Relocation, PolicyVersion: 1,
 		Status: status, SubmittedAt: &now, FirstPaidAt: firstPaid, CreatedAt: now, UpdatedAt: now}
 	if err := in.DB.Claims().CreateClaim(ctx, c); err != nil {
 		t.Fatal(err)
@@ -89,9 +93,7 @@ func TestFinanceEndToEnd(t *testing.T) {
 	grad, uid := in.graduate(t, map[string]any{"name": "李明", "locale": "en",
 		"bankAccount": map[string]any{"bankName": "中国银行慈溪支行", "accountNumber": testBankAccount}})
 	gradID := in.userID(t, grad)
-	for range 4 {
-		in.paying(t, gradID, allowance.ClaimActive, allowance.PaymentDue, nil, 500000)
-	}
+	in.paying(t, gradID, allowance.ClaimActive, allowance.PaymentDue, nil, 500000, 500000, 500000, 500000)
 
 	r := in.call(t, "POST", "/v1/finance/batches", maker, nil, "Idempotency-Key", newKey())
 	var batch struct {

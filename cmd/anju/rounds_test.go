@@ -296,16 +296,27 @@ func TestRoundDrawEndToEnd(t *testing.T) {
 	if len(apps) < 2 {
 		t.Fatalf("applications without a live offer: %v", apps)
 	}
+	// An assignment by hand is a proposal a second officer approves. Two
+	// proposals of the freed unit for two applications, each approved by
+	// the other officer at once: one offer, one conflict.
+	var proposals [2]struct{ ID, Kind, Status, ApplicationID string }
+	for i, tok := range []string{staff, staff2} {
+		r := in.call(t, "POST", "/v1/housing/units/"+offer.UnitID+"/assign", tok,
+			map[string]any{"applicationId": apps[i], "reason": "special need"}, "Idempotency-Key", newKey())
+		r.json(t, &proposals[i])
+		if r.Status != 201 || proposals[i].Kind != "assignment" || proposals[i].Status != "proposed" {
+			t.Fatalf("propose an assignment: %d %s", r.Status, r.Body)
+		}
+	}
 	var wg sync.WaitGroup
 	results := make([]response, 2)
-	for i, tok := range []string{staff, staff2} {
+	for i, tok := range []string{staff2, staff} {
 		wg.Go(func() {
-			results[i] = in.call(t, "POST", "/v1/housing/units/"+offer.UnitID+"/assign", tok,
-				map[string]any{"applicationId": apps[i], "reason": "special need"}, "Idempotency-Key", newKey())
+			results[i] = in.call(t, "POST", "/v1/housing/corrections/"+proposals[i].ID+"/approve", tok, nil)
 		})
 	}
 	wg.Wait()
-	if (results[0].Status == 201) == (results[1].Status == 201) || (results[0].Status != 409 && results[1].Status != 409) {
+	if (results[0].Status == 200) == (results[1].Status == 200) || (results[0].Status != 409 && results[1].Status != 409) {
 		t.Fatalf("racing assignments: %d %s / %d %s", results[0].Status, results[0].Body, results[1].Status, results[1].Body)
 	}
 	if r := in.call(t, "POST", "/v1/housing/units/"+offer.UnitID+"/assign", staff, map[string]any{"applicationId": apps[0], "reason": " "}, "Idempotency-Key", newKey()); r.Status != 422 && r.Status != 409 {
@@ -314,11 +325,9 @@ func TestRoundDrawEndToEnd(t *testing.T) {
 
 	// A correction of the draw needs a second officer.
 	var winner string
-	for _, r := range results {
-		var o struct{ ApplicationID string }
-		if r.Status == 201 {
-			r.json(t, &o)
-			winner = o.ApplicationID
+	for i, r := range results {
+		if r.Status == 200 {
+			winner = proposals[i].ApplicationID
 		}
 	}
 	loser := apps[0]
@@ -477,8 +486,12 @@ func TestRoundDrawEndToEnd(t *testing.T) {
 	if r := in.call(t, "POST", "/v1/housing/objections/"+objections[0]+"/resolve", outsider, map[string]any{"uphold": true, "resolution": "x"}); r.Status != 403 {
 		t.Fatalf("a graduate deciding an objection: %d", r.Status)
 	}
-	if r := in.call(t, "POST", "/v1/review/objections/"+objections[0]+"/resolve", admin, map[string]any{"uphold": true, "resolution": "x"}); r.Status != 404 {
+	reviewer := in.staff(t, admin, "reviewer", "")
+	if r := in.call(t, "POST", "/v1/review/objections/"+objections[0]+"/resolve", reviewer, map[string]any{"uphold": true, "resolution": "x"}); r.Status != 404 {
 		t.Fatalf("an allocation's objection decided as a claim's: %d", r.Status)
+	}
+	if r := in.call(t, "POST", "/v1/housing/objections/"+objections[0]+"/resolve", admin, map[string]any{"uphold": true, "resolution": "x"}); r.Status != 403 {
+		t.Fatalf("an admin deciding an objection: %d", r.Status)
 	}
 	if r := in.call(t, "POST", "/v1/housing/objections/"+objections[0]+"/resolve", staff, map[string]any{"uphold": false, "resolution": "积分经复核无误"}); r.Status != 200 {
 		t.Fatalf("dismiss: %d %s", r.Status, r.Body)

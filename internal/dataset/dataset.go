@@ -21,7 +21,9 @@ import (
 )
 
 // Size says how many generated rows there are to be. Claims,
-// applications, notifications and documents are spread over the users.
+// applications, notifications and documents are spread over the users,
+// who are made more numerous when the rules of one claim of a package and
+// one live application per person need it.
 type Size struct {
 	Users         int
 	Claims        int
@@ -82,9 +84,15 @@ const claimStatus = `CASE
 // bench database).
 func Generate(ctx context.Context, pool *pgxpool.Pool, s Size) (Info, error) {
 	info := Info{RoundID: fmt.Sprintf("%08x-0000-7000-8000-%012x", kindRound, 0), Reviewer: UserID(0)}
-	users := max(s.Users, 1)
+	// One live claim of a package and one live application per person:
+	// there are at least a third as many users as claims, and as many as
+	// applications, so that the generated rows keep those rules.
+	s.Users = max(s.Users, (s.Claims+2)/3, s.Applications, 1)
+	users := s.Users
 	// The owner of row i of n: rows of one user are contiguous, so that
-	// the per-user indexes grow at their ends too.
+	// the per-user indexes grow at their ends too. Claim i is user i/3's,
+	// of the three packages in turn, and application i user i's, whatever
+	// the sizes, so that growing the dataset in steps keeps the rules.
 	owner := func(n int) string { return id(kindUser, fmt.Sprintf("(i::bigint * %d / %d)::int", users, max(n, 1))) }
 	now := time.Now().UTC().Truncate(time.Second)
 	steps := []struct {
@@ -108,7 +116,7 @@ func Generate(ctx context.Context, pool *pgxpool.Pool, s Size) (Info, error) {
 		{"claims", s.Claims, `
 			INSERT INTO claims (id, user_id, package, person_index, policy_version, status, stage, due_at,
 				breaches, submitted_at, decided_at, created_at, updated_at)
-			SELECT ` + id(kindClaim, "i") + `, ` + owner(s.Claims) + `,
+			SELECT ` + id(kindClaim, "i") + `, ` + id(kindUser, "(i / 3)::int") + `,
 				(ARRAY['relocation', 'rent', 'living'])[1 + i % 3], 'dataset-' || i, 1, st, 'dataset',
 				CASE WHEN st IN ('submitted', 'awaiting_employer', 'under_review', 'approved', 'active')
 					THEN $2::timestamptz + make_interval(mins => ((i::bigint * 7919) % 30240)::int - 10080) END,
@@ -128,7 +136,7 @@ func Generate(ctx context.Context, pool *pgxpool.Pool, s Size) (Info, error) {
 		{"applications", s.Applications, `
 			INSERT INTO applications (id, round_id, user_id, person_index, preferences, household_size, status, active,
 				score, decision, created_at, updated_at)
-			SELECT ` + id(kindApplication, "i") + `, ` + id(kindRound, "0") + `, ` + owner(s.Applications) + `,
+			SELECT ` + id(kindApplication, "i") + `, ` + id(kindRound, "0") + `, ` + id(kindUser, "i") + `,
 				'dataset-application-' || i, '[]', 1 + i % 4,
 				CASE WHEN i % 10 = 0 THEN 'ineligible' ELSE 'eligible' END, i % 10 <> 0,
 				i % 60, '{}', $2::timestamptz - make_interval(secs => i), $2::timestamptz - make_interval(secs => i)

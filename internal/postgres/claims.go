@@ -14,6 +14,7 @@ import (
 
 func init() {
 	constraintCodes["claims_one_per_person"] = allowance.CodeClaimExists
+	constraintCodes["claims_one_per_account"] = allowance.CodeClaimExists
 }
 
 // Claims is allowance.ClaimStore: claims, their documents and audit.
@@ -100,10 +101,15 @@ func (s Claims) CreateClaim(ctx context.Context, c allowance.Claim) error {
 	if err != nil {
 		return err
 	}
-	_, err = s.db.pool.Exec(ctx, `INSERT INTO claims (`+claimInsertColumns+`)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20,
-		$21, $22, $23, $24, $25, $26, $27, $28, $29)`, args...)
-	return translate(err)
+	return s.db.tx(ctx, func(tx pgx.Tx) error {
+		if err := holdIdentity(ctx, tx, c.UserID, c.PersonIndex); err != nil {
+			return err
+		}
+		_, err := tx.Exec(ctx, `INSERT INTO claims (`+claimInsertColumns+`)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20,
+			$21, $22, $23, $24, $25, $26, $27, $28, $29)`, args...)
+		return err
+	})
 }
 
 // Claim implements allowance.ClaimStore.

@@ -15,8 +15,8 @@ func (db *DB) Corrections() Corrections { return Corrections{db} }
 
 // CreateCorrection implements housing.CorrectionStore.
 func (s Corrections) CreateCorrection(ctx context.Context, c housing.Correction) error {
-	_, err := s.db.pool.Exec(ctx, `INSERT INTO draw_corrections (id, round_id, application_id, unit_id, reason, status, proposed_by, proposed_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, c.ID, c.RoundID, c.ApplicationID, c.UnitID, c.Reason, c.Status, c.ProposedBy, c.ProposedAt)
+	_, err := s.db.pool.Exec(ctx, `INSERT INTO draw_corrections (id, kind, round_id, application_id, unit_id, reason, status, proposed_by, proposed_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`, c.ID, c.Kind, c.RoundID, c.ApplicationID, c.UnitID, c.Reason, c.Status, c.ProposedBy, c.ProposedAt)
 	return translate(err)
 }
 
@@ -30,10 +30,10 @@ func (s Corrections) ApplyCorrection(ctx context.Context, id string, fn func(*ho
 		func(tx pgx.Tx) (locked, error) {
 			var x locked
 			c := &x.correction
-			err := tx.QueryRow(ctx, `SELECT id, round_id, application_id, unit_id, reason, status, proposed_by, proposed_at,
+			err := tx.QueryRow(ctx, `SELECT id, kind, round_id, application_id, unit_id, reason, status, proposed_by, proposed_at,
 					coalesce(approved_by::text, ''), approved_at, coalesce(offer_id::text, '')
 				FROM draw_corrections WHERE id = $1 FOR UPDATE`, id).
-				Scan(&c.ID, &c.RoundID, &c.ApplicationID, &c.UnitID, &c.Reason, &c.Status, &c.ProposedBy, &c.ProposedAt,
+				Scan(&c.ID, &c.Kind, &c.RoundID, &c.ApplicationID, &c.UnitID, &c.Reason, &c.Status, &c.ProposedBy, &c.ProposedAt,
 					&c.ApprovedBy, &c.ApprovedAt, &c.OfferID)
 			if err != nil {
 				return x, err

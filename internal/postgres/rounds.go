@@ -13,6 +13,7 @@ import (
 
 func init() {
 	constraintCodes["applications_one_active"] = housing.CodeApplicationExists
+	constraintCodes["applications_one_active_account"] = housing.CodeApplicationExists
 }
 
 // Rounds is housing.RoundStore: rounds and their applications.
@@ -116,6 +117,9 @@ func (s Rounds) CreateApplication(ctx context.Context, a housing.Application, ta
 		}
 		if !open {
 			return talent.Errorf(talent.KindConflict, housing.CodeRoundNotOpen, "the round is not taking applications")
+		}
+		if err := holdIdentity(ctx, tx, a.UserID, a.PersonIndex); err != nil {
+			return err
 		}
 		// A graduate still on the waitlist of a drawn round moves on to this one.
 		if a.Active {

@@ -71,7 +71,7 @@ func TestGrantRoleNeedsKnownEmployer(t *testing.T) {
 	if err != nil || !got.Has(talent.RoleHR) || got.Roles[1].EmployerID != emp {
 		t.Fatalf("grant hr: %+v %v", got, err)
 	}
-	got, err = db.Users().RevokeRole(ctx, u.ID, talent.RoleHR)
+	got, err = db.Users().RevokeRole(ctx, u.ID, talent.RoleHR, "")
 	if err != nil || got.Has(talent.RoleHR) {
 		t.Fatalf("revoke: %+v %v", got, err)
 	}

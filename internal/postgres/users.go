@@ -2,6 +2,7 @@ package postgres
 
 import (
 	"context"
+	"strings"
 	"time"
 
 	"github.com/anju-city/anju/internal/talent"
@@ -138,7 +139,10 @@ func (s Users) GrantRole(ctx context.Context, userID string, g talent.RoleGrant,
 		if talent.HasCode(translate(err), talent.CodeReferenceUnknown) {
 			return talent.Field("employerId", account.CodeEmployerUnknown)
 		}
-		return err
+		if err != nil {
+			return err
+		}
+		return appendAudit(ctx, tx, []talent.Audit{roleAudit(userID, "role_granted", g.Role, g.EmployerID, grantedBy, g.GrantedAt)})
 	})
 	if err != nil {
 		return talent.User{}, err
@@ -147,11 +151,33 @@ func (s Users) GrantRole(ctx context.Context, userID string, g talent.RoleGrant,
 }
 
 // RevokeRole implements account.UserStore.
-func (s Users) RevokeRole(ctx context.Context, userID string, role talent.Role) (talent.User, error) {
-	if _, err := s.db.pool.Exec(ctx, `DELETE FROM role_grants WHERE user_id = $1 AND role = $2`, userID, role); err != nil {
+func (s Users) RevokeRole(ctx context.Context, userID string, role talent.Role, by string) (talent.User, error) {
+	err := s.db.tx(ctx, func(tx pgx.Tx) error {
+		var employer string
+		err := tx.QueryRow(ctx, `DELETE FROM role_grants WHERE user_id = $1 AND role = $2 RETURNING coalesce(employer_id::text, '')`,
+			userID, role).Scan(&employer)
+		if err == pgx.ErrNoRows {
+			return nil // not held: nothing changed
+		}
+		if err != nil {
+			return err
+		}
+		return appendAudit(ctx, tx, []talent.Audit{roleAudit(userID, "role_revoked", role, employer, by, time.Now())})
+	})
+	if err != nil {
 		return talent.User{}, translate(err)
 	}
 	return s.User(ctx, userID)
+}
+
+// roleAudit is the audit row of a role granted or revoked; by "" is the
+// command line or Anju itself.
+func roleAudit(userID, event string, role talent.Role, employerID, by string, at time.Time) talent.Audit {
+	if by == "" {
+		by = talent.SystemID
+	}
+	return talent.Audit{At: at, ActorID: by, Entity: "user", EntityID: userID, Event: event,
+		Detail: strings.TrimSpace(string(role) + " " + employerID)}
 }
 
 // UsersWithRole implements account.UserStore.

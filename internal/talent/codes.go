@@ -75,9 +75,11 @@ var (
 	// Public notice and objections.
 	CodeEntryNotFound     = NewCode("publicity_entry_not_found")
 	CodeObjectionNotFound = NewCode("objection_not_found")
-	CodeObjectionResolved = NewCode("objection_resolved") // decided already
-	CodeNoticeClosed      = NewCode("notice_closed")      // the entry is no longer on notice
-	CodeOwnDecision       = NewCode("own_decision")       // nobody resolves an objection to their own decision
+	CodeObjectionResolved = NewCode("objection_resolved")       // decided already
+	CodeNoticeClosed      = NewCode("notice_closed")            // the entry is no longer on notice
+	CodeOwnDecision       = NewCode("own_decision")             // nobody resolves an objection to their own decision
+	CodeOwnBenefit        = NewCode("own_benefit")              // no staff operation may benefit the one who does it
+	CodeSecondApprover    = NewCode("second_approver_required") // what one officer proposes, another approves
 
 	// Sign-in: the codes of the KindUnauthenticated errors a Verifier
 	// returns, and of its KindUnavailable one.

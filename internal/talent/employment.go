@@ -204,6 +204,9 @@ func (e *Employment) End(actor User, endedOn, now time.Time) error {
 	if !actor.HROf(e.EmployerID) {
 		return NotFound(CodeEmploymentNotFound)
 	}
+	if e.UserID == actor.ID {
+		return Errorf(KindForbidden, CodeOwnEmployment, "nobody records the end of their own employment")
+	}
 	if !EmploymentTransitions.Allows(e.Status, EmploymentEnd) {
 		return Errorf(KindConflict, CodeEmploymentNotConfirmed, "only a confirmed employment can end")
 	}

@@ -132,3 +132,9 @@ func NotFound(code Code) *Error {
 func Forbidden(format string, args ...any) *Error {
 	return Errorf(KindForbidden, CodeRoleRequired, format, args...)
 }
+
+// OwnBenefit refuses a staff operation whose actor would benefit from it:
+// their own claim, application, lease, payment, tier or employment.
+func OwnBenefit(format string, args ...any) *Error {
+	return Errorf(KindForbidden, CodeOwnBenefit, format, args...)
+}

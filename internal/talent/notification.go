@@ -215,6 +215,14 @@ var templates = map[string]map[Locale]message{
 		LocaleZH: {"单位已为您备案", "「{employer}」已将您登记为新入职员工，在职信息已确认。一份预填的安家补贴申请等您补充材料后提交。"},
 		LocaleEN: {"Your employer filed you", "{employer} filed you as a new hire and your employment is confirmed. A prefilled relocation claim waits for your documents."},
 	},
+	"identity.corrected": {
+		LocaleZH: {"身份证号已更正", "人才办已更正您登记的身份证号：{reason}"},
+		LocaleEN: {"Your ID number was corrected", "The talent office corrected the national ID number on your profile: {reason}"},
+	},
+	"talent.tier_certified": {
+		LocaleZH: {"人才层次已认定", "您的人才层次已认定为 {tier} 类。"},
+		LocaleEN: {"Talent tier certified", "Your talent tier is certified as {tier}."},
+	},
 	"document.rejected": {
 		LocaleZH: {"材料未通过检查", "您上传的{kind}未通过检查（{reason}），请重新上传。"},
 		LocaleEN: {"Document rejected", "Your {kind} did not pass the checks ({reason}). Please upload it again."},

@@ -46,8 +46,10 @@ func (r Role) Valid() bool {
 // city admin's grant.
 func (r Role) EmployerScoped() bool { return r == RoleHR || r == RoleEmployerAdmin }
 
-// ReviewRoles are the roles that review claims.
-var ReviewRoles = []Role{RoleReviewer, RoleLeadReviewer, RoleAdmin}
+// ReviewRoles are the roles that review claims. An admin manages users,
+// roles, employers and policy, and does office work only through an office
+// role granted to it (and audited), never by being admin.
+var ReviewRoles = []Role{RoleReviewer, RoleLeadReviewer}
 
 // RoleGrant is one role held by a user; EmployerID scopes the
 // employer-scoped roles (hr, employer_admin).

@@ -27,7 +27,7 @@ type UserStore interface {
 	// GrantRole adds or replaces a role grant.
 	GrantRole(ctx context.Context, userID string, grant talent.RoleGrant, grantedBy string) (talent.User, error)
 	// RevokeRole removes a role grant; revoking a role not held is not an error.
-	RevokeRole(ctx context.Context, userID string, role talent.Role) (talent.User, error)
+	RevokeRole(ctx context.Context, userID string, role talent.Role, by string) (talent.User, error)
 	talent.Directory
 }
 
@@ -62,9 +62,21 @@ type ProfileStore interface {
 	// supersedes the user's live one and is inserted, the audit rows are
 	// appended and the tasks written to the outbox.
 	SaveProfile(ctx context.Context, rec talent.ProfileRecord, declare *talent.Employment, audit []talent.Audit, tasks []talent.Task) error
-	// SetTalentTier records a user's certified tier; KindNotFound when the
-	// user has no profile yet.
-	SetTalentTier(ctx context.Context, userID, tier string) error
+	// ProposeTier stores a proposed talent tier with its audit row;
+	// KindConflict (CodeTierPending) while another waits for the graduate.
+	ProposeTier(ctx context.Context, c TierCertification, audit talent.Audit) error
+	// DecideTier runs fn on the certification under a row lock and saves it
+	// with fn's audit rows and tasks; an approved tier becomes the
+	// profile's in the same transaction.
+	DecideTier(ctx context.Context, id string, fn func(*TierCertification) ([]talent.Audit, []talent.Task, error)) (TierCertification, error)
+	// TierCertifications lists certifications in a status, newest first.
+	TierCertifications(ctx context.Context, status TierStatus, page talent.Page) ([]TierCertification, string, error)
+	// CorrectIdentity replaces a profile's national ID (sealed), its blind
+	// index and the birth date, and moves the person's claims and
+	// applications to the new index, with the audit and tasks, in one
+	// transaction. SaveProfile refuses such a change (CodeIdentityFrozen)
+	// once a claim, application, lease or filed hire depends on it.
+	CorrectIdentity(ctx context.Context, userID, sealed, index string, birth time.Time, audit []talent.Audit, tasks []talent.Task) error
 }
 
 // EmployerStore keeps employers. Errors: KindNotFound

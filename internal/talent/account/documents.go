@@ -47,7 +47,7 @@ func (s *Service) CompleteDocument(ctx context.Context, actor talent.User, id st
 
 // canReadDocument: the owner, and staff whose work needs documents.
 func canReadDocument(actor talent.User, d talent.Document) bool {
-	return d.OwnerID == actor.ID || actor.HasAny(talent.RoleReviewer, talent.RoleAdmin)
+	return d.OwnerID == actor.ID || actor.HasAny(talent.ReviewRoles...)
 }
 
 // Document returns a document the caller may see and, once its bytes have

@@ -335,6 +335,11 @@ func (s *Service) ApproveBatch(ctx context.Context, actor talent.User, id string
 		if b.CreatedBy == actor.ID {
 			return BatchChange{}, ownBatch("approve")
 		}
+		for _, l := range st.Lines {
+			if l.Payment.UserID == actor.ID {
+				return BatchChange{}, talent.OwnBenefit("nobody approves a batch that pays them")
+			}
+		}
 		if b.Status == BatchApproved {
 			return BatchChange{}, nil
 		}

@@ -86,7 +86,7 @@ func (s *Service) Claim(ctx context.Context, actor talent.User, id string) (Clai
 	if err != nil {
 		return ClaimView{}, err
 	}
-	if c.UserID != actor.ID && !actor.HasAny(talent.RoleReviewer, talent.RoleAdmin, talent.RoleFinance) {
+	if c.UserID != actor.ID && !actor.HasAny(append(talent.ReviewRoles, talent.RoleFinance)...) {
 		return ClaimView{}, talent.NotFound(CodeClaimNotFound)
 	}
 	v := ClaimView{Claim: c}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/anju-city/anju/internal/talent"
 	"github.com/anju-city/anju/internal/talent/allowance"
+	"github.com/anju-city/anju/internal/testenv"
 )
 
 const (
@@ -22,17 +23,21 @@ const (
 type finance struct {
 	bundle
 	maker, checker talent.User
+	// payees are the graduates paid besides the first, made by due.
+	payees *[]talent.User
 }
 
 func setupFinance(t *testing.T) finance {
 	t.Helper()
 	b := setup(t)
-	f := finance{bundle: b, maker: b.staffMember(t, "maker", talent.RoleFinance), checker: b.staffMember(t, "checker", talent.RoleFinance)}
+	f := finance{bundle: b, maker: b.staffMember(t, "maker", talent.RoleFinance), checker: b.staffMember(t, "checker", talent.RoleFinance),
+		payees: new([]talent.User)}
 	f.setAccount(t, firstAccount)
 	return f
 }
 
-// setAccount puts an account in the graduate's profile, signed in just now.
+// setAccount puts an account in the profiles of the graduate and of every
+// payee, signed in just now.
 func (f finance) setAccount(t *testing.T, account string) {
 	t.Helper()
 	grad := f.grad
@@ -45,15 +50,41 @@ func (f finance) setAccount(t *testing.T, account string) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	for i, u := range *f.payees {
+		f.payeeAccount(t, u, i, account)
+	}
 }
 
-// due stores n active claims with one payment due each.
+// payeeAccount gives a payee a profile with an ID number and an account.
+func (f finance) payeeAccount(t *testing.T, u talent.User, i int, account string) {
+	t.Helper()
+	u.AuthTime = f.clock.T
+	if _, err := f.app.Account.UpdateProfile(context.Background(), u, talent.ProfileInput{Name: "王芳",
+		NationalID: testenv.NationalID(100 + i), BankName: "中国银行慈溪支行", BankAccount: account}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// due stores n active claims with one payment due each: the graduate's,
+// then payees'.
 func (f finance) due(t *testing.T, n int, amount int64) []allowance.Claim {
 	t.Helper()
 	today := time.Date(2026, 11, 25, 0, 0, 0, 0, time.UTC)
 	out := make([]allowance.Claim, n)
 	for i := range out {
-		out[i] = f.claim(t, allowance.ClaimActive, nil, allowance.Payment{Kind: "instalment", Amount: amount, DueOn: today, Status: allowance.PaymentDue})
+		payment := allowance.Payment{Kind: "instalment", Amount: amount, DueOn: today, Status: allowance.PaymentDue}
+		if i == 0 {
+			out[i] = f.claim(t, allowance.ClaimActive, nil, payment)
+			continue
+		}
+		// One claim of a package per person: the others are other people's.
+		u, err := f.db.Users().SignIn(context.Background(), fmt.Sprintf("payee-%d", len(*f.payees)), false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		f.payeeAccount(t, u, len(*f.payees), firstAccount)
+		*f.payees = append(*f.payees, u)
+		out[i] = f.claimOf(t, u.ID, allowance.ClaimActive, nil, payment)
 	}
 	return out
 }
@@ -413,10 +444,14 @@ func TestHeldBackSaysWhy(t *testing.T) {
 	until := f.clock.T.Add(3 * 24 * time.Hour)
 	// Another graduate never gave an account; a third set a first one.
 	other, _ := f.db.Users().SignIn(ctx, "other", false)
+	if _, err := f.app.Account.UpdateProfile(ctx, other, talent.ProfileInput{Name: "赵强", NationalID: testenv.NationalID(7)}); err != nil {
+		t.Fatal(err)
+	}
 	noAccount := f.dueTo(t, other.ID, 700)
 	third, _ := f.db.Users().SignIn(ctx, "third", false)
 	third.AuthTime = f.clock.T
-	if _, err := f.app.Account.UpdateProfile(ctx, third, talent.ProfileInput{Name: "王芳", BankName: "农业银行", BankAccount: "6228480012345678"}); err != nil {
+	if _, err := f.app.Account.UpdateProfile(ctx, third, talent.ProfileInput{Name: "王芳", NationalID: testenv.NationalID(8),
+		BankName: "农业银行", BankAccount: "6228480012345678"}); err != nil {
 		t.Fatal(err)
 	}
 	f.dueTo(t, third.ID, 300000)
@@ -441,8 +476,8 @@ func TestHeldBackSaysWhy(t *testing.T) {
 func (f finance) dueTo(t *testing.T, userID string, amount int64) allowance.Payment {
 	t.Helper()
 	ctx := context.Background()
-	c := allowance.Claim{ID: talent.NewID(), UserID: userID, PersonIndex: talent.NewID(), Package: "relocation", PolicyVersion: 1,
-		Status: allowance.ClaimActive, CreatedAt: f.clock.T, UpdatedAt: f.clock.T}
+	c := f.newClaim(t, userID)
+	c.Status = allowance.ClaimActive
 	if err := f.db.Claims().CreateClaim(ctx, c); err != nil {
 		t.Fatal(err)
 	}
@@ -491,15 +526,21 @@ func TestClawbackAmount(t *testing.T) {
 // paidClaim stores a claim of the graduate that paid amounts, first on firstPaid.
 func (f finance) paidClaim(t *testing.T, status allowance.ClaimStatus, firstPaid time.Time, amounts ...int64) allowance.Claim {
 	t.Helper()
+	return f.paidClaimOf(t, f.grad.ID, status, firstPaid, amounts...)
+}
+
+// paidClaimOf stores a claim of a user that paid amounts, first on firstPaid.
+func (f finance) paidClaimOf(t *testing.T, userID string, status allowance.ClaimStatus, firstPaid time.Time, amounts ...int64) allowance.Claim {
+	t.Helper()
 	ctx := context.Background()
-	c := allowance.Claim{ID: talent.NewID(), UserID: f.grad.ID, PersonIndex: talent.NewID(), Package: "relocation", PolicyVersion: 1,
-		Status: status, FirstPaidAt: &firstPaid, SubmittedAt: &firstPaid, CreatedAt: firstPaid, UpdatedAt: firstPaid}
+	c := f.newClaim(t, userID)
+	c.Status, c.FirstPaidAt, c.SubmittedAt, c.CreatedAt, c.UpdatedAt = status, &firstPaid, &firstPaid, firstPaid, firstPaid
 	if err := f.db.Claims().CreateClaim(ctx, c); err != nil {
 		t.Fatal(err)
 	}
 	var list []allowance.Payment
 	for i, a := range amounts {
-		list = append(list, allowance.Payment{ID: talent.NewID(), ClaimID: c.ID, UserID: f.grad.ID, Seq: i + 1, Kind: "instalment",
+		list = append(list, allowance.Payment{ID: talent.NewID(), ClaimID: c.ID, UserID: userID, Seq: i + 1, Kind: "instalment",
 			Amount: a, DueOn: firstPaid, Status: allowance.PaymentPaid, UpdatedAt: firstPaid})
 	}
 	if _, err := f.db.Claims().UpdateClaim(ctx, c.ID, func(*allowance.Claim) (allowance.ClaimChange, error) {
@@ -667,15 +708,24 @@ func TestClawbackRaisedByReviewer(t *testing.T) {
 	if _, err := f.svc.RaiseClawback(ctx, reviewer, c.ID, "again", nil); !talent.HasCode(err, allowance.CodeClawbackExists) {
 		t.Fatalf("a second clawback: %v", err)
 	}
-	served := f.paidClaim(t, allowance.ClaimCompleted, day(2023, 1, 1), 1000000)
-	if _, err := f.svc.RaiseClawback(ctx, reviewer, served.ID, "x", nil); !talent.HasCode(err, allowance.CodeClawbackNotOwed) {
+	// Other graduates' claims: one claim of a package per person.
+	others := make([]talent.User, 2)
+	for i := range others {
+		others[i], _ = f.db.Users().SignIn(ctx, fmt.Sprintf("other-%d", i), false)
+		if _, err := f.app.Account.UpdateProfile(ctx, others[i], talent.ProfileInput{Name: "赵强", NationalID: testenv.NationalID(20 + i)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	served := f.paidClaimOf(t, others[0].ID, allowance.ClaimCompleted, day(2023, 1, 1), 1000000)
+	left := day(2026, 6, 1) // more than 36 months after the first payment
+	if _, err := f.svc.RaiseClawback(ctx, reviewer, served.ID, "x", &left); !talent.HasCode(err, allowance.CodeClawbackNotOwed) {
 		t.Fatalf("after the whole period: %v", err)
 	}
-	rent := f.paidClaim(t, allowance.ClaimActive, day(2026, 6, 1), 80000)
+	rent := f.paidClaimOf(t, others[1].ID, allowance.ClaimActive, day(2026, 6, 1), 80000)
 	if _, err := f.db.Pool().Exec(ctx, `UPDATE claims SET package = 'rent' WHERE id = $1`, rent.ID); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := f.svc.RaiseClawback(ctx, reviewer, rent.ID, "x", nil); !talent.HasCode(err, allowance.CodeClawbackNotInPackage) {
+	if _, err := f.svc.RaiseClawback(ctx, reviewer, rent.ID, "x", &left); !talent.HasCode(err, allowance.CodeClawbackNotInPackage) {
 		t.Fatalf("a package without clawback: %v", err)
 	}
 	future := f.clock.T.AddDate(0, 0, 1)

@@ -57,17 +57,25 @@ func setup(t *testing.T) bundle {
 	return bundle{db: db, app: a, clock: clk, svc: svc, grad: grad, hr: hr}
 }
 
-// claim stores a claim in a status with the given payments.
+// claim stores a claim of the graduate in a status with the given payments.
 func (b bundle) claim(t *testing.T, status allowance.ClaimStatus, due *time.Time, payments ...allowance.Payment) allowance.Claim {
 	t.Helper()
+	return b.claimOf(t, b.grad.ID, status, due, payments...)
+}
+
+// claimOf stores a claim of the user in a status with the given payments,
+// under the identity on their profile and of the first package they have
+// not claimed yet: one claim of a package per person.
+func (b bundle) claimOf(t *testing.T, userID string, status allowance.ClaimStatus, due *time.Time, payments ...allowance.Payment) allowance.Claim {
+	t.Helper()
 	ctx := context.Background()
-	c := allowance.Claim{ID: talent.NewID(), UserID: b.grad.ID, PersonIndex: talent.NewID(), Package: policy.Relocation,
-		PolicyVersion: 1, Status: status, Stage: allowance.StageReview, DueAt: due, CreatedAt: b.clock.T, UpdatedAt: b.clock.T}
+	c := b.newClaim(t, userID)
+	c.Status, c.Stage, c.DueAt = status, allowance.StageReview, due
 	if err := b.db.Claims().CreateClaim(ctx, c); err != nil {
 		t.Fatal(err)
 	}
 	for i := range payments {
-		payments[i].ID, payments[i].ClaimID, payments[i].UserID, payments[i].Seq = talent.NewID(), c.ID, b.grad.ID, i+1
+		payments[i].ID, payments[i].ClaimID, payments[i].UserID, payments[i].Seq = talent.NewID(), c.ID, userID, i+1
 		payments[i].UpdatedAt = b.clock.T
 	}
 	_, err := b.db.Claims().UpdateClaim(ctx, c.ID, func(*allowance.Claim) (allowance.ClaimChange, error) {
@@ -77,6 +85,30 @@ func (b bundle) claim(t *testing.T, status allowance.ClaimStatus, due *time.Time
 		t.Fatal(err)
 	}
 	return c
+}
+
+// newClaim is a claim of the user, not stored, under the identity on
+// their profile and of the first package they have not claimed: one claim
+// of a package per person holds in the database.
+func (b bundle) newClaim(t *testing.T, userID string) allowance.Claim {
+	t.Helper()
+	ctx := context.Background()
+	rec, err := b.db.Profiles().Profile(ctx, userID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, pkg := range []policy.ID{policy.Relocation, policy.Rent, policy.Living} {
+		var n int
+		if err := b.db.Pool().QueryRow(ctx, `SELECT count(*) FROM claims WHERE user_id = $1 AND package = $2`, userID, pkg).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		if n == 0 {
+			return allowance.Claim{ID: talent.NewID(), UserID: userID, PersonIndex: rec.NationalIDIndex, Package: pkg,
+				PolicyVersion: 1, CreatedAt: b.clock.T, UpdatedAt: b.clock.T}
+		}
+	}
+	t.Fatalf("user %s claimed every package", userID)
+	return allowance.Claim{}
 }
 
 func (b bundle) payments(t *testing.T, claimID string) map[int]allowance.PaymentStatus {
@@ -172,7 +204,8 @@ func TestPaymentHeldWhileHoldingALease(t *testing.T) {
 	b := setup(t)
 	ctx := context.Background()
 	today := time.Date(2026, 11, 25, 0, 0, 0, 0, time.UTC)
-	c := allowance.Claim{ID: talent.NewID(), UserID: b.grad.ID, PersonIndex: talent.NewID(), Package: policy.Rent,
+	rec, _ := b.db.Profiles().Profile(ctx, b.grad.ID)
+	c := allowance.Claim{ID: talent.NewID(), UserID: b.grad.ID, PersonIndex: rec.NationalIDIndex, Package: policy.Rent,
 		PolicyVersion: 1, Status: allowance.ClaimActive, CreatedAt: b.clock.T, UpdatedAt: b.clock.T}
 	if err := b.db.Claims().CreateClaim(ctx, c); err != nil {
 		t.Fatal(err)

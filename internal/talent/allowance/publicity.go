@@ -52,6 +52,9 @@ func (s *Service) ResolveObjection(ctx context.Context, actor talent.User, o tal
 		return talent.Objection{}, err
 	}
 	_, err := s.ClaimStore.UpdateClaim(ctx, o.EntryID, func(c *Claim) (ClaimChange, error) {
+		if actor.ID == c.UserID {
+			return ClaimChange{}, talent.OwnBenefit("nobody decides an objection to their own claim")
+		}
 		if actor.ID == c.DecidedBy {
 			return ClaimChange{}, talent.Errorf(talent.KindForbidden, talent.CodeOwnDecision, "an objection is decided by another reviewer than the approver")
 		}

@@ -125,6 +125,9 @@ func (s *Service) MarkPayment(ctx context.Context, actor talent.User, id string,
 	if err != nil {
 		return Payment{}, err
 	}
+	if p.UserID == actor.ID {
+		return Payment{}, talent.OwnBenefit("nobody marks their own payment")
+	}
 	if p.BatchID == "" {
 		return Payment{}, talent.Errorf(talent.KindConflict, CodePaymentStatusConflict, "a %s payment is in no batch", p.Status)
 	}

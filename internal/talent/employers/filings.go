@@ -146,9 +146,16 @@ func (s *Service) File(ctx context.Context, actor talent.User, rows [][]string) 
 	if err != nil {
 		return FilingView{}, err
 	}
+	own, err := s.Store.PersonIndex(ctx, actor.ID)
+	if err != nil {
+		return FilingView{}, err
+	}
 	for _, x := range parsed {
 		switch idx := x.hire.NationalIDIndex; {
 		case idx == "":
+		case idx == own:
+			// Filed, they would confirm their own employment.
+			fields = append(fields, talent.FieldError{Field: x.prefix + "nationalId", Code: talent.CodeOwnBenefit})
 		case persons.Filed[idx]:
 			fields = append(fields, talent.FieldError{Field: x.prefix + "nationalId", Code: CodeAlreadyFiled})
 		case persons.Claimed[idx]:

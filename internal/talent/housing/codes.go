@@ -33,7 +33,6 @@ var (
 	CodeLeaseAtMaximum            = talent.NewCode("lease_at_maximum")
 	CodeMoveOutReason             = talent.NewCode("move_out_reason")
 	CodeCorrectionApplied         = talent.NewCode("correction_applied")
-	CodeSecondApproverRequired    = talent.NewCode("second_approver_required")
 	CodePropertyUnknown           = talent.NewCode("property_unknown")
 	CodeLayoutUnknown             = talent.NewCode("layout_unknown")
 	CodeUnitStatus                = talent.NewCode("unit_status")

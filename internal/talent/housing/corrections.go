@@ -9,10 +9,13 @@ import (
 )
 
 // Correction changes a published draw's outcome for one application: the
-// unit it should have. One housing officer proposes it; it takes effect
-// only when a second one approves, and its row stays as the audit.
+// unit it should have (a correction of the draw), or a unit offered by hand
+// to an application the draw left without one (an assignment). One housing
+// officer proposes it; it takes effect only when a second one approves, and
+// its row stays as the audit. Neither may be the applicant.
 type Correction struct {
 	ID            string
+	Kind          string // correction | assignment
 	RoundID       string
 	ApplicationID string
 	UnitID        string
@@ -33,8 +36,36 @@ type CorrectionStore interface {
 	ApplyCorrection(ctx context.Context, id string, fn func(*Correction, Application) (Change, error)) (Correction, error)
 }
 
+// Correction kinds.
+const (
+	KindCorrection = "correction"
+	KindAssignment = "assignment"
+)
+
 // ProposeCorrection records a proposed correction of a drawn round (housing).
 func (s *Rounds) ProposeCorrection(ctx context.Context, actor talent.User, roundID, applicationID, unitID, reason string) (Correction, error) {
+	return s.propose(ctx, actor, KindCorrection, roundID, applicationID, unitID, reason)
+}
+
+// Assign proposes offering a unit by hand to an eligible application, also
+// one whose earlier offer was declined or lapsed (housing). The reason is
+// mandatory; the offer is made when a second officer approves.
+func (s *Rounds) Assign(ctx context.Context, actor talent.User, unitID, applicationID, reason string) (Correction, error) {
+	if err := requireHousing(actor); err != nil {
+		return Correction{}, err
+	}
+	a, err := s.RoundStore.Application(ctx, applicationID)
+	if err != nil {
+		return Correction{}, err
+	}
+	if a.Status == AppIneligible || a.Status == AppWithdrawn {
+		return Correction{}, talent.Errorf(talent.KindConflict, CodeApplicationNotEligible, "the application is %s", a.Status)
+	}
+	return s.propose(ctx, actor, KindAssignment, a.RoundID, applicationID, unitID, reason)
+}
+
+// propose records a correction or an assignment for a second officer.
+func (s *Rounds) propose(ctx context.Context, actor talent.User, kind, roundID, applicationID, unitID, reason string) (Correction, error) {
 	if err := requireHousing(actor); err != nil {
 		return Correction{}, err
 	}
@@ -53,7 +84,10 @@ func (s *Rounds) ProposeCorrection(ctx context.Context, actor talent.User, round
 	if err != nil || a.RoundID != roundID {
 		return Correction{}, talent.NotFound(CodeApplicationNotFound)
 	}
-	c := Correction{ID: talent.NewID(), RoundID: roundID, ApplicationID: applicationID, UnitID: unitID, Reason: reason,
+	if a.UserID == actor.ID {
+		return Correction{}, talent.OwnBenefit("an officer does not propose a unit for their own application")
+	}
+	c := Correction{ID: talent.NewID(), Kind: kind, RoundID: roundID, ApplicationID: applicationID, UnitID: unitID, Reason: reason,
 		Status: "proposed", ProposedBy: actor.ID, ProposedAt: s.now()}
 	return c, s.CorrectionStore.CreateCorrection(ctx, c)
 }
@@ -69,10 +103,16 @@ func (s *Rounds) ApproveCorrection(ctx context.Context, actor talent.User, id st
 		case c.Status != "proposed":
 			return Change{}, talent.Errorf(talent.KindConflict, CodeCorrectionApplied, "the correction was applied already")
 		case c.ProposedBy == actor.ID:
-			return Change{}, talent.Errorf(talent.KindForbidden, CodeSecondApproverRequired, "a correction needs a second officer's approval")
+			return Change{}, talent.Errorf(talent.KindForbidden, talent.CodeSecondApprover, "a correction needs a second officer's approval")
+		case a.UserID == actor.ID:
+			return Change{}, talent.OwnBenefit("an officer does not approve a unit for their own application")
 		}
 		now := s.now()
-		o := s.newOffer(c.RoundID, a, c.UnitID, "correction", c.Reason, actor.ID, now)
+		source := "correction"
+		if c.Kind == KindAssignment {
+			source = "manual"
+		}
+		o := s.newOffer(c.RoundID, a, c.UnitID, source, c.Reason, actor.ID, now)
 		c.Status, c.ApprovedBy, c.ApprovedAt, c.OfferID = "applied", actor.ID, &now, o.ID
 		var change Change
 		change.offer(o, UnitOffer)

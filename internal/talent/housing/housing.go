@@ -128,7 +128,7 @@ type Service struct {
 func (s *Service) now() time.Time { return s.Clock.Now().UTC() }
 
 func requireHousing(actor talent.User) error {
-	return actor.Require(talent.RoleHousing, talent.RoleAdmin)
+	return actor.Require(talent.RoleHousing)
 }
 
 // PropertyInput is a property as staff enter it.

@@ -129,6 +129,9 @@ func (s *Leases) MoveOut(ctx context.Context, actor talent.User, id, reason, not
 		return Lease{}, talent.Field("reason", CodeMoveOutReason)
 	}
 	return s.LeaseStore.UpdateLease(ctx, id, func(l *Lease) (Change, error) {
+		if l.UserID == actor.ID {
+			return Change{}, talent.OwnBenefit("an officer does not act on their own lease")
+		}
 		return s.moveOut(l, strings.TrimSpace(reason+" "+note))
 	})
 }
@@ -151,6 +154,9 @@ func (s *Leases) CheckIn(ctx context.Context, actor talent.User, id string) (Lea
 		return Lease{}, err
 	}
 	return s.LeaseStore.UpdateLease(ctx, id, func(l *Lease) (Change, error) {
+		if l.UserID == actor.ID {
+			return Change{}, talent.OwnBenefit("an officer does not act on their own lease")
+		}
 		if l.CheckedInAt == nil {
 			now := s.now()
 			l.CheckedInAt = &now
@@ -166,6 +172,9 @@ func (s *Leases) CheckOut(ctx context.Context, actor talent.User, id string) (Le
 		return Lease{}, err
 	}
 	return s.LeaseStore.UpdateLease(ctx, id, func(l *Lease) (Change, error) {
+		if l.UserID == actor.ID {
+			return Change{}, talent.OwnBenefit("an officer does not act on their own lease")
+		}
 		if !LeaseTransitions.Allows(l.Status, LeaseCheckOut) {
 			return Change{}, nil // checked out already
 		}

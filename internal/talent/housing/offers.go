@@ -2,7 +2,6 @@ package housing
 
 import (
 	"context"
-	"strings"
 	"time"
 
 	"github.com/anju-city/anju/internal/talent"
@@ -370,29 +369,4 @@ func (s *Rounds) ExpireOffers(ctx context.Context) error {
 		}
 	}
 	return nil
-}
-
-// Assign offers a unit to an eligible application by hand (housing), also
-// one whose earlier offer was declined or lapsed. The reason is mandatory and
-// kept with the offer; a unit already offered or let, or an application
-// with a live offer, is a conflict, enforced by the database.
-func (s *Rounds) Assign(ctx context.Context, actor talent.User, unitID, applicationID, reason string) (Offer, error) {
-	if err := requireHousing(actor); err != nil {
-		return Offer{}, err
-	}
-	reason = strings.TrimSpace(reason)
-	if reason == "" {
-		return Offer{}, talent.Field("reason", talent.CodeRequired)
-	}
-	a, err := s.RoundStore.Application(ctx, applicationID)
-	if err != nil {
-		return Offer{}, err
-	}
-	if a.Status == AppIneligible || a.Status == AppWithdrawn {
-		return Offer{}, talent.Errorf(talent.KindConflict, CodeApplicationNotEligible, "the application is %s", a.Status)
-	}
-	o := s.newOffer(a.RoundID, a, unitID, "manual", reason, actor.ID, s.now())
-	var change Change
-	change.offer(o, UnitOffer)
-	return o, s.OfferStore.CreateOffers(ctx, change)
 }

@@ -51,6 +51,9 @@ func (s *Rounds) ResolveObjection(ctx context.Context, actor talent.User, o tale
 	if err != nil {
 		return talent.Objection{}, err
 	}
+	if a.UserID == actor.ID {
+		return talent.Objection{}, talent.OwnBenefit("an officer does not decide an objection to their own allocation")
+	}
 	_, err = s.RoundStore.UpdateRound(ctx, a.RoundID, func(r *Round, _ []Application) (Change, error) {
 		now := s.now()
 		if err := o.Resolve(actor.ID, uphold, resolution, now); err != nil {

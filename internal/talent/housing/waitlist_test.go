@@ -130,10 +130,22 @@ func TestWaitlistCascade(t *testing.T) {
 				t.Fatalf("after expiry: %+v", again)
 			}
 		case 3:
-			// Recognised talent live rent-free.
-			reviewer, _ := db.Users().SignIn(ctx, "reviewer", false)
-			reviewer, _ = db.Users().GrantRole(ctx, reviewer.ID, talent.RoleGrant{Role: talent.RoleReviewer}, "")
-			if _, err := ts.SetTalentTier(ctx, reviewer, users[want].ID, "B"); err != nil {
+			// Recognised talent live rent-free: one officer proposes the
+			// tier, a second approves it.
+			var officers []talent.User
+			for _, uid := range []string{"reviewer", "second-reviewer"} {
+				r, _ := db.Users().SignIn(ctx, uid, false)
+				r, _ = db.Users().GrantRole(ctx, r.ID, talent.RoleGrant{Role: talent.RoleReviewer}, "")
+				officers = append(officers, r)
+			}
+			c, err := ts.ProposeTalentTier(ctx, officers[0], users[want].ID, "B", "省级人才证书 2026-0042")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := ts.DecideTalentTier(ctx, officers[0], c.ID, true, ""); !talent.HasCode(err, talent.CodeSecondApprover) {
+				t.Fatalf("the proposer approving: %v", err)
+			}
+			if _, err := ts.DecideTalentTier(ctx, officers[1], c.ID, true, ""); err != nil {
 				t.Fatal(err)
 			}
 			if _, err := rounds.Accept(ctx, users[want], o.ID); err != nil {

@@ -129,7 +129,7 @@ func (s *Service) target(kind talent.EntryKind) Target {
 // staffOf are the roles that decide objections to entries of a kind.
 func staffOf(kind talent.EntryKind) []talent.Role {
 	if kind == talent.EntryRound {
-		return []talent.Role{talent.RoleHousing, talent.RoleAdmin}
+		return []talent.Role{talent.RoleHousing}
 	}
 	return talent.ReviewRoles
 }
