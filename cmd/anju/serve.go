@@ -30,7 +30,7 @@ import (
 func serve(ctx context.Context, cfg Config, mode string, stdout io.Writer) error {
 	// A serving process logs a line per request: written out in batches.
 	logs := logging.NewBuffered(stdout, 100*time.Millisecond)
-	defer logs.Close()
+	defer func() { _ = logs.Close() }()
 	s, err := connect(ctx, cfg, logs)
 	if err != nil {
 		return err
