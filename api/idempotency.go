@@ -4,36 +4,35 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
-	"log/slog"
-	"time"
+	"errors"
 
 	"github.com/anju-city/anju/internal/idempotency"
 	"github.com/anju-city/anju/internal/talent"
 	"github.com/gofiber/fiber/v2"
 )
 
-// IdempotencyStore keeps the first response to each Idempotency-Key in
-// PostgreSQL, so a retry reaching another replica replays it too.
+// IdempotencyStore runs a request sent with an Idempotency-Key at most once
+// to a committed effect, and keeps its response in the same transaction,
+// in PostgreSQL, so a retry reaching another replica replays it too (see
+// postgres.Idempotency.Run).
 type IdempotencyStore interface {
-	BeginIdempotent(ctx context.Context, scope, key, hash string, stale time.Duration) (bool, idempotency.Response, error)
-	FinishIdempotent(ctx context.Context, scope, key string, status int, contentType string, body []byte) error
-	ReleaseIdempotent(ctx context.Context, scope, key string) error
+	Run(ctx context.Context, scope, key, hash string, fn func(context.Context) idempotency.Response) (idempotency.Response, bool, error)
 }
 
-const (
-	// idempotencyStale is how long a claim may stay unfinished before another
-	// request may take it over (its replica died mid-request).
-	idempotencyStale = time.Minute
-	// idempotencyWait is how long a concurrent duplicate waits for the first
-	// request to finish before being told to retry.
-	idempotencyWait = 10 * time.Second
-)
+// replayedHeaders are the response headers stored with an idempotent
+// response and repeated by its replays.
+var replayedHeaders = []string{
+	fiber.HeaderLocation, fiber.HeaderCacheControl, fiber.HeaderContentLanguage,
+	fiber.HeaderContentDisposition, fiber.HeaderRetryAfter, fiber.HeaderWWWAuthenticate, "X-Content-SHA256",
+}
 
-// idempotent makes POST requests with an Idempotency-Key safe to retry: the
-// first request runs, and any repeat (even concurrent, even on another
-// replica) gets the first response. Reusing a key for a different request is
-// refused. A server error is not stored, so the retry runs again.
-func idempotent(store IdempotencyStore, logger *slog.Logger) fiber.Handler {
+// idempotent makes POST requests with an Idempotency-Key exactly-once: the
+// first request runs in one transaction with its stored response, and any
+// repeat (even concurrent, even on another replica, however long after)
+// gets that response. Reusing a key for a different request (method, path,
+// query or body) is refused with 422. A server error is not stored and
+// leaves no effect, so the retry runs again.
+func idempotent(store IdempotencyStore) fiber.Handler {
 	return func(c *fiber.Ctx) error {
 		key := c.Get("Idempotency-Key")
 		if c.Method() != fiber.MethodPost || key == "" {
@@ -43,57 +42,75 @@ func idempotent(store IdempotencyStore, logger *slog.Logger) fiber.Handler {
 		if err != nil {
 			return err
 		}
+		hash := requestHash(c)
 		ctx := c.UserContext()
-		sum := sha256.Sum256(append([]byte(c.Method()+" "+c.Path()+"\n"), c.Body()...))
-		hash := hex.EncodeToString(sum[:])
-
-		deadline := time.Now().Add(idempotencyWait)
-		for {
-			claimed, prev, err := store.BeginIdempotent(ctx, u.ID, key, hash, idempotencyStale)
-			if err != nil {
-				return err
+		resp, replayed, err := store.Run(ctx, u.ID, key, hash, func(tctx context.Context) idempotency.Response {
+			c.SetUserContext(tctx)
+			defer c.SetUserContext(ctx)
+			if err := c.Next(); err != nil {
+				if herr := c.App().ErrorHandler(c, err); herr != nil {
+					c.Status(fiber.StatusInternalServerError)
+				}
 			}
-			if claimed {
-				break
+			return captured(c)
+		})
+		switch {
+		case errors.Is(err, idempotency.ErrInProgress):
+			retryAfter(c, 1)
+			return talent.Errorf(talent.KindConflict, CodeIdempotencyInProgress, "the first request is still running")
+		case err != nil:
+			// Nothing was committed: the handler's answer must not reach
+			// the client as if it had been.
+			c.Response().ResetBody()
+			for _, h := range replayedHeaders {
+				c.Response().Header.Del(h)
 			}
-			if prev.RequestHash != hash {
-				return talent.Errorf(talent.KindInvalid, CodeIdempotencyKeyReused, "key reused for another request")
-			}
-			if prev.Status != 0 {
-				c.Set("Idempotent-Replayed", "true")
-				c.Set(fiber.HeaderContentType, prev.ContentType)
-				return c.Status(prev.Status).Send(prev.Body)
-			}
-			if time.Now().After(deadline) {
-				retryAfter(c, 1)
-				return talent.Errorf(talent.KindConflict, CodeIdempotencyInProgress, "the first request is still running")
-			}
-			select {
-			case <-ctx.Done():
-				return ctx.Err()
-			case <-time.After(50 * time.Millisecond):
-			}
-		}
-
-		if err := c.Next(); err != nil {
-			if herr := c.App().ErrorHandler(c, err); herr != nil {
-				return herr
-			}
-		}
-		status := c.Response().StatusCode()
-		// Detach from the request: the response is already decided and must
-		// be stored even if the client has gone.
-		bg := context.WithoutCancel(ctx)
-		if status >= 500 {
-			if err := store.ReleaseIdempotent(bg, u.ID, key); err != nil {
-				logger.WarnContext(ctx, "releasing idempotency key", "err", err)
-			}
+			return err
+		case !replayed:
 			return nil
+		case resp.RequestHash != hash:
+			return talent.Errorf(talent.KindInvalid, CodeIdempotencyKeyReused, "key reused for another request")
+		case resp.Status == 0:
+			retryAfter(c, 1)
+			return talent.Errorf(talent.KindConflict, CodeIdempotencyInProgress, "the first request is still running")
 		}
-		body := append([]byte(nil), c.Response().Body()...)
-		if err := store.FinishIdempotent(bg, u.ID, key, status, string(c.Response().Header.ContentType()), body); err != nil {
-			logger.ErrorContext(ctx, "storing idempotent response", "err", err)
+		c.Set("Idempotent-Replayed", "true")
+		for k, v := range resp.Headers {
+			c.Set(k, v)
 		}
-		return nil
+		c.Set(fiber.HeaderContentType, resp.ContentType)
+		return c.Status(resp.Status).Send(resp.Body)
 	}
+}
+
+// requestHash identifies a request for its key: method, path, query string
+// and body.
+func requestHash(c *fiber.Ctx) string {
+	h := sha256.New()
+	h.Write([]byte(c.Method()))
+	h.Write([]byte{' '})
+	h.Write([]byte(c.Path()))
+	h.Write([]byte{'?'})
+	h.Write(c.Request().URI().QueryString())
+	h.Write([]byte{'\n'})
+	h.Write(c.Body())
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+// captured is the response the handler wrote, to be stored.
+func captured(c *fiber.Ctx) idempotency.Response {
+	r := idempotency.Response{
+		Status:      c.Response().StatusCode(),
+		ContentType: string(c.Response().Header.ContentType()),
+		Body:        append([]byte(nil), c.Response().Body()...),
+	}
+	for _, h := range replayedHeaders {
+		if v := c.Response().Header.Peek(h); len(v) > 0 {
+			if r.Headers == nil {
+				r.Headers = map[string]string{}
+			}
+			r.Headers[h] = string(v)
+		}
+	}
+	return r
 }

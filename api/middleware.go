@@ -76,14 +76,15 @@ func observe(logger *slog.Logger, m *httpMetrics) fiber.Handler {
 		status := c.Response().StatusCode()
 		route := routePath(c)
 		elapsed := time.Since(start)
-		// Fiber's strings point into buffers it reuses for the next request;
-		// metric labels outlive this one, so they get copies.
-		method := strings.Clone(c.Method())
+		method := stableMethod(c.Method())
 		m.requests.WithLabelValues(method, route, strconv.Itoa(status)).Inc()
 		m.duration.WithLabelValues(method, route).Observe(elapsed.Seconds())
 		if route != "/metrics" && route != "/healthz" && route != "/readyz" {
-			logger.InfoContext(c.UserContext(), "request", "method", method, "route", route,
-				"status", status, "duration_ms", elapsed.Milliseconds(), "ip", strings.Clone(c.IP()))
+			// The record is written before this returns, so the IP (in a
+			// buffer Fiber reuses) needs no copy; LogAttrs spares boxing.
+			logger.LogAttrs(c.UserContext(), slog.LevelInfo, "request", slog.String("method", method),
+				slog.String("route", route), slog.Int("status", status),
+				slog.Int64("duration_ms", elapsed.Milliseconds()), slog.String("ip", c.IP()))
 		}
 		return nil
 	}
@@ -92,10 +93,34 @@ func observe(logger *slog.Logger, m *httpMetrics) fiber.Handler {
 // routePath is the matched route pattern (never the raw path, which can hold
 // ids and device tokens).
 func routePath(c *fiber.Ctx) string {
+	// A route's path is fixed when the route is registered: it is not in
+	// a buffer Fiber reuses, and may be kept as a metric label.
 	if r := c.Route(); r != nil && r.Path != "" && r.Path != "/" {
-		return strings.Clone(r.Path)
+		return r.Path
 	}
 	return "unmatched"
+}
+
+// stableMethod is the request's method as a string that outlives the
+// request (Fiber's points into a buffer it reuses; metric labels keep it).
+func stableMethod(m string) string {
+	switch m {
+	case fiber.MethodGet:
+		return fiber.MethodGet
+	case fiber.MethodPost:
+		return fiber.MethodPost
+	case fiber.MethodPut:
+		return fiber.MethodPut
+	case fiber.MethodDelete:
+		return fiber.MethodDelete
+	case fiber.MethodPatch:
+		return fiber.MethodPatch
+	case fiber.MethodHead:
+		return fiber.MethodHead
+	case fiber.MethodOptions:
+		return fiber.MethodOptions
+	}
+	return strings.Clone(m)
 }
 
 func metricsHandler(reg *prometheus.Registry) fiber.Handler {

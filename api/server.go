@@ -101,7 +101,7 @@ func New(a *app.App, o Options) (*fiber.App, error) {
 		authenticate(o.Verifier, a.Account),
 		limitByUser(o.Limiter, o.Limits.PerUser, o.Logger),
 		validator.middleware,
-		idempotent(o.Idempotency, o.Logger),
+		idempotent(o.Idempotency),
 	)
 	f.Group(strings.TrimSuffix(publicPrefix, "/"), etag.New(), publicCache)
 	gen.RegisterHandlers(f, server{

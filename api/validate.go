@@ -26,6 +26,11 @@ import (
 type validator struct {
 	router         routers.Router
 	idempotencyKey *openapi3.Parameter
+	// bare are the paths of the GET operations that declare no parameter
+	// and no body: for them a request without a query string has nothing
+	// to check, and is spared the copy into a net/http request that the
+	// check needs (the cost of the most frequent request, GET /v1/me).
+	bare map[string]bool
 }
 
 func loadSpec() (*openapi3.T, error) {
@@ -52,7 +57,14 @@ func newValidator() (*validator, error) {
 	if key == nil || key.Value == nil {
 		return nil, errors.New("openapi: components.parameters.IdempotencyKey is missing")
 	}
-	return &validator{router: r, idempotencyKey: key.Value}, nil
+	bare := map[string]bool{}
+	for path, item := range doc.Paths.Map() {
+		if op := item.Get; op != nil && len(item.Parameters) == 0 && len(op.Parameters) == 0 && op.RequestBody == nil &&
+			!strings.ContainsAny(path, "{}") {
+			bare[path] = true
+		}
+	}
+	return &validator{router: r, idempotencyKey: key.Value, bare: bare}, nil
 }
 
 var validationOptions = &openapi3filter.Options{
@@ -67,6 +79,9 @@ var validationOptions = &openapi3filter.Options{
 }
 
 func (v *validator) middleware(c *fiber.Ctx) error {
+	if c.Method() == fiber.MethodGet && v.bare[c.Path()] && len(c.Request().URI().QueryString()) == 0 && len(c.Body()) == 0 {
+		return c.Next()
+	}
 	req, err := http.NewRequestWithContext(c.UserContext(), c.Method(), "http://anju"+string(c.Request().URI().RequestURI()), bytes.NewReader(c.Body()))
 	if err != nil {
 		return talent.Errorf(talent.KindMalformed, CodeRequestInvalid, "bad request line")

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/anju-city/anju/internal/logging"
 	"io"
 	"math/rand/v2"
 	"net"
@@ -27,7 +28,10 @@ import (
 // serve runs the API, the workers or both until ctx ends, then drains:
 // in-flight requests finish, in-flight tasks finish or go back to the queue.
 func serve(ctx context.Context, cfg Config, mode string, stdout io.Writer) error {
-	s, err := connect(ctx, cfg, stdout)
+	// A serving process logs a line per request: written out in batches.
+	logs := logging.NewBuffered(stdout, 100*time.Millisecond)
+	defer func() { _ = logs.Close() }()
+	s, err := connect(ctx, cfg, logs)
 	if err != nil {
 		return err
 	}

@@ -24,23 +24,32 @@ func RequestID(ctx context.Context) string {
 
 // New returns a JSON logger writing to w that adds request_id to every
 // record logged with a context that carries one.
+// When w is Buffered, a warning or worse is written out at once.
 func New(w io.Writer, level slog.Level) *slog.Logger {
-	return slog.New(handler{slog.NewJSONHandler(w, &slog.HandlerOptions{Level: level})})
+	b, _ := w.(*Buffered)
+	return slog.New(handler{slog.NewJSONHandler(w, &slog.HandlerOptions{Level: level}), b})
 }
 
-type handler struct{ slog.Handler }
+type handler struct {
+	slog.Handler
+	buf *Buffered
+}
 
 func (h handler) Handle(ctx context.Context, r slog.Record) error {
 	if id := RequestID(ctx); id != "" {
 		r.AddAttrs(slog.String("request_id", id))
 	}
-	return h.Handler.Handle(ctx, r)
+	err := h.Handler.Handle(ctx, r)
+	if h.buf != nil && r.Level >= slog.LevelWarn {
+		_ = h.buf.Flush()
+	}
+	return err
 }
 
 func (h handler) WithAttrs(attrs []slog.Attr) slog.Handler {
-	return handler{h.Handler.WithAttrs(attrs)}
+	return handler{h.Handler.WithAttrs(attrs), h.buf}
 }
 
 func (h handler) WithGroup(name string) slog.Handler {
-	return handler{h.Handler.WithGroup(name)}
+	return handler{h.Handler.WithGroup(name), h.buf}
 }

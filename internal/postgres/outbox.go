@@ -104,7 +104,7 @@ func (o Outbox) PruneOutbox(ctx context.Context, olderThan time.Duration) (int64
 // WaitOutbox blocks until a transaction signals new outbox rows or the
 // timeout passes, so the relay reacts at once without busy polling.
 func (o Outbox) WaitOutbox(ctx context.Context, timeout time.Duration) error {
-	conn, err := o.db.pool.Acquire(ctx)
+	conn, err := o.db.pool.p.Acquire(ctx)
 	if err != nil {
 		return translate(err)
 	}

@@ -25,7 +25,7 @@ var Migrations embed.FS
 
 // DB is the shared connection pool; its methods give the adapters.
 type DB struct {
-	pool *pgxpool.Pool
+	pool conn
 }
 
 // Option changes how Open connects.
@@ -50,24 +50,24 @@ func Open(ctx context.Context, url string, opts ...Option) (*DB, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &DB{pool: pool}, nil
+	return &DB{pool: conn{pool}}, nil
 }
 
 // Close closes the pool.
-func (db *DB) Close() { db.pool.Close() }
+func (db *DB) Close() { db.pool.p.Close() }
 
 // Pool exposes the pool to tests and operator commands.
-func (db *DB) Pool() *pgxpool.Pool { return db.pool }
+func (db *DB) Pool() *pgxpool.Pool { return db.pool.p }
 
 // Ping checks that the database answers.
 func (db *DB) Ping(ctx context.Context) error {
-	return translate(db.pool.Ping(ctx))
+	return translate(db.pool.p.Ping(ctx))
 }
 
 // Migrate runs goose with the embedded migrations: "up", "down" (one step)
 // or "status" (printed to w).
 func (db *DB) Migrate(ctx context.Context, command string, w io.Writer) error {
-	sqlDB := stdlib.OpenDBFromPool(db.pool)
+	sqlDB := stdlib.OpenDBFromPool(db.pool.p)
 	defer sqlDB.Close()
 	dir, err := fs.Sub(Migrations, "migrations")
 	if err != nil {

@@ -190,32 +190,6 @@ func TestOutboxRelayClaimsOnceAndBacksOff(t *testing.T) {
 	}
 }
 
-func TestIdempotencyClaim(t *testing.T) {
-	t.Parallel()
-	db, ctx := open(t), context.Background()
-	claimed, _, err := db.Idempotency().BeginIdempotent(ctx, "u", "k", "h1", time.Minute)
-	if err != nil || !claimed {
-		t.Fatalf("first claim: %v %v", claimed, err)
-	}
-	claimed, prev, err := db.Idempotency().BeginIdempotent(ctx, "u", "k", "h1", time.Minute)
-	if err != nil || claimed || prev.Status != 0 {
-		t.Fatalf("in-flight duplicate: %v %+v %v", claimed, prev, err)
-	}
-	if err := db.Idempotency().FinishIdempotent(ctx, "u", "k", 201, "application/json", []byte(`{"id":1}`)); err != nil {
-		t.Fatal(err)
-	}
-	_, prev, _ = db.Idempotency().BeginIdempotent(ctx, "u", "k", "h1", time.Minute)
-	if prev.Status != 201 || string(prev.Body) != `{"id":1}` || prev.RequestHash != "h1" {
-		t.Fatalf("replay: %+v", prev)
-	}
-	// A claim abandoned by a dead replica is taken over once stale.
-	_, _, _ = db.Idempotency().BeginIdempotent(ctx, "u", "dead", "h", time.Minute)
-	time.Sleep(20 * time.Millisecond)
-	if claimed, _, _ := db.Idempotency().BeginIdempotent(ctx, "u", "dead", "h", 10*time.Millisecond); !claimed {
-		t.Fatal("stale claim was not taken over")
-	}
-}
-
 // A unit's status moves only along housing.UnitTransitions: a change whose
 // unit event its current status does not allow fails whole.
 func TestUnitEventsAreGuarded(t *testing.T) {

@@ -11,6 +11,7 @@ package usercache
 
 import (
 	"context"
+	"github.com/anju-city/anju/internal/aftercommit"
 	"log/slog"
 	"sync"
 	"sync/atomic"
@@ -110,7 +111,8 @@ func New(rdb redis.UniversalClient, o Options) *Cache {
 
 // Load implements account.UserCache.
 func (c *Cache) Load(ctx context.Context, firebaseUID string, load func(context.Context) (talent.User, error)) (talent.User, error) {
-	if !c.live.Load() {
+	if !c.live.Load() || aftercommit.Pending(ctx) {
+		// Inside a transaction the answer may not be committed yet.
 		c.lookups.WithLabelValues("bypass").Inc()
 		return load(ctx)
 	}
@@ -140,7 +142,7 @@ func (c *Cache) Load(ctx context.Context, firebaseUID string, load func(context.
 // Profile implements account.UserCache. A user without a profile is not
 // cached (load's error is returned as it is).
 func (c *Cache) Profile(ctx context.Context, userID string, load func(context.Context) (talent.ProfileRecord, error)) (talent.ProfileRecord, error) {
-	if !c.live.Load() {
+	if !c.live.Load() || aftercommit.Pending(ctx) {
 		return load(ctx)
 	}
 	if e, ok := c.profiles.Get(userID); ok && c.now().Before(e.expires) {
@@ -164,11 +166,18 @@ func (c *Cache) Profile(ctx context.Context, userID string, load func(context.Co
 // once and on the other replicas when they receive the message. A failed
 // publish is logged; the other replicas then see the change when the
 // entry expires, or at once if their subscription dropped too.
+//
+// Inside a request transaction the user is dropped now and again once it
+// has committed, and only then published: a read between the change and
+// its commit would otherwise cache what is about to be replaced.
 func (c *Cache) Invalidate(ctx context.Context, userID string) {
 	c.drop(userID)
-	if err := c.rdb.Publish(ctx, channel, userID).Err(); err != nil {
-		c.logger.WarnContext(ctx, "user cache: invalidation not published; other replicas see the change within the TTL", "err", err)
-	}
+	aftercommit.Do(ctx, func() {
+		c.drop(userID)
+		if err := c.rdb.Publish(context.WithoutCancel(ctx), channel, userID).Err(); err != nil {
+			c.logger.WarnContext(ctx, "user cache: invalidation not published; other replicas see the change within the TTL", "err", err)
+		}
+	})
 }
 
 func (c *Cache) drop(userID string) {

@@ -1,0 +1,289 @@
+package postgres
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgxpool"
+)
+
+// conn is how every adapter reaches the database: the pool, unless the
+// context carries a request transaction (see Idempotency.Run), in which
+// case every statement, and every transaction an adapter opens (then a
+// savepoint), runs in it. So an operation's effect commits together with
+// the stored response to its Idempotency-Key, without the adapters or the
+// modules knowing.
+type conn struct{ p *pgxpool.Pool }
+
+// Exec runs sql in the context's request transaction or on the pool.
+func (c conn) Exec(ctx context.Context, sql string, args ...any) (pgconn.CommandTag, error) {
+	if t := requestTx(ctx); t != nil {
+		return t.Exec(ctx, sql, args...)
+	}
+	return c.p.Exec(ctx, sql, args...)
+}
+
+// Query runs sql in the context's request transaction or on the pool.
+func (c conn) Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error) {
+	if t := requestTx(ctx); t != nil {
+		return t.Query(ctx, sql, args...)
+	}
+	return c.p.Query(ctx, sql, args...)
+}
+
+// QueryRow runs sql in the context's request transaction or on the pool.
+func (c conn) QueryRow(ctx context.Context, sql string, args ...any) pgx.Row {
+	if t := requestTx(ctx); t != nil {
+		return t.QueryRow(ctx, sql, args...)
+	}
+	return c.p.QueryRow(ctx, sql, args...)
+}
+
+// Begin opens a transaction, or a savepoint of the request transaction.
+func (c conn) Begin(ctx context.Context) (pgx.Tx, error) {
+	if t := requestTx(ctx); t != nil {
+		return t.Begin(ctx)
+	}
+	return c.p.Begin(ctx)
+}
+
+type requestTxKey struct{}
+
+// requestTx is the request transaction ctx carries, if any.
+func requestTx(ctx context.Context) *reqTx {
+	t, _ := ctx.Value(requestTxKey{}).(*reqTx)
+	return t
+}
+
+// reqTx is one request's transaction on a connection of its own. Control
+// statements (savepoints, their release and rollback) are not sent on
+// their own: they are queued and go out in the same round trip as the
+// next statement, so a nested transaction costs no wait for the database.
+// Like pgx.Tx it is not safe for concurrent use.
+type reqTx struct {
+	c       *pgxpool.Conn
+	pending []string
+	seq     int
+	closed  bool
+}
+
+// queue adds a control statement to be sent before the next statement.
+func (t *reqTx) queue(sql string) { t.pending = append(t.pending, sql) }
+
+// batch is the pending control statements followed by qs.
+func (t *reqTx) batch(qs ...*pgx.QueuedQuery) *pgx.Batch {
+	b := &pgx.Batch{}
+	for _, s := range t.pending {
+		b.Queue(s)
+	}
+	b.QueuedQueries = append(b.QueuedQueries, qs...)
+	return b
+}
+
+// send sends the pending control statements and qs in one round trip and
+// returns the results of qs (the pending ones already read).
+func (t *reqTx) send(ctx context.Context, qs ...*pgx.QueuedQuery) (pgx.BatchResults, error) {
+	if t.closed {
+		return nil, pgx.ErrTxClosed
+	}
+	n := len(t.pending)
+	br := t.c.SendBatch(ctx, t.batch(qs...))
+	t.pending = nil
+	for range n {
+		if _, err := br.Exec(); err != nil {
+			_ = br.Close()
+			return nil, err
+		}
+	}
+	return br, nil
+}
+
+// flush sends what is pending.
+func (t *reqTx) flush(ctx context.Context) error {
+	if len(t.pending) == 0 {
+		return nil
+	}
+	br, err := t.send(ctx)
+	if err != nil {
+		return err
+	}
+	return br.Close()
+}
+
+func (t *reqTx) Exec(ctx context.Context, sql string, args ...any) (pgconn.CommandTag, error) {
+	if t.closed {
+		return pgconn.CommandTag{}, pgx.ErrTxClosed
+	}
+	if len(t.pending) == 0 {
+		return t.c.Exec(ctx, sql, args...)
+	}
+	br, err := t.send(ctx, &pgx.QueuedQuery{SQL: sql, Arguments: args})
+	if err != nil {
+		return pgconn.CommandTag{}, err
+	}
+	tag, err := br.Exec()
+	if cerr := br.Close(); err == nil {
+		err = cerr
+	}
+	return tag, err
+}
+
+func (t *reqTx) Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error) {
+	if t.closed {
+		return nil, pgx.ErrTxClosed
+	}
+	if len(t.pending) == 0 {
+		return t.c.Query(ctx, sql, args...)
+	}
+	br, err := t.send(ctx, &pgx.QueuedQuery{SQL: sql, Arguments: args})
+	if err != nil {
+		return nil, err
+	}
+	rows, err := br.Query()
+	if err != nil {
+		_ = br.Close()
+		return nil, err
+	}
+	return &batchRows{Rows: rows, br: br}, nil
+}
+
+func (t *reqTx) QueryRow(ctx context.Context, sql string, args ...any) pgx.Row {
+	rows, err := t.Query(ctx, sql, args...)
+	return &row{rows: rows, err: err}
+}
+
+// SendBatch sends the pending control statements with b.
+func (t *reqTx) SendBatch(ctx context.Context, b *pgx.Batch) pgx.BatchResults {
+	br, err := t.send(ctx, b.QueuedQueries...)
+	if err != nil {
+		return errBatch{err}
+	}
+	return br
+}
+
+func (t *reqTx) CopyFrom(ctx context.Context, table pgx.Identifier, columns []string, src pgx.CopyFromSource) (int64, error) {
+	if err := t.flush(ctx); err != nil {
+		return 0, err
+	}
+	return t.c.CopyFrom(ctx, table, columns, src)
+}
+
+// Begin queues a savepoint: an adapter's own transaction inside the
+// request's, undone alone when it fails.
+func (t *reqTx) Begin(context.Context) (pgx.Tx, error) {
+	if t.closed {
+		return nil, pgx.ErrTxClosed
+	}
+	t.seq++
+	name := "sp_" + strconv.Itoa(t.seq)
+	t.queue("SAVEPOINT " + name)
+	return &savepoint{t: t, name: name}, nil
+}
+
+// savepoint is an adapter's transaction inside the request transaction.
+type savepoint struct {
+	t      *reqTx
+	name   string
+	closed bool
+}
+
+func (s *savepoint) Begin(ctx context.Context) (pgx.Tx, error) { return s.t.Begin(ctx) }
+
+func (s *savepoint) Commit(context.Context) error {
+	if s.closed {
+		return pgx.ErrTxClosed
+	}
+	s.closed = true
+	s.t.queue("RELEASE SAVEPOINT " + s.name)
+	return nil
+}
+
+func (s *savepoint) Rollback(context.Context) error {
+	if s.closed {
+		return pgx.ErrTxClosed
+	}
+	s.closed = true
+	s.t.queue("ROLLBACK TO SAVEPOINT " + s.name)
+	return nil
+}
+
+func (s *savepoint) CopyFrom(ctx context.Context, table pgx.Identifier, columns []string, src pgx.CopyFromSource) (int64, error) {
+	return s.t.CopyFrom(ctx, table, columns, src)
+}
+
+func (s *savepoint) SendBatch(ctx context.Context, b *pgx.Batch) pgx.BatchResults {
+	return s.t.SendBatch(ctx, b)
+}
+
+// LargeObjects is not offered: Anju keeps files in the object store.
+func (s *savepoint) LargeObjects() pgx.LargeObjects {
+	panic(fmt.Errorf("postgres: large objects are not used by Anju"))
+}
+
+func (s *savepoint) Prepare(ctx context.Context, name, sql string) (*pgconn.StatementDescription, error) {
+	if err := s.t.flush(ctx); err != nil {
+		return nil, err
+	}
+	return s.t.c.Conn().Prepare(ctx, name, sql)
+}
+
+func (s *savepoint) Exec(ctx context.Context, sql string, args ...any) (pgconn.CommandTag, error) {
+	return s.t.Exec(ctx, sql, args...)
+}
+
+func (s *savepoint) Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error) {
+	return s.t.Query(ctx, sql, args...)
+}
+
+func (s *savepoint) QueryRow(ctx context.Context, sql string, args ...any) pgx.Row {
+	return s.t.QueryRow(ctx, sql, args...)
+}
+
+func (s *savepoint) Conn() *pgx.Conn { return s.t.c.Conn() }
+
+// batchRows closes the batch its rows came from.
+type batchRows struct {
+	pgx.Rows
+	br pgx.BatchResults
+}
+
+func (r *batchRows) Close() {
+	r.Rows.Close()
+	_ = r.br.Close()
+}
+
+// row is pgx.Row over rows, as pgx's own QueryRow gives.
+type row struct {
+	rows pgx.Rows
+	err  error
+}
+
+func (r *row) Scan(dest ...any) error {
+	if r.err != nil {
+		return r.err
+	}
+	defer r.rows.Close()
+	if !r.rows.Next() {
+		if err := r.rows.Err(); err != nil {
+			return err
+		}
+		return pgx.ErrNoRows
+	}
+	if err := r.rows.Scan(dest...); err != nil {
+		return err
+	}
+	r.rows.Close()
+	return r.rows.Err()
+}
+
+// errBatch answers every result of a batch that could not be sent.
+type errBatch struct{ err error }
+
+func (e errBatch) Exec() (pgconn.CommandTag, error) { return pgconn.CommandTag{}, e.err }
+func (e errBatch) Query() (pgx.Rows, error)         { return nil, e.err }
+func (e errBatch) QueryRow() pgx.Row                { return &row{err: e.err} }
+func (e errBatch) Close() error                     { return e.err }
+func (e errBatch) Tx() pgx.Tx                       { return nil }
