@@ -559,7 +559,11 @@ func TestAttackSelfDealing(t *testing.T) {
 	statuses := make(chan int, 8)
 	for range 8 {
 		go func() {
-			statuses <- in.call(t, "POST", "/v1/claims", racer, map[string]any{"package": "rent", "declarations": map[string]any{}}, "Idempotency-Key", newKey()).Status
+			r := in.call(t, "POST", "/v1/claims", racer, map[string]any{"package": "rent", "declarations": map[string]any{}}, "Idempotency-Key", newKey())
+			if r.Status >= 500 {
+				t.Logf("%s", r.Body)
+			}
+			statuses <- r.Status
 		}()
 	}
 	created := 0

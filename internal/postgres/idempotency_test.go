@@ -133,8 +133,8 @@ func TestIdempotentRunDiesBetweenEffectAndResponse(t *testing.T) {
 
 // TestIdempotentRunOutcomes: a server error leaves nothing (the retry runs);
 // a client error undoes the writes and is stored; an adapter transaction
-// that fails inside the request is undone alone; a failed statement that
-// nothing undid makes the commit fail rather than store a success.
+// that fails inside the request is undone alone, and so is a single
+// statement that fails, as on the pool.
 func TestIdempotentRunOutcomes(t *testing.T) {
 	t.Parallel()
 	f, ctx := newIdemFixture(t), context.Background()
@@ -177,16 +177,20 @@ func TestIdempotentRunOutcomes(t *testing.T) {
 	if err != nil || resp.Status != 201 || f.documents(t) != 2 {
 		t.Fatalf("nested: %+v %v, %d documents", resp, err, f.documents(t))
 	}
-	// A statement that failed and was not undone: the commit must fail.
-	_, _, err = run("broken", func(ctx context.Context) idempotency.Response {
-		_ = f.create(ctx)
+	// A statement that fails outside any adapter transaction is undone
+	// alone, as it would be on the pool: the request goes on and commits
+	// the rest with its answer.
+	resp, _, err = run("refused", func(ctx context.Context) idempotency.Response {
 		if err := f.db.Documents().CreateDocument(ctx, talent.Document{ID: "not-a-uuid"}); err == nil {
 			t.Fatal("a broken insert succeeded")
 		}
+		if err := f.create(ctx); err != nil {
+			t.Fatalf("a statement after a refused one: %v", err)
+		}
 		return created(`{}`)
 	})
-	if err == nil || f.documents(t) != 2 || f.count(t, `SELECT count(*) FROM idempotency_keys WHERE key = 'broken'`) != 0 {
-		t.Fatalf("broken transaction: %v, %d documents", err, f.documents(t))
+	if err != nil || resp.Status != 201 || f.documents(t) != 3 {
+		t.Fatalf("after a refused statement: %+v %v, %d documents", resp, err, f.documents(t))
 	}
 }
 
@@ -221,5 +225,49 @@ func TestIdempotentRunConcurrentDuplicates(t *testing.T) {
 	}
 	if d := f.documents(t); d != 1 {
 		t.Fatalf("%d documents from %d concurrent duplicates", d, n)
+	}
+}
+
+// TestIdempotentRunAfterAFailedStatement: an adapter's transaction that a
+// constraint refuses is undone alone, and the refusal (a 4xx) is stored
+// and replayed, whatever the next statement is: a single one or a batch,
+// which pgx prepares before it runs.
+func TestIdempotentRunAfterAFailedStatement(t *testing.T) {
+	t.Parallel()
+	f, ctx := newIdemFixture(t), context.Background()
+	id := talent.NewID()
+	doc := func(ctx context.Context) error {
+		now := time.Now()
+		return f.db.Documents().CreateDocument(ctx, talent.Document{ID: id, OwnerID: f.user.ID, Kind: talent.DocDiploma,
+			ContentType: "application/pdf", Size: 10, SHA256: "0000000000000000000000000000000000000000000000000000000000000000",
+			ObjectKey: "documents/" + id, Status: talent.DocPending, CreatedAt: now, UpdatedAt: now})
+	}
+	if err := doc(ctx); err != nil {
+		t.Fatal(err)
+	}
+	for i, next := range []func(ctx context.Context) error{
+		func(ctx context.Context) error { _, err := f.db.Documents().Document(ctx, id); return err },
+		f.create, // a batch: the document and its outbox rows
+	} {
+		key := "k-after-failure-" + string(rune('a'+i))
+		resp, _, err := f.db.Idempotency().Run(ctx, f.user.ID, key, "h", func(ctx context.Context) idempotency.Response {
+			if err := doc(ctx); err == nil {
+				t.Fatal("the same document id twice was written")
+			}
+			if err := next(ctx); err != nil {
+				t.Fatalf("a statement after the refused one: %v", err)
+			}
+			return idempotency.Response{Status: 409, ContentType: "application/problem+json", Body: []byte(`{"code":"x"}`)}
+		})
+		if err != nil || resp.Status != 409 {
+			t.Fatalf("run %d: %+v %v", i, resp, err)
+		}
+		replay, replayed, err := f.db.Idempotency().Run(ctx, f.user.ID, key, "h", func(context.Context) idempotency.Response {
+			t.Fatal("a replay ran again")
+			return idempotency.Response{}
+		})
+		if err != nil || !replayed || replay.Status != 409 {
+			t.Fatalf("replay %d: %+v %v %v", i, replay, replayed, err)
+		}
 	}
 }

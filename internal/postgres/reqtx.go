@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strconv"
+	"strings"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
@@ -89,6 +90,16 @@ func (t *reqTx) send(ctx context.Context, qs ...*pgx.QueuedQuery) (pgx.BatchResu
 	if t.closed {
 		return nil, pgx.ErrTxClosed
 	}
+	if t.undoing() {
+		// The transaction stays aborted until the ROLLBACK TO runs, and
+		// pgx prepares every statement of a batch before it runs any:
+		// what undoes goes out first, on its own.
+		pending := strings.Join(t.pending, "; ")
+		t.pending = nil
+		if _, err := t.c.Exec(ctx, pending); err != nil {
+			return nil, err
+		}
+	}
 	n := len(t.pending)
 	br := t.c.SendBatch(ctx, t.batch(qs...))
 	t.pending = nil
@@ -99,6 +110,16 @@ func (t *reqTx) send(ctx context.Context, qs ...*pgx.QueuedQuery) (pgx.BatchResu
 		}
 	}
 	return br, nil
+}
+
+// undoing reports whether a pending control statement rolls back.
+func (t *reqTx) undoing() bool {
+	for _, s := range t.pending {
+		if strings.HasPrefix(s, "ROLLBACK") {
+			return true
+		}
+	}
+	return false
 }
 
 // flush sends what is pending.
@@ -113,13 +134,17 @@ func (t *reqTx) flush(ctx context.Context) error {
 	return br.Close()
 }
 
+// Exec runs one statement under a savepoint of its own, queued like the
+// others, so that a write a constraint refuses is undone alone and the
+// request goes on (to answer 409, say) instead of every later statement
+// failing in an aborted transaction.
 func (t *reqTx) Exec(ctx context.Context, sql string, args ...any) (pgconn.CommandTag, error) {
 	if t.closed {
 		return pgconn.CommandTag{}, pgx.ErrTxClosed
 	}
-	if len(t.pending) == 0 {
-		return t.c.Exec(ctx, sql, args...)
-	}
+	t.seq++
+	name := "st_" + strconv.Itoa(t.seq)
+	t.queue("SAVEPOINT " + name)
 	br, err := t.send(ctx, &pgx.QueuedQuery{SQL: sql, Arguments: args})
 	if err != nil {
 		return pgconn.CommandTag{}, err
@@ -128,6 +153,10 @@ func (t *reqTx) Exec(ctx context.Context, sql string, args ...any) (pgconn.Comma
 	if cerr := br.Close(); err == nil {
 		err = cerr
 	}
+	if err != nil {
+		t.queue("ROLLBACK TO SAVEPOINT " + name)
+	}
+	t.queue("RELEASE SAVEPOINT " + name)
 	return tag, err
 }
 
