@@ -141,7 +141,7 @@ func (s *system) runWorkers(ctx context.Context, g *errgroup.Group, metrics *wor
 		},
 		DelayedTaskCheckInterval: time.Second,
 	})
-	if err := srv.Start(workers.NewMux(s.app, s.prune, s.logger)); err != nil {
+	if err := srv.Start(workers.NewMux(s.app, s.prune, s.logger, metrics)); err != nil {
 		return fmt.Errorf("task server: %w", err)
 	}
 	relay := &workers.Relay{Outbox: s.db.Outbox(), Queue: client, Logger: s.logger, Metrics: metrics}

@@ -139,7 +139,7 @@ func TestListAndQueueQueriesUseIndexes(t *testing.T) {
 			_, err := db.Claims().Delivery(ctx, now.AddDate(0, -1, 0), now)
 			return err
 		}},
-		{"payments falling due", func() error { _, err := db.Payments().PaymentsFallingDue(ctx, now); return err }},
+		{"payments falling due", func() error { _, err := db.Payments().PaymentsFallingDue(ctx, now, allowance.PaymentScheduled, nil); return err }},
 		{"inbox", func() error { _, _, err := db.Inbox().Notifications(ctx, user, page); return err }},
 		{"documents", func() error { _, _, err := db.Documents().Documents(ctx, user, page); return err }},
 		{"staff with a role", func() error { _, err := db.Users().UsersWithRole(ctx, talent.RoleReviewer); return err }},
@@ -157,7 +157,7 @@ func TestListAndQueueQueriesUseIndexes(t *testing.T) {
 			}
 			return err
 		}},
-		{"pending offers", func() error { _, err := db.Offers().PendingOffers(ctx, now); return err }},
+		{"pending offers", func() error { _, err := db.Offers().PendingOffers(ctx, now, nil); return err }},
 		{"leases to review", func() error { _, err := db.Leases().LeasesToReview(ctx); return err }},
 	}
 	rec.take()
