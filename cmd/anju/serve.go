@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/anju-city/anju/api"
+	"github.com/anju-city/anju/internal/health"
 	"github.com/anju-city/anju/internal/lastseen"
 	"github.com/anju-city/anju/internal/ratelimit"
 	"github.com/anju-city/anju/internal/talent"
@@ -34,7 +35,8 @@ func serve(ctx context.Context, cfg Config, mode string, stdout io.Writer) error
 	defer s.close()
 	s.logger.InfoContext(ctx, "starting", "mode", mode, "version", version, "config", cfg)
 	reg := prometheus.NewRegistry()
-	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
+		s.checks().Collector(s.logger))
 
 	// A process that runs workers pushes, through a counting wrapper; the
 	// API alone never pushes.
@@ -62,11 +64,20 @@ func serve(ctx context.Context, cfg Config, mode string, stdout io.Writer) error
 			return fmt.Errorf("migrating at start: %w", err)
 		}
 	}
-	if err := s.objects.EnsureBucket(ctx); err != nil {
-		return fmt.Errorf("object store bucket %q: %w", cfg.MinIOBucket, err)
+	// MinIO down at start does not keep the process from serving what does
+	// not need it: the bucket is made sure of in the background once MinIO
+	// answers. A configuration error (credentials, permissions) still stops
+	// the start.
+	bucketErr := s.objects.EnsureBucket(ctx)
+	if bucketErr != nil && talent.ErrorKind(bucketErr) != talent.KindUnavailable {
+		return fmt.Errorf("object store bucket %q: %w", cfg.MinIOBucket, bucketErr)
 	}
 
 	g, ctx := errgroup.WithContext(ctx)
+	if bucketErr != nil {
+		s.logger.WarnContext(ctx, "object store unavailable at start; document routes answer 503 until it is back", "err", bucketErr)
+		g.Go(func() error { s.ensureBucketLater(ctx); return nil })
+	}
 	if api {
 		if err := s.serveAPI(ctx, g, reg, stdout); err != nil {
 			return err
@@ -98,11 +109,8 @@ func (s *system) serveAPI(ctx context.Context, g *errgroup.Group, reg *prometheu
 		Idempotency: s.db.Idempotency(),
 		Limiter:     ratelimit.New(s.redis),
 		Limits:      api.Limits{PerIP: s.cfg.RateLimitPerIP, PerUser: s.cfg.RateLimitPerUser, ObjectionsPerHour: s.cfg.ObjectionsPerHour, TrustedProxies: s.cfg.TrustedProxies},
-		Checks: map[string]func(context.Context) error{
-			"postgres": s.db.Ping,
-			"redis":    func(ctx context.Context) error { return s.redis.Ping(ctx).Err() },
-			"minio":    s.objects.Ping,
-		},
+		Checks:   s.checks(),
+		Required: []string{"postgres"},
 		Logger:   s.logger,
 		Registry: reg,
 	})
@@ -207,4 +215,31 @@ func (s *system) serveInternalHTTP(ctx context.Context, g *errgroup.Group, reg *
 		defer cancel()
 		return srv.Shutdown(sctx)
 	})
+}
+
+// checks are the dependency checks: /readyz reports them (only PostgreSQL
+// decides readiness) and anju_dependency_up shows them in every mode.
+func (s *system) checks() health.Checks {
+	return health.Checks{
+		"postgres": s.db.Ping,
+		"redis":    func(ctx context.Context) error { return s.redis.Ping(ctx).Err() },
+		"minio":    s.objects.Ping,
+	}
+}
+
+// ensureBucketLater retries EnsureBucket until MinIO answers or ctx ends.
+func (s *system) ensureBucketLater(ctx context.Context) {
+	for delay := time.Second; ctx.Err() == nil; delay = min(2*delay, 30*time.Second) {
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(delay):
+		}
+		if err := s.objects.EnsureBucket(ctx); err == nil {
+			s.logger.InfoContext(ctx, "object store bucket ready")
+			return
+		} else if ctx.Err() == nil {
+			s.logger.WarnContext(ctx, "object store still unavailable", "err", err)
+		}
+	}
 }

@@ -139,7 +139,10 @@ func TestListAndQueueQueriesUseIndexes(t *testing.T) {
 			_, err := db.Claims().Delivery(ctx, now.AddDate(0, -1, 0), now)
 			return err
 		}},
-		{"payments falling due", func() error { _, err := db.Payments().PaymentsFallingDue(ctx, now, allowance.PaymentScheduled, nil); return err }},
+		{"payments falling due", func() error {
+			_, err := db.Payments().PaymentsFallingDue(ctx, now, allowance.PaymentScheduled, nil)
+			return err
+		}},
 		{"inbox", func() error { _, _, err := db.Inbox().Notifications(ctx, user, page); return err }},
 		{"documents", func() error { _, _, err := db.Documents().Documents(ctx, user, page); return err }},
 		{"staff with a role", func() error { _, err := db.Users().UsersWithRole(ctx, talent.RoleReviewer); return err }},
