@@ -8,8 +8,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/anju-city/anju/internal/ratelimit"
 	"github.com/anju-city/anju/internal/health"
+	"github.com/anju-city/anju/internal/ratelimit"
 	"github.com/anju-city/anju/internal/testenv"
 )
 

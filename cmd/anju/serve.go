@@ -109,10 +109,10 @@ func (s *system) serveAPI(ctx context.Context, g *errgroup.Group, reg *prometheu
 		Idempotency: s.db.Idempotency(),
 		Limiter:     ratelimit.New(s.redis),
 		Limits:      api.Limits{PerIP: s.cfg.RateLimitPerIP, PerUser: s.cfg.RateLimitPerUser, ObjectionsPerHour: s.cfg.ObjectionsPerHour, TrustedProxies: s.cfg.TrustedProxies},
-		Checks:   s.checks(),
-		Required: []string{"postgres"},
-		Logger:   s.logger,
-		Registry: reg,
+		Checks:      s.checks(),
+		Required:    []string{"postgres"},
+		Logger:      s.logger,
+		Registry:    reg,
 	})
 	if err != nil {
 		return err
