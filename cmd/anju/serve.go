@@ -152,10 +152,14 @@ func (s *system) runWorkers(ctx context.Context, g *errgroup.Group, metrics *wor
 	if err := srv.Start(workers.NewMux(s.app, s.prune, s.logger, metrics)); err != nil {
 		return fmt.Errorf("task server: %w", err)
 	}
-	relay := &workers.Relay{Outbox: s.db.Outbox(), Queue: client, Logger: s.logger, Metrics: metrics}
+	inspector := asynq.NewInspectorFromRedisClient(s.redis)
+	relay := &workers.Relay{Outbox: s.db.Outbox(), Queue: client, Tasks: inspector, Logger: s.logger, Metrics: metrics}
 	sched := &workers.Scheduler{Queue: client, Jobs: workers.Jobs, Logger: s.logger}
+	reconciler := &workers.Reconciler{Store: s.db.Reconcile(), Inspector: inspector, Queue: client, Logger: s.logger,
+		Metrics: metrics, After: s.cfg.ReconcileAfter, Every: s.cfg.ReconcileEvery}
 	g.Go(func() error { return relay.Run(ctx) })
 	g.Go(func() error { return sched.Run(ctx) })
+	g.Go(func() error { return reconciler.Run(ctx) })
 	g.Go(func() error {
 		<-ctx.Done()
 		// Waits for in-flight tasks up to ShutdownTimeout, then requeues them.
