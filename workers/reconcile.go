@@ -184,4 +184,3 @@ func (r *Reconciler) alive(kind string, ids []string) (bool, error) {
 	}
 	return false, nil
 }
-

@@ -59,11 +59,11 @@ type Config struct {
 	TaskRetryBase     time.Duration
 	// ReconcileEvery is how often the reconciler looks for work whose task
 	// is gone; ReconcileAfter is how long work may wait before it counts.
-	ReconcileEvery time.Duration
-	ReconcileAfter time.Duration
-	ShutdownTimeout   time.Duration
-	UploadTTL         time.Duration
-	DownloadTTL       time.Duration
+	ReconcileEvery  time.Duration
+	ReconcileAfter  time.Duration
+	ShutdownTimeout time.Duration
+	UploadTTL       time.Duration
+	DownloadTTL     time.Duration
 
 	// RevocationMaxAge is the revocation delay: how long a user's
 	// tokens-valid-after time from Firebase is trusted. RevocationGrace is
