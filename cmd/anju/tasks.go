@@ -98,9 +98,16 @@ func listArchived(inspector *asynq.Inspector, stdout io.Writer) error {
 func rerun(inspector *asynq.Inspector, ids []string, stdout io.Writer) error {
 	if ids[0] == "--all" {
 		total := 0
+		existing, err := inspector.Queues()
+		if err != nil {
+			return err
+		}
 		for _, q := range queueNames() {
+			if !slices.Contains(existing, q) {
+				continue // never held a task
+			}
 			n, err := inspector.RunAllArchivedTasks(q)
-			if err != nil && !errors.Is(err, asynq.ErrQueueNotFound) {
+			if err != nil {
 				return fmt.Errorf("queue %s: %w", q, err)
 			}
 			total += n
