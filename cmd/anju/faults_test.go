@@ -96,7 +96,7 @@ type rig struct {
 	workers []*process
 	// workerEnv overrides env for the workers.
 	workerEnv map[string]string
-	started int // workers started, for their names
+	started   int // workers started, for their names
 }
 
 type rigOptions struct {
