@@ -695,16 +695,23 @@ func TestFaultRedisLosesQueuedTasks(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	relayDone := make(chan struct{})
 	go func() { defer close(relayDone); _ = relay.Run(ctx) }()
-	want := graduates*docsEach + graduates
 	var queued int
-	eventually(t, 30*time.Second, "every task to be queued", func() bool {
-		info, err := inspector.GetQueueInfo(workers.QueueDefault)
-		queued = 0
-		if err == nil {
-			queued = info.Pending
+	eventually(t, 30*time.Second, "every outbox row to be queued", func() bool {
+		var unpublished int
+		if err := r.db.Pool().QueryRow(context.Background(), `SELECT count(*) FROM outbox WHERE published_at IS NULL`).Scan(&unpublished); err != nil || unpublished > 0 {
+			return false
 		}
-		return queued >= want
+		queued = 0
+		for q := range workers.Queues {
+			if info, err := inspector.GetQueueInfo(q); err == nil {
+				queued += info.Pending
+			}
+		}
+		return true
 	})
+	if want := graduates*docsEach + graduates; queued < want {
+		t.Fatalf("%d tasks queued, want at least an inspection per document and an evaluation per claim (%d)", queued, want)
+	}
 	cancel()
 	<-relayDone
 	_ = client.Close()
@@ -721,8 +728,8 @@ func TestFaultRedisLosesQueuedTasks(t *testing.T) {
 	o := r.settle(s, back, 2*time.Minute)
 	redriven := r.redriven()
 	r.report("Redis SIGKILLed and restarted empty", o, fmt.Sprintf("; %d tasks were queued, the reconciler re-drove %.0f", queued, redriven))
-	if redriven < float64(graduates*docsEach) {
-		t.Errorf("the reconciler re-drove %.0f pieces of work, want at least the %d lost inspections", redriven, graduates*docsEach)
+	if want := graduates*docsEach + graduates; redriven < float64(want) {
+		t.Errorf("the reconciler re-drove %.0f pieces of work, want at least the %d lost inspections and evaluations", redriven, want)
 	}
 }
 
