@@ -331,10 +331,14 @@ func (s Claims) NoticesDue(ctx context.Context, now time.Time, after string) ([]
 }
 
 // Overdue implements allowance.ClaimStore.
-func (s Claims) Overdue(ctx context.Context, now time.Time) ([]allowance.Claim, error) {
+func (s Claims) Overdue(ctx context.Context, now time.Time, after *allowance.Claim) ([]allowance.Claim, error) {
+	afterDue, afterID := time.Time{}, afterID("")
+	if after != nil && after.DueAt != nil {
+		afterDue, afterID = *after.DueAt, after.ID
+	}
 	return collect(ctx, s.db.pool, scanClaim, `SELECT `+claimColumns+` FROM claims
 		WHERE due_at < $1 AND escalated_at IS NULL AND status IN ('submitted', 'awaiting_employer', 'under_review', 'approved', 'active')
-		ORDER BY due_at LIMIT 500`, now)
+		AND (due_at, id) > ($2::timestamptz, $3::uuid) ORDER BY due_at, id LIMIT $4`, now, afterDue, afterID, talent.SweepPage)
 }
 
 // Delivery implements allowance.ClaimStore.

@@ -129,7 +129,7 @@ func TestListAndQueueQueriesUseIndexes(t *testing.T) {
 			}
 			return nil
 		}},
-		{"overdue claims", func() error { _, err := db.Claims().Overdue(ctx, now); return err }},
+		{"overdue claims", func() error { _, err := db.Claims().Overdue(ctx, now, nil); return err }},
 		{"earlier claims of a person", func() error {
 			_, err := db.Claims().EarlierClaims(ctx, "dataset-4242", policy.Relocation, talent.NewID())
 			return err
@@ -161,7 +161,7 @@ func TestListAndQueueQueriesUseIndexes(t *testing.T) {
 			return err
 		}},
 		{"pending offers", func() error { _, err := db.Offers().PendingOffers(ctx, now, nil); return err }},
-		{"leases to review", func() error { _, err := db.Leases().LeasesToReview(ctx); return err }},
+		{"leases to review", func() error { _, err := db.Leases().LeasesToReview(ctx, nil); return err }},
 	}
 	rec.take()
 	for _, r := range reads {

@@ -119,8 +119,10 @@ type ClaimStore interface {
 	NoticesDue(ctx context.Context, now time.Time, after string) ([]string, error)
 	// MonthlyDelivery reports per package and month on claims submitted in [from, to).
 	MonthlyDelivery(ctx context.Context, from, to time.Time) ([]MonthStats, error)
-	// Overdue lists claims whose stage is past due and not yet escalated.
-	Overdue(ctx context.Context, now time.Time) ([]Claim, error)
+	// Overdue lists one page (talent.SweepPage) of the claims whose stage
+	// is past due and not yet escalated, in (DueAt, ID) order after the
+	// claim after (nil: from the start).
+	Overdue(ctx context.Context, now time.Time, after *Claim) ([]Claim, error)
 	// Delivery reports per package on claims submitted in [from, to).
 	Delivery(ctx context.Context, from, to time.Time) ([]DeliveryStats, error)
 }
