@@ -4,9 +4,9 @@
 -- the documents and claims that wait longest for their task.
 CREATE INDEX outbox_payload ON outbox USING gin (payload jsonb_path_ops);
 CREATE INDEX documents_inspecting ON documents (updated_at) WHERE status = 'inspecting';
-CREATE INDEX claims_submitted ON claims (updated_at) WHERE status = 'submitted';
+CREATE INDEX claims_stuck_submitted ON claims (updated_at) WHERE status = 'submitted';
 
 -- +goose Down
-DROP INDEX claims_submitted;
+DROP INDEX claims_stuck_submitted;
 DROP INDEX documents_inspecting;
 DROP INDEX outbox_payload;
