@@ -23,6 +23,7 @@ import (
 	"net/url"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -60,6 +61,15 @@ var builtAnju struct {
 	err  error
 }
 
+// TestMain removes the fault suite's binary once every test has run.
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if builtAnju.path != "" {
+		_ = os.RemoveAll(filepath.Dir(builtAnju.path))
+	}
+	os.Exit(code)
+}
+
 func faultBinary(t *testing.T) string {
 	t.Helper()
 	builtAnju.once.Do(func() {
@@ -68,7 +78,7 @@ func faultBinary(t *testing.T) string {
 			builtAnju.err = err
 			return
 		}
-		builtAnju.path = dir + "/anju"
+		builtAnju.path = filepath.Join(dir, "anju")
 		out, err := exec.Command("go", "build", "-o", builtAnju.path, ".").CombinedOutput()
 		if err != nil {
 			builtAnju.err = fmt.Errorf("go build: %v\n%s", err, out)
