@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/anju-city/anju/internal/health"
 	"github.com/anju-city/anju/internal/ratelimit"
 	"github.com/anju-city/anju/internal/testenv"
 )
@@ -39,19 +40,38 @@ func TestSignInAndRoutes(t *testing.T) {
 	}
 }
 
-// Readiness reports each dependency and fails when one does.
+// Readiness reports each dependency but fails only when a required one
+// (PostgreSQL) does: Redis or MinIO down degrades the routes that need
+// them, it does not take the pod out of service.
 func TestReadiness(t *testing.T) {
 	t.Parallel()
 	down := errors.New("connection refused")
-	f := setup(t, func(o *Options) {
-		o.Checks = map[string]func(context.Context) error{
-			"postgres": func(context.Context) error { return nil },
-			"redis":    func(context.Context) error { return down },
+	for _, c := range []struct {
+		postgres, redis error
+		status          int
+	}{
+		{nil, down, 200},
+		{down, nil, 503},
+		{nil, nil, 200},
+	} {
+		f := setup(t, func(o *Options) {
+			o.Checks = health.Checks{
+				"postgres": func(context.Context) error { return c.postgres },
+				"redis":    func(context.Context) error { return c.redis },
+			}
+			o.Required = []string{"postgres"}
+		})
+		state := func(err error) string {
+			if err != nil {
+				return "unavailable"
+			}
+			return "ok"
 		}
-	})
-	r := f.do(t, "GET", "/readyz", "", nil)
-	if r.status != 503 || !strings.Contains(string(r.body), `"redis":"unavailable"`) || !strings.Contains(string(r.body), `"postgres":"ok"`) {
-		t.Fatalf("readyz: %d %s", r.status, r.body)
+		r := f.do(t, "GET", "/readyz", "", nil)
+		if r.status != c.status || !strings.Contains(string(r.body), `"redis":"`+state(c.redis)+`"`) ||
+			!strings.Contains(string(r.body), `"postgres":"`+state(c.postgres)+`"`) {
+			t.Errorf("readyz with postgres %v, redis %v: %d %s; want %d", c.postgres, c.redis, r.status, r.body, c.status)
+		}
 	}
 }
 

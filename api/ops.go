@@ -1,49 +1,42 @@
 package api
 
 import (
-	"context"
 	"log/slog"
-	"sync"
-	"time"
+	"slices"
 
 	"github.com/anju-city/anju/api/gen"
+	"github.com/anju-city/anju/internal/health"
 	"github.com/gofiber/fiber/v2"
 )
 
 // ops are the health endpoints.
 type ops struct {
-	checks map[string]func(context.Context) error
-	logger *slog.Logger
+	checks   health.Checks
+	required []string
+	logger   *slog.Logger
 }
 
 func (h *ops) GetHealthz(c *fiber.Ctx) error {
 	return c.JSON(gen.Health{Status: gen.Ok})
 }
 
-// GetReadyz checks every dependency at once, each within two seconds.
+// GetReadyz checks every dependency at once, each within two seconds, and
+// reports each; only a required one (PostgreSQL, which every request
+// needs) makes the pod unready. The others degrade the routes that use
+// them, which answer 503 with their own code.
 func (h *ops) GetReadyz(c *fiber.Ctx) error {
-	ctx, cancel := context.WithTimeout(c.UserContext(), 2*time.Second)
-	defer cancel()
-	var mu sync.Mutex
-	var wg sync.WaitGroup
-	checks := map[string]string{}
-	healthy := true
-	for name, check := range h.checks {
-		wg.Go(func() {
-			state := "ok"
-			if err := check(ctx); err != nil {
-				state = "unavailable"
-				h.logger.WarnContext(ctx, "readiness check failed", "dependency", name, "err", err)
-			}
-			mu.Lock()
-			defer mu.Unlock()
-			checks[name] = state
-			healthy = healthy && state == "ok"
-		})
+	up := h.checks.Run(c.UserContext(), h.logger)
+	checks := make(map[string]string, len(up))
+	ready := true
+	for name, ok := range up {
+		checks[name] = "ok"
+		if !ok {
+			checks[name] = "unavailable"
+			ready = ready && !slices.Contains(h.required, name)
+		}
 	}
-	wg.Wait()
 	res := gen.Health{Status: gen.Ok, Checks: &checks}
-	if !healthy {
+	if !ready {
 		res.Status = gen.Unavailable
 		c.Status(fiber.StatusServiceUnavailable)
 	}

@@ -13,6 +13,7 @@ import (
 
 	"github.com/anju-city/anju/api/gen"
 	"github.com/anju-city/anju/internal/app"
+	"github.com/anju-city/anju/internal/health"
 	"github.com/anju-city/anju/internal/talent"
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/fiber/v2/middleware/etag"
@@ -43,8 +44,10 @@ type Options struct {
 	Idempotency IdempotencyStore
 	Limiter     Limiter
 	Limits      Limits
-	// Checks are the readiness checks by dependency name.
-	Checks   map[string]func(context.Context) error
+	// Checks are the dependency checks by name, all reported by /readyz;
+	// Required names those that make the pod unready when they fail.
+	Checks   health.Checks
+	Required []string
 	Logger   *slog.Logger
 	Registry *prometheus.Registry
 }
@@ -105,7 +108,7 @@ func New(a *app.App, o Options) (*fiber.App, error) {
 	)
 	f.Group(strings.TrimSuffix(publicPrefix, "/"), etag.New(), publicCache)
 	gen.RegisterHandlers(f, server{
-		ops:               &ops{checks: o.Checks, logger: o.Logger},
+		ops:               &ops{checks: o.Checks, required: o.Required, logger: o.Logger},
 		accountHandlers:   &accountHandlers{account: a.Account},
 		allowanceHandlers: &allowanceHandlers{allowance: a.Allowance, catalog: a.Catalog},
 		housingHandlers:   &housingHandlers{housing: a.Housing, leases: a.Leases},

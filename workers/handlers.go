@@ -16,10 +16,11 @@ import (
 
 // NewMux returns the task router: one handler per task type, each calling
 // the application, every one wrapped so that errors map to retry or archive
-// in one place. prune is the maintenance job's work.
-func NewMux(a *app.App, prune func(context.Context) error, logger *slog.Logger) *asynq.ServeMux {
+// in one place. prune is the maintenance job's work; metrics (nil in
+// tests that do not read them) counts the rows periodic jobs skipped.
+func NewMux(a *app.App, prune func(context.Context) error, logger *slog.Logger, metrics *Metrics) *asynq.ServeMux {
 	mux := asynq.NewServeMux()
-	mux.Use(classify(logger))
+	mux.Use(classify(logger, metrics))
 	Handle(mux, func(ctx context.Context, t talent.NotifyRequest) error { return a.Account.Notify(ctx, t) })
 	Handle(mux, func(ctx context.Context, t account.InspectDocument) error {
 		return a.Account.InspectDocument(ctx, t.DocumentID)
@@ -84,8 +85,11 @@ var retryable = map[talent.Kind]bool{
 }
 
 // classify maps a handler's error to retry or archive (asynq.SkipRetry) and
-// logs it with the task id.
-func classify(logger *slog.Logger) asynq.MiddlewareFunc {
+// logs it with the task id. A periodic job that went through its rows and
+// skipped some (talent.SweepError) is done: the skipped rows are counted
+// and logged, and its next period tries them again, so retrying the whole
+// job would only repeat the rows that succeeded.
+func classify(logger *slog.Logger, metrics *Metrics) asynq.MiddlewareFunc {
 	return func(next asynq.Handler) asynq.Handler {
 		return asynq.HandlerFunc(func(ctx context.Context, t *asynq.Task) error {
 			err := next.ProcessTask(ctx, t)
@@ -93,6 +97,12 @@ func classify(logger *slog.Logger) asynq.MiddlewareFunc {
 				return nil
 			}
 			id, _ := asynq.GetTaskID(ctx)
+			if sweep, ok := talent.AsSweepError(err); ok {
+				logger.ErrorContext(ctx, "periodic job skipped rows that failed", "task", t.Type(), "task_id", id,
+					"job", sweep.Job, "done", sweep.Done, "failed", sweep.Failed, "first_err", sweep.First)
+				metrics.skipped(sweep.Job, sweep.Failed)
+				return nil
+			}
 			kind := talent.ErrorKind(err)
 			if !retryable[kind] {
 				logger.WarnContext(ctx, "task failed for good", "task", t.Type(), "task_id", id, "kind", kind, "err", err)

@@ -15,6 +15,10 @@ import (
 type Metrics struct {
 	relayed prometheus.Counter
 	pushes  *prometheus.CounterVec
+	// failedRows counts the rows periodic jobs skipped because they failed.
+	failedRows *prometheus.CounterVec
+	// redriven counts the work the reconciler drove again, by kind.
+	redriven *prometheus.CounterVec
 }
 
 // OutboxLagger reports the outbox backlog.
@@ -32,8 +36,14 @@ func NewMetrics(reg prometheus.Registerer, inspector *asynq.Inspector, outbox Ou
 		pushes: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "anju_push_results_total", Help: "Push notification sends by result.",
 		}, []string{"result"}),
+		failedRows: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "anju_job_rows_failed_total", Help: "Rows a periodic job could not process and skipped, by job.",
+		}, []string{"job"}),
+		redriven: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "anju_reconciler_redriven_total", Help: "Work whose task was gone that the reconciler drove again, by kind.",
+		}, []string{"kind"}),
 	}
-	reg.MustRegister(m.relayed, m.pushes, &collector{inspector: inspector, outbox: outbox, logger: logger})
+	reg.MustRegister(m.relayed, m.pushes, m.failedRows, m.redriven, &collector{inspector: inspector, outbox: outbox, logger: logger})
 	return m
 }
 
@@ -103,4 +113,18 @@ func (c countingPusher) Push(ctx context.Context, msg talent.PushMessage) error 
 	}
 	c.results.WithLabelValues(result).Inc()
 	return err
+}
+
+// skipped counts rows a periodic job skipped; a nil Metrics counts nothing.
+func (m *Metrics) skipped(job string, n int) {
+	if m != nil {
+		m.failedRows.WithLabelValues(job).Add(float64(n))
+	}
+}
+
+// redrove counts work the reconciler drove again.
+func (m *Metrics) redrove(kind string, n int) {
+	if m != nil && n > 0 {
+		m.redriven.WithLabelValues(kind).Add(float64(n))
+	}
 }

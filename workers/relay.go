@@ -32,12 +32,24 @@ type Enqueuer interface {
 	EnqueueContext(ctx context.Context, task *asynq.Task, opts ...asynq.Option) (*asynq.TaskInfo, error)
 }
 
+// TaskStore is the part of asynq.Inspector the relay uses to replace a
+// finished task when its outbox row is published again.
+type TaskStore interface {
+	GetTaskInfo(queue, id string) (*asynq.TaskInfo, error)
+	DeleteTask(queue, id string) error
+}
+
 // Relay publishes committed outbox rows to asynq. Each task's id is its
 // outbox row id, so a row published twice (a relay that died between enqueue
-// and commit) is refused by asynq as a duplicate and counts as done.
+// and commit) is refused by asynq as a duplicate and counts as done while
+// that task is still to run. A row an operator republishes (published_at
+// set back to NULL) whose task was archived or completed is enqueued again:
+// the finished task is deleted first, since asynq refuses an id it still
+// holds.
 type Relay struct {
 	Outbox  Outbox
 	Queue   Enqueuer
+	Tasks   TaskStore
 	Logger  *slog.Logger
 	Batch   int
 	Metrics *Metrics
@@ -76,6 +88,31 @@ func (r *Relay) Run(ctx context.Context) error {
 func (r *Relay) publish(ctx context.Context, m OutboxMessage) error {
 	task := asynq.NewTask(m.Kind, m.Payload, options(m.Kind)...)
 	_, err := r.Queue.EnqueueContext(ctx, task, asynq.TaskID(m.ID))
+	if !errors.Is(err, asynq.ErrTaskIDConflict) || r.Tasks == nil {
+		if errors.Is(err, asynq.ErrTaskIDConflict) {
+			return nil
+		}
+		return err
+	}
+	queue := QueueDefault
+	if o, ok := TaskOptions[m.Kind]; ok {
+		queue = o.Queue
+	}
+	info, err := r.Tasks.GetTaskInfo(queue, m.ID)
+	switch {
+	case errors.Is(err, asynq.ErrTaskNotFound):
+		// Gone between the two calls: enqueue it below.
+	case err != nil:
+		return err
+	case info.State != asynq.TaskStateArchived && info.State != asynq.TaskStateCompleted:
+		return nil // still to run: this is the duplicate publish
+	default:
+		if err := r.Tasks.DeleteTask(queue, m.ID); err != nil && !errors.Is(err, asynq.ErrTaskNotFound) {
+			return err
+		}
+		r.Logger.InfoContext(ctx, "outbox row published again: its finished task is replaced", "task", m.Kind, "task_id", m.ID, "was", info.State.String())
+	}
+	_, err = r.Queue.EnqueueContext(ctx, task, asynq.TaskID(m.ID))
 	if errors.Is(err, asynq.ErrTaskIDConflict) {
 		return nil
 	}

@@ -38,7 +38,7 @@ func TestEveryKindHasOptionsAndAHandler(t *testing.T) {
 	if len(declared) < 10 {
 		t.Fatalf("found only %d task kinds in the source", len(declared))
 	}
-	mux := workers.NewMux(&app.App{}, nil, nil)
+	mux := workers.NewMux(&app.App{}, nil, nil, nil)
 	for kind := range declared {
 		if _, ok := workers.TaskOptions[kind]; !ok {
 			t.Errorf("task kind %s has no options", kind)

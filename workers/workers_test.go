@@ -50,7 +50,7 @@ func setup(t *testing.T, devices ...string) bundle {
 			t.Fatal(err)
 		}
 	}
-	return bundle{db: db, fcm: fcm, mux: workers.NewMux(a, nil, a.Logger), user: u}
+	return bundle{db: db, fcm: fcm, mux: workers.NewMux(a, nil, a.Logger, nil), user: u}
 }
 
 func (b bundle) notify(t *testing.T, template string) error {

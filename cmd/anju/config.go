@@ -57,9 +57,13 @@ type Config struct {
 	TrustedProxies    []string
 	WorkerConcurrency int
 	TaskRetryBase     time.Duration
-	ShutdownTimeout   time.Duration
-	UploadTTL         time.Duration
-	DownloadTTL       time.Duration
+	// ReconcileEvery is how often the reconciler looks for work whose task
+	// is gone; ReconcileAfter is how long work may wait before it counts.
+	ReconcileEvery  time.Duration
+	ReconcileAfter  time.Duration
+	ShutdownTimeout time.Duration
+	UploadTTL       time.Duration
+	DownloadTTL     time.Duration
 
 	// RevocationMaxAge is the revocation delay: how long a user's
 	// tokens-valid-after time from Firebase is trusted. RevocationGrace is
@@ -221,6 +225,8 @@ func loadConfig(getenv func(string) string) (Config, error) {
 	}
 	c.WorkerConcurrency = integer("ANJU_WORKER_CONCURRENCY", 10, 1, 1000)
 	c.TaskRetryBase = duration("ANJU_TASK_RETRY_BASE", 5*time.Second)
+	c.ReconcileEvery = duration("ANJU_RECONCILE_EVERY", time.Minute)
+	c.ReconcileAfter = duration("ANJU_RECONCILE_AFTER", 10*time.Minute)
 	c.ShutdownTimeout = duration("ANJU_SHUTDOWN_TIMEOUT", 25*time.Second)
 	c.UploadTTL = duration("ANJU_UPLOAD_TTL", 15*time.Minute)
 	c.DownloadTTL = duration("ANJU_DOWNLOAD_TTL", 5*time.Minute)

@@ -58,6 +58,8 @@ func init() {
 			details: "Signs the Firebase uid in (creating the user) and grants ROLE: hr (with --employer), reviewer, housing, finance or admin."},
 		{name: "dev", args: "seed | token (--role ROLE | --as NAME) | end-notices", summary: "demo data, demo ID tokens and a shortcut past the public notice (development only)", needsConfig: true, run: dev,
 			details: "seed loads one demo employer and one account per role; token prints an ID token for a demo account from the Auth emulator (--as NAME: a fresh account without a role); end-notices ends every approval's public notice now, so that a demo need not wait five working days for payments."},
+		{name: "tasks", args: "archived | rerun (--all | ID...)", summary: "list the tasks that failed for good, or queue them again", needsConfig: true, run: tasks,
+			details: "archived lists every archived task by queue and type with its id, when it failed and its last error; rerun --all queues every archived task again, rerun ID... the ones named. Handlers are idempotent: a task whose work was done since changes nothing."},
 		{name: "verify-draw", args: "FILE", summary: "recompute a published draw record and say whether it matches", run: verifyDraw,
 			details: "FILE is a record from GET /v1/housing/rounds/{id}/draw. Needs no configuration: anyone can run it."},
 		{name: "version", summary: "print the version", run: func(_ context.Context, _ Config, _ []string, stdout io.Writer) error {

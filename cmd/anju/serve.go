@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/anju-city/anju/api"
+	"github.com/anju-city/anju/internal/health"
 	"github.com/anju-city/anju/internal/lastseen"
 	"github.com/anju-city/anju/internal/ratelimit"
 	"github.com/anju-city/anju/internal/talent"
@@ -38,7 +39,8 @@ func serve(ctx context.Context, cfg Config, mode string, stdout io.Writer) error
 	defer s.close()
 	s.logger.InfoContext(ctx, "starting", "mode", mode, "version", version, "config", cfg)
 	reg := prometheus.NewRegistry()
-	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
+		s.checks().Collector(s.logger))
 
 	// A process that runs workers pushes, through a counting wrapper; the
 	// API alone never pushes.
@@ -66,11 +68,20 @@ func serve(ctx context.Context, cfg Config, mode string, stdout io.Writer) error
 			return fmt.Errorf("migrating at start: %w", err)
 		}
 	}
-	if err := s.objects.EnsureBucket(ctx); err != nil {
-		return fmt.Errorf("object store bucket %q: %w", cfg.MinIOBucket, err)
+	// MinIO down at start does not keep the process from serving what does
+	// not need it: the bucket is made sure of in the background once MinIO
+	// answers. A configuration error (credentials, permissions) still stops
+	// the start.
+	bucketErr := s.objects.EnsureBucket(ctx)
+	if bucketErr != nil && talent.ErrorKind(bucketErr) != talent.KindUnavailable {
+		return fmt.Errorf("object store bucket %q: %w", cfg.MinIOBucket, bucketErr)
 	}
 
 	g, ctx := errgroup.WithContext(ctx)
+	if bucketErr != nil {
+		s.logger.WarnContext(ctx, "object store unavailable at start; document routes answer 503 until it is back", "err", bucketErr)
+		g.Go(func() error { s.ensureBucketLater(ctx); return nil })
+	}
 	if api {
 		if err := s.serveAPI(ctx, g, reg, stdout); err != nil {
 			return err
@@ -102,13 +113,10 @@ func (s *system) serveAPI(ctx context.Context, g *errgroup.Group, reg *prometheu
 		Idempotency: s.db.Idempotency(),
 		Limiter:     ratelimit.New(s.redis),
 		Limits:      api.Limits{PerIP: s.cfg.RateLimitPerIP, PerUser: s.cfg.RateLimitPerUser, ObjectionsPerHour: s.cfg.ObjectionsPerHour, TrustedProxies: s.cfg.TrustedProxies},
-		Checks: map[string]func(context.Context) error{
-			"postgres": s.db.Ping,
-			"redis":    func(ctx context.Context) error { return s.redis.Ping(ctx).Err() },
-			"minio":    s.objects.Ping,
-		},
-		Logger:   s.logger,
-		Registry: reg,
+		Checks:      s.checks(),
+		Required:    []string{"postgres"},
+		Logger:      s.logger,
+		Registry:    reg,
 	})
 	if err != nil {
 		return err
@@ -145,13 +153,17 @@ func (s *system) runWorkers(ctx context.Context, g *errgroup.Group, metrics *wor
 		},
 		DelayedTaskCheckInterval: time.Second,
 	})
-	if err := srv.Start(workers.NewMux(s.app, s.prune, s.logger)); err != nil {
+	if err := srv.Start(workers.NewMux(s.app, s.prune, s.logger, metrics)); err != nil {
 		return fmt.Errorf("task server: %w", err)
 	}
-	relay := &workers.Relay{Outbox: s.db.Outbox(), Queue: client, Logger: s.logger, Metrics: metrics}
+	inspector := asynq.NewInspectorFromRedisClient(s.redis)
+	relay := &workers.Relay{Outbox: s.db.Outbox(), Queue: client, Tasks: inspector, Logger: s.logger, Metrics: metrics}
 	sched := &workers.Scheduler{Queue: client, Jobs: workers.Jobs, Logger: s.logger}
+	reconciler := &workers.Reconciler{Store: s.db.Reconcile(), Inspector: inspector, Queue: client, Logger: s.logger,
+		Metrics: metrics, After: s.cfg.ReconcileAfter, Every: s.cfg.ReconcileEvery}
 	g.Go(func() error { return relay.Run(ctx) })
 	g.Go(func() error { return sched.Run(ctx) })
+	g.Go(func() error { return reconciler.Run(ctx) })
 	g.Go(func() error {
 		<-ctx.Done()
 		// Waits for in-flight tasks up to ShutdownTimeout, then requeues them.
@@ -211,4 +223,31 @@ func (s *system) serveInternalHTTP(ctx context.Context, g *errgroup.Group, reg *
 		defer cancel()
 		return srv.Shutdown(sctx)
 	})
+}
+
+// checks are the dependency checks: /readyz reports them (only PostgreSQL
+// decides readiness) and anju_dependency_up shows them in every mode.
+func (s *system) checks() health.Checks {
+	return health.Checks{
+		"postgres": s.db.Ping,
+		"redis":    func(ctx context.Context) error { return s.redis.Ping(ctx).Err() },
+		"minio":    s.objects.Ping,
+	}
+}
+
+// ensureBucketLater retries EnsureBucket until MinIO answers or ctx ends.
+func (s *system) ensureBucketLater(ctx context.Context) {
+	for delay := time.Second; ctx.Err() == nil; delay = min(2*delay, 30*time.Second) {
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(delay):
+		}
+		if err := s.objects.EnsureBucket(ctx); err == nil {
+			s.logger.InfoContext(ctx, "object store bucket ready")
+			return
+		} else if ctx.Err() == nil {
+			s.logger.WarnContext(ctx, "object store still unavailable", "err", err)
+		}
+	}
 }

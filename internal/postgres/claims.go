@@ -319,21 +319,26 @@ func (s Claims) PersonClaims(ctx context.Context, personIndex, except string) ([
 }
 
 // ReturnsDue implements allowance.ClaimStore.
-func (s Claims) ReturnsDue(ctx context.Context, now time.Time) ([]string, error) {
-	return ids(ctx, s.db.pool, `SELECT id::text FROM claims WHERE status = 'returned' AND due_at < $1 ORDER BY due_at LIMIT 1000`, now)
+func (s Claims) ReturnsDue(ctx context.Context, now time.Time, after string) ([]string, error) {
+	return ids(ctx, s.db.pool, `SELECT id::text FROM claims WHERE status = 'returned' AND due_at < $1
+		AND id > $2::uuid ORDER BY id LIMIT $3`, now, afterID(after), talent.SweepPage)
 }
 
 // NoticesDue implements allowance.ClaimStore.
-func (s Claims) NoticesDue(ctx context.Context, now time.Time) ([]string, error) {
+func (s Claims) NoticesDue(ctx context.Context, now time.Time, after string) ([]string, error) {
 	return ids(ctx, s.db.pool, `SELECT id::text FROM claims WHERE status = 'approved' AND notice_until <= $1
-		AND objections_open = 0 ORDER BY notice_until LIMIT 1000`, now)
+		AND objections_open = 0 AND id > $2::uuid ORDER BY id LIMIT $3`, now, afterID(after), talent.SweepPage)
 }
 
 // Overdue implements allowance.ClaimStore.
-func (s Claims) Overdue(ctx context.Context, now time.Time) ([]allowance.Claim, error) {
+func (s Claims) Overdue(ctx context.Context, now time.Time, after *allowance.Claim) ([]allowance.Claim, error) {
+	afterDue, afterID := time.Time{}, afterID("")
+	if after != nil && after.DueAt != nil {
+		afterDue, afterID = *after.DueAt, after.ID
+	}
 	return collect(ctx, s.db.pool, scanClaim, `SELECT `+claimColumns+` FROM claims
 		WHERE due_at < $1 AND escalated_at IS NULL AND status IN ('submitted', 'awaiting_employer', 'under_review', 'approved', 'active')
-		ORDER BY due_at LIMIT 500`, now)
+		AND (due_at, id) > ($2::timestamptz, $3::uuid) ORDER BY due_at, id LIMIT $4`, now, afterDue, afterID, talent.SweepPage)
 }
 
 // Delivery implements allowance.ClaimStore.

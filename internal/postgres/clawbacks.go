@@ -48,12 +48,17 @@ func (s Clawbacks) Clawbacks(ctx context.Context, f allowance.ClawbackFilter, p 
 }
 
 // ClawbackCandidates implements allowance.ClawbackStore.
-func (s Clawbacks) ClawbackCandidates(ctx context.Context) ([]allowance.Claim, error) {
+func (s Clawbacks) ClawbackCandidates(ctx context.Context, after *allowance.Claim) ([]allowance.Claim, error) {
+	afterPaid, afterID := time.Time{}, afterID("")
+	if after != nil && after.FirstPaidAt != nil {
+		afterPaid, afterID = *after.FirstPaidAt, after.ID
+	}
 	return collect(ctx, s.db.pool, scanClaim, `SELECT `+claimColumnsOf("c.")+` FROM claims c
 		WHERE c.first_paid_at IS NOT NULL AND c.status IN ('active', 'suspended', 'completed')
 			AND NOT EXISTS (SELECT 1 FROM clawbacks k WHERE k.claim_id = c.id)
 			AND EXISTS (SELECT 1 FROM employments e WHERE e.user_id = c.user_id AND e.status = 'ended')
-		ORDER BY c.first_paid_at, c.id LIMIT 1000`)
+			AND (c.first_paid_at, c.id) > ($1::timestamptz, $2::uuid)
+		ORDER BY c.first_paid_at, c.id LIMIT $3`, afterPaid, afterID, talent.SweepPage)
 }
 
 // UpdateClawbacks implements allowance.ClawbackStore. The claim is locked

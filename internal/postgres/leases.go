@@ -2,7 +2,9 @@ package postgres
 
 import (
 	"context"
+	"time"
 
+	"github.com/anju-city/anju/internal/talent"
 	"github.com/anju-city/anju/internal/talent/allowance"
 	"github.com/anju-city/anju/internal/talent/housing"
 	"github.com/jackc/pgx/v5"
@@ -30,8 +32,13 @@ func (s Leases) Lease(ctx context.Context, id string) (housing.Lease, error) {
 }
 
 // LeasesToReview implements housing.LeaseStore.
-func (s Leases) LeasesToReview(ctx context.Context) ([]housing.Lease, error) {
-	return collect(ctx, s.db.pool, scanLease, `SELECT `+leaseColumns+` FROM leases WHERE status = 'active' ORDER BY ends_on`)
+func (s Leases) LeasesToReview(ctx context.Context, after *housing.Lease) ([]housing.Lease, error) {
+	afterOn, afterID := time.Time{}, afterID("")
+	if after != nil {
+		afterOn, afterID = after.EndsOn, after.ID
+	}
+	return collect(ctx, s.db.pool, scanLease, `SELECT `+leaseColumns+` FROM leases WHERE status = 'active'
+		AND (ends_on, id) > ($1::date, $2::uuid) ORDER BY ends_on, id LIMIT $3`, afterOn, afterID, talent.SweepPage)
 }
 
 // UpdateLease implements housing.LeaseStore.

@@ -116,10 +116,15 @@ func (s Offers) LeaseOf(ctx context.Context, offerID string) (housing.Lease, err
 	return l, notFound(translate(err), housing.CodeLeaseNotFound)
 }
 
-// PendingOffers implements housing.OfferStore.
-func (s Offers) PendingOffers(ctx context.Context, before time.Time) ([]housing.Offer, error) {
+// PendingOffers implements housing.OfferStore: one page in (expires_at,
+// id) order after the offer after.
+func (s Offers) PendingOffers(ctx context.Context, before time.Time, after *housing.Offer) ([]housing.Offer, error) {
+	afterAt, afterID := time.Time{}, "00000000-0000-0000-0000-000000000000"
+	if after != nil {
+		afterAt, afterID = after.ExpiresAt, after.ID
+	}
 	return collect(ctx, s.db.pool, scanOffer, `SELECT `+offerColumns+` FROM offers WHERE status = 'pending' AND expires_at < $1
-		ORDER BY expires_at LIMIT 1000`, before)
+		AND (expires_at, id) > ($2::timestamptz, $3::uuid) ORDER BY expires_at, id LIMIT $4`, before, afterAt, afterID, talent.SweepPage)
 }
 
 // UpdateOffer implements housing.OfferStore. The round is locked first, so

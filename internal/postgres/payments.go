@@ -39,11 +39,17 @@ func (s Payments) Payments(ctx context.Context, claimID string) ([]allowance.Pay
 	return collect(ctx, s.db.pool, scanPayment, `SELECT `+paymentColumns+` FROM payments p WHERE claim_id = $1 ORDER BY seq`, claimID)
 }
 
-// PaymentsFallingDue implements allowance.PaymentStore.
-func (s Payments) PaymentsFallingDue(ctx context.Context, today time.Time) ([]allowance.Payment, error) {
+// PaymentsFallingDue implements allowance.PaymentStore: one page in
+// (due_on, id) order, after the payment after, of one status only, so the
+// held backlog never fills the page that new due payments need.
+func (s Payments) PaymentsFallingDue(ctx context.Context, today time.Time, status allowance.PaymentStatus, after *allowance.Payment) ([]allowance.Payment, error) {
+	afterDue, afterID := time.Time{}, "00000000-0000-0000-0000-000000000000"
+	if after != nil {
+		afterDue, afterID = after.DueOn, after.ID
+	}
 	return collect(ctx, s.db.pool, scanPayment, `SELECT `+paymentColumns+` FROM payments p JOIN claims c ON c.id = p.claim_id
-		WHERE p.status IN ('scheduled', 'held') AND p.due_on <= $1 AND c.status = 'active'
-		ORDER BY p.due_on, p.id LIMIT 1000`, today)
+		WHERE p.status = $2 AND p.due_on <= $1 AND c.status = 'active' AND (p.due_on, p.id) > ($3::date, $4::uuid)
+		ORDER BY p.due_on, p.id LIMIT $5`, today, status, afterDue, afterID, talent.SweepPage)
 }
 
 func savePayment(ctx context.Context, tx execer, p allowance.Payment) error {

@@ -129,7 +129,7 @@ func TestListAndQueueQueriesUseIndexes(t *testing.T) {
 			}
 			return nil
 		}},
-		{"overdue claims", func() error { _, err := db.Claims().Overdue(ctx, now); return err }},
+		{"overdue claims", func() error { _, err := db.Claims().Overdue(ctx, now, nil); return err }},
 		{"earlier claims of a person", func() error {
 			_, err := db.Claims().EarlierClaims(ctx, "dataset-4242", policy.Relocation, talent.NewID())
 			return err
@@ -139,7 +139,10 @@ func TestListAndQueueQueriesUseIndexes(t *testing.T) {
 			_, err := db.Claims().Delivery(ctx, now.AddDate(0, -1, 0), now)
 			return err
 		}},
-		{"payments falling due", func() error { _, err := db.Payments().PaymentsFallingDue(ctx, now); return err }},
+		{"payments falling due", func() error {
+			_, err := db.Payments().PaymentsFallingDue(ctx, now, allowance.PaymentScheduled, nil)
+			return err
+		}},
 		{"inbox", func() error { _, _, err := db.Inbox().Notifications(ctx, user, page); return err }},
 		{"documents", func() error { _, _, err := db.Documents().Documents(ctx, user, page); return err }},
 		{"staff with a role", func() error { _, err := db.Users().UsersWithRole(ctx, talent.RoleReviewer); return err }},
@@ -157,8 +160,8 @@ func TestListAndQueueQueriesUseIndexes(t *testing.T) {
 			}
 			return err
 		}},
-		{"pending offers", func() error { _, err := db.Offers().PendingOffers(ctx, now); return err }},
-		{"leases to review", func() error { _, err := db.Leases().LeasesToReview(ctx); return err }},
+		{"pending offers", func() error { _, err := db.Offers().PendingOffers(ctx, now, nil); return err }},
+		{"leases to review", func() error { _, err := db.Leases().LeasesToReview(ctx, nil); return err }},
 	}
 	rec.take()
 	for _, r := range reads {

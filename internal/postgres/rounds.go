@@ -152,8 +152,9 @@ func (s Rounds) RoundUnits(ctx context.Context, roundID string) ([]housing.Unit,
 }
 
 // DueRounds implements housing.RoundStore.
-func (s Rounds) DueRounds(ctx context.Context, now time.Time) ([]string, error) {
-	return ids(ctx, s.db.pool, `SELECT id::text FROM rounds WHERE status = 'open' AND closes_at <= $1`, now)
+func (s Rounds) DueRounds(ctx context.Context, now time.Time, after string) ([]string, error) {
+	return ids(ctx, s.db.pool, `SELECT id::text FROM rounds WHERE status = 'open' AND closes_at <= $1
+		AND id > $2::uuid ORDER BY id LIMIT $3`, now, afterID(after), talent.SweepPage)
 }
 
 // UpdateRound implements housing.RoundStore.

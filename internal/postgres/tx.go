@@ -94,6 +94,15 @@ func collect[T any](ctx context.Context, q querier, scan func(pgx.Row) (T, error
 }
 
 // ids reads a query's single text column.
+// afterID is the keyset start of a page of rows in id order: after the id
+// given, or before every id.
+func afterID(after string) string {
+	if after == "" {
+		return "00000000-0000-0000-0000-000000000000"
+	}
+	return after
+}
+
 func ids(ctx context.Context, q querier, sql string, args ...any) ([]string, error) {
 	rows, err := q.Query(ctx, sql, args...)
 	if err != nil {

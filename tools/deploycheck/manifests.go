@@ -87,6 +87,31 @@ type ServiceMonitor struct {
 	} `json:"spec"`
 }
 
+// prometheusRuleGVK is the Prometheus Operator's PrometheusRule, a CRD
+// decoded strictly into the local type below.
+var prometheusRuleGVK = schema.GroupVersionKind{Group: "monitoring.coreos.com", Version: "v1", Kind: "PrometheusRule"}
+
+// PrometheusRule holds the fields of monitoring.coreos.com/v1
+// PrometheusRule that the chart uses, named and typed as in the CRD.
+type PrometheusRule struct {
+	metav1.TypeMeta   `json:",inline"`
+	metav1.ObjectMeta `json:"metadata"`
+	Spec              struct {
+		Groups []struct {
+			Name     string `json:"name"`
+			Interval string `json:"interval,omitempty"`
+			Rules    []struct {
+				Alert       string            `json:"alert,omitempty"`
+				Record      string            `json:"record,omitempty"`
+				Expr        string            `json:"expr"`
+				For         string            `json:"for,omitempty"`
+				Labels      map[string]string `json:"labels,omitempty"`
+				Annotations map[string]string `json:"annotations,omitempty"`
+			} `json:"rules"`
+		} `json:"groups"`
+	} `json:"spec"`
+}
+
 // decodeAll splits a multi-document YAML stream and decodes every document
 // strictly. Empty documents (a template that rendered nothing) are skipped.
 func decodeAll(stream []byte) ([]object, []error) {
@@ -131,6 +156,20 @@ func decode(doc []byte) (object, error) {
 			return object{}, fmt.Errorf("ServiceMonitor: %w", err)
 		}
 		return object{gvk: gvk, meta: &sm.ObjectMeta, obj: &sm}, nil
+	}
+	if gvk == prometheusRuleGVK {
+		var pr PrometheusRule
+		if err := yaml.UnmarshalStrict(doc, &pr); err != nil {
+			return object{}, fmt.Errorf("PrometheusRule: %w", err)
+		}
+		for _, g := range pr.Spec.Groups {
+			for _, r := range g.Rules {
+				if (r.Alert == "") == (r.Record == "") || r.Expr == "" {
+					return object{}, fmt.Errorf("PrometheusRule group %s: every rule needs an expr and either alert or record", g.Name)
+				}
+			}
+		}
+		return object{gvk: gvk, meta: &pr.ObjectMeta, obj: &pr}, nil
 	}
 	if !scheme.Recognizes(gvk) {
 		return object{}, fmt.Errorf("apiVersion %q kind %q is not a Kubernetes API type this check knows", tm.APIVersion, tm.Kind)

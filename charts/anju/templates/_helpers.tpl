@@ -144,6 +144,12 @@ ANJU_RATE_LIMIT_PER_USER: {{ .Values.settings.rateLimitPerUser | quote }}
 ANJU_OBJECTIONS_PER_HOUR: {{ .Values.settings.objectionsPerHour | quote }}
 ANJU_WORKER_CONCURRENCY: {{ .Values.settings.workerConcurrency | quote }}
 ANJU_TASK_RETRY_BASE: {{ .Values.settings.taskRetryBase | quote }}
+{{- with .Values.settings.reconcileEvery }}
+ANJU_RECONCILE_EVERY: {{ . | quote }}
+{{- end }}
+{{- with .Values.settings.reconcileAfter }}
+ANJU_RECONCILE_AFTER: {{ . | quote }}
+{{- end }}
 ANJU_SHUTDOWN_TIMEOUT: {{ printf "%ds" (int .Values.settings.shutdownTimeoutSeconds) | quote }}
 ANJU_UPLOAD_TTL: {{ .Values.settings.uploadTTL | quote }}
 ANJU_DOWNLOAD_TTL: {{ .Values.settings.downloadTTL | quote }}

@@ -111,14 +111,18 @@ type ClaimStore interface {
 	// PersonClaims lists a person's claims other than except, newest first.
 	PersonClaims(ctx context.Context, personIndex, except string) ([]EarlierClaim, error)
 	// ReturnsDue lists the ids of returned claims whose window ended before now.
-	ReturnsDue(ctx context.Context, now time.Time) ([]string, error)
+	// One page (talent.SweepPage) in id order after the id after ("" from the start).
+	ReturnsDue(ctx context.Context, now time.Time, after string) ([]string, error)
 	// NoticesDue lists the ids of approved claims whose notice ended
 	// before now with no objection open.
-	NoticesDue(ctx context.Context, now time.Time) ([]string, error)
+	// One page (talent.SweepPage) in id order after the id after ("" from the start).
+	NoticesDue(ctx context.Context, now time.Time, after string) ([]string, error)
 	// MonthlyDelivery reports per package and month on claims submitted in [from, to).
 	MonthlyDelivery(ctx context.Context, from, to time.Time) ([]MonthStats, error)
-	// Overdue lists claims whose stage is past due and not yet escalated.
-	Overdue(ctx context.Context, now time.Time) ([]Claim, error)
+	// Overdue lists one page (talent.SweepPage) of the claims whose stage
+	// is past due and not yet escalated, in (DueAt, ID) order after the
+	// claim after (nil: from the start).
+	Overdue(ctx context.Context, now time.Time, after *Claim) ([]Claim, error)
 	// Delivery reports per package on claims submitted in [from, to).
 	Delivery(ctx context.Context, from, to time.Time) ([]DeliveryStats, error)
 }
@@ -130,9 +134,10 @@ type PaymentStore interface {
 	Payment(ctx context.Context, id string) (Payment, error)
 	// Payments lists a claim's schedule.
 	Payments(ctx context.Context, claimID string) ([]Payment, error)
-	// PaymentsFallingDue lists scheduled or held payments of active claims
-	// due on or before the civil date today.
-	PaymentsFallingDue(ctx context.Context, today time.Time) ([]Payment, error)
+	// PaymentsFallingDue lists one page (talent.SweepPage) of the payments
+	// of active claims in one status due on or before the civil date today,
+	// in (DueOn, ID) order after the payment after (nil: from the start).
+	PaymentsFallingDue(ctx context.Context, today time.Time, status PaymentStatus, after *Payment) ([]Payment, error)
 	// UpdatePayment runs fn on a payment under a row lock and saves it with the tasks fn returns.
 	UpdatePayment(ctx context.Context, id string, fn func(*Payment) ([]talent.Task, error)) error
 	// Reconcile totals the payments of approved claims and their clawbacks.

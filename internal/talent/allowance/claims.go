@@ -383,23 +383,21 @@ func (s *Service) activate(c *Claim, change ClaimChange, now time.Time) (ClaimCh
 // EndNotices starts paying the approvals whose public notice ended with no
 // objection open (periodic job).
 func (s *Service) EndNotices(ctx context.Context) error {
-	ids, err := s.ClaimStore.NoticesDue(ctx, s.now())
-	if err != nil {
-		return err
-	}
-	for _, id := range ids {
-		_, err := s.ClaimStore.UpdateClaim(ctx, id, func(c *Claim) (ClaimChange, error) {
-			now := s.now()
-			if c.Status != ClaimApproved || c.ObjectionsOpen > 0 || c.NoticeUntil == nil || c.NoticeUntil.After(now) {
-				return ClaimChange{}, nil // objected to, or reopened, since the list was read
-			}
-			return s.activate(c, ClaimChange{EntryEvent: talent.EntryEnd}, now)
-		})
-		if err != nil {
+	start := s.now()
+	return talent.SweepIDs(ctx, "claims:end_notices",
+		func(ctx context.Context, after string) ([]string, error) {
+			return s.ClaimStore.NoticesDue(ctx, start, after)
+		},
+		func(ctx context.Context, id string) error {
+			_, err := s.ClaimStore.UpdateClaim(ctx, id, func(c *Claim) (ClaimChange, error) {
+				now := s.now()
+				if c.Status != ClaimApproved || c.ObjectionsOpen > 0 || c.NoticeUntil == nil || c.NoticeUntil.After(now) {
+					return ClaimChange{}, nil // objected to, or reopened, since the list was read
+				}
+				return s.activate(c, ClaimChange{EntryEvent: talent.EntryEnd}, now)
+			})
 			return err
-		}
-	}
-	return nil
+		})
 }
 
 // Reject refuses a claim under review with a reason code and text (reviewer).

@@ -110,9 +110,11 @@ type ClawbackStore interface {
 	Clawback(ctx context.Context, id string) (Clawback, error)
 	// Clawbacks lists clawbacks newest first.
 	Clawbacks(ctx context.Context, f ClawbackFilter, page talent.Page) ([]Clawback, string, error)
-	// ClawbackCandidates lists the claims that paid something and have no
-	// clawback, of graduates whose latest employment ended.
-	ClawbackCandidates(ctx context.Context) ([]Claim, error)
+	// ClawbackCandidates lists one page (talent.SweepPage) of the claims
+	// that paid something and have no clawback, of graduates whose latest
+	// employment ended, in (FirstPaidAt, ID) order after the claim after
+	// (nil: from the start).
+	ClawbackCandidates(ctx context.Context, after *Claim) ([]Claim, error)
 	// UpdateClawbacks locks a claim and reads its clawbacks and what it has
 	// paid (fen), and runs fn; the clawback, the claim's change, audit rows
 	// and tasks fn returns are saved in one transaction, and the clawback
@@ -354,22 +356,17 @@ func (s *Service) Clawbacks(ctx context.Context, actor talent.User, f ClawbackFi
 // payment, it proposes a clawback for reviewers to confirm or cancel, and
 // tells them.
 func (s *Service) ProposeClawbacks(ctx context.Context) error {
-	claims, err := s.ClawbackStore.ClawbackCandidates(ctx)
-	if err != nil {
-		return err
-	}
 	reviewers, err := s.Staff.UsersWithRole(ctx, talent.RoleReviewer)
 	if err != nil {
 		return err
 	}
-	var retry error
-	for _, c := range claims {
+	return talent.Sweep(ctx, "clawbacks:propose", s.ClawbackStore.ClawbackCandidates, func(c Claim) string { return c.ID }, func(ctx context.Context, c Claim) error {
 		emp, err := s.Employments.CurrentEmployment(ctx, c.UserID)
 		if err != nil || emp.Status != talent.EmploymentEnded || emp.EndedOn == nil {
 			if err != nil && talent.ErrorKind(err) != talent.KindNotFound {
-				retry = err
+				return err
 			}
-			continue // back in work since, or never employed
+			return nil // back in work since, or never employed
 		}
 		left := policy.Civil(*emp.EndedOn)
 		_, err = s.ClawbackStore.UpdateClawbacks(ctx, c.ID, func(c *Claim, list []Clawback, paid int64) (ClawbackChange, error) {
@@ -393,9 +390,6 @@ func (s *Service) ProposeClawbacks(ctx context.Context) error {
 			}
 			return change, nil
 		})
-		if err != nil {
-			retry = err
-		}
-	}
-	return retry
+		return err
+	})
 }

@@ -12,17 +12,10 @@ import (
 // the employer stage (talent.EmployerContacts), finance for the first
 // payment, reviewers for the others.
 func (s *Service) Escalate(ctx context.Context) error {
-	overdue, err := s.ClaimStore.Overdue(ctx, s.now())
-	if err != nil {
-		return err
-	}
-	var retry error
-	for _, c := range overdue {
-		if err := s.escalate(ctx, c); err != nil {
-			retry = err
-		}
-	}
-	return retry
+	now := s.now()
+	return talent.Sweep(ctx, "claims:escalate",
+		func(ctx context.Context, after *Claim) ([]Claim, error) { return s.ClaimStore.Overdue(ctx, now, after) },
+		func(c Claim) string { return c.ID }, s.escalate)
 }
 
 func (s *Service) escalate(ctx context.Context, c Claim) error {

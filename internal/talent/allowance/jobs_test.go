@@ -259,3 +259,74 @@ func TestPaymentHeldWhileHoldingALease(t *testing.T) {
 		t.Fatalf("with a lease the rent subsidy must be held: %+v", list)
 	}
 }
+
+// A backlog of held payments larger than a page never starves a payment
+// falling due today: the job pages through everything and takes new due
+// payments first.
+func TestReleasePaymentsHeldBacklogDoesNotStarveNewOnes(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	ctx := context.Background()
+	today := time.Date(2026, 11, 25, 0, 0, 0, 0, time.UTC)
+	// Due today and its gate met (10 months paid, 6 needed): released.
+	c := b.claim(t, allowance.ClaimActive, nil,
+		allowance.Payment{Kind: "instalment", Amount: 500000, GateMonths: 6, DueOn: today, Status: allowance.PaymentScheduled})
+	// Older payments of the same claim, held because their 24-month gate
+	// is not met, more than a page of them and due before the new one.
+	backlog := talent.SweepPage*2 + 100
+	if _, err := b.db.Pool().Exec(ctx, `INSERT INTO payments (id, claim_id, user_id, seq, kind, amount, gate_months, due_on, status, held_since, updated_at)
+		SELECT gen_random_uuid(), $1, $2, 100 + i, 'instalment', 1000, 24, $3::date - 30, 'held', $3::date, now()
+		FROM generate_series(1, $4) AS i`, c.ID, b.grad.ID, today, backlog); err != nil {
+		t.Fatal(err)
+	}
+	if err := b.svc.ReleasePayments(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if got := b.payments(t, c.ID); got[6] != allowance.PaymentDue {
+		t.Fatalf("the payment due today was starved by %d held ones: %v", backlog, got[6])
+	}
+	var held int
+	_ = b.db.Pool().QueryRow(ctx, `SELECT count(*) FROM payments WHERE claim_id = $1 AND status = 'held'`, c.ID).Scan(&held)
+	if held != backlog {
+		t.Fatalf("%d held payments, want the %d of the backlog still held", held, backlog)
+	}
+}
+
+// A payment that cannot be processed is skipped and counted; the payments
+// after it are still released.
+func TestReleasePaymentsSkipsAFailingPayment(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	ctx := context.Background()
+	today := time.Date(2026, 11, 25, 0, 0, 0, 0, time.UTC)
+	var list []allowance.Payment
+	for range 3 {
+		list = append(list, allowance.Payment{Kind: "instalment", Amount: 500000, GateMonths: 6, DueOn: today, Status: allowance.PaymentScheduled})
+	}
+	c := b.claim(t, allowance.ClaimActive, nil, list...)
+	all, _ := b.db.Payments().Payments(ctx, c.ID)
+	bad := all[0].ID
+	for _, q := range []string{
+		`CREATE OR REPLACE FUNCTION anju_test_bad_row() RETURNS trigger LANGUAGE plpgsql AS $$
+			BEGIN RAISE EXCEPTION 'this row cannot be processed'; END $$`,
+		`CREATE TRIGGER bad_row BEFORE UPDATE ON payments FOR EACH ROW WHEN (OLD.id = '` + bad + `') EXECUTE FUNCTION anju_test_bad_row()`,
+	} {
+		if _, err := b.db.Pool().Exec(ctx, q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	err := b.svc.ReleasePayments(ctx)
+	if s, ok := talent.AsSweepError(err); !ok || s.Failed != 1 || s.Done != 2 {
+		t.Fatalf("ReleasePayments: %v; want one row failed, two done", err)
+	}
+	after, _ := b.db.Payments().Payments(ctx, c.ID)
+	for _, p := range after {
+		want := allowance.PaymentDue
+		if p.ID == bad {
+			want = allowance.PaymentScheduled
+		}
+		if p.Status != want {
+			t.Errorf("payment %d: %s, want %s", p.Seq, p.Status, want)
+		}
+	}
+}

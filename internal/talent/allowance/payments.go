@@ -121,17 +121,22 @@ func schedule(c *Claim, now time.Time) []Payment {
 // longer than HoldGrace is suspended.
 func (s *Service) ReleasePayments(ctx context.Context) error {
 	now := s.now()
-	list, err := s.PaymentStore.PaymentsFallingDue(ctx, policy.Civil(now))
-	if err != nil {
-		return err
-	}
-	var retry error
-	for _, p := range list {
-		if err := s.release(ctx, p, now); err != nil {
-			retry = err
+	today := policy.Civil(now)
+	// New due payments first, then the held ones re-checked: a held backlog
+	// never delays a payment falling due today.
+	var errs []error
+	for _, status := range []PaymentStatus{PaymentScheduled, PaymentHeld} {
+		err := talent.Sweep(ctx, "payments:release",
+			func(ctx context.Context, after *Payment) ([]Payment, error) {
+				return s.PaymentStore.PaymentsFallingDue(ctx, today, status, after)
+			},
+			func(p Payment) string { return p.ID },
+			func(ctx context.Context, p Payment) error { return s.release(ctx, p, now) })
+		if err != nil {
+			errs = append(errs, err)
 		}
 	}
-	return retry
+	return talent.JoinSweeps(errs...)
 }
 
 func (s *Service) release(ctx context.Context, p Payment, now time.Time) error {

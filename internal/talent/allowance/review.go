@@ -297,24 +297,22 @@ func editable(c *Claim, actor talent.User) error {
 // LapseReturns closes returned claims whose supplement window passed, with
 // notice to the graduate (periodic job).
 func (s *Service) LapseReturns(ctx context.Context) error {
-	ids, err := s.ClaimStore.ReturnsDue(ctx, s.now())
-	if err != nil {
-		return err
-	}
-	for _, id := range ids {
-		_, err := s.ClaimStore.UpdateClaim(ctx, id, func(c *Claim) (ClaimChange, error) {
-			now := s.now()
-			if c.Status != ClaimReturned || c.DueAt == nil || c.DueAt.After(now) {
-				return ClaimChange{}, nil // submitted again since
-			}
-			c.PausedDueAt = nil
-			return s.transition(c, EventLapse, talent.System, "the supplement window passed", now, StageNone, false)
-		})
-		if err != nil {
+	start := s.now()
+	return talent.SweepIDs(ctx, "claims:lapse_returns",
+		func(ctx context.Context, after string) ([]string, error) {
+			return s.ClaimStore.ReturnsDue(ctx, start, after)
+		},
+		func(ctx context.Context, id string) error {
+			_, err := s.ClaimStore.UpdateClaim(ctx, id, func(c *Claim) (ClaimChange, error) {
+				now := s.now()
+				if c.Status != ClaimReturned || c.DueAt == nil || c.DueAt.After(now) {
+					return ClaimChange{}, nil // submitted again since
+				}
+				c.PausedDueAt = nil
+				return s.transition(c, EventLapse, talent.System, "the supplement window passed", now, StageNone, false)
+			})
 			return err
-		}
-	}
-	return nil
+		})
 }
 
 // ApplicantLease is a lease of the applicant's, as the review view shows it.

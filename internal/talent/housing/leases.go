@@ -58,8 +58,9 @@ type LeaseStore interface {
 	Lease(ctx context.Context, id string) (Lease, error)
 	// UpdateLease locks a lease and runs fn, saving it with fn's change.
 	UpdateLease(ctx context.Context, id string, fn func(*Lease) (Change, error)) (Lease, error)
-	// LeasesToReview lists leases that are active.
-	LeasesToReview(ctx context.Context) ([]Lease, error)
+	// LeasesToReview lists one page (talent.SweepPage) of the active
+	// leases in (EndsOn, ID) order after the lease after (nil: from the start).
+	LeasesToReview(ctx context.Context, after *Lease) ([]Lease, error)
 }
 
 // Employments reads a graduate's current employment; KindNotFound when none was declared.
@@ -192,12 +193,8 @@ func (s *Leases) CheckOut(ctx context.Context, actor talent.User, id string) (Le
 // more than EmploymentGraceDays ago without a new one, or whose lease ran
 // out at its maximum term.
 func (s *Leases) Review(ctx context.Context) error {
-	leases, err := s.LeaseStore.LeasesToReview(ctx)
-	if err != nil {
-		return err
-	}
 	today := policy.Civil(s.now())
-	for _, l := range leases {
+	return talent.Sweep(ctx, "leases:review", s.LeaseStore.LeasesToReview, func(l Lease) string { return l.ID }, func(ctx context.Context, l Lease) error {
 		reason := ""
 		emp, err := s.Employments.CurrentEmployment(ctx, l.UserID)
 		switch {
@@ -226,9 +223,6 @@ func (s *Leases) Review(ctx context.Context) error {
 			}
 			return Change{}, nil
 		})
-		if err != nil {
-			return err
-		}
-	}
-	return nil
+		return err
+	})
 }

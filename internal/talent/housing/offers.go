@@ -196,8 +196,10 @@ type OfferStore interface {
 	UpdateOffer(ctx context.Context, id string, fn func(*Offer, OfferState) (Change, error)) (Offer, error)
 	Offer(ctx context.Context, id string) (Offer, error)
 	LeaseOf(ctx context.Context, offerID string) (Lease, error)
-	// PendingOffers lists pending offers that expire before the instant.
-	PendingOffers(ctx context.Context, before time.Time) ([]Offer, error)
+	// PendingOffers lists one page (talent.SweepPage) of pending offers
+	// that expire before the instant, in (ExpiresAt, ID) order after the
+	// offer after (nil: from the start).
+	PendingOffers(ctx context.Context, before time.Time, after *Offer) ([]Offer, error)
 	// OffersOf and UserLeases list a user's offers and leases, newest first.
 	OffersOf(ctx context.Context, userID string) ([]Offer, error)
 	UserLeases(ctx context.Context, userID string) ([]Lease, error)
@@ -339,34 +341,32 @@ func (s *Rounds) cascade(o *Offer, st OfferState, now time.Time) Change {
 // units on, and reminds applicants a day before (periodic job).
 func (s *Rounds) ExpireOffers(ctx context.Context) error {
 	now := s.now()
-	list, err := s.OfferStore.PendingOffers(ctx, now.Add(24*time.Hour))
-	if err != nil {
-		return err
-	}
-	for _, o := range list {
-		_, err := s.OfferStore.UpdateOffer(ctx, o.ID, func(o *Offer, st OfferState) (Change, error) {
-			switch {
-			case !OfferTransitions.Allows(o.Status, OfferExpire):
-				return Change{}, nil // answered since the list was read
-			case !now.Before(o.ExpiresAt):
-				o.Status, _ = OfferTransitions.Next(o.Status, OfferExpire)
-				o.DecidedAt = &now
-				change := s.cascade(o, st, now)
-				change.release(o.ApplicationID, st, now)
-				change.notify(o.UserID, "offer.expired:"+o.ID, "offer.expired", "anju://housing/offers/"+o.ID, nil)
-				return change, nil
-			case o.RemindedAt == nil:
-				o.RemindedAt = &now
-				var change Change
-				change.notify(o.UserID, "offer.expiring:"+o.ID, "offer.expiring", "anju://housing/offers/"+o.ID,
-					map[string]string{"expires": o.ExpiresAt.Format("2006-01-02 15:04 MST")})
-				return change, nil
-			}
-			return Change{}, nil
-		})
-		if err != nil {
+	return talent.Sweep(ctx, "offers:expire",
+		func(ctx context.Context, after *Offer) ([]Offer, error) {
+			return s.OfferStore.PendingOffers(ctx, now.Add(24*time.Hour), after)
+		},
+		func(o Offer) string { return o.ID },
+		func(ctx context.Context, o Offer) error {
+			_, err := s.OfferStore.UpdateOffer(ctx, o.ID, func(o *Offer, st OfferState) (Change, error) {
+				switch {
+				case !OfferTransitions.Allows(o.Status, OfferExpire):
+					return Change{}, nil // answered since the list was read
+				case !now.Before(o.ExpiresAt):
+					o.Status, _ = OfferTransitions.Next(o.Status, OfferExpire)
+					o.DecidedAt = &now
+					change := s.cascade(o, st, now)
+					change.release(o.ApplicationID, st, now)
+					change.notify(o.UserID, "offer.expired:"+o.ID, "offer.expired", "anju://housing/offers/"+o.ID, nil)
+					return change, nil
+				case o.RemindedAt == nil:
+					o.RemindedAt = &now
+					var change Change
+					change.notify(o.UserID, "offer.expiring:"+o.ID, "offer.expiring", "anju://housing/offers/"+o.ID,
+						map[string]string{"expires": o.ExpiresAt.Format("2006-01-02 15:04 MST")})
+					return change, nil
+				}
+				return Change{}, nil
+			})
 			return err
-		}
-	}
-	return nil
+		})
 }

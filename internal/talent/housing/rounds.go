@@ -132,8 +132,9 @@ type RoundStore interface {
 	CreateApplication(ctx context.Context, a Application, tasks []talent.Task) error
 	Application(ctx context.Context, id string) (Application, error)
 	RoundUnits(ctx context.Context, roundID string) ([]Unit, error)
-	// DueRounds lists open rounds whose window closed before now.
-	DueRounds(ctx context.Context, now time.Time) ([]string, error)
+	// DueRounds lists one page (talent.SweepPage) of the open rounds whose
+	// window closed before now, in id order after the id after ("" from the start).
+	DueRounds(ctx context.Context, now time.Time, after string) ([]string, error)
 	// ApplicationsOf lists a user's applications with their rounds, newest first.
 	ApplicationsOf(ctx context.Context, userID string) ([]UserApplication, error)
 }
@@ -300,16 +301,15 @@ func (s *Rounds) Apply(ctx context.Context, actor talent.User, roundID string, i
 
 // CloseDue closes every round whose window has ended (periodic job).
 func (s *Rounds) CloseDue(ctx context.Context) error {
-	ids, err := s.RoundStore.DueRounds(ctx, s.now())
-	if err != nil {
-		return err
-	}
-	for _, id := range ids {
-		if _, err := s.close(ctx, id); err != nil {
+	now := s.now()
+	return talent.SweepIDs(ctx, "rounds:close",
+		func(ctx context.Context, after string) ([]string, error) {
+			return s.RoundStore.DueRounds(ctx, now, after)
+		},
+		func(ctx context.Context, id string) error {
+			_, err := s.close(ctx, id)
 			return err
-		}
-	}
-	return nil
+		})
 }
 
 // CloseRound ends the window early or on time (housing).
