@@ -24,7 +24,7 @@ const reconcileLockKey = 4243
 // TryReconcileLock implements workers.ReconcileStore with a session
 // advisory lock on a connection held for the pass.
 func (r Reconcile) TryReconcileLock(ctx context.Context) (func(), bool, error) {
-	conn, err := r.db.pool.Acquire(ctx)
+	conn, err := r.db.pool.p.Acquire(ctx)
 	if err != nil {
 		return nil, false, translate(err)
 	}
