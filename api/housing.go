@@ -65,7 +65,7 @@ func (h *housingHandlers) ListUnits(c *fiber.Ctx, params gen.ListUnitsParams) er
 // ImportUnits reads the spreadsheet into rows; the housing service checks
 // them and imports all or nothing.
 func (h *housingHandlers) ImportUnits(c *fiber.Ctx, params gen.ImportUnitsParams) error {
-	rows, err := readSheet(c.Body(), params.Format == gen.ImportUnitsParamsFormatCsv)
+	rows, err := readSheet(c.Body(), params.Format == gen.ImportUnitsParamsFormatCsv, housing.MaxImportRows)
 	if err != nil {
 		return err
 	}

@@ -73,6 +73,7 @@ func observe(logger *slog.Logger, m *httpMetrics) fiber.Handler {
 				return herr
 			}
 		}
+		settleBody(c)
 		status := c.Response().StatusCode()
 		route := routePath(c)
 		elapsed := time.Since(start)

@@ -76,9 +76,14 @@ func New(a *app.App, o Options) (*fiber.App, error) {
 		return nil, err
 	}
 	f := fiber.New(fiber.Config{
-		AppName:               "anju",
-		ErrorHandler:          errorHandler(o.Logger),
-		BodyLimit:             256 << 10, // JSON only; files go straight to MinIO
+		AppName:      "anju",
+		ErrorHandler: errorHandler(o.Logger),
+		// Up to jsonBodyLimit is buffered before a handler runs; a larger
+		// body stays a stream that guardBody reads (for an upload, once the
+		// caller may send it) or settleBody drains, so that its answer is a
+		// 413 problem with a request id, never a reset connection.
+		BodyLimit:             jsonBodyLimit,
+		StreamRequestBody:     true,
 		ReadTimeout:           30 * time.Second,
 		WriteTimeout:          30 * time.Second,
 		IdleTimeout:           120 * time.Second,
@@ -100,6 +105,7 @@ func New(a *app.App, o Options) (*fiber.App, error) {
 		limitByIP(o.Limiter, o.Limits.PerIP, o.Logger),
 		authenticate(o.Verifier, a.Account),
 		limitByUser(o.Limiter, o.Limits.PerUser, o.Logger),
+		guardBody,
 		validator.middleware,
 		idempotent(o.Idempotency, o.Logger),
 	)

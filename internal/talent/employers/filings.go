@@ -64,6 +64,13 @@ var filingRequired = []string{"name", "nationalId", "contractStart", "contractEn
 // MaxFilingRows bounds one filing.
 const MaxFilingRows = 5000
 
+// MayFile says whether actor may file hires at all (HR of an employer).
+// The API asks it before reading the uploaded file.
+func MayFile(actor talent.User) error {
+	_, err := actor.HREmployer()
+	return err
+}
+
 // File takes an employer's new hires from a sheet (HR of the employer):
 // name, national ID number, phone, contract start and end, and the start of
 // social insurance. Every row is checked — the ID number's check digit, the

@@ -26,8 +26,13 @@ const MaxImportRows = 5000
 // to the properties they name. Every row is checked and every problem is
 // reported by row and column ("rows[3].layout", counting the header as row
 // 1); when any row is bad nothing is imported.
+// MayImportUnits says whether actor may import units at all. The API asks
+// it before reading the uploaded file, so that nobody else makes Anju
+// parse a workbook.
+func MayImportUnits(actor talent.User) error { return requireHousing(actor) }
+
 func (s *Service) ImportUnits(ctx context.Context, actor talent.User, rows [][]string) (int, error) {
-	if err := requireHousing(actor); err != nil {
+	if err := MayImportUnits(actor); err != nil {
 		return 0, err
 	}
 	if len(rows) < 2 {
