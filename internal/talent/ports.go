@@ -51,6 +51,9 @@ type ObjectStore interface {
 	// it is absent, KindUnavailable (CodeObjectStoreUnavailable) when the
 	// store cannot be reached.
 	Inspect(ctx context.Context, key string) (ObjectInfo, error)
+	// Copy copies the object at from to to inside the store, replacing to;
+	// KindNotFound (CodeObjectNotFound) when from is absent.
+	Copy(ctx context.Context, from, to string) error
 	// Delete removes the object; deleting an absent object is not an error.
 	Delete(ctx context.Context, key string) error
 }
