@@ -4,6 +4,7 @@ import (
 	"io"
 	"strings"
 
+	"github.com/anju-city/anju/internal/sheet"
 	"github.com/anju-city/anju/internal/talent"
 	"github.com/anju-city/anju/internal/talent/allowance"
 	"github.com/anju-city/anju/internal/talent/employers"
@@ -32,9 +33,9 @@ type upload struct {
 }
 
 var uploads = []upload{
-	{fiber.MethodPost, "/v1/housing/units/import", sheetUploadLimit, housing.MayImportUnits},
-	{fiber.MethodPost, "/v1/hr/filings", sheetUploadLimit, employers.MayFile},
-	{fiber.MethodPost, "/v1/finance/batches/{id}/returns", sheetUploadLimit, allowance.MayApplyReturns},
+	{fiber.MethodPost, "/v1/housing/units/import", sheet.UploadLimit, housing.MayImportUnits},
+	{fiber.MethodPost, "/v1/hr/filings", sheet.UploadLimit, employers.MayFile},
+	{fiber.MethodPost, "/v1/finance/batches/{id}/returns", sheet.UploadLimit, allowance.MayApplyReturns},
 }
 
 // uploadFor finds the upload operation a request is for.

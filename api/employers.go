@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/anju-city/anju/api/gen"
+	"github.com/anju-city/anju/internal/sheet"
 	"github.com/anju-city/anju/internal/talent"
 	"github.com/anju-city/anju/internal/talent/employers"
 	"github.com/gofiber/fiber/v2"
@@ -147,7 +148,7 @@ func (h *employerHandlers) GetEmployerAudit(c *fiber.Ctx, id gen.ID) error {
 // FileHires reads the sheet into rows; the employers service checks them
 // and files all or nothing.
 func (h *employerHandlers) FileHires(c *fiber.Ctx, params gen.FileHiresParams) error {
-	rows, err := readSheet(c.Body(), params.Format == gen.FileHiresParamsFormatCsv, employers.MaxFilingRows)
+	rows, err := sheet.Read(c.Body(), params.Format == gen.FileHiresParamsFormatCsv, employers.MaxFilingRows)
 	if err != nil {
 		return err
 	}

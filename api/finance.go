@@ -7,6 +7,7 @@ import (
 	"strconv"
 
 	"github.com/anju-city/anju/api/gen"
+	"github.com/anju-city/anju/internal/sheet"
 	"github.com/anju-city/anju/internal/talent"
 	"github.com/anju-city/anju/internal/talent/allowance"
 	"github.com/gofiber/fiber/v2"
@@ -87,9 +88,9 @@ func (h *allowanceHandlers) ExportBatch(c *fiber.Ctx, id gen.ID, params gen.Expo
 				yuan(l.Amount), string(l.Package), l.DueOn.Format("2006-01-02")})
 		}
 		if csvFormat {
-			return csvFile(rows)
+			return sheet.CSV(rows)
 		}
-		return spreadsheet(rows)
+		return sheet.XLSX(rows)
 	})
 	if err != nil {
 		return err
@@ -109,7 +110,7 @@ func (h *allowanceHandlers) ExportBatch(c *fiber.Ctx, id gen.ID, params gen.Expo
 // ApplyBankReturns reads the bank's return file into rows; the allowance
 // service checks them all and applies all or nothing.
 func (h *allowanceHandlers) ApplyBankReturns(c *fiber.Ctx, id gen.ID, params gen.ApplyBankReturnsParams) error {
-	rows, err := readSheet(c.Body(), params.Format == gen.ApplyBankReturnsParamsFormatCsv, allowance.MaxReturnRows)
+	rows, err := sheet.Read(c.Body(), params.Format == gen.ApplyBankReturnsParamsFormatCsv, allowance.MaxReturnRows)
 	if err != nil {
 		return err
 	}

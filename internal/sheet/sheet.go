@@ -1,4 +1,8 @@
-package api
+// Package sheet reads the spreadsheets Anju is sent (CSV or XLSX: unit
+// imports, HR filings, bank return files) within limits a hostile file
+// cannot get round, and writes the ones it hands out (CSV or XLSX exports)
+// with every cell a spreadsheet program would evaluate neutralised.
+package sheet
 
 import (
 	"bytes"
@@ -17,17 +21,17 @@ import (
 // 16 GiB), so the whole archive and each XML part are capped well above what
 // a sheet of the largest import (5,000 rows) needs.
 const (
-	sheetUnzipLimit    = 64 << 20
-	sheetXMLPartLimit  = 16 << 20
-	sheetUploadLimit   = 4 << 20 // the body itself, XLSX or CSV
-	sheetColumnsPerRow = 64      // no import has more than a dozen columns
+	sheetUnzipLimit   = 64 << 20
+	sheetXMLPartLimit = 16 << 20
+	UploadLimit       = 4 << 20 // the body itself, XLSX or CSV
+	MaxColumns        = 64      // no import has more than a dozen columns
 )
 
-// readSheet reads an uploaded spreadsheet's first sheet, CSV (a UTF-8 BOM
+// Read reads an uploaded spreadsheet's first sheet, CSV (a UTF-8 BOM
 // allowed) or XLSX, into rows of text. Rows are streamed and reading stops
 // once the header, maxRows rows and one more are in: the service then
 // refuses the file as too long without the rest ever being parsed.
-func readSheet(body []byte, isCSV bool, maxRows int) ([][]string, error) {
+func Read(body []byte, isCSV bool, maxRows int) ([][]string, error) {
 	limit := maxRows + 2
 	var rows [][]string
 	var err error
@@ -54,7 +58,7 @@ func readCSV(body []byte, limit int) ([][]string, error) {
 		if err != nil {
 			return nil, err
 		}
-		if len(rec) > sheetColumnsPerRow {
+		if len(rec) > MaxColumns {
 			return nil, errors.New("too many columns")
 		}
 		rows = append(rows, rec)
@@ -81,7 +85,7 @@ func readXLSX(body []byte, limit int) (rows [][]string, err error) {
 		if err != nil {
 			return nil, err
 		}
-		if len(cols) > sheetColumnsPerRow {
+		if len(cols) > MaxColumns {
 			return nil, errors.New("too many columns")
 		}
 		rows = append(rows, cols)
@@ -95,12 +99,12 @@ func readXLSX(body []byte, limit int) (rows [][]string, err error) {
 	return rows[:last], nil
 }
 
-// safeCell neutralises a cell a spreadsheet program would run as a formula
+// SafeCell neutralises a cell a spreadsheet program would run as a formula
 // (=, +, -, @, tab or CR first) by putting a single quote in front: names,
 // employers and reasons come from graduates and must be shown, never
 // evaluated. Plain numbers ("-12.50") are left as they are. Every export
 // (CSV or XLSX) writes its cells through it.
-func safeCell(v string) string {
+func SafeCell(v string) string {
 	if v == "" || !strings.ContainsRune("=+-@\t\r", rune(v[0])) {
 		return v
 	}
@@ -110,16 +114,16 @@ func safeCell(v string) string {
 	return "'" + v
 }
 
-// csvFile writes rows as CSV with a BOM, so that spreadsheet programs read
+// CSV writes rows as CSV with a BOM, so that spreadsheet programs read
 // the UTF-8 names right.
-func csvFile(rows [][]string) ([]byte, error) {
+func CSV(rows [][]string) ([]byte, error) {
 	var buf bytes.Buffer
 	buf.WriteString("\ufeff")
 	w := csv.NewWriter(&buf)
 	for _, row := range rows {
 		safe := make([]string, len(row))
 		for i, v := range row {
-			safe[i] = safeCell(v)
+			safe[i] = SafeCell(v)
 		}
 		if err := w.Write(safe); err != nil {
 			return nil, err
@@ -132,16 +136,16 @@ func csvFile(rows [][]string) ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
-// spreadsheet writes rows into one sheet, every cell as text: account and
+// XLSX writes rows into one sheet, every cell as text: account and
 // ID numbers stay text, since a number cell would round them.
-func spreadsheet(rows [][]string) ([]byte, error) {
+func XLSX(rows [][]string) ([]byte, error) {
 	f := excelize.NewFile()
 	defer func() { _ = f.Close() }()
 	sheet := f.GetSheetName(0)
 	for r, row := range rows {
 		for col, v := range row {
 			cell, _ := excelize.CoordinatesToCellName(col+1, r+1)
-			if err := f.SetCellStr(sheet, cell, safeCell(v)); err != nil {
+			if err := f.SetCellStr(sheet, cell, SafeCell(v)); err != nil {
 				return nil, err
 			}
 		}
