@@ -13,7 +13,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/anju-city/anju/internal/ratelimit"
 	"github.com/anju-city/anju/internal/talent"
+	"github.com/anju-city/anju/internal/testenv"
 	"github.com/xuri/excelize/v2"
 )
 
@@ -191,5 +193,54 @@ func TestBodyLimitsOverTheWire(t *testing.T) {
 	}
 	if status, p, _ := send(employers, admin, strings.NewReader("\x1f\x8b"), 2, "Content-Encoding", "gzip", "Idempotency-Key", "gzip-key-1"); status != 400 || p.field("Content-Encoding") != "body_encoding" {
 		t.Errorf("a gzip body: %d %+v", status, p)
+	}
+}
+
+// A forged X-Forwarded-For does not reset the per-IP limit: behind a
+// trusted ingress only the address the ingress appended counts, whatever
+// the client wrote before it; without a trusted proxy the header counts
+// for nothing.
+func TestForgedForwardedForKeepsTheLimit(t *testing.T) {
+	t.Parallel()
+	rdb := testenv.NewRedis(t).Client()
+	for _, tc := range []struct {
+		name    string
+		trusted []string
+		header  func(i int) string
+	}{
+		{"behind the ingress", []string{"127.0.0.1/32"}, func(i int) string { return fmt.Sprintf("198.51.100.%d, 203.0.113.7", i) }},
+		{"forged hop beside a trusted one", []string{"127.0.0.1", "10.0.0.0/8"}, func(i int) string { return fmt.Sprintf("198.51.100.%d, 203.0.113.8, 10.1.2.3", i) }},
+		{"no trusted proxy", nil, func(i int) string { return fmt.Sprintf("198.51.100.%d", i) }},
+		{"garbage", []string{"127.0.0.1"}, func(i int) string { return fmt.Sprintf("not-an-ip-%d", i) }},
+	} {
+		if err := rdb.FlushDB(context.Background()).Err(); err != nil { // each case counts from zero
+			t.Fatal(err)
+		}
+		f := setup(t, func(o *Options) {
+			o.Limiter = ratelimit.New(rdb)
+			o.Limits = Limits{PerIP: 2, TrustedProxies: tc.trusted}
+		})
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		go func() { _ = f.app.Listener(ln) }()
+		statuses := make([]int, 3)
+		for i := range statuses {
+			req, _ := http.NewRequest("GET", "http://"+ln.Addr().String()+"/v1/me", nil)
+			req.Header.Set("Authorization", "Bearer uid-"+tc.name)
+			req.Header.Set("X-Forwarded-For", tc.header(i))
+			res, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, _ = io.Copy(io.Discard, res.Body)
+			res.Body.Close()
+			statuses[i] = res.StatusCode
+		}
+		_ = f.app.Shutdown()
+		if statuses[0] != 200 || statuses[2] != 429 {
+			t.Errorf("%s: %v, want the third request limited", tc.name, statuses)
+		}
 	}
 }

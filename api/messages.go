@@ -128,6 +128,8 @@ var messages = map[talent.Code]text{
 	talent.CodeTokenExpired:           {"登录已过期，请重新登录。", "The sign-in token has expired; sign in again."},
 	talent.CodeTokenRevoked:           {"登录已失效，请重新登录。", "The sign-in token was revoked; sign in again."},
 	talent.CodeUserDisabled:           {"账号已停用。", "The account is disabled."},
+	talent.CodePhoneSignInRequired:    {"请使用手机号验证码登录。", "Sign in with your phone number."},
+	talent.CodeSecondFactorRequired:   {"工作人员账号须使用第二重验证登录。", "Staff accounts must sign in with a second factor."},
 	talent.CodeIdentityUnavailable:    {"登录服务暂时不可用。", "The sign-in service is temporarily unavailable."},
 	talent.CodeObjectNotFound:         {"文件不存在。", "The file does not exist."},
 	talent.CodeObjectStoreUnavailable: {"文件存储暂时不可用。", "File storage is temporarily unavailable."},

@@ -75,6 +75,10 @@ func New(a *app.App, o Options) (*fiber.App, error) {
 	if err != nil {
 		return nil, err
 	}
+	proxies, err := parseProxies(o.Limits.TrustedProxies)
+	if err != nil {
+		return nil, err
+	}
 	f := fiber.New(fiber.Config{
 		AppName:      "anju",
 		ErrorHandler: errorHandler(o.Logger),
@@ -89,10 +93,13 @@ func New(a *app.App, o Options) (*fiber.App, error) {
 		IdleTimeout:           120 * time.Second,
 		DisableStartupMessage: true,
 		// The client's address comes from X-Forwarded-For only when the
-		// request arrives from a trusted proxy.
+		// request arrives from a trusted proxy, and only a valid address
+		// is taken from it; the per-IP limit goes further (see
+		// trustedProxies.client) and reads the header from the right.
 		EnableTrustedProxyCheck: len(o.Limits.TrustedProxies) > 0,
 		TrustedProxies:          o.Limits.TrustedProxies,
 		ProxyHeader:             proxyHeader(o.Limits.TrustedProxies),
+		EnableIPValidation:      true,
 	})
 	m := newHTTPMetrics(o.Registry)
 	f.Use(recoverer(o.Logger), observe(o.Logger, m))
@@ -102,7 +109,7 @@ func New(a *app.App, o Options) (*fiber.App, error) {
 	f.Get("/metrics", metricsHandler(o.Registry))
 
 	f.Group("/v1",
-		limitByIP(o.Limiter, o.Limits.PerIP, o.Logger),
+		limitByIP(o.Limiter, o.Limits.PerIP, o.Logger, proxies),
 		authenticate(o.Verifier, a.Account),
 		limitByUser(o.Limiter, o.Limits.PerUser, o.Logger),
 		guardBody,

@@ -81,13 +81,13 @@ var AllowedContentTypes = []string{"application/pdf", "image/jpeg", "image/png",
 
 // Document is an uploaded file's metadata; its bytes live in the ObjectStore.
 type Document struct {
-	ID           string
-	OwnerID      string
-	Kind         DocumentKind
-	ContentType  string
-	Size         int64
-	SHA256       string
-	ObjectKey    string
+	ID          string
+	OwnerID     string
+	Kind        DocumentKind
+	ContentType string
+	Size        int64
+	SHA256      string
+	ObjectKey   string
 	// InspectedKey holds the copy of the bytes inspection read: the only
 	// bytes ever served once the document is accepted ("" before).
 	InspectedKey string

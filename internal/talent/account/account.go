@@ -22,6 +22,9 @@ type UserStore interface {
 	// (bootstrap); an existing admin grant is kept. It writes nothing when
 	// the user exists with the roles asked for.
 	SignIn(ctx context.Context, firebaseUID string, admin bool) (talent.User, error)
+	// UserByFirebaseUID returns the user with this Firebase uid, creating
+	// nothing; KindNotFound when there is none.
+	UserByFirebaseUID(ctx context.Context, firebaseUID string) (talent.User, error)
 	// User returns a user by id.
 	User(ctx context.Context, id string) (talent.User, error)
 	// GrantRole adds or replaces a role grant.
@@ -176,6 +179,10 @@ type Service struct {
 	// BootstrapAdmins are Firebase uids that become admins at sign-in, so a
 	// new installation has someone to grant the other roles.
 	BootstrapAdmins []string
+	// StaffProviders are the sign-in providers ("password", "phone", an SSO
+	// provider id...) accepted for a staff role without a second factor;
+	// empty means every staff sign-in needs one (production's default).
+	StaffProviders []string
 	// UploadTTL and DownloadTTL bound presigned URLs; short, since a leaked
 	// URL grants access to personal documents.
 	UploadTTL   time.Duration
