@@ -139,6 +139,7 @@ var messages = map[talent.Code]text{
 	talent.CodePushRejected:           {"推送被拒绝。", "The push was rejected."},
 	talent.CodePushUnavailable:        {"推送服务暂时不可用。", "Push is temporarily unavailable."},
 	talent.CodeDeviceTokenFormat:      {"推送令牌格式不正确。", "Invalid push token."},
+	talent.CodeDeviceTokenTaken:       {"该设备已登记在另一个账号下，请先在该账号中退出登录。", "This device is registered to another account; sign out of that account on it first."},
 	talent.CodePlatformUnsupported:    {"平台须为 ios、android 或 harmony。", "The platform must be ios, android or harmony."},
 
 	// Accounts.

@@ -130,3 +130,51 @@ func TestSignInRules(t *testing.T) {
 		t.Fatalf("the revoked bootstrap admin is admin again: %+v %v", u.Roles, err)
 	}
 }
+
+// A push token registered to one account is not taken by another without
+// that account letting it go (signing out on the phone) or leaving it
+// unused for DeviceTakeoverIdle: the owner keeps their notifications.
+func TestDeviceTokenCannotBeTakenOver(t *testing.T) {
+	t.Parallel()
+	in := boot(t)
+	ctx := context.Background()
+	owner, other := in.signUp(t), in.signUp(t)
+	ownerID, otherID := in.userID(t, owner), in.userID(t, other)
+	device := "fcm-device-token-" + newKey()
+	put := func(token string) response {
+		return in.call(t, "PUT", "/v1/me/devices/"+device, token, map[string]any{"platform": "android"})
+	}
+	devicesOf := func(userID string) int {
+		list, err := in.DB.Inbox().Devices(ctx, userID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return len(list)
+	}
+	if r := put(owner); r.Status != http.StatusNoContent {
+		t.Fatalf("owner registers: %d %s", r.Status, r.Body)
+	}
+	if r := put(other); r.Status != http.StatusConflict || !strings.Contains(string(r.Body), "device_token_taken") {
+		t.Fatalf("another account takes the token: %d %s", r.Status, r.Body)
+	}
+	if devicesOf(ownerID) != 1 || devicesOf(otherID) != 0 {
+		t.Fatal("the token moved")
+	}
+	if r := put(owner); r.Status != http.StatusNoContent {
+		t.Fatalf("owner refreshes: %d %s", r.Status, r.Body)
+	}
+	// Unused past the idle period, it may be registered by the next user.
+	if _, err := in.DB.Pool().Exec(ctx, `UPDATE devices SET last_seen_at = now() - interval '31 days' WHERE token = $1`, device); err != nil {
+		t.Fatal(err)
+	}
+	if r := put(other); r.Status != http.StatusNoContent || devicesOf(otherID) != 1 || devicesOf(ownerID) != 0 {
+		t.Fatalf("an idle token: %d %s", r.Status, r.Body)
+	}
+	// Signing out frees it at once.
+	if r := in.call(t, "DELETE", "/v1/me/devices/"+device, other, nil); r.Status != http.StatusNoContent {
+		t.Fatalf("sign-out: %d %s", r.Status, r.Body)
+	}
+	if r := put(owner); r.Status != http.StatusNoContent || devicesOf(ownerID) != 1 {
+		t.Fatalf("after sign-out: %d %s", r.Status, r.Body)
+	}
+}

@@ -107,5 +107,7 @@ var (
 	CodePushRejected        = NewCode("push_rejected")           // the message or token was refused; keep the token
 	CodePushUnavailable     = NewCode("push_unavailable")        // the send may succeed later
 	CodeDeviceTokenFormat   = NewCode("device_token_format")
+	// The push token is registered to another account that used it lately.
+	CodeDeviceTokenTaken = NewCode("device_token_taken")
 	CodePlatformUnsupported = NewCode("platform_unsupported")
 )

@@ -127,8 +127,10 @@ type DocumentStore interface {
 // InboxStore keeps devices, inbox entries and which pushes were delivered.
 // Errors: KindNotFound (talent.CodeNotificationNotFound), KindMalformed.
 type InboxStore interface {
-	// SaveDevice registers or refreshes a device token for a user.
-	SaveDevice(ctx context.Context, d talent.Device) error
+	// SaveDevice registers or refreshes a device token for a user. A token
+	// bound to another user moves only if that binding was last seen
+	// before idleSince; otherwise KindConflict (CodeDeviceTokenTaken).
+	SaveDevice(ctx context.Context, d talent.Device, idleSince time.Time) error
 	// DeleteDevice removes a user's device token; an absent token is not an error.
 	DeleteDevice(ctx context.Context, userID, token string) error
 	// DeleteDeviceToken removes a token FCM reported as gone, whoever held it.
