@@ -145,6 +145,7 @@ func New(d Deps) (*App, error) {
 		AccessLog: s.AccessLog, Objects: d.Objects, Vault: d.Vault, Clock: d.Clock, Calendar: d.Calendar,
 		City: d.Settings.City, PreviewTTL: d.Settings.DownloadTTL,
 	}
+	a.Account.WorkOf = a.Allowance.DocumentInWork
 	a.Housing = &housing.Service{Inventory: s.Inventory, Clock: d.Clock}
 	a.Rounds = &housing.Rounds{
 		RoundStore: s.Rounds, OfferStore: s.Offers, CorrectionStore: s.Corrections, Catalog: a.Catalog,

@@ -185,6 +185,10 @@ type Service struct {
 	// provider id...) accepted for a staff role without a second factor;
 	// empty means every staff sign-in needs one (production's default).
 	StaffProviders []string
+	// WorkOf says whether a document is linked to a claim in a staff
+	// member's work (allowance.Service.DocumentInWork); nil lets no staff
+	// member read another's document.
+	WorkOf func(ctx context.Context, actor talent.User, documentID string) (bool, error)
 	// UploadTTL and DownloadTTL bound presigned URLs; short, since a leaked
 	// URL grants access to personal documents.
 	UploadTTL   time.Duration

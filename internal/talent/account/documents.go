@@ -45,9 +45,16 @@ func (s *Service) CompleteDocument(ctx context.Context, actor talent.User, id st
 	})
 }
 
-// canReadDocument: the owner, and staff whose work needs documents.
-func canReadDocument(actor talent.User, d talent.Document) bool {
-	return d.OwnerID == actor.ID || actor.HasAny(talent.ReviewRoles...)
+// canReadDocument: the owner, and staff whose work holds a claim the
+// document is linked to (WorkOf; see allowance.InWork).
+func (s *Service) canReadDocument(ctx context.Context, actor talent.User, d talent.Document) (bool, error) {
+	if d.OwnerID == actor.ID {
+		return true, nil
+	}
+	if s.WorkOf == nil || !actor.IsStaff() {
+		return false, nil
+	}
+	return s.WorkOf(ctx, actor, d.ID)
 }
 
 // Document returns a document the caller may see and, once its bytes have
@@ -57,7 +64,9 @@ func (s *Service) Document(ctx context.Context, actor talent.User, id string) (t
 	if err != nil {
 		return talent.Document{}, "", err
 	}
-	if !canReadDocument(actor, d) {
+	if ok, err := s.canReadDocument(ctx, actor, d); err != nil {
+		return talent.Document{}, "", err
+	} else if !ok {
 		return talent.Document{}, "", talent.NotFound(talent.CodeDocumentNotFound)
 	}
 	if d.Status != talent.DocAccepted {
