@@ -102,12 +102,12 @@ var (
 	CodeObjectStoreFailed      = NewCode("object_store_failed")
 
 	// Notifications and push.
-	CodeTemplateUnknown     = NewCode("template_unknown")
-	CodePushUnregistered    = NewCode("push_token_unregistered") // the token is gone for good; delete it
-	CodePushRejected        = NewCode("push_rejected")           // the message or token was refused; keep the token
-	CodePushUnavailable     = NewCode("push_unavailable")        // the send may succeed later
-	CodeDeviceTokenFormat   = NewCode("device_token_format")
+	CodeTemplateUnknown   = NewCode("template_unknown")
+	CodePushUnregistered  = NewCode("push_token_unregistered") // the token is gone for good; delete it
+	CodePushRejected      = NewCode("push_rejected")           // the message or token was refused; keep the token
+	CodePushUnavailable   = NewCode("push_unavailable")        // the send may succeed later
+	CodeDeviceTokenFormat = NewCode("device_token_format")
 	// The push token is registered to another account that used it lately.
-	CodeDeviceTokenTaken = NewCode("device_token_taken")
+	CodeDeviceTokenTaken    = NewCode("device_token_taken")
 	CodePlatformUnsupported = NewCode("platform_unsupported")
 )
