@@ -42,7 +42,7 @@ VULNDB_VERSION := v0.0.0-20260813214354-9de686e1fb00
 # Fuzz targets of every parser of outside input, as package:target. Each
 # runs for FUZZTIME in make test; run one longer with e.g.
 #   go test -run '^$$' -fuzz '^FuzzReadSheet$$' -fuzztime 10m ./internal/sheet
-FUZZTIME ?= 8s
+FUZZTIME ?= 5s
 FUZZ_TARGETS := \
 	./internal/talent:FuzzParseNationalID \
 	./internal/talent:FuzzParseCreditCode \
