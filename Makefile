@@ -5,7 +5,9 @@
 #   make test       services + check-gen + check-deploy + go test
 #   make check-deploy  lint, render and validate charts/anju and skaffold.yaml offline
 #   make gen        regenerate api/gen/anju.gen.go from openapi/anju.yaml
-#   make lint       gofmt, go vet, golangci-lint
+#   make lint       gofmt, go vet, golangci-lint, govulncheck
+#   make fuzz       every fuzz target of outside input for FUZZTIME each (run by make test)
+#   make vulncheck  govulncheck against a pinned copy of the Go vulnerability database
 #   make bench      the load harness against the real binary and services (docs/performance.md)
 #   make stop       stop the services that `make services` started
 #
@@ -28,6 +30,32 @@ GENERATED := api/gen/anju.gen.go
 GOLANGCI_LINT := $(BIN)/golangci-lint
 GOLANGCI_LINT_VERSION := v2.15.0
 
+# govulncheck reads the Go vulnerability database from the golang.org/x/vulndb
+# module (its data/osv directory of OSV entries), fetched like any module
+# through the Go module proxy: vuln.go.dev itself need not be reachable.
+# Bump VULNDB_VERSION (go list -m -json golang.org/x/vulndb@master) to
+# learn of newer vulnerabilities.
+GOVULNCHECK := $(BIN)/govulncheck
+GOVULNCHECK_VERSION := v1.9.0
+VULNDB_VERSION := v0.0.0-20260813214354-9de686e1fb00
+
+# Fuzz targets of every parser of outside input, as package:target. Each
+# runs for FUZZTIME in make test; run one longer with e.g.
+#   go test -run '^$$' -fuzz '^FuzzReadSheet$$' -fuzztime 10m ./internal/sheet
+FUZZTIME ?= 5s
+FUZZ_TARGETS := \
+	./internal/talent:FuzzParseNationalID \
+	./internal/talent:FuzzParseCreditCode \
+	./internal/talent/policy:FuzzParse \
+	./internal/talent/draw:FuzzUnmarshalRecord \
+	./internal/talent/draw:FuzzAllocate \
+	./internal/sheet:FuzzReadSheet \
+	./internal/talent/housing:FuzzReadUnitRows \
+	./internal/talent/employers:FuzzReadHires \
+	./internal/talent/allowance:FuzzParseReturns \
+	./internal/postgres:FuzzDecodeCursor \
+	./internal/filetype:FuzzDetect
+
 ANJU_HTTP_ADDR ?= :8080
 
 # Deployment checks (make check-deploy): helm built from source, and the
@@ -44,7 +72,7 @@ KUBE_VERSIONS := 1.30.0,1.35.0
 # Relative to the repository root: CI clones the repository with shared/ beside it.
 SKAFFOLD_SCHEMA := ../shared/schemas/skaffold-v4beta13.json
 
-.PHONY: services build run test gen check-gen check-deploy lint stop bench
+.PHONY: services build run test gen check-gen check-deploy lint stop bench fuzz vulncheck
 
 services:
 	$(SERVICES) up
@@ -62,9 +90,26 @@ run: services build
 # Services first, then check-gen and check-deploy (prerequisites run left to
 # right), then the tests; CI (and any other variable of the caller) passes
 # through to go test.
-test: services check-gen check-deploy
+test: services check-gen check-deploy vulncheck
 	eval "$$($(SERVICES) env)"
 	go test -count=1 -p 2 -timeout 20m ./...
+	$(MAKE) --no-print-directory fuzz
+
+# Each fuzz target for FUZZTIME (its seeds also run in go test); a failure
+# leaves the input under the package's testdata/fuzz to commit with the fix.
+fuzz:
+	for t in $(FUZZ_TARGETS); do
+		pkg=$${t%%:*} name=$${t##*:}
+		echo "fuzz $$name ($$pkg, $(FUZZTIME))"
+		go test -run '^$$' -fuzz "^$$name\$$" -fuzztime $(FUZZTIME) "$$pkg"
+	done
+
+# Known vulnerabilities in the code paths Anju calls, from the pinned
+# database (see VULNDB_VERSION); fails when one is reachable.
+vulncheck: $(GOVULNCHECK)
+	db=$$(go mod download -json golang.org/x/vulndb@$(VULNDB_VERSION) | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$$/\1/p')
+	test -d "$$db/data/osv" || { echo "vulncheck: no data/osv in golang.org/x/vulndb@$(VULNDB_VERSION)" >&2; exit 1; }
+	$(GOVULNCHECK) -db "file://$$db/data/osv" ./...
 
 # The load harness (bench/): several minutes, figures in bench/out and on
 # stdout. Not part of make test, which runs only its smoke test; timed
@@ -112,6 +157,7 @@ lint: $(GOLANGCI_LINT)
 	go vet ./...
 	echo "golangci-lint run ./..."
 	$(GOLANGCI_LINT) run ./...
+	$(MAKE) --no-print-directory vulncheck
 
 stop:
 	$(SERVICES) down
@@ -122,6 +168,9 @@ $(OAPI_CODEGEN): tools/go.mod
 
 $(GOLANGCI_LINT):
 	GOBIN=$(CURDIR)/$(BIN) go install github.com/golangci/golangci-lint/v2/cmd/golangci-lint@$(GOLANGCI_LINT_VERSION)
+
+$(GOVULNCHECK):
+	GOBIN=$(CURDIR)/$(BIN) go install golang.org/x/vuln/cmd/govulncheck@$(GOVULNCHECK_VERSION)
 
 # helm, built from source like the other tools, with the version and
 # Kubernetes defaults its release build sets. Built only when missing.

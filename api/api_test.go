@@ -26,7 +26,9 @@ func (v tokens) Verify(_ context.Context, token string) (talent.Identity, error)
 	if !strings.HasPrefix(token, "uid-") {
 		return talent.Identity{}, talent.Errorf(talent.KindUnauthenticated, talent.CodeTokenInvalid, "not a test token")
 	}
-	return talent.Identity{UID: token, AuthTime: v.clock.Now()}, nil
+	// Phone sign-ins with a second factor: the sign-in rules themselves
+	// are tested in cmd/anju against the Auth emulator.
+	return talent.Identity{UID: token, AuthTime: v.clock.Now(), Provider: talent.ProviderPhone, SecondFactor: "phone"}, nil
 }
 
 // fixture is the API on the real application over a fresh database.

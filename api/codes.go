@@ -7,6 +7,7 @@ var (
 	CodeRequestInvalid        = talent.NewCode("request_invalid")   // the request does not match the contract
 	CodeBodyMalformed         = talent.NewCode("body_malformed")    // not JSON
 	CodeBodyTooLarge          = talent.NewCode("body_too_large")    // over the body limit
+	CodeBodyEncoding          = talent.NewCode("body_encoding")     // a compressed body (Content-Encoding)
 	CodeRouteNotFound         = talent.NewCode("route_not_found")   // no such endpoint
 	CodeParameterInvalid      = talent.NewCode("parameter_invalid") // a path, query or header parameter
 	CodeTypeMismatch          = talent.NewCode("type_mismatch")

@@ -6,6 +6,7 @@ import (
 
 	"github.com/anju-city/anju/api/gen"
 	"github.com/anju-city/anju/internal/talent"
+	"github.com/anju-city/anju/internal/talent/policy"
 	"github.com/google/uuid"
 	openapi_types "github.com/oapi-codegen/runtime/types"
 )
@@ -85,8 +86,10 @@ func toProfile(p talent.Profile) gen.Profile {
 	}
 	if p.NationalID != nil {
 		out.NationalId = optional(p.NationalID.Masked())
-		b := date(p.NationalID.BirthDate())
-		out.BirthDate = &b
+		// An age, never the birth date: beside the mask it would reveal
+		// the digits the mask hides.
+		age := policy.Age(p.NationalID.BirthDate(), policy.Civil(time.Now()))
+		out.Age = &age
 	}
 	if e := p.Employer; e != nil {
 		out.Employer = &gen.EmployerDeclaration{Name: e.Name, CreditCode: optional(e.CreditCode)}

@@ -1,15 +1,13 @@
 package api
 
 import (
-	"bytes"
 	"context"
-	"encoding/csv"
 
 	"github.com/anju-city/anju/api/gen"
+	"github.com/anju-city/anju/internal/sheet"
 	"github.com/anju-city/anju/internal/talent"
 	"github.com/anju-city/anju/internal/talent/employers"
 	"github.com/gofiber/fiber/v2"
-	"github.com/xuri/excelize/v2"
 )
 
 // employerHandlers are the employer's office: registration, invitations,
@@ -150,7 +148,7 @@ func (h *employerHandlers) GetEmployerAudit(c *fiber.Ctx, id gen.ID) error {
 // FileHires reads the sheet into rows; the employers service checks them
 // and files all or nothing.
 func (h *employerHandlers) FileHires(c *fiber.Ctx, params gen.FileHiresParams) error {
-	rows, err := readSheet(c.Body(), params.Format == gen.FileHiresParamsFormatCsv)
+	rows, err := sheet.Read(c.Body(), params.Format == gen.FileHiresParamsFormatCsv, employers.MaxFilingRows)
 	if err != nil {
 		return err
 	}
@@ -182,26 +180,4 @@ func toFiling(v employers.FilingView) gen.Filing {
 		out.Items = &items
 	}
 	return out
-}
-
-// readSheet reads an uploaded spreadsheet's first sheet, CSV (a UTF-8 BOM
-// allowed) or XLSX, into rows of text.
-func readSheet(body []byte, isCSV bool) ([][]string, error) {
-	var rows [][]string
-	var err error
-	if isCSV {
-		r := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(body, []byte("\ufeff"))))
-		r.FieldsPerRecord = -1
-		rows, err = r.ReadAll()
-	} else {
-		var f *excelize.File
-		if f, err = excelize.OpenReader(bytes.NewReader(body)); err == nil {
-			rows, err = f.GetRows(f.GetSheetName(0))
-			_ = f.Close()
-		}
-	}
-	if err != nil {
-		return nil, talent.Field("body", talent.CodeSpreadsheetUnreadable)
-	}
-	return rows, nil
 }

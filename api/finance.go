@@ -1,19 +1,17 @@
 package api
 
 import (
-	"bytes"
 	"context"
 	"crypto/sha256"
-	"encoding/csv"
 	"encoding/hex"
 	"strconv"
 
 	"github.com/anju-city/anju/api/gen"
+	"github.com/anju-city/anju/internal/sheet"
 	"github.com/anju-city/anju/internal/talent"
 	"github.com/anju-city/anju/internal/talent/allowance"
 	"github.com/gofiber/fiber/v2"
 	"github.com/google/uuid"
-	"github.com/xuri/excelize/v2"
 )
 
 func (h *allowanceHandlers) ListBatches(c *fiber.Ctx, params gen.ListBatchesParams) error {
@@ -90,9 +88,9 @@ func (h *allowanceHandlers) ExportBatch(c *fiber.Ctx, id gen.ID, params gen.Expo
 				yuan(l.Amount), string(l.Package), l.DueOn.Format("2006-01-02")})
 		}
 		if csvFormat {
-			return csvFile(rows)
+			return sheet.CSV(rows)
 		}
-		return spreadsheet(rows)
+		return sheet.XLSX(rows)
 	})
 	if err != nil {
 		return err
@@ -109,21 +107,10 @@ func (h *allowanceHandlers) ExportBatch(c *fiber.Ctx, id gen.ID, params gen.Expo
 	return sendXLSX(c, name, file)
 }
 
-// csvFile writes rows as CSV with a BOM, so that spreadsheet programs read
-// the UTF-8 names right.
-func csvFile(rows [][]string) ([]byte, error) {
-	var buf bytes.Buffer
-	buf.WriteString("\ufeff")
-	if err := csv.NewWriter(&buf).WriteAll(rows); err != nil {
-		return nil, err
-	}
-	return buf.Bytes(), nil
-}
-
 // ApplyBankReturns reads the bank's return file into rows; the allowance
 // service checks them all and applies all or nothing.
 func (h *allowanceHandlers) ApplyBankReturns(c *fiber.Ctx, id gen.ID, params gen.ApplyBankReturnsParams) error {
-	rows, err := readSheet(c.Body(), params.Format == gen.ApplyBankReturnsParamsFormatCsv)
+	rows, err := sheet.Read(c.Body(), params.Format == gen.ApplyBankReturnsParamsFormatCsv, allowance.MaxReturnRows)
 	if err != nil {
 		return err
 	}
@@ -141,27 +128,6 @@ func (h *allowanceHandlers) ApplyBankReturns(c *fiber.Ctx, id gen.ID, params gen
 	}
 	return c.Status(status).JSON(gen.BankReturn{Id: uuidOf(r.ID), BatchId: uuidOf(r.BatchID), Sha256: r.SHA256, At: r.At.UTC(),
 		Lines: r.Lines, Paid: r.Paid, Failed: r.Failed, Changed: r.Changed, Repeated: r.Repeated})
-}
-
-// spreadsheet writes rows into one sheet, every cell as text: account and
-// ID numbers stay text, since a number cell would round them.
-func spreadsheet(rows [][]string) ([]byte, error) {
-	f := excelize.NewFile()
-	defer f.Close()
-	sheet := f.GetSheetName(0)
-	for r, row := range rows {
-		for col, v := range row {
-			cell, _ := excelize.CoordinatesToCellName(col+1, r+1)
-			if err := f.SetCellStr(sheet, cell, v); err != nil {
-				return nil, err
-			}
-		}
-	}
-	var buf bytes.Buffer
-	if err := f.Write(&buf); err != nil {
-		return nil, err
-	}
-	return buf.Bytes(), nil
 }
 
 // sendXLSX answers with a spreadsheet to download.

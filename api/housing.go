@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/anju-city/anju/api/gen"
+	"github.com/anju-city/anju/internal/sheet"
 	"github.com/anju-city/anju/internal/talent"
 	"github.com/anju-city/anju/internal/talent/housing"
 	"github.com/gofiber/fiber/v2"
@@ -65,7 +66,7 @@ func (h *housingHandlers) ListUnits(c *fiber.Ctx, params gen.ListUnitsParams) er
 // ImportUnits reads the spreadsheet into rows; the housing service checks
 // them and imports all or nothing.
 func (h *housingHandlers) ImportUnits(c *fiber.Ctx, params gen.ImportUnitsParams) error {
-	rows, err := readSheet(c.Body(), params.Format == gen.ImportUnitsParamsFormatCsv)
+	rows, err := sheet.Read(c.Body(), params.Format == gen.ImportUnitsParamsFormatCsv, housing.MaxImportRows)
 	if err != nil {
 		return err
 	}

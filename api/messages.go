@@ -33,6 +33,7 @@ var titles = map[talent.Kind]text{
 	talent.KindNotFound:        {"未找到", "Not found"},
 	talent.KindConflict:        {"与当前状态冲突", "Conflict with the current state"},
 	talent.KindIneligible:      {"不符合条件", "Not eligible"},
+	talent.KindTooLarge:        {"请求体过大", "The request is too large"},
 	talent.KindRateLimited:     {"请求过于频繁", "Too many requests"},
 	talent.KindUnavailable:     {"服务暂时不可用，请稍后重试", "Temporarily unavailable; please retry"},
 	talent.KindInternal:        {"服务器内部错误", "Internal server error"},
@@ -47,6 +48,7 @@ var messages = map[talent.Code]text{
 	CodeRequestInvalid:         {"请求不符合接口约定，请检查各字段。", "The request does not match the API contract; see the fields."},
 	CodeBodyMalformed:          {"请求体不是有效的 JSON。", "The request body is not valid JSON."},
 	CodeBodyTooLarge:           {"请求体过大。", "The request body is too large."},
+	CodeBodyEncoding:           {"不接受压缩的请求体，请去掉 Content-Encoding 后重试。", "Compressed request bodies are not accepted; send it without Content-Encoding."},
 	CodeRouteNotFound:          {"接口不存在。", "No such endpoint."},
 	CodeParameterInvalid:       {"参数无效。", "Invalid parameter."},
 	CodeTypeMismatch:           {"类型不正确。", "Wrong type."},
@@ -126,6 +128,8 @@ var messages = map[talent.Code]text{
 	talent.CodeTokenExpired:           {"登录已过期，请重新登录。", "The sign-in token has expired; sign in again."},
 	talent.CodeTokenRevoked:           {"登录已失效，请重新登录。", "The sign-in token was revoked; sign in again."},
 	talent.CodeUserDisabled:           {"账号已停用。", "The account is disabled."},
+	talent.CodePhoneSignInRequired:    {"请使用手机号验证码登录。", "Sign in with your phone number."},
+	talent.CodeSecondFactorRequired:   {"工作人员账号须使用第二重验证登录。", "Staff accounts must sign in with a second factor."},
 	talent.CodeIdentityUnavailable:    {"登录服务暂时不可用。", "The sign-in service is temporarily unavailable."},
 	talent.CodeObjectNotFound:         {"文件不存在。", "The file does not exist."},
 	talent.CodeObjectStoreUnavailable: {"文件存储暂时不可用。", "File storage is temporarily unavailable."},
@@ -135,6 +139,7 @@ var messages = map[talent.Code]text{
 	talent.CodePushRejected:           {"推送被拒绝。", "The push was rejected."},
 	talent.CodePushUnavailable:        {"推送服务暂时不可用。", "Push is temporarily unavailable."},
 	talent.CodeDeviceTokenFormat:      {"推送令牌格式不正确。", "Invalid push token."},
+	talent.CodeDeviceTokenTaken:       {"该设备已登记在另一个账号下，请先在该账号中退出登录。", "This device is registered to another account; sign out of that account on it first."},
 	talent.CodePlatformUnsupported:    {"平台须为 ios、android 或 harmony。", "The platform must be ios, android or harmony."},
 
 	// Accounts.

@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"log/slog"
+	"net/netip"
 	"runtime/debug"
 	"strconv"
 	"strings"
@@ -73,6 +74,7 @@ func observe(logger *slog.Logger, m *httpMetrics) fiber.Handler {
 				return herr
 			}
 		}
+		settleBody(c)
 		status := c.Response().StatusCode()
 		route := routePath(c)
 		elapsed := time.Since(start)
@@ -181,8 +183,65 @@ func currentUser(c *fiber.Ctx) (talent.User, error) {
 }
 
 // limitByIP protects sign-in and everything behind it from one address.
-func limitByIP(l Limiter, perMinute int, logger *slog.Logger) fiber.Handler {
-	return limit(l, perMinute, logger, func(c *fiber.Ctx) string { return "ip:" + c.IP() })
+func limitByIP(l Limiter, perMinute int, logger *slog.Logger, proxies trustedProxies) fiber.Handler {
+	return limit(l, perMinute, logger, func(c *fiber.Ctx) string { return "ip:" + proxies.client(c) })
+}
+
+// trustedProxies are the ingress addresses whose X-Forwarded-For is believed.
+type trustedProxies []netip.Prefix
+
+// parseProxies reads addresses and CIDRs (checked by the configuration).
+func parseProxies(list []string) (trustedProxies, error) {
+	var out trustedProxies
+	for _, p := range list {
+		if pre, err := netip.ParsePrefix(p); err == nil {
+			out = append(out, pre.Masked())
+			continue
+		}
+		a, err := netip.ParseAddr(p)
+		if err != nil {
+			return nil, fmt.Errorf("trusted proxy %q: %w", p, err)
+		}
+		out = append(out, netip.PrefixFrom(a.Unmap(), a.Unmap().BitLen()))
+	}
+	return out, nil
+}
+
+func (t trustedProxies) trusts(a netip.Addr) bool {
+	a = a.Unmap()
+	for _, p := range t {
+		if p.Contains(a) {
+			return true
+		}
+	}
+	return false
+}
+
+// client is the address a request is counted against: the connection's
+// peer, unless the peer is a trusted proxy; then X-Forwarded-For is read
+// from the right, past the trusted proxies, to the first address they did
+// not add themselves. Anything a client writes into the header sits left
+// of that and is never believed, nor is a value that is not an address.
+func (t trustedProxies) client(c *fiber.Ctx) string {
+	peer, ok := netip.AddrFromSlice(c.Context().RemoteIP())
+	if !ok {
+		return c.Context().RemoteIP().String()
+	}
+	peer = peer.Unmap()
+	if !t.trusts(peer) {
+		return peer.String()
+	}
+	hops := strings.Split(strings.Join(c.GetReqHeaders()[fiber.HeaderXForwardedFor], ","), ",")
+	for i := len(hops) - 1; i >= 0; i-- {
+		a, err := netip.ParseAddr(strings.TrimSpace(hops[i]))
+		if err != nil {
+			return peer.String() // a malformed hop: count the proxy, not a made-up name
+		}
+		if !t.trusts(a) {
+			return a.Unmap().String()
+		}
+	}
+	return peer.String()
 }
 
 // limitByUser caps one account, whatever address it comes from.

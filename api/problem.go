@@ -23,6 +23,7 @@ var statusByKind = map[talent.Kind]int{
 	talent.KindNotFound:        http.StatusNotFound,
 	talent.KindConflict:        http.StatusConflict,
 	talent.KindIneligible:      http.StatusUnprocessableEntity,
+	talent.KindTooLarge:        http.StatusRequestEntityTooLarge,
 	talent.KindRateLimited:     http.StatusTooManyRequests,
 	talent.KindUnavailable:     http.StatusServiceUnavailable,
 	talent.KindInternal:        http.StatusInternalServerError,
@@ -32,7 +33,7 @@ var statusByKind = map[talent.Kind]int{
 var fiberKinds = map[int]talent.Kind{
 	http.StatusNotFound:              talent.KindNotFound,
 	http.StatusMethodNotAllowed:      talent.KindNotFound,
-	http.StatusRequestEntityTooLarge: talent.KindMalformed,
+	http.StatusRequestEntityTooLarge: talent.KindTooLarge,
 	http.StatusBadRequest:            talent.KindMalformed,
 	http.StatusUnsupportedMediaType:  talent.KindMalformed,
 	http.StatusRequestTimeout:        talent.KindUnavailable,
@@ -52,6 +53,12 @@ func errorHandler(logger *slog.Logger) fiber.ErrorHandler {
 		loc := localeOf(c)
 		p := toProblem(te, loc)
 		requestID := logging.RequestID(ctx)
+		if requestID == "" {
+			// An error fasthttp raised before any middleware ran (a header
+			// too large, a timeout) still gets an id to quote to support.
+			requestID = newRequestID()
+			c.Set(fiber.HeaderXRequestID, requestID)
+		}
 		instance := c.Path()
 		p.RequestId, p.Instance = &requestID, &instance
 		if te.Kind == talent.KindUnauthenticated {

@@ -20,7 +20,7 @@ func TestProblemMapping(t *testing.T) {
 	t.Parallel()
 	want := map[talent.Kind]int{
 		talent.KindMalformed: 400, talent.KindInvalid: 422, talent.KindUnauthenticated: 401, talent.KindForbidden: 403,
-		talent.KindNotFound: 404, talent.KindConflict: 409, talent.KindIneligible: 422, talent.KindRateLimited: 429,
+		talent.KindNotFound: 404, talent.KindConflict: 409, talent.KindIneligible: 422, talent.KindRateLimited: 429, talent.KindTooLarge: 413,
 		talent.KindUnavailable: 503, talent.KindInternal: 500,
 	}
 	for kind, status := range want {
@@ -77,7 +77,7 @@ func TestProblemMapping(t *testing.T) {
 		t.Errorf("a foreign error: %d %s", r.status, r.body)
 	}
 	r, p = call("/fiber", "en")
-	if r.status != 400 || p.Code != "body_too_large" {
+	if r.status != 413 || p.Code != "body_too_large" {
 		t.Errorf("fiber's own error: %d %+v", r.status, p)
 	}
 	if _, p := call("/conflict", ""); p.RequestID == "" {

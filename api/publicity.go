@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/anju-city/anju/api/gen"
+	"github.com/anju-city/anju/internal/sheet"
 	"github.com/anju-city/anju/internal/talent"
 	"github.com/anju-city/anju/internal/talent/allowance"
 	"github.com/anju-city/anju/internal/talent/draw"
@@ -43,7 +44,7 @@ func (h *publicityHandlers) ListPublicity(c *fiber.Ctx, params gen.ListPublicity
 		rows = append(rows, []string{entryKindZH[e.Kind], e.Person, e.Employer, e.Package, amountCell(e.Amount),
 			policy.Civil(e.StartsAt).Format(time.DateOnly), policy.Civil(e.EndsAt).Format(time.DateOnly), entryStatusZH[e.Status]})
 	}
-	book, err := spreadsheet(rows)
+	book, err := sheet.XLSX(rows)
 	if err != nil {
 		return err
 	}
@@ -155,7 +156,7 @@ func roundNotice(c *fiber.Ctx, rounds *housing.Rounds, id gen.ID, xlsx bool) err
 		rows = append(rows, []string{strconv.Itoa(l.Rank), l.Applicant, strconv.Itoa(l.Score), unit})
 	}
 	rows = append(rows, nil, []string{"种子承诺", r.Commitment}, []string{"申请池哈希", r.PoolHash}, []string{"种子", r.Record.Seed})
-	book, err := spreadsheet(rows)
+	book, err := sheet.XLSX(rows)
 	if err != nil {
 		return err
 	}

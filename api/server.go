@@ -78,19 +78,31 @@ func New(a *app.App, o Options) (*fiber.App, error) {
 	if err != nil {
 		return nil, err
 	}
+	proxies, err := parseProxies(o.Limits.TrustedProxies)
+	if err != nil {
+		return nil, err
+	}
 	f := fiber.New(fiber.Config{
-		AppName:               "anju",
-		ErrorHandler:          errorHandler(o.Logger),
-		BodyLimit:             256 << 10, // JSON only; files go straight to MinIO
+		AppName:      "anju",
+		ErrorHandler: errorHandler(o.Logger),
+		// Up to jsonBodyLimit is buffered before a handler runs; a larger
+		// body stays a stream that guardBody reads (for an upload, once the
+		// caller may send it) or settleBody drains, so that its answer is a
+		// 413 problem with a request id, never a reset connection.
+		BodyLimit:             jsonBodyLimit,
+		StreamRequestBody:     true,
 		ReadTimeout:           30 * time.Second,
 		WriteTimeout:          30 * time.Second,
 		IdleTimeout:           120 * time.Second,
 		DisableStartupMessage: true,
 		// The client's address comes from X-Forwarded-For only when the
-		// request arrives from a trusted proxy.
+		// request arrives from a trusted proxy, and only a valid address
+		// is taken from it; the per-IP limit goes further (see
+		// trustedProxies.client) and reads the header from the right.
 		EnableTrustedProxyCheck: len(o.Limits.TrustedProxies) > 0,
 		TrustedProxies:          o.Limits.TrustedProxies,
 		ProxyHeader:             proxyHeader(o.Limits.TrustedProxies),
+		EnableIPValidation:      true,
 	})
 	m := newHTTPMetrics(o.Registry)
 	f.Use(recoverer(o.Logger), observe(o.Logger, m))
@@ -100,9 +112,10 @@ func New(a *app.App, o Options) (*fiber.App, error) {
 	f.Get("/metrics", metricsHandler(o.Registry))
 
 	f.Group("/v1",
-		limitByIP(o.Limiter, o.Limits.PerIP, o.Logger),
+		limitByIP(o.Limiter, o.Limits.PerIP, o.Logger, proxies),
 		authenticate(o.Verifier, a.Account),
 		limitByUser(o.Limiter, o.Limits.PerUser, o.Logger),
+		guardBody,
 		validator.middleware,
 		idempotent(o.Idempotency),
 	)

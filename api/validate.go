@@ -94,8 +94,14 @@ func (v *validator) middleware(c *fiber.Ctx) error {
 	err = openapi3filter.ValidateRequest(req.Context(), &openapi3filter.RequestValidationInput{
 		Request: req, PathParams: params, Route: route, Options: validationOptions,
 	})
-	if err == nil {
-		err = v.checkIdempotencyKey(route, req.Header)
+	// The key is checked even when the body is wrong, so that a client
+	// retrying with a bad key learns of it in the same answer.
+	if kerr := v.checkIdempotencyKey(route, req.Header); kerr != nil {
+		if err == nil {
+			err = kerr
+		} else {
+			err = openapi3.MultiError{err, kerr}
+		}
 	}
 	if err != nil {
 		return contractError(err)

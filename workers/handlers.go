@@ -79,6 +79,7 @@ var retryable = map[talent.Kind]bool{
 	talent.KindNotFound:        false,
 	talent.KindConflict:        false,
 	talent.KindIneligible:      false,
+	talent.KindTooLarge:        false,
 	talent.KindRateLimited:     true,
 	talent.KindUnavailable:     true,
 	talent.KindInternal:        true,

@@ -46,7 +46,7 @@ func setup(t *testing.T, devices ...string) bundle {
 		t.Fatal(err)
 	}
 	for i, d := range devices {
-		if err := db.Inbox().SaveDevice(ctx, talent.Device{Token: d, UserID: u.ID, Platform: "android", LastSeenAt: time.Now().Add(time.Duration(i) * time.Second)}); err != nil {
+		if err := db.Inbox().SaveDevice(ctx, talent.Device{Token: d, UserID: u.ID, Platform: "android", LastSeenAt: time.Now().Add(time.Duration(i) * time.Second)}, time.Time{}); err != nil {
 			t.Fatal(err)
 		}
 	}

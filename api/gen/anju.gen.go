@@ -2658,12 +2658,11 @@ type Problem struct {
 
 // Profile defines model for Profile.
 type Profile struct {
-	BankAccount *BankAccount `json:"bankAccount,omitempty"`
-
-	// BirthDate Derived from the national ID number
-	BirthDate *openapi_types.Date  `json:"birthDate,omitempty"`
-	Education []Education          `json:"education"`
-	Employer  *EmployerDeclaration `json:"employer,omitempty"`
+	// Age Age in whole years today, derived from the national ID number. The birth date itself is not returned: beside the masked number it would give away eight of its ten hidden digits.
+	Age         *int                 `json:"age,omitempty"`
+	BankAccount *BankAccount         `json:"bankAccount,omitempty"`
+	Education   []Education          `json:"education"`
+	Employer    *EmployerDeclaration `json:"employer,omitempty"`
 
 	// HukouPlace Household registration (户籍) place
 	HukouPlace *string `json:"hukouPlace,omitempty"`

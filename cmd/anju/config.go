@@ -51,6 +51,7 @@ type Config struct {
 	// tell who is from out of town.
 	City              string
 	BootstrapAdmins   []string
+	StaffProviders    []string
 	RateLimitPerIP    int
 	RateLimitPerUser  int
 	ObjectionsPerHour int
@@ -211,6 +212,21 @@ func loadConfig(getenv func(string) string) (Config, error) {
 			c.BootstrapAdmins = append(c.BootstrapAdmins, uid)
 		}
 	}
+	// Staff sign in with a second factor; these providers are trusted for
+	// staff without one. The demo's staff sign in by password.
+	staffDefault := "password,phone"
+	if prod {
+		staffDefault = ""
+	}
+	for _, p := range strings.Split(str("ANJU_STAFF_SIGN_IN_PROVIDERS", staffDefault), ",") {
+		if p = strings.TrimSpace(p); p == "" {
+			continue
+		}
+		if p == "anonymous" {
+			bad("ANJU_STAFF_SIGN_IN_PROVIDERS", "must not trust anonymous sign-ins for staff")
+		}
+		c.StaffProviders = append(c.StaffProviders, p)
+	}
 	c.RateLimitPerIP = integer("ANJU_RATE_LIMIT_PER_IP", 600, 0, 1_000_000)
 	c.RateLimitPerUser = integer("ANJU_RATE_LIMIT_PER_USER", 240, 0, 1_000_000)
 	c.ObjectionsPerHour = integer("ANJU_OBJECTIONS_PER_HOUR", 5, 0, 1_000)
@@ -290,6 +306,7 @@ func (c Config) LogValue() slog.Value {
 		slog.Any("pii_key_ids", keyIDs),
 		slog.String("pii_index_key", mask(base64.StdEncoding.EncodeToString(c.PIIIndexKey))),
 		slog.Int("bootstrap_admins", len(c.BootstrapAdmins)),
+		slog.Any("staff_sign_in_providers", c.StaffProviders),
 		slog.Int("rate_limit_per_ip", c.RateLimitPerIP),
 		slog.Int("rate_limit_per_user", c.RateLimitPerUser),
 		slog.Int("objections_per_hour", c.ObjectionsPerHour),

@@ -109,13 +109,14 @@ func TestGraduateJourney(t *testing.T) {
 		Profile struct {
 			NationalID string `json:"nationalId"`
 			BirthDate  string `json:"birthDate"`
+			Age        *int   `json:"age"`
 			Phone      string
 			Locale     string
 			Education  []struct{ Level, Institution string }
 		}
 	}
 	res.json(t, &me)
-	if me.Profile.NationalID != "3302**********0423" || me.Profile.BirthDate != "1998-06-15" || me.Profile.Phone != "138****8000" {
+	if me.Profile.NationalID != "3302**********0423" || me.Profile.BirthDate != "" || me.Profile.Age == nil || *me.Profile.Age < 28 || me.Profile.Phone != "138****8000" {
 		t.Fatalf("profile not masked or birth date wrong: %+v", me.Profile)
 	}
 	if len(me.Profile.Education) != 1 || me.Profile.Education[0].Level != "master" || me.Profile.Locale != "en" {

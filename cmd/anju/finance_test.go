@@ -19,7 +19,7 @@ const newBankAccount = "6222021234567890123"
 // the ID token and the Firebase uid.
 func (in *instance) graduate(t *testing.T, profile map[string]any) (string, string) {
 	t.Helper()
-	uid, token, err := in.Emu.SignUp(context.Background(), "g-"+newKey()+"@test.anju.local", "password-123")
+	uid, token, err := in.Emu.SignInWithPhone(context.Background(), randomPhone())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -5,8 +5,10 @@ import (
 	"context"
 	"crypto/rand"
 	"crypto/sha256"
+	"encoding/binary"
 	"encoding/hex"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"strings"
@@ -154,12 +156,18 @@ func boot(t *testing.T, opts ...option) *instance {
 	return in
 }
 
-// signUp creates a fresh emulator account and returns its ID token.
+// randomPhone is a fresh mainland mobile number in E.164.
+func randomPhone() string {
+	var b [4]byte
+	_, _ = rand.Read(b[:])
+	return fmt.Sprintf("+86139%08d", binary.BigEndian.Uint32(b[:])%100_000_000)
+}
+
+// signUp creates a fresh emulator account, signed in by phone as
+// graduates are, and returns its ID token.
 func (in *instance) signUp(t *testing.T) string {
 	t.Helper()
-	var b [6]byte
-	_, _ = rand.Read(b[:])
-	_, token, err := in.Emu.SignUp(context.Background(), "g-"+hex.EncodeToString(b[:])+"@test.anju.local", "password-123")
+	_, token, err := in.Emu.SignInWithPhone(context.Background(), randomPhone())
 	if err != nil {
 		t.Fatalf("emulator sign-up: %v", err)
 	}

@@ -298,6 +298,31 @@ func TestReviewOffice(t *testing.T) {
 	if q := in.queue(t, r2, "assignee=me"); strings.Join(q.ids(), ",") != zhangClaim {
 		t.Fatalf("r2's queue: %+v", q)
 	}
+	// Staff read only the claims in their work (allowance.InWork), with
+	// their trace and documents: zhang's claim is with r2 now, so not r1's
+	// nor finance's; li's, approved by r1, is r1's and (payable) finance's,
+	// not r2's.
+	for who, tok := range map[string]string{"another reviewer": r1, "finance": finance} {
+		for _, path := range []string{"/v1/claims/" + zhangClaim, "/v1/review/claims/" + zhangClaim} {
+			if r := in.call(t, "GET", path, tok, nil); r.Status != 404 && r.Status != 403 {
+				t.Fatalf("%s reads %s: %d", who, path, r.Status)
+			}
+		}
+	}
+	if r := in.call(t, "GET", "/v1/review/claims/"+zhangClaim, r2, nil); r.Status != 200 {
+		t.Fatalf("the assignee reads the claim: %d %s", r.Status, r.Body)
+	}
+	var liView reviewClaim
+	in.call(t, "GET", "/v1/review/claims/"+liClaim, r1, nil).json(t, &liView)
+	if len(liView.Documents) == 0 {
+		t.Fatal("the reviewer who decided li's claim cannot read it")
+	}
+	liDoc := "/v1/documents/" + liView.Documents[0].ID
+	for who, want := range map[string]int{r1: 200, finance: 200, r2: 404, hrA: 404} {
+		if r := in.call(t, "GET", liDoc, who, nil); r.Status != want {
+			t.Fatalf("li's document read by %s: %d, want %d", who[:12], r.Status, want)
+		}
+	}
 	if r := in.call(t, "POST", "/v1/review/claims/"+zhangClaim+"/approve", r2, map[string]any{}); r.Status != 200 {
 		t.Fatalf("approve zhang: %d %s", r.Status, r.Body)
 	}

@@ -90,7 +90,7 @@ func (s *system) assemble(pusher talent.Pusher) error {
 	a, err := app.New(app.Deps{
 		Stores: postgres.Stores(s.db), Objects: s.objects, Pusher: pusher, Vault: s.vault, Clock: app.SystemClock{},
 		Logger: s.logger, Users: s.users, Presence: presence,
-		Settings: app.Settings{City: s.cfg.City, BootstrapAdmins: s.cfg.BootstrapAdmins,
+		Settings: app.Settings{City: s.cfg.City, BootstrapAdmins: s.cfg.BootstrapAdmins, StaffProviders: s.cfg.StaffProviders,
 			UploadTTL: s.cfg.UploadTTL, DownloadTTL: s.cfg.DownloadTTL},
 	})
 	s.app = a

@@ -64,6 +64,9 @@ type Settings struct {
 	City string
 	// BootstrapAdmins are Firebase uids that become admins at sign-in.
 	BootstrapAdmins []string
+	// StaffProviders: sign-in providers accepted for staff without a
+	// second factor (account.Service.StaffProviders).
+	StaffProviders []string
 	// UploadTTL and DownloadTTL bound presigned URLs.
 	UploadTTL   time.Duration
 	DownloadTTL time.Duration
@@ -133,7 +136,7 @@ func New(d Deps) (*App, error) {
 		DocumentStore: s.Documents, InboxStore: s.Inbox, AccessLog: s.AccessLog, Objects: d.Objects,
 		Pusher: route(d.Pusher, d.PushByPlatform),
 		Vault:  d.Vault, Clock: d.Clock, Logger: d.Logger, Users: d.Users, Presence: d.Presence,
-		BootstrapAdmins: d.Settings.BootstrapAdmins, UploadTTL: d.Settings.UploadTTL, DownloadTTL: d.Settings.DownloadTTL,
+		BootstrapAdmins: d.Settings.BootstrapAdmins, StaffProviders: d.Settings.StaffProviders, UploadTTL: d.Settings.UploadTTL, DownloadTTL: d.Settings.DownloadTTL,
 	}
 	a.Catalog = catalog.New(s.Policies, d.Clock, d.Policies)
 	a.Allowance = &allowance.Service{
@@ -142,6 +145,7 @@ func New(d Deps) (*App, error) {
 		AccessLog: s.AccessLog, Objects: d.Objects, Vault: d.Vault, Clock: d.Clock, Calendar: d.Calendar,
 		City: d.Settings.City, PreviewTTL: d.Settings.DownloadTTL,
 	}
+	a.Account.WorkOf = a.Allowance.DocumentInWork
 	a.Housing = &housing.Service{Inventory: s.Inventory, Clock: d.Clock}
 	a.Rounds = &housing.Rounds{
 		RoundStore: s.Rounds, OfferStore: s.Offers, CorrectionStore: s.Corrections, Catalog: a.Catalog,

@@ -90,6 +90,12 @@ func (e *Emulator) SignUp(ctx context.Context, email, password string) (uid, idT
 	return e.signIn(ctx, "accounts:signUp", map[string]any{"email": email, "password": password, "returnSecureToken": true})
 }
 
+// SignUpAnonymously creates an anonymous account, as any client of the
+// Firebase project can, and returns its uid and a fresh ID token.
+func (e *Emulator) SignUpAnonymously(ctx context.Context) (uid, idToken string, err error) {
+	return e.signIn(ctx, "accounts:signUp", map[string]any{"returnSecureToken": true})
+}
+
 // SignIn signs an email/password account in and returns its uid and a fresh
 // ID token.
 func (e *Emulator) SignIn(ctx context.Context, email, password string) (uid, idToken string, err error) {
@@ -217,8 +223,8 @@ func (e *Emulator) DeleteUser(ctx context.Context, uid string) error {
 	return err
 }
 
-// Claims returns the claims of a valid emulator ID token for uid, issued
-// now and expiring in an hour, for a test to alter and pass to
+// Claims returns the claims of a valid emulator ID token for uid (a phone
+// sign-in, as a graduate's), issued now and expiring in an hour, for a test to alter and pass to
 // UnsignedToken (a past "exp", another "aud", and so on).
 func (e *Emulator) Claims(uid string) map[string]any {
 	now := time.Now().Unix()
@@ -230,7 +236,7 @@ func (e *Emulator) Claims(uid string) map[string]any {
 		"iat":       now,
 		"auth_time": now,
 		"exp":       now + 3600,
-		"firebase":  map[string]any{"identities": map[string]any{}, "sign_in_provider": "custom"},
+		"firebase":  map[string]any{"identities": map[string]any{}, "sign_in_provider": "phone"},
 	}
 }
 

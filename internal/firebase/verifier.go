@@ -75,9 +75,10 @@ const verifiedTokens = 100_000
 
 // verifiedToken is what Verify needs of a checked token.
 type verifiedToken struct {
-	uid, phone, email string
-	issued, expires   time.Time
-	authTime          time.Time // when the user last signed in, for operations that need a recent sign-in
+	uid, phone, email      string
+	provider, secondFactor string
+	issued, expires        time.Time
+	authTime               time.Time // when the user last signed in, for operations that need a recent sign-in
 }
 
 // NewVerifier builds a Verifier with the Admin SDK. Outside the emulator it
@@ -126,7 +127,8 @@ func (v *Verifier) Verify(ctx context.Context, idToken string) (talent.Identity,
 	if err := v.revoked.Check(ctx, tok.uid, tok.issued); err != nil {
 		return talent.Identity{}, err
 	}
-	return talent.Identity{UID: tok.uid, Phone: tok.phone, Email: tok.email, AuthTime: tok.authTime}, nil
+	return talent.Identity{UID: tok.uid, Phone: tok.phone, Email: tok.email, AuthTime: tok.authTime,
+		Provider: tok.provider, SecondFactor: tok.secondFactor}, nil
 }
 
 // check verifies a token's signature and claims (see Verifier).
@@ -147,6 +149,11 @@ func (v *Verifier) check(ctx context.Context, idToken string) (verifiedToken, er
 	}
 	if phone, ok := tok.Claims["phone_number"].(string); ok {
 		out.phone = phone
+	}
+	// How the user signed in, for the sign-in rules of account.SignIn.
+	if fb, ok := tok.Claims["firebase"].(map[string]any); ok {
+		out.provider, _ = fb["sign_in_provider"].(string)
+		out.secondFactor, _ = fb["sign_in_second_factor"].(string)
 	}
 	if email, ok := tok.Claims["email"].(string); ok {
 		if verified, ok := tok.Claims["email_verified"].(bool); ok && verified {

@@ -103,7 +103,7 @@ func TestVerifyEmulatorToken(t *testing.T) {
 	if time.Since(id.AuthTime) > time.Minute || time.Until(id.AuthTime) > time.Minute {
 		t.Errorf("auth time %v, want about now", id.AuthTime)
 	}
-	want := talent.Identity{UID: uid, Phone: phone, Email: email, AuthTime: id.AuthTime}
+	want := talent.Identity{UID: uid, Phone: phone, Email: email, AuthTime: id.AuthTime, Provider: "password"}
 	if id != want {
 		t.Errorf("identity = %+v, want %+v", id, want)
 	}
@@ -138,7 +138,7 @@ func TestVerifyPhoneSignIn(t *testing.T) {
 	if err != nil {
 		t.Fatalf("Verify: %v", err)
 	}
-	if id != (talent.Identity{UID: uid, Phone: phone, AuthTime: id.AuthTime}) || id.AuthTime.IsZero() {
+	if id != (talent.Identity{UID: uid, Phone: phone, AuthTime: id.AuthTime, Provider: "phone"}) || id.AuthTime.IsZero() {
 		t.Errorf("identity = %+v", id)
 	}
 }

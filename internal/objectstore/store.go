@@ -325,6 +325,20 @@ func (w *headWriter) Write(p []byte) (int, error) {
 	return len(p), nil
 }
 
+// Copy copies from to to on the server side; the bytes never pass through
+// Anju.
+func (s *Store) Copy(ctx context.Context, from, to string) error {
+	if err := s3utils.CheckValidObjectName(to); err != nil {
+		return talent.Errorf(talent.KindInternal, talent.CodeObjectStoreFailed, "invalid object key: %v", err)
+	}
+	_, err := s.client.CopyObject(ctx, minio.CopyDestOptions{Bucket: s.bucket, Object: to},
+		minio.CopySrcOptions{Bucket: s.bucket, Object: from})
+	if err != nil {
+		return classify(err, "copy object")
+	}
+	return nil
+}
+
 // Delete removes the object. S3 deletes are idempotent, and a missing
 // object is treated as already deleted so that retried cleanups succeed.
 func (s *Store) Delete(ctx context.Context, key string) error {

@@ -216,6 +216,15 @@ func writeClaim(ctx context.Context, q execer, c allowance.Claim, change allowan
 	return nil
 }
 
+// DocumentClaims implements allowance.ClaimStore.
+func (s Claims) DocumentClaims(ctx context.Context, documentID string) ([]allowance.Claim, error) {
+	if !isUUID(documentID) {
+		return nil, nil
+	}
+	return collect(ctx, s.db.pool, scanClaim, `SELECT `+claimColumnsOf("c.")+` FROM claims c
+		JOIN claim_documents cd ON cd.claim_id = c.id WHERE cd.document_id = $1`, documentID)
+}
+
 // ClaimDocuments implements allowance.ClaimStore.
 func (s Claims) ClaimDocuments(ctx context.Context, claimID string) ([]talent.Document, error) {
 	return collect(ctx, s.db.pool, scanDocument, `SELECT `+prefixed("d.", documentColumns)+` FROM documents d

@@ -15,21 +15,26 @@ type Documents struct{ db *DB }
 func (db *DB) Documents() Documents { return Documents{db} }
 
 const documentColumns = `id, owner_id, kind, content_type, size, sha256, object_key, status,
-	reject_reason, created_at, updated_at, inspected_at`
+	reject_reason, created_at, updated_at, inspected_at, inspected_key`
 
 func scanDocument(r pgx.Row) (talent.Document, error) {
 	var d talent.Document
+	var inspected *string
 	err := r.Scan(&d.ID, &d.OwnerID, &d.Kind, &d.ContentType, &d.Size, &d.SHA256, &d.ObjectKey, &d.Status,
-		&d.RejectReason, &d.CreatedAt, &d.UpdatedAt, &d.InspectedAt)
+		&d.RejectReason, &d.CreatedAt, &d.UpdatedAt, &d.InspectedAt, &inspected)
+	if inspected != nil {
+		d.InspectedKey = *inspected
+	}
 	return d, err
 }
 
 // CreateDocument implements account.DocumentStore.
 func (s Documents) CreateDocument(ctx context.Context, d talent.Document) error {
-	_, err := s.db.pool.Exec(ctx, `INSERT INTO documents (`+documentColumns+`)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
+	_, err := s.db.pool.Exec(ctx, `INSERT INTO documents (id, owner_id, kind, content_type, size, sha256, object_key, status,
+		reject_reason, created_at, updated_at, inspected_at, inspected_key)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, nullif($13, ''))`,
 		d.ID, d.OwnerID, d.Kind, d.ContentType, d.Size, d.SHA256, d.ObjectKey, d.Status,
-		d.RejectReason, d.CreatedAt, d.UpdatedAt, d.InspectedAt)
+		d.RejectReason, d.CreatedAt, d.UpdatedAt, d.InspectedAt, d.InspectedKey)
 	return translate(err)
 }
 
@@ -52,8 +57,8 @@ func (s Documents) UpdateDocument(ctx context.Context, id string, fn func(*talen
 			return scanDocument(tx.QueryRow(ctx, `SELECT `+documentColumns+` FROM documents WHERE id = $1 FOR UPDATE`, id))
 		}, fn,
 		func(tx pgx.Tx, d *talent.Document, tasks []talent.Task) error {
-			_, err := tx.Exec(ctx, `UPDATE documents SET status = $2, reject_reason = $3, updated_at = $4, inspected_at = $5
-				WHERE id = $1`, d.ID, d.Status, d.RejectReason, d.UpdatedAt, d.InspectedAt)
+			_, err := tx.Exec(ctx, `UPDATE documents SET status = $2, reject_reason = $3, updated_at = $4, inspected_at = $5,
+				inspected_key = nullif($6, '') WHERE id = $1`, d.ID, d.Status, d.RejectReason, d.UpdatedAt, d.InspectedAt, d.InspectedKey)
 			if err != nil {
 				return err
 			}

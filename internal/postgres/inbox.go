@@ -2,6 +2,7 @@ package postgres
 
 import (
 	"context"
+	"errors"
 	"time"
 
 	"github.com/anju-city/anju/internal/talent"
@@ -14,13 +15,20 @@ type Inbox struct{ db *DB }
 // Inbox returns the inbox adapter.
 func (db *DB) Inbox() Inbox { return Inbox{db} }
 
-// SaveDevice implements account.InboxStore.
-func (s Inbox) SaveDevice(ctx context.Context, d talent.Device) error {
-	_, err := s.db.pool.Exec(ctx, `
+// SaveDevice implements account.InboxStore: one statement, so that two
+// accounts registering one token at once cannot both win.
+func (s Inbox) SaveDevice(ctx context.Context, d talent.Device, idleSince time.Time) error {
+	var owner string
+	err := s.db.pool.QueryRow(ctx, `
 		INSERT INTO devices (token, user_id, platform, app_version, last_seen_at) VALUES ($1, $2, $3, $4, $5)
 		ON CONFLICT (token) DO UPDATE SET user_id = EXCLUDED.user_id, platform = EXCLUDED.platform,
-			app_version = EXCLUDED.app_version, last_seen_at = EXCLUDED.last_seen_at`,
-		d.Token, d.UserID, d.Platform, d.AppVersion, d.LastSeenAt)
+			app_version = EXCLUDED.app_version, last_seen_at = EXCLUDED.last_seen_at
+		WHERE devices.user_id = EXCLUDED.user_id OR devices.last_seen_at < $6
+		RETURNING user_id`,
+		d.Token, d.UserID, d.Platform, d.AppVersion, d.LastSeenAt, idleSince).Scan(&owner)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return talent.Errorf(talent.KindConflict, talent.CodeDeviceTokenTaken, "device token registered to another account")
+	}
 	return translate(err)
 }
 

@@ -22,7 +22,7 @@ func (db *DB) Users() Users { return Users{db} }
 func (s Users) SignIn(ctx context.Context, firebaseUID string, admin bool) (talent.User, error) {
 	u, err := s.UserByFirebaseUID(ctx, firebaseUID)
 	switch {
-	case err == nil && (!admin || u.Has(talent.RoleAdmin)):
+	case err == nil && (!admin || u.Bootstrapped):
 		return u, nil
 	case err != nil && talent.ErrorKind(err) != talent.KindNotFound:
 		return talent.User{}, err
@@ -39,7 +39,16 @@ func (s Users) SignIn(ctx context.Context, firebaseUID string, admin bool) (tale
 		}
 		roles := []talent.Role{talent.RoleGraduate}
 		if admin {
-			roles = append(roles, talent.RoleAdmin)
+			// The bootstrap grant is made once: an admin whose role was
+			// revoked does not get it back by signing in again.
+			tag, err := tx.Exec(ctx, `UPDATE users SET bootstrap_granted_at = now()
+				WHERE id = $1 AND bootstrap_granted_at IS NULL`, id)
+			if err != nil {
+				return err
+			}
+			if tag.RowsAffected() == 1 {
+				roles = append(roles, talent.RoleAdmin)
+			}
 		}
 		for _, r := range roles {
 			if _, err := tx.Exec(ctx, `
@@ -92,13 +101,13 @@ func userWhere(ctx context.Context, q querier, cond string, arg any) (talent.Use
 	var employers []string
 	var granted []time.Time
 	err := q.QueryRow(ctx, `
-		SELECT u.id, u.firebase_uid, u.locale, u.created_at,
+		SELECT u.id, u.firebase_uid, u.locale, u.created_at, u.bootstrap_granted_at IS NOT NULL,
 			coalesce(array_agg(g.role ORDER BY g.role) FILTER (WHERE g.role IS NOT NULL), '{}'),
 			coalesce(array_agg(coalesce(g.employer_id::text, '') ORDER BY g.role) FILTER (WHERE g.role IS NOT NULL), '{}'),
 			coalesce(array_agg(g.granted_at ORDER BY g.role) FILTER (WHERE g.role IS NOT NULL), '{}')
 		FROM users u LEFT JOIN role_grants g ON g.user_id = u.id
 		WHERE `+cond+` GROUP BY u.id`, arg).
-		Scan(&u.ID, &u.FirebaseUID, &u.Locale, &u.CreatedAt, &roles, &employers, &granted)
+		Scan(&u.ID, &u.FirebaseUID, &u.Locale, &u.CreatedAt, &u.Bootstrapped, &roles, &employers, &granted)
 	if err != nil {
 		return talent.User{}, notFound(translate(err), talent.CodeUserNotFound)
 	}

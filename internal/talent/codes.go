@@ -83,12 +83,18 @@ var (
 
 	// Sign-in: the codes of the KindUnauthenticated errors a Verifier
 	// returns, and of its KindUnavailable one.
-	CodeTokenMissing        = NewCode("token_missing")
-	CodeTokenInvalid        = NewCode("token_invalid") // malformed, forged, wrong project
-	CodeTokenExpired        = NewCode("token_expired")
-	CodeTokenRevoked        = NewCode("token_revoked")
-	CodeUserDisabled        = NewCode("user_disabled")
-	CodeIdentityUnavailable = NewCode("identity_unavailable")
+	CodeTokenMissing = NewCode("token_missing")
+	CodeTokenInvalid = NewCode("token_invalid") // malformed, forged, wrong project
+	CodeTokenExpired = NewCode("token_expired")
+	CodeTokenRevoked = NewCode("token_revoked")
+	CodeUserDisabled = NewCode("user_disabled")
+	// A graduate signs in by phone only; anonymous, email and other sign-ins
+	// do not make or open a graduate account.
+	CodePhoneSignInRequired = NewCode("phone_sign_in_required")
+	// A staff role needs a sign-in with a second factor (or by a provider
+	// the deployment trusts for staff, ANJU_STAFF_SIGN_IN_PROVIDERS).
+	CodeSecondFactorRequired = NewCode("second_factor_required")
+	CodeIdentityUnavailable  = NewCode("identity_unavailable")
 
 	// Object store (ObjectStore's contract).
 	CodeObjectNotFound         = NewCode("object_not_found")
@@ -96,10 +102,12 @@ var (
 	CodeObjectStoreFailed      = NewCode("object_store_failed")
 
 	// Notifications and push.
-	CodeTemplateUnknown     = NewCode("template_unknown")
-	CodePushUnregistered    = NewCode("push_token_unregistered") // the token is gone for good; delete it
-	CodePushRejected        = NewCode("push_rejected")           // the message or token was refused; keep the token
-	CodePushUnavailable     = NewCode("push_unavailable")        // the send may succeed later
-	CodeDeviceTokenFormat   = NewCode("device_token_format")
+	CodeTemplateUnknown   = NewCode("template_unknown")
+	CodePushUnregistered  = NewCode("push_token_unregistered") // the token is gone for good; delete it
+	CodePushRejected      = NewCode("push_rejected")           // the message or token was refused; keep the token
+	CodePushUnavailable   = NewCode("push_unavailable")        // the send may succeed later
+	CodeDeviceTokenFormat = NewCode("device_token_format")
+	// The push token is registered to another account that used it lately.
+	CodeDeviceTokenTaken    = NewCode("device_token_taken")
 	CodePlatformUnsupported = NewCode("platform_unsupported")
 )

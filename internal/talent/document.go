@@ -81,13 +81,16 @@ var AllowedContentTypes = []string{"application/pdf", "image/jpeg", "image/png",
 
 // Document is an uploaded file's metadata; its bytes live in the ObjectStore.
 type Document struct {
-	ID           string
-	OwnerID      string
-	Kind         DocumentKind
-	ContentType  string
-	Size         int64
-	SHA256       string
-	ObjectKey    string
+	ID          string
+	OwnerID     string
+	Kind        DocumentKind
+	ContentType string
+	Size        int64
+	SHA256      string
+	ObjectKey   string
+	// InspectedKey holds the copy of the bytes inspection read: the only
+	// bytes ever served once the document is accepted ("" before).
+	InspectedKey string
 	Status       DocumentStatus
 	RejectReason string
 	CreatedAt    time.Time
@@ -124,6 +127,11 @@ func (in *DocumentInput) Validate() error {
 	}
 	return nil
 }
+
+// InspectedKeyOf is where document id's inspected bytes are copied: a key
+// outside documents/, which no upload policy names, so nothing the app
+// posts can replace them.
+func InspectedKeyOf(id string) string { return "inspected/" + id }
 
 // Inspect decides a document from what the object store holds: the reason
 // to reject it, or "" to accept it. sniffed is the type detected from the

@@ -27,6 +27,8 @@ const (
 	KindConflict Kind = "conflict"
 	// KindIneligible: the rules of a policy refuse the request.
 	KindIneligible Kind = "ineligible"
+	// KindTooLarge: the request (its body) is larger than the operation accepts.
+	KindTooLarge Kind = "too_large"
 	// KindRateLimited: the caller sent too many requests.
 	KindRateLimited Kind = "rate_limited"
 	// KindUnavailable: a dependency is down; trying again later may work.

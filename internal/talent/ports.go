@@ -14,7 +14,16 @@ type Identity struct {
 	// refreshed tokens keep it, so it tells a recent sign-in from an old
 	// session. Zero when the token does not say.
 	AuthTime time.Time
+	// Provider is how the holder signed in (the token's
+	// firebase.sign_in_provider: "phone", "password", "anonymous", ...).
+	Provider string
+	// SecondFactor is the second factor of the sign-in
+	// (firebase.sign_in_second_factor, e.g. "phone" or "totp"), "" for none.
+	SecondFactor string
 }
+
+// ProviderPhone is the sign-in provider of a phone number confirmed by SMS.
+const ProviderPhone = "phone"
 
 // Verifier checks a sign-in token.
 type Verifier interface {
@@ -51,6 +60,9 @@ type ObjectStore interface {
 	// it is absent, KindUnavailable (CodeObjectStoreUnavailable) when the
 	// store cannot be reached.
 	Inspect(ctx context.Context, key string) (ObjectInfo, error)
+	// Copy copies the object at from to to inside the store, replacing to;
+	// KindNotFound (CodeObjectNotFound) when from is absent.
+	Copy(ctx context.Context, from, to string) error
 	// Delete removes the object; deleting an absent object is not an error.
 	Delete(ctx context.Context, key string) error
 }

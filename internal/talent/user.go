@@ -78,9 +78,17 @@ type User struct {
 	Locale      Locale
 	Roles       []RoleGrant
 	CreatedAt   time.Time
+	// Bootstrapped: the admin role was given once to this user as a
+	// bootstrap admin, and is not given again.
+	Bootstrapped bool
 	// AuthTime is when the caller of this request last signed in (the
 	// token's auth_time); zero outside a request and for System.
 	AuthTime time.Time
+}
+
+// IsStaff reports whether the user holds any role beyond graduate.
+func (u User) IsStaff() bool {
+	return slices.ContainsFunc(u.Roles, func(g RoleGrant) bool { return g.Role != RoleGraduate })
 }
 
 // Has reports whether the user holds role.

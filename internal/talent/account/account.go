@@ -22,6 +22,9 @@ type UserStore interface {
 	// (bootstrap); an existing admin grant is kept. It writes nothing when
 	// the user exists with the roles asked for.
 	SignIn(ctx context.Context, firebaseUID string, admin bool) (talent.User, error)
+	// UserByFirebaseUID returns the user with this Firebase uid, creating
+	// nothing; KindNotFound when there is none.
+	UserByFirebaseUID(ctx context.Context, firebaseUID string) (talent.User, error)
 	// User returns a user by id.
 	User(ctx context.Context, id string) (talent.User, error)
 	// GrantRole adds or replaces a role grant.
@@ -124,8 +127,10 @@ type DocumentStore interface {
 // InboxStore keeps devices, inbox entries and which pushes were delivered.
 // Errors: KindNotFound (talent.CodeNotificationNotFound), KindMalformed.
 type InboxStore interface {
-	// SaveDevice registers or refreshes a device token for a user.
-	SaveDevice(ctx context.Context, d talent.Device) error
+	// SaveDevice registers or refreshes a device token for a user. A token
+	// bound to another user moves only if that binding was last seen
+	// before idleSince; otherwise KindConflict (CodeDeviceTokenTaken).
+	SaveDevice(ctx context.Context, d talent.Device, idleSince time.Time) error
 	// DeleteDevice removes a user's device token; an absent token is not an error.
 	DeleteDevice(ctx context.Context, userID, token string) error
 	// DeleteDeviceToken removes a token FCM reported as gone, whoever held it.
@@ -176,6 +181,14 @@ type Service struct {
 	// BootstrapAdmins are Firebase uids that become admins at sign-in, so a
 	// new installation has someone to grant the other roles.
 	BootstrapAdmins []string
+	// StaffProviders are the sign-in providers ("password", "phone", an SSO
+	// provider id...) accepted for a staff role without a second factor;
+	// empty means every staff sign-in needs one (production's default).
+	StaffProviders []string
+	// WorkOf says whether a document is linked to a claim in a staff
+	// member's work (allowance.Service.DocumentInWork); nil lets no staff
+	// member read another's document.
+	WorkOf func(ctx context.Context, actor talent.User, documentID string) (bool, error)
 	// UploadTTL and DownloadTTL bound presigned URLs; short, since a leaked
 	// URL grants access to personal documents.
 	UploadTTL   time.Duration

@@ -45,9 +45,16 @@ func (s *Service) CompleteDocument(ctx context.Context, actor talent.User, id st
 	})
 }
 
-// canReadDocument: the owner, and staff whose work needs documents.
-func canReadDocument(actor talent.User, d talent.Document) bool {
-	return d.OwnerID == actor.ID || actor.HasAny(talent.ReviewRoles...)
+// canReadDocument: the owner, and staff whose work holds a claim the
+// document is linked to (WorkOf; see allowance.InWork).
+func (s *Service) canReadDocument(ctx context.Context, actor talent.User, d talent.Document) (bool, error) {
+	if d.OwnerID == actor.ID {
+		return true, nil
+	}
+	if s.WorkOf == nil || !actor.IsStaff() {
+		return false, nil
+	}
+	return s.WorkOf(ctx, actor, d.ID)
 }
 
 // Document returns a document the caller may see and, once its bytes have
@@ -57,7 +64,9 @@ func (s *Service) Document(ctx context.Context, actor talent.User, id string) (t
 	if err != nil {
 		return talent.Document{}, "", err
 	}
-	if !canReadDocument(actor, d) {
+	if ok, err := s.canReadDocument(ctx, actor, d); err != nil {
+		return talent.Document{}, "", err
+	} else if !ok {
 		return talent.Document{}, "", talent.NotFound(talent.CodeDocumentNotFound)
 	}
 	if d.Status != talent.DocAccepted {
@@ -69,11 +78,44 @@ func (s *Service) Document(ctx context.Context, actor talent.User, id string) (t
 			return talent.Document{}, "", err
 		}
 	}
-	url, err := s.Objects.PresignDownload(ctx, d.ObjectKey, s.DownloadTTL)
+	if d.InspectedKey == "" {
+		if d, err = s.freezeAccepted(ctx, d); err != nil || d.InspectedKey == "" {
+			return d, "", err
+		}
+	}
+	url, err := s.Objects.PresignDownload(ctx, d.InspectedKey, s.DownloadTTL)
 	if err != nil {
 		return talent.Document{}, "", err
 	}
 	return d, url, nil
+}
+
+// freezeAccepted gives a document accepted before inspection kept a copy
+// (no InspectedKey) its copy now, but only if the bytes under its upload
+// key still are the ones inspection accepted: same size and SHA-256. If
+// they were replaced, the document is served no more (no URL).
+func (s *Service) freezeAccepted(ctx context.Context, d talent.Document) (talent.Document, error) {
+	key := talent.InspectedKeyOf(d.ID)
+	err := s.Objects.Copy(ctx, d.ObjectKey, key)
+	if talent.ErrorKind(err) == talent.KindNotFound {
+		return d, nil
+	}
+	if err != nil {
+		return talent.Document{}, err
+	}
+	info, err := s.Objects.Inspect(ctx, key)
+	if err != nil {
+		return talent.Document{}, err
+	}
+	if info.Size != d.Size || info.SHA256 != d.SHA256 {
+		return d, s.Objects.Delete(ctx, key)
+	}
+	return s.DocumentStore.UpdateDocument(ctx, d.ID, func(d *talent.Document) ([]talent.Task, error) {
+		if d.InspectedKey == "" {
+			d.InspectedKey = key
+		}
+		return nil, nil
+	})
 }
 
 // Documents lists the caller's own documents.
@@ -91,13 +133,21 @@ func (s *Service) InspectDocument(ctx context.Context, id string) error {
 	}
 	switch d.Status {
 	case talent.DocRejected:
-		return s.Objects.Delete(ctx, d.ObjectKey)
+		return s.deleteBytes(ctx, d)
 	case talent.DocInspecting:
 	default:
 		return nil
 	}
+	// The bytes are copied first and the copy is what is inspected and,
+	// once accepted, served: the upload policy stays valid for its whole
+	// life, so the bytes under the upload key may change at any time.
 	var reason string
-	info, err := s.Objects.Inspect(ctx, d.ObjectKey)
+	frozen := talent.InspectedKeyOf(d.ID)
+	var info talent.ObjectInfo
+	err = s.Objects.Copy(ctx, d.ObjectKey, frozen)
+	if err == nil {
+		info, err = s.Objects.Inspect(ctx, frozen)
+	}
 	switch {
 	case talent.ErrorKind(err) == talent.KindNotFound:
 		reason = talent.RejectNotUploaded
@@ -115,6 +165,9 @@ func (s *Service) InspectDocument(ctx context.Context, id string) error {
 			return nil, nil // decided by an earlier delivery
 		}
 		d.Status, _ = talent.DocumentTransitions.Next(d.Status, ev)
+		if ev == talent.DocAccept {
+			d.InspectedKey = frozen
+		}
 		now := s.now()
 		d.UpdatedAt, d.InspectedAt, d.RejectReason = now, &now, reason
 		note := talent.NotifyRequest{
@@ -130,7 +183,17 @@ func (s *Service) InspectDocument(ctx context.Context, id string) error {
 		return err
 	}
 	if d.Status == talent.DocRejected {
-		return s.Objects.Delete(ctx, d.ObjectKey)
+		return s.deleteBytes(ctx, d)
 	}
-	return nil
+	// Accepted: the upload key's bytes are no longer needed; anything
+	// posted there later is never read.
+	return s.Objects.Delete(ctx, d.ObjectKey)
+}
+
+// deleteBytes removes a rejected document's upload and its inspected copy.
+func (s *Service) deleteBytes(ctx context.Context, d talent.Document) error {
+	if err := s.Objects.Delete(ctx, talent.InspectedKeyOf(d.ID)); err != nil {
+		return err
+	}
+	return s.Objects.Delete(ctx, d.ObjectKey)
 }

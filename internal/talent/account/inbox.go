@@ -13,7 +13,16 @@ import (
 // pushTimeout bounds one push send.
 const pushTimeout = 10 * time.Second
 
-// RegisterDevice saves the caller's device token for push.
+// DeviceTakeoverIdle is how long a push token must have gone unused by its
+// account before another account may register it. A token is the
+// address of one app install: registered silently by someone else, it
+// would carry their notifications to this phone and stop the owner's.
+// The app unregisters its token at sign-out, which frees it at once; FCM
+// reporting it dead frees it too.
+const DeviceTakeoverIdle = 30 * 24 * time.Hour
+
+// RegisterDevice saves the caller's device token for push; a token another
+// account registered and used within DeviceTakeoverIdle is refused.
 func (s *Service) RegisterDevice(ctx context.Context, actor talent.User, d talent.Device) error {
 	var fields []talent.FieldError
 	if n := len(d.Token); n < 16 || n > 4096 || strings.ContainsAny(d.Token, " \t\r\n/") {
@@ -29,7 +38,7 @@ func (s *Service) RegisterDevice(ctx context.Context, actor talent.User, d talen
 		return talent.Invalid(fields...)
 	}
 	d.UserID, d.LastSeenAt = actor.ID, s.now()
-	return s.InboxStore.SaveDevice(ctx, d)
+	return s.InboxStore.SaveDevice(ctx, d, d.LastSeenAt.Add(-DeviceTakeoverIdle))
 }
 
 // RemoveDevice forgets the caller's device token (sign-out on the phone).

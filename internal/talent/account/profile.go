@@ -17,6 +17,19 @@ func (s *Service) SignIn(ctx context.Context, id talent.Identity) (talent.User, 
 	}
 	admin := slices.Contains(s.BootstrapAdmins, id.UID)
 	load := func(ctx context.Context) (talent.User, error) { return s.UserStore.SignIn(ctx, id.UID, admin) }
+	byPhone := id.Provider == talent.ProviderPhone
+	if !byPhone && !admin {
+		// Only staff sign in another way, and such a sign-in never makes
+		// an account: an anonymous or email account of the Firebase
+		// project is not a graduate.
+		load = func(ctx context.Context) (talent.User, error) {
+			u, err := s.UserStore.UserByFirebaseUID(ctx, id.UID)
+			if talent.ErrorKind(err) == talent.KindNotFound {
+				return talent.User{}, phoneRequired()
+			}
+			return u, err
+		}
+	}
 	var u talent.User
 	var err error
 	if s.Users != nil {
@@ -27,10 +40,33 @@ func (s *Service) SignIn(ctx context.Context, id talent.Identity) (talent.User, 
 	if err != nil {
 		return talent.User{}, err
 	}
+	if err := s.checkSignIn(u, id); err != nil {
+		return talent.User{}, err
+	}
 	if s.Presence != nil {
 		s.Presence.Seen(u.ID, s.now())
 	}
 	return u, nil
+}
+
+// checkSignIn applies the sign-in rules to a loaded user: a graduate signs
+// in by phone; a staff role needs a second factor or a provider the
+// deployment trusts for staff (StaffProviders).
+func (s *Service) checkSignIn(u talent.User, id talent.Identity) error {
+	if !u.IsStaff() {
+		if id.Provider != talent.ProviderPhone {
+			return phoneRequired()
+		}
+		return nil
+	}
+	if id.SecondFactor != "" || slices.Contains(s.StaffProviders, id.Provider) {
+		return nil
+	}
+	return talent.Errorf(talent.KindForbidden, talent.CodeSecondFactorRequired, "staff sign-in by %q without a second factor", id.Provider)
+}
+
+func phoneRequired() error {
+	return talent.Errorf(talent.KindUnauthenticated, talent.CodePhoneSignInRequired, "graduates sign in by phone")
 }
 
 // forget drops a changed user from every replica's cache of signed-in users.

@@ -97,6 +97,8 @@ type ClaimStore interface {
 	// its audit rows and its tasks in one transaction; when fn fails, or
 	// returns an empty change, nothing is written.
 	UpdateClaim(ctx context.Context, id string, fn func(*Claim) (ClaimChange, error)) (Claim, error)
+	// DocumentClaims lists the claims a document is linked to.
+	DocumentClaims(ctx context.Context, documentID string) ([]Claim, error)
 	// ClaimDocuments lists the documents linked to a claim.
 	ClaimDocuments(ctx context.Context, claimID string) ([]talent.Document, error)
 	// ClaimAudit lists a claim's transitions, oldest first.

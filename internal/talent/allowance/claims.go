@@ -86,7 +86,7 @@ func (s *Service) Claim(ctx context.Context, actor talent.User, id string) (Clai
 	if err != nil {
 		return ClaimView{}, err
 	}
-	if c.UserID != actor.ID && !actor.HasAny(append(talent.ReviewRoles, talent.RoleFinance)...) {
+	if c.UserID != actor.ID && !InWork(actor, c) {
 		return ClaimView{}, talent.NotFound(CodeClaimNotFound)
 	}
 	v := ClaimView{Claim: c}
@@ -98,6 +98,44 @@ func (s *Service) Claim(ctx context.Context, actor talent.User, id string) (Clai
 	}
 	v.Payments, err = s.PaymentStore.Payments(ctx, id)
 	return v, err
+}
+
+// inReview are the statuses of a claim on the review side of the office.
+var inReview = []ClaimStatus{ClaimSubmitted, ClaimAwaitingEmployer, ClaimUnderReview, ClaimReturned}
+
+// payable are the statuses of a claim with money to pay or paid.
+var payable = []ClaimStatus{ClaimApproved, ClaimActive, ClaimSuspended, ClaimCompleted}
+
+// InWork says whether claim c is in the work of staff member actor: the
+// only claims whose detail, evaluation trace and documents staff may read.
+//   - a reviewer: claims in review that nobody has taken or they have, and
+//     the claims they decided (an appeal or objection comes back to them);
+//   - a lead reviewer: every claim in review, since they assign them;
+//   - finance: claims with money to pay or paid (approved, active,
+//     suspended, completed), the ones batches and payments are made of.
+//
+// Any other staff role, and an admin as such, sees none.
+func InWork(actor talent.User, c Claim) bool {
+	switch {
+	case actor.Has(talent.RoleLeadReviewer) && (slices.Contains(inReview, c.Status) || c.DecidedBy == actor.ID):
+		return true
+	case actor.Has(talent.RoleReviewer) && (c.DecidedBy == actor.ID ||
+		slices.Contains(inReview, c.Status) && (c.AssigneeID == "" || c.AssigneeID == actor.ID)):
+		return true
+	case actor.Has(talent.RoleFinance) && slices.Contains(payable, c.Status):
+		return true
+	}
+	return false
+}
+
+// DocumentInWork says whether staff member actor may read document id:
+// it is linked to a claim in their work (InWork).
+func (s *Service) DocumentInWork(ctx context.Context, actor talent.User, id string) (bool, error) {
+	claims, err := s.ClaimStore.DocumentClaims(ctx, id)
+	if err != nil {
+		return false, err
+	}
+	return slices.ContainsFunc(claims, func(c Claim) bool { return InWork(actor, c) }), nil
 }
 
 // Claims lists the caller's claims.

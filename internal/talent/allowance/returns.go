@@ -66,8 +66,12 @@ const MaxReturnRows = 5000
 // reported by row and column ("rows[3].result", counting the header as
 // row 1). A good file is applied in one transaction. The same content sent
 // again changes nothing, and so does an answer a payment already has.
+// MayApplyReturns says whether actor may apply a bank's return file at
+// all. The API asks it before reading the uploaded file.
+func MayApplyReturns(actor talent.User) error { return actor.Require(talent.RoleFinance) }
+
 func (s *Service) ApplyReturns(ctx context.Context, actor talent.User, batchID string, rows [][]string) (BankReturn, error) {
-	if err := actor.Require(talent.RoleFinance); err != nil {
+	if err := MayApplyReturns(actor); err != nil {
 		return BankReturn{}, err
 	}
 	answers, fields, bad := parseReturns(rows)

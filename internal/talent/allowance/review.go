@@ -380,10 +380,11 @@ func (s *Service) ReviewClaim(ctx context.Context, actor talent.User, id string)
 		return ReviewView{}, err
 	}
 	for _, d := range v.Documents {
-		if d.Status != talent.DocAccepted {
+		// Only the inspected bytes are ever shown (see InspectedKeyOf).
+		if d.Status != talent.DocAccepted || d.InspectedKey == "" {
 			continue
 		}
-		url, err := s.Objects.PresignDownload(ctx, d.ObjectKey, s.PreviewTTL)
+		url, err := s.Objects.PresignDownload(ctx, d.InspectedKey, s.PreviewTTL)
 		if err != nil {
 			return ReviewView{}, err
 		}

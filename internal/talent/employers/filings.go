@@ -64,6 +64,13 @@ var filingRequired = []string{"name", "nationalId", "contractStart", "contractEn
 // MaxFilingRows bounds one filing.
 const MaxFilingRows = 5000
 
+// MayFile says whether actor may file hires at all (HR of an employer).
+// The API asks it before reading the uploaded file.
+func MayFile(actor talent.User) error {
+	_, err := actor.HREmployer()
+	return err
+}
+
 // File takes an employer's new hires from a sheet (HR of the employer):
 // name, national ID number, phone, contract start and end, and the start of
 // social insurance. Every row is checked — the ID number's check digit, the
@@ -82,61 +89,10 @@ func (s *Service) File(ctx context.Context, actor talent.User, rows [][]string) 
 	if len(rows) > MaxFilingRows+1 {
 		return FilingView{}, talent.Field("rows", talent.CodeTooManyItems)
 	}
-	col, missing := talent.SheetColumns(rows[0], filingColumns, filingRequired)
-	if len(missing) > 0 {
-		return FilingView{}, talent.MissingColumns(missing)
-	}
 	now := s.now()
-	type row struct {
-		prefix string
-		hire   Hire
-		phone  string
-		number string
-	}
-	var fields []talent.FieldError
-	var parsed []row
-	seen := map[string]bool{}
-	for i, r := range rows[1:] {
-		prefix := "rows[" + strconv.Itoa(i+2) + "]."
-		x := row{prefix: prefix, hire: Hire{ID: talent.NewID(), EmployerID: employerID, Name: talent.Cell(r, col["name"])}}
-		if n := utf8.RuneCountInString(x.hire.Name); n == 0 || n > 64 {
-			fields = append(fields, talent.FieldError{Field: prefix + "name", Code: talent.CodeTextLength})
-		}
-		id, idErr := talent.ParseNationalID(talent.Cell(r, col["nationalId"]), now)
-		if idErr != nil {
-			for _, f := range idErr.Fields {
-				fields = append(fields, talent.FieldError{Field: prefix + "nationalId", Code: f.Code})
-			}
-		} else {
-			x.number = id.Number()
-			x.hire.NationalIDIndex = s.Vault.Index(x.number)
-			if seen[x.hire.NationalIDIndex] {
-				fields = append(fields, talent.FieldError{Field: prefix + "nationalId", Code: talent.CodeDuplicateInFile})
-			}
-			seen[x.hire.NationalIDIndex] = true
-		}
-		if c, ok := col["phone"]; ok {
-			if x.phone = talent.Cell(r, c); x.phone != "" && !talent.ValidPhone(x.phone) {
-				fields = append(fields, talent.FieldError{Field: prefix + "phone", Code: talent.CodePhoneFormat})
-			}
-		}
-		var dateFields []talent.FieldError
-		for _, d := range []struct {
-			name string
-			to   *time.Time
-		}{{"contractStart", &x.hire.Confirmation.ContractStart}, {"contractEnd", &x.hire.Confirmation.ContractEnd},
-			{"socialInsuranceStart", &x.hire.Confirmation.SocialInsuranceStart}} {
-			t, ok := parseDate(talent.Cell(r, col[d.name]))
-			if !ok {
-				dateFields = append(dateFields, talent.FieldError{Field: prefix + d.name, Code: talent.CodeNotDate})
-			}
-			*d.to = t
-		}
-		if len(dateFields) == 0 {
-			dateFields = x.hire.Confirmation.Check(prefix, now)
-		}
-		fields = append(fields, dateFields...)
-		parsed = append(parsed, x)
+	parsed, seen, fields, err := s.readHires(rows, employerID, now)
+	if err != nil {
+		return FilingView{}, err
 	}
 	indexes := make([]string, 0, len(seen))
 	for idx := range seen {
@@ -189,6 +145,72 @@ func (s *Service) File(ctx context.Context, actor talent.User, rows [][]string) 
 		return FilingView{}, err
 	}
 	return s.viewFiling(f, hires)
+}
+
+// hireRow is one row of a filing as read, before the store is asked about
+// the person.
+type hireRow struct {
+	prefix string
+	hire   Hire
+	phone  string
+	number string
+}
+
+// readHires reads the rows of a filing sheet (header first): each hire,
+// the blind indexes seen, and every problem by row and column. It needs no
+// store, so what a file can do to it is fuzzed (FuzzReadHires). A missing
+// column is an error of the whole file.
+func (s *Service) readHires(rows [][]string, employerID string, now time.Time) ([]hireRow, map[string]bool, []talent.FieldError, error) {
+	col, missing := talent.SheetColumns(rows[0], filingColumns, filingRequired)
+	if len(missing) > 0 {
+		return nil, nil, nil, talent.MissingColumns(missing)
+	}
+	var fields []talent.FieldError
+	var parsed []hireRow
+	seen := map[string]bool{}
+	for i, r := range rows[1:] {
+		prefix := "rows[" + strconv.Itoa(i+2) + "]."
+		x := hireRow{prefix: prefix, hire: Hire{ID: talent.NewID(), EmployerID: employerID, Name: talent.Cell(r, col["name"])}}
+		if n := utf8.RuneCountInString(x.hire.Name); n == 0 || n > 64 {
+			fields = append(fields, talent.FieldError{Field: prefix + "name", Code: talent.CodeTextLength})
+		}
+		id, idErr := talent.ParseNationalID(talent.Cell(r, col["nationalId"]), now)
+		if idErr != nil {
+			for _, f := range idErr.Fields {
+				fields = append(fields, talent.FieldError{Field: prefix + "nationalId", Code: f.Code})
+			}
+		} else {
+			x.number = id.Number()
+			x.hire.NationalIDIndex = s.Vault.Index(x.number)
+			if seen[x.hire.NationalIDIndex] {
+				fields = append(fields, talent.FieldError{Field: prefix + "nationalId", Code: talent.CodeDuplicateInFile})
+			}
+			seen[x.hire.NationalIDIndex] = true
+		}
+		if c, ok := col["phone"]; ok {
+			if x.phone = talent.Cell(r, c); x.phone != "" && !talent.ValidPhone(x.phone) {
+				fields = append(fields, talent.FieldError{Field: prefix + "phone", Code: talent.CodePhoneFormat})
+			}
+		}
+		var dateFields []talent.FieldError
+		for _, d := range []struct {
+			name string
+			to   *time.Time
+		}{{"contractStart", &x.hire.Confirmation.ContractStart}, {"contractEnd", &x.hire.Confirmation.ContractEnd},
+			{"socialInsuranceStart", &x.hire.Confirmation.SocialInsuranceStart}} {
+			t, ok := parseDate(talent.Cell(r, col[d.name]))
+			if !ok {
+				dateFields = append(dateFields, talent.FieldError{Field: prefix + d.name, Code: talent.CodeNotDate})
+			}
+			*d.to = t
+		}
+		if len(dateFields) == 0 {
+			dateFields = x.hire.Confirmation.Check(prefix, now)
+		}
+		fields = append(fields, dateFields...)
+		parsed = append(parsed, x)
+	}
+	return parsed, seen, fields, nil
 }
 
 // parseDate reads a civil date as sheets write it: 2026-07-01, 2026/7/1 or 2026.07.01.

@@ -26,8 +26,13 @@ const MaxImportRows = 5000
 // to the properties they name. Every row is checked and every problem is
 // reported by row and column ("rows[3].layout", counting the header as row
 // 1); when any row is bad nothing is imported.
+// MayImportUnits says whether actor may import units at all. The API asks
+// it before reading the uploaded file, so that nobody else makes Anju
+// parse a workbook.
+func MayImportUnits(actor talent.User) error { return requireHousing(actor) }
+
 func (s *Service) ImportUnits(ctx context.Context, actor talent.User, rows [][]string) (int, error) {
-	if err := requireHousing(actor); err != nil {
+	if err := MayImportUnits(actor); err != nil {
 		return 0, err
 	}
 	if len(rows) < 2 {
@@ -36,13 +41,13 @@ func (s *Service) ImportUnits(ctx context.Context, actor talent.User, rows [][]s
 	if len(rows) > MaxImportRows+1 {
 		return 0, talent.Invalid(talent.FieldError{Field: "rows", Code: talent.CodeTooManyItems})
 	}
-	col, missing := talent.SheetColumns(rows[0], importColumns, []string{"property", "number", "layout", "area", "floor", "marketRent"})
-	if len(missing) > 0 {
-		return 0, talent.MissingColumns(missing)
+	parsed, err := readUnitRows(rows)
+	if err != nil {
+		return 0, err
 	}
-	var names []string
-	for _, r := range rows[1:] {
-		names = append(names, talent.Cell(r, col["property"]))
+	names := make([]string, len(parsed))
+	for i, r := range parsed {
+		names[i] = r.property
 	}
 	props, err := s.Inventory.PropertiesByName(ctx, names)
 	if err != nil {
@@ -51,7 +56,50 @@ func (s *Service) ImportUnits(ctx context.Context, actor talent.User, rows [][]s
 	var fields []talent.FieldError
 	var units []Unit
 	seen := map[string]bool{}
+	for _, r := range parsed {
+		fields = append(fields, r.problems...)
+		p, ok := props[r.property]
+		if !ok {
+			fields = append(fields, talent.FieldError{Field: r.prefix + "property", Code: CodePropertyUnknown})
+			continue
+		}
+		key := p.ID + "/" + r.in.Number
+		if seen[key] {
+			fields = append(fields, talent.FieldError{Field: r.prefix + "number", Code: talent.CodeDuplicateInFile})
+			continue
+		}
+		seen[key] = true
+		units = append(units, s.unit(p.ID, r.in))
+	}
+	if len(fields) > 0 {
+		return 0, talent.RejectRows(fields)
+	}
+	if err := s.Inventory.CreateUnits(ctx, units); err != nil {
+		return 0, err
+	}
+	return len(units), nil
+}
+
+// unitRow is one row of an import as read, before its property is looked up.
+type unitRow struct {
+	prefix   string // rows[N]. as problems name the row
+	property string
+	in       UnitInput
+	problems []talent.FieldError // what is wrong with the row by itself
+}
+
+// readUnitRows reads the rows of an import sheet (header first) into units
+// with the problems of each row, by row and column; it needs no store, so
+// what a file can do to it is fuzzed (FuzzReadUnitRows). A missing column
+// is an error of the whole file.
+func readUnitRows(rows [][]string) ([]unitRow, error) {
+	col, missing := talent.SheetColumns(rows[0], importColumns, []string{"property", "number", "layout", "area", "floor", "marketRent"})
+	if len(missing) > 0 {
+		return nil, talent.MissingColumns(missing)
+	}
+	out := make([]unitRow, 0, len(rows)-1)
 	for i, r := range rows[1:] {
+		var fields []talent.FieldError
 		prefix := "rows[" + strconv.Itoa(i+2) + "]."
 		in := UnitInput{Number: talent.Cell(r, col["number"]), Layout: Layout(strings.ToLower(talent.Cell(r, col["layout"])))}
 		var bad bool
@@ -69,26 +117,9 @@ func (s *Service) ImportUnits(ctx context.Context, actor talent.User, rows [][]s
 		}
 		in.Floor = floor
 		fields = append(fields, in.check(prefix)...)
-		p, ok := props[talent.Cell(r, col["property"])]
-		if !ok {
-			fields = append(fields, talent.FieldError{Field: prefix + "property", Code: CodePropertyUnknown})
-			continue
-		}
-		key := p.ID + "/" + in.Number
-		if seen[key] {
-			fields = append(fields, talent.FieldError{Field: prefix + "number", Code: talent.CodeDuplicateInFile})
-			continue
-		}
-		seen[key] = true
-		units = append(units, s.unit(p.ID, in))
+		out = append(out, unitRow{prefix: prefix, property: talent.Cell(r, col["property"]), in: in, problems: fields})
 	}
-	if len(fields) > 0 {
-		return 0, talent.RejectRows(fields)
-	}
-	if err := s.Inventory.CreateUnits(ctx, units); err != nil {
-		return 0, err
-	}
-	return len(units), nil
+	return out, nil
 }
 
 // hundredths parses a decimal with at most two places ("45.5" → 4550)
