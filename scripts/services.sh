@@ -5,6 +5,7 @@
 #
 #   scripts/services.sh up      install what is missing, start what is not running
 #   scripts/services.sh down    stop what `up` started
+#   scripts/services.sh browser install chromium for the console's browser tests
 #   scripts/services.sh status  show what is answering
 #   scripts/services.sh env     print `export` lines for the Anju variables
 #
@@ -456,6 +457,12 @@ cmd_up() {
 	firebase_up
 }
 
+# cmd_browser installs Debian's chromium for the console's browser tests
+# (cmd/anju/console_test.go drives it headless with chromedp).
+cmd_browser() {
+	command -v chromium >/dev/null 2>&1 || apt_install chromium
+}
+
 cmd_down() {
 	lock
 	firebase_down
@@ -524,6 +531,7 @@ usage() {
 [[ $# -eq 1 ]] || usage
 case $1 in
 up) cmd_up ;;
+browser) cmd_browser ;;
 down) cmd_down ;;
 status) cmd_status ;;
 env) cmd_env ;;

@@ -2717,6 +2717,18 @@ type PropertyPage struct {
 	NextCursor *string    `json:"nextCursor,omitempty"`
 }
 
+// PublicConfig defines model for PublicConfig.
+type PublicConfig struct {
+	// AuthEmulatorUrl Set only in development, e.g. http://127.0.0.1:59099; clients connect the Firebase SDK to it
+	AuthEmulatorUrl *string `json:"authEmulatorUrl,omitempty"`
+	Firebase        struct {
+		// ApiKey The Firebase web API key (public by design)
+		ApiKey     string `json:"apiKey"`
+		AuthDomain string `json:"authDomain"`
+		ProjectId  string `json:"projectId"`
+	} `json:"firebase"`
+}
+
 // PublicDeliveryReport defines model for PublicDeliveryReport.
 type PublicDeliveryReport struct {
 	From  openapi_types.Date `json:"from"`
@@ -3714,6 +3726,9 @@ type ServerInterface interface {
 	// ListPolicies The allowance packages open today, with their figures and required documents
 	// (GET /v1/policies)
 	ListPolicies(c *fiber.Ctx) error
+	// GetPublicConfig How a client signs in (the Firebase web configuration and, in development, the Auth emulator)
+	// (GET /v1/public/config)
+	GetPublicConfig(c *fiber.Ctx) error
 	// ListPublicity The public notice (公示) — approvals before payment and apartment allocations, masked
 	// (GET /v1/public/publicity)
 	ListPublicity(c *fiber.Ctx, params ListPublicityParams) error
@@ -6860,6 +6875,24 @@ func (siw *ServerInterfaceWrapper) ListPolicies(c *fiber.Ctx) error {
 	return handler(c)
 }
 
+// GetPublicConfig operation middleware
+func (siw *ServerInterfaceWrapper) GetPublicConfig(c *fiber.Ctx) error {
+
+	handler := func(c *fiber.Ctx) error {
+		return siw.Handler.GetPublicConfig(c)
+	}
+
+	for i := len(siw.HandlerMiddlewares) - 1; i >= 0; i-- {
+		m := siw.HandlerMiddlewares[i]
+		next := handler
+		handler = func(c *fiber.Ctx) error {
+			return m(c, next)
+		}
+	}
+
+	return handler(c)
+}
+
 // ListPublicity operation middleware
 func (siw *ServerInterfaceWrapper) ListPublicity(c *fiber.Ctx) error {
 
@@ -7764,6 +7797,8 @@ func RegisterHandlersWithOptions(router fiber.Router, si ServerInterface, option
 	router.Put(options.BaseURL+"/v1/admin/users/:id/identity", wrapper.CorrectIdentity)
 
 	router.Get(options.BaseURL+"/v1/public/publicity", wrapper.ListPublicity)
+
+	router.Get(options.BaseURL+"/v1/public/config", wrapper.GetPublicConfig)
 
 	router.Get(options.BaseURL+"/v1/public/stats/delivery", wrapper.PublicDeliveryStats)
 

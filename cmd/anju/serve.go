@@ -97,6 +97,7 @@ func (s *system) serveAPI(ctx context.Context, g *errgroup.Group, reg *prometheu
 		Verifier:    verifier,
 		Idempotency: s.db.Idempotency(),
 		Limiter:     ratelimit.New(s.redis),
+		Client:      clientConfig(s.cfg),
 		Limits:      api.Limits{PerIP: s.cfg.RateLimitPerIP, PerUser: s.cfg.RateLimitPerUser, ObjectionsPerHour: s.cfg.ObjectionsPerHour, TrustedProxies: s.cfg.TrustedProxies},
 		Checks: map[string]func(context.Context) error{
 			"postgres": s.db.Ping,
@@ -207,4 +208,13 @@ func (s *system) serveInternalHTTP(ctx context.Context, g *errgroup.Group, reg *
 		defer cancel()
 		return srv.Shutdown(sctx)
 	})
+}
+
+// clientConfig is what the console and apps are told about signing in.
+func clientConfig(c Config) api.ClientConfig {
+	out := api.ClientConfig{FirebaseAPIKey: c.FirebaseWebAPIKey, FirebaseAuthDomain: c.FirebaseAuthDomain, FirebaseProjectID: c.FirebaseProjectID}
+	if c.AuthEmulatorHost != "" {
+		out.AuthEmulatorURL = "http://" + c.AuthEmulatorHost
+	}
+	return out
 }
