@@ -460,7 +460,11 @@ cmd_up() {
 # cmd_browser installs Debian's chromium for the console's browser tests
 # (cmd/anju/console_test.go drives it headless with chromedp).
 cmd_browser() {
-	command -v chromium >/dev/null 2>&1 || apt_install chromium
+	local pkgs=()
+	command -v chromium >/dev/null 2>&1 || pkgs+=(chromium)
+	# Chinese text in screenshots of the console.
+	[[ -e /usr/share/fonts/truetype/wqy/wqy-microhei.ttc ]] || pkgs+=(fonts-wqy-microhei)
+	apt_install "${pkgs[@]}"
 }
 
 cmd_down() {

@@ -78,8 +78,11 @@ const (
 // /docs on f.
 func Register(f fiber.Router, o Options) {
 	csp := CSP(o)
-	f.Get("/console", func(c *fiber.Ctx) error { return c.Redirect("/console/", fiber.StatusMovedPermanently) })
 	f.Get("/console/*", func(c *fiber.Ctx) error {
+		// Without its slash the app's relative router base would be wrong.
+		if c.Path() == "/console" {
+			return c.Redirect("/console/", fiber.StatusMovedPermanently)
+		}
 		c.Set("Content-Security-Policy", csp)
 		c.Set(fiber.HeaderXContentTypeOptions, "nosniff")
 		c.Set("Referrer-Policy", "same-origin")

@@ -1,0 +1,399 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/anju-city/anju/internal/console"
+	"github.com/chromedp/chromedp"
+)
+
+// The staff console in a real browser: Debian's chromium, headless, driven
+// by chromedp against the real binary and services. Each person gets their
+// own browser (their own Firebase session in IndexedDB), signs in with
+// email and password at the Auth emulator, clicks through the screens, and
+// the API is then asked whether the work was done.
+
+const staffPassword = "console-password-1"
+
+// chromiumPath finds the browser; without it the tests skip, except in CI,
+// where `make test` installs it (scripts/services.sh browser) and a missing
+// browser is a failure.
+func chromiumPath(t *testing.T) string {
+	t.Helper()
+	for _, p := range []string{os.Getenv("ANJU_CHROMIUM"), "/usr/bin/chromium"} {
+		if p != "" {
+			if _, err := os.Stat(p); err == nil {
+				return p
+			}
+		}
+	}
+	if p, err := exec.LookPath("chromium"); err == nil {
+		return p
+	}
+	if os.Getenv("CI") != "" {
+		t.Fatal("chromium is missing: scripts/services.sh browser installs it (make test does)")
+	}
+	t.Skip("chromium is missing: scripts/services.sh browser installs it")
+	return ""
+}
+
+// consoleBuilt fails (CI) or skips when the binary was built without the
+// console: `make console` builds it.
+func consoleBuilt(t *testing.T) {
+	t.Helper()
+	if console.Built() {
+		return
+	}
+	if os.Getenv("CI") != "" {
+		t.Fatal("the console is not built into this test binary: run make console first (make test does)")
+	}
+	t.Skip("the console is not built: make console")
+}
+
+// page is one person's browser.
+type page struct {
+	t    *testing.T
+	in   *instance
+	ctx  context.Context
+	name string
+	mu   sync.Mutex
+	// problems are console errors, uncaught exceptions and CSP violations.
+	problems []string
+}
+
+func (in *instance) browser(t *testing.T, name string) *page {
+	t.Helper()
+	exe := chromiumPath(t)
+	consoleBuilt(t)
+	opts := append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.ExecPath(exe),
+		chromedp.NoSandbox, // tests run as root in CI
+		chromedp.DisableGPU,
+		chromedp.WindowSize(1400, 1000),
+		chromedp.Flag("lang", "zh-CN"),
+	)
+	alloc, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	ctx, cancelCtx := chromedp.NewContext(alloc)
+	p := &page{t: t, in: in, ctx: ctx, name: name}
+	if err := chromedp.Do(ctx, chromedp.Navigate("about:blank")); err != nil {
+		cancelCtx()
+		cancelAlloc()
+		t.Fatalf("starting chromium: %v", err)
+	}
+	messages := chromedp.Console(ctx)
+	go func() {
+		for m, err := range messages {
+			if err != nil {
+				return
+			}
+			if m.Type == chromedp.ConsoleError || m.Type == chromedp.ConsoleException {
+				p.mu.Lock()
+				p.problems = append(p.problems, string(m.Type)+": "+m.Text)
+				p.mu.Unlock()
+			}
+		}
+	}()
+	t.Cleanup(func() {
+		cancelCtx()
+		cancelAlloc()
+	})
+	// Registered after the browser, so it runs before it is closed.
+	t.Cleanup(func() {
+		if t.Failed() {
+			p.screenshot("failure")
+		}
+	})
+	return p
+}
+
+// screenshotDir is where failures (and the main pages) are saved.
+func screenshotDir() string {
+	if d := os.Getenv("ANJU_SCREENSHOT_DIR"); d != "" {
+		return d
+	}
+	return filepath.Join(os.TempDir(), "anju-console-screenshots")
+}
+
+func (p *page) screenshot(what string) string {
+	ctx, cancel := context.WithTimeout(p.ctx, 10*time.Second)
+	defer cancel()
+	buf, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+	if err != nil {
+		p.t.Logf("screenshot of %s: %v", p.name, err)
+		return ""
+	}
+	dir := screenshotDir()
+	_ = os.MkdirAll(dir, 0o755)
+	name := filepath.Join(dir, strings.NewReplacer("/", "-", " ", "-").Replace(p.t.Name())+"-"+p.name+"-"+what+".png")
+	if err := os.WriteFile(name, buf, 0o644); err != nil {
+		p.t.Logf("screenshot: %v", err)
+		return ""
+	}
+	p.t.Logf("screenshot of %s (%s): %s", p.name, what, name)
+	return name
+}
+
+// run performs actions within 30 seconds, failing the test with what it
+// was doing.
+func (p *page) run(what string, actions ...chromedp.Action[chromedp.Void]) {
+	p.t.Helper()
+	ctx, cancel := context.WithTimeout(p.ctx, 30*time.Second)
+	defer cancel()
+	if err := chromedp.Do(ctx, actions...); err != nil {
+		p.mu.Lock()
+		problems := strings.Join(p.problems, "\n  ")
+		p.mu.Unlock()
+		p.t.Fatalf("%s: %s: %v\nbrowser problems:\n  %s", p.name, what, err, problems)
+	}
+}
+
+// text is the visible text of the first element matching sel.
+func (p *page) text(sel string) string {
+	p.t.Helper()
+	p.run("waiting for "+sel, chromedp.WaitVisible(chromedp.CSS(sel)))
+	ctx, cancel := context.WithTimeout(p.ctx, 10*time.Second)
+	defer cancel()
+	s, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(sel)))
+	if err != nil {
+		p.t.Fatalf("%s: reading %s: %v", p.name, sel, err)
+	}
+	return s
+}
+
+// waitText waits until the element's text contains want.
+func (p *page) waitText(sel, want string) {
+	p.t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	var got string
+	for time.Now().Before(deadline) {
+		ctx, cancel := context.WithTimeout(p.ctx, 2*time.Second)
+		s, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(sel)))
+		cancel()
+		if err == nil {
+			got = s
+		}
+		if err == nil && strings.Contains(got, want) {
+			return
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	p.t.Fatalf("%s: %s never showed %q (last: %q)", p.name, sel, want, got)
+}
+
+// confirm accepts the Element Plus confirmation box an irreversible action opens.
+func (p *page) confirm() {
+	p.t.Helper()
+	p.run("confirming", chromedp.WaitVisible(chromedp.CSS(`.el-message-box__btns .el-button--primary`)),
+		chromedp.Click(chromedp.CSS(`.el-message-box__btns .el-button--primary`)))
+}
+
+// signIn opens path (a deep link) and signs in on the sign-in page it
+// leads to; it returns once the app left the sign-in page.
+func (p *page) signIn(path, email string) {
+	p.t.Helper()
+	p.run("signing in as "+email,
+		chromedp.Navigate(p.in.URL+"/console"+path),
+		chromedp.WaitVisible(chromedp.CSS(`#email`)),
+		chromedp.SendKeys(chromedp.CSS(`#email`), email),
+		chromedp.SendKeys(chromedp.CSS(`#password`), staffPassword),
+		chromedp.Click(chromedp.CSS(`[data-test=signin]`)),
+		chromedp.WaitVisible(chromedp.CSS(`[data-test=sign-out]`)),
+	)
+}
+
+// noCSPViolations: the pages ran under the strict policy without being refused anything.
+func (p *page) noCSPViolations() {
+	p.t.Helper()
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	for _, m := range p.problems {
+		if strings.Contains(m, "Content Security Policy") {
+			p.t.Errorf("%s: %s", p.name, m)
+		}
+	}
+}
+
+// staffAccount makes an email/password account with a staff role (granted
+// by the admin, or an employer's role through an accepted invitation) and
+// returns its email and an API token.
+func (in *instance) staffAccount(t *testing.T, admin, role, employer string) (email, token string) {
+	t.Helper()
+	email = role + "-" + newKey()[:8] + "@test.anju.local"
+	_, token, err := in.Emu.SignUp(context.Background(), email, staffPassword)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if role == "" {
+		return email, token
+	}
+	if employer != "" {
+		var inv struct{ Code string }
+		r := in.call(t, "POST", "/v1/employers/"+employer+"/invitations", admin, map[string]any{"role": role, "phone": "13900000000"}, "Idempotency-Key", newKey())
+		r.json(t, &inv)
+		if r.Status != 201 {
+			t.Fatalf("invite %s: %d %s", role, r.Status, r.Body)
+		}
+		if r := in.call(t, "POST", "/v1/invitations/"+inv.Code+"/accept", token, nil); r.Status != 200 {
+			t.Fatalf("accept %s: %d %s", role, r.Status, r.Body)
+		}
+		return email, token
+	}
+	if r := in.call(t, "PUT", "/v1/admin/users/"+in.userID(t, token)+"/roles/"+role, admin, map[string]any{}); r.Status != 200 {
+		t.Fatalf("grant %s: %d %s", role, r.Status, r.Body)
+	}
+	return email, token
+}
+
+// TestConsoleServing: the console and /docs come from the binary with the
+// cache headers and the Content-Security-Policy; deep links get the index;
+// the sign-in configuration is public.
+func TestConsoleServing(t *testing.T) {
+	t.Parallel()
+	consoleBuilt(t)
+	in := boot(t)
+	index := in.call(t, "GET", "/console/", "", nil)
+	csp := index.Header.Get("Content-Security-Policy")
+	if index.Status != 200 || index.Header.Get("Cache-Control") != "no-cache" || !strings.Contains(string(index.Body), `<div id="app">`) {
+		t.Fatalf("index: %d %v %.200s", index.Status, index.Header, index.Body)
+	}
+	emulator := "http://" + in.Env["FIREBASE_AUTH_EMULATOR_HOST"]
+	for _, want := range []string{"script-src 'self'", "connect-src 'self' " + emulator, "object-src 'none'", "frame-ancestors 'none'"} {
+		if !strings.Contains(csp, want) {
+			t.Errorf("CSP %q lacks %q", csp, want)
+		}
+	}
+	if strings.Contains(csp, "unsafe-eval") || strings.Contains(strings.SplitN(csp, "script-src", 2)[1], "unsafe-inline;") {
+		t.Errorf("CSP allows script evaluation: %q", csp)
+	}
+	// A hashed asset the index names is immutable.
+	_, rest, ok := strings.Cut(string(index.Body), `src="/console/assets/`)
+	if !ok {
+		t.Fatalf("index names no script asset: %s", index.Body)
+	}
+	asset, _, _ := strings.Cut(rest, `"`)
+	a := in.call(t, "GET", "/console/assets/"+asset, "", nil)
+	if a.Status != 200 || a.Header.Get("Cache-Control") != "public, max-age=31536000, immutable" || !strings.Contains(a.Header.Get("Content-Type"), "javascript") {
+		t.Fatalf("asset %s: %d %v", asset, a.Status, a.Header)
+	}
+	if r := in.call(t, "GET", "/console/assets/missing-0000.js", "", nil); r.Status != 404 {
+		t.Fatalf("a missing asset: %d", r.Status)
+	}
+	// Deep links (from a notification) get the app.
+	deep := in.call(t, "GET", "/console/claims/"+newKey(), "", nil)
+	if deep.Status != 200 || string(deep.Body) != string(index.Body) || deep.Header.Get("Cache-Control") != "no-cache" {
+		t.Fatalf("deep link: %d %v", deep.Status, deep.Header)
+	}
+	docs := in.call(t, "GET", "/docs", "", nil)
+	if docs.Status != 200 || !strings.Contains(string(docs.Body), `id="reference"`) || docs.Header.Get("Content-Security-Policy") == "" {
+		t.Fatalf("docs: %d %v %.200s", docs.Status, docs.Header, docs.Body)
+	}
+	var cfg struct {
+		Firebase        struct{ APIKey, AuthDomain, ProjectID string }
+		AuthEmulatorURL string
+	}
+	r := in.call(t, "GET", "/v1/public/config", "", nil)
+	r.json(t, &cfg)
+	if r.Status != 200 || cfg.AuthEmulatorURL != emulator || cfg.Firebase.ProjectID != in.Env["ANJU_FIREBASE_PROJECT_ID"] || cfg.Firebase.APIKey == "" {
+		t.Fatalf("public config: %d %s", r.Status, r.Body)
+	}
+}
+
+// waitFor polls the API until cond holds.
+func waitFor(t *testing.T, what string, cond func() (bool, string)) {
+	t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	last := ""
+	for time.Now().Before(deadline) {
+		ok, s := cond()
+		if ok {
+			return
+		}
+		last = s
+		time.Sleep(100 * time.Millisecond)
+	}
+	t.Fatalf("%s: never happened; last answer %s", what, last)
+}
+
+var errNotYet = errors.New("not yet")
+
+// apiStatus reads one JSON field path's status from the API.
+func apiStatus(t *testing.T, in *instance, token, path string) (string, string) {
+	t.Helper()
+	r := in.call(t, "GET", path, token, nil)
+	var v struct {
+		Status string
+		Batch  struct{ Status string }
+	}
+	r.json(t, &v)
+	if v.Status == "" {
+		v.Status = v.Batch.Status
+	}
+	return v.Status, fmt.Sprintf("%d %.300s", r.Status, r.Body)
+}
+
+var _ = http.StatusOK
+
+// TestConsoleReviewer: a reviewer opens a claim from a deep link (as from a
+// notification), signs in, sees the applicant, the rule trace in Chinese
+// and the documents previewed through presigned URLs, approves after
+// confirming, and the API has the claim approved.
+func TestConsoleReviewer(t *testing.T) {
+	t.Parallel()
+	in, admin := withAdmin(t)
+	var emp struct{ ID string }
+	in.call(t, "POST", "/v1/admin/employers", admin, map[string]any{"name": "慈溪智造科技有限公司", "creditCode": creditCodeA}, "Idempotency-Key", newKey()).json(t, &emp)
+	hr := in.staff(t, admin, "hr", emp.ID)
+	reviewerEmail, reviewer := in.staffAccount(t, admin, "reviewer", "")
+	li := applicant{token: in.signUp(t), name: "李明", nationalID: testNationalID}
+	if r := in.call(t, "PUT", "/v1/me", li.token, map[string]any{"name": li.name, "nationalId": li.nationalID, "hukouPlace": "江西省南昌市",
+		"education": []map[string]any{{"level": "master", "institution": "南昌大学", "fullTime": true, "graduationDate": "2025-06-30"}},
+		"employer":  map[string]any{"name": "慈溪智造", "creditCode": creditCodeA}}); r.Status != 200 {
+		t.Fatalf("profile: %d %s", r.Status, r.Body)
+	}
+	var pending struct{ Items []struct{ ID string } }
+	in.call(t, "GET", "/v1/hr/employments", hr, nil).json(t, &pending)
+	for _, e := range pending.Items {
+		if r := in.call(t, "POST", "/v1/hr/employments/"+e.ID+"/confirm", hr,
+			map[string]any{"contractStart": "2025-07-15", "contractEnd": "2028-07-14", "socialInsuranceStart": "2025-08-01"}); r.Status != 200 {
+			t.Fatalf("confirm: %d %s", r.Status, r.Body)
+		}
+	}
+	claimID := in.claimUnderReview(t, li, true)
+
+	b := in.browser(t, "reviewer")
+	b.signIn("/claims/"+claimID, reviewerEmail)
+	b.waitText(`[data-test=claim-status]`, "under_review")
+	if h := b.text(`h2`); !strings.Contains(h, "李明") {
+		t.Errorf("claim page heading %q lacks the applicant", h)
+	}
+	// The trace in the user's language (zh-CN by default).
+	if tr := b.text(`[data-test=trace]`); !strings.ContainsFunc(tr, func(r rune) bool { return r >= 0x4e00 && r <= 0x9fff }) {
+		t.Errorf("trace is not in Chinese: %q", tr)
+	}
+	// A document previews inline from its presigned URL.
+	b.run("previewing a document",
+		chromedp.Click(chromedp.CSS(`[data-test=documents] button`)),
+		chromedp.WaitVisible(chromedp.CSS(`[data-test=preview] iframe`)),
+	)
+	b.screenshot("claim")
+	b.run("approving", chromedp.Click(chromedp.CSS(`[data-test=approve]`)))
+	b.confirm()
+	b.waitText(`[data-test=claim-status]`, "approved")
+	if got, body := apiStatus(t, in, reviewer, "/v1/review/claims/"+claimID); got != "approved" {
+		t.Fatalf("after approving in the console the API says %s", body)
+	}
+	// Back to the queue through the menu: the claim has left "under review".
+	b.run("opening the queue", chromedp.Navigate(in.URL+"/console/review"), chromedp.WaitVisible(chromedp.CSS(`[data-test=queue]`)))
+	b.screenshot("queue")
+	b.noCSPViolations()
+}
