@@ -8,12 +8,14 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/anju-city/anju/internal/console"
+	"github.com/anju-city/anju/internal/talent/allowance"
 	"github.com/chromedp/chromedp"
 )
 
@@ -396,4 +398,153 @@ func TestConsoleReviewer(t *testing.T) {
 	b.run("opening the queue", chromedp.Navigate(in.URL+"/console/review"), chromedp.WaitVisible(chromedp.CSS(`[data-test=queue]`)))
 	b.screenshot("queue")
 	b.noCSPViolations()
+}
+
+// TestConsoleHR: HR confirms two employments in one go with the contract
+// dates, and the API has both confirmed.
+func TestConsoleHR(t *testing.T) {
+	t.Parallel()
+	in, admin := withAdmin(t)
+	var emp struct{ ID string }
+	in.call(t, "POST", "/v1/admin/employers", admin, map[string]any{"name": "慈溪智造科技有限公司", "creditCode": creditCodeA}, "Idempotency-Key", newKey()).json(t, &emp)
+	hrEmail, hr := in.staffAccount(t, admin, "hr", emp.ID)
+	for _, g := range []struct{ name, id string }{{"李明", testNationalID}, {"王芳", "330282199903050029"}} {
+		if r := in.call(t, "PUT", "/v1/me", in.signUp(t), map[string]any{"name": g.name, "nationalId": g.id,
+			"employer": map[string]any{"name": "慈溪智造", "creditCode": creditCodeA, "since": "2025-07-15"}}); r.Status != 200 {
+			t.Fatalf("declare: %d %s", r.Status, r.Body)
+		}
+	}
+	var pending struct{ Items []struct{ ID, Status string } }
+	waitFor(t, "two declarations waiting", func() (bool, string) {
+		r := in.call(t, "GET", "/v1/hr/employments?status=pending", hr, nil)
+		r.json(t, &pending)
+		return len(pending.Items) == 2, string(r.Body)
+	})
+
+	b := in.browser(t, "hr")
+	b.signIn("/", hrEmail)
+	b.waitText(`[data-test=employments]`, "王芳")
+	b.screenshot("employments")
+	b.run("typing the contract dates",
+		chromedp.SendKeys(chromedp.CSS(`#contract-start`), "2025-07-15\r"),
+		chromedp.SendKeys(chromedp.CSS(`#contract-end`), "2028-07-14\r"),
+		chromedp.SendKeys(chromedp.CSS(`#si-start`), "2025-08-01\r"),
+		chromedp.Click(chromedp.CSS(`h2`)),
+		chromedp.Click(chromedp.CSS(`[data-test=employments] thead .el-checkbox__inner`)),
+	)
+	b.waitText(`[data-test=confirm-selected]`, "(2)")
+	b.run("confirming both", chromedp.Click(chromedp.CSS(`[data-test=confirm-selected]`)))
+	b.confirm()
+	b.waitText(`[data-test=results]`, "王芳")
+	for _, e := range pending.Items {
+		var got struct{ Status, ContractStart, ContractEnd string }
+		waitFor(t, "employment confirmed", func() (bool, string) {
+			r := in.call(t, "GET", "/v1/hr/employments?status=confirmed", hr, nil)
+			var page struct {
+				Items []struct{ ID, Status, ContractStart, ContractEnd string }
+			}
+			r.json(t, &page)
+			for _, x := range page.Items {
+				if x.ID == e.ID {
+					got = struct{ Status, ContractStart, ContractEnd string }{x.Status, x.ContractStart, x.ContractEnd}
+				}
+			}
+			return got.Status == "confirmed", string(r.Body)
+		})
+		if got.ContractStart != "2025-07-15" || got.ContractEnd != "2028-07-14" {
+			t.Errorf("employment %s confirmed with %+v, want the dates typed in the console", e.ID, got)
+		}
+	}
+	b.noCSPViolations()
+}
+
+// TestConsoleFinance: one finance officer makes a batch in the console, the
+// console does not let them approve it, a second officer approves it and
+// downloads the XLSX; the API has the batch approved and the export recorded.
+func TestConsoleFinance(t *testing.T) {
+	t.Parallel()
+	in, admin := withAdmin(t)
+	makerEmail, maker := in.staffAccount(t, admin, "finance", "")
+	checkerEmail, _ := in.staffAccount(t, admin, "finance", "")
+	grad, _ := in.graduate(t, map[string]any{"name": "李明", "bankAccount": map[string]any{"bankName": "中国银行慈溪支行", "accountNumber": testBankAccount}})
+	in.paying(t, in.userID(t, grad), allowance.ClaimActive, allowance.PaymentDue, nil, 1500000, 1500000)
+
+	m := in.browser(t, "maker")
+	m.signIn("/finance/batches", makerEmail)
+	m.run("making a batch", chromedp.Click(chromedp.CSS(`[data-test=create-batch]`)))
+	m.confirm()
+	m.waitText(`[data-test=batch-status]`, "pending_approval")
+	var loc string
+	ctx, cancel := context.WithTimeout(m.ctx, 5*time.Second)
+	loc, err := chromedp.Run(ctx, chromedp.Location())
+	cancel()
+	if err != nil {
+		t.Fatal(err)
+	}
+	batchID := loc[strings.LastIndex(loc, "/")+1:]
+	if got, body := apiStatus(t, in, maker, "/v1/finance/batches/"+batchID); got != "pending_approval" || !strings.Contains(body, `"count":2`) {
+		t.Fatalf("the batch made in the console: %s", body)
+	}
+	disabled, err := chromedp.Run(m.ctx, chromedp.Evaluate[bool](`document.querySelector('[data-test=approve-batch]').disabled`))
+	if err != nil || !disabled {
+		t.Errorf("the maker may press approve on their own batch (disabled=%v, %v)", disabled, err)
+	}
+	m.screenshot("batch")
+
+	c := in.browser(t, "checker")
+	c.signIn("/finance/batches/"+batchID, checkerEmail)
+	c.waitText(`[data-test=batch-status]`, "pending_approval")
+	c.run("approving", chromedp.Click(chromedp.CSS(`[data-test=approve-batch]`)))
+	c.confirm()
+	c.waitText(`[data-test=batch-status]`, "approved")
+	if got, body := apiStatus(t, in, maker, "/v1/finance/batches/"+batchID); got != "approved" {
+		t.Fatalf("after the second officer approved in the console: %s", body)
+	}
+	c.run("downloading the XLSX", chromedp.Click(chromedp.CSS(`[data-test=export]`)))
+	waitFor(t, "the export recorded", func() (bool, string) {
+		r := in.call(t, "GET", "/v1/finance/batches/"+batchID, maker, nil)
+		return strings.Contains(string(r.Body), `"format":"xlsx"`), string(r.Body)
+	})
+	m.noCSPViolations()
+	c.noCSPViolations()
+}
+
+// TestConsoleAdmin: a new staff member signs in and is told they have no
+// role, with their user id; an admin grants them the reviewer role in the
+// console; on reload they see the review queue.
+func TestConsoleAdmin(t *testing.T) {
+	t.Parallel()
+	in := services(t)
+	uid := "admin-" + newKey()
+	adminEmail := uid + "@test.anju.local"
+	if err := in.Emu.EnsureUser(context.Background(), uid, adminEmail, staffPassword, ""); err != nil {
+		t.Fatal(err)
+	}
+	in.start(t, "all", withEnv("ANJU_BOOTSTRAP_ADMINS", uid))
+	newEmail, newToken := in.staffAccount(t, "", "", "")
+	newID := in.userID(t, newToken)
+
+	n := in.browser(t, "newcomer")
+	n.signIn("/", newEmail)
+	n.waitText(`[data-test=no-role]`, newID)
+
+	a := in.browser(t, "admin")
+	a.signIn("/", adminEmail)
+	a.run("looking the newcomer up",
+		chromedp.WaitVisible(chromedp.CSS(`#user-id`)),
+		chromedp.SendKeys(chromedp.CSS(`#user-id`), newID),
+		chromedp.Click(chromedp.CSS(`[data-test=lookup]`)),
+		chromedp.WaitVisible(chromedp.CSS(`[data-test=grant]`)),
+		chromedp.Click(chromedp.CSS(`[data-test=grant]`)),
+	)
+	a.waitText(`[data-test=user-roles]`, "审核员")
+	a.screenshot("users")
+	var me struct{ User struct{ Roles []struct{ Role string } } }
+	in.call(t, "GET", "/v1/me", newToken, nil).json(t, &me)
+	if !slices.ContainsFunc(me.User.Roles, func(g struct{ Role string }) bool { return g.Role == "reviewer" }) {
+		t.Fatalf("after the grant in the console the newcomer has %+v", me.User.Roles)
+	}
+	n.run("reloading", chromedp.Navigate(in.URL+"/console/"), chromedp.WaitVisible(chromedp.CSS(`[data-test=queue]`)))
+	n.noCSPViolations()
+	a.noCSPViolations()
 }

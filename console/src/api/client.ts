@@ -31,6 +31,10 @@ const auth: Middleware = {
     const t = await token()
     if (t) request.headers.set('Authorization', 'Bearer ' + t)
     request.headers.set('Accept-Language', locale.value)
+    // Every POST may carry a key and those that create must: a retry of
+    // the same request object (the network failing after the server
+    // answered) is answered from the first response.
+    if (request.method === 'POST' && !request.headers.has('Idempotency-Key')) request.headers.set('Idempotency-Key', newKey())
     return request
   },
   async onResponse({ response }) {
