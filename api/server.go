@@ -61,6 +61,9 @@ type ClientConfig struct {
 	FirebaseProjectID  string
 	// AuthEmulatorURL is e.g. http://127.0.0.1:59099; empty in production.
 	AuthEmulatorURL string
+	// DocumentOrigin is the object store's origin as browsers reach it
+	// (presigned preview URLs point there), e.g. http://127.0.0.1:59000.
+	DocumentOrigin string
 }
 
 // connectOrigins are the origins besides our own the console's browser
@@ -116,7 +119,7 @@ func New(a *app.App, o Options) (*fiber.App, error) {
 	f.Use(recoverer(o.Logger), observe(o.Logger, m))
 
 	f.Get("/openapi.yaml", serveSpec)
-	console.Register(f, console.Options{ConnectOrigins: o.Client.connectOrigins()})
+	console.Register(f, console.Options{ConnectOrigins: o.Client.connectOrigins(), DocumentOrigin: o.Client.DocumentOrigin})
 	f.Get("/metrics", metricsHandler(o.Registry))
 
 	f.Group("/v1",

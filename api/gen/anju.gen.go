@@ -1234,6 +1234,24 @@ func (e ApplyBankReturnsParamsFormat) Valid() bool {
 	}
 }
 
+// Defines values for ListCorrectionsParamsStatus.
+const (
+	ListCorrectionsParamsStatusApplied  ListCorrectionsParamsStatus = "applied"
+	ListCorrectionsParamsStatusProposed ListCorrectionsParamsStatus = "proposed"
+)
+
+// Valid indicates whether the value is a known member of the ListCorrectionsParamsStatus enum.
+func (e ListCorrectionsParamsStatus) Valid() bool {
+	switch e {
+	case ListCorrectionsParamsStatusApplied:
+		return true
+	case ListCorrectionsParamsStatusProposed:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for ListRoundObjectionsParamsStatus.
 const (
 	ListRoundObjectionsParamsStatusDismissed ListRoundObjectionsParamsStatus = "dismissed"
@@ -1864,6 +1882,12 @@ type CorrectionInput struct {
 	ApplicationId openapi_types.UUID `json:"applicationId"`
 	Reason        string             `json:"reason"`
 	UnitId        openapi_types.UUID `json:"unitId"`
+}
+
+// CorrectionPage defines model for CorrectionPage.
+type CorrectionPage struct {
+	Items      []Correction `json:"items"`
+	NextCursor *string      `json:"nextCursor,omitempty"`
 }
 
 // Decision defines model for Decision.
@@ -3159,6 +3183,16 @@ type ListClawbacksParams struct {
 	Limit  *Limit          `form:"limit,omitempty" json:"limit,omitempty"`
 }
 
+// ListCorrectionsParams defines parameters for ListCorrections.
+type ListCorrectionsParams struct {
+	Status *ListCorrectionsParamsStatus `form:"status,omitempty" json:"status,omitempty"`
+	Cursor *Cursor                      `form:"cursor,omitempty" json:"cursor,omitempty"`
+	Limit  *Limit                       `form:"limit,omitempty" json:"limit,omitempty"`
+}
+
+// ListCorrectionsParamsStatus defines parameters for ListCorrections.
+type ListCorrectionsParamsStatus string
+
 // ListRoundObjectionsParams defines parameters for ListRoundObjections.
 type ListRoundObjectionsParams struct {
 	Status *ListRoundObjectionsParamsStatus `form:"status,omitempty" json:"status,omitempty"`
@@ -3591,6 +3625,9 @@ type ServerInterface interface {
 	// GetApplication An application, to its applicant and housing staff
 	// (GET /v1/housing/applications/{id})
 	GetApplication(c *fiber.Ctx, id ID) error
+	// ListCorrections Corrections and hand assignments, newest first, by status (housing)
+	// (GET /v1/housing/corrections)
+	ListCorrections(c *fiber.Ctx, params ListCorrectionsParams) error
 	// ApproveCorrection Approve and apply a correction proposed by another officer (housing)
 	// (POST /v1/housing/corrections/{id}/approve)
 	ApproveCorrection(c *fiber.Ctx, id ID) error
@@ -5480,6 +5517,57 @@ func (siw *ServerInterfaceWrapper) GetApplication(c *fiber.Ctx) error {
 
 	handler := func(c *fiber.Ctx) error {
 		return siw.Handler.GetApplication(c, id)
+	}
+
+	for i := len(siw.HandlerMiddlewares) - 1; i >= 0; i-- {
+		m := siw.HandlerMiddlewares[i]
+		next := handler
+		handler = func(c *fiber.Ctx) error {
+			return m(c, next)
+		}
+	}
+
+	return handler(c)
+}
+
+// ListCorrections operation middleware
+func (siw *ServerInterfaceWrapper) ListCorrections(c *fiber.Ctx) error {
+
+	var err error
+	_ = err
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListCorrectionsParams
+
+	var query url.Values
+	query, err = url.ParseQuery(string(c.Request().URI().QueryString()))
+	if err != nil {
+		return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for query string: %w", err).Error())
+	}
+
+	// ------------- Optional query parameter "status" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "status", query, &params.Status, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter status: %w", err).Error())
+	}
+
+	// ------------- Optional query parameter "cursor" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "cursor", query, &params.Cursor, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter cursor: %w", err).Error())
+	}
+
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", query, &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter limit: %w", err).Error())
+	}
+
+	handler := func(c *fiber.Ctx) error {
+		return siw.Handler.ListCorrections(c, params)
 	}
 
 	for i := len(siw.HandlerMiddlewares) - 1; i >= 0; i-- {
@@ -7783,6 +7871,8 @@ func RegisterHandlersWithOptions(router fiber.Router, si ServerInterface, option
 	router.Post(options.BaseURL+"/v1/housing/leases/:id/check-out", wrapper.CheckOut)
 
 	router.Post(options.BaseURL+"/v1/housing/rounds/:id/corrections", wrapper.ProposeCorrection)
+
+	router.Get(options.BaseURL+"/v1/housing/corrections", wrapper.ListCorrections)
 
 	router.Post(options.BaseURL+"/v1/housing/corrections/:id/approve", wrapper.ApproveCorrection)
 

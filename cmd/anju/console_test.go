@@ -269,7 +269,9 @@ func TestConsoleServing(t *testing.T) {
 		t.Fatalf("index: %d %v %.200s", index.Status, index.Header, index.Body)
 	}
 	emulator := "http://" + in.Env["FIREBASE_AUTH_EMULATOR_HOST"]
-	for _, want := range []string{"script-src 'self'", "connect-src 'self' " + emulator, "object-src 'none'", "frame-ancestors 'none'"} {
+	documents := "http://" + in.Env["ANJU_MINIO_ENDPOINT"]
+	for _, want := range []string{"script-src 'self'", "connect-src 'self' " + emulator, "img-src data: 'self' blob: " + documents,
+		"frame-src 'self' blob: " + documents, "object-src 'none'", "frame-ancestors 'none'"} {
 		if !strings.Contains(csp, want) {
 			t.Errorf("CSP %q lacks %q", csp, want)
 		}
@@ -539,7 +541,9 @@ func TestConsoleAdmin(t *testing.T) {
 	)
 	a.waitText(`[data-test=user-roles]`, "审核员")
 	a.screenshot("users")
-	var me struct{ User struct{ Roles []struct{ Role string } } }
+	var me struct {
+		User struct{ Roles []struct{ Role string } }
+	}
 	in.call(t, "GET", "/v1/me", newToken, nil).json(t, &me)
 	if !slices.ContainsFunc(me.User.Roles, func(g struct{ Role string }) bool { return g.Role == "reviewer" }) {
 		t.Fatalf("after the grant in the console the newcomer has %+v", me.User.Roles)
@@ -547,4 +551,151 @@ func TestConsoleAdmin(t *testing.T) {
 	n.run("reloading", chromedp.Navigate(in.URL+"/console/"), chromedp.WaitVisible(chromedp.CSS(`[data-test=queue]`)))
 	n.noCSPViolations()
 	a.noCSPViolations()
+}
+
+// TestConsoleHousing: a housing officer imports units from a file (a bad
+// file shows its row report and imports nothing), runs a round to its draw,
+// and proposes a unit by hand for the waitlisted applicant; the console
+// does not let them approve their own proposal; a second officer approves it
+// from the list, and the API has it applied with an offer.
+func TestConsoleHousing(t *testing.T) {
+	t.Parallel()
+	in, admin := withAdmin(t)
+	oneEmail, one := in.staffAccount(t, admin, "housing", "")
+	twoEmail, _ := in.staffAccount(t, admin, "housing", "")
+	var emp struct{ ID string }
+	in.call(t, "POST", "/v1/admin/employers", admin, map[string]any{"name": "慈溪智造", "creditCode": creditCodeA}, "Idempotency-Key", newKey()).json(t, &emp)
+	hr := in.staff(t, admin, "hr", emp.ID)
+	var prop struct{ ID string }
+	in.call(t, "POST", "/v1/housing/properties", one, map[string]any{"name": "慈溪人才公寓一期", "district": "慈溪市", "address": "新城大道 1 号"}, "Idempotency-Key", newKey()).json(t, &prop)
+
+	dir := t.TempDir()
+	bad := filepath.Join(dir, "bad.csv")
+	good := filepath.Join(dir, "good.csv")
+	if err := os.WriteFile(bad, []byte("楼盘,房号,户型,面积,楼层,市场租金\n慈溪人才公寓一期,1-101,penthouse,30,1,1500\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(good, []byte("楼盘,房号,户型,面积,楼层,市场租金\n慈溪人才公寓一期,1-101,studio,30,1,1500\n慈溪人才公寓一期,1-102,1br,45,1,2200\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	o := in.browser(t, "officer-one")
+	o.signIn("/housing/units", oneEmail)
+	o.run("importing a bad file",
+		chromedp.SetUploadFiles(chromedp.CSS(`[data-test=units-file]`), []string{bad}),
+		chromedp.Click(chromedp.CSS(`[data-test=units-import]`)),
+	)
+	o.waitText(`[data-test=row-report]`, "layout")
+	if n := in.unitCount(t); n != 0 {
+		t.Fatalf("a refused file left %d units", n)
+	}
+	o.run("importing a good file",
+		chromedp.SetUploadFiles(chromedp.CSS(`[data-test=units-file]`), []string{good}),
+		chromedp.Click(chromedp.CSS(`[data-test=units-import]`)),
+	)
+	o.waitText(`[data-test=units]`, "1-102")
+	if n := in.unitCount(t); n != 2 {
+		t.Fatalf("after the import in the console: %d units", n)
+	}
+	o.screenshot("units")
+
+	// A round over the studio with two employed applicants: one housed,
+	// one waitlisted; the 1br stays free for a hand assignment.
+	var units struct{ Items []struct{ ID, Number string } }
+	in.call(t, "GET", "/v1/housing/units", one, nil).json(t, &units)
+	var studio, free string
+	for _, u := range units.Items {
+		if u.Number == "1-101" {
+			studio = u.ID
+		} else {
+			free = u.ID
+		}
+	}
+	var tokens []string
+	for _, g := range []struct{ name, id string }{{"李明", testNationalID}, {"王芳", "330282199903050029"}} {
+		tok := in.signUp(t)
+		if r := in.call(t, "PUT", "/v1/me", tok, map[string]any{"name": g.name, "nationalId": g.id, "hukouPlace": "江西省南昌市",
+			"education": []map[string]any{{"level": "master", "institution": "南昌大学", "fullTime": true, "graduationDate": "2025-06-30"}},
+			"employer":  map[string]any{"name": "慈溪智造", "creditCode": creditCodeA}}); r.Status != 200 {
+			t.Fatalf("profile: %d %s", r.Status, r.Body)
+		}
+		tokens = append(tokens, tok)
+	}
+	var pending struct{ Items []struct{ ID string } }
+	in.call(t, "GET", "/v1/hr/employments", hr, nil).json(t, &pending)
+	for _, e := range pending.Items {
+		if r := in.call(t, "POST", "/v1/hr/employments/"+e.ID+"/confirm", hr,
+			map[string]any{"contractStart": "2025-07-01", "contractEnd": "2028-06-30", "socialInsuranceStart": "2025-08-01"}); r.Status != 200 {
+			t.Fatalf("confirm: %d %s", r.Status, r.Body)
+		}
+	}
+	now := time.Now().UTC()
+	var round struct{ ID string }
+	in.call(t, "POST", "/v1/housing/rounds", one, map[string]any{"name": "2026 年第一批", "opensAt": now.Add(-time.Minute), "closesAt": now.Add(time.Hour), "unitIds": []string{studio}},
+		"Idempotency-Key", newKey()).json(t, &round)
+	for _, tok := range tokens {
+		if r := in.call(t, "POST", "/v1/housing/rounds/"+round.ID+"/applications", tok,
+			map[string]any{"preferences": []map[string]any{{"layout": "studio"}}, "householdSize": 1, "ownsHomeInCity": false, "publicRentalHousing": false},
+			"Idempotency-Key", newKey()); r.Status != 201 {
+			t.Fatalf("apply: %d %s", r.Status, r.Body)
+		}
+	}
+	// Close and draw in the console.
+	o.run("opening the rounds", chromedp.Navigate(in.URL+"/console/housing/rounds"), chromedp.WaitVisible(chromedp.CSS(`[data-test=rounds]`)))
+	o.waitText(`[data-test=rounds]`, "open")
+	o.run("closing", chromedp.Click(chromedp.CSS(`[data-test=rounds] tbody button`)))
+	o.confirm()
+	o.waitText(`[data-test=rounds]`, "closed")
+	o.run("drawing", chromedp.Click(chromedp.CSS(`[data-test=rounds] tbody button`)))
+	o.confirm()
+	o.waitText(`[data-test=rounds]`, "drawn")
+	var rec response
+	waitFor(t, "the public draw record", func() (bool, string) {
+		rec = in.call(t, "GET", "/v1/public/rounds/"+round.ID+"/draw", "", nil)
+		return rec.Status == 200, string(rec.Body)
+	})
+	var waitlisted string
+	row := in.DB.Pool().QueryRow(context.Background(), `SELECT id::text FROM applications WHERE round_id = $1 AND status = 'waitlisted'`, round.ID)
+	if err := row.Scan(&waitlisted); err != nil {
+		t.Fatalf("the waitlisted application: %v", err)
+	}
+
+	o.run("proposing the free unit for the waitlisted applicant",
+		chromedp.SendKeys(chromedp.CSS(`input[data-test=assign-unit]`), free),
+		chromedp.SendKeys(chromedp.CSS(`input[data-test=assign-application]`), waitlisted),
+		chromedp.SendKeys(chromedp.CSS(`input[data-test=assign-reason]`), "残疾人优先，经两名工作人员核实"),
+		chromedp.Click(chromedp.CSS(`[data-test=assign-propose]`)),
+	)
+	o.waitText(`[data-test=proposals]`, "assignment")
+	var list struct{ Items []struct{ ID, Status, Kind string } }
+	in.call(t, "GET", "/v1/housing/corrections", one, nil).json(t, &list)
+	if len(list.Items) != 1 || list.Items[0].Kind != "assignment" || list.Items[0].Status != "proposed" {
+		t.Fatalf("proposals after the console proposed one: %+v", list)
+	}
+	proposal := list.Items[0].ID
+	own, err := chromedp.Run(o.ctx, chromedp.Evaluate[bool](`document.querySelector('[data-test=approve-`+proposal+`]').disabled`))
+	if err != nil || !own {
+		t.Errorf("the proposer may press approve on their own proposal (disabled=%v, %v)", own, err)
+	}
+	o.screenshot("rounds")
+
+	s := in.browser(t, "officer-two")
+	s.signIn("/housing/rounds", twoEmail)
+	s.waitText(`[data-test=proposals]`, "assignment")
+	s.run("approving", chromedp.Click(chromedp.CSS(`[data-test=approve-`+proposal+`]`)))
+	s.confirm()
+	waitFor(t, "the assignment applied", func() (bool, string) {
+		r := in.call(t, "GET", "/v1/housing/corrections?status=applied", one, nil)
+		var applied struct{ Items []struct{ ID, OfferID string } }
+		r.json(t, &applied)
+		return len(applied.Items) == 1 && applied.Items[0].ID == proposal && applied.Items[0].OfferID != "", string(r.Body)
+	})
+	// Only housing staff see the proposals.
+	if r := in.call(t, "GET", "/v1/housing/corrections", tokens[0], nil); r.Status != 403 {
+		t.Fatalf("a graduate listing corrections: %d %s", r.Status, r.Body)
+	}
+	if r := in.call(t, "GET", "/v1/housing/corrections", admin, nil); r.Status != 403 {
+		t.Fatalf("an admin listing corrections: %d %s", r.Status, r.Body)
+	}
+	o.noCSPViolations()
+	s.noCSPViolations()
 }

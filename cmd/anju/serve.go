@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -9,6 +10,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/pprof"
+	"strings"
 	"time"
 
 	"github.com/anju-city/anju/api"
@@ -216,5 +218,13 @@ func clientConfig(c Config) api.ClientConfig {
 	if c.AuthEmulatorHost != "" {
 		out.AuthEmulatorURL = "http://" + c.AuthEmulatorHost
 	}
+	scheme, host := "http://", cmp.Or(c.MinIOPublicEndpoint, c.MinIOEndpoint)
+	if c.MinIOUseTLS {
+		scheme = "https://"
+	}
+	if strings.Contains(host, "://") {
+		scheme = ""
+	}
+	out.DocumentOrigin = scheme + host
 	return out
 }

@@ -45,6 +45,9 @@ type Options struct {
 	// ConnectOrigins are origins besides this one the browser may call:
 	// the Firebase Auth endpoints, or the Auth emulator in development.
 	ConnectOrigins []string
+	// DocumentOrigin is where presigned document URLs point (the object
+	// store): previews load images and PDFs from it.
+	DocumentOrigin string
 }
 
 // CSP is the Content-Security-Policy of every console and docs response.
@@ -52,16 +55,20 @@ type Options struct {
 // set style attributes at run time; scripts come only from this origin.
 func CSP(o Options) string {
 	connect := append([]string{"'self'"}, o.ConnectOrigins...)
+	docs := "'self' blob:"
+	if o.DocumentOrigin != "" {
+		docs += " " + o.DocumentOrigin
+	}
 	return strings.Join([]string{
 		"default-src 'self'",
 		"script-src 'self'",
 		"style-src 'self' 'unsafe-inline'",
-		"img-src 'self' data: blob:",
+		"img-src data: " + docs,
 		"font-src 'self' data:",
 		"connect-src " + strings.Join(connect, " "),
-		// Documents are previewed from presigned MinIO URLs in frames and
-		// images; the object store is another origin the API names.
-		"frame-src 'self' blob: http: https:",
+		// Documents are previewed from presigned URLs of the object store
+		// in images and frames.
+		"frame-src " + docs,
 		"object-src 'none'",
 		"base-uri 'self'",
 		"form-action 'self'",

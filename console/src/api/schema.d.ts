@@ -1650,6 +1650,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/housing/corrections": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Corrections and hand assignments, newest first, by status (housing)
+         * @description What housing officers proposed, for a second officer to approve
+         *     (`status=proposed`, the default), or what was applied.
+         */
+        get: operations["listCorrections"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/housing/corrections/{id}/approve": {
         parameters: {
             query?: never;
@@ -3267,6 +3288,10 @@ export interface components {
             /** @enum {string} */
             reason: "employment_ended" | "home_bought" | "sublet" | "arrears" | "term_ended" | "other";
             note?: string;
+        };
+        CorrectionPage: {
+            items: components["schemas"]["Correction"][];
+            nextCursor?: string;
         };
         CorrectionInput: {
             /** Format: uuid */
@@ -5857,6 +5882,31 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Correction"];
+                };
+            };
+            default: components["responses"]["Problem"];
+        };
+    };
+    listCorrections: {
+        parameters: {
+            query?: {
+                status?: "proposed" | "applied";
+                cursor?: components["parameters"]["Cursor"];
+                limit?: components["parameters"]["Limit"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of corrections */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CorrectionPage"];
                 };
             };
             default: components["responses"]["Problem"];
