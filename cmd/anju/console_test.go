@@ -666,7 +666,9 @@ func TestConsoleHousing(t *testing.T) {
 		chromedp.Click(chromedp.CSS(`[data-test=assign-propose]`)),
 	)
 	o.waitText(`[data-test=proposals]`, "assignment")
-	var list struct{ Items []struct{ ID, Status, Kind string } }
+	var list struct {
+		Items []struct{ ID, Status, Kind string }
+	}
 	in.call(t, "GET", "/v1/housing/corrections", one, nil).json(t, &list)
 	if len(list.Items) != 1 || list.Items[0].Kind != "assignment" || list.Items[0].Status != "proposed" {
 		t.Fatalf("proposals after the console proposed one: %+v", list)
@@ -685,7 +687,9 @@ func TestConsoleHousing(t *testing.T) {
 	s.confirm()
 	waitFor(t, "the assignment applied", func() (bool, string) {
 		r := in.call(t, "GET", "/v1/housing/corrections?status=applied", one, nil)
-		var applied struct{ Items []struct{ ID, OfferID string } }
+		var applied struct {
+			Items []struct{ ID, OfferID string }
+		}
 		r.json(t, &applied)
 		return len(applied.Items) == 1 && applied.Items[0].ID == proposal && applied.Items[0].OfferID != "", string(r.Body)
 	})
