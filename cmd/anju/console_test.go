@@ -2,9 +2,7 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -328,8 +326,6 @@ func waitFor(t *testing.T, what string, cond func() (bool, string)) {
 	t.Fatalf("%s: never happened; last answer %s", what, last)
 }
 
-var errNotYet = errors.New("not yet")
-
 // apiStatus reads one JSON field path's status from the API.
 func apiStatus(t *testing.T, in *instance, token, path string) (string, string) {
 	t.Helper()
@@ -345,7 +341,6 @@ func apiStatus(t *testing.T, in *instance, token, path string) (string, string) 
 	return v.Status, fmt.Sprintf("%d %.300s", r.Status, r.Body)
 }
 
-var _ = http.StatusOK
 
 // TestConsoleReviewer: a reviewer opens a claim from a deep link (as from a
 // notification), signs in, sees the applicant, the rule trace in Chinese
