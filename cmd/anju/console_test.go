@@ -287,6 +287,9 @@ func TestConsoleServing(t *testing.T) {
 	if a.Status != 200 || a.Header.Get("Cache-Control") != "public, max-age=31536000, immutable" || !strings.Contains(a.Header.Get("Content-Type"), "javascript") {
 		t.Fatalf("asset %s: %d %v", asset, a.Status, a.Header)
 	}
+	if z := in.call(t, "GET", "/console/assets/"+asset, "", nil, "Accept-Encoding", "gzip"); z.Header.Get("Content-Encoding") != "gzip" || len(z.Body) >= len(a.Body)/2 {
+		t.Fatalf("asset asked for gzip: %v, %d bytes of %d", z.Header, len(z.Body), len(a.Body))
+	}
 	if r := in.call(t, "GET", "/console/assets/missing-0000.js", "", nil); r.Status != 404 {
 		t.Fatalf("a missing asset: %d", r.Status)
 	}
@@ -544,6 +547,11 @@ func TestConsoleAdmin(t *testing.T) {
 		t.Fatalf("after the grant in the console the newcomer has %+v", me.User.Roles)
 	}
 	n.run("reloading", chromedp.Navigate(in.URL+"/console/"), chromedp.WaitVisible(chromedp.CSS(`[data-test=queue]`)))
+	// English on request, kept across a reload.
+	a.run("switching to English", chromedp.Click(chromedp.CSS(`[data-test=locale]`)))
+	a.waitText(`h2`, "Users and roles")
+	a.run("reloading", chromedp.Reload(), chromedp.WaitVisible(chromedp.CSS(`#user-id`)))
+	a.waitText(`h2`, "Users and roles")
 	n.noCSPViolations()
 	a.noCSPViolations()
 }

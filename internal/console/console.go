@@ -18,6 +18,7 @@ import (
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/middleware/compress"
 )
 
 // files holds dist/.gitkeep and, once `make console` ran, dist/app.
@@ -85,7 +86,10 @@ const (
 // /docs on f.
 func Register(f fiber.Router, o Options) {
 	csp := CSP(o)
-	f.Get("/console/*", func(c *fiber.Ctx) error {
+	// Compressed for the browsers that ask (all do): the app's first
+	// load is about a third of a megabyte gzipped instead of 1.5 MB.
+	zip := compress.New(compress.Config{Level: compress.LevelBestSpeed})
+	f.Get("/console/*", zip, func(c *fiber.Ctx) error {
 		// Without its slash the app's relative router base would be wrong.
 		if c.Path() == "/console" {
 			return c.Redirect("/console/", fiber.StatusMovedPermanently)
@@ -111,7 +115,7 @@ func Register(f fiber.Router, o Options) {
 		// such as /console/claims/{id} gets the index, and the router shows it.
 		return sendFile(c, "index.html", noCache)
 	})
-	f.Get("/docs", func(c *fiber.Ctx) error {
+	f.Get("/docs", zip, func(c *fiber.Ctx) error {
 		c.Set("Content-Security-Policy", csp)
 		if app == nil {
 			c.Set(fiber.HeaderCacheControl, noCache)
