@@ -344,7 +344,6 @@ func apiStatus(t *testing.T, in *instance, token, path string) (string, string) 
 	return v.Status, fmt.Sprintf("%d %.300s", r.Status, r.Body)
 }
 
-
 // TestConsoleReviewer: a reviewer opens a claim from a deep link (as from a
 // notification), signs in, sees the applicant, the rule trace in Chinese
 // and the documents previewed through presigned URLs, approves after
