@@ -9,4 +9,10 @@ createApiReference('#reference', {
   hideClientButton: true,
   hideModels: true,
   telemetry: false,
+  // Nothing that talks to Scalar's own services: no AI agent, developer
+  // tools or toolbar (they reach a registry and a proxy outside the city).
+  agent: { disabled: true },
+  showDeveloperTools: 'never',
+  showToolbar: 'never',
+  proxyUrl: undefined,
 } as any)
