@@ -191,11 +191,27 @@ func (p *page) waitText(sel, want string) {
 	p.t.Fatalf("%s: %s never showed %q (last: %q)", p.name, sel, want, got)
 }
 
-// confirm accepts the Element Plus confirmation box an irreversible action opens.
+// confirm accepts the Element Plus confirmation box an irreversible action
+// opens. The box animates in and may be re-rendered, so the button is
+// looked up and pressed in one step, until that works.
 func (p *page) confirm() {
 	p.t.Helper()
-	p.run("confirming", chromedp.WaitVisible(chromedp.CSS(`.el-message-box__btns .el-button--primary`)),
-		chromedp.Click(chromedp.CSS(`.el-message-box__btns .el-button--primary`)))
+	deadline := time.Now().Add(20 * time.Second)
+	for time.Now().Before(deadline) {
+		ctx, cancel := context.WithTimeout(p.ctx, 2*time.Second)
+		ok, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`(() => {
+			const b = document.querySelector('.el-message-box__btns .el-button--primary');
+			if (!b || b.disabled || !b.offsetParent) return false;
+			b.click();
+			return true;
+		})()`))
+		cancel()
+		if err == nil && ok {
+			return
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	p.t.Fatalf("%s: no confirmation box to accept", p.name)
 }
 
 // signIn opens path (a deep link) and signs in on the sign-in page it
@@ -459,8 +475,9 @@ func TestConsoleHR(t *testing.T) {
 }
 
 // TestConsoleFinance: one finance officer makes a batch in the console, the
-// console does not let them approve it, a second officer approves it and
-// downloads the XLSX; the API has the batch approved and the export recorded.
+// console does not let them approve it, a second officer approves it,
+// downloads the XLSX and marks both payments paid at once; the API has the
+// batch approved, the export recorded and the batch settled.
 func TestConsoleFinance(t *testing.T) {
 	t.Parallel()
 	in, admin := withAdmin(t)
@@ -505,6 +522,17 @@ func TestConsoleFinance(t *testing.T) {
 		r := in.call(t, "GET", "/v1/finance/batches/"+batchID, maker, nil)
 		return strings.Contains(string(r.Body), `"format":"xlsx"`), string(r.Body)
 	})
+	// The bank says both were paid: marked together in the console.
+	c.run("marking both lines paid",
+		chromedp.Click(chromedp.CSS(`[data-test=lines] thead .el-checkbox__inner`)),
+	)
+	c.waitText(`[data-test=mark-paid]`, "(2)")
+	c.run("confirming", chromedp.Click(chromedp.CSS(`[data-test=mark-paid]`)))
+	c.confirm()
+	c.waitText(`[data-test=batch-status]`, "settled")
+	if got, body := apiStatus(t, in, maker, "/v1/finance/batches/"+batchID); got != "settled" || !strings.Contains(body, `"paid":2`) {
+		t.Fatalf("after marking both paid in the console: %s", body)
+	}
 	m.noCSPViolations()
 	c.noCSPViolations()
 }

@@ -21,6 +21,7 @@ const router = createRouter({
     { path: '/hr/filings', component: () => import('./views/HrFilings.vue') },
     { path: '/finance/batches', component: () => import('./views/FinanceBatches.vue') },
     { path: '/finance/batches/:id', component: () => import('./views/FinanceBatch.vue') },
+    { path: '/finance/clawbacks', component: () => import('./views/FinanceClawbacks.vue') },
     { path: '/housing/units', component: () => import('./views/HousingUnits.vue') },
     { path: '/housing/rounds', component: () => import('./views/HousingRounds.vue') },
     { path: '/admin/users', component: () => import('./views/AdminUsers.vue') },

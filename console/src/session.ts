@@ -51,7 +51,7 @@ export const menus: Record<StaffRole, { path: string; label: string }[]> = {
   lead_reviewer: [{ path: '/review', label: 'menu.queue' }, { path: '/review/tiers', label: 'menu.tiers' }],
   hr: [{ path: '/hr/employments', label: 'menu.employments' }, { path: '/hr/filings', label: 'menu.filings' }],
   employer_admin: [{ path: '/hr/employments', label: 'menu.employments' }, { path: '/hr/filings', label: 'menu.filings' }],
-  finance: [{ path: '/finance/batches', label: 'menu.batches' }],
+  finance: [{ path: '/finance/batches', label: 'menu.batches' }, { path: '/finance/clawbacks', label: 'menu.clawbacks' }],
   housing: [{ path: '/housing/units', label: 'menu.units' }, { path: '/housing/rounds', label: 'menu.rounds' }],
   admin: [{ path: '/admin/users', label: 'menu.users' }, { path: '/admin/employers', label: 'menu.employers' }, { path: '/admin/policies', label: 'menu.policies' }],
 }
