@@ -207,11 +207,30 @@ func (p *page) confirm() {
 		})()`))
 		cancel()
 		if err == nil && ok {
+			// Wait for the box to go, so that the next confirm cannot press
+			// this one's button while it fades out.
+			p.waitGone(`.el-message-box__btns .el-button--primary`)
 			return
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
 	p.t.Fatalf("%s: no confirmation box to accept", p.name)
+}
+
+// waitGone waits until no element matching sel is displayed.
+func (p *page) waitGone(sel string) {
+	p.t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for time.Now().Before(deadline) {
+		ctx, cancel := context.WithTimeout(p.ctx, 2*time.Second)
+		shown, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`[...document.querySelectorAll(`+"`"+sel+"`"+`)].some((e) => e.offsetParent !== null)`))
+		cancel()
+		if err == nil && !shown {
+			return
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	p.t.Fatalf("%s: %s stayed on screen", p.name, sel)
 }
 
 // signIn opens path (a deep link) and signs in on the sign-in page it
