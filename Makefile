@@ -66,11 +66,11 @@ console: $(CONSOLE_OUT)
 
 $(CONSOLE_NODE_MODULES): console/package-lock.json
 	command -v npm >/dev/null || { echo "npm is needed to build the console (Node.js 20.19 or newer)" >&2; exit 1; }
-	cd console && npm ci --no-audit --no-fund --prefer-offline
+	(cd console && npm ci --no-audit --no-fund --prefer-offline)
 	touch $@
 
 $(CONSOLE_OUT): $(CONSOLE_NODE_MODULES) $(CONSOLE_SRC)
-	cd console && npm run --silent build
+	(cd console && npm run --silent build)
 
 run: services build
 	eval "$$($(SERVICES) env)"
