@@ -799,3 +799,52 @@ func TestConsoleDocs(t *testing.T) {
 	b.screenshot("docs")
 	b.noCSPViolations()
 }
+
+// TestConsoleTalentTier: one reviewer proposes a graduate's talent tier
+// (evidence too short is refused with the message beside the field), the
+// console does not let them approve it, a second reviewer approves it, and
+// the graduate's profile has the tier.
+func TestConsoleTalentTier(t *testing.T) {
+	t.Parallel()
+	in, admin := withAdmin(t)
+	oneEmail, _ := in.staffAccount(t, admin, "reviewer", "")
+	twoEmail, _ := in.staffAccount(t, admin, "reviewer", "")
+	grad := in.signUp(t)
+	if r := in.call(t, "PUT", "/v1/me", grad, map[string]any{"name": "李明", "nationalId": testNationalID}); r.Status != 200 {
+		t.Fatalf("profile: %d %s", r.Status, r.Body)
+	}
+	gradID := in.userID(t, grad)
+
+	o := in.browser(t, "proposer")
+	o.signIn("/review/tiers", oneEmail)
+	o.run("proposing with too little evidence",
+		chromedp.WaitVisible(chromedp.CSS(`input[data-test=tier-user]`)),
+		chromedp.SendKeys(chromedp.CSS(`input[data-test=tier-user]`), gradID),
+		chromedp.SendKeys(chromedp.CSS(`input[data-test=tier-evidence]`), "abc"),
+		chromedp.Click(chromedp.CSS(`[data-test=tier-propose]`)),
+	)
+	o.waitText(`.el-form-item__error`, "")
+	if msg := o.text(`.el-form-item__error`); strings.TrimSpace(msg) == "" {
+		t.Errorf("no message beside the evidence field")
+	}
+	o.run("proposing with the evidence",
+		chromedp.SendKeys(chromedp.CSS(`input[data-test=tier-evidence]`), " 国家级人才计划入选证书 2025-118 号"),
+		chromedp.Click(chromedp.CSS(`[data-test=tier-propose]`)),
+	)
+	o.waitText(`[data-test=tiers]`, gradID)
+	own, err := chromedp.Run(o.ctx, chromedp.Evaluate[bool](`document.querySelector('[data-test=tier-approve-`+gradID+`]').disabled`))
+	if err != nil || !own {
+		t.Errorf("the proposer may press approve (disabled=%v, %v)", own, err)
+	}
+
+	s := in.browser(t, "approver")
+	s.signIn("/review/tiers", twoEmail)
+	s.waitText(`[data-test=tiers]`, gradID)
+	s.run("approving", chromedp.Click(chromedp.CSS(`[data-test=tier-approve-`+gradID+`]`)))
+	waitFor(t, "the tier on the graduate's profile", func() (bool, string) {
+		r := in.call(t, "GET", "/v1/me", grad, nil)
+		return strings.Contains(string(r.Body), `"talentTier":"C"`), string(r.Body)
+	})
+	o.noCSPViolations()
+	s.noCSPViolations()
+}
