@@ -8,6 +8,19 @@
 
 ARG GO_VERSION=1.26.8
 
+ARG NODE_VERSION=22
+
+# The staff console and /docs, built by Vite into internal/console/dist/app
+# and embedded by the Go build below.
+FROM --platform=$BUILDPLATFORM node:${NODE_VERSION}-bookworm-slim AS console
+WORKDIR /src/console
+COPY console/package.json console/package-lock.json ./
+RUN --mount=type=cache,target=/root/.npm \
+    npm ci --no-audit --no-fund
+COPY openapi /src/openapi
+COPY console ./
+RUN npm run build
+
 FROM --platform=$BUILDPLATFORM golang:${GO_VERSION}-bookworm AS build
 WORKDIR /src
 ENV CGO_ENABLED=0 GOFLAGS=-buildvcs=false
@@ -16,6 +29,7 @@ COPY go.mod go.sum ./
 RUN --mount=type=cache,target=/go/pkg/mod \
     go mod download
 COPY . .
+COPY --from=console /src/internal/console/dist/app internal/console/dist/app
 ARG TARGETOS TARGETARCH
 ARG VERSION=dev
 RUN --mount=type=cache,target=/go/pkg/mod \

@@ -2,7 +2,8 @@
 #
 #   make services   install and start PostgreSQL, Redis, MinIO, Firebase Auth emulator
 #   make run        services + build + migrate + demo seed, then serve on :8080
-#   make test       services + check-gen + check-deploy + go test
+#   make test       services + check-gen + check-console + check-deploy + go test
+#   make console    npm ci and vite build of the staff console (console/) when stale
 #   make check-deploy  lint, render and validate charts/anju and skaffold.yaml offline
 #   make gen        regenerate api/gen/anju.gen.go from openapi/anju.yaml
 #   make lint       gofmt, go vet, golangci-lint, govulncheck
@@ -72,25 +73,50 @@ KUBE_VERSIONS := 1.30.0,1.35.0
 # Relative to the repository root: CI clones the repository with shared/ beside it.
 SKAFFOLD_SCHEMA := ../shared/schemas/skaffold-v4beta13.json
 
-.PHONY: services build run test gen check-gen check-deploy lint stop bench fuzz vulncheck
+# The staff console (console/): npm ci when the lockfile changed, vite build
+# into internal/console/dist/app (embedded in the binary) when any source,
+# the lockfile or the contract changed. The build also makes /docs.
+CONSOLE_NODE_MODULES := console/node_modules/.package-lock.json
+CONSOLE_OUT := internal/console/dist/app/index.html
+CONSOLE_SRC := $(shell find console/src -type f 2>/dev/null) console/index.html console/docs.html \
+	console/vite.config.ts console/tsconfig.json console/package.json console/package-lock.json $(OPENAPI_SPEC)
+CONSOLE_SCHEMA := console/src/api/schema.d.ts
+
+.PHONY: services build run test gen check-gen check-console check-deploy console lint stop bench fuzz vulncheck
 
 services:
 	$(SERVICES) up
 
-build:
+build: console
 	go build -o $(BIN)/anju ./cmd/anju
+
+console: $(CONSOLE_OUT)
+
+$(CONSOLE_NODE_MODULES): console/package-lock.json
+	command -v npm >/dev/null || { echo "npm is needed to build the console (Node.js 20.19 or newer)" >&2; exit 1; }
+	(cd console && npm ci --no-audit --no-fund --prefer-offline)
+	touch $@
+
+$(CONSOLE_OUT): $(CONSOLE_NODE_MODULES) $(CONSOLE_SRC)
+	(cd console && npm run --silent build)
 
 run: services build
 	eval "$$($(SERVICES) env)"
 	export ANJU_ENV=development ANJU_HTTP_ADDR='$(ANJU_HTTP_ADDR)'
 	$(BIN)/anju migrate up
 	$(BIN)/anju dev seed
+	echo
+	echo "Staff console: http://127.0.0.1$(if $(filter :%,$(ANJU_HTTP_ADDR)),$(ANJU_HTTP_ADDR),:8080)/console/"
+	echo "  sign in as demo-ROLE@anju.local with the password anju-demo-password, ROLE one of"
+	echo "  reviewer, lead_reviewer, hr, employer_admin, housing, finance, admin"
+	echo "API reference: http://127.0.0.1$(if $(filter :%,$(ANJU_HTTP_ADDR)),$(ANJU_HTTP_ADDR),:8080)/docs"
 	exec $(BIN)/anju all
 
 # Services first, then check-gen and check-deploy (prerequisites run left to
 # right), then the tests; CI (and any other variable of the caller) passes
 # through to go test.
-test: services check-gen check-deploy vulncheck
+test: services check-gen check-console check-deploy vulncheck console
+	$(SERVICES) browser
 	eval "$$($(SERVICES) env)"
 	go test -count=1 -p 2 -timeout 20m ./...
 	$(MAKE) --no-print-directory fuzz
@@ -133,6 +159,19 @@ check-gen: $(OAPI_CODEGEN)
 		exit 1
 	fi
 	echo "check-gen: $(GENERATED) is up to date"
+
+# The console's TypeScript types regenerated from the contract and compared
+# with the committed ones (like check-gen), then its unit tests (vitest).
+check-console: $(CONSOLE_NODE_MODULES)
+	@tmp=$$(mktemp -d)
+	trap 'rm -rf "$$tmp"' EXIT
+	(cd console && npx --no-install openapi-typescript ../$(OPENAPI_SPEC) -o "$$tmp/schema.d.ts" >/dev/null)
+	if ! diff -u $(CONSOLE_SCHEMA) "$$tmp/schema.d.ts"; then
+		echo "console types are stale; run: cd console && npm run gen" >&2
+		exit 1
+	fi
+	echo "check-console: $(CONSOLE_SCHEMA) is up to date"
+	cd console && npx --no-install vitest run
 
 # Offline checks of the deployment files, no cluster needed: helm lint
 # --strict and helm template for the default, production-like and dev values

@@ -14,6 +14,19 @@ type ops struct {
 	checks   health.Checks
 	required []string
 	logger   *slog.Logger
+	client   ClientConfig
+}
+
+// GetPublicConfig tells a browser how to sign in before it has a token.
+func (h *ops) GetPublicConfig(c *fiber.Ctx) error {
+	var out gen.PublicConfig
+	out.Firebase.ApiKey = h.client.FirebaseAPIKey
+	out.Firebase.AuthDomain = h.client.FirebaseAuthDomain
+	out.Firebase.ProjectId = h.client.FirebaseProjectID
+	if h.client.AuthEmulatorURL != "" {
+		out.AuthEmulatorUrl = &h.client.AuthEmulatorURL
+	}
+	return c.JSON(out)
 }
 
 func (h *ops) GetHealthz(c *fiber.Ctx) error {

@@ -169,6 +169,18 @@ func (h *roundHandlers) ProposeCorrection(c *fiber.Ctx, id gen.ID) error {
 	}, toCorrection)
 }
 
+// ListCorrections lists corrections and hand assignments by status.
+func (h *roundHandlers) ListCorrections(c *fiber.Ctx, params gen.ListCorrectionsParams) error {
+	return respond(c, fiber.StatusOK, func(ctx context.Context, u talent.User) (gen.CorrectionPage, error) {
+		status := housing.CorrectionProposed
+		if params.Status != nil {
+			status = string(*params.Status)
+		}
+		list, next, err := h.rounds.Corrections(ctx, u, status, page(params.Cursor, params.Limit))
+		return gen.CorrectionPage{Items: each(list, toCorrection), NextCursor: optional(next)}, err
+	}, same)
+}
+
 func (h *roundHandlers) ApproveCorrection(c *fiber.Ctx, id gen.ID) error {
 	return respond(c, fiber.StatusOK, func(ctx context.Context, u talent.User) (housing.Correction, error) {
 		return h.rounds.ApproveCorrection(ctx, u, id.String())

@@ -13,6 +13,7 @@ import (
 
 	"github.com/anju-city/anju/api/gen"
 	"github.com/anju-city/anju/internal/app"
+	"github.com/anju-city/anju/internal/console"
 	"github.com/anju-city/anju/internal/health"
 	"github.com/anju-city/anju/internal/talent"
 	"github.com/gofiber/fiber/v2"
@@ -50,6 +51,31 @@ type Options struct {
 	Required []string
 	Logger   *slog.Logger
 	Registry *prometheus.Registry
+	// Client is what browsers and apps are told about signing in
+	// (GET /v1/public/config), and where the console may connect.
+	Client ClientConfig
+}
+
+// ClientConfig is the public sign-in configuration: the Firebase web app's
+// settings and, in development, the Auth emulator's URL.
+type ClientConfig struct {
+	FirebaseAPIKey     string
+	FirebaseAuthDomain string
+	FirebaseProjectID  string
+	// AuthEmulatorURL is e.g. http://127.0.0.1:59099; empty in production.
+	AuthEmulatorURL string
+	// DocumentOrigin is the object store's origin as browsers reach it
+	// (presigned preview URLs point there), e.g. http://127.0.0.1:59000.
+	DocumentOrigin string
+}
+
+// connectOrigins are the origins besides our own the console's browser
+// talks to: the Auth emulator, or Firebase Auth's token endpoints.
+func (c ClientConfig) connectOrigins() []string {
+	if c.AuthEmulatorURL != "" {
+		return []string{c.AuthEmulatorURL}
+	}
+	return []string{"https://identitytoolkit.googleapis.com", "https://securetoken.googleapis.com"}
 }
 
 // Locals keys. Values stored in Fiber locals live only as long as the request.
@@ -108,7 +134,7 @@ func New(a *app.App, o Options) (*fiber.App, error) {
 	f.Use(recoverer(o.Logger), observe(o.Logger, m))
 
 	f.Get("/openapi.yaml", serveSpec)
-	f.Get("/docs", serveDocs)
+	console.Register(f, console.Options{ConnectOrigins: o.Client.connectOrigins(), DocumentOrigin: o.Client.DocumentOrigin})
 	f.Get("/metrics", metricsHandler(o.Registry))
 
 	f.Group("/v1",
@@ -121,7 +147,7 @@ func New(a *app.App, o Options) (*fiber.App, error) {
 	)
 	f.Group(strings.TrimSuffix(publicPrefix, "/"), etag.New(), publicCache)
 	gen.RegisterHandlers(f, server{
-		ops:               &ops{checks: o.Checks, required: o.Required, logger: o.Logger},
+		ops:               &ops{checks: o.Checks, required: o.Required, logger: o.Logger, client: o.Client},
 		accountHandlers:   &accountHandlers{account: a.Account},
 		allowanceHandlers: &allowanceHandlers{allowance: a.Allowance, catalog: a.Catalog},
 		housingHandlers:   &housingHandlers{housing: a.Housing, leases: a.Leases},

@@ -5,6 +5,7 @@
 #
 #   scripts/services.sh up      install what is missing, start what is not running
 #   scripts/services.sh down    stop what `up` started
+#   scripts/services.sh browser install chromium for the console's browser tests
 #   scripts/services.sh status  show what is answering
 #   scripts/services.sh env     print `export` lines for the Anju variables
 #
@@ -456,6 +457,16 @@ cmd_up() {
 	firebase_up
 }
 
+# cmd_browser installs Debian's chromium for the console's browser tests
+# (cmd/anju/console_test.go drives it headless with chromedp).
+cmd_browser() {
+	local pkgs=()
+	command -v chromium >/dev/null 2>&1 || pkgs+=(chromium)
+	# Chinese text in screenshots of the console.
+	[[ -e /usr/share/fonts/truetype/wqy/wqy-microhei.ttc ]] || pkgs+=(fonts-wqy-microhei)
+	apt_install "${pkgs[@]}"
+}
+
 cmd_down() {
 	lock
 	firebase_down
@@ -525,6 +536,7 @@ usage() {
 [[ $# -eq 1 ]] || usage
 case $1 in
 up) cmd_up ;;
+browser) cmd_browser ;;
 down) cmd_down ;;
 status) cmd_status ;;
 env) cmd_env ;;

@@ -1234,6 +1234,24 @@ func (e ApplyBankReturnsParamsFormat) Valid() bool {
 	}
 }
 
+// Defines values for ListCorrectionsParamsStatus.
+const (
+	ListCorrectionsParamsStatusApplied  ListCorrectionsParamsStatus = "applied"
+	ListCorrectionsParamsStatusProposed ListCorrectionsParamsStatus = "proposed"
+)
+
+// Valid indicates whether the value is a known member of the ListCorrectionsParamsStatus enum.
+func (e ListCorrectionsParamsStatus) Valid() bool {
+	switch e {
+	case ListCorrectionsParamsStatusApplied:
+		return true
+	case ListCorrectionsParamsStatusProposed:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for ListRoundObjectionsParamsStatus.
 const (
 	ListRoundObjectionsParamsStatusDismissed ListRoundObjectionsParamsStatus = "dismissed"
@@ -1864,6 +1882,12 @@ type CorrectionInput struct {
 	ApplicationId openapi_types.UUID `json:"applicationId"`
 	Reason        string             `json:"reason"`
 	UnitId        openapi_types.UUID `json:"unitId"`
+}
+
+// CorrectionPage defines model for CorrectionPage.
+type CorrectionPage struct {
+	Items      []Correction `json:"items"`
+	NextCursor *string      `json:"nextCursor,omitempty"`
 }
 
 // Decision defines model for Decision.
@@ -2716,6 +2740,18 @@ type PropertyPage struct {
 	NextCursor *string    `json:"nextCursor,omitempty"`
 }
 
+// PublicConfig defines model for PublicConfig.
+type PublicConfig struct {
+	// AuthEmulatorUrl Set only in development, e.g. http://127.0.0.1:59099; clients connect the Firebase SDK to it
+	AuthEmulatorUrl *string `json:"authEmulatorUrl,omitempty"`
+	Firebase        struct {
+		// ApiKey The Firebase web API key (public by design)
+		ApiKey     string `json:"apiKey"`
+		AuthDomain string `json:"authDomain"`
+		ProjectId  string `json:"projectId"`
+	} `json:"firebase"`
+}
+
 // PublicDeliveryReport defines model for PublicDeliveryReport.
 type PublicDeliveryReport struct {
 	From  openapi_types.Date `json:"from"`
@@ -3145,6 +3181,16 @@ type ListClawbacksParams struct {
 	Cursor *Cursor         `form:"cursor,omitempty" json:"cursor,omitempty"`
 	Limit  *Limit          `form:"limit,omitempty" json:"limit,omitempty"`
 }
+
+// ListCorrectionsParams defines parameters for ListCorrections.
+type ListCorrectionsParams struct {
+	Status *ListCorrectionsParamsStatus `form:"status,omitempty" json:"status,omitempty"`
+	Cursor *Cursor                      `form:"cursor,omitempty" json:"cursor,omitempty"`
+	Limit  *Limit                       `form:"limit,omitempty" json:"limit,omitempty"`
+}
+
+// ListCorrectionsParamsStatus defines parameters for ListCorrections.
+type ListCorrectionsParamsStatus string
 
 // ListRoundObjectionsParams defines parameters for ListRoundObjections.
 type ListRoundObjectionsParams struct {
@@ -3578,6 +3624,9 @@ type ServerInterface interface {
 	// GetApplication An application, to its applicant and housing staff
 	// (GET /v1/housing/applications/{id})
 	GetApplication(c *fiber.Ctx, id ID) error
+	// ListCorrections Corrections and hand assignments, newest first, by status (housing)
+	// (GET /v1/housing/corrections)
+	ListCorrections(c *fiber.Ctx, params ListCorrectionsParams) error
 	// ApproveCorrection Approve and apply a correction proposed by another officer (housing)
 	// (POST /v1/housing/corrections/{id}/approve)
 	ApproveCorrection(c *fiber.Ctx, id ID) error
@@ -3713,6 +3762,9 @@ type ServerInterface interface {
 	// ListPolicies The allowance packages open today, with their figures and required documents
 	// (GET /v1/policies)
 	ListPolicies(c *fiber.Ctx) error
+	// GetPublicConfig How a client signs in (the Firebase web configuration and, in development, the Auth emulator)
+	// (GET /v1/public/config)
+	GetPublicConfig(c *fiber.Ctx) error
 	// ListPublicity The public notice (公示) — approvals before payment and apartment allocations, masked
 	// (GET /v1/public/publicity)
 	ListPublicity(c *fiber.Ctx, params ListPublicityParams) error
@@ -5477,6 +5529,57 @@ func (siw *ServerInterfaceWrapper) GetApplication(c *fiber.Ctx) error {
 	return handler(c)
 }
 
+// ListCorrections operation middleware
+func (siw *ServerInterfaceWrapper) ListCorrections(c *fiber.Ctx) error {
+
+	var err error
+	_ = err
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListCorrectionsParams
+
+	var query url.Values
+	query, err = url.ParseQuery(string(c.Request().URI().QueryString()))
+	if err != nil {
+		return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for query string: %w", err).Error())
+	}
+
+	// ------------- Optional query parameter "status" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "status", query, &params.Status, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter status: %w", err).Error())
+	}
+
+	// ------------- Optional query parameter "cursor" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "cursor", query, &params.Cursor, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter cursor: %w", err).Error())
+	}
+
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", query, &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter limit: %w", err).Error())
+	}
+
+	handler := func(c *fiber.Ctx) error {
+		return siw.Handler.ListCorrections(c, params)
+	}
+
+	for i := len(siw.HandlerMiddlewares) - 1; i >= 0; i-- {
+		m := siw.HandlerMiddlewares[i]
+		next := handler
+		handler = func(c *fiber.Ctx) error {
+			return m(c, next)
+		}
+	}
+
+	return handler(c)
+}
+
 // ApproveCorrection operation middleware
 func (siw *ServerInterfaceWrapper) ApproveCorrection(c *fiber.Ctx) error {
 
@@ -6859,6 +6962,24 @@ func (siw *ServerInterfaceWrapper) ListPolicies(c *fiber.Ctx) error {
 	return handler(c)
 }
 
+// GetPublicConfig operation middleware
+func (siw *ServerInterfaceWrapper) GetPublicConfig(c *fiber.Ctx) error {
+
+	handler := func(c *fiber.Ctx) error {
+		return siw.Handler.GetPublicConfig(c)
+	}
+
+	for i := len(siw.HandlerMiddlewares) - 1; i >= 0; i-- {
+		m := siw.HandlerMiddlewares[i]
+		next := handler
+		handler = func(c *fiber.Ctx) error {
+			return m(c, next)
+		}
+	}
+
+	return handler(c)
+}
+
 // ListPublicity operation middleware
 func (siw *ServerInterfaceWrapper) ListPublicity(c *fiber.Ctx) error {
 
@@ -7750,6 +7871,8 @@ func RegisterHandlersWithOptions(router fiber.Router, si ServerInterface, option
 
 	router.Post(options.BaseURL+"/v1/housing/rounds/:id/corrections", wrapper.ProposeCorrection)
 
+	router.Get(options.BaseURL+"/v1/housing/corrections", wrapper.ListCorrections)
+
 	router.Post(options.BaseURL+"/v1/housing/corrections/:id/approve", wrapper.ApproveCorrection)
 
 	router.Put(options.BaseURL+"/v1/admin/users/:id/talent-tier", wrapper.SetTalentTier)
@@ -7763,6 +7886,8 @@ func RegisterHandlersWithOptions(router fiber.Router, si ServerInterface, option
 	router.Put(options.BaseURL+"/v1/admin/users/:id/identity", wrapper.CorrectIdentity)
 
 	router.Get(options.BaseURL+"/v1/public/publicity", wrapper.ListPublicity)
+
+	router.Get(options.BaseURL+"/v1/public/config", wrapper.GetPublicConfig)
 
 	router.Get(options.BaseURL+"/v1/public/stats/delivery", wrapper.PublicDeliveryStats)
 

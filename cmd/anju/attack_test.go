@@ -241,6 +241,7 @@ func (w *world) attacks(t *testing.T) map[string]attack {
 		"listPublicity":       {method: "GET", path: "/v1/public/publicity", allow: append([]string{anon}, all...)},
 		"publicDeliveryStats": {method: "GET", path: "/v1/public/stats/delivery", allow: append([]string{anon}, all...)},
 		"publicRoundNotice":   {method: "GET", path: "/v1/public/rounds/" + w.round + "/notice", allow: append([]string{anon}, all...)},
+		"getPublicConfig":     {method: "GET", path: "/v1/public/config", allow: append([]string{anon}, all...)},
 		"publicDrawRecord":    {method: "GET", path: "/v1/public/rounds/" + w.round + "/draw", allow: append([]string{anon}, all...)},
 
 		// Everyone's own things.
@@ -270,7 +271,8 @@ func (w *world) attacks(t *testing.T) map[string]attack {
 		// A graduate's claim.
 		"listClaims":  {method: "GET", path: "/v1/claims", allow: all},
 		"createClaim": {method: "POST", path: "/v1/claims", body: map[string]any{"package": "living", "declarations": map[string]any{}}, allow: all},
-		"getClaim":    {method: "GET", path: "/v1/claims/" + w.claim, allow: only(owner, reviewer, financeStaff)},
+		// Finance sees a claim once it is theirs to pay; this one is in review.
+		"getClaim":    {method: "GET", path: "/v1/claims/" + w.claim, allow: only(owner, reviewer)},
 		"updateClaim": {method: "PUT", path: "/v1/claims/" + w.claim, body: map[string]any{"declarations": map[string]any{}}, allow: only(owner)},
 		"attachClaimDocuments": {method: "POST", path: "/v1/claims/" + w.claim + "/documents",
 			body: map[string]any{"documentIds": []string{w.document}}, allow: only(owner)},
@@ -368,6 +370,7 @@ func (w *world) attacks(t *testing.T) map[string]attack {
 		"declineOffer":          {method: "POST", path: "/v1/housing/offers/" + w.offer + "/decline", allow: only(owner)},
 		"assignUnit":            {method: "POST", path: "/v1/housing/units/" + w.unit + "/assign", body: map[string]any{"applicationId": w.application, "reason": "x"}, allow: only(housingStaff)},
 		"proposeCorrection":     {method: "POST", path: "/v1/housing/rounds/" + w.round + "/corrections", allow: only(housingStaff), body: map[string]any{"applicationId": w.application, "unitId": w.unit, "reason": "x"}},
+		"listCorrections":       {method: "GET", path: "/v1/housing/corrections", allow: only(housingStaff)},
 		"approveCorrection":     {method: "POST", path: "/v1/housing/corrections/" + nobody + "/approve", allow: only(housingStaff), missing: true},
 		"getLease":              {method: "GET", path: "/v1/housing/leases/" + w.lease, allow: only(owner, housingStaff)},
 		"renewLease":            {method: "POST", path: "/v1/housing/leases/" + w.lease + "/renew", allow: only(owner)},

@@ -42,7 +42,11 @@ type Config struct {
 	FirebaseProjectID   string
 	FirebaseCredentials string
 	AuthEmulatorHost    string
-	FCMEndpoint         string
+	// FirebaseWebAPIKey and FirebaseAuthDomain are the Firebase web app's
+	// public settings, handed to the console by GET /v1/public/config.
+	FirebaseWebAPIKey  string
+	FirebaseAuthDomain string
+	FCMEndpoint        string
 
 	PIIKeys     []pii.Key
 	PIIIndexKey []byte
@@ -171,6 +175,9 @@ func loadConfig(getenv func(string) string) (Config, error) {
 	c.FirebaseProjectID = str("ANJU_FIREBASE_PROJECT_ID", "demo-anju")
 	c.FirebaseCredentials = str("ANJU_FIREBASE_CREDENTIALS", "")
 	c.AuthEmulatorHost = str("FIREBASE_AUTH_EMULATOR_HOST", "")
+	// The emulator accepts any API key; a real project has its own.
+	c.FirebaseWebAPIKey = str("ANJU_FIREBASE_WEB_API_KEY", "demo-api-key")
+	c.FirebaseAuthDomain = str("ANJU_FIREBASE_AUTH_DOMAIN", c.FirebaseProjectID+".firebaseapp.com")
 	c.FCMEndpoint = str("ANJU_FCM_ENDPOINT", "")
 
 	keys := str("ANJU_PII_KEYS", "")

@@ -164,7 +164,12 @@ func TestEmployerOffice(t *testing.T) {
 	// The draft is made first, the employment in the next transaction.
 	var emp struct{ Status, EmployerID string }
 	eventually(t, 20*time.Second, "the filed employment", func() bool {
-		in.call(t, "GET", "/v1/me/employment", filed, nil).json(t, &emp)
+		// 404 until that transaction commits.
+		r := in.call(t, "GET", "/v1/me/employment", filed, nil)
+		if r.Status != 200 {
+			return false
+		}
+		r.json(t, &emp)
 		return emp.Status == "confirmed"
 	})
 	if emp.EmployerID != employer {

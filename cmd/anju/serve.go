@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -10,6 +11,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/pprof"
+	"strings"
 	"time"
 
 	"github.com/anju-city/anju/api"
@@ -112,6 +114,7 @@ func (s *system) serveAPI(ctx context.Context, g *errgroup.Group, reg *prometheu
 		Verifier:    verifier,
 		Idempotency: s.db.Idempotency(),
 		Limiter:     ratelimit.New(s.redis),
+		Client:      clientConfig(s.cfg),
 		Limits:      api.Limits{PerIP: s.cfg.RateLimitPerIP, PerUser: s.cfg.RateLimitPerUser, ObjectionsPerHour: s.cfg.ObjectionsPerHour, TrustedProxies: s.cfg.TrustedProxies},
 		Checks:      s.checks(),
 		Required:    []string{"postgres"},
@@ -250,4 +253,21 @@ func (s *system) ensureBucketLater(ctx context.Context) {
 			s.logger.WarnContext(ctx, "object store still unavailable", "err", err)
 		}
 	}
+}
+
+// clientConfig is what the console and apps are told about signing in.
+func clientConfig(c Config) api.ClientConfig {
+	out := api.ClientConfig{FirebaseAPIKey: c.FirebaseWebAPIKey, FirebaseAuthDomain: c.FirebaseAuthDomain, FirebaseProjectID: c.FirebaseProjectID}
+	if c.AuthEmulatorHost != "" {
+		out.AuthEmulatorURL = "http://" + c.AuthEmulatorHost
+	}
+	scheme, host := "http://", cmp.Or(c.MinIOPublicEndpoint, c.MinIOEndpoint)
+	if c.MinIOUseTLS {
+		scheme = "https://"
+	}
+	if strings.Contains(host, "://") {
+		scheme = ""
+	}
+	out.DocumentOrigin = scheme + host
+	return out
 }

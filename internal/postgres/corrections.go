@@ -2,7 +2,9 @@ package postgres
 
 import (
 	"context"
+	"time"
 
+	"github.com/anju-city/anju/internal/talent"
 	"github.com/anju-city/anju/internal/talent/housing"
 	"github.com/jackc/pgx/v5"
 )
@@ -52,4 +54,19 @@ func (s Corrections) ApplyCorrection(ctx context.Context, id string, fn func(*ho
 			return err
 		})
 	return x.correction, err
+}
+
+// Corrections implements housing.CorrectionStore.
+func (s Corrections) Corrections(ctx context.Context, status string, p talent.Page) ([]housing.Correction, string, error) {
+	return newestFirst(ctx, s.db.pool, p, scanCorrection, func(c housing.Correction) (time.Time, string) { return c.ProposedAt, c.ID },
+		`SELECT id, kind, round_id, application_id, unit_id, reason, status, proposed_by, proposed_at,
+			coalesce(approved_by::text, ''), approved_at, coalesce(offer_id::text, '')
+		FROM draw_corrections WHERE status = $1 AND (proposed_at, id) < ($2, $3) ORDER BY proposed_at DESC, id DESC LIMIT $4`, status)
+}
+
+func scanCorrection(r pgx.Row) (housing.Correction, error) {
+	var c housing.Correction
+	err := r.Scan(&c.ID, &c.Kind, &c.RoundID, &c.ApplicationID, &c.UnitID, &c.Reason, &c.Status, &c.ProposedBy, &c.ProposedAt,
+		&c.ApprovedBy, &c.ApprovedAt, &c.OfferID)
+	return c, err
 }

@@ -34,6 +34,27 @@ type CorrectionStore interface {
 	// ApplyCorrection locks the correction and runs fn; the correction and
 	// fn's change are saved together.
 	ApplyCorrection(ctx context.Context, id string, fn func(*Correction, Application) (Change, error)) (Correction, error)
+	// Corrections lists those in a status, newest first.
+	Corrections(ctx context.Context, status string, page talent.Page) ([]Correction, string, error)
+}
+
+// Correction statuses.
+const (
+	CorrectionProposed = "proposed"
+	CorrectionApplied  = "applied"
+)
+
+// Corrections lists proposals waiting for a second officer (or those
+// applied), for housing staff only: they name applications and units.
+func (s *Rounds) Corrections(ctx context.Context, actor talent.User, status string, page talent.Page) ([]Correction, string, error) {
+	if err := requireHousing(actor); err != nil {
+		return nil, "", err
+	}
+	// The contract admits only the two statuses; anything else is the default.
+	if status != CorrectionApplied {
+		status = CorrectionProposed
+	}
+	return s.CorrectionStore.Corrections(ctx, status, page)
 }
 
 // Correction kinds.

@@ -1,0 +1,110 @@
+// The console's own words in both languages (zh-CN by default), with the
+// Element Plus locale that goes with each. The choice is kept per browser.
+import { computed, ref } from 'vue'
+import zhCn from 'element-plus/es/locale/lang/zh-cn'
+import en from 'element-plus/es/locale/lang/en'
+import * as f from './format'
+import type { Locale } from './format'
+
+const messages = {
+  'zh-CN': {
+    app: '人才安居 · 工作台', signIn: '登录', signOut: '退出登录', email: '电子邮箱', password: '密码',
+    role: '当前角色', language: 'English', noRole: '您的账号没有工作人员角色',
+    noRoleHelp: '请联系管理员为您授予角色（审核员、人事专员、住房专员、财务或管理员）。您的用户编号：',
+    loading: '加载中…', search: '搜索', reset: '重置', actions: '操作', status: '状态', name: '姓名',
+    'roles.hr': '人事专员', 'roles.employer_admin': '单位管理员', 'roles.reviewer': '审核员', 'roles.lead_reviewer': '审核组长',
+    'roles.housing': '住房专员', 'roles.finance': '财务', 'roles.admin': '管理员', 'roles.graduate': '毕业生',
+    'menu.queue': '审核队列', 'menu.tiers': '人才层次认定', 'menu.employments': '在职确认', 'menu.filings': '入职备案',
+    'menu.batches': '付款批次', 'menu.clawbacks': '追回款', 'menu.units': '房源', 'menu.rounds': '配租轮次',
+    'menu.corrections': '调整与分配', 'menu.users': '用户与角色', 'menu.employers': '单位注册', 'menu.policies': '政策版本',
+    'queue.overdue': '已超期', 'queue.onlyOverdue': '只看超期', 'queue.package': '项目', 'queue.applicant': '申请人',
+    'queue.due': '办理期限', 'queue.submitted': '提交时间', 'queue.assignee': '经办', 'queue.mine': '我的', 'queue.unassigned': '未分配',
+    'queue.sort': '排序', 'queue.byDeadline': '按期限', 'queue.bySubmission': '按提交', 'queue.open': '打开', 'queue.more': '加载更多',
+    'claim.title': '申请详情', 'claim.applicant': '申请人', 'claim.nationalId': '身份证号', 'claim.age': '年龄',
+    'claim.education': '学历', 'claim.hukou': '户籍', 'claim.employer': '工作单位', 'claim.contract': '合同期',
+    'claim.si': '社保月数', 'claim.documents': '材料', 'claim.trace': '规则审查', 'claim.payments': '发放计划',
+    'claim.audit': '办理记录', 'claim.approve': '批准', 'claim.reject': '不予批准', 'claim.return': '退回补正',
+    'claim.note': '意见', 'claim.reason': '理由', 'claim.code': '原因类别', 'claim.confirmApprove': '确认批准该申请？批准后进入公示。',
+    'claim.decided': '已办理', 'claim.returnItem': '需补正的项目（如 documents.diploma）', 'claim.take': '领取',
+    'claim.preview': '预览', 'claim.outcome': '结论', 'claim.amount': '金额', 'claim.dueOn': '应付日期', 'claim.seq': '期次',
+    'tier.user': '用户编号', 'tier.tier': '层次', 'tier.evidence': '依据', 'tier.propose': '提出认定', 'tier.approve': '同意', 'tier.rejectIt': '不同意',
+    'tier.proposedBy': '提出人', 'hr.graduate': '毕业生', 'hr.since': '申报入职日期', 'hr.contractStart': '合同开始',
+    'hr.contractEnd': '合同结束', 'hr.siStart': '社保起缴', 'hr.confirm': '确认在职', 'hr.reject': '不予确认',
+    'hr.confirmSelected': '批量确认所选', 'hr.end': '登记离职', 'hr.endedOn': '离职日期', 'hr.results': '办理结果',
+    'hr.file': '选择备案文件（CSV 或 XLSX）', 'hr.upload': '上传', 'hr.row': '行', 'hr.field': '字段', 'hr.problem': '问题',
+    'fin.create': '生成付款批次', 'fin.count': '笔数', 'fin.total': '总额', 'fin.maker': '制单人', 'fin.approve': '复核通过',
+    'fin.rejectIt': '退回', 'fin.export': '下载 XLSX', 'fin.returns': '上传银行回单', 'fin.heldBack': '暂缓支付',
+    'fin.confirmApprove': '复核通过后可导出付款文件，确认？', 'fin.paid': '已付', 'fin.failed': '失败',
+    'housing.unitId': '房源编号', 'housing.application': '申请编号', 'housing.round': '轮次', 'housing.assign': '提出人工分配',
+    'housing.approve': '同意', 'housing.proposals': '待审批的调整', 'housing.import': '批量导入房源', 'housing.draw': '摇号',
+    'housing.close': '截止申请', 'housing.open': '开启轮次',
+    'admin.userId': '用户编号', 'admin.lookup': '查询', 'admin.grant': '授予角色', 'admin.revoke': '撤销',
+    'admin.employerId': '单位编号（人事专员需要）', 'admin.approve': '通过', 'admin.rejectIt': '驳回',
+    done: '已完成', cancel: '取消', confirm: '确定', failed: '操作失败',
+  },
+  en: {
+    app: 'Anju · Staff console', signIn: 'Sign in', signOut: 'Sign out', email: 'Email', password: 'Password',
+    role: 'Role', language: '中文', noRole: 'Your account has no staff role',
+    noRoleHelp: 'Ask an administrator to grant you a role (reviewer, HR, housing, finance or admin). Your user id: ',
+    loading: 'Loading…', search: 'Search', reset: 'Reset', actions: 'Actions', status: 'Status', name: 'Name',
+    'roles.hr': 'HR', 'roles.employer_admin': 'Employer admin', 'roles.reviewer': 'Reviewer', 'roles.lead_reviewer': 'Lead reviewer',
+    'roles.housing': 'Housing', 'roles.finance': 'Finance', 'roles.admin': 'Admin', 'roles.graduate': 'Graduate',
+    'menu.queue': 'Review queue', 'menu.tiers': 'Talent tiers', 'menu.employments': 'Employment requests', 'menu.filings': 'Hire filings',
+    'menu.batches': 'Payment batches', 'menu.clawbacks': 'Clawbacks', 'menu.units': 'Units', 'menu.rounds': 'Rounds',
+    'menu.corrections': 'Corrections', 'menu.users': 'Users and roles', 'menu.employers': 'Employer registrations', 'menu.policies': 'Policies',
+    'queue.overdue': 'Overdue', 'queue.onlyOverdue': 'Overdue only', 'queue.package': 'Package', 'queue.applicant': 'Applicant',
+    'queue.due': 'Due', 'queue.submitted': 'Submitted', 'queue.assignee': 'Assignee', 'queue.mine': 'Mine', 'queue.unassigned': 'Unassigned',
+    'queue.sort': 'Sort', 'queue.byDeadline': 'By deadline', 'queue.bySubmission': 'By submission', 'queue.open': 'Open', 'queue.more': 'Load more',
+    'claim.title': 'Claim', 'claim.applicant': 'Applicant', 'claim.nationalId': 'National ID', 'claim.age': 'Age',
+    'claim.education': 'Education', 'claim.hukou': 'Hukou', 'claim.employer': 'Employer', 'claim.contract': 'Contract',
+    'claim.si': 'Social insurance months', 'claim.documents': 'Documents', 'claim.trace': 'Rule trace', 'claim.payments': 'Payment schedule',
+    'claim.audit': 'Audit trail', 'claim.approve': 'Approve', 'claim.reject': 'Reject', 'claim.return': 'Return for supplement',
+    'claim.note': 'Note', 'claim.reason': 'Reason', 'claim.code': 'Reason code', 'claim.confirmApprove': 'Approve this claim? It goes on public notice.',
+    'claim.decided': 'Done', 'claim.returnItem': 'Item to supplement (e.g. documents.diploma)', 'claim.take': 'Take',
+    'claim.preview': 'Preview', 'claim.outcome': 'Outcome', 'claim.amount': 'Amount', 'claim.dueOn': 'Due on', 'claim.seq': 'No.',
+    'tier.user': 'User id', 'tier.tier': 'Tier', 'tier.evidence': 'Evidence', 'tier.propose': 'Propose', 'tier.approve': 'Approve', 'tier.rejectIt': 'Reject',
+    'tier.proposedBy': 'Proposed by', 'hr.graduate': 'Graduate', 'hr.since': 'Declared since', 'hr.contractStart': 'Contract start',
+    'hr.contractEnd': 'Contract end', 'hr.siStart': 'Social insurance from', 'hr.confirm': 'Confirm', 'hr.reject': 'Reject',
+    'hr.confirmSelected': 'Confirm selected', 'hr.end': 'Record leaving', 'hr.endedOn': 'Left on', 'hr.results': 'Results',
+    'hr.file': 'Choose a filing (CSV or XLSX)', 'hr.upload': 'Upload', 'hr.row': 'Row', 'hr.field': 'Field', 'hr.problem': 'Problem',
+    'fin.create': 'Create batch', 'fin.count': 'Lines', 'fin.total': 'Total', 'fin.maker': 'Maker', 'fin.approve': 'Approve',
+    'fin.rejectIt': 'Reject', 'fin.export': 'Download XLSX', 'fin.returns': 'Upload bank return file', 'fin.heldBack': 'Held back',
+    'fin.confirmApprove': 'Approve this batch for export?', 'fin.paid': 'Paid', 'fin.failed': 'Failed',
+    'housing.unitId': 'Unit id', 'housing.application': 'Application id', 'housing.round': 'Round', 'housing.assign': 'Propose assignment',
+    'housing.approve': 'Approve', 'housing.proposals': 'Proposals awaiting approval', 'housing.import': 'Import units', 'housing.draw': 'Draw',
+    'housing.close': 'Close', 'housing.open': 'Open round',
+    'admin.userId': 'User id', 'admin.lookup': 'Look up', 'admin.grant': 'Grant role', 'admin.revoke': 'Revoke',
+    'admin.employerId': 'Employer id (for HR)', 'admin.approve': 'Approve', 'admin.rejectIt': 'Reject',
+    done: 'Done', cancel: 'Cancel', confirm: 'OK', failed: 'Failed',
+  },
+} as const
+
+export type MessageKey = keyof (typeof messages)['zh-CN']
+
+const stored = localStorage.getItem('anju.locale')
+export const locale = ref<Locale>(stored === 'en' ? 'en' : 'zh-CN')
+
+export function setLocale(l: Locale) {
+  locale.value = l
+  localStorage.setItem('anju.locale', l)
+  document.documentElement.lang = l
+}
+
+export function t(key: MessageKey | string): string {
+  const m = messages[locale.value] as Record<string, string>
+  return m[key] ?? (messages['zh-CN'] as Record<string, string>)[key] ?? key
+}
+
+export const elementLocale = computed(() => (locale.value === 'en' ? en : zhCn))
+
+// In the user's language, from a {zh, en} pair of the contract.
+export function loc(text: { zh: string; en: string } | undefined): string {
+  if (!text) return ''
+  return locale.value === 'en' ? text.en : text.zh
+}
+
+export const fmt = {
+  money: (fen?: number | null) => f.money(fen, locale.value),
+  date: (v?: string | null) => f.date(v, locale.value),
+  dateTime: (v?: string | null) => f.dateTime(v, locale.value),
+}
