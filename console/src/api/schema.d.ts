@@ -2068,11 +2068,8 @@ export interface components {
             locale: components["schemas"]["Locale"];
             /** @description Masked, e.g. 3302**********123X */
             nationalId?: string;
-            /**
-             * Format: date
-             * @description Derived from the national ID number
-             */
-            birthDate?: string;
+            /** @description Age in whole years today, derived from the national ID number. The birth date itself is not returned: beside the masked number it would give away eight of its ten hidden digits. */
+            age?: number;
             /** @description Household registration (户籍) place */
             hukouPlace?: string;
             education: components["schemas"]["Education"][];
@@ -3380,7 +3377,7 @@ export interface components {
     parameters: {
         /** @description zh-CN (default) or en */
         AcceptLanguage: string;
-        /** @description A unique key per intended action (e.g. a UUID); retries reuse it. */
+        /** @description A unique key per intended action (e.g. a UUID); retries reuse it. Printable ASCII, no spaces. */
         IdempotencyKey: string;
         ID: string;
         Cursor: string;
