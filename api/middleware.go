@@ -146,13 +146,22 @@ func authenticate(v talent.Verifier, s *account.Service) fiber.Handler {
 			return err
 		}
 		u, err := s.SignIn(c.UserContext(), id)
-		if err != nil {
+		if err != nil && !(u.ID != "" && newcomerRoute(c)) {
 			return err
 		}
 		u.AuthTime = id.AuthTime
 		c.Locals(localsUser, u)
 		return c.Next()
 	}
+}
+
+// newcomerRoute: what someone signed in a way trusted for staff may do
+// before they hold a staff role: see their account (its id is what an
+// admin grants a role to) and accept an employer's invitation.
+func newcomerRoute(c *fiber.Ctx) bool {
+	p := c.Path()
+	return c.Method() == fiber.MethodGet && p == "/v1/me" ||
+		c.Method() == fiber.MethodPost && strings.HasPrefix(p, "/v1/invitations/") && strings.HasSuffix(p, "/accept")
 }
 
 // publicPrefix holds the operations anyone may call without signing in;

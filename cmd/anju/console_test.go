@@ -570,6 +570,11 @@ func TestConsoleAdmin(t *testing.T) {
 	in.start(t, "all", withEnv("ANJU_BOOTSTRAP_ADMINS", uid))
 	newEmail, newToken := in.staffAccount(t, "", "", "")
 	newID := in.userID(t, newToken)
+	// Signed in by password, the newcomer sees who they are and nothing a
+	// graduate does: that takes a phone sign-in.
+	if r := in.call(t, "PUT", "/v1/me", newToken, map[string]any{"name": "新同事"}); r.Status != 401 || r.problem(t).Code != "phone_sign_in_required" {
+		t.Fatalf("a newcomer by password writing a profile: %d %s", r.Status, r.Body)
+	}
 
 	n := in.browser(t, "newcomer")
 	n.signIn("/", newEmail)

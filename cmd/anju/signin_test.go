@@ -103,6 +103,12 @@ func TestPprofOnTheInternalPort(t *testing.T) {
 			in.Env["ANJU_PPROF"] = "false"
 		}
 		in.start(t, "api")
+		if on {
+			// The internal port opens beside the API's, not before it.
+			eventually(t, 10*time.Second, "the internal port", func() bool {
+				return strings.Contains(in.Logs.String(), "anju internal port")
+			})
+		}
 		res, err := http.Get("http://" + addr + "/debug/pprof/")
 		if !on {
 			if err == nil {

@@ -18,10 +18,11 @@ func (s *Service) SignIn(ctx context.Context, id talent.Identity) (talent.User, 
 	admin := slices.Contains(s.BootstrapAdmins, id.UID)
 	load := func(ctx context.Context) (talent.User, error) { return s.UserStore.SignIn(ctx, id.UID, admin) }
 	byPhone := id.Provider == talent.ProviderPhone
-	if !byPhone && !admin {
-		// Only staff sign in another way, and such a sign-in never makes
-		// an account: an anonymous or email account of the Firebase
-		// project is not a graduate.
+	if !byPhone && !admin && !s.staffSignIn(id) {
+		// Only staff sign in another way, and only a way the deployment
+		// trusts for staff makes an account (a newcomer, see SignIn): an
+		// anonymous or email account of the Firebase project is not a
+		// graduate.
 		load = func(ctx context.Context) (talent.User, error) {
 			u, err := s.UserStore.UserByFirebaseUID(ctx, id.UID)
 			if talent.ErrorKind(err) == talent.KindNotFound {
@@ -41,6 +42,12 @@ func (s *Service) SignIn(ctx context.Context, id talent.Identity) (talent.User, 
 		return talent.User{}, err
 	}
 	if err := s.checkSignIn(u, id); err != nil {
+		// A newcomer (no staff role yet, signed in a way trusted for staff)
+		// is returned with the refusal: the API lets them see who they are
+		// and accept an invitation, and nothing a graduate does.
+		if talent.HasCode(err, talent.CodePhoneSignInRequired) && s.staffSignIn(id) {
+			return u, err
+		}
 		return talent.User{}, err
 	}
 	if s.Presence != nil {
@@ -59,10 +66,16 @@ func (s *Service) checkSignIn(u talent.User, id talent.Identity) error {
 		}
 		return nil
 	}
-	if id.SecondFactor != "" || slices.Contains(s.StaffProviders, id.Provider) {
+	if s.staffSignIn(id) {
 		return nil
 	}
 	return talent.Errorf(talent.KindForbidden, talent.CodeSecondFactorRequired, "staff sign-in by %q without a second factor", id.Provider)
+}
+
+// staffSignIn reports whether id signed in a way the deployment trusts for
+// staff: a second factor, or a provider it lists (never anonymous).
+func (s *Service) staffSignIn(id talent.Identity) bool {
+	return id.Provider != "anonymous" && (id.SecondFactor != "" || slices.Contains(s.StaffProviders, id.Provider))
 }
 
 func phoneRequired() error {
