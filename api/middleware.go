@@ -146,7 +146,7 @@ func authenticate(v talent.Verifier, s *account.Service) fiber.Handler {
 			return err
 		}
 		u, err := s.SignIn(c.UserContext(), id)
-		if err != nil && !(u.ID != "" && newcomerRoute(c)) {
+		if err != nil && (u.ID == "" || !newcomerRoute(c)) {
 			return err
 		}
 		u.AuthTime = id.AuthTime
