@@ -472,6 +472,25 @@ func (r *rig) parallel(n int, fn func(i int) error) {
 
 // run is the surge: every graduate uploads and completes docsEach
 // documents and submits a claim. progress is called after each document.
+// runInBackground runs the surge in the background: outage closes once
+// after uploads are complete (the moment to pull a plug), done when all are.
+func (r *rig) runInBackground(s *surge, docsEach, after int) (outage, done <-chan struct{}) {
+	var mu sync.Mutex
+	completed := 0
+	out, fin := make(chan struct{}), make(chan struct{})
+	go func() {
+		defer close(fin)
+		r.run(s, docsEach, func() {
+			mu.Lock()
+			defer mu.Unlock()
+			if completed++; completed == after {
+				close(out)
+			}
+		})
+	}()
+	return out, fin
+}
+
 func (r *rig) run(s *surge, docsEach int, progress func()) {
 	r.t.Helper()
 	r.parallel(len(s.phones), func(g int) error {
@@ -771,20 +790,7 @@ func TestFaultRedisDownDuringSurge(t *testing.T) {
 	r.startWorker()
 	r.startWorker()
 	s := r.prepare(graduates)
-	var mu sync.Mutex
-	completed := 0
-	outage := make(chan struct{})
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		r.run(s, docsEach, func() {
-			mu.Lock()
-			defer mu.Unlock()
-			if completed++; completed == graduates*docsEach/3 {
-				close(outage)
-			}
-		})
-	}()
+	outage, done := r.runInBackground(s, docsEach, graduates*docsEach/3)
 	<-outage
 	r.redis.Stop()
 	time.Sleep(down / 2)
@@ -851,20 +857,7 @@ func TestFaultPostgresRestartDuringSurge(t *testing.T) {
 	r.startWorker()
 	r.startWorker()
 	s := r.prepare(graduates)
-	var mu sync.Mutex
-	completed := 0
-	outage := make(chan struct{})
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		r.run(s, docsEach, func() {
-			mu.Lock()
-			defer mu.Unlock()
-			if completed++; completed == graduates*docsEach/3 {
-				close(outage)
-			}
-		})
-	}()
+	outage, done := r.runInBackground(s, docsEach, graduates*docsEach/3)
 	<-outage
 	r.pg.Crash()
 	time.Sleep(down)

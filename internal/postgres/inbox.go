@@ -100,6 +100,23 @@ func (s Inbox) PushedTokens(ctx context.Context, notificationID string) ([]strin
 	return ids(ctx, s.db.pool, `SELECT token FROM push_deliveries WHERE notification_id = $1`, notificationID)
 }
 
+// WithPushLock implements account.InboxStore with a session advisory lock
+// on one connection, which fn's statements use too (each committed by
+// itself): released at the end, or by PostgreSQL when the worker dies.
+func (s Inbox) WithPushLock(ctx context.Context, notificationID string, fn func(ctx context.Context) error) error {
+	c, err := s.db.pool.p.Acquire(ctx)
+	if err != nil {
+		return translate(err)
+	}
+	defer c.Release()
+	key := "push:" + notificationID
+	if _, err := c.Exec(ctx, `SELECT pg_advisory_lock(hashtextextended($1, 0))`, key); err != nil {
+		return translate(err)
+	}
+	defer func() { _, _ = c.Exec(context.WithoutCancel(ctx), `SELECT pg_advisory_unlock(hashtextextended($1, 0))`, key) }()
+	return fn(context.WithValue(ctx, requestTxKey{}, &reqTx{c: c, autocommit: true}))
+}
+
 // RecordPush implements account.InboxStore.
 func (s Inbox) RecordPush(ctx context.Context, notificationID, token string) error {
 	_, err := s.db.pool.Exec(ctx, `INSERT INTO push_deliveries (notification_id, token) VALUES ($1, $2)

@@ -69,6 +69,10 @@ type reqTx struct {
 	pending []string
 	seq     int
 	closed  bool
+	// autocommit: a pinned connection with no transaction around it
+	// (Inbox.WithPushLock): each statement commits by itself and an
+	// adapter's transaction is a real one.
+	autocommit bool
 }
 
 // queue adds a control statement to be sent before the next statement.
@@ -142,6 +146,9 @@ func (t *reqTx) Exec(ctx context.Context, sql string, args ...any) (pgconn.Comma
 	if t.closed {
 		return pgconn.CommandTag{}, pgx.ErrTxClosed
 	}
+	if t.autocommit {
+		return t.c.Exec(ctx, sql, args...)
+	}
 	t.seq++
 	name := "st_" + strconv.Itoa(t.seq)
 	t.queue("SAVEPOINT " + name)
@@ -202,9 +209,12 @@ func (t *reqTx) CopyFrom(ctx context.Context, table pgx.Identifier, columns []st
 
 // Begin queues a savepoint: an adapter's own transaction inside the
 // request's, undone alone when it fails.
-func (t *reqTx) Begin(context.Context) (pgx.Tx, error) {
+func (t *reqTx) Begin(ctx context.Context) (pgx.Tx, error) {
 	if t.closed {
 		return nil, pgx.ErrTxClosed
+	}
+	if t.autocommit {
+		return t.c.Begin(ctx)
 	}
 	t.seq++
 	name := "sp_" + strconv.Itoa(t.seq)

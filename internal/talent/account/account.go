@@ -146,6 +146,12 @@ type InboxStore interface {
 	MarkNotificationRead(ctx context.Context, userID, id string, at time.Time) (talent.Notification, error)
 	// PushedTokens lists the device tokens a notification was already pushed to.
 	PushedTokens(ctx context.Context, notificationID string) ([]string, error)
+	// WithPushLock runs fn as the only deliverer of a notification's
+	// pushes (until fn returns or its process dies), so that two tasks for
+	// one event (a retry racing a re-drive) do not both push to a device;
+	// the store's calls fn makes with the context it is given take no
+	// second connection.
+	WithPushLock(ctx context.Context, notificationID string, fn func(ctx context.Context) error) error
 	// RecordPush remembers that a notification reached a token, so a retried
 	// send does not push it twice.
 	RecordPush(ctx context.Context, notificationID, token string) error

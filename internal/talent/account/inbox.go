@@ -81,7 +81,12 @@ func (s *Service) Notify(ctx context.Context, req talent.NotifyRequest) error {
 	if err != nil {
 		return err
 	}
-	devices, err := s.InboxStore.Devices(ctx, u.ID)
+	return s.InboxStore.WithPushLock(ctx, n.ID, func(ctx context.Context) error { return s.push(ctx, n) })
+}
+
+// push sends n to each of its user's devices that has not received it yet.
+func (s *Service) push(ctx context.Context, n talent.Notification) error {
+	devices, err := s.InboxStore.Devices(ctx, n.UserID)
 	if err != nil {
 		return err
 	}
