@@ -113,7 +113,9 @@ func (s Inbox) WithPushLock(ctx context.Context, notificationID string, fn func(
 	if _, err := c.Exec(ctx, `SELECT pg_advisory_lock(hashtextextended($1, 0))`, key); err != nil {
 		return translate(err)
 	}
-	defer func() { _, _ = c.Exec(context.WithoutCancel(ctx), `SELECT pg_advisory_unlock(hashtextextended($1, 0))`, key) }()
+	defer func() {
+		_, _ = c.Exec(context.WithoutCancel(ctx), `SELECT pg_advisory_unlock(hashtextextended($1, 0))`, key)
+	}()
 	return fn(context.WithValue(ctx, requestTxKey{}, &reqTx{c: c, autocommit: true}))
 }
 
