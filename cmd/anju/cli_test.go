@@ -112,3 +112,27 @@ func TestTasksArchivedAndRerun(t *testing.T) {
 		t.Error("rerun of an unknown id succeeded")
 	}
 }
+
+// TestDevTokenSignsGraduatesInByPhone: the demo graduate and a persona get
+// tokens of a phone sign-in, which graduate operations need; staff get a
+// password sign-in, as in the console.
+func TestDevTokenSignsGraduatesInByPhone(t *testing.T) {
+	t.Parallel()
+	in := boot(t)
+	token := func(args ...string) string {
+		t.Helper()
+		var out syncBuffer
+		if err := run(context.Background(), append([]string{"dev", "token"}, args...), func(k string) string { return in.Env[k] }, &out); err != nil {
+			t.Fatalf("dev token %v: %v", args, err)
+		}
+		return strings.TrimSpace(out.String())
+	}
+	for _, args := range [][]string{{"--role", "graduate"}, {"--as", "walker-" + newKey()[:6]}} {
+		if r := in.call(t, "PUT", "/v1/me", token(args...), map[string]any{"name": "演示"}); r.Status != 200 {
+			t.Errorf("dev token %v, then a profile: %d %s", args, r.Status, r.Body)
+		}
+	}
+	if r := in.call(t, "PUT", "/v1/me", token("--role", "reviewer"), map[string]any{"name": "演示"}); r.Status != 401 {
+		t.Errorf("a staff token by password acting as a graduate: %d %s", r.Status, r.Body)
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"hash/fnv"
 	"io"
 	"regexp"
 	"time"
@@ -99,6 +100,13 @@ var demoRoles = []talent.Role{talent.RoleGraduate, talent.RoleHR, talent.RoleEmp
 func demoUID(role talent.Role) string   { return "demo-" + string(role) }
 func demoEmail(role talent.Role) string { return "demo-" + string(role) + "@anju.local" }
 
+// demoPhone is a demo account's phone number (E.164), the same every time.
+func demoPhone(uid string) string {
+	h := fnv.New32a()
+	_, _ = h.Write([]byte(uid))
+	return fmt.Sprintf("+86139%08d", h.Sum32()%100_000_000)
+}
+
 func dev(ctx context.Context, cfg Config, args []string, stdout io.Writer) error {
 	if cfg.Env == "production" {
 		return errors.New("dev commands are for development only (ANJU_ENV=production)")
@@ -126,11 +134,25 @@ func dev(ctx context.Context, cfg Config, args []string, stdout io.Writer) error
 				return fmt.Errorf("--as %q: letters, digits and - only", *as)
 			}
 			uid, email = "demo-"+*as, "demo-"+*as+"@anju.local"
-			if err := emu.EnsureUser(ctx, uid, email, demoPassword, ""); err != nil {
-				return fmt.Errorf("account %s: %w", email, err)
-			}
 		case !talent.Role(*role).Valid():
 			return fmt.Errorf("--role: unknown role %q", *role)
+		}
+		// Graduates and personas sign in by phone, as the app does; staff
+		// by password, as the console does.
+		byPhone := *as != "" || talent.Role(*role) == talent.RoleGraduate
+		if byPhone {
+			if err := emu.EnsureUser(ctx, uid, email, demoPassword, demoPhone(uid)); err != nil {
+				return fmt.Errorf("account %s: %w", email, err)
+			}
+			got, token, err := emu.SignInWithPhone(ctx, demoPhone(uid))
+			if err == nil && got != uid {
+				err = fmt.Errorf("signed in as uid %q, want %q", got, uid)
+			}
+			if err != nil {
+				return fmt.Errorf("signing in %s by phone at the emulator: %w", uid, err)
+			}
+			fmt.Fprintln(stdout, token)
+			return nil
 		}
 		token, err := emu.TokenFor(ctx, uid, email, demoPassword)
 		if err != nil {
@@ -163,7 +185,11 @@ func seed(ctx context.Context, cfg Config, emu *firebase.Emulator, stdout io.Wri
 		return fmt.Errorf("demo employer: %w", err)
 	}
 	for _, r := range demoRoles {
-		if err := emu.EnsureUser(ctx, demoUID(r), demoEmail(r), demoPassword, ""); err != nil {
+		phone := ""
+		if r == talent.RoleGraduate {
+			phone = demoPhone(demoUID(r))
+		}
+		if err := emu.EnsureUser(ctx, demoUID(r), demoEmail(r), demoPassword, phone); err != nil {
 			return fmt.Errorf("demo account %s: %w", r, err)
 		}
 		employerID := ""
