@@ -542,10 +542,17 @@ func TestConsoleFinance(t *testing.T) {
 		return strings.Contains(string(r.Body), `"format":"xlsx"`), string(r.Body)
 	})
 	// The bank says both were paid: marked together in the console.
-	c.run("marking both lines paid",
-		chromedp.Click(chromedp.CSS(`[data-test=lines] thead .el-checkbox__inner`)),
-	)
-	c.waitText(`[data-test=mark-paid]`, "(2)")
+	// The page reloads the batch once the export is recorded, which clears
+	// a selection made before it: select until the selection holds.
+	waitFor(t, "both lines selected", func() (bool, string) {
+		if got := c.text(`[data-test=mark-paid]`); strings.Contains(got, "(2)") {
+			return true, got
+		}
+		c.run("selecting both lines", chromedp.Click(chromedp.CSS(`[data-test=lines] thead .el-checkbox__inner`)))
+		time.Sleep(500 * time.Millisecond)
+		got := c.text(`[data-test=mark-paid]`)
+		return strings.Contains(got, "(2)"), got
+	})
 	c.run("confirming", chromedp.Click(chromedp.CSS(`[data-test=mark-paid]`)))
 	c.confirm()
 	c.waitText(`[data-test=batch-status]`, "settled")
