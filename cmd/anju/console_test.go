@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"os/exec"
@@ -15,6 +16,7 @@ import (
 	"github.com/anju-city/anju/internal/console"
 	"github.com/anju-city/anju/internal/dataset"
 	"github.com/anju-city/anju/internal/talent/allowance"
+	"github.com/anju-city/anju/internal/testenv"
 	"github.com/chromedp/chromedp"
 )
 
@@ -26,9 +28,8 @@ import (
 
 const staffPassword = "console-password-1"
 
-// chromiumPath finds the browser; without it the tests skip, except in CI,
-// where `make test` installs it (scripts/services.sh browser) and a missing
-// browser is a failure.
+// chromiumPath finds the browser; a missing one fails under CI (make test
+// installs it with scripts/services.sh browser) and skips elsewhere.
 func chromiumPath(t *testing.T) string {
 	t.Helper()
 	for _, p := range []string{os.Getenv("ANJU_CHROMIUM"), "/usr/bin/chromium"} {
@@ -41,24 +42,17 @@ func chromiumPath(t *testing.T) string {
 	if p, err := exec.LookPath("chromium"); err == nil {
 		return p
 	}
-	if os.Getenv("CI") != "" {
-		t.Fatal("chromium is missing: scripts/services.sh browser installs it (make test does)")
-	}
-	t.Skip("chromium is missing: scripts/services.sh browser installs it")
+	testenv.Require(t, "chromium", errors.New("not found; scripts/services.sh browser installs it"))
 	return ""
 }
 
-// consoleBuilt fails (CI) or skips when the binary was built without the
-// console: `make console` builds it.
+// consoleBuilt fails under CI, and skips elsewhere, when the binary was
+// built without the console: `make console` builds it.
 func consoleBuilt(t *testing.T) {
 	t.Helper()
-	if console.Built() {
-		return
+	if !console.Built() {
+		testenv.Require(t, "the console build", errors.New("not built into this test binary; make console builds it"))
 	}
-	if os.Getenv("CI") != "" {
-		t.Fatal("the console is not built into this test binary: run make console first (make test does)")
-	}
-	t.Skip("the console is not built: make console")
 }
 
 // page is one person's browser.
