@@ -185,6 +185,44 @@ func (p *page) waitText(sel, want string) {
 	p.t.Fatalf("%s: %s never showed %q (last: %q)", p.name, sel, want, got)
 }
 
+// waitStatus waits until the element (or one inside it) shows the status
+// value: a StatusTag carries the contract's value in data-status beside the
+// label in the user's language.
+func (p *page) waitStatus(sel, value string) {
+	p.t.Helper()
+	q := fmt.Sprintf(`%[1]s[data-status=%[2]q], %[1]s [data-status=%[2]q]`, sel, value)
+	ctx, cancel := context.WithTimeout(p.ctx, 20*time.Second)
+	defer cancel()
+	if _, err := chromedp.Run(ctx, chromedp.WaitVisible(chromedp.CSS(q))); err != nil {
+		p.t.Fatalf("%s: %s never showed the status %q (last: %q)", p.name, sel, value, p.text(sel))
+	}
+}
+
+// selectAll ticks the header checkbox of a table until the button counting
+// the selection shows want. A click can land while a popup fades or just
+// before the page reloads its rows (which clears a selection), so the tick
+// is a script click on the checkbox itself, repeated until it holds.
+func (p *page) selectAll(table, button, want string) {
+	p.t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	var got string
+	for time.Now().Before(deadline) {
+		if got = p.text(button); strings.Contains(got, want) {
+			return
+		}
+		ctx, cancel := context.WithTimeout(p.ctx, 2*time.Second)
+		_, _ = chromedp.Run(ctx, chromedp.Evaluate[bool](`(() => {
+			const box = document.querySelector(`+"`"+table+` thead .el-checkbox__original`+"`"+`);
+			if (!box || box.checked) return false;
+			box.click();
+			return true;
+		})()`))
+		cancel()
+		time.Sleep(300 * time.Millisecond)
+	}
+	p.t.Fatalf("%s: %s never showed %q (last: %q)", p.name, button, want, got)
+}
+
 // confirm accepts the Element Plus confirmation box an irreversible action
 // opens. The box animates in and may be re-rendered, so the button is
 // looked up and pressed in one step, until that works.
@@ -403,7 +441,10 @@ func TestConsoleReviewer(t *testing.T) {
 
 	b := in.browser(t, "reviewer")
 	b.signIn("/claims/"+claimID, reviewerEmail)
-	b.waitText(`[data-test=claim-status]`, "under_review")
+	b.waitStatus(`[data-test=claim-status]`, "under_review")
+	if got := b.text(`[data-test=claim-status]`); got != "审核中" {
+		t.Errorf("claim status shown as %q, want the Chinese label", got)
+	}
 	if h := b.text(`h2`); !strings.Contains(h, "李明") {
 		t.Errorf("claim page heading %q lacks the applicant", h)
 	}
@@ -419,7 +460,7 @@ func TestConsoleReviewer(t *testing.T) {
 	b.screenshot("claim")
 	b.run("approving", chromedp.Click(chromedp.CSS(`[data-test=approve]`)))
 	b.confirm()
-	b.waitText(`[data-test=claim-status]`, "approved")
+	b.waitStatus(`[data-test=claim-status]`, "approved")
 	if got, body := apiStatus(t, in, reviewer, "/v1/review/claims/"+claimID); got != "approved" {
 		t.Fatalf("after approving in the console the API says %s", body)
 	}
@@ -459,9 +500,8 @@ func TestConsoleHR(t *testing.T) {
 		chromedp.SendKeys(chromedp.CSS(`#contract-end`), "2028-07-14\r"),
 		chromedp.SendKeys(chromedp.CSS(`#si-start`), "2025-08-01\r"),
 		chromedp.Click(chromedp.CSS(`h2`)),
-		chromedp.Click(chromedp.CSS(`[data-test=employments] thead .el-checkbox__inner`)),
 	)
-	b.waitText(`[data-test=confirm-selected]`, "(2)")
+	b.selectAll(`[data-test=employments]`, `[data-test=confirm-selected]`, "(2)")
 	b.run("confirming both", chromedp.Click(chromedp.CSS(`[data-test=confirm-selected]`)))
 	b.confirm()
 	b.waitText(`[data-test=results]`, "王芳")
@@ -503,7 +543,7 @@ func TestConsoleFinance(t *testing.T) {
 	m.signIn("/finance/batches", makerEmail)
 	m.run("making a batch", chromedp.Click(chromedp.CSS(`[data-test=create-batch]`)))
 	m.confirm()
-	m.waitText(`[data-test=batch-status]`, "pending_approval")
+	m.waitStatus(`[data-test=batch-status]`, "pending_approval")
 	var loc string
 	ctx, cancel := context.WithTimeout(m.ctx, 5*time.Second)
 	loc, err := chromedp.Run(ctx, chromedp.Location())
@@ -523,10 +563,10 @@ func TestConsoleFinance(t *testing.T) {
 
 	c := in.browser(t, "checker")
 	c.signIn("/finance/batches/"+batchID, checkerEmail)
-	c.waitText(`[data-test=batch-status]`, "pending_approval")
+	c.waitStatus(`[data-test=batch-status]`, "pending_approval")
 	c.run("approving", chromedp.Click(chromedp.CSS(`[data-test=approve-batch]`)))
 	c.confirm()
-	c.waitText(`[data-test=batch-status]`, "approved")
+	c.waitStatus(`[data-test=batch-status]`, "approved")
 	if got, body := apiStatus(t, in, maker, "/v1/finance/batches/"+batchID); got != "approved" {
 		t.Fatalf("after the second officer approved in the console: %s", body)
 	}
@@ -537,19 +577,11 @@ func TestConsoleFinance(t *testing.T) {
 	})
 	// The bank says both were paid: marked together in the console.
 	// The page reloads the batch once the export is recorded, which clears
-	// a selection made before it: select until the selection holds.
-	waitFor(t, "both lines selected", func() (bool, string) {
-		if got := c.text(`[data-test=mark-paid]`); strings.Contains(got, "(2)") {
-			return true, got
-		}
-		c.run("selecting both lines", chromedp.Click(chromedp.CSS(`[data-test=lines] thead .el-checkbox__inner`)))
-		time.Sleep(500 * time.Millisecond)
-		got := c.text(`[data-test=mark-paid]`)
-		return strings.Contains(got, "(2)"), got
-	})
+	// a selection made before it.
+	c.selectAll(`[data-test=lines]`, `[data-test=mark-paid]`, "(2)")
 	c.run("confirming", chromedp.Click(chromedp.CSS(`[data-test=mark-paid]`)))
 	c.confirm()
-	c.waitText(`[data-test=batch-status]`, "settled")
+	c.waitStatus(`[data-test=batch-status]`, "settled")
 	if got, body := apiStatus(t, in, maker, "/v1/finance/batches/"+batchID); got != "settled" || !strings.Contains(body, `"paid":2`) {
 		t.Fatalf("after marking both paid in the console: %s", body)
 	}
@@ -697,13 +729,13 @@ func TestConsoleHousing(t *testing.T) {
 	}
 	// Close and draw in the console.
 	o.run("opening the rounds", chromedp.Navigate(in.URL+"/console/housing/rounds"), chromedp.WaitVisible(chromedp.CSS(`[data-test=rounds]`)))
-	o.waitText(`[data-test=rounds]`, "open")
+	o.waitStatus(`[data-test=rounds]`, "open")
 	o.run("closing", chromedp.Click(chromedp.CSS(`[data-test=rounds] tbody button`)))
 	o.confirm()
-	o.waitText(`[data-test=rounds]`, "closed")
+	o.waitStatus(`[data-test=rounds]`, "closed")
 	o.run("drawing", chromedp.Click(chromedp.CSS(`[data-test=rounds] tbody button`)))
 	o.confirm()
-	o.waitText(`[data-test=rounds]`, "drawn")
+	o.waitStatus(`[data-test=rounds]`, "drawn")
 	var rec response
 	waitFor(t, "the public draw record", func() (bool, string) {
 		rec = in.call(t, "GET", "/v1/public/rounds/"+round.ID+"/draw", "", nil)

@@ -40,6 +40,7 @@ const messages = {
     'housing.close': '截止申请', 'housing.open': '开启轮次',
     'admin.userId': '用户编号', 'admin.lookup': '查询', 'admin.grant': '授予角色', 'admin.revoke': '撤销',
     'admin.employerId': '单位编号（人事专员需要）', 'admin.approve': '通过', 'admin.rejectIt': '驳回',
+    'admin.creditCode': '统一社会信用代码', 'admin.contact': '联系人',
     done: '已完成', cancel: '取消', confirm: '确定', failed: '操作失败',
   },
   en: {
@@ -75,6 +76,7 @@ const messages = {
     'housing.close': 'Close', 'housing.open': 'Open round',
     'admin.userId': 'User id', 'admin.lookup': 'Look up', 'admin.grant': 'Grant role', 'admin.revoke': 'Revoke',
     'admin.employerId': 'Employer id (for HR)', 'admin.approve': 'Approve', 'admin.rejectIt': 'Reject',
+    'admin.creditCode': 'Unified social credit code', 'admin.contact': 'Contact',
     done: 'Done', cancel: 'Cancel', confirm: 'OK', failed: 'Failed',
   },
 } as const
