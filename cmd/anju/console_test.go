@@ -185,6 +185,30 @@ func (p *page) waitText(sel, want string) {
 	p.t.Fatalf("%s: %s never showed %q (last: %q)", p.name, sel, want, got)
 }
 
+// press clicks a button once it can be pressed: shown, enabled and not
+// loading. Screens keep an action's button busy until the page has reloaded
+// what the action changed, so a new status can show a moment before the
+// next button accepts a click.
+func (p *page) press(what, sel string) {
+	p.t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	for time.Now().Before(deadline) {
+		ctx, cancel := context.WithTimeout(p.ctx, 2*time.Second)
+		ok, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`(() => {
+			const b = document.querySelector(`+"`"+sel+"`"+`);
+			if (!b || b.disabled || b.classList.contains('is-loading') || !b.offsetParent) return false;
+			b.click();
+			return true;
+		})()`))
+		cancel()
+		if err == nil && ok {
+			return
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	p.t.Fatalf("%s: %s: %s never could be pressed", p.name, what, sel)
+}
+
 // waitStatus waits until the element (or one inside it) shows the status
 // value: a StatusTag carries the contract's value in data-status beside the
 // label in the user's language.
@@ -458,7 +482,7 @@ func TestConsoleReviewer(t *testing.T) {
 		chromedp.WaitVisible(chromedp.CSS(`[data-test=preview] iframe`)),
 	)
 	b.screenshot("claim")
-	b.run("approving", chromedp.Click(chromedp.CSS(`[data-test=approve]`)))
+	b.press("approving", `[data-test=approve]`)
 	b.confirm()
 	b.waitStatus(`[data-test=claim-status]`, "approved")
 	if got, body := apiStatus(t, in, reviewer, "/v1/review/claims/"+claimID); got != "approved" {
@@ -502,7 +526,7 @@ func TestConsoleHR(t *testing.T) {
 		chromedp.Click(chromedp.CSS(`h2`)),
 	)
 	b.selectAll(`[data-test=employments]`, `[data-test=confirm-selected]`, "(2)")
-	b.run("confirming both", chromedp.Click(chromedp.CSS(`[data-test=confirm-selected]`)))
+	b.press("confirming both", `[data-test=confirm-selected]`)
 	b.confirm()
 	b.waitText(`[data-test=results]`, "王芳")
 	for _, e := range pending.Items {
@@ -541,7 +565,7 @@ func TestConsoleFinance(t *testing.T) {
 
 	m := in.browser(t, "maker")
 	m.signIn("/finance/batches", makerEmail)
-	m.run("making a batch", chromedp.Click(chromedp.CSS(`[data-test=create-batch]`)))
+	m.press("making a batch", `[data-test=create-batch]`)
 	m.confirm()
 	m.waitStatus(`[data-test=batch-status]`, "pending_approval")
 	var loc string
@@ -564,13 +588,13 @@ func TestConsoleFinance(t *testing.T) {
 	c := in.browser(t, "checker")
 	c.signIn("/finance/batches/"+batchID, checkerEmail)
 	c.waitStatus(`[data-test=batch-status]`, "pending_approval")
-	c.run("approving", chromedp.Click(chromedp.CSS(`[data-test=approve-batch]`)))
+	c.press("approving", `[data-test=approve-batch]`)
 	c.confirm()
 	c.waitStatus(`[data-test=batch-status]`, "approved")
 	if got, body := apiStatus(t, in, maker, "/v1/finance/batches/"+batchID); got != "approved" {
 		t.Fatalf("after the second officer approved in the console: %s", body)
 	}
-	c.run("downloading the XLSX", chromedp.Click(chromedp.CSS(`[data-test=export]`)))
+	c.press("downloading the XLSX", `[data-test=export]`)
 	waitFor(t, "the export recorded", func() (bool, string) {
 		r := in.call(t, "GET", "/v1/finance/batches/"+batchID, maker, nil)
 		return strings.Contains(string(r.Body), `"format":"xlsx"`), string(r.Body)
@@ -579,7 +603,7 @@ func TestConsoleFinance(t *testing.T) {
 	// The page reloads the batch once the export is recorded, which clears
 	// a selection made before it.
 	c.selectAll(`[data-test=lines]`, `[data-test=mark-paid]`, "(2)")
-	c.run("confirming", chromedp.Click(chromedp.CSS(`[data-test=mark-paid]`)))
+	c.press("confirming", `[data-test=mark-paid]`)
 	c.confirm()
 	c.waitStatus(`[data-test=batch-status]`, "settled")
 	if got, body := apiStatus(t, in, maker, "/v1/finance/batches/"+batchID); got != "settled" || !strings.Contains(body, `"paid":2`) {
@@ -730,10 +754,10 @@ func TestConsoleHousing(t *testing.T) {
 	// Close and draw in the console.
 	o.run("opening the rounds", chromedp.Navigate(in.URL+"/console/housing/rounds"), chromedp.WaitVisible(chromedp.CSS(`[data-test=rounds]`)))
 	o.waitStatus(`[data-test=rounds]`, "open")
-	o.run("closing", chromedp.Click(chromedp.CSS(`[data-test=rounds] tbody button`)))
+	o.press("closing", `[data-test=rounds] tbody button`)
 	o.confirm()
 	o.waitStatus(`[data-test=rounds]`, "closed")
-	o.run("drawing", chromedp.Click(chromedp.CSS(`[data-test=rounds] tbody button`)))
+	o.press("drawing", `[data-test=rounds] tbody button`)
 	o.confirm()
 	o.waitStatus(`[data-test=rounds]`, "drawn")
 	var rec response
