@@ -6,7 +6,7 @@ import en from 'element-plus/es/locale/lang/en'
 import * as f from './format'
 import type { Locale } from './format'
 
-const messages = {
+export const messages = {
   'zh-CN': {
     app: '人才安居 · 工作台', signIn: '登录', signOut: '退出登录', email: '电子邮箱', password: '密码',
     role: '当前角色', language: 'English', noRole: '您的账号没有工作人员角色',
