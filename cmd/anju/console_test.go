@@ -120,6 +120,9 @@ func screenshotDir() string {
 }
 
 func (p *page) screenshot(what string) string {
+	if what != "failure" {
+		defer p.accessible(what)
+	}
 	ctx, cancel := context.WithTimeout(p.ctx, 10*time.Second)
 	defer cancel()
 	buf, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
@@ -136,6 +139,45 @@ func (p *page) screenshot(what string) string {
 	}
 	p.t.Logf("screenshot of %s (%s): %s", p.name, what, name)
 	return name
+}
+
+// accessible checks the page as a screen reader would meet it: every field
+// and control has a name (its label, aria-label or title; a placeholder
+// counts for a field, as Element Plus's own selects rely on it), every
+// image an alt text, and the page a language. It is run on each page a
+// journey saves a screenshot of.
+func (p *page) accessible(what string) {
+	p.t.Helper()
+	ctx, cancel := context.WithTimeout(p.ctx, 10*time.Second)
+	defer cancel()
+	problems, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](`(() => {
+		if (!location.pathname.startsWith('/console/')) return []; // the API reference is Scalar's own page
+		const bad = [];
+		const shown = (e) => e.getClientRects().length > 0 && getComputedStyle(e).visibility !== 'hidden' && !e.closest('[aria-hidden=true]');
+		const named = (e) => {
+			const by = (e.getAttribute('aria-labelledby') || '').split(/\s+/).map((id) => document.getElementById(id)?.textContent || '').join('');
+			const labels = e.labels ? [...e.labels].map((l) => l.textContent).join('') : '';
+			return [e.getAttribute('aria-label'), by, labels, e.getAttribute('title')].some((s) => (s || '').trim());
+		};
+		const tag = (e) => e.outerHTML.slice(0, 160);
+		for (const e of document.querySelectorAll('input:not([type=hidden]), select, textarea')) {
+			if (e.closest('[aria-hidden=true]') || (!shown(e) && !e.closest('label, .el-checkbox, .el-radio'))) continue;
+			if (!named(e) && !(e.getAttribute('placeholder') || '').trim()) bad.push('a field without a label: ' + tag(e));
+		}
+		for (const e of document.querySelectorAll('button, a[href], [role=button]')) {
+			if (shown(e) && !(e.textContent || '').trim() && !named(e)) bad.push('a control without a name: ' + tag(e));
+		}
+		for (const e of document.querySelectorAll('img')) if (!e.hasAttribute('alt')) bad.push('an image without alt text: ' + tag(e));
+		if (!document.documentElement.lang) bad.push('the page has no lang');
+		return [...new Set(bad)];
+	})()`))
+	if err != nil {
+		p.t.Errorf("%s: checking %s for accessibility: %v", p.name, what, err)
+		return
+	}
+	for _, m := range problems {
+		p.t.Errorf("%s (%s): %s", p.name, what, m)
+	}
 }
 
 // run performs actions within 30 seconds, failing the test with what it

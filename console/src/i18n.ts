@@ -42,6 +42,7 @@ export const messages = {
     'admin.employerId': '单位编号（人事专员需要）', 'admin.approve': '通过', 'admin.rejectIt': '驳回',
     'admin.creditCode': '统一社会信用代码', 'admin.contact': '联系人',
     done: '已完成', cancel: '取消', confirm: '确定', failed: '操作失败',
+    'a11y.selectAll': '全选', 'a11y.selectRow': '选择',
   },
   en: {
     app: 'Anju · Staff console', signIn: 'Sign in', signOut: 'Sign out', email: 'Email', password: 'Password',
@@ -78,6 +79,7 @@ export const messages = {
     'admin.employerId': 'Employer id (for HR)', 'admin.approve': 'Approve', 'admin.rejectIt': 'Reject',
     'admin.creditCode': 'Unified social credit code', 'admin.contact': 'Contact',
     done: 'Done', cancel: 'Cancel', confirm: 'OK', failed: 'Failed',
+    'a11y.selectAll': 'Select all', 'a11y.selectRow': 'Select',
   },
 } as const
 

@@ -7,6 +7,7 @@ import { initAuth, currentUser } from './auth'
 import { setUnauthorizedHandler } from './api/client'
 import { clearSession, loadMe, me, activeRole, home } from './session'
 import { setLocale, locale } from './i18n'
+import { nameTableCheckboxes } from './a11y'
 
 const router = createRouter({
   history: createWebHistory('/console/'),
@@ -52,4 +53,5 @@ setUnauthorizedHandler(() => {
 setLocale(locale.value)
 initAuth().then(() => {
   createApp(App).use(router).use(ElementPlus).mount('#app')
+  nameTableCheckboxes(document.getElementById('app')!)
 })
