@@ -2877,11 +2877,13 @@ type PublicDeliveryReport struct {
 // PublicityEntry defines model for PublicityEntry.
 type PublicityEntry struct {
 	// Amount Fen; 0 for an apartment
-	Amount   int64              `json:"amount"`
-	Employer *string            `json:"employer,omitempty"`
-	EndsAt   time.Time          `json:"endsAt"`
-	Id       openapi_types.UUID `json:"id"`
-	Kind     PublicityEntryKind `json:"kind"`
+	Amount   int64     `json:"amount"`
+	Employer *string   `json:"employer,omitempty"`
+	EndsAt   time.Time `json:"endsAt"`
+
+	// Id The claim's id (kind claim) or the housing application's (kind round)
+	Id   openapi_types.UUID `json:"id"`
+	Kind PublicityEntryKind `json:"kind"`
 
 	// Package The allowance package, or the round's name
 	Package string `json:"package"`
