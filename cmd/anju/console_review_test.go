@@ -56,6 +56,19 @@ func (p *page) clickInRow(marker, button string) {
 	p.t.Fatalf("%s: no %s in the row of %s", p.name, button, marker)
 }
 
+// clear empties an input as a user would, so that v-model sees it.
+func clear(sel string) chromedp.Action[chromedp.Void] {
+	return func(ctx context.Context, t *chromedp.Target) (chromedp.Void, error) {
+		_, err := chromedp.Evaluate[bool](`(() => {
+			const e = document.querySelector(`+"`"+sel+"`"+`);
+			e.value = '';
+			e.dispatchEvent(new Event('input', { bubbles: true }));
+			return true;
+		})()`)(ctx, t)
+		return chromedp.Void{}, err
+	}
+}
+
 // fillDialog types text into the open dialog's field and presses its
 // submit button, once the dialog has animated in.
 func (p *page) fillDialog(field, text, submit string) {
@@ -127,7 +140,7 @@ func TestConsoleReviewObjectionsAndClawbacks(t *testing.T) {
 		t.Errorf("the objection links to %q, want the claim %s", href, claimID)
 	}
 	b.clickInRow(`[data-test=objection-reasons]`, `[data-test=dismiss]`)
-	b.fillDialog(`[data-test=resolution] textarea`, "经核实申请人在本市参保，异议不成立", `[data-test=resolve-confirm]`)
+	b.fillDialog(`textarea[data-test=resolution]`, "经核实申请人在本市参保，异议不成立", `[data-test=resolve-confirm]`)
 	waitFor(t, "the objection dismissed", func() (bool, string) {
 		r := in.call(t, "GET", "/v1/review/objections?status=dismissed", reviewer, nil)
 		var page struct {
@@ -147,10 +160,10 @@ func TestConsoleReviewObjectionsAndClawbacks(t *testing.T) {
 	b.run("waiting for both", chromedp.WaitVisible(chromedp.CSS(`a[data-claim="`+confirmClaim+`"]`)), chromedp.WaitVisible(chromedp.CSS(`a[data-claim="`+cancelClaim+`"]`)))
 	b.screenshot("clawbacks")
 	b.clickInRow(`a[data-claim="`+confirmClaim+`"]`, `[data-test=clawback-confirm]`)
-	b.fillDialog(`[data-test=clawback-reason] textarea`, "未满服务期离开本市就业", `[data-test=clawback-decide]`)
+	b.fillDialog(`textarea[data-test=clawback-reason]`, "未满服务期离开本市就业", `[data-test=clawback-decide]`)
 	b.waitGone(`a[data-claim="` + confirmClaim + `"]`)
 	b.clickInRow(`a[data-claim="`+cancelClaim+`"]`, `[data-test=clawback-cancel]`)
-	b.fillDialog(`[data-test=clawback-reason] textarea`, "已在本市重新就业", `[data-test=clawback-decide]`)
+	b.fillDialog(`textarea[data-test=clawback-reason]`, "已在本市重新就业", `[data-test=clawback-decide]`)
 	b.waitGone(`a[data-claim="` + cancelClaim + `"]`)
 
 	decided := func(status string) map[string]struct{ Reason, CancelReason string } {
@@ -197,7 +210,7 @@ func TestConsoleAdminSearchAndPolicies(t *testing.T) {
 		t.Helper()
 		a.run("searching "+q,
 			chromedp.WaitVisible(chromedp.CSS(`#user-search`)),
-			chromedp.SetValue(chromedp.CSS(`#user-search`), ""),
+			clear(`#user-search`),
 			chromedp.SendKeys(chromedp.CSS(`#user-search`), q),
 			chromedp.Click(chromedp.CSS(`[data-test=user-find]`)),
 		)
@@ -241,7 +254,7 @@ func TestConsoleAdminSearchAndPolicies(t *testing.T) {
 	// Publishing the same version again is refused with its reason.
 	a.run("starting from it", chromedp.Click(chromedp.CSS(`[data-test=policy-start-next]`)))
 	a.run("publishing a bad version",
-		chromedp.SetValue(chromedp.CSS(`textarea[aria-label="policy YAML"]`), ""),
+		clear(`textarea[aria-label="policy YAML"]`),
 		chromedp.SendKeys(chromedp.CSS(`textarea[aria-label="policy YAML"]`), "id: relocation\nversion: 1\n"),
 		chromedp.Click(chromedp.CSS(`[data-test=policy-publish]`)),
 		chromedp.WaitVisible(chromedp.CSS(`[data-test=policy-errors]`)),
