@@ -2784,7 +2784,10 @@ export interface components {
             endsOn: string;
         };
         PublicityEntry: {
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @description The claim's id (kind claim) or the housing application's (kind round)
+             */
             id: string;
             /** @enum {string} */
             kind: "claim" | "round";
