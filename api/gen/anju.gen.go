@@ -19,6 +19,7 @@ const (
 	AccessEntryWhatBatchExport AccessEntryWhat = "batch_export"
 	AccessEntryWhatDocument    AccessEntryWhat = "document"
 	AccessEntryWhatReviewClaim AccessEntryWhat = "review_claim"
+	AccessEntryWhatUserSearch  AccessEntryWhat = "user_search"
 )
 
 // Valid indicates whether the value is a known member of the AccessEntryWhat enum.
@@ -31,6 +32,8 @@ func (e AccessEntryWhat) Valid() bool {
 	case AccessEntryWhatDocument:
 		return true
 	case AccessEntryWhatReviewClaim:
+		return true
+	case AccessEntryWhatUserSearch:
 		return true
 	default:
 		return false
@@ -829,21 +832,69 @@ func (e PaymentStatus) Valid() bool {
 	}
 }
 
+// Defines values for PolicyClausePart.
+const (
+	PolicyClausePartBenefit   PolicyClausePart = "benefit"
+	PolicyClausePartDocuments PolicyClausePart = "documents"
+	PolicyClausePartParameter PolicyClausePart = "parameter"
+	PolicyClausePartRule      PolicyClausePart = "rule"
+)
+
+// Valid indicates whether the value is a known member of the PolicyClausePart enum.
+func (e PolicyClausePart) Valid() bool {
+	switch e {
+	case PolicyClausePartBenefit:
+		return true
+	case PolicyClausePartDocuments:
+		return true
+	case PolicyClausePartParameter:
+		return true
+	case PolicyClausePartRule:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for PolicyPackageID.
 const (
-	Living     PolicyPackageID = "living"
-	Relocation PolicyPackageID = "relocation"
-	Rent       PolicyPackageID = "rent"
+	PolicyPackageIDLiving     PolicyPackageID = "living"
+	PolicyPackageIDRelocation PolicyPackageID = "relocation"
+	PolicyPackageIDRent       PolicyPackageID = "rent"
 )
 
 // Valid indicates whether the value is a known member of the PolicyPackageID enum.
 func (e PolicyPackageID) Valid() bool {
 	switch e {
-	case Living:
+	case PolicyPackageIDLiving:
 		return true
-	case Relocation:
+	case PolicyPackageIDRelocation:
 		return true
-	case Rent:
+	case PolicyPackageIDRent:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for PolicyPackageName.
+const (
+	PolicyPackageNameApartment  PolicyPackageName = "apartment"
+	PolicyPackageNameLiving     PolicyPackageName = "living"
+	PolicyPackageNameRelocation PolicyPackageName = "relocation"
+	PolicyPackageNameRent       PolicyPackageName = "rent"
+)
+
+// Valid indicates whether the value is a known member of the PolicyPackageName enum.
+func (e PolicyPackageName) Valid() bool {
+	switch e {
+	case PolicyPackageNameApartment:
+		return true
+	case PolicyPackageNameLiving:
+		return true
+	case PolicyPackageNameRelocation:
+		return true
+	case PolicyPackageNameRent:
 		return true
 	default:
 		return false
@@ -2643,6 +2694,24 @@ type Policy struct {
 	Version           int                 `json:"version"`
 }
 
+// PolicyClause defines model for PolicyClause.
+type PolicyClause struct {
+	Clause string `json:"clause"`
+
+	// Kind A rule's kind
+	Kind *string `json:"kind,omitempty"`
+
+	// Name The parameter's name, the rule's id, or the benefit's or documents' kind
+	Name string           `json:"name"`
+	Part PolicyClausePart `json:"part"`
+
+	// Value The parameter's value, or the rule's params, as JSON
+	Value *string `json:"value,omitempty"`
+}
+
+// PolicyClausePart defines model for PolicyClause.Part.
+type PolicyClausePart string
+
 // PolicyInput defines model for PolicyInput.
 type PolicyInput struct {
 	// Source The package as YAML
@@ -2656,6 +2725,52 @@ type PolicyList struct {
 
 // PolicyPackageID defines model for PolicyPackageID.
 type PolicyPackageID string
+
+// PolicyPackageName Every package, the apartment one (decided in rounds) included
+type PolicyPackageName string
+
+// PolicyVersion defines model for PolicyVersion.
+type PolicyVersion struct {
+	Benefit Benefit `json:"benefit"`
+
+	// BuiltIn Version 1, shipped with Anju; the others were published by an admin
+	BuiltIn           bool                `json:"builtIn"`
+	EffectiveFrom     openapi_types.Date  `json:"effectiveFrom"`
+	EffectiveTo       *openapi_types.Date `json:"effectiveTo,omitempty"`
+	Id                string              `json:"id"`
+	PublishedAt       *time.Time          `json:"publishedAt,omitempty"`
+	RequiredDocuments []DocumentKind      `json:"requiredDocuments"`
+	Summary           LocalizedText       `json:"summary"`
+	Title             LocalizedText       `json:"title"`
+	Version           int                 `json:"version"`
+}
+
+// PolicyVersionDetail defines model for PolicyVersionDetail.
+type PolicyVersionDetail struct {
+	Benefit Benefit `json:"benefit"`
+
+	// BuiltIn Version 1, shipped with Anju; the others were published by an admin
+	BuiltIn bool `json:"builtIn"`
+
+	// Clauses What the version says and the clause each part cites, in the order of the YAML's sections
+	Clauses           []PolicyClause      `json:"clauses"`
+	EffectiveFrom     openapi_types.Date  `json:"effectiveFrom"`
+	EffectiveTo       *openapi_types.Date `json:"effectiveTo,omitempty"`
+	Id                string              `json:"id"`
+	PublishedAt       *time.Time          `json:"publishedAt,omitempty"`
+	RequiredDocuments []DocumentKind      `json:"requiredDocuments"`
+
+	// Source The YAML as published (for a built-in version, as shipped)
+	Source  string        `json:"source"`
+	Summary LocalizedText `json:"summary"`
+	Title   LocalizedText `json:"title"`
+	Version int           `json:"version"`
+}
+
+// PolicyVersionList defines model for PolicyVersionList.
+type PolicyVersionList struct {
+	Items []PolicyVersion `json:"items"`
+}
 
 // PrecheckResults defines model for PrecheckResults.
 type PrecheckResults struct {
@@ -2762,11 +2877,13 @@ type PublicDeliveryReport struct {
 // PublicityEntry defines model for PublicityEntry.
 type PublicityEntry struct {
 	// Amount Fen; 0 for an apartment
-	Amount   int64              `json:"amount"`
-	Employer *string            `json:"employer,omitempty"`
-	EndsAt   time.Time          `json:"endsAt"`
-	Id       openapi_types.UUID `json:"id"`
-	Kind     PublicityEntryKind `json:"kind"`
+	Amount   int64     `json:"amount"`
+	Employer *string   `json:"employer,omitempty"`
+	EndsAt   time.Time `json:"endsAt"`
+
+	// Id The claim's id (kind claim) or the housing application's (kind round)
+	Id   openapi_types.UUID `json:"id"`
+	Kind PublicityEntryKind `json:"kind"`
 
 	// Package The allowance package, or the round's name
 	Package string `json:"package"`
@@ -3080,6 +3197,29 @@ type User struct {
 	Roles     []RoleGrant        `json:"roles"`
 }
 
+// UserSearchHit defines model for UserSearchHit.
+type UserSearchHit struct {
+	CreatedAt  time.Time          `json:"createdAt"`
+	Id         openapi_types.UUID `json:"id"`
+	LastSeenAt *time.Time         `json:"lastSeenAt,omitempty"`
+
+	// Name From the profile; absent for an account without one (most staff)
+	Name *string `json:"name,omitempty"`
+
+	// NationalId Masked
+	NationalId *string `json:"nationalId,omitempty"`
+
+	// Phone Masked
+	Phone *string     `json:"phone,omitempty"`
+	Roles []RoleGrant `json:"roles"`
+}
+
+// UserSearchPage defines model for UserSearchPage.
+type UserSearchPage struct {
+	Items      []UserSearchHit `json:"items"`
+	NextCursor *string         `json:"nextCursor,omitempty"`
+}
+
 // Cursor defines model for Cursor.
 type Cursor = string
 
@@ -3111,6 +3251,14 @@ type ListTierCertificationsParams struct {
 
 // ListTierCertificationsParamsStatus defines parameters for ListTierCertifications.
 type ListTierCertificationsParamsStatus string
+
+// SearchUsersParams defines parameters for SearchUsers.
+type SearchUsersParams struct {
+	Q      *string `form:"q,omitempty" json:"q,omitempty"`
+	Role   *Role   `form:"role,omitempty" json:"role,omitempty"`
+	Cursor *Cursor `form:"cursor,omitempty" json:"cursor,omitempty"`
+	Limit  *Limit  `form:"limit,omitempty" json:"limit,omitempty"`
+}
 
 // ListClaimsParams defines parameters for ListClaims.
 type ListClaimsParams struct {
@@ -3489,6 +3637,12 @@ type ServerInterface interface {
 	// PublishPolicy Publish a new version of a policy package (admin)
 	// (POST /v1/admin/policies)
 	PublishPolicy(c *fiber.Ctx) error
+	// ListPolicyVersions Every version of every package, the built-in ones and those published, in force or not (admin, reviewers)
+	// (GET /v1/admin/policies/versions)
+	ListPolicyVersions(c *fiber.Ctx) error
+	// GetPolicyVersion One version with its YAML and every clause it cites (admin, reviewers)
+	// (GET /v1/admin/policies/{package}/versions/{version})
+	GetPolicyVersion(c *fiber.Ctx, pPackage PolicyPackageName, version int) error
 	// ListTierCertifications Tier proposals and decisions, newest first (reviewer)
 	// (GET /v1/admin/talent-tiers)
 	ListTierCertifications(c *fiber.Ctx, params ListTierCertificationsParams) error
@@ -3498,6 +3652,9 @@ type ServerInterface interface {
 	// RejectTierCertification Reject a proposed tier with the reason (a second reviewer)
 	// (POST /v1/admin/talent-tiers/{id}/reject)
 	RejectTierCertification(c *fiber.Ctx, id ID) error
+	// SearchUsers Find users by name, national ID number, phone or email (admin)
+	// (GET /v1/admin/users)
+	SearchUsers(c *fiber.Ctx, params SearchUsersParams) error
 	// GetUser A user and their roles (admin)
 	// (GET /v1/admin/users/{id})
 	GetUser(c *fiber.Ctx, id ID) error
@@ -4052,6 +4209,61 @@ func (siw *ServerInterfaceWrapper) PublishPolicy(c *fiber.Ctx) error {
 	return handler(c)
 }
 
+// ListPolicyVersions operation middleware
+func (siw *ServerInterfaceWrapper) ListPolicyVersions(c *fiber.Ctx) error {
+
+	handler := func(c *fiber.Ctx) error {
+		return siw.Handler.ListPolicyVersions(c)
+	}
+
+	for i := len(siw.HandlerMiddlewares) - 1; i >= 0; i-- {
+		m := siw.HandlerMiddlewares[i]
+		next := handler
+		handler = func(c *fiber.Ctx) error {
+			return m(c, next)
+		}
+	}
+
+	return handler(c)
+}
+
+// GetPolicyVersion operation middleware
+func (siw *ServerInterfaceWrapper) GetPolicyVersion(c *fiber.Ctx) error {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "package" -------------
+	var pPackage PolicyPackageName
+
+	err = runtime.BindStyledParameterWithOptions("simple", "package", c.Params("package"), &pPackage, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: ""})
+	if err != nil {
+		return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter package: %w", err).Error())
+	}
+
+	// ------------- Path parameter "version" -------------
+	var version int
+
+	err = runtime.BindStyledParameterWithOptions("simple", "version", c.Params("version"), &version, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: ""})
+	if err != nil {
+		return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter version: %w", err).Error())
+	}
+
+	handler := func(c *fiber.Ctx) error {
+		return siw.Handler.GetPolicyVersion(c, pPackage, version)
+	}
+
+	for i := len(siw.HandlerMiddlewares) - 1; i >= 0; i-- {
+		m := siw.HandlerMiddlewares[i]
+		next := handler
+		handler = func(c *fiber.Ctx) error {
+			return m(c, next)
+		}
+	}
+
+	return handler(c)
+}
+
 // ListTierCertifications operation middleware
 func (siw *ServerInterfaceWrapper) ListTierCertifications(c *fiber.Ctx) error {
 
@@ -4148,6 +4360,64 @@ func (siw *ServerInterfaceWrapper) RejectTierCertification(c *fiber.Ctx) error {
 
 	handler := func(c *fiber.Ctx) error {
 		return siw.Handler.RejectTierCertification(c, id)
+	}
+
+	for i := len(siw.HandlerMiddlewares) - 1; i >= 0; i-- {
+		m := siw.HandlerMiddlewares[i]
+		next := handler
+		handler = func(c *fiber.Ctx) error {
+			return m(c, next)
+		}
+	}
+
+	return handler(c)
+}
+
+// SearchUsers operation middleware
+func (siw *ServerInterfaceWrapper) SearchUsers(c *fiber.Ctx) error {
+
+	var err error
+	_ = err
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params SearchUsersParams
+
+	var query url.Values
+	query, err = url.ParseQuery(string(c.Request().URI().QueryString()))
+	if err != nil {
+		return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for query string: %w", err).Error())
+	}
+
+	// ------------- Optional query parameter "q" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "q", query, &params.Q, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter q: %w", err).Error())
+	}
+
+	// ------------- Optional query parameter "role" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "role", query, &params.Role, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter role: %w", err).Error())
+	}
+
+	// ------------- Optional query parameter "cursor" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "cursor", query, &params.Cursor, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter cursor: %w", err).Error())
+	}
+
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", query, &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter limit: %w", err).Error())
+	}
+
+	handler := func(c *fiber.Ctx) error {
+		return siw.Handler.SearchUsers(c, params)
 	}
 
 	for i := len(siw.HandlerMiddlewares) - 1; i >= 0; i-- {
@@ -7695,6 +7965,8 @@ func RegisterHandlersWithOptions(router fiber.Router, si ServerInterface, option
 
 	router.Post(options.BaseURL+"/v1/documents/:id/complete", wrapper.CompleteDocument)
 
+	router.Get(options.BaseURL+"/v1/admin/users", wrapper.SearchUsers)
+
 	router.Get(options.BaseURL+"/v1/admin/users/:id", wrapper.GetUser)
 
 	router.Delete(options.BaseURL+"/v1/admin/users/:id/roles/:role", wrapper.RevokeRole)
@@ -7748,6 +8020,10 @@ func RegisterHandlersWithOptions(router fiber.Router, si ServerInterface, option
 	router.Post(options.BaseURL+"/v1/hr/employments/decisions", wrapper.DecideEmployments)
 
 	router.Get(options.BaseURL+"/v1/policies", wrapper.ListPolicies)
+
+	router.Get(options.BaseURL+"/v1/admin/policies/versions", wrapper.ListPolicyVersions)
+
+	router.Get(options.BaseURL+"/v1/admin/policies/:package/versions/:version", wrapper.GetPolicyVersion)
 
 	router.Post(options.BaseURL+"/v1/admin/policies", wrapper.PublishPolicy)
 

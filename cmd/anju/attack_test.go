@@ -2,6 +2,7 @@ package main
 
 import (
 	"net/http"
+	"net/url"
 	"slices"
 	"strings"
 	"testing"
@@ -347,6 +348,10 @@ func (w *world) attacks(t *testing.T) map[string]attack {
 		"listEmployerNominations":     {method: "GET", path: "/v1/admin/employers/nominations", allow: only(cityAdmin)},
 		"publishPolicy":               {method: "POST", path: "/v1/admin/policies", body: map[string]any{"source": "id: rent"}, allow: only(cityAdmin)},
 		"listAccessLog":               {method: "GET", path: "/v1/admin/access-log", allow: only(cityAdmin)},
+		"searchUsers":                 {method: "GET", path: "/v1/admin/users?q=" + url.QueryEscape("李"), allow: only(cityAdmin)},
+		// The clauses a version cites: who publishes them and who cites them.
+		"listPolicyVersions": {method: "GET", path: "/v1/admin/policies/versions", allow: only(reviewer, cityAdmin)},
+		"getPolicyVersion":   {method: "GET", path: "/v1/admin/policies/relocation/versions/1", allow: only(reviewer, cityAdmin)},
 
 		// Housing.
 		// Inventory is what graduates choose their preferences from; it names nobody.

@@ -19,6 +19,7 @@ import (
 	"github.com/anju-city/anju/internal/lastseen"
 	"github.com/anju-city/anju/internal/ratelimit"
 	"github.com/anju-city/anju/internal/talent"
+	"github.com/anju-city/anju/internal/talent/account"
 	"github.com/anju-city/anju/internal/usercache"
 	"github.com/anju-city/anju/workers"
 	"github.com/hibiken/asynq"
@@ -109,6 +110,11 @@ func (s *system) serveAPI(ctx context.Context, g *errgroup.Group, reg *prometheu
 	verifier, err := s.verifier(ctx, reg)
 	if err != nil {
 		return fmt.Errorf("firebase auth: %w", err)
+	}
+	// The admin's user search finds an account by its email through the
+	// same Admin SDK client (Anju keeps no email addresses).
+	if accounts, ok := verifier.(account.Accounts); ok {
+		s.app.Account.Accounts = accounts
 	}
 	app, err := api.New(s.app, api.Options{
 		Verifier:    verifier,

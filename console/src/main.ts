@@ -18,6 +18,8 @@ const router = createRouter({
     { path: '/review', component: () => import('./views/ReviewQueue.vue') },
     { path: '/claims/:id', component: () => import('./views/ReviewClaim.vue') },
     { path: '/review/tiers', component: () => import('./views/Tiers.vue') },
+    { path: '/review/objections', component: () => import('./views/ReviewObjections.vue') },
+    { path: '/review/clawbacks', component: () => import('./views/ReviewClawbacks.vue') },
     { path: '/hr/employments', component: () => import('./views/HrEmployments.vue') },
     { path: '/hr/filings', component: () => import('./views/HrFilings.vue') },
     { path: '/finance/batches', component: () => import('./views/FinanceBatches.vue') },
@@ -28,6 +30,7 @@ const router = createRouter({
     { path: '/admin/users', component: () => import('./views/AdminUsers.vue') },
     { path: '/admin/employers', component: () => import('./views/AdminEmployers.vue') },
     { path: '/admin/policies', component: () => import('./views/AdminPolicies.vue') },
+    { path: '/admin/access-log', component: () => import('./views/AdminAccessLog.vue') },
     { path: '/:rest(.*)*', redirect: '/' },
   ],
 })

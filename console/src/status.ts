@@ -51,10 +51,17 @@ const objection: Table<Schemas['Objection']['status']> = { open: ['待处理', '
 const correction: Table<Schemas['Correction']['status']> = { proposed: ['待审批', 'Proposed'], applied: ['已生效', 'Applied'] }
 const tier: Table<Schemas['TierCertification']['status']> = { proposed: ['待审批', 'Proposed'], approved: ['已认定', 'Approved'], rejected: ['不予认定', 'Rejected'] }
 
+// What a view of personal data was (the access log); not a status, but
+// named the same way, typed by the contract's enum.
+const access: Table<Schemas['AccessEntry']['what']> = {
+  review_claim: ['审核查看申请', 'Claim reviewed'], document: ['查看材料', 'Document viewed'], batch: ['查看付款批次', 'Payment batch viewed'],
+  batch_export: ['导出付款文件', 'Batch exported'], user_search: ['用户搜索', 'User search'],
+}
+
 // Not a status, but shown beside them the same way.
 const pkg: Table<Schemas['PolicyPackageID']> = { relocation: ['一次性安家补贴', 'Relocation allowance'], rent: ['租房补贴', 'Rent allowance'], living: ['生活补贴', 'Living allowance'] }
 
-const tables = { package: pkg, claim, document: doc, employment, payment, batch, clawback, unit, round, application, lease, offer, registration, employer, invitation, publicity, objection, correction, tier }
+const tables = { package: pkg, claim, document: doc, employment, payment, batch, clawback, unit, round, application, lease, offer, registration, employer, invitation, publicity, objection, correction, tier, access }
 
 /** The kinds of object whose status the console shows. */
 export type StatusKind = keyof typeof tables

@@ -37,7 +37,7 @@ func (s Profiles) Profile(ctx context.Context, userID string) (talent.ProfileRec
 	var fullTime []bool
 	var graduated []time.Time
 	err := s.db.pool.QueryRow(ctx, `
-		SELECT p.name, p.phone_sealed, u.locale, p.national_id_sealed, coalesce(p.national_id_index, ''),
+		SELECT p.name, p.phone_sealed, coalesce(p.phone_index, ''), u.locale, p.national_id_sealed, coalesce(p.national_id_index, ''),
 		       p.birth_date, p.hukou_place, p.employer, p.bank_name, p.bank_account_sealed, p.bank_account_changed_at,
 		       p.talent_tier, p.updated_at, e.levels, e.institutions, e.full_time, e.graduated, e.diplomas
 		FROM profiles p JOIN users u ON u.id = p.user_id,
@@ -48,7 +48,7 @@ func (s Profiles) Profile(ctx context.Context, userID string) (talent.ProfileRec
 		                coalesce(array_agg(diploma_number ORDER BY position), '{}') AS diplomas
 		         FROM education_records WHERE user_id = p.user_id) AS e
 		WHERE p.user_id = $1`, userID).
-		Scan(&rec.Name, &rec.PhoneSealed, &rec.Locale, &rec.NationalIDSealed, &rec.NationalIDIndex,
+		Scan(&rec.Name, &rec.PhoneSealed, &rec.PhoneIndex, &rec.Locale, &rec.NationalIDSealed, &rec.NationalIDIndex,
 			&rec.BirthDate, &rec.HukouPlace, &emp, &rec.BankName, &rec.BankAccountSealed, &rec.BankAccountChangedAt,
 			&rec.TalentTier, &rec.UpdatedAt, &levels, &institutions, &fullTime, &graduated, &diplomas)
 	if err != nil {
@@ -77,9 +77,12 @@ func (s Profiles) SaveProfile(ctx context.Context, rec talent.ProfileRecord, dec
 			emp.Since = &e.Since
 		}
 	}
-	var index *string
+	var index, phoneIndex *string
 	if rec.NationalIDIndex != "" {
 		index = &rec.NationalIDIndex
+	}
+	if rec.PhoneIndex != "" {
+		phoneIndex = &rec.PhoneIndex
 	}
 	return s.db.tx(ctx, func(tx pgx.Tx) error {
 		// Once anything depends on the identity, it changes only by a staff
@@ -104,17 +107,17 @@ func (s Profiles) SaveProfile(ctx context.Context, rec talent.ProfileRecord, dec
 		_, err = tx.Exec(ctx, `
 			INSERT INTO profiles (user_id, name, phone_sealed, national_id_sealed, national_id_index,
 			                      birth_date, hukou_place, employer, bank_name, bank_account_sealed, updated_at,
-			                      bank_account_changed_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+			                      bank_account_changed_at, phone_index)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
 			ON CONFLICT (user_id) DO UPDATE SET
 				name = EXCLUDED.name, phone_sealed = EXCLUDED.phone_sealed,
 				national_id_sealed = EXCLUDED.national_id_sealed, national_id_index = EXCLUDED.national_id_index,
 				birth_date = EXCLUDED.birth_date, hukou_place = EXCLUDED.hukou_place,
 				employer = EXCLUDED.employer, bank_name = EXCLUDED.bank_name,
 				bank_account_sealed = EXCLUDED.bank_account_sealed, updated_at = EXCLUDED.updated_at,
-				bank_account_changed_at = EXCLUDED.bank_account_changed_at`,
+				bank_account_changed_at = EXCLUDED.bank_account_changed_at, phone_index = EXCLUDED.phone_index`,
 			rec.UserID, rec.Name, rec.PhoneSealed, rec.NationalIDSealed, index,
-			rec.BirthDate, rec.HukouPlace, emp, rec.BankName, rec.BankAccountSealed, rec.UpdatedAt, rec.BankAccountChangedAt)
+			rec.BirthDate, rec.HukouPlace, emp, rec.BankName, rec.BankAccountSealed, rec.UpdatedAt, rec.BankAccountChangedAt, phoneIndex)
 		if err != nil {
 			return err
 		}

@@ -23,6 +23,7 @@ const (
 	AccessDocument    = "document"     // a document's bytes, by someone other than its owner
 	AccessBatch       = "batch"        // a payment batch's lines
 	AccessBatchExport = "batch_export" // a batch exported for the bank, account numbers in full
+	AccessUserSearch  = "user_search"  // a user listed by the admin's search, personal data masked
 )
 
 // AccessLog records views of personal data. Record returns KindUnavailable

@@ -83,6 +83,7 @@ type ProfileRecord struct {
 	UserID            string
 	Name              string
 	PhoneSealed       string
+	PhoneIndex        string // blind index of the phone number, for the admin's search
 	Locale            Locale
 	NationalIDSealed  string
 	NationalIDIndex   string // blind index: one account per person

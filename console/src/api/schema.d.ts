@@ -180,6 +180,34 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/admin/users": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Find users by name, national ID number, phone or email (admin)
+         * @description `q` is read as one of: a national ID number (18 characters, check
+         *     digit verified) or a mainland mobile number, each matched exactly by
+         *     its blind index (a part of a number matches nothing: sealed numbers
+         *     are never searched); an email address, matched exactly against the
+         *     verified email of the sign-in account; otherwise the start of the
+         *     name as the profile gives it. Without `q` every user (of `role`) is
+         *     listed. Newest accounts first. Personal data comes back masked, and
+         *     each user listed with a profile is written to the access log
+         *     (`user_search`); when the log cannot be written the search is refused.
+         */
+        get: operations["searchUsers"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/admin/users/{id}": {
         parameters: {
             query?: never;
@@ -610,6 +638,40 @@ export interface paths {
         };
         /** The allowance packages open today, with their figures and required documents */
         get: operations["listPolicies"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/policies/versions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every version of every package, the built-in ones and those published, in force or not (admin, reviewers) */
+        get: operations["listPolicyVersions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/policies/{package}/versions/{version}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One version with its YAML and every clause it cites (admin, reviewers) */
+        get: operations["getPolicyVersion"];
         put?: never;
         post?: never;
         delete?: never;
@@ -2467,6 +2529,56 @@ export interface components {
         PolicyList: {
             items: components["schemas"]["Policy"][];
         };
+        /**
+         * @description Every package, the apartment one (decided in rounds) included
+         * @enum {string}
+         */
+        PolicyPackageName: "relocation" | "rent" | "living" | "apartment";
+        PolicyVersion: components["schemas"]["Policy"] & {
+            /** @description Version 1, shipped with Anju; the others were published by an admin */
+            builtIn: boolean;
+            /** Format: date-time */
+            publishedAt?: string;
+        };
+        PolicyVersionList: {
+            items: components["schemas"]["PolicyVersion"][];
+        };
+        PolicyVersionDetail: components["schemas"]["PolicyVersion"] & {
+            /** @description The YAML as published (for a built-in version, as shipped) */
+            source: string;
+            /** @description What the version says and the clause each part cites, in the order of the YAML's sections */
+            clauses: components["schemas"]["PolicyClause"][];
+        };
+        PolicyClause: {
+            /** @enum {string} */
+            part: "parameter" | "rule" | "benefit" | "documents";
+            /** @description The parameter's name, the rule's id, or the benefit's or documents' kind */
+            name: string;
+            /** @description A rule's kind */
+            kind?: string;
+            clause: string;
+            /** @description The parameter's value, or the rule's params, as JSON */
+            value?: string;
+        };
+        UserSearchPage: {
+            items: components["schemas"]["UserSearchHit"][];
+            nextCursor?: string;
+        };
+        UserSearchHit: {
+            /** Format: uuid */
+            id: string;
+            /** @description From the profile; absent for an account without one (most staff) */
+            name?: string;
+            /** @description Masked */
+            nationalId?: string;
+            /** @description Masked */
+            phone?: string;
+            roles: components["schemas"]["RoleGrant"][];
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            lastSeenAt?: string;
+        };
         PolicyInput: {
             /** @description The package as YAML */
             source: string;
@@ -2672,7 +2784,10 @@ export interface components {
             endsOn: string;
         };
         PublicityEntry: {
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @description The claim's id (kind claim) or the housing application's (kind round)
+             */
             id: string;
             /** @enum {string} */
             kind: "claim" | "round";
@@ -2789,7 +2904,7 @@ export interface components {
             /** Format: uuid */
             subjectId?: string;
             /** @enum {string} */
-            what: "review_claim" | "document" | "batch" | "batch_export";
+            what: "review_claim" | "document" | "batch" | "batch_export" | "user_search";
             objectId: string;
             requestId?: string;
         };
@@ -3674,6 +3789,32 @@ export interface operations {
             default: components["responses"]["Problem"];
         };
     };
+    searchUsers: {
+        parameters: {
+            query?: {
+                q?: string;
+                role?: components["schemas"]["Role"];
+                cursor?: components["parameters"]["Cursor"];
+                limit?: components["parameters"]["Limit"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of users */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UserSearchPage"];
+                };
+            };
+            default: components["responses"]["Problem"];
+        };
+    };
     getUser: {
         parameters: {
             query?: never;
@@ -4332,6 +4473,51 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["PolicyList"];
+                };
+            };
+            default: components["responses"]["Problem"];
+        };
+    };
+    listPolicyVersions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Versions by package and version */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PolicyVersionList"];
+                };
+            };
+            default: components["responses"]["Problem"];
+        };
+    };
+    getPolicyVersion: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                package: components["schemas"]["PolicyPackageName"];
+                version: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The version */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PolicyVersionDetail"];
                 };
             };
             default: components["responses"]["Problem"];

@@ -31,6 +31,9 @@ type UserStore interface {
 	GrantRole(ctx context.Context, userID string, grant talent.RoleGrant, grantedBy string) (talent.User, error)
 	// RevokeRole removes a role grant; revoking a role not held is not an error.
 	RevokeRole(ctx context.Context, userID string, role talent.Role, by string) (talent.User, error)
+	// SearchUsers lists the users q matches (every condition set), with
+	// their profiles, newest account first.
+	SearchUsers(ctx context.Context, q UserQuery, page talent.Page) ([]UserMatch, string, error)
 	talent.Directory
 }
 
@@ -160,6 +163,9 @@ type InboxStore interface {
 // AccessLogStore records views of personal data and gives the log to admins.
 type AccessLogStore interface {
 	talent.AccessLog
+	// RecordAll records several views at once (none is no-op), all or
+	// nothing; KindUnavailable as Record.
+	RecordAll(ctx context.Context, views []talent.Access) error
 	// AccessEntries lists the log newest first, of one subject when subjectID is set.
 	AccessEntries(ctx context.Context, subjectID string, page talent.Page) ([]talent.Access, string, error)
 }
@@ -183,6 +189,9 @@ type Service struct {
 	// the user from the store and last-seen times are not kept.
 	Users    UserCache
 	Presence Presence
+	// Accounts is optional: without it an email address finds nobody in
+	// the admin's user search.
+	Accounts Accounts
 
 	// BootstrapAdmins are Firebase uids that become admins at sign-in, so a
 	// new installation has someone to grant the other roles.

@@ -185,7 +185,7 @@ func (s *Service) UpdateProfile(ctx context.Context, actor talent.User, in talen
 	rec := talent.ProfileRecord{
 		UserID: actor.ID, Name: in.Name, Locale: in.Locale, HukouPlace: strings.TrimSpace(in.HukouPlace),
 		Education: in.Education, Employer: in.Employer, UpdatedAt: s.now(),
-		PhoneSealed: prev.PhoneSealed, NationalIDSealed: prev.NationalIDSealed,
+		PhoneSealed: prev.PhoneSealed, PhoneIndex: prev.PhoneIndex, NationalIDSealed: prev.NationalIDSealed,
 		NationalIDIndex: prev.NationalIDIndex, BirthDate: prev.BirthDate,
 		BankName: prev.BankName, BankAccountSealed: prev.BankAccountSealed, BankAccountChangedAt: prev.BankAccountChangedAt,
 		TalentTier: prev.TalentTier,
@@ -198,6 +198,14 @@ func (s *Service) UpdateProfile(ctx context.Context, actor talent.User, in talen
 		if rec.PhoneSealed, err = s.Vault.Seal(in.Phone); err != nil {
 			return talent.Profile{}, err
 		}
+		rec.PhoneIndex = s.phoneIndex(in.Phone)
+	} else if rec.PhoneSealed != "" && rec.PhoneIndex == "" {
+		// Sealed before phones were indexed: indexed now, at this save.
+		phone, err := s.Vault.Open(rec.PhoneSealed)
+		if err != nil {
+			return talent.Profile{}, err
+		}
+		rec.PhoneIndex = s.phoneIndex(phone)
 	}
 	if id != nil {
 		if rec.NationalIDSealed, err = s.Vault.Seal(id.Number()); err != nil {
