@@ -139,6 +139,11 @@ func TestConsoleReviewObjectionsAndClawbacks(t *testing.T) {
 	if err != nil || !strings.HasSuffix(href, "/console/claims/"+claimID) {
 		t.Errorf("the objection links to %q, want the claim %s", href, claimID)
 	}
+	// The reviewer who decides it (not the approver) opens the claim first.
+	b.run("opening the claim objected to", chromedp.Click(chromedp.CSS(`[data-test=objection-claim]`)))
+	b.waitStatus(`[data-test=claim-status]`, "approved")
+	b.run("back to the objections", chromedp.Navigate(in.URL+"/console/review/objections"), chromedp.WaitVisible(chromedp.CSS(`[data-test=objections]`)))
+	b.waitStatus(`[data-test=objections]`, "open")
 	b.clickInRow(`[data-test=objection-reasons]`, `[data-test=dismiss]`)
 	b.fillDialog(`textarea[data-test=resolution]`, "经核实申请人在本市参保，异议不成立", `[data-test=resolve-confirm]`)
 	waitFor(t, "the objection dismissed", func() (bool, string) {

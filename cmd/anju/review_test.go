@@ -359,6 +359,11 @@ func TestReviewOffice(t *testing.T) {
 		t.Fatalf("an objection without sign-in: %d", r.Status)
 	}
 	dismissed := object(liClaim, "申请人在本市已有住房，不符合条件")
+	// While the objection is open the claim is in every reviewer's work:
+	// one who did not approve it decides the objection and reads it first.
+	if r := in.call(t, "GET", "/v1/review/claims/"+liClaim, r2, nil); r.Status != 200 {
+		t.Fatalf("the reviewer to decide the objection reads the claim: %d %s", r.Status, r.Body)
+	}
 	r = in.call(t, "POST", "/v1/review/objections/"+dismissed+"/resolve", r1, map[string]any{"uphold": false, "resolution": "x"})
 	if p := r.problem(t); r.Status != 403 || p.Code != "own_decision" {
 		t.Fatalf("the approver deciding the objection: %d %s", r.Status, r.Body)
@@ -368,6 +373,9 @@ func TestReviewOffice(t *testing.T) {
 	}
 	if r := in.call(t, "POST", "/v1/review/objections/"+dismissed+"/resolve", r2, map[string]any{"uphold": false, "resolution": "经不动产登记查询，申请人名下无房"}); r.Status != 200 {
 		t.Fatalf("dismiss: %d %s", r.Status, r.Body)
+	}
+	if r := in.call(t, "GET", "/v1/review/claims/"+liClaim, r2, nil); r.Status != 404 && r.Status != 403 {
+		t.Fatalf("with the objection decided the claim left r2's work: %d", r.Status)
 	}
 
 	// An objection to Zhang's approval is upheld by the lead: back to review.

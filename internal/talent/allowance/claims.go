@@ -108,8 +108,10 @@ var payable = []ClaimStatus{ClaimApproved, ClaimActive, ClaimSuspended, ClaimCom
 
 // InWork says whether claim c is in the work of staff member actor: the
 // only claims whose detail, evaluation trace and documents staff may read.
-//   - a reviewer: claims in review that nobody has taken or they have, and
-//     the claims they decided (an appeal or objection comes back to them);
+//   - a reviewer: claims in review that nobody has taken or they have,
+//     the claims they decided (an appeal or objection comes back to them),
+//     and a claim with an objection open, which a reviewer other than the
+//     one who approved it decides;
 //   - a lead reviewer: every claim in review, since they assign them;
 //   - finance: claims with money to pay or paid (approved, active,
 //     suspended, completed), the ones batches and payments are made of.
@@ -119,7 +121,7 @@ func InWork(actor talent.User, c Claim) bool {
 	switch {
 	case actor.Has(talent.RoleLeadReviewer) && (slices.Contains(inReview, c.Status) || c.DecidedBy == actor.ID):
 		return true
-	case actor.Has(talent.RoleReviewer) && (c.DecidedBy == actor.ID ||
+	case actor.Has(talent.RoleReviewer) && (c.DecidedBy == actor.ID || c.ObjectionsOpen > 0 ||
 		slices.Contains(inReview, c.Status) && (c.AssigneeID == "" || c.AssigneeID == actor.ID)):
 		return true
 	case actor.Has(talent.RoleFinance) && slices.Contains(payable, c.Status):
