@@ -121,7 +121,7 @@ func (s *Service) Nominations(ctx context.Context, actor talent.User, page talen
 	}
 	out := make([]NominationView, len(list))
 	for i, it := range list {
-		to, err := s.Vault.Open(talent.SealedNominationContact, it.Nomination.ID, it.ContactSealed)
+		to, err := s.Vault.Open(talent.SealedNominationContact, it.ID, it.ContactSealed)
 		if err != nil {
 			return nil, "", err
 		}
