@@ -1,7 +1,7 @@
 # Developer and CI entry points for Anju.
 #
 #   make services   install and start PostgreSQL, Redis, MinIO, Firebase Auth emulator
-#   make run        services + build + migrate + demo seed, then serve on :8080
+#   make run        services + build + migrate + reseal + demo seed, then serve on :8080
 #   make test       services + check-gen + check-console + check-deploy + go test
 #   make console    npm ci and vite build of the staff console (console/) when stale
 #   make check-deploy  lint, render and validate charts/anju and skaffold.yaml offline
@@ -104,6 +104,7 @@ run: services build
 	eval "$$($(SERVICES) env)"
 	export ANJU_ENV=development ANJU_HTTP_ADDR='$(ANJU_HTTP_ADDR)'
 	$(BIN)/anju migrate up
+	$(BIN)/anju pii reseal
 	$(BIN)/anju dev seed
 	echo
 	echo "Staff console: http://127.0.0.1$(if $(filter :%,$(ANJU_HTTP_ADDR)),$(ANJU_HTTP_ADDR),:8080)/console/"

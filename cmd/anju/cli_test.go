@@ -31,7 +31,7 @@ func TestHelpStartsNothing(t *testing.T) {
 			t.Errorf("anju help does not list %s:\n%s", c.name, out.String())
 		}
 	}
-	for _, name := range []string{"api", "worker", "all", "migrate", "admin", "dev", "tasks", "verify-draw", "version"} {
+	for _, name := range []string{"api", "worker", "all", "migrate", "admin", "dev", "tasks", "pii", "verify-draw", "version"} {
 		for _, flag := range []string{"--help", "-h"} {
 			out.Reset()
 			args := []string{name, flag}

@@ -50,6 +50,10 @@ type Config struct {
 
 	PIIKeys     []pii.Key
 	PIIIndexKey []byte
+	// PIIRequireBound refuses personal data sealed in the legacy v1 format,
+	// bound to no field or row; set it once `anju pii reseal` has rewritten
+	// every stored value.
+	PIIRequireBound bool
 
 	// City is matched against graduates' household-registration place to
 	// tell who is from out of town.
@@ -213,6 +217,11 @@ func loadConfig(getenv func(string) string) (Config, error) {
 		}
 	}
 
+	// Development databases are made fresh (tests, the demo) and `make
+	// run` reseals an older one; a production database written before the
+	// binding keeps opening its v1 values until the operator resealed it.
+	c.PIIRequireBound = boolean("ANJU_PII_REQUIRE_BOUND", !prod)
+
 	c.City = str("ANJU_CITY", "慈溪")
 	for _, uid := range strings.Split(getenv("ANJU_BOOTSTRAP_ADMINS"), ",") {
 		if uid = strings.TrimSpace(uid); uid != "" {
@@ -312,6 +321,7 @@ func (c Config) LogValue() slog.Value {
 		slog.String("fcm_endpoint", c.FCMEndpoint),
 		slog.Any("pii_key_ids", keyIDs),
 		slog.String("pii_index_key", mask(base64.StdEncoding.EncodeToString(c.PIIIndexKey))),
+		slog.Bool("pii_require_bound", c.PIIRequireBound),
 		slog.Int("bootstrap_admins", len(c.BootstrapAdmins)),
 		slog.Any("staff_sign_in_providers", c.StaffProviders),
 		slog.Int("rate_limit_per_ip", c.RateLimitPerIP),

@@ -20,7 +20,8 @@ func TestConfigDevelopmentDefaults(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c.Env != "development" || c.HTTPAddr != ":8080" || !c.MigrateOnStart || len(c.PIIKeys) != 1 || c.PIIKeys[0].ID != "dev" {
+	if c.Env != "development" || c.HTTPAddr != ":8080" || !c.MigrateOnStart || len(c.PIIKeys) != 1 || c.PIIKeys[0].ID != "dev" ||
+		!c.PIIRequireBound {
 		t.Fatalf("%+v", c)
 	}
 }
@@ -67,6 +68,15 @@ func TestConfigProductionRefusesUnsafeSettings(t *testing.T) {
 	}
 	if c.Pprof {
 		t.Error("pprof is on by default in production")
+	}
+	// A production database may hold values sealed before the binding:
+	// they keep opening until the operator has resealed them.
+	if c.PIIRequireBound {
+		t.Error("legacy sealed values are refused by default in production")
+	}
+	ok["ANJU_PII_REQUIRE_BOUND"] = "true"
+	if c, err := loadConfig(env(ok)); err != nil || !c.PIIRequireBound {
+		t.Errorf("ANJU_PII_REQUIRE_BOUND=true: %v %v", c.PIIRequireBound, err)
 	}
 }
 

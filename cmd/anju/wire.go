@@ -62,6 +62,7 @@ func connect(ctx context.Context, cfg Config, stdout io.Writer) (*system, error)
 		s.close()
 		return nil, err
 	}
+	s.vault.RequireBound = cfg.PIIRequireBound
 	s.users = usercache.New(s.redis, usercache.Options{TTL: cfg.UserCacheTTL, Logger: s.logger})
 	return s, nil
 }

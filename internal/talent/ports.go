@@ -87,12 +87,19 @@ type Pusher interface {
 }
 
 // Vault seals personal data at rest and computes blind indexes for
-// uniqueness checks without storing the plain value.
+// uniqueness checks without storing the plain value. A sealed value is
+// bound to where it lives: its field and the id of the row that owns it
+// (see SealedField), so that it opens only there.
 type Vault interface {
-	// Seal encrypts plaintext; the result names the key used.
-	Seal(plaintext string) (string, error)
-	// Open decrypts a value sealed with any known key.
-	Open(sealed string) (string, error)
+	// Seal encrypts plaintext for field f of row; the result names the key
+	// used. row must be the owning row's stable id, known before the row
+	// is stored.
+	Seal(f SealedField, row, plaintext string) (string, error)
+	// Open decrypts a value sealed for field f of row with any known key.
+	// A value sealed for another field or row, tampered with, or in a
+	// format the deployment no longer accepts is an error (never a
+	// plaintext); its text holds no personal data.
+	Open(f SealedField, row, sealed string) (string, error)
 	// Index returns a keyed, deterministic digest of plaintext.
 	Index(plaintext string) string
 }

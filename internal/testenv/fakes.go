@@ -3,6 +3,10 @@ package testenv
 import (
 	"bytes"
 	"context"
+	"crypto/aes"
+	"crypto/cipher"
+	"crypto/rand"
+	"encoding/base64"
 	"io"
 	"log/slog"
 	"testing"
@@ -27,14 +31,39 @@ type NoPush struct{}
 // Push accepts the message.
 func (NoPush) Push(context.Context, talent.PushMessage) error { return nil }
 
-// Vault returns a keyring with fixed test keys.
+// VaultKey is the encryption key of Vault.
+var VaultKey = pii.Key{ID: "test", Secret: bytes.Repeat([]byte{1}, 32)}
+
+// Vault returns a keyring with fixed test keys that refuses legacy v1
+// values, so that any value sealed without its field and row fails a test.
 func Vault(t testing.TB) *pii.Keyring {
 	t.Helper()
-	vault, err := pii.NewKeyring([]pii.Key{{ID: "test", Secret: bytes.Repeat([]byte{1}, 32)}}, bytes.Repeat([]byte{2}, 32))
+	vault, err := pii.NewKeyring([]pii.Key{VaultKey}, bytes.Repeat([]byte{2}, 32))
 	if err != nil {
 		t.Fatal(err)
 	}
+	vault.RequireBound = true
 	return vault
+}
+
+// SealV1 seals plaintext with key in the legacy v1 format, bound to the key
+// id alone, as Anju wrote personal data before values were bound to their
+// field and row: what databases deployed then still hold.
+func SealV1(t testing.TB, key pii.Key, plaintext string) string {
+	t.Helper()
+	block, err := aes.NewCipher(key.Secret)
+	if err != nil {
+		t.Fatal(err)
+	}
+	aead, err := cipher.NewGCM(block)
+	if err != nil {
+		t.Fatal(err)
+	}
+	nonce := make([]byte, aead.NonceSize())
+	if _, err := rand.Read(nonce); err != nil {
+		t.Fatal(err)
+	}
+	return "v1." + key.ID + "." + base64.RawURLEncoding.EncodeToString(aead.Seal(nonce, nonce, []byte(plaintext), []byte(key.ID)))
 }
 
 // App builds the application, as cmd/anju does, on a fresh database with

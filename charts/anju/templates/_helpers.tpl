@@ -158,6 +158,7 @@ ANJU_REVOCATION_GRACE: {{ .Values.settings.revocationGrace | quote }}
 ANJU_USER_CACHE_TTL: {{ .Values.settings.userCacheTTL | quote }}
 ANJU_LAST_SEEN_INTERVAL: {{ .Values.settings.lastSeenInterval | quote }}
 ANJU_PPROF: {{ .Values.settings.pprof | quote }}
+ANJU_PII_REQUIRE_BOUND: {{ .Values.settings.piiRequireBound | quote }}
 {{- end }}
 
 {{/*

@@ -233,11 +233,11 @@ func (s *Service) CorrectIdentity(ctx context.Context, actor talent.User, userID
 	}
 	old := ""
 	if prev.NationalIDSealed != "" {
-		if old, err = s.Vault.Open(prev.NationalIDSealed); err != nil {
+		if old, err = s.Vault.Open(talent.SealedProfileNationalID, userID, prev.NationalIDSealed); err != nil {
 			return talent.Profile{}, err
 		}
 	}
-	sealed, err := s.Vault.Seal(id.Number())
+	sealed, err := s.Vault.Seal(talent.SealedProfileNationalID, userID, id.Number())
 	if err != nil {
 		return talent.Profile{}, err
 	}

@@ -66,7 +66,7 @@ func (s *Service) EmploymentRequests(ctx context.Context, actor talent.User, sta
 	for i, r := range recs {
 		out[i] = talent.EmploymentRequest{Employment: r.Employment, GraduateName: r.Profile.Name}
 		if r.Profile.NationalIDSealed != "" {
-			number, err := s.Vault.Open(r.Profile.NationalIDSealed)
+			number, err := s.Vault.Open(talent.SealedProfileNationalID, r.Employment.UserID, r.Profile.NationalIDSealed)
 			if err != nil {
 				return nil, "", err
 			}

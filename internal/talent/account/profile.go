@@ -124,7 +124,7 @@ func (s *Service) Person(ctx context.Context, userID string) (talent.Person, err
 		HukouPlace: rec.HukouPlace, Education: rec.Education, Employer: rec.Employer, TalentTier: rec.TalentTier,
 	}
 	if rec.NationalIDSealed != "" {
-		number, err := s.Vault.Open(rec.NationalIDSealed)
+		number, err := s.Vault.Open(talent.SealedProfileNationalID, userID, rec.NationalIDSealed)
 		if err != nil {
 			return talent.Person{}, err
 		}
@@ -140,21 +140,21 @@ func (s *Service) openProfile(rec talent.ProfileRecord) (talent.Profile, error) 
 		UpdatedAt: rec.UpdatedAt,
 	}
 	if rec.BankAccountSealed != "" {
-		account, err := s.Vault.Open(rec.BankAccountSealed)
+		account, err := s.Vault.Open(talent.SealedProfileBankAccount, rec.UserID, rec.BankAccountSealed)
 		if err != nil {
 			return talent.Profile{}, err
 		}
 		p.BankAccount = account
 	}
 	if rec.PhoneSealed != "" {
-		phone, err := s.Vault.Open(rec.PhoneSealed)
+		phone, err := s.Vault.Open(talent.SealedProfilePhone, rec.UserID, rec.PhoneSealed)
 		if err != nil {
 			return talent.Profile{}, err
 		}
 		p.Phone = phone
 	}
 	if rec.NationalIDSealed != "" {
-		number, err := s.Vault.Open(rec.NationalIDSealed)
+		number, err := s.Vault.Open(talent.SealedProfileNationalID, rec.UserID, rec.NationalIDSealed)
 		if err != nil {
 			return talent.Profile{}, err
 		}
@@ -195,7 +195,7 @@ func (s *Service) UpdateProfile(ctx context.Context, actor talent.User, in talen
 		return talent.Profile{}, err
 	}
 	if in.Phone != "" {
-		if rec.PhoneSealed, err = s.Vault.Seal(in.Phone); err != nil {
+		if rec.PhoneSealed, err = s.Vault.Seal(talent.SealedProfilePhone, actor.ID, in.Phone); err != nil {
 			return talent.Profile{}, err
 		}
 		rec.PhoneIndex = s.phoneIndex(in.Phone)
@@ -208,7 +208,7 @@ func (s *Service) UpdateProfile(ctx context.Context, actor talent.User, in talen
 		rec.PhoneIndex = s.phoneIndex(phone)
 	}
 	if id != nil {
-		if rec.NationalIDSealed, err = s.Vault.Seal(id.Number()); err != nil {
+		if rec.NationalIDSealed, err = s.Vault.Seal(talent.SealedProfileNationalID, actor.ID, id.Number()); err != nil {
 			return talent.Profile{}, err
 		}
 		rec.NationalIDIndex = s.Vault.Index(id.Number())
@@ -247,7 +247,7 @@ func (s *Service) bankAccount(actor talent.User, prev talent.ProfileRecord, rec 
 	old := ""
 	if prev.BankAccountSealed != "" {
 		var err error
-		if old, err = s.Vault.Open(prev.BankAccountSealed); err != nil {
+		if old, err = s.Vault.Open(talent.SealedProfileBankAccount, actor.ID, prev.BankAccountSealed); err != nil {
 			return nil, nil, err
 		}
 	}
@@ -260,7 +260,7 @@ func (s *Service) bankAccount(actor talent.User, prev talent.ProfileRecord, rec 
 			"changing the bank account needs a sign-in within %s", RecentSignIn)
 	}
 	var err error
-	if rec.BankAccountSealed, err = s.Vault.Seal(in.BankAccount); err != nil {
+	if rec.BankAccountSealed, err = s.Vault.Seal(talent.SealedProfileBankAccount, actor.ID, in.BankAccount); err != nil {
 		return nil, nil, err
 	}
 	masked := talent.MaskBankAccount(in.BankAccount)

@@ -106,15 +106,18 @@ const (
 // profile said when the batch was made: every export of a batch is the
 // same, and a later change of account cannot redirect its money.
 type BatchLine struct {
-	BatchID           string
-	Seq               int
-	Payment           Payment // as it stands now
-	Package           policy.ID
-	Amount            int64
-	DueOn             time.Time
-	Name              string
-	NationalIDMasked  string
-	BankName          string
+	BatchID          string
+	Seq              int
+	Payment          Payment // as it stands now
+	Package          policy.ID
+	Amount           int64
+	DueOn            time.Time
+	Name             string
+	NationalIDMasked string
+	BankName         string
+	// BankAccountSealed is the profile's sealed account number as it was,
+	// copied, not sealed again: bound to talent.SealedProfileBankAccount
+	// and the payee's user id, it opens for this payment's payee only.
 	BankAccountSealed string
 	// BankAccount is the account opened for finance; never stored.
 	BankAccount string
@@ -267,7 +270,7 @@ func (s *Service) CreateBatch(ctx context.Context, actor talent.User) (Batch, er
 			line := BatchLine{BatchID: b.ID, Seq: len(lines) + 1, Payment: p, Package: c.Package, Amount: p.Amount, DueOn: p.DueOn,
 				Name: c.Name, BankName: c.BankName, BankAccountSealed: c.BankAccountSealed}
 			if c.NationalIDSealed != "" {
-				number, err := s.Vault.Open(c.NationalIDSealed)
+				number, err := s.Vault.Open(talent.SealedProfileNationalID, p.UserID, c.NationalIDSealed)
 				if err != nil {
 					return nil, BatchChange{}, err
 				}
@@ -425,7 +428,7 @@ func (s *Service) openLines(ctx context.Context, id string) ([]BatchLine, error)
 		if lines[i].BankAccountSealed == "" {
 			continue
 		}
-		if lines[i].BankAccount, err = s.Vault.Open(lines[i].BankAccountSealed); err != nil {
+		if lines[i].BankAccount, err = s.Vault.Open(talent.SealedProfileBankAccount, lines[i].Payment.UserID, lines[i].BankAccountSealed); err != nil {
 			return nil, err
 		}
 	}

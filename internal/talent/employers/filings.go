@@ -128,11 +128,11 @@ func (s *Service) File(ctx context.Context, actor talent.User, rows [][]string) 
 	for i, x := range parsed {
 		h := x.hire
 		h.FilingID = f.ID
-		if h.NationalIDSealed, err = s.Vault.Seal(x.number); err != nil {
+		if h.NationalIDSealed, err = s.Vault.Seal(talent.SealedHireNationalID, h.ID, x.number); err != nil {
 			return FilingView{}, err
 		}
 		if x.phone != "" {
-			if h.PhoneSealed, err = s.Vault.Seal(x.phone); err != nil {
+			if h.PhoneSealed, err = s.Vault.Seal(talent.SealedHirePhone, h.ID, x.phone); err != nil {
 				return FilingView{}, err
 			}
 		}
@@ -227,7 +227,7 @@ func parseDate(s string) (time.Time, bool) {
 func (s *Service) viewFiling(f Filing, hires []Hire) (FilingView, error) {
 	v := FilingView{Filing: f, Items: make([]HireView, len(hires))}
 	for i, h := range hires {
-		number, err := s.Vault.Open(h.NationalIDSealed)
+		number, err := s.Vault.Open(talent.SealedHireNationalID, h.ID, h.NationalIDSealed)
 		if err != nil {
 			return FilingView{}, err
 		}

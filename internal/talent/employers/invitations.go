@@ -126,17 +126,17 @@ func maskContact(c string) string {
 
 // newInvitation makes an invitation and its code.
 func (s *Service) newInvitation(employerID string, role talent.Role, to, by string) (Invitation, string, error) {
-	code := newCode()
-	sealedCode, err := s.Vault.Seal(code)
+	id, code := talent.NewID(), newCode()
+	sealedCode, err := s.Vault.Seal(talent.SealedInvitationCode, id, code)
 	if err != nil {
 		return Invitation{}, "", err
 	}
-	sealedContact, err := s.Vault.Seal(to)
+	sealedContact, err := s.Vault.Seal(talent.SealedInvitationContact, id, to)
 	if err != nil {
 		return Invitation{}, "", err
 	}
 	now := s.now()
-	return Invitation{ID: talent.NewID(), EmployerID: employerID, Role: role, CodeHash: hashCode(code), CodeSealed: sealedCode,
+	return Invitation{ID: id, EmployerID: employerID, Role: role, CodeHash: hashCode(code), CodeSealed: sealedCode,
 		ContactSealed: sealedContact, InvitedBy: by, Status: InvitationPending, ExpiresAt: now.Add(InvitationTTL), CreatedAt: now}, code, nil
 }
 
@@ -185,11 +185,11 @@ func (s *Service) Invitations(ctx context.Context, actor talent.User, employerID
 }
 
 func (s *Service) viewInvitation(inv Invitation) (InvitationView, error) {
-	code, err := s.Vault.Open(inv.CodeSealed)
+	code, err := s.Vault.Open(talent.SealedInvitationCode, inv.ID, inv.CodeSealed)
 	if err != nil {
 		return InvitationView{}, err
 	}
-	to, err := s.Vault.Open(inv.ContactSealed)
+	to, err := s.Vault.Open(talent.SealedInvitationContact, inv.ID, inv.ContactSealed)
 	if err != nil {
 		return InvitationView{}, err
 	}

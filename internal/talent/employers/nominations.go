@@ -77,11 +77,12 @@ func (s *Service) Nominate(ctx context.Context, actor talent.User, in Nomination
 	case err != nil:
 		return NominationView{}, err
 	}
-	sealed, err := s.Vault.Seal(to)
+	id := talent.NewID()
+	sealed, err := s.Vault.Seal(talent.SealedNominationContact, id, to)
 	if err != nil {
 		return NominationView{}, err
 	}
-	n := Nomination{ID: talent.NewID(), EmployerID: e.ID, UserID: actor.ID, ContactName: strings.TrimSpace(in.ContactName),
+	n := Nomination{ID: id, EmployerID: e.ID, UserID: actor.ID, ContactName: strings.TrimSpace(in.ContactName),
 		ContactSealed: sealed, CreatedAt: s.now()}
 	change := Change{Nomination: &n, Audit: []talent.Audit{s.audit(e.ID, actor, "employer.named", n.ID, "")}}
 	if fresh {
@@ -120,7 +121,7 @@ func (s *Service) Nominations(ctx context.Context, actor talent.User, page talen
 	}
 	out := make([]NominationView, len(list))
 	for i, it := range list {
-		to, err := s.Vault.Open(it.ContactSealed)
+		to, err := s.Vault.Open(talent.SealedNominationContact, it.ID, it.ContactSealed)
 		if err != nil {
 			return nil, "", err
 		}

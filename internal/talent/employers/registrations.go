@@ -100,11 +100,12 @@ func (s *Service) Register(ctx context.Context, actor talent.User, in Registrati
 		return RegistrationView{}, err
 	}
 	phone := strings.TrimSpace(in.ContactPhone)
-	sealed, err := s.Vault.Seal(phone)
+	id := talent.NewID()
+	sealed, err := s.Vault.Seal(talent.SealedRegistrationPhone, id, phone)
 	if err != nil {
 		return RegistrationView{}, err
 	}
-	r := Registration{ID: talent.NewID(), CreditCode: code, Name: name, Address: strings.TrimSpace(in.Address),
+	r := Registration{ID: id, CreditCode: code, Name: name, Address: strings.TrimSpace(in.Address),
 		ContactName: strings.TrimSpace(in.ContactName), ContactPhoneSealed: sealed, ApplicantID: actor.ID,
 		Status: RegistrationPending, CreatedAt: s.now()}
 	admins, err := s.Staff.UsersWithRole(ctx, talent.RoleAdmin)
@@ -148,7 +149,7 @@ func (s *Service) Registrations(ctx context.Context, actor talent.User, status R
 }
 
 func (s *Service) viewRegistration(r Registration) (RegistrationView, error) {
-	phone, err := s.Vault.Open(r.ContactPhoneSealed)
+	phone, err := s.Vault.Open(talent.SealedRegistrationPhone, r.ID, r.ContactPhoneSealed)
 	return RegistrationView{Registration: r, ContactPhone: talent.MaskPhone(phone)}, err
 }
 

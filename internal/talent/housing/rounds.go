@@ -215,11 +215,12 @@ func (s *Rounds) OpenRound(ctx context.Context, actor talent.User, name string, 
 	if err != nil {
 		return Round{}, err
 	}
-	sealed, err := s.Vault.Seal(hex.EncodeToString(seed))
+	id := talent.NewID()
+	sealed, err := s.Vault.Seal(talent.SealedRoundSeed, id, hex.EncodeToString(seed))
 	if err != nil {
 		return Round{}, err
 	}
-	r := Round{ID: talent.NewID(), Name: name, OpensAt: opensAt.UTC(), ClosesAt: closesAt.UTC(), PolicyVersion: pkg.Version,
+	r := Round{ID: id, Name: name, OpensAt: opensAt.UTC(), ClosesAt: closesAt.UTC(), PolicyVersion: pkg.Version,
 		Status: RoundOpen, Commitment: draw.Commitment(seed), SealedSeed: sealed, UnitIDs: unitIDs, CreatedBy: actor.ID, CreatedAt: s.now()}
 	return r, s.RoundStore.CreateRound(ctx, r)
 }
@@ -359,7 +360,7 @@ func (s *Rounds) Draw(ctx context.Context, actor talent.User, id string) (Round,
 		if !RoundTransitions.Allows(r.Status, RoundDraw) {
 			return Change{}, talent.Errorf(talent.KindConflict, CodeRoundNotClosed, "the round is %s; a draw runs once, after the close", r.Status)
 		}
-		hexSeed, err := s.Vault.Open(r.SealedSeed)
+		hexSeed, err := s.Vault.Open(talent.SealedRoundSeed, r.ID, r.SealedSeed)
 		if err != nil {
 			return Change{}, err
 		}
