@@ -201,7 +201,7 @@ func (s *Service) UpdateProfile(ctx context.Context, actor talent.User, in talen
 		rec.PhoneIndex = s.phoneIndex(in.Phone)
 	} else if rec.PhoneSealed != "" && rec.PhoneIndex == "" {
 		// Sealed before phones were indexed: indexed now, at this save.
-		phone, err := s.Vault.Open(rec.PhoneSealed)
+		phone, err := s.Vault.Open(talent.SealedProfilePhone, actor.ID, rec.PhoneSealed)
 		if err != nil {
 			return talent.Profile{}, err
 		}

@@ -81,14 +81,14 @@ func (s *Service) SearchUsers(ctx context.Context, actor talent.User, q string, 
 			continue
 		}
 		if m.NationalIDSealed != "" {
-			number, err := s.Vault.Open(m.NationalIDSealed)
+			number, err := s.Vault.Open(talent.SealedProfileNationalID, m.User.ID, m.NationalIDSealed)
 			if err != nil {
 				return nil, "", err
 			}
 			hits[i].NationalIDMasked = talent.MaskNationalID(number)
 		}
 		if m.PhoneSealed != "" {
-			phone, err := s.Vault.Open(m.PhoneSealed)
+			phone, err := s.Vault.Open(talent.SealedProfilePhone, m.User.ID, m.PhoneSealed)
 			if err != nil {
 				return nil, "", err
 			}
