@@ -14,9 +14,9 @@ import (
 type employeeClaims struct {
 	Items []struct {
 		ID, GraduateName, NationalID, Package, Status, EmploymentStatus string
-		SubmittedAt, DecidedAt                                           string
-		NextStep                                                         struct{ Name, Actor string }
-		NextPayment                                                      *struct{ Status, DueOn string }
+		SubmittedAt, DecidedAt                                          string
+		NextStep                                                        struct{ Name, Actor string }
+		NextPayment                                                     *struct{ Status, DueOn string }
 	}
 	NextCursor string
 }
