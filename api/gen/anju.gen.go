@@ -3394,9 +3394,10 @@ type ReviewQueueParamsSort string
 
 // DeliveryStatsParams defines parameters for DeliveryStats.
 type DeliveryStatsParams struct {
+	// From First day of submission, a civil date in Asia/Shanghai
 	From openapi_types.Date `form:"from" json:"from"`
 
-	// To Exclusive
+	// To Exclusive, a civil date in Asia/Shanghai
 	To openapi_types.Date `form:"to" json:"to"`
 }
 

@@ -49,9 +49,9 @@ export function home(r: StaffRole | null): string {
 export const menus: Record<StaffRole, { path: string; label: string }[]> = {
   reviewer: [{ path: '/review', label: 'menu.queue' }, { path: '/review/tiers', label: 'menu.tiers' }],
   lead_reviewer: [{ path: '/review', label: 'menu.queue' }, { path: '/review/tiers', label: 'menu.tiers' }],
-  hr: [{ path: '/hr/employments', label: 'menu.employments' }, { path: '/hr/filings', label: 'menu.filings' }],
-  employer_admin: [{ path: '/hr/employments', label: 'menu.employments' }, { path: '/hr/filings', label: 'menu.filings' }],
-  finance: [{ path: '/finance/batches', label: 'menu.batches' }, { path: '/finance/clawbacks', label: 'menu.clawbacks' }],
+  hr: [{ path: '/hr/employments', label: 'menu.employments' }, { path: '/hr/claims', label: 'menu.hrClaims' }, { path: '/hr/filings', label: 'menu.filings' }],
+  employer_admin: [{ path: '/hr/employments', label: 'menu.employments' }, { path: '/hr/claims', label: 'menu.hrClaims' }, { path: '/hr/filings', label: 'menu.filings' }],
+  finance: [{ path: '/finance/batches', label: 'menu.batches' }, { path: '/finance/clawbacks', label: 'menu.clawbacks' }, { path: '/reports', label: 'menu.reports' }],
   housing: [{ path: '/housing/units', label: 'menu.units' }, { path: '/housing/rounds', label: 'menu.rounds' }],
-  admin: [{ path: '/admin/users', label: 'menu.users' }, { path: '/admin/employers', label: 'menu.employers' }, { path: '/admin/policies', label: 'menu.policies' }],
+  admin: [{ path: '/admin/users', label: 'menu.users' }, { path: '/admin/employers', label: 'menu.employers' }, { path: '/admin/policies', label: 'menu.policies' }, { path: '/reports', label: 'menu.reports' }],
 }
