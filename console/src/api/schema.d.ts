@@ -5305,8 +5305,9 @@ export interface operations {
     deliveryStats: {
         parameters: {
             query: {
+                /** @description First day of submission, a civil date in Asia/Shanghai */
                 from: string;
-                /** @description Exclusive */
+                /** @description Exclusive, a civil date in Asia/Shanghai */
                 to: string;
             };
             header?: never;
