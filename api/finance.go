@@ -10,6 +10,7 @@ import (
 	"github.com/anju-city/anju/internal/sheet"
 	"github.com/anju-city/anju/internal/talent"
 	"github.com/anju-city/anju/internal/talent/allowance"
+	"github.com/anju-city/anju/internal/talent/policy"
 	"github.com/gofiber/fiber/v2"
 	"github.com/google/uuid"
 )
@@ -156,9 +157,13 @@ func (h *allowanceHandlers) Reconcile(c *fiber.Ctx) error {
 	})
 }
 
+// DeliveryStats reports on the claims submitted from the first civil day
+// (in Shanghai, where the scheme's days and months are counted, as the
+// public statistics do) up to the second, excluded.
 func (h *allowanceHandlers) DeliveryStats(c *fiber.Ctx, params gen.DeliveryStatsParams) error {
+	from, to := policy.StartOfDay(params.From.Time), policy.StartOfDay(params.To.Time)
 	return respond(c, fiber.StatusOK, func(ctx context.Context, u talent.User) ([]allowance.DeliveryStats, error) {
-		return h.allowance.Delivery(ctx, u, params.From.Time, params.To.Time)
+		return h.allowance.Delivery(ctx, u, from, to)
 	}, func(rows []allowance.DeliveryStats) gen.DeliveryReport {
 		return gen.DeliveryReport{From: params.From, To: params.To, Items: each(rows, func(r allowance.DeliveryStats) gen.DeliveryRow {
 			return gen.DeliveryRow{

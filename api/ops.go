@@ -26,6 +26,9 @@ func (h *ops) GetPublicConfig(c *fiber.Ctx) error {
 	if h.client.AuthEmulatorURL != "" {
 		out.AuthEmulatorUrl = &h.client.AuthEmulatorURL
 	}
+	if len(h.client.StaffSignInProviders) > 0 {
+		out.StaffSignInProviders = &h.client.StaffSignInProviders
+	}
 	return c.JSON(out)
 }
 

@@ -8,6 +8,7 @@ package api
 import (
 	"context"
 	"log/slog"
+	"slices"
 	"strings"
 	"time"
 
@@ -67,6 +68,10 @@ type ClientConfig struct {
 	// DocumentOrigin is the object store's origin as browsers reach it
 	// (presigned preview URLs point there), e.g. http://127.0.0.1:59000.
 	DocumentOrigin string
+	// StaffSignInProviders are the Firebase sign-in providers trusted for
+	// staff without a second factor (ANJU_STAFF_SIGN_IN_PROVIDERS): the
+	// console offers phone sign-in when "phone" is one of them.
+	StaffSignInProviders []string
 }
 
 // connectOrigins are the origins besides our own the console's browser
@@ -76,6 +81,16 @@ func (c ClientConfig) connectOrigins() []string {
 		return []string{c.AuthEmulatorURL}
 	}
 	return []string{"https://identitytoolkit.googleapis.com", "https://securetoken.googleapis.com"}
+}
+
+// recaptcha reports whether the console's pages must let Google's
+// reCAPTCHA run: phone sign-in against the real Firebase Auth proves a
+// browser with it (RecaptchaVerifier loads its script and frame from
+// Google). Against the Auth emulator the SDK's app verification is off
+// for testing and loads nothing, and without phone sign-in nothing needs
+// it, so the policy stays closed to Google in both cases.
+func (c ClientConfig) recaptcha() bool {
+	return c.AuthEmulatorURL == "" && slices.Contains(c.StaffSignInProviders, "phone")
 }
 
 // Locals keys. Values stored in Fiber locals live only as long as the request.
@@ -134,7 +149,8 @@ func New(a *app.App, o Options) (*fiber.App, error) {
 	f.Use(recoverer(o.Logger), observe(o.Logger, m))
 
 	f.Get("/openapi.yaml", serveSpec)
-	console.Register(f, console.Options{ConnectOrigins: o.Client.connectOrigins(), DocumentOrigin: o.Client.DocumentOrigin})
+	console.Register(f, console.Options{ConnectOrigins: o.Client.connectOrigins(), DocumentOrigin: o.Client.DocumentOrigin,
+		Recaptcha: o.Client.recaptcha()})
 	f.Get("/metrics", metricsHandler(o.Registry))
 
 	f.Group("/v1",

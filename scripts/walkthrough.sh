@@ -177,7 +177,7 @@ done
 call "$GRAD" GET "/v1/me/notifications?limit=30" | jq -r '.items[] | "  \(.title): \(.body)"'
 
 step "Delivery statistics for today"
-call "$REVIEWER" GET "/v1/stats/delivery?from=$(date -u +%F)&to=$(date -u -d tomorrow +%F)" | jq '.items'
+call "$REVIEWER" GET "/v1/stats/delivery?from=$(TZ=Asia/Shanghai date +%F)&to=$(TZ=Asia/Shanghai date -d tomorrow +%F)" | jq '.items'
 
 step "What the public sees without signing in: delivery by package and month"
 curl -sS "$API/v1/public/stats/delivery?from=$(date -u +%Y-01-01)&to=$(date -u -d "+8 hours" +%F)" | jq '.items'

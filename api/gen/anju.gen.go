@@ -412,6 +412,24 @@ func (e EducationLevel) Valid() bool {
 	}
 }
 
+// Defines values for EmployeeClaimEmploymentStatus.
+const (
+	EmployeeClaimEmploymentStatusConfirmed EmployeeClaimEmploymentStatus = "confirmed"
+	EmployeeClaimEmploymentStatusPending   EmployeeClaimEmploymentStatus = "pending"
+)
+
+// Valid indicates whether the value is a known member of the EmployeeClaimEmploymentStatus enum.
+func (e EmployeeClaimEmploymentStatus) Valid() bool {
+	switch e {
+	case EmployeeClaimEmploymentStatusConfirmed:
+		return true
+	case EmployeeClaimEmploymentStatusPending:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for EmployerStatus.
 const (
 	Registered   EmployerStatus = "registered"
@@ -2071,6 +2089,37 @@ type Education struct {
 // EducationLevel defines model for EducationLevel.
 type EducationLevel string
 
+// EmployeeClaim A claim as the graduate's employer sees it; no amount, bank detail, reason or document
+type EmployeeClaim struct {
+	DecidedAt *time.Time `json:"decidedAt,omitempty"`
+
+	// EmploymentStatus The graduate's employment with the employer: pending until HR confirms it
+	EmploymentStatus EmployeeClaimEmploymentStatus `json:"employmentStatus"`
+	GraduateName     string                        `json:"graduateName"`
+	Id               openapi_types.UUID            `json:"id"`
+
+	// NationalId Masked
+	NationalId *string `json:"nationalId,omitempty"`
+
+	// NextPayment A claim's next payment not yet made (scheduled, held, due, in a batch or failed), without its amount
+	NextPayment *NextPayment `json:"nextPayment,omitempty"`
+
+	// NextStep What the claim (or application, offer, lease) waits for next and who acts; an empty name means nothing is left to do
+	NextStep    NextStep        `json:"nextStep"`
+	Package     PolicyPackageID `json:"package"`
+	Status      ClaimStatus     `json:"status"`
+	SubmittedAt time.Time       `json:"submittedAt"`
+}
+
+// EmployeeClaimEmploymentStatus The graduate's employment with the employer: pending until HR confirms it
+type EmployeeClaimEmploymentStatus string
+
+// EmployeeClaimPage defines model for EmployeeClaimPage.
+type EmployeeClaimPage struct {
+	Items      []EmployeeClaim `json:"items"`
+	NextCursor *string         `json:"nextCursor,omitempty"`
+}
+
 // Employer defines model for Employer.
 type Employer struct {
 	Address   *string   `json:"address,omitempty"`
@@ -2526,6 +2575,12 @@ type MyOffer struct {
 	Offer    Offer    `json:"offer"`
 }
 
+// NextPayment A claim's next payment not yet made (scheduled, held, due, in a batch or failed), without its amount
+type NextPayment struct {
+	DueOn  openapi_types.Date `json:"dueOn"`
+	Status PaymentStatus      `json:"status"`
+}
+
 // NextStep What the claim (or application, offer, lease) waits for next and who acts; an empty name means nothing is left to do
 type NextStep struct {
 	// Actor graduate, employer, office, finance or housing
@@ -2865,6 +2920,9 @@ type PublicConfig struct {
 		AuthDomain string `json:"authDomain"`
 		ProjectId  string `json:"projectId"`
 	} `json:"firebase"`
+
+	// StaffSignInProviders The Firebase sign-in providers (e.g. password, phone) trusted for staff without a second factor (ANJU_STAFF_SIGN_IN_PROVIDERS); the console offers phone sign-in when phone is among them
+	StaffSignInProviders *[]string `json:"staffSignInProviders,omitempty"`
 }
 
 // PublicDeliveryReport defines model for PublicDeliveryReport.
@@ -3386,6 +3444,14 @@ type ImportUnitsParams struct {
 // ImportUnitsParamsFormat defines parameters for ImportUnits.
 type ImportUnitsParamsFormat string
 
+// ListEmployeeClaimsParams defines parameters for ListEmployeeClaims.
+type ListEmployeeClaimsParams struct {
+	Status  *ClaimStatus     `form:"status,omitempty" json:"status,omitempty"`
+	Package *PolicyPackageID `form:"package,omitempty" json:"package,omitempty"`
+	Cursor  *Cursor          `form:"cursor,omitempty" json:"cursor,omitempty"`
+	Limit   *Limit           `form:"limit,omitempty" json:"limit,omitempty"`
+}
+
 // ListEmploymentRequestsParams defines parameters for ListEmploymentRequests.
 type ListEmploymentRequestsParams struct {
 	Status *EmploymentStatus `form:"status,omitempty" json:"status,omitempty"`
@@ -3476,9 +3542,10 @@ type ReviewQueueParamsSort string
 
 // DeliveryStatsParams defines parameters for DeliveryStats.
 type DeliveryStatsParams struct {
+	// From First day of submission, a civil date in Asia/Shanghai
 	From openapi_types.Date `form:"from" json:"from"`
 
-	// To Exclusive
+	// To Exclusive, a civil date in Asia/Shanghai
 	To openapi_types.Date `form:"to" json:"to"`
 }
 
@@ -3865,6 +3932,9 @@ type ServerInterface interface {
 	// AssignUnit Propose offering a unit to an application by hand, with a mandatory reason (housing)
 	// (POST /v1/housing/units/{id}/assign)
 	AssignUnit(c *fiber.Ctx, id ID) error
+	// ListEmployeeClaims The claims of the employer's people and where each stands (hr, employer_admin)
+	// (GET /v1/hr/claims)
+	ListEmployeeClaims(c *fiber.Ctx, params ListEmployeeClaimsParams) error
 	// ListEmploymentRequests Employment declarations to the caller's employer (hr)
 	// (GET /v1/hr/employments)
 	ListEmploymentRequests(c *fiber.Ctx, params ListEmploymentRequestsParams) error
@@ -6716,6 +6786,64 @@ func (siw *ServerInterfaceWrapper) AssignUnit(c *fiber.Ctx) error {
 	return handler(c)
 }
 
+// ListEmployeeClaims operation middleware
+func (siw *ServerInterfaceWrapper) ListEmployeeClaims(c *fiber.Ctx) error {
+
+	var err error
+	_ = err
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListEmployeeClaimsParams
+
+	var query url.Values
+	query, err = url.ParseQuery(string(c.Request().URI().QueryString()))
+	if err != nil {
+		return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for query string: %w", err).Error())
+	}
+
+	// ------------- Optional query parameter "status" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "status", query, &params.Status, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter status: %w", err).Error())
+	}
+
+	// ------------- Optional query parameter "package" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "package", query, &params.Package, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter package: %w", err).Error())
+	}
+
+	// ------------- Optional query parameter "cursor" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "cursor", query, &params.Cursor, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter cursor: %w", err).Error())
+	}
+
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", query, &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter limit: %w", err).Error())
+	}
+
+	handler := func(c *fiber.Ctx) error {
+		return siw.Handler.ListEmployeeClaims(c, params)
+	}
+
+	for i := len(siw.HandlerMiddlewares) - 1; i >= 0; i-- {
+		m := siw.HandlerMiddlewares[i]
+		next := handler
+		handler = func(c *fiber.Ctx) error {
+			return m(c, next)
+		}
+	}
+
+	return handler(c)
+}
+
 // ListEmploymentRequests operation middleware
 func (siw *ServerInterfaceWrapper) ListEmploymentRequests(c *fiber.Ctx) error {
 
@@ -8006,6 +8134,8 @@ func RegisterHandlersWithOptions(router fiber.Router, si ServerInterface, option
 	router.Post(options.BaseURL+"/v1/hr/filings", wrapper.FileHires)
 
 	router.Get(options.BaseURL+"/v1/hr/filings/:id", wrapper.GetFiling)
+
+	router.Get(options.BaseURL+"/v1/hr/claims", wrapper.ListEmployeeClaims)
 
 	router.Post(options.BaseURL+"/v1/admin/employers", wrapper.CreateEmployer)
 

@@ -320,6 +320,8 @@ func (w *world) attacks(t *testing.T) map[string]attack {
 
 		// Employers' offices.
 		"listEmploymentRequests": {method: "GET", path: "/v1/hr/employments", allow: only(hr, hrB)},
+		// Their own employer's people's claims; HR of B lists B's (none).
+		"listEmployeeClaims": {method: "GET", path: "/v1/hr/claims", allow: only(hr, hrB, employerAdmin)},
 		"confirmEmployment": {method: "POST", path: "/v1/hr/employments/" + w.employment + "/confirm", allow: only(hr),
 			body: map[string]any{"contractStart": "2025-07-15", "contractEnd": "2028-07-14", "socialInsuranceStart": "2025-08-01"}},
 		"rejectEmployment": {method: "POST", path: "/v1/hr/employments/" + w.employment + "/reject", body: map[string]any{"reason": "x"}, allow: only(hr)},
@@ -421,6 +423,15 @@ func TestAttackEveryOperation(t *testing.T) {
 	w.in.call(t, "GET", "/v1/hr/employments", w.tokens[hrB], nil).json(t, &list)
 	if len(list.Items) != 0 {
 		t.Errorf("HR of another employer lists %d declarations", len(list.Items))
+	}
+	var claims struct{ Items []struct{ ID string } }
+	w.in.call(t, "GET", "/v1/hr/claims", w.tokens[hr], nil).json(t, &claims)
+	if !slices.ContainsFunc(claims.Items, func(c struct{ ID string }) bool { return c.ID == w.claim }) {
+		t.Errorf("HR of the owner's employer does not list the owner's claim: %+v", claims)
+	}
+	w.in.call(t, "GET", "/v1/hr/claims", w.tokens[hrB], nil).json(t, &list)
+	if len(list.Items) != 0 {
+		t.Errorf("HR of another employer lists %d claims", len(list.Items))
 	}
 	var bulk struct {
 		Results []struct {

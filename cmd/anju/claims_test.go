@@ -361,7 +361,7 @@ func TestClaimEndToEnd(t *testing.T) {
 	if rec.Approved != 3000000 || rec.Paid != 3000000 || !rec.Balanced {
 		t.Fatalf("reconciliation: %+v", rec)
 	}
-	today := time.Now().UTC()
+	today := time.Now().In(time.FixedZone("Asia/Shanghai", 8*3600))
 	var stats struct {
 		Items []struct {
 			Package                 string

@@ -330,7 +330,7 @@ func TestClawbackEndToEnd(t *testing.T) {
 	if rec.ClawbackOwed != 0 || rec.ClawedBack != 1333333 || !rec.Balanced {
 		t.Fatalf("reconciliation after repayment: %+v", rec)
 	}
-	now := time.Now().UTC()
+	now := time.Now().In(time.FixedZone("Asia/Shanghai", 8*3600))
 	var stats struct {
 		Items []struct {
 			Package                      string

@@ -263,7 +263,8 @@ func (s *system) ensureBucketLater(ctx context.Context) {
 
 // clientConfig is what the console and apps are told about signing in.
 func clientConfig(c Config) api.ClientConfig {
-	out := api.ClientConfig{FirebaseAPIKey: c.FirebaseWebAPIKey, FirebaseAuthDomain: c.FirebaseAuthDomain, FirebaseProjectID: c.FirebaseProjectID}
+	out := api.ClientConfig{FirebaseAPIKey: c.FirebaseWebAPIKey, FirebaseAuthDomain: c.FirebaseAuthDomain, FirebaseProjectID: c.FirebaseProjectID,
+		StaffSignInProviders: c.StaffProviders}
 	if c.AuthEmulatorHost != "" {
 		out.AuthEmulatorURL = "http://" + c.AuthEmulatorHost
 	}

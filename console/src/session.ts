@@ -47,11 +47,11 @@ export function home(r: StaffRole | null): string {
 }
 
 export const menus: Record<StaffRole, { path: string; label: string }[]> = {
-  reviewer: [{ path: '/review', label: 'menu.queue' }, { path: '/review/objections', label: 'menu.objections' }, { path: '/review/clawbacks', label: 'menu.reviewClawbacks' }, { path: '/review/tiers', label: 'menu.tiers' }],
-  lead_reviewer: [{ path: '/review', label: 'menu.queue' }, { path: '/review/objections', label: 'menu.objections' }, { path: '/review/clawbacks', label: 'menu.reviewClawbacks' }, { path: '/review/tiers', label: 'menu.tiers' }],
-  hr: [{ path: '/hr/employments', label: 'menu.employments' }, { path: '/hr/filings', label: 'menu.filings' }],
-  employer_admin: [{ path: '/hr/employments', label: 'menu.employments' }, { path: '/hr/filings', label: 'menu.filings' }],
-  finance: [{ path: '/finance/batches', label: 'menu.batches' }, { path: '/finance/clawbacks', label: 'menu.clawbacks' }],
+  reviewer: [{ path: '/review', label: 'menu.queue' }, { path: '/review/objections', label: 'menu.objections' }, { path: '/review/clawbacks', label: 'menu.reviewClawbacks' }, { path: '/review/tiers', label: 'menu.tiers' }, { path: '/reports', label: 'menu.reports' }],
+  lead_reviewer: [{ path: '/review', label: 'menu.queue' }, { path: '/review/objections', label: 'menu.objections' }, { path: '/review/clawbacks', label: 'menu.reviewClawbacks' }, { path: '/review/tiers', label: 'menu.tiers' }, { path: '/reports', label: 'menu.reports' }],
+  hr: [{ path: '/hr/employments', label: 'menu.employments' }, { path: '/hr/claims', label: 'menu.hrClaims' }, { path: '/hr/filings', label: 'menu.filings' }],
+  employer_admin: [{ path: '/hr/employments', label: 'menu.employments' }, { path: '/hr/claims', label: 'menu.hrClaims' }, { path: '/hr/filings', label: 'menu.filings' }],
+  finance: [{ path: '/finance/batches', label: 'menu.batches' }, { path: '/finance/clawbacks', label: 'menu.clawbacks' }, { path: '/reports', label: 'menu.reports' }],
   housing: [{ path: '/housing/units', label: 'menu.units' }, { path: '/housing/rounds', label: 'menu.rounds' }],
-  admin: [{ path: '/admin/users', label: 'menu.users' }, { path: '/admin/employers', label: 'menu.employers' }, { path: '/admin/policies', label: 'menu.policies' }, { path: '/admin/access-log', label: 'menu.accessLog' }],
+  admin: [{ path: '/admin/users', label: 'menu.users' }, { path: '/admin/employers', label: 'menu.employers' }, { path: '/admin/policies', label: 'menu.policies' }, { path: '/admin/access-log', label: 'menu.accessLog' }, { path: '/reports', label: 'menu.reports' }],
 }

@@ -6,8 +6,10 @@
 // Hashed assets never change under their name, so they are cached for a
 // year; the index and the docs page are revalidated on every load so that a
 // new release is picked up at once. Every page carries a Content-Security-
-// Policy that allows scripts only from this origin and connections only to
-// this origin and the Firebase Auth endpoints the console signs in with.
+// Policy that allows scripts only from this origin (and Google's reCAPTCHA
+// where staff sign in by phone at the real Firebase Auth) and connections
+// only to this origin and the Firebase Auth endpoints the console signs in
+// with.
 package console
 
 import (
@@ -49,7 +51,18 @@ type Options struct {
 	// DocumentOrigin is where presigned document URLs point (the object
 	// store): previews load images and PDFs from it.
 	DocumentOrigin string
+	// Recaptcha lets Google's reCAPTCHA script and frame in, which phone
+	// sign-in needs against the real Firebase Auth (not the emulator).
+	Recaptcha bool
 }
+
+// Google's reCAPTCHA, as Firebase's RecaptchaVerifier loads it: the script
+// (api.js or enterprise.js, which loads the rest from gstatic) and the
+// challenge's frame. Only these paths, not the whole of google.com.
+var (
+	recaptchaScripts = []string{"https://www.google.com/recaptcha/", "https://www.gstatic.com/recaptcha/"}
+	recaptchaFrames  = []string{"https://www.google.com/recaptcha/", "https://recaptcha.google.com/recaptcha/"}
+)
 
 // CSP is the Content-Security-Policy of every console and docs response.
 // Styles allow 'unsafe-inline' because Element Plus and the API reference
@@ -60,16 +73,21 @@ func CSP(o Options) string {
 	if o.DocumentOrigin != "" {
 		docs += " " + o.DocumentOrigin
 	}
+	scripts, frames := "'self'", docs
+	if o.Recaptcha {
+		scripts += " " + strings.Join(recaptchaScripts, " ")
+		frames += " " + strings.Join(recaptchaFrames, " ")
+	}
 	return strings.Join([]string{
 		"default-src 'self'",
-		"script-src 'self'",
+		"script-src " + scripts,
 		"style-src 'self' 'unsafe-inline'",
 		"img-src data: " + docs,
 		"font-src 'self' data:",
 		"connect-src " + strings.Join(connect, " "),
 		// Documents are previewed from presigned URLs of the object store
-		// in images and frames.
-		"frame-src " + docs,
+		// in images and frames (and reCAPTCHA challenges, when let in).
+		"frame-src " + frames,
 		"object-src 'none'",
 		"base-uri 'self'",
 		"form-action 'self'",

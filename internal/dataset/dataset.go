@@ -5,7 +5,8 @@
 //
 // Rows are deterministic: user n has id UserID(n) and Firebase uid
 // "dataset-n"; every claim, application, notification and document belongs
-// to one of them. Statuses and deadlines are spread the way a busy year
+// to one of them, and every user works for one of the employers, in turn
+// EmployerSize at a time. Statuses and deadlines are spread the way a busy year
 // spreads them: most claims are decided or paying, about a fifth wait for
 // review. Generated rows carry the "dataset" marker where a column allows
 // one, and nothing in them is personal data.
@@ -38,7 +39,15 @@ type Info struct {
 	RoundID string
 	// Reviewer is a generated user with the reviewer role.
 	Reviewer string
+	// Employer is a generated employer with EmployerSize graduates.
+	Employer string
 }
+
+// EmployerSize is how many generated users each generated employer
+// employs: a large employer of graduates in a city of this size. Of each
+// twenty, one's employment waits for HR and one's has ended; the rest are
+// confirmed.
+const EmployerSize = 200
 
 // UserID is the id of generated user n (0-based). Generated ids count up
 // within a kind (the kind in the first group), so that inserting them
@@ -58,6 +67,8 @@ const (
 	kindNotification
 	kindDocument
 	kindRound
+	kindEmployer
+	kindEmployment
 )
 
 // claimStatus is the SQL of generated claim i's status: in every thousand
@@ -83,7 +94,8 @@ const claimStatus = `CASE
 // may set session_replication_role (a superuser, as in tests and on a
 // bench database).
 func Generate(ctx context.Context, pool *pgxpool.Pool, s Size) (Info, error) {
-	info := Info{RoundID: fmt.Sprintf("%08x-0000-7000-8000-%012x", kindRound, 0), Reviewer: UserID(0)}
+	info := Info{RoundID: fmt.Sprintf("%08x-0000-7000-8000-%012x", kindRound, 0), Reviewer: UserID(0),
+		Employer: fmt.Sprintf("%08x-0000-7000-8000-%012x", kindEmployer, 1)}
 	// One live claim of a package and one live application per person:
 	// there are at least a third as many users as claims, and as many as
 	// applications, so that the generated rows keep those rules.
@@ -109,6 +121,23 @@ func Generate(ctx context.Context, pool *pgxpool.Pool, s Size) (Info, error) {
 			INSERT INTO role_grants (user_id, role, granted_at)
 			SELECT ` + id(kindUser, "i") + `, 'graduate', $2::timestamptz FROM generate_series(0, $1 - 1) AS i
 			UNION ALL SELECT ` + id(kindUser, "0") + `, 'reviewer', $2::timestamptz
+			ON CONFLICT DO NOTHING`},
+		// User i works for employer i / EmployerSize (its employment made
+		// when the user was).
+		{"employers", (s.Users + EmployerSize - 1) / EmployerSize, `
+			INSERT INTO employers (id, name, credit_code, created_at)
+			SELECT ` + id(kindEmployer, "i") + `, 'dataset employer ' || i, 'dataset-' || i, $2::timestamptz
+			FROM generate_series(0, $1 - 1) AS i
+			ON CONFLICT DO NOTHING`},
+		{"employments", s.Users, `
+			INSERT INTO employments (id, user_id, employer_id, status, contract_start, contract_end, social_insurance_start,
+				ended_on, created_at, updated_at)
+			SELECT ` + id(kindEmployment, "i") + `, ` + id(kindUser, "i") + `, ` + id(kindEmployer, fmt.Sprintf("i / %d", EmployerSize)) + `, st,
+				CASE WHEN st <> 'pending' THEN date '2025-07-01' END, CASE WHEN st <> 'pending' THEN date '2028-06-30' END,
+				CASE WHEN st <> 'pending' THEN date '2025-07-01' END, CASE WHEN st = 'ended' THEN date '2026-01-31' END,
+				$2::timestamptz - make_interval(secs => i), $2::timestamptz - make_interval(secs => i)
+			FROM generate_series(0, $1 - 1) AS i,
+				LATERAL (SELECT CASE i % 20 WHEN 0 THEN 'pending' WHEN 1 THEN 'ended' ELSE 'confirmed' END AS st) AS m
 			ON CONFLICT DO NOTHING`},
 		// Claim i was created 30·i seconds ago (newest first; a million span
 		// a year) and, while it is open, has a deadline spread over three
@@ -168,7 +197,7 @@ func Generate(ctx context.Context, pool *pgxpool.Pool, s Size) (Info, error) {
 	// faster than growing them row by row; the ones that back a constraint
 	// (primary keys, UNIQUE constraints) stay.
 	var rebuild []string
-	for _, table := range []string{"claims", "applications", "notifications", "documents"} {
+	for _, table := range []string{"employments", "claims", "applications", "notifications", "documents"} {
 		defs, err := dropIndexes(ctx, tx, table)
 		if err != nil {
 			return info, err
@@ -191,7 +220,7 @@ func Generate(ctx context.Context, pool *pgxpool.Pool, s Size) (Info, error) {
 	if err := tx.Commit(ctx); err != nil {
 		return info, err
 	}
-	for _, table := range []string{"users", "role_grants", "claims", "applications", "notifications", "documents", "rounds"} {
+	for _, table := range []string{"users", "role_grants", "employers", "employments", "claims", "applications", "notifications", "documents", "rounds"} {
 		if _, err := pool.Exec(ctx, "ANALYZE "+pgx.Identifier{table}.Sanitize()); err != nil {
 			return info, fmt.Errorf("dataset: analyse %s: %w", table, err)
 		}

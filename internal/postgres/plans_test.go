@@ -53,6 +53,7 @@ func (r *recorder) take() []sent {
 // one of them that is not through an index is a bug at city scale.
 var bigTables = map[string]bool{
 	"claims": true, "applications": true, "notifications": true, "documents": true, "users": true, "role_grants": true,
+	"employments": true,
 }
 
 // TestListAndQueueQueriesUseIndexes runs every list and queue read of the
@@ -135,6 +136,22 @@ func TestListAndQueueQueriesUseIndexes(t *testing.T) {
 			return err
 		}},
 		{"claims awaiting an employer", func() error { _, err := db.Claims().ClaimsAwaitingEmployer(ctx, user); return err }},
+		// Sorted after they are found through the employer's employments:
+		// as many rows as its people have claims (dataset.EmployerSize
+		// graduates here), never the city's.
+		{"an employer's people's claims, first and next page", func() error {
+			f := allowance.EmployeeClaimFilter{EmployerIDs: []string{info.Employer}}
+			list, next, err := db.Claims().EmployeeClaims(ctx, f, page)
+			if err != nil {
+				return err
+			}
+			if len(list) != 20 || next == "" {
+				return fmt.Errorf("first page: %d claims, next %q", len(list), next)
+			}
+			f.Status, f.Package = allowance.ClaimActive, policy.Rent
+			_, _, err = db.Claims().EmployeeClaims(ctx, f, talent.Page{Limit: 20, Cursor: next})
+			return err
+		}},
 		{"delivery statistics of a month", func() error {
 			_, err := db.Claims().Delivery(ctx, now.AddDate(0, -1, 0), now)
 			return err

@@ -132,6 +132,19 @@ func (u User) HREmployer() (string, error) {
 	return "", Forbidden("requires the hr role")
 }
 
+// EmployersActedFor lists the employers the user acts for, as HR or as
+// the employer's admin (each employer once); none for anyone else, city
+// admins included.
+func (u User) EmployersActedFor() []string {
+	var out []string
+	for _, g := range u.Roles {
+		if g.Role.EmployerScoped() && g.EmployerID != "" && !slices.Contains(out, g.EmployerID) {
+			out = append(out, g.EmployerID)
+		}
+	}
+	return out
+}
+
 // System is the actor of changes made by workers and periodic jobs.
 var System = User{ID: SystemID}
 

@@ -519,6 +519,36 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/hr/claims": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The claims of the employer's people and where each stands (hr, employer_admin)
+         * @description The submitted claims (drafts are the graduate's own until submitted)
+         *     of the graduates whose live employment, pending or confirmed, is with
+         *     an employer the caller acts for as HR or as its admin; a graduate who
+         *     left, was rejected or moved to another employer drops out of the list.
+         *     Newest submission first. Each item says what the employer needs to
+         *     follow up: the graduate (name, masked ID number), the package, the
+         *     status, the next step and who acts, the dates, and the status and due
+         *     date of the next payment. Amounts, bank details, decision reasons,
+         *     rule traces and documents are the graduate's and the office's, not
+         *     the employer's, and are never shown. HR of another employer lists
+         *     nothing of these people.
+         */
+        get: operations["listEmployeeClaims"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/admin/employers": {
         parameters: {
             query?: never;
@@ -2101,6 +2131,8 @@ export interface components {
             };
             /** @description Set only in development, e.g. http://127.0.0.1:59099; clients connect the Firebase SDK to it */
             authEmulatorUrl?: string;
+            /** @description The Firebase sign-in providers (e.g. password, phone) trusted for staff without a second factor (ANJU_STAFF_SIGN_IN_PROVIDERS); the console offers phone sign-in when phone is among them */
+            staffSignInProviders?: string[];
         };
         Me: {
             user: components["schemas"]["User"];
@@ -2435,6 +2467,37 @@ export interface components {
             graduateName: string;
             /** @description Masked */
             nationalId?: string;
+        };
+        /** @description A claim as the graduate's employer sees it; no amount, bank detail, reason or document */
+        EmployeeClaim: {
+            /** Format: uuid */
+            id: string;
+            graduateName: string;
+            /** @description Masked */
+            nationalId?: string;
+            package: components["schemas"]["PolicyPackageID"];
+            status: components["schemas"]["ClaimStatus"];
+            /**
+             * @description The graduate's employment with the employer: pending until HR confirms it
+             * @enum {string}
+             */
+            employmentStatus: "pending" | "confirmed";
+            /** Format: date-time */
+            submittedAt: string;
+            /** Format: date-time */
+            decidedAt?: string;
+            nextStep: components["schemas"]["NextStep"];
+            nextPayment?: components["schemas"]["NextPayment"];
+        };
+        /** @description A claim's next payment not yet made (scheduled, held, due, in a batch or failed), without its amount */
+        NextPayment: {
+            status: components["schemas"]["PaymentStatus"];
+            /** Format: date */
+            dueOn: string;
+        };
+        EmployeeClaimPage: {
+            items: components["schemas"]["EmployeeClaim"][];
+            nextCursor?: string;
         };
         EmploymentRequestPage: {
             items: components["schemas"]["EmploymentRequest"][];
@@ -4307,6 +4370,32 @@ export interface operations {
             default: components["responses"]["Problem"];
         };
     };
+    listEmployeeClaims: {
+        parameters: {
+            query?: {
+                status?: components["schemas"]["ClaimStatus"];
+                package?: components["schemas"]["PolicyPackageID"];
+                cursor?: components["parameters"]["Cursor"];
+                limit?: components["parameters"]["Limit"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of claims, newest submission first */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EmployeeClaimPage"];
+                };
+            };
+            default: components["responses"]["Problem"];
+        };
+    };
     createEmployer: {
         parameters: {
             query?: never;
@@ -5402,8 +5491,9 @@ export interface operations {
     deliveryStats: {
         parameters: {
             query: {
+                /** @description First day of submission, a civil date in Asia/Shanghai */
                 from: string;
-                /** @description Exclusive */
+                /** @description Exclusive, a civil date in Asia/Shanghai */
                 to: string;
             };
             header?: never;

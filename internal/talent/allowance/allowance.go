@@ -127,6 +127,10 @@ type ClaimStore interface {
 	Overdue(ctx context.Context, now time.Time, after *Claim) ([]Claim, error)
 	// Delivery reports per package on claims submitted in [from, to).
 	Delivery(ctx context.Context, from, to time.Time) ([]DeliveryStats, error)
+	// EmployeeClaims lists the submitted claims of the graduates whose
+	// live employment (pending or confirmed) is with one of the filter's
+	// employers, newest submission first.
+	EmployeeClaims(ctx context.Context, f EmployeeClaimFilter, page talent.Page) ([]EmployeeClaimRecord, string, error)
 }
 
 // PaymentStore keeps payment schedules. Errors: KindNotFound
