@@ -120,7 +120,7 @@ type roundApplicationPage struct {
 
 type leasePage struct {
 	Items []struct {
-		Lease                                                 struct{ ID, Status, EndsOn string }
+		Lease                                                      struct{ ID, Status, EndsOn string }
 		TenantID, TenantName, UnitNumber, PropertyID, PropertyName string
 	}
 	NextCursor string
