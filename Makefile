@@ -55,6 +55,7 @@ FUZZ_TARGETS := \
 	./internal/talent/employers:FuzzReadHires \
 	./internal/talent/allowance:FuzzParseReturns \
 	./internal/postgres:FuzzDecodeCursor \
+	./internal/postgres:FuzzDecodeRankCursor \
 	./internal/filetype:FuzzDetect
 
 ANJU_HTTP_ADDR ?= :8080

@@ -77,7 +77,7 @@ func toRound(r housing.Round) gen.Round {
 func toApplication(a housing.Application) gen.HousingApplication {
 	out := gen.HousingApplication{Id: uuid.MustParse(a.ID), RoundId: uuid.MustParse(a.RoundID),
 		Status: gen.HousingApplicationStatus(a.Status), Score: a.Score, HouseholdSize: a.HouseholdSize,
-		Decision: toDecision(a.Decision), Preferences: make([]gen.HousingPreference, len(a.Preferences))}
+		Decision: toDecision(a.Decision), Preferences: make([]gen.HousingPreference, len(a.Preferences)), Rank: optional(a.Rank)}
 	for i, p := range a.Preferences {
 		if p.PropertyID != "" {
 			id := uuid.MustParse(p.PropertyID)

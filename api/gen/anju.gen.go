@@ -753,19 +753,22 @@ func (e ObjectionStatus) Valid() bool {
 
 // Defines values for OfferSource.
 const (
-	Draw     OfferSource = "draw"
-	Manual   OfferSource = "manual"
-	Waitlist OfferSource = "waitlist"
+	OfferSourceCorrection OfferSource = "correction"
+	OfferSourceDraw       OfferSource = "draw"
+	OfferSourceManual     OfferSource = "manual"
+	OfferSourceWaitlist   OfferSource = "waitlist"
 )
 
 // Valid indicates whether the value is a known member of the OfferSource enum.
 func (e OfferSource) Valid() bool {
 	switch e {
-	case Draw:
+	case OfferSourceCorrection:
 		return true
-	case Manual:
+	case OfferSourceDraw:
 		return true
-	case Waitlist:
+	case OfferSourceManual:
+		return true
+	case OfferSourceWaitlist:
 		return true
 	default:
 		return false
@@ -2389,17 +2392,20 @@ type HeldPaymentReason string
 
 // HousingApplication defines model for HousingApplication.
 type HousingApplication struct {
-	Decision      Decision                 `json:"decision"`
-	HouseholdSize int                      `json:"householdSize"`
-	Id            openapi_types.UUID       `json:"id"`
-	Preferences   []HousingPreference      `json:"preferences"`
-	RoundId       openapi_types.UUID       `json:"roundId"`
-	Score         int                      `json:"score"`
-	Status        HousingApplicationStatus `json:"status"`
-	UnitId        *openapi_types.UUID      `json:"unitId,omitempty"`
+	Decision      Decision            `json:"decision"`
+	HouseholdSize int                 `json:"householdSize"`
+	Id            openapi_types.UUID  `json:"id"`
+	Preferences   []HousingPreference `json:"preferences"`
+
+	// Rank Place in the draw's order, from 1; absent before the draw and for applications not in its pool
+	Rank    *int                     `json:"rank,omitempty"`
+	RoundId openapi_types.UUID       `json:"roundId"`
+	Score   int                      `json:"score"`
+	Status  HousingApplicationStatus `json:"status"`
+	UnitId  *openapi_types.UUID      `json:"unitId,omitempty"`
 }
 
-// HousingApplicationStatus defines model for HousingApplication.Status.
+// HousingApplicationStatus defines model for HousingApplicationStatus.
 type HousingApplicationStatus string
 
 // HousingPreference defines model for HousingPreference.
@@ -2492,7 +2498,23 @@ type Lease struct {
 	UnitId        openapi_types.UUID  `json:"unitId"`
 }
 
-// LeaseStatus defines model for Lease.Status.
+// LeaseItem defines model for LeaseItem.
+type LeaseItem struct {
+	Lease        Lease              `json:"lease"`
+	PropertyId   openapi_types.UUID `json:"propertyId"`
+	PropertyName string             `json:"propertyName"`
+	TenantId     openapi_types.UUID `json:"tenantId"`
+	TenantName   string             `json:"tenantName"`
+	UnitNumber   string             `json:"unitNumber"`
+}
+
+// LeasePage defines model for LeasePage.
+type LeasePage struct {
+	Items      []LeaseItem `json:"items"`
+	NextCursor *string     `json:"nextCursor,omitempty"`
+}
+
+// LeaseStatus defines model for LeaseStatus.
 type LeaseStatus string
 
 // Locale defines model for Locale.
@@ -2699,12 +2721,14 @@ type Offer struct {
 	Lease         *Lease             `json:"lease,omitempty"`
 	Reason        *string            `json:"reason,omitempty"`
 	RoundId       openapi_types.UUID `json:"roundId"`
-	Source        OfferSource        `json:"source"`
-	Status        OfferStatus        `json:"status"`
-	UnitId        openapi_types.UUID `json:"unitId"`
+
+	// Source draw; waitlist: a returned unit passed down; manual: assigned by hand; correction: the draw's outcome corrected
+	Source OfferSource        `json:"source"`
+	Status OfferStatus        `json:"status"`
+	UnitId openapi_types.UUID `json:"unitId"`
 }
 
-// OfferSource defines model for Offer.Source.
+// OfferSource draw; waitlist: a returned unit passed down; manual: assigned by hand; correction: the draw's outcome corrected
 type OfferSource string
 
 // OfferStatus defines model for Offer.Status.
@@ -3103,6 +3127,32 @@ type Round struct {
 // RoundStatus defines model for Round.Status.
 type RoundStatus string
 
+// RoundApplication defines model for RoundApplication.
+type RoundApplication struct {
+	// Applicant Masked, as the published pool and notice name the applicant
+	Applicant   string             `json:"applicant"`
+	Application HousingApplication `json:"application"`
+
+	// LeaseId The lease the offer became
+	LeaseId *openapi_types.UUID `json:"leaseId,omitempty"`
+
+	// Name The applicant's name, for housing staff
+	Name  string `json:"name"`
+	Offer *Offer `json:"offer,omitempty"`
+
+	// UnitNumber Of the unit offered, or allocated by the draw
+	UnitNumber *string `json:"unitNumber,omitempty"`
+
+	// WaitlistPlace While waiting on the waitlist with no offer: 1 is the next in the draw's order
+	WaitlistPlace *int `json:"waitlistPlace,omitempty"`
+}
+
+// RoundApplicationPage defines model for RoundApplicationPage.
+type RoundApplicationPage struct {
+	Items      []RoundApplication `json:"items"`
+	NextCursor *string            `json:"nextCursor,omitempty"`
+}
+
 // RoundInput defines model for RoundInput.
 type RoundInput struct {
 	ClosesAt time.Time            `json:"closesAt"`
@@ -3398,6 +3448,16 @@ type ListCorrectionsParams struct {
 // ListCorrectionsParamsStatus defines parameters for ListCorrections.
 type ListCorrectionsParamsStatus string
 
+// ListLeasesParams defines parameters for ListLeases.
+type ListLeasesParams struct {
+	Status     *LeaseStatus        `form:"status,omitempty" json:"status,omitempty"`
+	PropertyId *openapi_types.UUID `form:"propertyId,omitempty" json:"propertyId,omitempty"`
+	EndsBefore *openapi_types.Date `form:"endsBefore,omitempty" json:"endsBefore,omitempty"`
+	Q          *string             `form:"q,omitempty" json:"q,omitempty"`
+	Cursor     *Cursor             `form:"cursor,omitempty" json:"cursor,omitempty"`
+	Limit      *Limit              `form:"limit,omitempty" json:"limit,omitempty"`
+}
+
 // ListRoundObjectionsParams defines parameters for ListRoundObjections.
 type ListRoundObjectionsParams struct {
 	Status *ListRoundObjectionsParamsStatus `form:"status,omitempty" json:"status,omitempty"`
@@ -3418,6 +3478,13 @@ type ListPropertiesParams struct {
 type ListRoundsParams struct {
 	Cursor *Cursor `form:"cursor,omitempty" json:"cursor,omitempty"`
 	Limit  *Limit  `form:"limit,omitempty" json:"limit,omitempty"`
+}
+
+// ListRoundApplicationsParams defines parameters for ListRoundApplications.
+type ListRoundApplicationsParams struct {
+	Status *HousingApplicationStatus `form:"status,omitempty" json:"status,omitempty"`
+	Cursor *Cursor                   `form:"cursor,omitempty" json:"cursor,omitempty"`
+	Limit  *Limit                    `form:"limit,omitempty" json:"limit,omitempty"`
 }
 
 // RoundNoticeParams defines parameters for RoundNotice.
@@ -3854,6 +3921,9 @@ type ServerInterface interface {
 	// ApproveCorrection Approve and apply a correction proposed by another officer (housing)
 	// (POST /v1/housing/corrections/{id}/approve)
 	ApproveCorrection(c *fiber.Ctx, id ID) error
+	// ListLeases Leases by end date, filtered and searched (housing)
+	// (GET /v1/housing/leases)
+	ListLeases(c *fiber.Ctx, params ListLeasesParams) error
 	// GetLease A lease, to its tenant and housing staff
 	// (GET /v1/housing/leases/{id})
 	GetLease(c *fiber.Ctx, id ID) error
@@ -3902,6 +3972,9 @@ type ServerInterface interface {
 	// OpenRound Open a round over available units; its seed's commitment is published at once (housing)
 	// (POST /v1/housing/rounds)
 	OpenRound(c *fiber.Ctx) error
+	// ListRoundApplications A round's applications in the draw's order, each with its offer and place on the waitlist (housing)
+	// (GET /v1/housing/rounds/{id}/applications)
+	ListRoundApplications(c *fiber.Ctx, id ID, params ListRoundApplicationsParams) error
 	// ApplyToRound Apply with up to five ranked preferences; eligibility is decided at once, with a trace
 	// (POST /v1/housing/rounds/{id}/applications)
 	ApplyToRound(c *fiber.Ctx, id ID) error
@@ -5949,6 +6022,78 @@ func (siw *ServerInterfaceWrapper) ApproveCorrection(c *fiber.Ctx) error {
 	return handler(c)
 }
 
+// ListLeases operation middleware
+func (siw *ServerInterfaceWrapper) ListLeases(c *fiber.Ctx) error {
+
+	var err error
+	_ = err
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListLeasesParams
+
+	var query url.Values
+	query, err = url.ParseQuery(string(c.Request().URI().QueryString()))
+	if err != nil {
+		return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for query string: %w", err).Error())
+	}
+
+	// ------------- Optional query parameter "status" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "status", query, &params.Status, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter status: %w", err).Error())
+	}
+
+	// ------------- Optional query parameter "propertyId" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "propertyId", query, &params.PropertyId, runtime.BindQueryParameterOptions{Type: "string", Format: "uuid"})
+	if err != nil {
+		return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter propertyId: %w", err).Error())
+	}
+
+	// ------------- Optional query parameter "endsBefore" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "endsBefore", query, &params.EndsBefore, runtime.BindQueryParameterOptions{Type: "string", Format: "date"})
+	if err != nil {
+		return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter endsBefore: %w", err).Error())
+	}
+
+	// ------------- Optional query parameter "q" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "q", query, &params.Q, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter q: %w", err).Error())
+	}
+
+	// ------------- Optional query parameter "cursor" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "cursor", query, &params.Cursor, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter cursor: %w", err).Error())
+	}
+
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", query, &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter limit: %w", err).Error())
+	}
+
+	handler := func(c *fiber.Ctx) error {
+		return siw.Handler.ListLeases(c, params)
+	}
+
+	for i := len(siw.HandlerMiddlewares) - 1; i >= 0; i-- {
+		m := siw.HandlerMiddlewares[i]
+		next := handler
+		handler = func(c *fiber.Ctx) error {
+			return m(c, next)
+		}
+	}
+
+	return handler(c)
+}
+
 // GetLease operation middleware
 func (siw *ServerInterfaceWrapper) GetLease(c *fiber.Ctx) error {
 
@@ -6430,6 +6575,65 @@ func (siw *ServerInterfaceWrapper) OpenRound(c *fiber.Ctx) error {
 
 	handler := func(c *fiber.Ctx) error {
 		return siw.Handler.OpenRound(c)
+	}
+
+	for i := len(siw.HandlerMiddlewares) - 1; i >= 0; i-- {
+		m := siw.HandlerMiddlewares[i]
+		next := handler
+		handler = func(c *fiber.Ctx) error {
+			return m(c, next)
+		}
+	}
+
+	return handler(c)
+}
+
+// ListRoundApplications operation middleware
+func (siw *ServerInterfaceWrapper) ListRoundApplications(c *fiber.Ctx) error {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "id" -------------
+	var id ID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", c.Params("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid"})
+	if err != nil {
+		return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter id: %w", err).Error())
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListRoundApplicationsParams
+
+	var query url.Values
+	query, err = url.ParseQuery(string(c.Request().URI().QueryString()))
+	if err != nil {
+		return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for query string: %w", err).Error())
+	}
+
+	// ------------- Optional query parameter "status" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "status", query, &params.Status, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter status: %w", err).Error())
+	}
+
+	// ------------- Optional query parameter "cursor" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "cursor", query, &params.Cursor, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter cursor: %w", err).Error())
+	}
+
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", query, &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter limit: %w", err).Error())
+	}
+
+	handler := func(c *fiber.Ctx) error {
+		return siw.Handler.ListRoundApplications(c, id, params)
 	}
 
 	for i := len(siw.HandlerMiddlewares) - 1; i >= 0; i-- {
@@ -8243,6 +8447,8 @@ func RegisterHandlersWithOptions(router fiber.Router, si ServerInterface, option
 
 	router.Post(options.BaseURL+"/v1/housing/rounds", wrapper.OpenRound)
 
+	router.Get(options.BaseURL+"/v1/housing/rounds/:id/applications", wrapper.ListRoundApplications)
+
 	router.Post(options.BaseURL+"/v1/housing/rounds/:id/applications", wrapper.ApplyToRound)
 
 	router.Get(options.BaseURL+"/v1/housing/applications/:id", wrapper.GetApplication)
@@ -8264,6 +8470,8 @@ func RegisterHandlersWithOptions(router fiber.Router, si ServerInterface, option
 	router.Get(options.BaseURL+"/v1/housing/rounds/:id/notice", wrapper.RoundNotice)
 
 	router.Post(options.BaseURL+"/v1/hr/employments/:id/end", wrapper.EndEmployment)
+
+	router.Get(options.BaseURL+"/v1/housing/leases", wrapper.ListLeases)
 
 	router.Get(options.BaseURL+"/v1/housing/leases/:id", wrapper.GetLease)
 

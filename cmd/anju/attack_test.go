@@ -386,6 +386,10 @@ func (w *world) attacks(t *testing.T) map[string]attack {
 		"checkOut":              {method: "POST", path: "/v1/housing/leases/" + w.lease + "/check-out", allow: only(housingStaff)},
 		"listRoundObjections":   {method: "GET", path: "/v1/housing/objections", allow: only(housingStaff)},
 		"resolveRoundObjection": {method: "POST", path: "/v1/housing/objections/" + nobody + "/resolve", body: map[string]any{"uphold": false, "resolution": "x"}, allow: only(housingStaff), missing: true},
+		// The officer's lists name applicants and tenants: housing staff only,
+		// so the graduate who owns the application and lease lists nothing.
+		"listRoundApplications": {method: "GET", path: "/v1/housing/rounds/" + w.round + "/applications?status=allocated", allow: only(housingStaff)},
+		"listLeases":            {method: "GET", path: "/v1/housing/leases?q=" + testNationalID, allow: only(housingStaff)},
 	}
 }
 

@@ -40,6 +40,14 @@ type Stores struct {
 	Corrections housing.CorrectionStore
 	Publicity   publicity.Store
 	AccessLog   account.AccessLogStore
+	// HousingLists are the housing officer's lists of applications and leases.
+	HousingLists HousingListStore
+}
+
+// HousingListStore lists what housing staff read across rounds and leases.
+type HousingListStore interface {
+	housing.ApplicationListStore
+	housing.LeaseListStore
 }
 
 // EmployerStore is the employers adapter: account reads employers from it,
@@ -150,8 +158,9 @@ func New(d Deps) (*App, error) {
 	a.Rounds = &housing.Rounds{
 		RoundStore: s.Rounds, OfferStore: s.Offers, CorrectionStore: s.Corrections, Catalog: a.Catalog,
 		People: a.Account, Facts: a.Allowance, Staff: s.Users, Vault: d.Vault, Clock: d.Clock, Calendar: d.Calendar,
+		Lists: s.HousingLists,
 	}
-	a.Leases = &housing.Leases{LeaseStore: s.Leases, Employments: s.Employments, Clock: d.Clock}
+	a.Leases = &housing.Leases{LeaseStore: s.Leases, Lists: s.HousingLists, Employments: s.Employments, Vault: d.Vault, Clock: d.Clock}
 	a.Publicity = &publicity.Service{Store: s.Publicity, Claims: a.Allowance, Rounds: a.Rounds, Clock: d.Clock}
 	var employerStore employers.Store = s.Employers
 	if d.Users != nil {

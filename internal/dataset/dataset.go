@@ -4,9 +4,9 @@
 // harness can measure how latency grows with the data.
 //
 // Rows are deterministic: user n has id UserID(n) and Firebase uid
-// "dataset-n"; every claim, application, notification and document belongs
-// to one of them, and every user works for one of the employers, in turn
-// EmployerSize at a time. Statuses and deadlines are spread the way a busy year
+// "dataset-n"; every claim, application, lease, notification and document
+// belongs to one of them, and every user works for one of the employers, in
+// turn EmployerSize at a time. Statuses and deadlines are spread the way a busy year
 // spreads them: most claims are decided or paying, about a fifth wait for
 // review. Generated rows carry the "dataset" marker where a column allows
 // one, and nothing in them is personal data.
@@ -31,6 +31,9 @@ type Size struct {
 	Applications  int
 	Notifications int
 	Documents     int
+	// Leases are made of the first applications, each with its accepted
+	// offer of a unit of its own; there are at least as many applications.
+	Leases int
 }
 
 // Info names generated rows that queries can be aimed at.
@@ -41,6 +44,8 @@ type Info struct {
 	Reviewer string
 	// Employer is a generated employer with EmployerSize graduates.
 	Employer string
+	// PropertyID is the property of every generated unit (leases).
+	PropertyID string
 }
 
 // EmployerSize is how many generated users each generated employer
@@ -69,6 +74,10 @@ const (
 	kindRound
 	kindEmployer
 	kindEmployment
+	kindProperty
+	kindUnit
+	kindOffer
+	kindLease
 )
 
 // claimStatus is the SQL of generated claim i's status: in every thousand
@@ -95,10 +104,11 @@ const claimStatus = `CASE
 // bench database).
 func Generate(ctx context.Context, pool *pgxpool.Pool, s Size) (Info, error) {
 	info := Info{RoundID: fmt.Sprintf("%08x-0000-7000-8000-%012x", kindRound, 0), Reviewer: UserID(0),
-		Employer: fmt.Sprintf("%08x-0000-7000-8000-%012x", kindEmployer, 1)}
+		Employer: fmt.Sprintf("%08x-0000-7000-8000-%012x", kindEmployer, 1), PropertyID: fmt.Sprintf("%08x-0000-7000-8000-%012x", kindProperty, 0)}
 	// One live claim of a package and one live application per person:
 	// there are at least a third as many users as claims, and as many as
 	// applications, so that the generated rows keep those rules.
+	s.Applications = max(s.Applications, s.Leases)
 	s.Users = max(s.Users, (s.Claims+2)/3, s.Applications, 1)
 	users := s.Users
 	// The owner of row i of n: rows of one user are contiguous, so that
@@ -171,6 +181,34 @@ func Generate(ctx context.Context, pool *pgxpool.Pool, s Size) (Info, error) {
 				i % 60, '{}', $2::timestamptz - make_interval(secs => i), $2::timestamptz - make_interval(secs => i)
 			FROM generate_series(0, $1 - 1) AS i
 			ON CONFLICT DO NOTHING`},
+		// Lease i is application i's, on unit i, through offer i; it ends
+		// on a day spread over three years around now, and seven in ten
+		// are active, one moving out, two ended.
+		{"property", min(s.Leases, 1), `
+			INSERT INTO properties (id, name, district, address, created_at, updated_at)
+			SELECT ` + id(kindProperty, "0") + `, 'dataset property', 'dataset', 'dataset', $2::timestamptz, $2::timestamptz
+			WHERE $1 > 0
+			ON CONFLICT DO NOTHING`},
+		{"units", s.Leases, `
+			INSERT INTO units (id, property_id, number, layout, area_dm2, floor, market_rent, status, created_at, updated_at)
+			SELECT ` + id(kindUnit, "i") + `, ` + id(kindProperty, "0") + `, 'D-' || i, 'studio', 3000, 1 + i % 30, 100000, 'let',
+				$2::timestamptz, $2::timestamptz
+			FROM generate_series(0, $1 - 1) AS i
+			ON CONFLICT DO NOTHING`},
+		{"offers", s.Leases, `
+			INSERT INTO offers (id, round_id, application_id, user_id, unit_id, status, source, created_by, expires_at, created_at, decided_at)
+			SELECT ` + id(kindOffer, "i") + `, ` + id(kindRound, "0") + `, ` + id(kindApplication, "i") + `, ` + id(kindUser, "i") + `,
+				` + id(kindUnit, "i") + `, 'accepted', 'draw', 'system', $2::timestamptz, $2::timestamptz - make_interval(days => 7),
+				$2::timestamptz - make_interval(days => 6)
+			FROM generate_series(0, $1 - 1) AS i
+			ON CONFLICT DO NOTHING`},
+		{"leases", s.Leases, `
+			INSERT INTO leases (id, offer_id, user_id, unit_id, starts_on, ends_on, months, rent_schedule, status, created_at)
+			SELECT ` + id(kindLease, "i") + `, ` + id(kindOffer, "i") + `, ` + id(kindUser, "i") + `, ` + id(kindUnit, "i") + `,
+				e - 365, e, 12, '[]', CASE WHEN i % 10 < 7 THEN 'active' WHEN i % 10 = 7 THEN 'moving_out' ELSE 'ended' END,
+				$2::timestamptz - make_interval(days => 400)
+			FROM generate_series(0, $1 - 1) AS i, LATERAL (SELECT $2::date + ((i::bigint * 7919) % 1095)::int - 365 AS e) AS d
+			ON CONFLICT DO NOTHING`},
 		{"notifications", s.Notifications, `
 			INSERT INTO notifications (id, user_id, event_id, template, title, body, created_at)
 			SELECT ` + id(kindNotification, "i") + `, ` + owner(s.Notifications) + `,
@@ -197,7 +235,7 @@ func Generate(ctx context.Context, pool *pgxpool.Pool, s Size) (Info, error) {
 	// faster than growing them row by row; the ones that back a constraint
 	// (primary keys, UNIQUE constraints) stay.
 	var rebuild []string
-	for _, table := range []string{"employments", "claims", "applications", "notifications", "documents"} {
+	for _, table := range []string{"employments", "claims", "applications", "notifications", "documents", "units", "offers", "leases"} {
 		defs, err := dropIndexes(ctx, tx, table)
 		if err != nil {
 			return info, err
@@ -220,7 +258,8 @@ func Generate(ctx context.Context, pool *pgxpool.Pool, s Size) (Info, error) {
 	if err := tx.Commit(ctx); err != nil {
 		return info, err
 	}
-	for _, table := range []string{"users", "role_grants", "employers", "employments", "claims", "applications", "notifications", "documents", "rounds"} {
+	for _, table := range []string{"users", "role_grants", "employers", "employments", "claims", "applications", "notifications", "documents", "rounds",
+		"properties", "units", "offers", "leases"} {
 		if _, err := pool.Exec(ctx, "ANALYZE "+pgx.Identifier{table}.Sanitize()); err != nil {
 			return info, fmt.Errorf("dataset: analyse %s: %w", table, err)
 		}

@@ -3,6 +3,8 @@ package postgres
 import (
 	"context"
 	"encoding/base64"
+	"math"
+	"strconv"
 	"strings"
 	"time"
 
@@ -77,4 +79,31 @@ func newestFirst[T any](ctx context.Context, q querier, p talent.Page, scan func
 	}
 	list, next := page(list, n, key)
 	return list, next, nil
+}
+
+// Lists in another order than by time (a round's applications in the
+// draw's order) page by (a 32-bit number, id); their cursor is written the
+// same way, with the number in place of the time.
+
+func encodeRankCursor(n int32, id string) string {
+	return base64.RawURLEncoding.EncodeToString([]byte(strconv.FormatInt(int64(n), 10) + "|" + id))
+}
+
+// decodeRankCursor returns the position after which to continue; an
+// empty cursor starts before the first row.
+func decodeRankCursor(c string) (int32, string, error) {
+	if c == "" {
+		return math.MinInt32, "00000000-0000-0000-0000-000000000000", nil
+	}
+	bad := talent.Errorf(talent.KindMalformed, talent.CodeCursorInvalid, "the cursor is not one this server issued")
+	raw, err := base64.RawURLEncoding.DecodeString(c)
+	if err != nil {
+		return 0, "", bad
+	}
+	num, id, ok := strings.Cut(string(raw), "|")
+	n, err := strconv.ParseInt(num, 10, 32)
+	if !ok || err != nil || !isUUID(id) {
+		return 0, "", bad
+	}
+	return int32(n), id, nil
 }

@@ -23,3 +23,22 @@ func FuzzDecodeCursor(f *testing.F) {
 		}
 	})
 }
+
+// The same holds for the cursors of lists in the draw's order.
+func FuzzDecodeRankCursor(f *testing.F) {
+	f.Add(encodeRankCursor(2147483647, "01a22d10-ec1e-7590-8bbd-71464969f8aa"))
+	f.Add(encodeRankCursor(3, "01a22d10-ec1e-7590-8bbd-71464969f8aa"))
+	f.Add("")
+	f.Add("not base64!")
+	f.Add("MXx4")
+	f.Fuzz(func(t *testing.T, c string) {
+		n, id, err := decodeRankCursor(c)
+		if err != nil {
+			return
+		}
+		n2, id2, err := decodeRankCursor(encodeRankCursor(n, id))
+		if err != nil || n2 != n || id2 != id {
+			t.Fatalf("%q: (%d, %q) re-encodes to (%d, %q, %v)", c, n, id, n2, id2, err)
+		}
+	})
+}

@@ -36,8 +36,8 @@ func scanOffer(r pgx.Row) (housing.Offer, error) {
 // allow the event fails the whole change.
 func saveHousingChange(ctx context.Context, tx pgx.Tx, c housing.Change) error {
 	for _, a := range c.Applications {
-		if _, err := tx.Exec(ctx, `UPDATE applications SET status = $2, active = $3, declarations = $4, updated_at = $5 WHERE id = $1`,
-			a.ID, a.Status, a.Active, applicationDeclarations{OwnsHome: a.OwnsHome, Applicant: a.Applicant, UnitID: a.UnitID}, a.UpdatedAt); err != nil {
+		if _, err := tx.Exec(ctx, `UPDATE applications SET status = $2, active = $3, declarations = $4, updated_at = $5, draw_rank = $6 WHERE id = $1`,
+			a.ID, a.Status, a.Active, applicationDeclarations{OwnsHome: a.OwnsHome, Applicant: a.Applicant, UnitID: a.UnitID}, a.UpdatedAt, rank(a.Rank)); err != nil {
 			return err
 		}
 	}
@@ -78,6 +78,9 @@ func saveHousingChange(ctx context.Context, tx pgx.Tx, c housing.Change) error {
 		if err := moveEntry(ctx, tx, id, ev); err != nil {
 			return err
 		}
+	}
+	if err := appendAudit(ctx, tx, c.Audit); err != nil {
+		return err
 	}
 	if c.EndOffer != "" {
 		end := housing.OfferTransitions[housing.OfferEnd]

@@ -53,7 +53,7 @@ func (r *recorder) take() []sent {
 // one of them that is not through an index is a bug at city scale.
 var bigTables = map[string]bool{
 	"claims": true, "applications": true, "notifications": true, "documents": true, "users": true, "role_grants": true,
-	"employments": true,
+	"employments": true, "offers": true, "leases": true,
 }
 
 // TestListAndQueueQueriesUseIndexes runs every list and queue read of the
@@ -73,7 +73,7 @@ func TestListAndQueueQueriesUseIndexes(t *testing.T) {
 	t.Cleanup(db.Close)
 	start := time.Now()
 	info, err := dataset.Generate(ctx, db.Pool(), dataset.Size{
-		Users: 50_000, Claims: 1_000_000, Applications: 100_000, Notifications: 100_000, Documents: 50_000,
+		Users: 50_000, Claims: 1_000_000, Applications: 100_000, Notifications: 100_000, Documents: 50_000, Leases: 50_000,
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -179,6 +179,57 @@ func TestListAndQueueQueriesUseIndexes(t *testing.T) {
 		}},
 		{"pending offers", func() error { _, err := db.Offers().PendingOffers(ctx, now, nil); return err }},
 		{"leases to review", func() error { _, err := db.Leases().LeasesToReview(ctx, nil); return err }},
+		// The housing officer's lists.
+		{"a round's applications in the draw's order, first and next page", func() error {
+			list, next, err := db.HousingLists().RoundApplications(ctx, info.RoundID, "", page)
+			if err != nil {
+				return err
+			}
+			if len(list) != 20 || next == "" || list[0].Offer == nil || list[0].LeaseID == "" {
+				return fmt.Errorf("first page: %d applications, next %q", len(list), next)
+			}
+			_, _, err = db.HousingLists().RoundApplications(ctx, info.RoundID, "", talent.Page{Limit: 20, Cursor: next})
+			return err
+		}},
+		{"a round's applications of one status, and its waitlist", func() error {
+			for _, st := range []housing.ApplicationStatus{housing.AppIneligible, housing.AppWaitlisted} {
+				if _, _, err := db.HousingLists().RoundApplications(ctx, info.RoundID, st, page); err != nil {
+					return err
+				}
+			}
+			return nil
+		}},
+		{"leases by end date, first and next page", func() error {
+			list, next, err := db.HousingLists().StaffLeases(ctx, housing.LeaseFilter{}, page)
+			if err != nil {
+				return err
+			}
+			if len(list) != 20 || next == "" || list[0].UnitNumber == "" {
+				return fmt.Errorf("first page: %d leases, next %q", len(list), next)
+			}
+			_, _, err = db.HousingLists().StaffLeases(ctx, housing.LeaseFilter{}, talent.Page{Limit: 20, Cursor: next})
+			return err
+		}},
+		{"leases of a status and a property ending before a day", func() error {
+			for _, f := range []housing.LeaseFilter{
+				{Status: housing.LeaseActive, EndsBefore: now.AddDate(0, 2, 0)},
+				{Status: housing.LeaseMovingOut},
+				{PropertyID: info.PropertyID, Status: housing.LeaseActive},
+			} {
+				if _, _, err := db.HousingLists().StaffLeases(ctx, f, page); err != nil {
+					return err
+				}
+			}
+			return nil
+		}},
+		{"leases by tenant name or national ID", func() error {
+			for _, f := range []housing.LeaseFilter{{Name: "李"}, {PersonIndex: "dataset-index"}} {
+				if _, _, err := db.HousingLists().StaffLeases(ctx, f, page); err != nil {
+					return err
+				}
+			}
+			return nil
+		}},
 	}
 	rec.take()
 	for _, r := range reads {

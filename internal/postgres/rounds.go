@@ -9,6 +9,7 @@ import (
 	"github.com/anju-city/anju/internal/talent/draw"
 	"github.com/anju-city/anju/internal/talent/housing"
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgtype"
 )
 
 func init() {
@@ -80,7 +81,7 @@ func (s Rounds) Rounds(ctx context.Context, p talent.Page) ([]housing.Round, str
 }
 
 const applicationColumns = `id, round_id, user_id, person_index, preferences, household_size, declarations, status, active,
-	score, decision, created_at, updated_at`
+	score, decision, created_at, updated_at, draw_rank`
 
 // applicationDeclarations is the stored shape of what the applicant declared.
 type applicationDeclarations struct {
@@ -93,11 +94,9 @@ func scanApplication(r pgx.Row) (housing.Application, error) {
 	var a housing.Application
 	var decl applicationDeclarations
 	var decision []byte
-	err := r.Scan(&a.ID, &a.RoundID, &a.UserID, &a.PersonIndex, &a.Preferences, &a.HouseholdSize, &decl, &a.Status,
-		&a.Active, &a.Score, &decision, &a.CreatedAt, &a.UpdatedAt)
+	err := r.Scan(applicationFields(&a, &decl, &decision)...)
 	if err == nil {
-		a.OwnsHome, a.Applicant, a.UnitID = decl.OwnsHome, decl.Applicant, decl.UnitID
-		err = json.Unmarshal(decision, &a.Decision)
+		err = decodeApplication(&a, decl, decision)
 	}
 	return a, err
 }
@@ -109,6 +108,32 @@ func scanApplication(r pgx.Row) (housing.Application, error) {
 // which is what slowed the surge when a round opens; an advisory lock is
 // only an entry in the lock table.
 const roundLockKey = `hashtextextended('round:' || $1::text, 0)`
+
+// applicationFields are the scan targets of applicationColumns.
+func applicationFields(a *housing.Application, decl *applicationDeclarations, decision *[]byte) []any {
+	return []any{&a.ID, &a.RoundID, &a.UserID, &a.PersonIndex, &a.Preferences, &a.HouseholdSize, decl, &a.Status,
+		&a.Active, &a.Score, decision, &a.CreatedAt, &a.UpdatedAt, (*rank)(&a.Rank)}
+}
+
+func decodeApplication(a *housing.Application, decl applicationDeclarations, decision []byte) error {
+	a.OwnsHome, a.Applicant, a.UnitID = decl.OwnsHome, decl.Applicant, decl.UnitID
+	return json.Unmarshal(decision, &a.Decision)
+}
+
+// rank is a place in a draw's order: NULL in the database, 0 in Go, when
+// there is none.
+type rank int
+
+// ScanInt64 implements pgtype.Int64Scanner.
+func (r *rank) ScanInt64(v pgtype.Int8) error {
+	*r = rank(v.Int64) // 0 when NULL
+	return nil
+}
+
+// Int64Value implements pgtype.Int64Valuer.
+func (r rank) Int64Value() (pgtype.Int8, error) {
+	return pgtype.Int8{Int64: int64(r), Valid: r > 0}, nil
+}
 
 // CreateApplication implements housing.RoundStore.
 func (s Rounds) CreateApplication(ctx context.Context, a housing.Application, tasks []talent.Task) error {
@@ -143,10 +168,10 @@ func (s Rounds) CreateApplication(ctx context.Context, a housing.Application, ta
 			}
 		}
 		_, err := tx.Exec(ctx, `INSERT INTO applications (`+applicationColumns+`)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
 			a.ID, a.RoundID, a.UserID, a.PersonIndex, a.Preferences, a.HouseholdSize,
 			applicationDeclarations{OwnsHome: a.OwnsHome, Applicant: a.Applicant}, a.Status, a.Active, a.Score, decision,
-			a.CreatedAt, a.UpdatedAt)
+			a.CreatedAt, a.UpdatedAt, rank(a.Rank))
 		if err != nil {
 			return err
 		}
@@ -224,14 +249,12 @@ func roundApplications(ctx context.Context, tx pgx.Tx, roundID string) ([]housin
 func (s Rounds) ApplicationsOf(ctx context.Context, userID string) ([]housing.UserApplication, error) {
 	return collect(ctx, s.db.pool, func(r pgx.Row) (housing.UserApplication, error) {
 		var x housing.UserApplication
-		a, rd := &x.Application, &x.Round
+		rd := &x.Round
 		var decl applicationDeclarations
 		var decision []byte
-		err := r.Scan(&a.ID, &a.RoundID, &a.UserID, &a.PersonIndex, &a.Preferences, &a.HouseholdSize, &decl, &a.Status,
-			&a.Active, &a.Score, &decision, &a.CreatedAt, &a.UpdatedAt, &rd.ID, &rd.Name, &rd.OpensAt, &rd.ClosesAt, &rd.Status)
+		err := r.Scan(append(applicationFields(&x.Application, &decl, &decision), &rd.ID, &rd.Name, &rd.OpensAt, &rd.ClosesAt, &rd.Status)...)
 		if err == nil {
-			a.OwnsHome, a.Applicant, a.UnitID = decl.OwnsHome, decl.Applicant, decl.UnitID
-			err = json.Unmarshal(decision, &a.Decision)
+			err = decodeApplication(&x.Application, decl, decision)
 		}
 		return x, err
 	}, `SELECT `+prefixed("a.", applicationColumns)+`, r.id, r.name, r.opens_at, r.closes_at, r.status

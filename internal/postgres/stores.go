@@ -9,6 +9,6 @@ func Stores(db *DB) app.Stores {
 		Documents: db.Documents(), Inbox: db.Inbox(), Policies: db.Policies(), Claims: db.Claims(),
 		Payments: db.Payments(), Batches: db.Batches(), Clawbacks: db.Clawbacks(), Inventory: db.Inventory(),
 		Rounds: db.Rounds(), Offers: db.Offers(), Leases: db.Leases(), Corrections: db.Corrections(),
-		Publicity: db.Publicity(), AccessLog: db.AccessLog(),
+		Publicity: db.Publicity(), AccessLog: db.AccessLog(), HousingLists: db.HousingLists(),
 	}
 }

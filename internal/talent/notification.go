@@ -163,6 +163,14 @@ var templates = map[string]map[Locale]message{
 		LocaleZH: {"人才公寓退租通知", "请于 {by} 前办理退租，详情见租约。"},
 		LocaleEN: {"Notice to move out", "Please move out by {by}; the lease says why."},
 	},
+	"lease.checked_in": {
+		LocaleZH: {"已办理入住", "您已领取人才公寓钥匙，租期至 {end}。"},
+		LocaleEN: {"Checked in", "You have the keys to your talent apartment; the lease runs to {end}."},
+	},
+	"lease.ended": {
+		LocaleZH: {"退租已办结", "您已交还钥匙，人才公寓租约已结束。"},
+		LocaleEN: {"Lease ended", "You handed the keys back and your lease has ended."},
+	},
 	"claim.assigned": {
 		LocaleZH: {"新的审核任务", "一件{package}申请已分配给您审核。"},
 		LocaleEN: {"A claim for you to review", "A {package} claim was assigned to you."},

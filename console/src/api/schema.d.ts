@@ -1471,7 +1471,17 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /**
+         * A round's applications in the draw's order, each with its offer and place on the waitlist (housing)
+         * @description Ranked applications first, by their place in the draw; the others
+         *     (before the draw, or not in its pool) after them. Each carries the
+         *     latest offer made for it, the lease that offer became, and, while it
+         *     waits on the waitlist with no offer, `waitlistPlace`: 1 is the next
+         *     waiting applicant in the draw's order (a returned unit goes to the
+         *     first waiting applicant whose preferences match it). `status=waitlisted`
+         *     is the waitlist in order.
+         */
+        get: operations["listRoundApplications"];
         put?: never;
         /** Apply with up to five ranked preferences; eligibility is decided at once, with a trace */
         post: operations["applyToRound"];
@@ -1634,6 +1644,29 @@ export interface paths {
         put?: never;
         /** Record that a confirmed employee left (hr) */
         post: operations["endEmployment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/housing/leases": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Leases by end date, filtered and searched (housing)
+         * @description Soonest ending first. `q` is the tenant's name (matching its start)
+         *     or an exact national ID number, which is matched by its blind index,
+         *     never by a search on the number. `endsBefore` keeps the leases that
+         *     end before that day. The cursor belongs to the filters it came with.
+         */
+        get: operations["listLeases"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -3371,14 +3404,17 @@ export interface components {
             /** @description Lives in public rental housing (公租房) now */
             publicRentalHousing: boolean;
         };
+        /** @enum {string} */
+        HousingApplicationStatus: "eligible" | "ineligible" | "withdrawn" | "allocated" | "waitlisted";
         HousingApplication: {
             /** Format: uuid */
             id: string;
             /** Format: uuid */
             roundId: string;
-            /** @enum {string} */
-            status: "eligible" | "ineligible" | "withdrawn" | "allocated" | "waitlisted";
+            status: components["schemas"]["HousingApplicationStatus"];
             score: number;
+            /** @description Place in the draw's order, from 1; absent before the draw and for applications not in its pool */
+            rank?: number;
             preferences: components["schemas"]["HousingPreference"][];
             householdSize: number;
             /** Format: uuid */
@@ -3400,6 +3436,8 @@ export interface components {
              */
             monthlyRent: number;
         };
+        /** @enum {string} */
+        LeaseStatus: "active" | "moving_out" | "ended";
         Lease: {
             /** Format: uuid */
             id: string;
@@ -3412,8 +3450,7 @@ export interface components {
             /** @description The term so far, renewals included (at most 36) */
             months: number;
             rentSchedule: components["schemas"]["RentYear"][];
-            /** @enum {string} */
-            status: "active" | "moving_out" | "ended";
+            status: components["schemas"]["LeaseStatus"];
             moveOutReason?: string;
             /** Format: date */
             moveOutBy?: string;
@@ -3433,12 +3470,50 @@ export interface components {
             unitId: string;
             /** @enum {string} */
             status: "pending" | "accepted" | "declined" | "expired" | "ended";
-            /** @enum {string} */
-            source: "draw" | "waitlist" | "manual";
+            /**
+             * @description draw; waitlist: a returned unit passed down; manual: assigned by hand; correction: the draw's outcome corrected
+             * @enum {string}
+             */
+            source: "draw" | "waitlist" | "manual" | "correction";
             reason?: string;
             /** Format: date-time */
             expiresAt: string;
             lease?: components["schemas"]["Lease"];
+        };
+        RoundApplication: {
+            application: components["schemas"]["HousingApplication"];
+            /** @description Masked, as the published pool and notice name the applicant */
+            applicant: string;
+            /** @description The applicant's name, for housing staff */
+            name: string;
+            offer?: components["schemas"]["Offer"];
+            /**
+             * Format: uuid
+             * @description The lease the offer became
+             */
+            leaseId?: string;
+            /** @description Of the unit offered, or allocated by the draw */
+            unitNumber?: string;
+            /** @description While waiting on the waitlist with no offer: 1 is the next in the draw's order */
+            waitlistPlace?: number;
+        };
+        RoundApplicationPage: {
+            items: components["schemas"]["RoundApplication"][];
+            nextCursor?: string;
+        };
+        LeaseItem: {
+            lease: components["schemas"]["Lease"];
+            /** Format: uuid */
+            tenantId: string;
+            tenantName: string;
+            unitNumber: string;
+            /** Format: uuid */
+            propertyId: string;
+            propertyName: string;
+        };
+        LeasePage: {
+            items: components["schemas"]["LeaseItem"][];
+            nextCursor?: string;
         };
         NoticeLine: {
             rank: number;
@@ -5746,6 +5821,33 @@ export interface operations {
             default: components["responses"]["Problem"];
         };
     };
+    listRoundApplications: {
+        parameters: {
+            query?: {
+                status?: components["schemas"]["HousingApplicationStatus"];
+                cursor?: components["parameters"]["Cursor"];
+                limit?: components["parameters"]["Limit"];
+            };
+            header?: never;
+            path: {
+                id: components["parameters"]["ID"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of the round's applications */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RoundApplicationPage"];
+                };
+            };
+            default: components["responses"]["Problem"];
+        };
+    };
     applyToRound: {
         parameters: {
             query?: never;
@@ -6009,6 +6111,34 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Employment"];
+                };
+            };
+            default: components["responses"]["Problem"];
+        };
+    };
+    listLeases: {
+        parameters: {
+            query?: {
+                status?: components["schemas"]["LeaseStatus"];
+                propertyId?: string;
+                endsBefore?: string;
+                q?: string;
+                cursor?: components["parameters"]["Cursor"];
+                limit?: components["parameters"]["Limit"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of leases */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LeasePage"];
                 };
             };
             default: components["responses"]["Problem"];

@@ -71,7 +71,9 @@ type Employments interface {
 // Leases are the tenancy use cases.
 type Leases struct {
 	LeaseStore  LeaseStore
+	Lists       LeaseListStore
 	Employments Employments
+	Vault       talent.Vault // the blind index of a national ID searched for
 	Clock       talent.Clock
 }
 
@@ -112,6 +114,7 @@ func (s *Leases) Renew(ctx context.Context, actor talent.User, id string) (Lease
 		l.Months += LeaseTermMonths
 		l.RenewalNotifiedAt = nil
 		var c Change
+		c.leaseAudit(s.now(), actor.ID, l, "renew", "ends_on="+l.EndsOn.Format(time.DateOnly)+" months="+strconv.Itoa(l.Months))
 		year := l.Months / LeaseTermMonths
 		rent := l.RentSchedule[min(year, len(l.RentSchedule))-1]
 		c.notify(l.UserID, "lease.renewed:"+l.ID+":"+strconv.Itoa(l.Months), "lease.renewed", "anju://housing/leases/"+l.ID,
@@ -133,17 +136,20 @@ func (s *Leases) MoveOut(ctx context.Context, actor talent.User, id, reason, not
 		if l.UserID == actor.ID {
 			return Change{}, talent.OwnBenefit("an officer does not act on their own lease")
 		}
-		return s.moveOut(l, strings.TrimSpace(reason+" "+note))
+		return s.moveOut(l, actor.ID, reason, note)
 	})
 }
 
-func (s *Leases) moveOut(l *Lease, reason string) (Change, error) {
+// moveOut gives notice with a reason code and an officer's note; the
+// audit keeps the code only, since a note may name people.
+func (s *Leases) moveOut(l *Lease, actorID, reason, note string) (Change, error) {
 	if err := LeaseTransitions.Apply(&l.Status, LeaseMoveOut, CodeLeaseNotActive); err != nil {
 		return Change{}, err
 	}
 	by := policy.Civil(s.now()).AddDate(0, 0, MoveOutNoticeDays)
-	l.MoveOutReason, l.MoveOutBy = reason, &by
+	l.MoveOutReason, l.MoveOutBy = strings.TrimSpace(reason+" "+note), &by
 	var c Change
+	c.leaseAudit(s.now(), actorID, l, "move_out", "reason="+reason+" by="+by.Format(time.DateOnly))
 	c.notify(l.UserID, "lease.move_out:"+l.ID, "lease.move_out", "anju://housing/leases/"+l.ID,
 		map[string]string{"by": by.Format("2006-01-02")})
 	return c, nil
@@ -158,11 +164,16 @@ func (s *Leases) CheckIn(ctx context.Context, actor talent.User, id string) (Lea
 		if l.UserID == actor.ID {
 			return Change{}, talent.OwnBenefit("an officer does not act on their own lease")
 		}
-		if l.CheckedInAt == nil {
-			now := s.now()
-			l.CheckedInAt = &now
+		if l.CheckedInAt != nil {
+			return Change{}, nil // checked in already
 		}
-		return Change{}, nil
+		now := s.now()
+		l.CheckedInAt = &now
+		var c Change
+		c.leaseAudit(now, actor.ID, l, "check_in", "")
+		c.notify(l.UserID, "lease.checked_in:"+l.ID, "lease.checked_in", "anju://housing/leases/"+l.ID,
+			map[string]string{"end": l.EndsOn.Format(time.DateOnly)})
+		return c, nil
 	})
 }
 
@@ -184,6 +195,8 @@ func (s *Leases) CheckOut(ctx context.Context, actor talent.User, id string) (Le
 		l.CheckedOutAt = &now
 		c := Change{EndOffer: l.OfferID}
 		c.unit(l.UnitID, UnitRelease)
+		c.leaseAudit(now, actor.ID, l, "check_out", "")
+		c.notify(l.UserID, "lease.ended:"+l.ID, "lease.ended", "anju://housing/leases/"+l.ID, nil)
 		return c, nil
 	})
 }
@@ -211,7 +224,7 @@ func (s *Leases) Review(ctx context.Context) error {
 				return Change{}, nil
 			}
 			if reason != "" {
-				return s.moveOut(l, reason)
+				return s.moveOut(l, talent.SystemID, reason, "")
 			}
 			if l.RenewalNotifiedAt == nil && l.Months < MaxLeaseMonths && !today.Before(renewalOpens(*l)) {
 				now := s.now()
@@ -225,4 +238,10 @@ func (s *Leases) Review(ctx context.Context) error {
 		})
 		return err
 	})
+}
+
+// leaseAudit records what was done to a lease, by whom (a user's id, or
+// talent.SystemID for the daily review).
+func (c *Change) leaseAudit(at time.Time, actorID string, l *Lease, event, detail string) {
+	c.Audit = append(c.Audit, talent.Audit{At: at, ActorID: actorID, Entity: "lease", EntityID: l.ID, Event: event, Detail: detail})
 }

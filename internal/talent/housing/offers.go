@@ -137,6 +137,9 @@ type Change struct {
 	// Objections are objections to insert (filed, open) or to decide; a
 	// decision on one not open any more fails the whole change.
 	Objections []talent.Objection
+	// Audit rows record what staff, tenants and the daily review did to a
+	// lease, written with the change.
+	Audit []talent.Audit
 }
 
 func (c *Change) entry(id string, ev talent.EntryEvent) {

@@ -114,6 +114,9 @@ type Application struct {
 	Score     int
 	Decision  policy.Decision
 	UnitID    string // after the draw
+	// Rank is the application's place in the draw's order, from 1; 0
+	// before the draw and for applications outside its pool.
+	Rank      int
 	CreatedAt time.Time
 	UpdatedAt time.Time
 }
@@ -172,6 +175,7 @@ type Rounds struct {
 	RoundStore      RoundStore
 	OfferStore      OfferStore
 	CorrectionStore CorrectionStore
+	Lists           ApplicationListStore
 	Catalog         Catalog
 	People          People
 	Facts           Facts
@@ -392,7 +396,7 @@ func (s *Rounds) Draw(ctx context.Context, actor talent.User, id string) (Round,
 			if err := ApplicationTransitions.Apply(&a.Status, ev, CodeApplicationStatusConflict); err != nil {
 				return Change{}, err
 			}
-			a.UnitID, a.UpdatedAt = x.UnitID, now
+			a.UnitID, a.Rank, a.UpdatedAt = x.UnitID, x.Rank, now
 			if x.UnitID != "" {
 				change.offer(s.newOffer(r.ID, a, x.UnitID, "draw", "", talent.SystemID, now), UnitOffer)
 				change.Entries = append(change.Entries, talent.Entry{ID: a.ID, Kind: talent.EntryRound, RoundID: r.ID,
