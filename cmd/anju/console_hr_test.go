@@ -44,8 +44,27 @@ func TestConsoleHRClaims(t *testing.T) {
 	b.waitText(`[data-test=hr-claims]`, "李明")
 	b.waitStatus(`[data-test=hr-claims]`, "active")
 	b.waitStatus(`[data-test=hr-claims]`, "awaiting_employer")
+	// Li's first payment is scheduled for today: the release job may have
+	// made it due already. The table shows whichever the API says.
+	var listed struct {
+		Items []struct {
+			GraduateName string
+			NextPayment  *struct{ Status string }
+		}
+	}
+	in.call(t, "GET", "/v1/hr/claims", hrA, nil).json(t, &listed)
+	nextPayment := ""
+	for _, it := range listed.Items {
+		if it.GraduateName == "李明" && it.NextPayment != nil {
+			nextPayment = map[string]string{"scheduled": "待发放", "due": "应付", "batched": "已入批次"}[it.NextPayment.Status]
+		}
+	}
+	if nextPayment == "" {
+		t.Fatalf("the API lists no next payment for Li: %+v", listed)
+	}
+	b.waitText(`[data-test=hr-claims]`, nextPayment)
 	table := b.text(`[data-test=hr-claims]`)
-	for _, want := range []string{"发放中", "待单位确认", "一次性安家补贴", "待发放", "待确认", "单位确认在职", "3302**********0423"} {
+	for _, want := range []string{"发放中", "待单位确认", "一次性安家补贴", nextPayment, "待确认", "单位确认在职", "3302**********0423"} {
 		if !strings.Contains(table, want) {
 			t.Errorf("the HR claims table lacks %q:\n%s", want, table)
 		}

@@ -34,7 +34,7 @@ export const messages = {
     'hr.file': '选择备案文件（CSV 或 XLSX）', 'hr.upload': '上传', 'hr.row': '行', 'hr.field': '字段', 'hr.problem': '问题',
     'fin.create': '生成付款批次', 'fin.count': '笔数', 'fin.total': '总额', 'fin.maker': '制单人', 'fin.approve': '复核通过',
     'fin.rejectIt': '退回', 'fin.export': '下载 XLSX', 'fin.returns': '上传银行回单', 'fin.heldBack': '暂缓支付',
-    'fin.confirmApprove': '复核通过后可导出付款文件，确认？', 'fin.paid': '已付', 'fin.failed': '失败',
+    'fin.confirmApprove': '复核通过后可导出付款文件，确认？', 'fin.paid': '已付', 'fin.reference': '银行流水号', 'fin.failed': '失败',
     // HrClaims, Reports (reconciliation and delivery charts), phone sign-in (SignIn): console-hr.
     'menu.hrClaims': '员工申请进度', 'menu.reports': '对账与时效',
     'hrc.note': '列出在本单位在职（含待确认）人员已提交的申请及其进度；金额、银行信息和审核理由不向单位展示。',
@@ -133,7 +133,7 @@ export const messages = {
     'hr.file': 'Choose a filing (CSV or XLSX)', 'hr.upload': 'Upload', 'hr.row': 'Row', 'hr.field': 'Field', 'hr.problem': 'Problem',
     'fin.create': 'Create batch', 'fin.count': 'Lines', 'fin.total': 'Total', 'fin.maker': 'Maker', 'fin.approve': 'Approve',
     'fin.rejectIt': 'Reject', 'fin.export': 'Download XLSX', 'fin.returns': 'Upload bank return file', 'fin.heldBack': 'Held back',
-    'fin.confirmApprove': 'Approve this batch for export?', 'fin.paid': 'Paid', 'fin.failed': 'Failed',
+    'fin.confirmApprove': 'Approve this batch for export?', 'fin.paid': 'Paid', 'fin.reference': 'Bank reference', 'fin.failed': 'Failed',
     // HrClaims, Reports (reconciliation and delivery charts), phone sign-in (SignIn): console-hr.
     'menu.hrClaims': "Employees' claims", 'menu.reports': 'Reconciliation and delivery',
     'hrc.note': "Submitted claims of the people employed here (confirmed or awaiting confirmation) and where each stands; amounts, bank details and review reasons are not shown to employers.",

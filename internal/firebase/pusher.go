@@ -82,7 +82,8 @@ func fcmEndpoint(raw string) (string, error) {
 
 // Push sends one notification to one device: a notification block (shown by
 // the OS), the data map (read by the app), high priority on Android so it is
-// delivered while the device dozes, and the default sound on iOS.
+// delivered while the device dozes, the default sound on iOS, and the
+// notification's id as the tag or collapse id that makes a repeat replace it.
 func (p *Pusher) Push(ctx context.Context, msg talent.PushMessage) error {
 	if msg.Token == "" {
 		return &talent.Error{Kind: talent.KindInvalid, Code: talent.CodePushRejected, Message: "push token is empty"}
@@ -95,8 +96,18 @@ func (p *Pusher) Push(ctx context.Context, msg talent.PushMessage) error {
 			Payload: &messaging.APNSPayload{Aps: &messaging.Aps{Sound: "default"}},
 		},
 	}
+	if msg.ID != "" {
+		// The same notification sent again (a retry after a crash between
+		// the send and its record) replaces the one shown: the tag on
+		// Android, the collapse id on iOS. Not collapse_key, which FCM
+		// allows only four of per device.
+		m.APNS.Headers = map[string]string{"apns-collapse-id": msg.ID}
+	}
 	if msg.Title != "" || msg.Body != "" {
 		m.Notification = &messaging.Notification{Title: msg.Title, Body: msg.Body}
+		if msg.ID != "" {
+			m.Android.Notification = &messaging.AndroidNotification{Tag: msg.ID}
+		}
 	}
 	if _, err := p.client.Send(ctx, m); err != nil {
 		return pushError(err)

@@ -42,6 +42,7 @@ func TestPushSends(t *testing.T) {
 	t.Parallel()
 	srv, p := newFake(t)
 	msg := talent.PushMessage{
+		ID:    "01a22e87-8e22-76d3-b564-a7e04eda845e",
 		Token: "device-token-0123456789",
 		Title: "Offer received",
 		Body:  "Open the app to see it",
@@ -69,6 +70,13 @@ func TestPushSends(t *testing.T) {
 	}
 	if m.APNSSound() != "default" {
 		t.Errorf("apns sound = %q", m.APNSSound())
+	}
+	// A repeat of this notification replaces it on the device.
+	if m.AndroidTag() != msg.ID || m.APNSCollapseID() != msg.ID {
+		t.Errorf("android tag %q, apns-collapse-id %q, want the notification id %q", m.AndroidTag(), m.APNSCollapseID(), msg.ID)
+	}
+	if _, ok := m.Android["collapse_key"]; ok {
+		t.Errorf("collapse_key set (FCM allows four per device): %v", m.Android)
 	}
 	if m.Authorization != "" {
 		t.Errorf("sent Authorization %q to a fake without credentials configured", m.Authorization)

@@ -69,6 +69,11 @@ type ObjectStore interface {
 
 // PushMessage is one push notification to one device.
 type PushMessage struct {
+	// ID identifies the notification on the device: a second message with
+	// the same ID replaces the first instead of showing twice. A push is
+	// recorded after it is sent, so a worker killed in between sends it
+	// again when the task is retried; the ID makes that repeat harmless.
+	ID       string
 	Token    string
 	Platform string // the device's: ios, android or harmony
 	Title    string

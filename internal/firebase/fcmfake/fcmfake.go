@@ -98,6 +98,22 @@ func (m Message) AndroidPriority() string {
 	return s
 }
 
+// AndroidTag returns android.notification.tag: messages with the same tag
+// replace each other on an Android device.
+func (m Message) AndroidTag() string {
+	n, _ := m.Android["notification"].(map[string]any)
+	s, _ := n["tag"].(string)
+	return s
+}
+
+// APNSCollapseID returns the apns-collapse-id header: messages with the
+// same one are shown as one on an Apple device.
+func (m Message) APNSCollapseID() string {
+	h, _ := m.APNS["headers"].(map[string]any)
+	s, _ := h["apns-collapse-id"].(string)
+	return s
+}
+
 // APNSSound returns apns.payload.aps.sound when it is a plain string.
 func (m Message) APNSSound() string {
 	payload, _ := m.APNS["payload"].(map[string]any)

@@ -102,7 +102,7 @@ func (s *Service) push(ctx context.Context, n talent.Notification) error {
 		// Bound each send: the FCM client retries some failures by itself, and
 		// the task as a whole is retried anyway.
 		pctx, cancel := context.WithTimeout(ctx, pushTimeout)
-		err := s.Pusher.Push(pctx, talent.PushMessage{Token: d.Token, Platform: d.Platform, Title: n.Title, Body: n.Body, Data: n.Data})
+		err := s.Pusher.Push(pctx, talent.PushMessage{ID: n.ID, Token: d.Token, Platform: d.Platform, Title: n.Title, Body: n.Body, Data: n.Data})
 		cancel()
 		switch {
 		case err == nil:
