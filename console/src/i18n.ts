@@ -79,6 +79,11 @@ export const messages = {
     'housing.objection.resolve': '处理', 'housing.objection.resolution': '处理意见（异议人和申请人可见）', 'housing.objection.uphold': '异议成立',
     'housing.objection.dismiss': '异议不成立', 'housing.objection.resolvedAt': '处理时间',
     'housing.objection.upholdHelp': '异议成立后，该分配撤出公示并通知申请人，由两名工作人员通过更正程序调整。',
+    // Housing properties (HousingProperties).
+    'menu.properties': '楼盘', 'property.new': '新增楼盘', 'property.edit': '编辑', 'property.save': '保存',
+    'property.name': '楼盘名称', 'property.district': '所在区', 'property.address': '地址', 'property.created': '登记时间',
+    'property.noDelete': '楼盘登记后不能删除（房源、轮次和租约都会引用它），但可以修改名称和地址。',
+    'property.confirmCreate': '确认新增楼盘“{name}”？登记后不能删除。',
     'admin.userId': '用户编号', 'admin.lookup': '查询', 'admin.grant': '授予角色', 'admin.revoke': '撤销',
     'admin.employerId': '单位编号（人事专员需要）', 'admin.approve': '通过', 'admin.rejectIt': '驳回',
     'admin.creditCode': '统一社会信用代码', 'admin.contact': '联系人',
@@ -178,6 +183,11 @@ export const messages = {
     'housing.objection.resolve': 'Decide', 'housing.objection.resolution': 'Resolution (the objector and the applicant read it)', 'housing.objection.uphold': 'Uphold',
     'housing.objection.dismiss': 'Dismiss', 'housing.objection.resolvedAt': 'Decided',
     'housing.objection.upholdHelp': 'Upheld, the allocation leaves the notice and the applicant is told; two officers correct it through a correction.',
+    // Housing properties (HousingProperties).
+    'menu.properties': 'Properties', 'property.new': 'Add property', 'property.edit': 'Edit', 'property.save': 'Save',
+    'property.name': 'Property name', 'property.district': 'District', 'property.address': 'Address', 'property.created': 'Added',
+    'property.noDelete': 'A property cannot be removed once added (units, rounds and leases refer to it); its name and address can be edited.',
+    'property.confirmCreate': 'Add the property "{name}"? It cannot be removed afterwards.',
     'admin.userId': 'User id', 'admin.lookup': 'Look up', 'admin.grant': 'Grant role', 'admin.revoke': 'Revoke',
     'admin.employerId': 'Employer id (for HR)', 'admin.approve': 'Approve', 'admin.rejectIt': 'Reject',
     'admin.creditCode': 'Unified social credit code', 'admin.contact': 'Contact',

@@ -27,6 +27,7 @@ const router = createRouter({
     { path: '/finance/clawbacks', component: () => import('./views/FinanceClawbacks.vue') },
     { path: '/hr/claims', component: () => import('./views/HrClaims.vue') },
     { path: '/reports', component: () => import('./views/Reports.vue') },
+    { path: '/housing/properties', component: () => import('./views/HousingProperties.vue') },
     { path: '/housing/units', component: () => import('./views/HousingUnits.vue') },
     { path: '/housing/rounds', component: () => import('./views/HousingRounds.vue') },
     { path: '/housing/rounds/:id', component: () => import('./views/HousingRound.vue') },

@@ -52,7 +52,7 @@ export const menus: Record<StaffRole, { path: string; label: string }[]> = {
   hr: [{ path: '/hr/employments', label: 'menu.employments' }, { path: '/hr/claims', label: 'menu.hrClaims' }, { path: '/hr/filings', label: 'menu.filings' }],
   employer_admin: [{ path: '/hr/employments', label: 'menu.employments' }, { path: '/hr/claims', label: 'menu.hrClaims' }, { path: '/hr/filings', label: 'menu.filings' }],
   finance: [{ path: '/finance/batches', label: 'menu.batches' }, { path: '/finance/clawbacks', label: 'menu.clawbacks' }, { path: '/reports', label: 'menu.reports' }],
-  housing: [{ path: '/housing/units', label: 'menu.units' }, { path: '/housing/rounds', label: 'menu.rounds' },
+  housing: [{ path: '/housing/properties', label: 'menu.properties' }, { path: '/housing/units', label: 'menu.units' }, { path: '/housing/rounds', label: 'menu.rounds' },
     { path: '/housing/leases', label: 'menu.housingLeases' }, { path: '/housing/objections', label: 'menu.housingObjections' }],
   admin: [{ path: '/admin/users', label: 'menu.users' }, { path: '/admin/employers', label: 'menu.employers' }, { path: '/admin/policies', label: 'menu.policies' }, { path: '/admin/access-log', label: 'menu.accessLog' }, { path: '/reports', label: 'menu.reports' }],
 }
