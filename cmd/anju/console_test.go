@@ -819,7 +819,7 @@ func TestConsoleHousing(t *testing.T) {
 		chromedp.SendKeys(chromedp.CSS(`input[data-test=assign-reason]`), "残疾人优先，经两名工作人员核实"),
 		chromedp.Click(chromedp.CSS(`[data-test=assign-propose]`)),
 	)
-	o.waitText(`[data-test=proposals]`, "assignment")
+	o.waitText(`[data-test=proposals]`, "人工分配")
 	var list struct {
 		Items []struct{ ID, Status, Kind string }
 	}
@@ -836,7 +836,7 @@ func TestConsoleHousing(t *testing.T) {
 
 	s := in.browser(t, "officer-two")
 	s.signIn("/housing/rounds", twoEmail)
-	s.waitText(`[data-test=proposals]`, "assignment")
+	s.waitText(`[data-test=proposals]`, "人工分配")
 	s.run("approving", chromedp.Click(chromedp.CSS(`[data-test=approve-`+proposal+`]`)))
 	s.confirm()
 	waitFor(t, "the assignment applied", func() (bool, string) {

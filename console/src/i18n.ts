@@ -110,6 +110,8 @@ export const messages = {
     'policy.part.parameter': '参数', 'policy.part.rule': '审查规则', 'policy.part.benefit': '补贴标准', 'policy.part.documents': '所需材料',
     done: '已完成', cancel: '取消', confirm: '确定', failed: '操作失败',
     'a11y.selectAll': '全选', 'a11y.selectRow': '选择',
+    'labels.version': '版本', 'labels.bank': '开户行', 'labels.account': '账号', 'labels.claim': '申请编号', 'labels.format': '格式',
+    'labels.commitment': '承诺值 / 申请池哈希', 'labels.kind': '类型', 'labels.layout': '户型', 'labels.floor': '楼层', 'labels.rent': '市场租金',
   },
   en: {
     app: 'Anju · Staff console', signIn: 'Sign in', signOut: 'Sign out', email: 'Email', password: 'Password',
@@ -214,6 +216,8 @@ export const messages = {
     'policy.part.parameter': 'Parameter', 'policy.part.rule': 'Rule', 'policy.part.benefit': 'Benefit', 'policy.part.documents': 'Documents',
     done: 'Done', cancel: 'Cancel', confirm: 'OK', failed: 'Failed',
     'a11y.selectAll': 'Select all', 'a11y.selectRow': 'Select',
+    'labels.version': 'Version', 'labels.bank': 'Bank', 'labels.account': 'Account', 'labels.claim': 'Claim', 'labels.format': 'Format',
+    'labels.commitment': 'Commitment / pool hash', 'labels.kind': 'Kind', 'labels.layout': 'Layout', 'labels.floor': 'Floor', 'labels.rent': 'Market rent',
   },
 } as const
 

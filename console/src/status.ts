@@ -49,6 +49,7 @@ const invitation: Table<Schemas['Invitation']['status']> = { pending: ['待接�
 const publicity: Table<Schemas['PublicityEntry']['status']> = { open: ['公示中', 'On notice'], objected: ['有异议', 'Objected'] }
 const objection: Table<Schemas['Objection']['status']> = { open: ['待处理', 'Open'], upheld: ['异议成立', 'Upheld'], dismissed: ['异议不成立', 'Dismissed'] }
 const correction: Table<Schemas['Correction']['status']> = { proposed: ['待审批', 'Proposed'], applied: ['已生效', 'Applied'] }
+const correctionKind: Table<Schemas['Correction']['kind']> = { correction: ['摇号结果更正', 'Correction of the draw'], assignment: ['人工分配', 'Assignment by hand'] }
 const tier: Table<Schemas['TierCertification']['status']> = { proposed: ['待审批', 'Proposed'], approved: ['已认定', 'Approved'], rejected: ['不予认定', 'Rejected'] }
 
 // What a view of personal data was (the access log); not a status, but
@@ -61,7 +62,7 @@ const access: Table<Schemas['AccessEntry']['what']> = {
 // Not a status, but shown beside them the same way.
 const pkg: Table<Schemas['PolicyPackageID']> = { relocation: ['一次性安家补贴', 'Relocation allowance'], rent: ['租房补贴', 'Rent allowance'], living: ['生活补贴', 'Living allowance'] }
 
-const tables = { package: pkg, claim, document: doc, employment, payment, batch, clawback, unit, round, application, lease, offer, registration, employer, invitation, publicity, objection, correction, tier, access }
+const tables = { package: pkg, claim, document: doc, employment, payment, batch, clawback, unit, round, application, lease, offer, registration, employer, invitation, publicity, objection, correction, correctionKind, tier, access }
 
 /** The kinds of object whose status the console shows. */
 export type StatusKind = keyof typeof tables
