@@ -105,6 +105,8 @@ export const messages = {
     'policy.part.parameter': '参数', 'policy.part.rule': '审查规则', 'policy.part.benefit': '补贴标准', 'policy.part.documents': '所需材料',
     done: '已完成', cancel: '取消', confirm: '确定', failed: '操作失败',
     'a11y.selectAll': '全选', 'a11y.selectRow': '选择',
+    // HR declarations searched and sorted on the server (HrEmployments).
+    'hr.search': '姓名或身份证号',
   },
   en: {
     app: 'Anju · Staff console', signIn: 'Sign in', signOut: 'Sign out', email: 'Email', password: 'Password',
@@ -204,6 +206,8 @@ export const messages = {
     'policy.part.parameter': 'Parameter', 'policy.part.rule': 'Rule', 'policy.part.benefit': 'Benefit', 'policy.part.documents': 'Documents',
     done: 'Done', cancel: 'Cancel', confirm: 'OK', failed: 'Failed',
     'a11y.selectAll': 'Select all', 'a11y.selectRow': 'Select',
+    // HR declarations searched and sorted on the server (HrEmployments).
+    'hr.search': 'Name or ID number',
   },
 } as const
 
