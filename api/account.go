@@ -184,7 +184,8 @@ func (h *accountHandlers) ListEmploymentRequests(c *fiber.Ctx, params gen.ListEm
 		status = talent.EmploymentStatus(*params.Status)
 	}
 	return respond(c, fiber.StatusOK, func(ctx context.Context, u talent.User) (gen.EmploymentRequestPage, error) {
-		list, next, err := h.account.EmploymentRequests(ctx, u, status, page(params.Cursor, params.Limit))
+		list, next, err := h.account.EmploymentRequests(ctx, u, status, value(params.Q),
+			account.EmploymentSort(value(params.Sort)), page(params.Cursor, params.Limit))
 		return gen.EmploymentRequestPage{Items: each(list, toEmploymentRequest), NextCursor: optional(next)}, err
 	}, same)
 }

@@ -1381,6 +1381,36 @@ func (e ImportUnitsParamsFormat) Valid() bool {
 	}
 }
 
+// Defines values for ListEmploymentRequestsParamsSort.
+const (
+	ListEmploymentRequestsParamsSortMinusName       ListEmploymentRequestsParamsSort = "-name"
+	ListEmploymentRequestsParamsSortMinusSince      ListEmploymentRequestsParamsSort = "-since"
+	ListEmploymentRequestsParamsSortMinusSubmission ListEmploymentRequestsParamsSort = "-submission"
+	ListEmploymentRequestsParamsSortName            ListEmploymentRequestsParamsSort = "name"
+	ListEmploymentRequestsParamsSortSince           ListEmploymentRequestsParamsSort = "since"
+	ListEmploymentRequestsParamsSortSubmission      ListEmploymentRequestsParamsSort = "submission"
+)
+
+// Valid indicates whether the value is a known member of the ListEmploymentRequestsParamsSort enum.
+func (e ListEmploymentRequestsParamsSort) Valid() bool {
+	switch e {
+	case ListEmploymentRequestsParamsSortMinusName:
+		return true
+	case ListEmploymentRequestsParamsSortMinusSince:
+		return true
+	case ListEmploymentRequestsParamsSortMinusSubmission:
+		return true
+	case ListEmploymentRequestsParamsSortName:
+		return true
+	case ListEmploymentRequestsParamsSortSince:
+		return true
+	case ListEmploymentRequestsParamsSortSubmission:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for FileHiresParamsFormat.
 const (
 	FileHiresParamsFormatCsv  FileHiresParamsFormat = "csv"
@@ -1476,16 +1506,16 @@ func (e ListClaimObjectionsParamsStatus) Valid() bool {
 
 // Defines values for ReviewQueueParamsSort.
 const (
-	Deadline   ReviewQueueParamsSort = "deadline"
-	Submission ReviewQueueParamsSort = "submission"
+	ReviewQueueParamsSortDeadline   ReviewQueueParamsSort = "deadline"
+	ReviewQueueParamsSortSubmission ReviewQueueParamsSort = "submission"
 )
 
 // Valid indicates whether the value is a known member of the ReviewQueueParamsSort enum.
 func (e ReviewQueueParamsSort) Valid() bool {
 	switch e {
-	case Deadline:
+	case ReviewQueueParamsSortDeadline:
 		return true
-	case Submission:
+	case ReviewQueueParamsSortSubmission:
 		return true
 	default:
 		return false
@@ -3521,10 +3551,15 @@ type ListEmployeeClaimsParams struct {
 
 // ListEmploymentRequestsParams defines parameters for ListEmploymentRequests.
 type ListEmploymentRequestsParams struct {
-	Status *EmploymentStatus `form:"status,omitempty" json:"status,omitempty"`
-	Cursor *Cursor           `form:"cursor,omitempty" json:"cursor,omitempty"`
-	Limit  *Limit            `form:"limit,omitempty" json:"limit,omitempty"`
+	Status *EmploymentStatus                 `form:"status,omitempty" json:"status,omitempty"`
+	Q      *string                           `form:"q,omitempty" json:"q,omitempty"`
+	Sort   *ListEmploymentRequestsParamsSort `form:"sort,omitempty" json:"sort,omitempty"`
+	Cursor *Cursor                           `form:"cursor,omitempty" json:"cursor,omitempty"`
+	Limit  *Limit                            `form:"limit,omitempty" json:"limit,omitempty"`
 }
+
+// ListEmploymentRequestsParamsSort defines parameters for ListEmploymentRequests.
+type ListEmploymentRequestsParamsSort string
 
 // ListFilingsParams defines parameters for ListFilings.
 type ListFilingsParams struct {
@@ -4008,7 +4043,7 @@ type ServerInterface interface {
 	// ListEmployeeClaims The claims of the employer's people and where each stands (hr, employer_admin)
 	// (GET /v1/hr/claims)
 	ListEmployeeClaims(c *fiber.Ctx, params ListEmployeeClaimsParams) error
-	// ListEmploymentRequests Employment declarations to the caller's employer (hr)
+	// ListEmploymentRequests Employment declarations to the caller's employer, searched and sorted (hr)
 	// (GET /v1/hr/employments)
 	ListEmploymentRequests(c *fiber.Ctx, params ListEmploymentRequestsParams) error
 	// DecideEmployments Confirm or reject many declarations at once (hr)
@@ -7068,6 +7103,20 @@ func (siw *ServerInterfaceWrapper) ListEmploymentRequests(c *fiber.Ctx) error {
 	err = runtime.BindQueryParameterWithOptions("form", true, false, "status", query, &params.Status, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
 	if err != nil {
 		return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter status: %w", err).Error())
+	}
+
+	// ------------- Optional query parameter "q" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "q", query, &params.Q, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter q: %w", err).Error())
+	}
+
+	// ------------- Optional query parameter "sort" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "sort", query, &params.Sort, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return fiber.NewError(fiber.StatusBadRequest, fmt.Errorf("Invalid format for parameter sort: %w", err).Error())
 	}
 
 	// ------------- Optional query parameter "cursor" -------------

@@ -561,6 +561,41 @@ func TestConsoleHR(t *testing.T) {
 	b.signIn("/", hrEmail)
 	b.waitText(`[data-test=employments]`, "王芳")
 	b.screenshot("employments")
+	// rowsAre waits until the table lists these names in this order, and
+	// nothing else: the server searches and sorts, the page only shows.
+	rowsAre := func(what string, want ...string) {
+		t.Helper()
+		var got []string
+		deadline := time.Now().Add(20 * time.Second)
+		for time.Now().Before(deadline) {
+			ctx, cancel := context.WithTimeout(b.ctx, 2*time.Second)
+			rows, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](`[...document.querySelectorAll('[data-test=employments] .el-table__body tbody tr')]
+				.map((r) => ['李明', '王芳'].find((n) => r.innerText.includes(n)) || r.innerText)`))
+			cancel()
+			if got = rows; err == nil && slices.Equal(rows, want) {
+				return
+			}
+			time.Sleep(200 * time.Millisecond)
+		}
+		t.Fatalf("%s: rows %q, want %q", what, got, want)
+	}
+	rowsAre("the newest declaration first", "王芳", "李明")
+	b.run("searching a name", chromedp.SendKeys(chromedp.CSS(`input[data-test=hr-search]`), "王"))
+	b.press("searching", `[data-test=hr-search-go]`)
+	rowsAre("found by the start of the name", "王芳")
+	b.run("clearing the search", chromedp.SendKeys(chromedp.CSS(`input[data-test=hr-search]`), "\b"))
+	b.press("searching everyone", `[data-test=hr-search-go]`)
+	rowsAre("everyone again", "王芳", "李明")
+	ctx, cancel := context.WithTimeout(b.ctx, 10*time.Second)
+	if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`(() => {
+		const th = [...document.querySelectorAll('[data-test=employments] thead th')].find((h) => h.innerText.includes('毕业生'));
+		th.querySelector('.caret-wrapper .ascending').click();
+		return true;
+	})()`)); err != nil {
+		t.Fatalf("sorting by name: %v", err)
+	}
+	cancel()
+	rowsAre("by name", "李明", "王芳")
 	b.run("typing the contract dates",
 		chromedp.SendKeys(chromedp.CSS(`#contract-start`), "2025-07-15\r"),
 		chromedp.SendKeys(chromedp.CSS(`#contract-end`), "2028-07-14\r"),

@@ -112,6 +112,8 @@ export const messages = {
     'a11y.selectAll': '全选', 'a11y.selectRow': '选择',
     'labels.version': '版本', 'labels.bank': '开户行', 'labels.account': '账号', 'labels.claim': '申请编号', 'labels.format': '格式',
     'labels.commitment': '承诺值 / 申请池哈希', 'labels.kind': '类型', 'labels.layout': '户型', 'labels.floor': '楼层', 'labels.rent': '市场租金',
+    // HR declarations searched and sorted on the server (HrEmployments).
+    'hr.search': '姓名或身份证号',
   },
   en: {
     app: 'Anju · Staff console', signIn: 'Sign in', signOut: 'Sign out', email: 'Email', password: 'Password',
@@ -218,6 +220,8 @@ export const messages = {
     'a11y.selectAll': 'Select all', 'a11y.selectRow': 'Select',
     'labels.version': 'Version', 'labels.bank': 'Bank', 'labels.account': 'Account', 'labels.claim': 'Claim', 'labels.format': 'Format',
     'labels.commitment': 'Commitment / pool hash', 'labels.kind': 'Kind', 'labels.layout': 'Layout', 'labels.floor': 'Floor', 'labels.rent': 'Market rent',
+    // HR declarations searched and sorted on the server (HrEmployments).
+    'hr.search': 'Name or ID number',
   },
 } as const
 

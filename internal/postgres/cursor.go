@@ -107,3 +107,31 @@ func decodeRankCursor(c string) (int32, string, error) {
 	}
 	return int32(n), id, nil
 }
+
+// Lists a caller may order in several ways page by (the order's key, id);
+// their cursor names the order, so that a cursor is refused by a request
+// in another order instead of skipping or repeating rows, and holds the
+// key as PostgreSQL wrote it (key::text), read back with the same cast.
+
+func encodeKeyCursor(order, key, id string) string {
+	return base64.RawURLEncoding.EncodeToString([]byte(order + "|" + id + "|" + key))
+}
+
+// decodeKeyCursor returns the key and id after which to continue in order;
+// ok is false for an empty cursor (start from the first row).
+func decodeKeyCursor(c, order string) (key, id string, ok bool, err error) {
+	if c == "" {
+		return "", "", false, nil
+	}
+	bad := talent.Errorf(talent.KindMalformed, talent.CodeCursorInvalid, "the cursor is not one this server issued for this order")
+	raw, err := base64.RawURLEncoding.DecodeString(c)
+	if err != nil {
+		return "", "", false, bad
+	}
+	o, rest, _ := strings.Cut(string(raw), "|")
+	id, key, found := strings.Cut(rest, "|")
+	if o != order || !found || !isUUID(id) {
+		return "", "", false, bad
+	}
+	return key, id, true, nil
+}

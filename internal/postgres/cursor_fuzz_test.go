@@ -42,3 +42,25 @@ func FuzzDecodeRankCursor(f *testing.F) {
 		}
 	})
 }
+
+// And for the cursors of lists with a choice of order: a cursor decodes
+// only in the order it names, to the same key and id once re-encoded.
+func FuzzDecodeKeyCursor(f *testing.F) {
+	f.Add(encodeKeyCursor("name", "李明|x", "01a22d10-ec1e-7590-8bbd-71464969f8aa"), "name")
+	f.Add(encodeKeyCursor("-since", "infinity", "01a22d10-ec1e-7590-8bbd-71464969f8aa"), "since")
+	f.Add("", "name")
+	f.Add("not base64!", "name")
+	f.Fuzz(func(t *testing.T, c, order string) {
+		key, id, ok, err := decodeKeyCursor(c, order)
+		if err != nil || !ok {
+			return
+		}
+		if _, _, ok, err := decodeKeyCursor(c, order+"x"); ok || err == nil {
+			t.Fatalf("%q decodes in order %q as well as %q", c, order+"x", order)
+		}
+		key2, id2, ok, err := decodeKeyCursor(encodeKeyCursor(order, key, id), order)
+		if err != nil || !ok || key2 != key || id2 != id {
+			t.Fatalf("%q: (%q, %q) re-encodes to (%q, %q, %v)", c, key, id, key2, id2, err)
+		}
+	})
+}

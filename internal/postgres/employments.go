@@ -2,12 +2,14 @@ package postgres
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"strings"
-	"time"
 
 	"github.com/anju-city/anju/internal/talent"
 	"github.com/anju-city/anju/internal/talent/account"
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 )
 
 // Employments is account.EmploymentStore.
@@ -71,18 +73,83 @@ func (s Employments) CurrentEmployment(ctx context.Context, userID string) (tale
 	return e, notFound(translate(err), talent.CodeEmploymentNotFound)
 }
 
-// EmploymentRequests implements account.EmploymentStore.
-func (s Employments) EmploymentRequests(ctx context.Context, employerID string, status talent.EmploymentStatus, p talent.Page) ([]account.EmploymentRecord, string, error) {
-	return newestFirst(ctx, s.db.pool, p, func(r pgx.Row) (account.EmploymentRecord, error) {
-		var rec account.EmploymentRecord
-		err := r.Scan(append(employmentFields(&rec.Employment), &rec.Profile.Name, &rec.Profile.NationalIDSealed)...)
-		rec.Profile.UserID = rec.Employment.UserID
-		return rec, err
-	}, func(r account.EmploymentRecord) (time.Time, string) { return r.Employment.CreatedAt, r.Employment.ID },
-		`SELECT `+employmentColumnsOf("e.")+`, coalesce(p.name, ''), coalesce(p.national_id_sealed, '')
+// employmentOrders are the HR list's orders: the key each pages by (its
+// SQL, and the type its cursor text is cast back to) and whether reversed.
+// Each is given by an index of the employer's employments of a status
+// (employments_employer, read backwards for the earliest first, and
+// employments_employer_since), except the name, which lives on the
+// profile: those rows are sorted after they are found through the
+// employer's index, as many as that employer has of that status, never
+// the city's.
+var employmentOrders = map[account.EmploymentSort]struct {
+	key, cast string
+	desc      bool
+}{
+	account.BySubmission:       {"e.created_at", "timestamptz", false},
+	account.BySubmissionNewest: {"e.created_at", "timestamptz", true},
+	account.ByName:             {"coalesce(p.name, '')", "text", false},
+	account.ByNameReversed:     {"coalesce(p.name, '')", "text", true},
+	account.BySince:            {"coalesce(e.declared_since, 'infinity'::date)", "date", false},
+	account.BySinceReversed:    {"coalesce(e.declared_since, 'infinity'::date)", "date", true},
+}
+
+// EmploymentRequests implements account.EmploymentStore. A name matches
+// the start of the profile's name (escaped for LIKE); a national ID its
+// blind index exactly.
+func (s Employments) EmploymentRequests(ctx context.Context, f account.EmploymentFilter, p talent.Page) ([]account.EmploymentRecord, string, error) {
+	o, ok := employmentOrders[f.Sort]
+	if !ok {
+		return nil, "", fmt.Errorf("employment order %q", f.Sort)
+	}
+	key, after, from, err := decodeKeyCursor(p.Cursor, string(f.Sort))
+	if err != nil {
+		return nil, "", err
+	}
+	dir, cmp := "", ">"
+	if o.desc {
+		dir, cmp = " DESC", "<"
+	}
+	n := limit(p)
+	args := []any{f.EmployerID, f.Status, escapeLike(f.NamePrefix), f.NationalIDIndex, n + 1}
+	position := ""
+	if from {
+		position = fmt.Sprintf("AND (%s, e.id) %s ($6::%s, $7::uuid)", o.key, cmp, o.cast)
+		args = append(args, key, after)
+	}
+	type row struct {
+		rec account.EmploymentRecord
+		key string
+	}
+	rows, err := collect(ctx, s.db.pool, func(r pgx.Row) (row, error) {
+		var x row
+		err := r.Scan(append(employmentFields(&x.rec.Employment), &x.rec.Profile.Name, &x.rec.Profile.NationalIDSealed, &x.key)...)
+		x.rec.Profile.UserID = x.rec.Employment.UserID
+		return x, err
+	}, `SELECT `+employmentColumnsOf("e.")+`, coalesce(p.name, ''), coalesce(p.national_id_sealed, ''), (`+o.key+`)::text
 		FROM employments e LEFT JOIN profiles p ON p.user_id = e.user_id
-		WHERE e.employer_id = $1 AND e.status = $2 AND (e.created_at, e.id) < ($3, $4)
-		ORDER BY e.created_at DESC, e.id DESC LIMIT $5`, employerID, status)
+		WHERE e.employer_id = $1 AND e.status = $2
+			AND ($3 = '' OR p.name LIKE $3 || '%')
+			AND ($4 = '' OR p.national_id_index = $4)
+			`+position+`
+		ORDER BY `+o.key+dir+`, e.id`+dir+` LIMIT $5`, args...)
+	var pgErr *pgconn.PgError
+	if from && errors.As(err, &pgErr) && strings.HasPrefix(pgErr.Code, "22") { // a key that is not of its type
+		return nil, "", talent.Errorf(talent.KindMalformed, talent.CodeCursorInvalid, "the cursor is not one this server issued")
+	}
+	if err != nil {
+		return nil, "", err
+	}
+	next := ""
+	if len(rows) > n {
+		rows = rows[:n]
+		last := rows[n-1]
+		next = encodeKeyCursor(string(f.Sort), last.key, last.rec.Employment.ID)
+	}
+	out := make([]account.EmploymentRecord, len(rows))
+	for i, r := range rows {
+		out[i] = r.rec
+	}
+	return out, next, nil
 }
 
 // UpdateEmployment implements account.EmploymentStore.

@@ -595,7 +595,16 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Employment declarations to the caller's employer (hr) */
+        /**
+         * Employment declarations to the caller's employer, searched and sorted (hr)
+         * @description `q` is the graduate's name (matching its start) or an exact national
+         *     ID number (check digit verified), which is matched by its blind index,
+         *     never by a search on the number: other digits match nobody. `sort`
+         *     names the key, a leading `-` reverses it: `submission` (when
+         *     declared), `name`, `since` (the declared start date, none last);
+         *     the newest declaration first by default. The cursor belongs to the
+         *     order it came with; another order refuses it.
+         */
         get: operations["listEmploymentRequests"];
         put?: never;
         post?: never;
@@ -878,8 +887,8 @@ export interface paths {
         /**
          * Claims to decide, searched and filtered (reviewer)
          * @description `q` is a name (matching its start) or an exact national ID number,
-         *     which is matched by its blind index, never by a search on the number.
-         *     Items carry `applicantName`. The cursor belongs to the order it came with.
+         *     which is matched by its blind index, never by a search on the number:
+         *     other digits match nobody. Items carry `applicantName`. The cursor belongs to the order it came with.
          */
         get: operations["reviewQueue"];
         put?: never;
@@ -4521,6 +4530,8 @@ export interface operations {
         parameters: {
             query?: {
                 status?: components["schemas"]["EmploymentStatus"];
+                q?: string;
+                sort?: "submission" | "-submission" | "name" | "-name" | "since" | "-since";
                 cursor?: components["parameters"]["Cursor"];
                 limit?: components["parameters"]["Limit"];
             };
@@ -4530,7 +4541,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description One page of declarations, newest first */
+            /** @description One page of declarations */
             200: {
                 headers: {
                     [name: string]: unknown;

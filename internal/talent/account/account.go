@@ -107,9 +107,11 @@ type EmploymentStore interface {
 	Employment(ctx context.Context, id string) (talent.Employment, error)
 	// CurrentEmployment returns the user's latest declaration.
 	CurrentEmployment(ctx context.Context, userID string) (talent.Employment, error)
-	// EmploymentRequests lists an employer's employments in a status, newest
-	// first, each with the declaring graduate's profile.
-	EmploymentRequests(ctx context.Context, employerID string, status talent.EmploymentStatus, page talent.Page) ([]EmploymentRecord, string, error)
+	// EmploymentRequests lists an employer's employments in a status, in
+	// the filter's order, each with the declaring graduate's profile. The
+	// cursor carries the order and the last row's key in it; a cursor of
+	// another order is KindMalformed.
+	EmploymentRequests(ctx context.Context, f EmploymentFilter, page talent.Page) ([]EmploymentRecord, string, error)
 	// UpdateEmployment runs fn under a row lock and saves the employment and
 	// the tasks fn returns in one transaction; when fn fails nothing is written.
 	UpdateEmployment(ctx context.Context, id string, fn func(*talent.Employment) ([]talent.Task, error)) (talent.Employment, error)

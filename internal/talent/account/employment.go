@@ -52,13 +52,57 @@ func (s *Service) CurrentEmployment(ctx context.Context, actor talent.User) (tal
 	return s.EmploymentStore.CurrentEmployment(ctx, actor.ID)
 }
 
-// EmploymentRequests lists the caller's employer's requests (HR).
-func (s *Service) EmploymentRequests(ctx context.Context, actor talent.User, status talent.EmploymentStatus, page talent.Page) ([]talent.EmploymentRequest, string, error) {
+// EmploymentSort orders an employer's declarations: a key, reversed by a
+// leading "-" (the review queue's words, with a direction).
+type EmploymentSort string
+
+// Orders of the HR list; the default is the newest declaration first.
+const (
+	BySubmission       EmploymentSort = "submission"  // earliest declared first
+	BySubmissionNewest EmploymentSort = "-submission" // latest declared first
+	ByName             EmploymentSort = "name"        // graduate's name
+	ByNameReversed     EmploymentSort = "-name"
+	BySince            EmploymentSort = "since" // declared start date, none last
+	BySinceReversed    EmploymentSort = "-since"
+)
+
+// Valid reports whether o is one of the orders.
+func (o EmploymentSort) Valid() bool {
+	switch o {
+	case BySubmission, BySubmissionNewest, ByName, ByNameReversed, BySince, BySinceReversed:
+		return true
+	}
+	return false
+}
+
+// EmploymentFilter narrows and orders an employer's declarations. Name and
+// national ID come from one search term (talent.SearchPerson).
+type EmploymentFilter struct {
+	EmployerID string
+	Status     talent.EmploymentStatus
+	talent.PersonSearch
+	Sort EmploymentSort
+}
+
+// EmploymentRequests lists the caller's employer's requests of a status
+// (HR), searched by q (the start of a name or an exact national ID number,
+// matched by its blind index) and in the order asked for.
+func (s *Service) EmploymentRequests(ctx context.Context, actor talent.User, status talent.EmploymentStatus, q string, order EmploymentSort, page talent.Page) ([]talent.EmploymentRequest, string, error) {
 	employer, err := actor.HREmployer()
 	if err != nil {
 		return nil, "", err
 	}
-	recs, next, err := s.EmploymentStore.EmploymentRequests(ctx, employer, status, page)
+	if order == "" {
+		order = BySubmissionNewest
+	}
+	if !order.Valid() {
+		return nil, "", talent.Field("sort", talent.CodeOutOfRange)
+	}
+	who, ok := talent.SearchPerson(q, s.now(), s.Vault)
+	if !ok {
+		return nil, "", nil
+	}
+	recs, next, err := s.EmploymentStore.EmploymentRequests(ctx, EmploymentFilter{EmployerID: employer, Status: status, PersonSearch: who, Sort: order}, page)
 	if err != nil {
 		return nil, "", err
 	}

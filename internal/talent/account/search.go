@@ -5,7 +5,6 @@ import (
 	"net/mail"
 	"strings"
 	"time"
-	"unicode"
 
 	"github.com/anju-city/anju/internal/talent"
 )
@@ -118,13 +117,8 @@ func (s *Service) userQuery(ctx context.Context, q string) (UserQuery, bool, err
 	case talent.ValidPhone(q):
 		return UserQuery{PhoneIndex: s.phoneIndex(q)}, true, nil
 	}
-	if id, err := talent.ParseNationalID(q, s.now()); err == nil {
-		return UserQuery{NationalIDIndex: s.Vault.Index(id.Number())}, true, nil
-	}
-	if strings.IndexFunc(q, unicode.IsDigit) >= 0 {
-		return UserQuery{}, false, nil // a part of a number, or a mistyped one
-	}
-	return UserQuery{NamePrefix: q}, true, nil
+	who, ok := talent.SearchPerson(q, s.now(), s.Vault)
+	return UserQuery{NamePrefix: who.NamePrefix, NationalIDIndex: who.NationalIDIndex}, ok, nil
 }
 
 // phoneIndex is the blind index of a mainland mobile number, the same

@@ -80,13 +80,11 @@ func (s *Service) Queue(ctx context.Context, actor talent.User, f QueueFilter, q
 		f.Assignee = actor.ID
 	}
 	f.Now = s.now()
-	if q = strings.TrimSpace(q); q != "" {
-		if id, err := talent.ParseNationalID(q, f.Now); err == nil {
-			f.PersonIndex = s.Vault.Index(id.Number())
-		} else {
-			f.Name = q
-		}
+	who, ok := talent.SearchPerson(q, f.Now, s.Vault)
+	if !ok {
+		return nil, "", nil
 	}
+	f.Name, f.PersonIndex = who.NamePrefix, who.NationalIDIndex
 	return s.ClaimStore.ReviewQueue(ctx, f, page)
 }
 
