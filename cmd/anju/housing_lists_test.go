@@ -243,7 +243,8 @@ func TestHousingStaffLists(t *testing.T) {
 	if p := leases("?q=" + c.nationalID); len(p.Items) != 1 || p.Items[0].TenantName != c.name {
 		t.Errorf("by national ID: %+v", p)
 	}
-	for _, q := range []string{"?q=" + url.QueryEscape("%"), "?q=" + url.QueryEscape("李_"), "?q=" + b.nationalID, "?status=moving_out",
+	// A part of a tenant's number finds nobody: sealed numbers are never searched.
+	for _, q := range []string{"?q=" + url.QueryEscape("%"), "?q=" + url.QueryEscape("李_"), "?q=" + b.nationalID, "?q=" + c.nationalID[:10], "?status=moving_out",
 		"?endsBefore=" + time.Now().AddDate(0, 0, 2).Format(time.DateOnly), "?propertyId=" + nobody} {
 		if p := leases(q); len(p.Items) != 0 {
 			t.Errorf("leases%s: %+v", q, p)

@@ -2,7 +2,6 @@ package housing
 
 import (
 	"context"
-	"strings"
 	"time"
 
 	"github.com/anju-city/anju/internal/talent"
@@ -75,19 +74,17 @@ type LeaseListStore interface {
 	StaffLeases(ctx context.Context, f LeaseFilter, page talent.Page) ([]ListedLease, string, error)
 }
 
-// List lists leases by end date, filtered, and searched by q: a tenant's
-// name (its start) or an exact national ID number, matched by its blind
-// index and never by a search on the number (housing).
+// List lists leases by end date, filtered, and searched by q as every
+// staff list is (talent.SearchPerson): a part of a number finds nobody
+// (housing).
 func (s *Leases) List(ctx context.Context, actor talent.User, f LeaseFilter, q string, page talent.Page) ([]ListedLease, string, error) {
 	if err := requireHousing(actor); err != nil {
 		return nil, "", err
 	}
-	if q = strings.TrimSpace(q); q != "" {
-		if id, err := talent.ParseNationalID(q, s.now()); err == nil {
-			f.PersonIndex = s.Vault.Index(id.Number())
-		} else {
-			f.Name = q
-		}
+	search, ok := talent.SearchPerson(q, s.now(), s.Vault)
+	if !ok {
+		return nil, "", nil
 	}
+	f.Name, f.PersonIndex = search.NamePrefix, search.NationalIDIndex
 	return s.Lists.StaffLeases(ctx, f, page)
 }
