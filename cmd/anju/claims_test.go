@@ -84,6 +84,21 @@ func (in *instance) waitClaim(t *testing.T, token, id, status string) claimBody 
 // staff signs up a user and gives them a role: a city role by the admin's
 // grant, an employer's role (hr, employer_admin) by the admin inviting them
 // for the employer and the user accepting the code.
+// confirmPending has HR confirm every declaration waiting for them, with a
+// contract from contractStart to contractEnd and social insurance from
+// the August after the start.
+func (in *instance) confirmPending(t *testing.T, hr, contractStart, contractEnd string) {
+	t.Helper()
+	var pending struct{ Items []struct{ ID string } }
+	in.call(t, "GET", "/v1/hr/employments", hr, nil).json(t, &pending)
+	for _, e := range pending.Items {
+		if r := in.call(t, "POST", "/v1/hr/employments/"+e.ID+"/confirm", hr,
+			map[string]any{"contractStart": contractStart, "contractEnd": contractEnd, "socialInsuranceStart": "2025-08-01"}); r.Status != 200 {
+			t.Fatalf("confirm: %d %s", r.Status, r.Body)
+		}
+	}
+}
+
 func (in *instance) staff(t *testing.T, admin, role, employer string) string {
 	t.Helper()
 	token := in.signUp(t)

@@ -101,14 +101,7 @@ func TestConsoleReviewObjectionsAndClawbacks(t *testing.T) {
 		"employer":  map[string]any{"name": "慈溪智造", "creditCode": creditCodeA}}); r.Status != 200 {
 		t.Fatalf("profile: %d %s", r.Status, r.Body)
 	}
-	var pending struct{ Items []struct{ ID string } }
-	in.call(t, "GET", "/v1/hr/employments", hr, nil).json(t, &pending)
-	for _, e := range pending.Items {
-		if r := in.call(t, "POST", "/v1/hr/employments/"+e.ID+"/confirm", hr,
-			map[string]any{"contractStart": "2025-07-15", "contractEnd": "2028-07-14", "socialInsuranceStart": "2025-08-01"}); r.Status != 200 {
-			t.Fatalf("confirm: %d %s", r.Status, r.Body)
-		}
-	}
+	in.confirmPending(t, hr, "2025-07-15", "2028-07-14")
 	claimID := in.claimUnderReview(t, li, false)
 	if r := in.call(t, "POST", "/v1/review/claims/"+claimID+"/approve", approver, map[string]any{}); r.Status != 200 {
 		t.Fatalf("approve: %d %s", r.Status, r.Body)

@@ -495,14 +495,7 @@ func TestConsoleReviewer(t *testing.T) {
 		"employer":  map[string]any{"name": "慈溪智造", "creditCode": creditCodeA}}); r.Status != 200 {
 		t.Fatalf("profile: %d %s", r.Status, r.Body)
 	}
-	var pending struct{ Items []struct{ ID string } }
-	in.call(t, "GET", "/v1/hr/employments", hr, nil).json(t, &pending)
-	for _, e := range pending.Items {
-		if r := in.call(t, "POST", "/v1/hr/employments/"+e.ID+"/confirm", hr,
-			map[string]any{"contractStart": "2025-07-15", "contractEnd": "2028-07-14", "socialInsuranceStart": "2025-08-01"}); r.Status != 200 {
-			t.Fatalf("confirm: %d %s", r.Status, r.Body)
-		}
-	}
+	in.confirmPending(t, hr, "2025-07-15", "2028-07-14")
 	claimID := in.claimUnderReview(t, li, true)
 
 	b := in.browser(t, "reviewer")
@@ -809,14 +802,7 @@ func TestConsoleHousing(t *testing.T) {
 		}
 		tokens = append(tokens, tok)
 	}
-	var pending struct{ Items []struct{ ID string } }
-	in.call(t, "GET", "/v1/hr/employments", hr, nil).json(t, &pending)
-	for _, e := range pending.Items {
-		if r := in.call(t, "POST", "/v1/hr/employments/"+e.ID+"/confirm", hr,
-			map[string]any{"contractStart": "2025-07-01", "contractEnd": "2028-06-30", "socialInsuranceStart": "2025-08-01"}); r.Status != 200 {
-			t.Fatalf("confirm: %d %s", r.Status, r.Body)
-		}
-	}
+	in.confirmPending(t, hr, "2025-07-01", "2028-06-30")
 	now := time.Now().UTC()
 	var round struct{ ID string }
 	in.call(t, "POST", "/v1/housing/rounds", one, map[string]any{"name": "2026 年第一批", "opensAt": now.Add(-time.Minute), "closesAt": now.Add(time.Hour), "unitIds": []string{studio}},

@@ -60,14 +60,7 @@ func (in *instance) drawnRound(t *testing.T, admin, officer string) drawnRound {
 		}
 		d.grads = append(d.grads, applicantIn{token: tok, name: g.name, nationalID: g.id})
 	}
-	var pending struct{ Items []struct{ ID string } }
-	in.call(t, "GET", "/v1/hr/employments", hr, nil).json(t, &pending)
-	for _, e := range pending.Items {
-		if r := in.call(t, "POST", "/v1/hr/employments/"+e.ID+"/confirm", hr,
-			map[string]any{"contractStart": "2025-07-01", "contractEnd": "2028-06-30", "socialInsuranceStart": "2025-08-01"}); r.Status != 200 {
-			t.Fatalf("confirm: %d %s", r.Status, r.Body)
-		}
-	}
+	in.confirmPending(t, hr, "2025-07-01", "2028-06-30")
 	now := time.Now().UTC()
 	var round struct{ ID string }
 	in.call(t, "POST", "/v1/housing/rounds", officer, map[string]any{"name": "2026 年第二批", "opensAt": now.Add(-time.Minute),

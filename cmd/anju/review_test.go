@@ -130,14 +130,7 @@ func TestReviewOffice(t *testing.T) {
 	wang := seed("王芳", "330282199903050029", "13900139000", "6222020200112233445", "海曙新材料", creditCodeB)
 	zhang := seed("张伟", "330203200002290017", "13700137000", "6228480010203040506", "慈溪智造", creditCodeA)
 	for _, hr := range []string{hrA, hrB} {
-		var pending struct{ Items []struct{ ID string } }
-		in.call(t, "GET", "/v1/hr/employments", hr, nil).json(t, &pending)
-		for _, e := range pending.Items {
-			if r := in.call(t, "POST", "/v1/hr/employments/"+e.ID+"/confirm", hr,
-				map[string]any{"contractStart": "2025-07-15", "contractEnd": "2028-07-14", "socialInsuranceStart": "2025-08-01"}); r.Status != 200 {
-				t.Fatalf("confirm: %d %s", r.Status, r.Body)
-			}
-		}
+		in.confirmPending(t, hr, "2025-07-15", "2028-07-14")
 	}
 	liClaim := in.claimUnderReview(t, li, true)
 	wangClaim := in.claimUnderReview(t, wang, false)

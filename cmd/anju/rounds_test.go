@@ -56,14 +56,7 @@ func TestRoundDrawEndToEnd(t *testing.T) {
 	b := graduate("王芳", "330282199903050029", "bachelor", true)
 	c := graduate("赵强", "330203200002290017", "bachelor", true)
 	jobless := graduate("孙丽", "330203199001011236", "doctorate", false)
-	var pending struct{ Items []struct{ ID string } }
-	in.call(t, "GET", "/v1/hr/employments", hr, nil).json(t, &pending)
-	for _, e := range pending.Items {
-		if r := in.call(t, "POST", "/v1/hr/employments/"+e.ID+"/confirm", hr,
-			map[string]any{"contractStart": "2025-07-01", "contractEnd": "2028-06-30", "socialInsuranceStart": "2025-08-01"}); r.Status != 200 {
-			t.Fatalf("confirm: %d %s", r.Status, r.Body)
-		}
-	}
+	in.confirmPending(t, hr, "2025-07-01", "2028-06-30")
 
 	now := time.Now().UTC()
 	roundBody := map[string]any{"name": "2026 年第一批", "opensAt": now.Add(-time.Minute), "closesAt": now.Add(time.Hour), "unitIds": units}
