@@ -56,6 +56,7 @@ FUZZ_TARGETS := \
 	./internal/talent/allowance:FuzzParseReturns \
 	./internal/postgres:FuzzDecodeCursor \
 	./internal/postgres:FuzzDecodeRankCursor \
+	./internal/postgres:FuzzDecodeKeyCursor \
 	./internal/filetype:FuzzDetect
 
 ANJU_HTTP_ADDR ?= :8080

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"slices"
@@ -15,7 +16,8 @@ import (
 
 // Journeys through the console screens the other browser tests leave out:
 // properties, hire filings, bank return files, returning and rejecting a
-// claim, and approving an employer's registration. Each ends by asking the
+// claim, approving an employer's registration and an employer admin's
+// people. Each ends by asking the
 // API whether the work was done.
 
 type propertyBody struct{ ID, Name, District, Address string }
@@ -293,5 +295,64 @@ func TestConsoleJourneyEmployerRegistration(t *testing.T) {
 			return x.ID == reg.ID && x.Status == "approved" && x.EmployerID != ""
 		}), string(r.Body)
 	})
+	b.noCSPViolations()
+}
+
+// TestConsoleJourneyEmployerStaff: an employer admin lands on their
+// people, invites an HR officer by phone and passes on the code the screen
+// shows; once accepted the officer is listed, and removed again; a second
+// invitation is revoked. The API agrees at each step.
+func TestConsoleJourneyEmployerStaff(t *testing.T) {
+	t.Parallel()
+	in, admin := withAdmin(t)
+	var emp struct{ ID string }
+	in.call(t, "POST", "/v1/admin/employers", admin, map[string]any{"name": "慈溪智造科技有限公司", "creditCode": creditCodeA}, "Idempotency-Key", newKey()).json(t, &emp)
+	email, boss := in.staffAccount(t, admin, "employer_admin", emp.ID)
+
+	b := in.browser(t, "employer-admin")
+	b.signIn("/", email)
+	b.waitText(`[data-test=staff]`, in.userID(t, boss))
+	b.screenshot("staff")
+	b.press("inviting", `[data-test=invite]`)
+	b.fillDialog(`#invite-contact`, "13900002222", `[data-test=invite-send]`)
+	b.waitText(`[data-test=invitations]`, "2222")
+	code := b.text(`[data-test=invitation-code]`)
+	if code == "" {
+		t.Fatal("the screen shows no code to pass on")
+	}
+
+	_, officer, err := in.Emu.SignUp(context.Background(), "hr-"+newKey()[:8]+"@test.anju.local", staffPassword)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r := in.call(t, "POST", "/v1/invitations/"+code+"/accept", officer, nil); r.Status != 200 {
+		t.Fatalf("accepting the code the console showed: %d %s", r.Status, r.Body)
+	}
+	officerID := in.userID(t, officer)
+	b.run("reloading", chromedp.Navigate(in.URL+"/console/employer/staff"))
+	b.waitText(`[data-test=staff]`, officerID)
+	b.waitStatus(`[data-test=invitations]`, "accepted")
+	b.press("removing the officer", `[data-test=remove-`+officerID+`]`)
+	b.confirm()
+	b.waitGone(`[data-test=remove-` + officerID + `]`)
+	var staff struct{ Items []struct{ UserID string } }
+	in.call(t, "GET", "/v1/employers/"+emp.ID+"/staff", boss, nil).json(t, &staff)
+	for _, m := range staff.Items {
+		if m.UserID == officerID {
+			t.Fatalf("the removed officer is still staff: %+v", staff)
+		}
+	}
+
+	var second struct{ ID string }
+	in.call(t, "POST", "/v1/employers/"+emp.ID+"/invitations", boss, map[string]any{"role": "hr", "email": "hr2@test.anju.local"}, "Idempotency-Key", newKey()).json(t, &second)
+	b.run("reloading", chromedp.Navigate(in.URL+"/console/employer/staff"))
+	b.press("revoking", `[data-test=revoke-`+second.ID+`]`)
+	b.confirm()
+	b.waitGone(`[data-test=revoke-` + second.ID + `]`)
+	var invitations struct{ Items []struct{ ID, Status string } }
+	in.call(t, "GET", "/v1/employers/"+emp.ID+"/invitations", boss, nil).json(t, &invitations)
+	if !slices.ContainsFunc(invitations.Items, func(x struct{ ID, Status string }) bool { return x.ID == second.ID && x.Status == "revoked" }) {
+		t.Fatalf("after revoking in the console: %+v", invitations)
+	}
 	b.noCSPViolations()
 }

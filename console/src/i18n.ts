@@ -110,6 +110,10 @@ export const messages = {
     'policy.part.parameter': '参数', 'policy.part.rule': '审查规则', 'policy.part.benefit': '补贴标准', 'policy.part.documents': '所需材料',
     done: '已完成', cancel: '取消', confirm: '确定', failed: '操作失败',
     'a11y.selectAll': '全选', 'a11y.selectRow': '选择',
+    // The employer admin's people and invitations (EmployerStaff).
+    'menu.staff': '单位人员', 'staff.members': '经办人员', 'staff.invitations': '邀请', 'staff.invite': '邀请人员',
+    'staff.contact': '手机号或邮箱', 'staff.contactHelp': '被邀请人的手机号或电子邮箱', 'staff.code': '邀请码', 'staff.expires': '有效期至',
+    'staff.revoke': '撤销邀请', 'staff.remove': '移除', 'staff.role': '角色',
     'labels.version': '版本', 'labels.bank': '开户行', 'labels.account': '账号', 'labels.claim': '申请编号', 'labels.format': '格式',
     'labels.commitment': '承诺值 / 申请池哈希', 'labels.kind': '类型', 'labels.layout': '户型', 'labels.floor': '楼层', 'labels.rent': '市场租金',
     // HR declarations searched and sorted on the server (HrEmployments).
@@ -218,6 +222,10 @@ export const messages = {
     'policy.part.parameter': 'Parameter', 'policy.part.rule': 'Rule', 'policy.part.benefit': 'Benefit', 'policy.part.documents': 'Documents',
     done: 'Done', cancel: 'Cancel', confirm: 'OK', failed: 'Failed',
     'a11y.selectAll': 'Select all', 'a11y.selectRow': 'Select',
+    // The employer admin's people and invitations (EmployerStaff).
+    'menu.staff': 'People', 'staff.members': 'Who acts for the employer', 'staff.invitations': 'Invitations', 'staff.invite': 'Invite',
+    'staff.contact': 'Phone or email', 'staff.contactHelp': "The invitee's mobile number or email", 'staff.code': 'Code', 'staff.expires': 'Expires',
+    'staff.revoke': 'Revoke', 'staff.remove': 'Remove', 'staff.role': 'Role',
     'labels.version': 'Version', 'labels.bank': 'Bank', 'labels.account': 'Account', 'labels.claim': 'Claim', 'labels.format': 'Format',
     'labels.commitment': 'Commitment / pool hash', 'labels.kind': 'Kind', 'labels.layout': 'Layout', 'labels.floor': 'Floor', 'labels.rent': 'Market rent',
     // HR declarations searched and sorted on the server (HrEmployments).

@@ -21,6 +21,7 @@ const router = createRouter({
     { path: '/review/objections', component: () => import('./views/ReviewObjections.vue') },
     { path: '/review/clawbacks', component: () => import('./views/ReviewClawbacks.vue') },
     { path: '/hr/employments', component: () => import('./views/HrEmployments.vue') },
+    { path: '/employer/staff', component: () => import('./views/EmployerStaff.vue') },
     { path: '/hr/filings', component: () => import('./views/HrFilings.vue') },
     { path: '/finance/batches', component: () => import('./views/FinanceBatches.vue') },
     { path: '/finance/batches/:id', component: () => import('./views/FinanceBatch.vue') },

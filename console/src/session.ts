@@ -38,7 +38,8 @@ export function clearSession() {
 export function home(r: StaffRole | null): string {
   switch (r) {
     case 'reviewer': case 'lead_reviewer': return '/review'
-    case 'hr': case 'employer_admin': return '/hr/employments'
+    case 'hr': return '/hr/employments'
+    case 'employer_admin': return '/employer/staff'
     case 'finance': return '/finance/batches'
     case 'housing': return '/housing/units'
     case 'admin': return '/admin/users'
@@ -50,7 +51,9 @@ export const menus: Record<StaffRole, { path: string; label: string }[]> = {
   reviewer: [{ path: '/review', label: 'menu.queue' }, { path: '/review/objections', label: 'menu.objections' }, { path: '/review/clawbacks', label: 'menu.reviewClawbacks' }, { path: '/review/tiers', label: 'menu.tiers' }, { path: '/reports', label: 'menu.reports' }],
   lead_reviewer: [{ path: '/review', label: 'menu.queue' }, { path: '/review/objections', label: 'menu.objections' }, { path: '/review/clawbacks', label: 'menu.reviewClawbacks' }, { path: '/review/tiers', label: 'menu.tiers' }, { path: '/reports', label: 'menu.reports' }],
   hr: [{ path: '/hr/employments', label: 'menu.employments' }, { path: '/hr/claims', label: 'menu.hrClaims' }, { path: '/hr/filings', label: 'menu.filings' }],
-  employer_admin: [{ path: '/hr/employments', label: 'menu.employments' }, { path: '/hr/claims', label: 'menu.hrClaims' }, { path: '/hr/filings', label: 'menu.filings' }],
+  // An employer admin manages who acts for the employer and follows its
+  // people's claims; declarations and filings are HR's (a grant of its own).
+  employer_admin: [{ path: '/employer/staff', label: 'menu.staff' }, { path: '/hr/claims', label: 'menu.hrClaims' }],
   finance: [{ path: '/finance/batches', label: 'menu.batches' }, { path: '/finance/clawbacks', label: 'menu.clawbacks' }, { path: '/reports', label: 'menu.reports' }],
   housing: [{ path: '/housing/properties', label: 'menu.properties' }, { path: '/housing/units', label: 'menu.units' }, { path: '/housing/rounds', label: 'menu.rounds' },
     { path: '/housing/leases', label: 'menu.housingLeases' }, { path: '/housing/objections', label: 'menu.housingObjections' }],
