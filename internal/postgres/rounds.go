@@ -101,14 +101,6 @@ func scanApplication(r pgx.Row) (housing.Application, error) {
 	return a, err
 }
 
-// roundLockKey names a round's advisory lock: applications hold it shared
-// while they check that the round is open and write, every change to the
-// round holds it exclusively. A row lock shared by thousands of applicants
-// at once (FOR SHARE) makes PostgreSQL build a multixact per new sharer,
-// which is what slowed the surge when a round opens; an advisory lock is
-// only an entry in the lock table.
-const roundLockKey = `hashtextextended('round:' || $1::text, 0)`
-
 // applicationFields are the scan targets of applicationColumns.
 func applicationFields(a *housing.Application, decl *applicationDeclarations, decision *[]byte) []any {
 	return []any{&a.ID, &a.RoundID, &a.UserID, &a.PersonIndex, &a.Preferences, &a.HouseholdSize, decl, &a.Status,
@@ -143,15 +135,9 @@ func (s Rounds) CreateApplication(ctx context.Context, a housing.Application, ta
 	}
 	return s.db.tx(ctx, func(tx pgx.Tx) error {
 		// The round must still be open when the application is written:
-		// every change to the round takes this lock exclusively and waits
-		// for the applications in flight. Taken shared first, then the
-		// status read in a statement of its own, so that a close that
-		// committed while this waited is seen.
-		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock_shared(`+roundLockKey+`)`, a.RoundID); err != nil {
-			return err
-		}
+		// closing it takes the row lock this waits for.
 		var open bool
-		if err := tx.QueryRow(ctx, `SELECT status = 'open' FROM rounds WHERE id = $1`, a.RoundID).Scan(&open); err != nil {
+		if err := tx.QueryRow(ctx, `SELECT status = 'open' FROM rounds WHERE id = $1 FOR SHARE`, a.RoundID).Scan(&open); err != nil {
 			return notFound(translate(err), housing.CodeRoundNotFound)
 		}
 		if !open {
@@ -205,9 +191,6 @@ func (s Rounds) UpdateRound(ctx context.Context, id string, fn func(*housing.Rou
 	x, err := update(ctx, s.db, id, housing.CodeRoundNotFound,
 		func(tx pgx.Tx) (locked, error) {
 			var x locked
-			if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock(`+roundLockKey+`)`, id); err != nil {
-				return x, err
-			}
 			var err error
 			if x.round, err = scanRound(tx.QueryRow(ctx, `SELECT `+roundColumns+` FROM rounds WHERE id = $1 FOR UPDATE`, id)); err != nil {
 				return x, err
