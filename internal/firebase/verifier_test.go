@@ -184,7 +184,7 @@ func TestVerifyRejects(t *testing.T) {
 	}
 }
 
-func TestVerifyEmulatorSkipsSignatures(t *testing.T) {
+func TestVerifyEmulatorTokensWithoutSignatures(t *testing.T) {
 	t.Parallel()
 	// Not a feature: this pins down why FIREBASE_AUTH_EMULATOR_HOST must
 	// never reach production. An unsigned token for an existing user passes.

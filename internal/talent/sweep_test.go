@@ -11,7 +11,7 @@ import (
 
 // Sweep pages through every row however many pages there are, skips and
 // counts the rows that fail, and stops only when a page cannot be read.
-func TestSweepPagesAndSkips(t *testing.T) {
+func TestSweepPagesAndPassesOverFailures(t *testing.T) {
 	t.Parallel()
 	rows := make([]int, 2*talent.SweepPage+7)
 	for i := range rows {

@@ -294,7 +294,7 @@ func TestReleasePaymentsHeldBacklogDoesNotStarveNewOnes(t *testing.T) {
 
 // A payment that cannot be processed is skipped and counted; the payments
 // after it are still released.
-func TestReleasePaymentsSkipsAFailingPayment(t *testing.T) {
+func TestReleasePaymentsPassesOverAFailingPayment(t *testing.T) {
 	t.Parallel()
 	b := setup(t)
 	ctx := context.Background()

@@ -57,9 +57,9 @@ func housingRows(t *testing.T, db *postgres.DB, now time.Time, status string, n 
 	return round, units, apps, users
 }
 
-// TestExpireOffersSkipsAFailingOffer: an offer that cannot be expired is
+// TestExpireOffersPassesOverAFailingOffer: an offer that cannot be expired is
 // skipped and counted; the offers after it still lapse.
-func TestExpireOffersSkipsAFailingOffer(t *testing.T) {
+func TestExpireOffersPassesOverAFailingOffer(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	db, a, clk := testenv.App(t, nil, nil)
@@ -97,9 +97,9 @@ func TestExpireOffersSkipsAFailingOffer(t *testing.T) {
 	}
 }
 
-// TestCloseRoundsSkipsAFailingRound: a round that cannot be closed is
+// TestCloseRoundsPassesOverAFailingRound: a round that cannot be closed is
 // skipped and counted; the rounds after it still close.
-func TestCloseRoundsSkipsAFailingRound(t *testing.T) {
+func TestCloseRoundsPassesOverAFailingRound(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	db, a, clk := testenv.App(t, nil, nil)
