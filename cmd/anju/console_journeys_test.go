@@ -209,20 +209,7 @@ func TestConsoleJourneyReturnAndReject(t *testing.T) {
 	email, reviewer := in.staffAccount(t, admin, "reviewer", "")
 	var claims []string
 	for _, g := range []struct{ name, id string }{{"李明", testNationalID}, {"王芳", testenv.NationalID(7)}} {
-		a := applicant{token: in.signUp(t), name: g.name, nationalID: g.id}
-		if r := in.call(t, "PUT", "/v1/me", a.token, map[string]any{"name": a.name, "nationalId": a.nationalID, "hukouPlace": "江西省南昌市",
-			"education": []map[string]any{{"level": "master", "institution": "南昌大学", "fullTime": true, "graduationDate": "2025-06-30"}},
-			"employer":  map[string]any{"name": "慈溪智造", "creditCode": creditCodeA}}); r.Status != 200 {
-			t.Fatalf("profile: %d %s", r.Status, r.Body)
-		}
-		var pending struct{ Items []struct{ ID string } }
-		in.call(t, "GET", "/v1/hr/employments?status=pending", hr, nil).json(t, &pending)
-		for _, e := range pending.Items {
-			if r := in.call(t, "POST", "/v1/hr/employments/"+e.ID+"/confirm", hr,
-				map[string]any{"contractStart": "2025-07-15", "contractEnd": "2028-07-14", "socialInsuranceStart": "2025-08-01"}); r.Status != 200 {
-				t.Fatalf("confirm: %d %s", r.Status, r.Body)
-			}
-		}
+		a := in.employedApplicant(t, hr, g.name, g.id)
 		claims = append(claims, in.claimUnderReview(t, a, false))
 	}
 

@@ -95,13 +95,7 @@ func TestConsoleReviewObjectionsAndClawbacks(t *testing.T) {
 	reviewerEmail, reviewer := in.staffAccount(t, admin, "reviewer", "")
 
 	// Li's claim, approved by the first reviewer: on notice, objected to.
-	li := applicant{token: in.signUp(t), name: "李明", nationalID: testNationalID}
-	if r := in.call(t, "PUT", "/v1/me", li.token, map[string]any{"name": li.name, "nationalId": li.nationalID, "hukouPlace": "江西省南昌市",
-		"education": []map[string]any{{"level": "master", "institution": "南昌大学", "fullTime": true, "graduationDate": "2025-06-30"}},
-		"employer":  map[string]any{"name": "慈溪智造", "creditCode": creditCodeA}}); r.Status != 200 {
-		t.Fatalf("profile: %d %s", r.Status, r.Body)
-	}
-	in.confirmPending(t, hr, "2025-07-15", "2028-07-14")
+	li := in.employedApplicant(t, hr, "李明", testNationalID)
 	claimID := in.claimUnderReview(t, li, false)
 	if r := in.call(t, "POST", "/v1/review/claims/"+claimID+"/approve", approver, map[string]any{}); r.Status != 200 {
 		t.Fatalf("approve: %d %s", r.Status, r.Body)

@@ -489,13 +489,7 @@ func TestConsoleReviewer(t *testing.T) {
 	in.call(t, "POST", "/v1/admin/employers", admin, map[string]any{"name": "慈溪智造科技有限公司", "creditCode": creditCodeA}, "Idempotency-Key", newKey()).json(t, &emp)
 	hr := in.staff(t, admin, "hr", emp.ID)
 	reviewerEmail, reviewer := in.staffAccount(t, admin, "reviewer", "")
-	li := applicant{token: in.signUp(t), name: "李明", nationalID: testNationalID}
-	if r := in.call(t, "PUT", "/v1/me", li.token, map[string]any{"name": li.name, "nationalId": li.nationalID, "hukouPlace": "江西省南昌市",
-		"education": []map[string]any{{"level": "master", "institution": "南昌大学", "fullTime": true, "graduationDate": "2025-06-30"}},
-		"employer":  map[string]any{"name": "慈溪智造", "creditCode": creditCodeA}}); r.Status != 200 {
-		t.Fatalf("profile: %d %s", r.Status, r.Body)
-	}
-	in.confirmPending(t, hr, "2025-07-15", "2028-07-14")
+	li := in.employedApplicant(t, hr, "李明", testNationalID)
 	claimID := in.claimUnderReview(t, li, true)
 
 	b := in.browser(t, "reviewer")

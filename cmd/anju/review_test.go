@@ -45,6 +45,20 @@ func (q queueBody) ids() []string {
 	return out
 }
 
+// employedApplicant signs up a master's graduate who declares employer A
+// (creditCodeA) and has hr confirm the declaration: ready to claim.
+func (in *instance) employedApplicant(t *testing.T, hr, name, nationalID string) applicant {
+	t.Helper()
+	a := applicant{token: in.signUp(t), name: name, nationalID: nationalID}
+	if r := in.call(t, "PUT", "/v1/me", a.token, map[string]any{"name": name, "nationalId": nationalID, "hukouPlace": "江西省南昌市",
+		"education": []map[string]any{{"level": "master", "institution": "南昌大学", "fullTime": true, "graduationDate": "2025-06-30"}},
+		"employer":  map[string]any{"name": "慈溪智造", "creditCode": creditCodeA}}); r.Status != 200 {
+		t.Fatalf("profile: %d %s", r.Status, r.Body)
+	}
+	in.confirmPending(t, hr, "2025-07-15", "2028-07-14")
+	return a
+}
+
 // claimUnderReview has a graduate claim the relocation allowance with every
 // document accepted; upload puts real files through the worker, otherwise
 // accepted documents are stored directly to keep the test short.
