@@ -141,7 +141,7 @@ func newRig(t *testing.T, o rigOptions) *rig {
 		"ANJU_MIGRATE_ON_START": "false", "ANJU_REDIS_ADDR": r.redis.Addr,
 		"ANJU_MINIO_ENDPOINT": m.Endpoint, "ANJU_MINIO_ACCESS_KEY": m.AccessKey, "ANJU_MINIO_SECRET_KEY": m.SecretKey,
 		"ANJU_MINIO_BUCKET": m.Bucket, "FIREBASE_AUTH_EMULATOR_HOST": host, "ANJU_FIREBASE_PROJECT_ID": testenv.ProjectID,
-		"ANJU_FCM_ENDPOINT": r.fcm.URL, "ANJU_TASK_RETRY_BASE": "100ms", "ANJU_SHUTDOWN_TIMEOUT": "5s",
+		"ANJU_FCM_ENDPOINT": r.fcm.URL, "ANJU_TASK_RETRY_BASE": "100ms", "ANJU_SHUTDOWN_TIMEOUT": "10s",
 		"ANJU_LOG_LEVEL": "info", "ANJU_RATE_LIMIT_PER_IP": "100000", "ANJU_RATE_LIMIT_PER_USER": "100000",
 		// The reconciler looks every second and calls work stuck after 5s,
 		// so that a scenario recovers in seconds rather than in the

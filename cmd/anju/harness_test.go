@@ -88,7 +88,7 @@ func services(t *testing.T) *instance {
 		"ANJU_FIREBASE_PROJECT_ID":    testenv.ProjectID,
 		"ANJU_FCM_ENDPOINT":           in.FCM.URL,
 		"ANJU_TASK_RETRY_BASE":        "100ms",
-		"ANJU_SHUTDOWN_TIMEOUT":       "5s",
+		"ANJU_SHUTDOWN_TIMEOUT":       "10s",
 		"ANJU_LOG_LEVEL":              "debug",
 		// Tests poll; TestOperations sets a low limit to see it work.
 		"ANJU_RATE_LIMIT_PER_IP":   "100000",
