@@ -54,17 +54,17 @@ func idempotent(store IdempotencyStore) fiber.Handler {
 			}
 			return captured(c)
 		})
+		if err != nil || replayed {
+			// What the handler wrote is not the answer: nothing of it
+			// was committed, or it ran only up to its first statement
+			// before the key's stored answer was found.
+			discard(c)
+		}
 		switch {
 		case errors.Is(err, idempotency.ErrInProgress):
 			retryAfter(c, 1)
 			return talent.Errorf(talent.KindConflict, CodeIdempotencyInProgress, "the first request is still running")
 		case err != nil:
-			// Nothing was committed: the handler's answer must not reach
-			// the client as if it had been.
-			c.Response().ResetBody()
-			for _, h := range replayedHeaders {
-				c.Response().Header.Del(h)
-			}
 			return err
 		case !replayed:
 			return nil
@@ -80,6 +80,15 @@ func idempotent(store IdempotencyStore) fiber.Handler {
 		}
 		c.Set(fiber.HeaderContentType, resp.ContentType)
 		return c.Status(resp.Status).Send(resp.Body)
+	}
+}
+
+// discard drops the handler's answer: its body and the headers a stored
+// answer would carry.
+func discard(c *fiber.Ctx) {
+	c.Response().ResetBody()
+	for _, h := range replayedHeaders {
+		c.Response().Header.Del(h)
 	}
 }
 

@@ -50,6 +50,18 @@ func (f idemFixture) documents(t *testing.T) int {
 	return f.count(t, `SELECT count(*) FROM documents WHERE owner_id = $1`, f.user.ID)
 }
 
+// replay is a request with a key already answered: its handler runs up to
+// its first statement, which is refused, and whatever it answers is
+// thrown away for the stored answer.
+func (f idemFixture) replay(t *testing.T) func(context.Context) idempotency.Response {
+	return func(ctx context.Context) idempotency.Response {
+		if err := f.create(ctx); err == nil {
+			t.Error("a replay wrote its effect")
+		}
+		return idempotency.Response{Status: 500}
+	}
+}
+
 func created(body string) idempotency.Response {
 	return idempotency.Response{Status: 201, ContentType: "application/json", Body: []byte(body),
 		Headers: map[string]string{"Location": "/v1/documents/x"}}
@@ -57,16 +69,16 @@ func created(body string) idempotency.Response {
 
 // TestIdempotentRunCommitsEffectWithResponse: the effect and the stored
 // response commit together; a replay, however late, returns the stored
-// response (status, body, headers) and runs nothing.
+// response (status, body, headers) and writes nothing.
 func TestIdempotentRunCommitsEffectWithResponse(t *testing.T) {
 	t.Parallel()
 	f, ctx := newIdemFixture(t), context.Background()
 	runs := 0
 	fn := func(ctx context.Context) idempotency.Response {
-		runs++
 		if err := f.create(ctx); err != nil {
-			t.Fatal(err)
+			return idempotency.Response{Status: 409} // refused: a replay
 		}
+		runs++
 		return created(`{"id":1}`)
 	}
 	resp, replayed, err := f.db.Idempotency().Run(ctx, f.user.ID, "k1", "h1", fn)
@@ -156,7 +168,7 @@ func TestIdempotentRunOutcomes(t *testing.T) {
 	}); err != nil {
 		t.Fatal(err)
 	}
-	if resp, replayed, _ := run("4xx", nil); !replayed || resp.Status != 409 || f.documents(t) != 0 {
+	if resp, replayed, _ := run("4xx", f.replay(t)); !replayed || resp.Status != 409 || f.documents(t) != 0 {
 		t.Fatalf("client error: %+v %v, %d documents", resp, replayed, f.documents(t))
 	}
 	// An adapter's own transaction failing inside the request: undone to its
@@ -207,7 +219,7 @@ func TestIdempotentRunConcurrentDuplicates(t *testing.T) {
 		wg.Go(func() {
 			results[i], _, errs[i] = f.db.Idempotency().Run(ctx, f.user.ID, "same", "h", func(ctx context.Context) idempotency.Response {
 				if err := f.create(ctx); err != nil {
-					t.Error(err)
+					return idempotency.Response{Status: 409} // a duplicate: thrown away
 				}
 				time.Sleep(100 * time.Millisecond) // keep the others waiting on the key
 				return created(`{"id":"one"}`)
@@ -262,12 +274,39 @@ func TestIdempotentRunAfterAFailedStatement(t *testing.T) {
 		if err != nil || resp.Status != 409 {
 			t.Fatalf("run %d: %+v %v", i, resp, err)
 		}
-		replay, replayed, err := f.db.Idempotency().Run(ctx, f.user.ID, key, "h", func(context.Context) idempotency.Response {
-			t.Fatal("a replay ran again")
-			return idempotency.Response{}
-		})
+		replay, replayed, err := f.db.Idempotency().Run(ctx, f.user.ID, key, "h", f.replay(t))
 		if err != nil || !replayed || replay.Status != 409 {
 			t.Fatalf("replay %d: %+v %v %v", i, replay, replayed, err)
 		}
+	}
+}
+
+// TestIdempotentRunWithoutStatements: a handler that answers without
+// reaching the database still has its key claimed with the answer (the
+// claim goes out with the stored response), and a replay that fails before
+// its first statement still gets the stored answer, not its own failure.
+func TestIdempotentRunWithoutStatements(t *testing.T) {
+	t.Parallel()
+	f, ctx := newIdemFixture(t), context.Background()
+	answer := func(status int) func(context.Context) idempotency.Response {
+		return func(context.Context) idempotency.Response {
+			return idempotency.Response{Status: status, ContentType: "application/problem+json", Body: []byte(`{"n":1}`)}
+		}
+	}
+	if resp, replayed, err := f.db.Idempotency().Run(ctx, f.user.ID, "quiet", "h", answer(422)); err != nil || replayed || resp.Status != 422 {
+		t.Fatalf("first: %+v %v %v", resp, replayed, err)
+	}
+	for _, status := range []int{201, 503} {
+		resp, replayed, err := f.db.Idempotency().Run(ctx, f.user.ID, "quiet", "h", answer(status))
+		if err != nil || !replayed || resp.Status != 422 || string(resp.Body) != `{"n":1}` {
+			t.Fatalf("replay answering %d itself: %+v %v %v", status, resp, replayed, err)
+		}
+	}
+	// A server error on a new key stores nothing.
+	if _, _, err := f.db.Idempotency().Run(ctx, f.user.ID, "down", "h", answer(503)); err != nil {
+		t.Fatal(err)
+	}
+	if n := f.count(t, `SELECT count(*) FROM idempotency_keys WHERE scope = $1`, f.user.ID); n != 1 {
+		t.Fatalf("%d keys stored, want the one answered", n)
 	}
 }

@@ -63,12 +63,23 @@ func requestTx(ctx context.Context) *reqTx {
 // statements (savepoints, their release and rollback) are not sent on
 // their own: they are queued and go out in the same round trip as the
 // next statement, so a nested transaction costs no wait for the database.
+// The transaction's opening, with its Idempotency-Key claim, waits the
+// same way for the handler's first statement (see Idempotency.Run).
 // Like pgx.Tx it is not safe for concurrent use.
 type reqTx struct {
 	c       *pgxpool.Conn
 	pending []string
 	seq     int
 	closed  bool
+	// opening is sent in front of the first statement: BEGIN and the
+	// key's claim. Once it has gone, claimErr says whether the claim
+	// held; when it did not, nothing more is sent.
+	opening  *claim
+	claimErr error
+	// fresh names the innermost savepoint when no statement has run since
+	// it was taken: a statement that fails can be undone back to it, so it
+	// needs no savepoint of its own.
+	fresh string
 	// autocommit: a pinned connection with no transaction around it
 	// (Inbox.WithPushLock): each statement commits by itself and an
 	// adapter's transaction is a real one.
@@ -88,11 +99,34 @@ func (t *reqTx) batch(qs ...*pgx.QueuedQuery) *pgx.Batch {
 	return b
 }
 
-// send sends the pending control statements and qs in one round trip and
-// returns the results of qs (the pending ones already read).
+// send sends the opening (if it has not gone yet), the pending control
+// statements and qs in one round trip and returns the results of qs (the
+// others already read).
 func (t *reqTx) send(ctx context.Context, qs ...*pgx.QueuedQuery) (pgx.BatchResults, error) {
 	if t.closed {
 		return nil, pgx.ErrTxClosed
+	}
+	if t.claimErr != nil {
+		return nil, errClaimLost
+	}
+	if t.opening != nil {
+		o := t.opening
+		t.opening = nil
+		b := &pgx.Batch{}
+		o.queue(b)
+		for _, s := range t.pending {
+			b.Queue(s)
+		}
+		b.QueuedQueries = append(b.QueuedQueries, qs...)
+		n := len(t.pending)
+		t.pending = nil
+		br := t.c.SendBatch(ctx, b)
+		if err := o.read(br); err != nil {
+			_ = br.Close()
+			t.claimErr = err
+			return nil, errClaimLost
+		}
+		return t.readPending(br, n)
 	}
 	if t.undoing() {
 		// The transaction stays aborted until the ROLLBACK TO runs, and
@@ -107,6 +141,12 @@ func (t *reqTx) send(ctx context.Context, qs ...*pgx.QueuedQuery) (pgx.BatchResu
 	n := len(t.pending)
 	br := t.c.SendBatch(ctx, t.batch(qs...))
 	t.pending = nil
+	return t.readPending(br, n)
+}
+
+// readPending reads the answers to n control statements sent ahead of the
+// statements whose results br goes on to give.
+func (t *reqTx) readPending(br pgx.BatchResults, n int) (pgx.BatchResults, error) {
 	for range n {
 		if _, err := br.Exec(); err != nil {
 			_ = br.Close()
@@ -128,7 +168,7 @@ func (t *reqTx) undoing() bool {
 
 // flush sends what is pending.
 func (t *reqTx) flush(ctx context.Context) error {
-	if len(t.pending) == 0 {
+	if len(t.pending) == 0 && t.opening == nil && t.claimErr == nil {
 		return nil
 	}
 	br, err := t.send(ctx)
@@ -138,10 +178,12 @@ func (t *reqTx) flush(ctx context.Context) error {
 	return br.Close()
 }
 
-// Exec runs one statement under a savepoint of its own, queued like the
-// others, so that a write a constraint refuses is undone alone and the
-// request goes on (to answer 409, say) instead of every later statement
-// failing in an aborted transaction.
+// Exec runs one statement under a savepoint, queued like the others, so
+// that a write a constraint refuses is undone alone and the request goes
+// on (to answer 409, say) instead of every later statement failing in an
+// aborted transaction. Right after a savepoint (the first statement of an
+// adapter's transaction, or of the request) that one serves: rolling back
+// to it undoes exactly this statement.
 func (t *reqTx) Exec(ctx context.Context, sql string, args ...any) (pgconn.CommandTag, error) {
 	if t.closed {
 		return pgconn.CommandTag{}, pgx.ErrTxClosed
@@ -149,9 +191,13 @@ func (t *reqTx) Exec(ctx context.Context, sql string, args ...any) (pgconn.Comma
 	if t.autocommit {
 		return t.c.Exec(ctx, sql, args...)
 	}
-	t.seq++
-	name := "st_" + strconv.Itoa(t.seq)
-	t.queue("SAVEPOINT " + name)
+	name, own := t.fresh, false
+	if name == "" {
+		t.seq++
+		name, own = "st_"+strconv.Itoa(t.seq), true
+		t.queue("SAVEPOINT " + name)
+	}
+	t.fresh = ""
 	br, err := t.send(ctx, &pgx.QueuedQuery{SQL: sql, Arguments: args})
 	if err != nil {
 		return pgconn.CommandTag{}, err
@@ -162,8 +208,13 @@ func (t *reqTx) Exec(ctx context.Context, sql string, args ...any) (pgconn.Comma
 	}
 	if err != nil {
 		t.queue("ROLLBACK TO SAVEPOINT " + name)
+		if !own {
+			t.fresh = name // as it was: nothing has run since
+		}
 	}
-	t.queue("RELEASE SAVEPOINT " + name)
+	if own {
+		t.queue("RELEASE SAVEPOINT " + name)
+	}
 	return tag, err
 }
 
@@ -171,7 +222,10 @@ func (t *reqTx) Query(ctx context.Context, sql string, args ...any) (pgx.Rows, e
 	if t.closed {
 		return nil, pgx.ErrTxClosed
 	}
-	if len(t.pending) == 0 {
+	// A read may lock rows, which rolling back to a savepoint would let
+	// go: after it no savepoint is fresh.
+	t.fresh = ""
+	if len(t.pending) == 0 && t.opening == nil && t.claimErr == nil {
 		return t.c.Query(ctx, sql, args...)
 	}
 	br, err := t.send(ctx, &pgx.QueuedQuery{SQL: sql, Arguments: args})
@@ -193,6 +247,7 @@ func (t *reqTx) QueryRow(ctx context.Context, sql string, args ...any) pgx.Row {
 
 // SendBatch sends the pending control statements with b.
 func (t *reqTx) SendBatch(ctx context.Context, b *pgx.Batch) pgx.BatchResults {
+	t.fresh = ""
 	br, err := t.send(ctx, b.QueuedQueries...)
 	if err != nil {
 		return errBatch{err}
@@ -201,6 +256,7 @@ func (t *reqTx) SendBatch(ctx context.Context, b *pgx.Batch) pgx.BatchResults {
 }
 
 func (t *reqTx) CopyFrom(ctx context.Context, table pgx.Identifier, columns []string, src pgx.CopyFromSource) (int64, error) {
+	t.fresh = ""
 	if err := t.flush(ctx); err != nil {
 		return 0, err
 	}
@@ -219,6 +275,7 @@ func (t *reqTx) Begin(ctx context.Context) (pgx.Tx, error) {
 	t.seq++
 	name := "sp_" + strconv.Itoa(t.seq)
 	t.queue("SAVEPOINT " + name)
+	t.fresh = name
 	return &savepoint{t: t, name: name}, nil
 }
 
@@ -237,6 +294,7 @@ func (s *savepoint) Commit(context.Context) error {
 	}
 	s.closed = true
 	s.t.queue("RELEASE SAVEPOINT " + s.name)
+	s.t.fresh = ""
 	return nil
 }
 
@@ -246,6 +304,7 @@ func (s *savepoint) Rollback(context.Context) error {
 	}
 	s.closed = true
 	s.t.queue("ROLLBACK TO SAVEPOINT " + s.name)
+	s.t.fresh = ""
 	return nil
 }
 
