@@ -169,6 +169,13 @@ func (s *stack) up(ctx context.Context) error {
 		"PATH":                     os.Getenv("PATH"),
 		"HOME":                     os.Getenv("HOME"),
 	}
+	// The Go runtime's settings, when the harness is given them, reach
+	// the processes it measures (to compare garbage-collector targets).
+	for _, k := range []string{"GOGC", "GOMEMLIMIT", "GOMAXPROCS"} {
+		if v := os.Getenv(k); v != "" {
+			s.env[k] = v
+		}
+	}
 	if s.cfg.workerConc > 0 {
 		s.env["ANJU_WORKER_CONCURRENCY"] = strconv.Itoa(s.cfg.workerConc)
 	}
