@@ -360,7 +360,7 @@ const pgbenchInsert = "INSERT INTO bench_ceiling (id, owner, at) VALUES (gen_ran
 // request, with no HTTP, JSON, token or upload policy around it. (The
 // owner is looked up by number, an index read the API does not make.)
 const pgbenchKeyedDocument = `\set u random(1, :owners)
-\set k random(1, 2000000000)
+\set k random(1, 9000000000000000000)
 \startpipeline
 BEGIN;
 SET LOCAL lock_timeout = 10000;
