@@ -36,7 +36,6 @@ var fiberKinds = map[int]talent.Kind{
 	http.StatusRequestEntityTooLarge: talent.KindTooLarge,
 	http.StatusBadRequest:            talent.KindMalformed,
 	http.StatusUnsupportedMediaType:  talent.KindMalformed,
-	http.StatusRequestTimeout:        talent.KindUnavailable,
 }
 
 // errorHandler writes every error as RFC 9457 problem+json. Errors Anju did
@@ -44,6 +43,17 @@ var fiberKinds = map[int]talent.Kind{
 // their text may hold details no client should see.
 func errorHandler(logger *slog.Logger) fiber.ErrorHandler {
 	return func(c *fiber.Ctx, err error) error {
+		if errors.Is(err, fiber.ErrRequestTimeout) {
+			// No whole request arrived before the read timeout: a
+			// connection opened and left unused (a browser's preconnect,
+			// a client's spare) or a request that stalled. fasthttp
+			// writes whatever answer this leaves, and a client takes an
+			// answer it never asked for as the reply to its next request
+			// on that connection; so, like a proxy's header timeout, the
+			// connection is closed first and nothing is written or logged.
+			_ = c.Context().Conn().Close()
+			return nil
+		}
 		te := classify(err)
 		status := statusByKind[te.Kind]
 		ctx := c.UserContext()
