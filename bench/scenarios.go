@@ -425,18 +425,12 @@ func (b *bench) me(ctx context.Context) error {
 	var maxPhase Phase
 	var err error
 	if perr := b.profiled(ctx, "me", func() {
-		maxPhase, err = b.measured(ctx, "GET", "/v1/me", func() Phase {
-			_, p := attack("GET /v1/me max", tr, vegeta.Rate{}, b.cfg.phase, is(200))
-			return p
-		})
+		maxPhase, err = b.measure(ctx, "GET", "/v1/me", "GET /v1/me max", tr, vegeta.Rate{}, is(200))
 	}); perr != nil || err != nil {
 		return errors.Join(perr, err)
 	}
 	b.meMax = maxPhase.Throughput
-	at70, err := b.measured(ctx, "GET", "/v1/me", func() Phase {
-		_, p := attack("GET /v1/me at 70%", tr, perSecond(0.7*b.meMax), b.cfg.phase, is(200))
-		return p
-	})
+	at70, err := b.measure(ctx, "GET", "/v1/me", "GET /v1/me at 70%", tr, perSecond(0.7*b.meMax), is(200))
 	if err != nil {
 		return err
 	}
@@ -459,10 +453,7 @@ func (b *bench) createDocuments(ctx context.Context) error {
 	var p Phase
 	var err error
 	if perr := b.profiled(ctx, "documents", func() {
-		p, err = b.measured(ctx, "POST", "/v1/documents", func() Phase {
-			_, p := attack("POST /v1/documents max", tr, vegeta.Rate{}, b.cfg.phase, is(201))
-			return p
-		})
+		p, err = b.measure(ctx, "POST", "/v1/documents", "POST /v1/documents max", tr, vegeta.Rate{}, is(201))
 	}); perr != nil || err != nil {
 		return errors.Join(perr, err)
 	}

@@ -9,6 +9,8 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+
+	vegeta "github.com/tsenart/vegeta/v12/lib"
 )
 
 // histogram is the API's own anju_http_request_duration_seconds for one
@@ -91,14 +93,14 @@ func serverLatency(before, after histogram) *Latency {
 	return l
 }
 
-// measured runs a phase and adds what the API measured of method and
-// route during it.
-func (b *bench) measured(ctx context.Context, method, route string, phase func() Phase) (Phase, error) {
+// measure runs one phase (attack) of requests to one method and route and
+// adds what the API measured of them during it.
+func (b *bench) measure(ctx context.Context, method, route, name string, tr vegeta.Targeter, rate vegeta.Rate, ok func(uint16) bool) (Phase, error) {
 	before, err := b.s.serverHistogram(ctx, method, route)
 	if err != nil {
 		return Phase{}, err
 	}
-	p := phase()
+	_, p := attack(name, tr, rate, b.cfg.phase, ok)
 	after, err := b.s.serverHistogram(ctx, method, route)
 	if err != nil {
 		return Phase{}, err
