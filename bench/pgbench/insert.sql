@@ -1,0 +1,1 @@
+INSERT INTO bench_ceiling (id, owner, at) VALUES (gen_random_uuid(), gen_random_uuid(), now());
