@@ -89,16 +89,6 @@ type reqTx struct {
 // queue adds a control statement to be sent before the next statement.
 func (t *reqTx) queue(sql string) { t.pending = append(t.pending, sql) }
 
-// batch is the pending control statements followed by qs.
-func (t *reqTx) batch(qs ...*pgx.QueuedQuery) *pgx.Batch {
-	b := &pgx.Batch{}
-	for _, s := range t.pending {
-		b.Queue(s)
-	}
-	b.QueuedQueries = append(b.QueuedQueries, qs...)
-	return b
-}
-
 // send sends the opening (if it has not gone yet), the pending control
 // statements and qs in one round trip and returns the results of qs (the
 // others already read).
@@ -109,26 +99,12 @@ func (t *reqTx) send(ctx context.Context, qs ...*pgx.QueuedQuery) (pgx.BatchResu
 	if t.claimErr != nil {
 		return nil, errClaimLost
 	}
-	if t.opening != nil {
-		o := t.opening
+	b := &pgx.Batch{}
+	opening := t.opening
+	if opening != nil {
 		t.opening = nil
-		b := &pgx.Batch{}
-		o.queue(b)
-		for _, s := range t.pending {
-			b.Queue(s)
-		}
-		b.QueuedQueries = append(b.QueuedQueries, qs...)
-		n := len(t.pending)
-		t.pending = nil
-		br := t.c.SendBatch(ctx, b)
-		if err := o.read(br); err != nil {
-			_ = br.Close()
-			t.claimErr = err
-			return nil, errClaimLost
-		}
-		return t.readPending(br, n)
-	}
-	if t.undoing() {
+		opening.queue(b)
+	} else if t.undoing() {
 		// The transaction stays aborted until the ROLLBACK TO runs, and
 		// pgx prepares every statement of a batch before it runs any:
 		// what undoes goes out first, on its own.
@@ -139,14 +115,19 @@ func (t *reqTx) send(ctx context.Context, qs ...*pgx.QueuedQuery) (pgx.BatchResu
 		}
 	}
 	n := len(t.pending)
-	br := t.c.SendBatch(ctx, t.batch(qs...))
+	for _, s := range t.pending {
+		b.Queue(s)
+	}
 	t.pending = nil
-	return t.readPending(br, n)
-}
-
-// readPending reads the answers to n control statements sent ahead of the
-// statements whose results br goes on to give.
-func (t *reqTx) readPending(br pgx.BatchResults, n int) (pgx.BatchResults, error) {
+	b.QueuedQueries = append(b.QueuedQueries, qs...)
+	br := t.c.SendBatch(ctx, b)
+	if opening != nil {
+		if err := opening.read(br); err != nil {
+			_ = br.Close()
+			t.claimErr = err
+			return nil, errClaimLost
+		}
+	}
 	for range n {
 		if _, err := br.Exec(); err != nil {
 			_ = br.Close()
