@@ -53,7 +53,7 @@ type CeilingsResult struct {
 	Bare             Phase   `json:"bareFiber"`
 	PgbenchInsertTPS float64 `json:"pgbenchInsertTps"`
 	// PgbenchKeyedDocumentTPS is pgbench sending what the database gets
-	// for one keyed POST /v1/documents (pgbenchKeyedDocument).
+	// for one keyed POST /v1/documents (pgbench/keyed-2-round-trips.sql).
 	PgbenchKeyedDocumentTPS float64 `json:"pgbenchKeyedDocumentTps"`
 }
 

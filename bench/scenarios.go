@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/rand"
 	"crypto/sha256"
+	"embed"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
@@ -326,20 +327,21 @@ func (b *bench) ceilings(ctx context.Context) error {
 	})
 	_, b.r.Ceilings.Bare = attack("bare fiber", tr, vegeta.Rate{}, b.cfg.phase, is(200))
 
-	if b.r.Ceilings.PgbenchInsertTPS, err = b.pgbench(ctx, "insert.sql", pgbenchInsert); err != nil {
+	setup, err := pgbenchScripts.ReadFile("pgbench/setup.sql")
+	if err != nil {
 		return err
 	}
-	// The owners the keyed script writes for, numbered for pgbench.
-	if _, err := b.s.pool.Exec(ctx, `CREATE TABLE bench_owners AS SELECT row_number() OVER (ORDER BY id) AS n, id FROM users;
-		ALTER TABLE bench_owners ADD PRIMARY KEY (n)`); err != nil {
+	if _, err := b.s.pool.Exec(ctx, string(setup)); err != nil {
 		return err
 	}
 	var owners int
 	if err := b.s.pool.QueryRow(ctx, `SELECT count(*) FROM bench_owners`).Scan(&owners); err != nil {
 		return err
 	}
-	script := strings.ReplaceAll(pgbenchKeyedDocument, ":owners", strconv.Itoa(max(owners, 1)))
-	if b.r.Ceilings.PgbenchKeyedDocumentTPS, err = b.pgbench(ctx, "keyed-document.sql", script); err != nil {
+	if b.r.Ceilings.PgbenchInsertTPS, err = b.pgbench(ctx, "insert.sql", owners); err != nil {
+		return err
+	}
+	if b.r.Ceilings.PgbenchKeyedDocumentTPS, err = b.pgbench(ctx, "keyed-2-round-trips.sql", owners); err != nil {
 		return err
 	}
 	// Its rows would only weigh on the phases after it.
@@ -348,47 +350,27 @@ func (b *bench) ceilings(ctx context.Context) error {
 	return err
 }
 
-// pgbenchInsert is the ceiling the issue names: one single-row INSERT per
-// transaction.
-const pgbenchInsert = "INSERT INTO bench_ceiling (id, owner, at) VALUES (gen_random_uuid(), gen_random_uuid(), now());\n"
+// pgbenchScripts are the database's ceilings: the issue's single-row
+// INSERT, and what one keyed POST /v1/documents sends (with the shapes
+// compared in docs/performance.md).
+//
+//go:embed pgbench/*.sql
+var pgbenchScripts embed.FS
 
-// pgbenchKeyedDocument is what the database is sent for one POST
-// /v1/documents with an Idempotency-Key, in its two round trips (see
-// postgres.Idempotency.Run and Documents.CreateDocument): the opening and
-// the claim with the document's INSERT, then the stored response with the
-// COMMIT. Run by pgbench, it is the rate the database alone allows that
-// request, with no HTTP, JSON, token or upload policy around it. (The
-// owner is looked up by number, an index read the API does not make.)
-const pgbenchKeyedDocument = `\set u random(1, :owners)
-\set k random(1, 9000000000000000000)
-\startpipeline
-BEGIN;
-SET LOCAL lock_timeout = 10000;
-INSERT INTO idempotency_keys (scope, key, request_hash) VALUES ('bench-ceiling-' || :u, 'bench-ceiling-' || :k, md5(:k::text) || md5(:u::text));
-SET LOCAL lock_timeout TO DEFAULT;
-SAVEPOINT effect;
-INSERT INTO documents (id, owner_id, kind, content_type, size, sha256, object_key, status, reject_reason, created_at, updated_at, inspected_at, inspected_key)
-  VALUES (gen_random_uuid(), (SELECT id FROM bench_owners WHERE n = :u), 'diploma', 'application/pdf', 1234, md5(:k::text) || md5(:u::text), 'bench-ceiling/' || :u || '/' || :k || '-' || random(), 'pending', '', now(), now(), NULL, nullif('', ''));
-\endpipeline
-\startpipeline
-UPDATE idempotency_keys SET status = 201, content_type = 'application/json', headers = '{"Location": "/v1/documents/x"}', body = convert_to(repeat('x', 700), 'UTF8'), completed_at = now()
-  WHERE scope = 'bench-ceiling-' || :u AND key = 'bench-ceiling-' || :k;
-COMMIT;
-\endpipeline
-`
-
-// pgbench runs a pgbench script (8 clients) on the API's database for one
-// phase and returns its transactions per second.
-func (b *bench) pgbench(ctx context.Context, name, script string) (float64, error) {
-	if _, err := b.s.pool.Exec(ctx, `CREATE TABLE IF NOT EXISTS bench_ceiling (id uuid PRIMARY KEY, owner uuid NOT NULL, at timestamptz NOT NULL)`); err != nil {
+// pgbench runs one of pgbenchScripts (8 clients) on the API's database for
+// one phase and returns its transactions per second.
+func (b *bench) pgbench(ctx context.Context, name string, owners int) (float64, error) {
+	script, err := pgbenchScripts.ReadFile("pgbench/" + name)
+	if err != nil {
 		return 0, err
 	}
 	path := filepath.Join(b.s.dir, name)
-	if err := os.WriteFile(path, []byte(script), 0o644); err != nil {
+	if err := os.WriteFile(path, script, 0o644); err != nil {
 		return 0, err
 	}
 	secs := max(int(b.cfg.phase.Seconds()), 1)
-	cmd := exec.CommandContext(ctx, b.cfg.pgbench, "-n", "-M", "prepared", "-c", "8", "-j", "2", "-T", strconv.Itoa(secs), "-f", path, b.s.dbURL)
+	cmd := exec.CommandContext(ctx, b.cfg.pgbench, "-n", "-M", "prepared", "-c", "8", "-j", "2", "-T", strconv.Itoa(secs),
+		"-D", "owners="+strconv.Itoa(max(owners, 1)), "-f", path, b.s.dbURL)
 	out, err := cmd.CombinedOutput()
 	if err != nil {
 		return 0, fmt.Errorf("pgbench %s: %v\n%s", name, err, out)
