@@ -37,23 +37,8 @@ func (in *instance) proposedClawback(t *testing.T, c allowance.Claim, firstPaid 
 // there (the list may be reloading).
 func (p *page) clickInRow(marker, button string) {
 	p.t.Helper()
-	deadline := time.Now().Add(20 * time.Second)
-	for time.Now().Before(deadline) {
-		ctx, cancel := context.WithTimeout(p.ctx, 2*time.Second)
-		ok, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`(() => {
-			const m = document.querySelector(`+"`"+marker+"`"+`);
-			const b = m && m.closest('tr') && m.closest('tr').querySelector(`+"`"+button+"`"+`);
-			if (!b || b.disabled || !b.offsetParent) return false;
-			b.click();
-			return true;
-		})()`))
-		cancel()
-		if err == nil && ok {
-			return
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
-	p.t.Fatalf("%s: no %s in the row of %s", p.name, button, marker)
+	p.clickWhenReady(button+" in the row of "+marker, "(() => { const m = document.querySelector(`"+marker+"`); "+
+		"return m && m.closest('tr') && m.closest('tr').querySelector(`"+button+"`); })()")
 }
 
 // clear empties an input as a user would, so that v-model sees it.

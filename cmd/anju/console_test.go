@@ -233,11 +233,20 @@ func (p *page) waitText(sel, want string) {
 // next button accepts a click.
 func (p *page) press(what, sel string) {
 	p.t.Helper()
+	p.clickWhenReady(what+": "+sel, "document.querySelector(`"+sel+"`)")
+}
+
+// clickWhenReady clicks, by script, the element the JavaScript expression
+// find yields, once it is shown, enabled and not loading, trying again for
+// up to 20 s. Screens re-render and animate, so finding the element and
+// clicking it are one step.
+func (p *page) clickWhenReady(what, find string) {
+	p.t.Helper()
 	deadline := time.Now().Add(20 * time.Second)
 	for time.Now().Before(deadline) {
 		ctx, cancel := context.WithTimeout(p.ctx, 2*time.Second)
 		ok, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`(() => {
-			const b = document.querySelector(`+"`"+sel+"`"+`);
+			const b = `+find+`;
 			if (!b || b.disabled || b.classList.contains('is-loading') || !b.offsetParent) return false;
 			b.click();
 			return true;
@@ -248,7 +257,7 @@ func (p *page) press(what, sel string) {
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
-	p.t.Fatalf("%s: %s: %s never could be pressed", p.name, what, sel)
+	p.t.Fatalf("%s: %s never could be pressed", p.name, what)
 }
 
 // waitStatus waits until the element (or one inside it) shows the status
@@ -294,25 +303,11 @@ func (p *page) selectAll(table, button, want string) {
 // looked up and pressed in one step, until that works.
 func (p *page) confirm() {
 	p.t.Helper()
-	deadline := time.Now().Add(20 * time.Second)
-	for time.Now().Before(deadline) {
-		ctx, cancel := context.WithTimeout(p.ctx, 2*time.Second)
-		ok, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`(() => {
-			const b = document.querySelector('.el-message-box__btns .el-button--primary');
-			if (!b || b.disabled || !b.offsetParent) return false;
-			b.click();
-			return true;
-		})()`))
-		cancel()
-		if err == nil && ok {
-			// Wait for the box to go, so that the next confirm cannot press
-			// this one's button while it fades out.
-			p.waitGone(`.el-message-box__btns .el-button--primary`)
-			return
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
-	p.t.Fatalf("%s: no confirmation box to accept", p.name)
+	const ok = `.el-message-box__btns .el-button--primary`
+	p.clickWhenReady("the confirmation box", "document.querySelector(`"+ok+"`)")
+	// Wait for the box to go, so that the next confirm cannot press this
+	// one's button while it fades out.
+	p.waitGone(ok)
 }
 
 // waitGone waits until no element matching sel is displayed.
