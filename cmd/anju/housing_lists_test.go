@@ -135,11 +135,7 @@ func TestHousingStaffLists(t *testing.T) {
 	apps := func(query string) roundApplicationPage {
 		t.Helper()
 		var p roundApplicationPage
-		r := in.call(t, "GET", "/v1/housing/rounds/"+d.round+"/applications"+query, officer, nil)
-		if r.Status != 200 {
-			t.Fatalf("applications%s: %d %s", query, r.Status, r.Body)
-		}
-		r.json(t, &p)
+		in.get(t, officer, "/v1/housing/rounds/"+d.round+"/applications"+query, &p)
 		return p
 	}
 	// One at a time, in the draw's order, the ineligible applicant last.
@@ -213,11 +209,7 @@ func TestHousingStaffLists(t *testing.T) {
 	leases := func(query string) leasePage {
 		t.Helper()
 		var p leasePage
-		r := in.call(t, "GET", "/v1/housing/leases"+query, officer, nil)
-		if r.Status != 200 {
-			t.Fatalf("leases%s: %d %s", query, r.Status, r.Body)
-		}
-		r.json(t, &p)
+		in.get(t, officer, "/v1/housing/leases"+query, &p)
 		return p
 	}
 	first := leases("?limit=1")

@@ -46,11 +46,7 @@ func TestEmploymentRequestsSearchAndSort(t *testing.T) {
 			Items      []employment
 			NextCursor string
 		}
-		r := in.call(t, "GET", "/v1/hr/employments?"+query.Encode(), hrA, nil)
-		if r.Status != 200 {
-			t.Fatalf("list %v: %d %s", query, r.Status, r.Body)
-		}
-		r.json(t, &page)
+		in.get(t, hrA, "/v1/hr/employments?"+query.Encode(), &page)
 		var names []string
 		for _, e := range page.Items {
 			names = append(names, e.GraduateName)

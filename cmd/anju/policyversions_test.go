@@ -26,11 +26,7 @@ func TestPolicyVersions(t *testing.T) {
 		} `json:"items"`
 	}
 	for _, token := range []string{reviewer, admin} {
-		r := in.call(t, "GET", "/v1/admin/policies/versions", token, nil)
-		r.json(t, &list)
-		if r.Status != 200 {
-			t.Fatalf("list: %d %s", r.Status, r.Body)
-		}
+		in.get(t, token, "/v1/admin/policies/versions", &list)
 	}
 	builtIn := map[string]bool{}
 	for _, v := range list.Items {

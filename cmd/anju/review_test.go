@@ -94,11 +94,7 @@ func (in *instance) claimUnderReview(t *testing.T, a applicant, upload bool) str
 func (in *instance) queue(t *testing.T, token, query string) queueBody {
 	t.Helper()
 	var q queueBody
-	r := in.call(t, "GET", "/v1/review/queue?"+query, token, nil)
-	if r.Status != 200 {
-		t.Fatalf("queue %s: %d %s", query, r.Status, r.Body)
-	}
-	r.json(t, &q)
+	in.get(t, token, "/v1/review/queue?"+query, &q)
 	return q
 }
 
