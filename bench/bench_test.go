@@ -16,7 +16,7 @@ import (
 // as the harness's own binary is under make bench.
 func TestMain(m *testing.M) {
 	if addr := os.Getenv("ANJU_BENCH_BARE"); addr != "" {
-		if err := serveBare(context.Background(), addr); err != nil {
+		if err := serveBare(context.Background(), addr, os.Getenv("ANJU_BENCH_BARE_DB")); err != nil {
 			os.Exit(1)
 		}
 		os.Exit(0)
@@ -47,7 +47,7 @@ func TestSmoke(t *testing.T) {
 	if err := json.Unmarshal(raw, &r); err != nil {
 		t.Fatal(err)
 	}
-	phases := []Phase{r.Ceilings.Bare, r.Me.Max, r.Me.At70, r.Documents.Max, r.Mixed.Max, r.Mixed.Total, r.RoundSurge.Applications}
+	phases := []Phase{r.Ceilings.Bare, r.Ceilings.BareInsert, r.Me.Max, r.Me.At70, r.Documents.Max, r.Mixed.Max, r.Mixed.Total, r.RoundSurge.Applications}
 	for _, g := range r.Growth {
 		phases = append(phases, g.ReviewQueue, g.ClaimList)
 	}

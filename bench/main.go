@@ -76,7 +76,7 @@ func main() {
 	defer stop()
 	if addr := os.Getenv("ANJU_BENCH_BARE"); addr != "" {
 		// The ceiling's server, in a process of its own like the API.
-		if err := serveBare(ctx, addr); err != nil {
+		if err := serveBare(ctx, addr, os.Getenv("ANJU_BENCH_BARE_DB")); err != nil {
 			fmt.Fprintln(os.Stderr, "bench bare:", err)
 			os.Exit(1)
 		}

@@ -300,7 +300,8 @@ func is(codes ...uint16) func(uint16) bool {
 	}
 }
 
-// ceilings measures the bare Fiber handler and pgbench.
+// ceilings measures the bare Fiber handler, the same handler sending
+// pgbench's INSERT, and pgbench.
 func (b *bench) ceilings(ctx context.Context) error {
 	port, err := freePort()
 	if err != nil {
@@ -312,7 +313,7 @@ func (b *bench) ceilings(ctx context.Context) error {
 		return err
 	}
 	bare := exec.Command(exe)
-	bare.Env = append(os.Environ(), "ANJU_BENCH_BARE="+addr)
+	bare.Env = append(os.Environ(), "ANJU_BENCH_BARE="+addr, "ANJU_BENCH_BARE_DB="+b.s.env["ANJU_DATABASE_URL"])
 	bare.Stdout, bare.Stderr = io.Discard, os.Stderr
 	if err := bare.Start(); err != nil {
 		return err
@@ -338,6 +339,8 @@ func (b *bench) ceilings(ctx context.Context) error {
 	if err := b.s.pool.QueryRow(ctx, `SELECT count(*) FROM bench_owners`).Scan(&owners); err != nil {
 		return err
 	}
+	tr = target(func(_ uint64, t *vegeta.Target) { t.Method, t.URL = "POST", "http://"+addr+"/v1/documents" })
+	_, b.r.Ceilings.BareInsert = attack("bare fiber + INSERT", tr, vegeta.Rate{}, b.cfg.phase, is(201))
 	if b.r.Ceilings.PgbenchInsertTPS, err = b.pgbench(ctx, "insert.sql", owners); err != nil {
 		return err
 	}
@@ -440,7 +443,8 @@ func (b *bench) createDocuments(ctx context.Context) error {
 		return errors.Join(perr, err)
 	}
 	b.r.Documents = DocumentsResult{Max: p, RatioToPgbench: ratio(p.Throughput, b.r.Ceilings.PgbenchInsertTPS),
-		RatioToKeyedDocument: ratio(p.Throughput, b.r.Ceilings.PgbenchKeyedDocumentTPS)}
+		RatioToKeyedDocument: ratio(p.Throughput, b.r.Ceilings.PgbenchKeyedDocumentTPS),
+		RatioToBareInsert:    ratio(p.Throughput, b.r.Ceilings.BareInsert.Throughput)}
 	return nil
 }
 
