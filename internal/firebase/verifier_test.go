@@ -247,6 +247,44 @@ func TestVerifyRevokedToken(t *testing.T) {
 	}
 }
 
+func TestLookupManyUsers(t *testing.T) {
+	t.Parallel()
+	// One call answers for several users: an active one, a disabled one,
+	// one whose sessions were revoked and one that does not exist.
+	env := newEmulatorEnv(t)
+	ctx := context.Background()
+	active, _, _, _ := env.newUser(t)
+	disabled, _, _, _ := env.newUser(t)
+	revoked, _, _, _ := env.newUser(t)
+	if _, err := env.admin.UpdateUser(ctx, disabled, (&auth.UserToUpdate{}).Disabled(true)); err != nil {
+		t.Fatal(err)
+	}
+	before := time.Now().Truncate(time.Second)
+	if err := env.admin.RevokeRefreshTokens(ctx, revoked); err != nil {
+		t.Fatal(err)
+	}
+	missing := unique("uid")
+	got, err := env.verifier.Lookup(ctx, []string{active, disabled, revoked, missing})
+	if err != nil {
+		t.Fatalf("Lookup: %v", err)
+	}
+	if len(got) != 4 {
+		t.Fatalf("answers for %d users, want 4: %+v", len(got), got)
+	}
+	if s := got[active]; s.Disabled || s.Missing || s.ValidAfter.After(before) {
+		t.Errorf("active user: %+v", s)
+	}
+	if s := got[disabled]; !s.Disabled || s.Missing {
+		t.Errorf("disabled user: %+v", s)
+	}
+	if s := got[revoked]; s.ValidAfter.Before(before) || s.Disabled {
+		t.Errorf("revoked user: %+v, want tokens valid after %v", s, before)
+	}
+	if s := got[missing]; !s.Missing {
+		t.Errorf("missing user: %+v", s)
+	}
+}
+
 func TestVerifyCancelledIsUnavailable(t *testing.T) {
 	t.Parallel()
 	// A check that could not finish must not read as a bad token: the app

@@ -52,11 +52,13 @@ func (s State) Check(issuedAt time.Time) error {
 	return nil
 }
 
-// Source asks Firebase for a user's state. It returns KindUnavailable when
-// Firebase cannot answer; a user that does not exist is a State with
-// Missing, not an error.
+// Source asks Firebase for users' states, up to MaxBatch users in one call
+// (Firebase's user lookup takes at most 100). It returns KindUnavailable
+// when Firebase cannot answer; a user that does not exist is a State with
+// Missing, not an error. A user left out of the answer is not known to be
+// either, and is not refreshed.
 type Source interface {
-	Lookup(ctx context.Context, uid string) (State, error)
+	Lookup(ctx context.Context, uids []string) (map[string]State, error)
 }
 
 // Shared is the store the replicas share answers through (Redis). Its
@@ -92,11 +94,27 @@ const (
 	// lookupTimeout bounds a background refresh, which has no request to
 	// take a deadline from.
 	lookupTimeout = 5 * time.Second
-	// maxRefreshing bounds the background refreshes in flight, so that a
-	// surge of users whose answers aged together cannot open a connection
-	// to Firebase each; the rest are refreshed when next seen.
-	maxRefreshing = 32
+	// MaxBatch is the most users one call to Source.Lookup asks about.
+	MaxBatch = 100
+	// batchWindow is how long a background refresh that would ask about
+	// fewer than MaxBatch users waits for more: when a round opens, the
+	// answers of thousands of active users age together, and one call to
+	// Firebase then serves a hundred of them instead of one.
+	batchWindow = 50 * time.Millisecond
+	// maxQueued bounds the users waiting for a background refresh; the
+	// rest are refreshed when next seen.
+	maxQueued = 10 * MaxBatch
 )
+
+// For returns uid's state from a Source's answer. A user left out of it is
+// KindUnavailable, as when Firebase does not answer at all.
+func For(states map[string]State, uid string) (State, error) {
+	s, ok := states[uid]
+	if !ok {
+		return State{}, talent.Errorf(talent.KindUnavailable, talent.CodeIdentityUnavailable, "identity service left the user out of its answer")
+	}
+	return s, nil
+}
 
 // Cache is a bounded, shared cache of users' revocation state. It
 // implements the check the Firebase verifier makes after it has verified a
@@ -108,8 +126,10 @@ type Cache struct {
 	local  *lru.Cache[string, State]
 	m      metrics
 
-	mu         sync.Mutex
-	refreshing map[string]bool
+	mu       sync.Mutex
+	queued   map[string]bool // waiting for, or in, a background refresh
+	queue    []string
+	draining bool // a goroutine is refreshing the queue
 }
 
 type metrics struct {
@@ -138,7 +158,7 @@ func New(src Source, shared Shared, o Options) *Cache {
 		o.Logger = slog.New(slog.DiscardHandler)
 	}
 	local, _ := lru.New[string, State](o.Size) // only fails for a size <= 0
-	c := &Cache{src: src, shared: shared, o: o, local: local, refreshing: map[string]bool{}}
+	c := &Cache{src: src, shared: shared, o: o, local: local, queued: map[string]bool{}}
 	c.m = metrics{
 		answers: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "anju_auth_revocation_answers_total",
@@ -146,7 +166,7 @@ func New(src Source, shared Shared, o Options) *Cache {
 		}, []string{"from"}),
 		lookups: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "anju_auth_revocation_lookups_total",
-			Help: "User lookups against Firebase Auth by result (ok, error) and mode (inline, background).",
+			Help: "Calls to Firebase Auth's user lookup by result (ok, error) and mode (inline: one user a request waits for; background: up to 100 users whose answers are aging).",
 		}, []string{"result", "mode"}),
 		shared: prometheus.NewCounter(prometheus.CounterOpts{
 			Name: "anju_auth_revocation_shared_errors_total",
@@ -186,7 +206,11 @@ func (c *Cache) Check(ctx context.Context, uid string, issuedAt time.Time) error
 			return s.Check(issuedAt)
 		}
 	}
-	s, err := c.lookup(ctx, uid, "inline")
+	states, err := c.lookup(ctx, []string{uid}, "inline")
+	var s State
+	if err == nil {
+		s, err = For(states, uid)
+	}
 	if err == nil {
 		c.m.answers.WithLabelValues("firebase").Inc()
 		return s.Check(issuedAt)
@@ -204,59 +228,101 @@ func (c *Cache) Check(ctx context.Context, uid string, issuedAt time.Time) error
 // whose sessions Anju itself has just revoked.
 func (c *Cache) Forget(uid string) { c.local.Remove(uid) }
 
-// refreshIfAging starts a background refresh of an answer past half its
-// life, so that an active user's requests never wait for Firebase.
+// refreshIfAging queues an answer past half its life for a background
+// refresh, so that an active user's requests never wait for Firebase.
 func (c *Cache) refreshIfAging(uid string, s State, now time.Time) {
 	if now.Sub(s.Checked) < c.o.MaxAge/2 {
 		return
 	}
 	c.mu.Lock()
-	if c.refreshing[uid] || len(c.refreshing) >= maxRefreshing {
-		c.mu.Unlock()
+	defer c.mu.Unlock()
+	if c.queued[uid] || len(c.queued) >= maxQueued {
 		return
 	}
-	c.refreshing[uid] = true
-	c.mu.Unlock()
-	go func() {
-		defer func() {
-			c.mu.Lock()
-			delete(c.refreshing, uid)
-			c.mu.Unlock()
-		}()
-		ctx, cancel := context.WithTimeout(context.Background(), lookupTimeout)
-		defer cancel()
-		// Another replica may have refreshed it already.
-		if sh, ok := c.readShared(ctx, uid); ok && c.o.Now().Sub(sh.Checked) < c.o.MaxAge/2 {
-			c.local.Add(uid, sh)
-			return
-		}
-		_, _ = c.lookup(ctx, uid, "background")
-	}()
+	c.queued[uid] = true
+	c.queue = append(c.queue, uid)
+	if !c.draining {
+		c.draining = true
+		go c.drain()
+	}
 }
 
-// lookup asks Firebase and keeps the answer here and in the shared store.
-func (c *Cache) lookup(ctx context.Context, uid, mode string) (State, error) {
+// drain refreshes the queued users, MaxBatch at a time, one call to
+// Firebase in flight, and ends when the queue is empty.
+func (c *Cache) drain() {
+	for {
+		c.mu.Lock()
+		full := len(c.queue) >= MaxBatch
+		c.mu.Unlock()
+		if !full {
+			time.Sleep(batchWindow)
+		}
+		c.mu.Lock()
+		n := min(len(c.queue), MaxBatch)
+		if n == 0 {
+			c.queue, c.draining = nil, false
+			c.mu.Unlock()
+			return
+		}
+		uids := c.queue[:n:n]
+		c.queue = c.queue[n:]
+		c.mu.Unlock()
+
+		c.refresh(uids)
+
+		c.mu.Lock()
+		for _, uid := range uids {
+			delete(c.queued, uid)
+		}
+		c.mu.Unlock()
+	}
+}
+
+// refresh asks Firebase about uids, except those another replica has
+// refreshed already.
+func (c *Cache) refresh(uids []string) {
+	ctx, cancel := context.WithTimeout(context.Background(), lookupTimeout)
+	defer cancel()
+	ask := make([]string, 0, len(uids))
+	for _, uid := range uids {
+		if sh, ok := c.readShared(ctx, uid); ok && c.o.Now().Sub(sh.Checked) < c.o.MaxAge/2 {
+			c.local.Add(uid, sh)
+			continue
+		}
+		ask = append(ask, uid)
+	}
+	if len(ask) > 0 {
+		_, _ = c.lookup(ctx, ask, "background")
+	}
+}
+
+// lookup asks Firebase about uids (at most MaxBatch) and keeps the answers
+// here and in the shared store.
+func (c *Cache) lookup(ctx context.Context, uids []string, mode string) (map[string]State, error) {
 	start, asked := time.Now(), c.o.Now()
-	s, err := c.src.Lookup(ctx, uid)
+	states, err := c.src.Lookup(ctx, uids)
 	c.m.duration.Observe(time.Since(start).Seconds())
 	if err != nil {
 		c.m.lookups.WithLabelValues("error", mode).Inc()
 		if talent.ErrorKind(err) != talent.KindUnavailable {
 			err = talent.Errorf(talent.KindUnavailable, talent.CodeIdentityUnavailable, "identity service failed: %v", err)
 		}
-		return State{}, err
+		return nil, err
 	}
 	c.m.lookups.WithLabelValues("ok", mode).Inc()
-	// The answer is as old as the question: a revocation landing while it
-	// was on its way is not missed by more than MaxAge.
-	s.Checked = asked
-	c.local.Add(uid, s)
-	if c.shared != nil {
-		if err := c.shared.Put(ctx, uid, s, c.o.Grace); err != nil {
-			c.m.shared.Inc()
+	for uid, s := range states {
+		// The answer is as old as the question: a revocation landing while
+		// it was on its way is not missed by more than MaxAge.
+		s.Checked = asked
+		states[uid] = s
+		c.local.Add(uid, s)
+		if c.shared != nil {
+			if err := c.shared.Put(ctx, uid, s, c.o.Grace); err != nil {
+				c.m.shared.Inc()
+			}
 		}
 	}
-	return s, nil
+	return states, nil
 }
 
 func (c *Cache) readShared(ctx context.Context, uid string) (State, bool) {

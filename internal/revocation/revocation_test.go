@@ -3,6 +3,7 @@ package revocation_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"sync"
 	"testing"
 	"time"
@@ -15,26 +16,39 @@ import (
 )
 
 // firebase stands in for Firebase Auth's user lookup: it answers from a
-// table, counts the calls, and can be made unreachable.
+// table, counts the calls and the users asked about, and can be made
+// unreachable.
 type firebase struct {
-	mu    sync.Mutex
-	users map[string]revocation.State
-	calls int
-	down  bool
+	mu       sync.Mutex
+	users    map[string]revocation.State
+	calls    int
+	asked    int
+	maxBatch int
+	down     bool
+	leaveOut string // a user the answers leave out
 }
 
-func (f *firebase) Lookup(_ context.Context, uid string) (revocation.State, error) {
+func (f *firebase) Lookup(_ context.Context, uids []string) (map[string]revocation.State, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.calls++
+	f.asked += len(uids)
+	f.maxBatch = max(f.maxBatch, len(uids))
 	if f.down {
-		return revocation.State{}, errors.New("dial tcp: connection refused")
+		return nil, errors.New("dial tcp: connection refused")
 	}
-	s, ok := f.users[uid]
-	if !ok {
-		return revocation.State{Missing: true}, nil
+	out := map[string]revocation.State{}
+	for _, uid := range uids {
+		if uid == f.leaveOut {
+			continue
+		}
+		s, ok := f.users[uid]
+		if !ok {
+			s = revocation.State{Missing: true}
+		}
+		out[uid] = s
 	}
-	return s, nil
+	return out, nil
 }
 
 func (f *firebase) set(uid string, s revocation.State) {
@@ -251,6 +265,73 @@ func TestAgingAnswerIsRefreshedInTheBackground(t *testing.T) {
 	wantCode(t, f.cache.Check(ctx, "u1", iat), talent.CodeUserDisabled)
 	if f.fb.count() != 2 {
 		t.Errorf("lookups = %d after the refresh, want 2", f.fb.count())
+	}
+}
+
+func TestAgingAnswersAreRefreshedTogether(t *testing.T) {
+	t.Parallel()
+	// When a round opens, the answers of many active users age together:
+	// they are refreshed a hundred to a call, not one call each.
+	f := setup(t)
+	ctx := context.Background()
+	iat := f.clock.now()
+	const users = 250
+	uid := func(i int) string { return fmt.Sprintf("surge-%d", i) }
+	for i := range users {
+		f.fb.set(uid(i), revocation.State{})
+		if err := f.cache.Check(ctx, uid(i), iat); err != nil {
+			t.Fatal(err)
+		}
+	}
+	calls := f.fb.count()
+	for i := range users {
+		f.fb.set(uid(i), revocation.State{Disabled: true})
+	}
+	f.clock.advance(31 * time.Second)
+	for i := range users {
+		if err := f.cache.Check(ctx, uid(i), iat); err != nil {
+			t.Fatalf("the aging answer serves while it is refreshed: %v", err)
+		}
+	}
+	refreshed := func() int {
+		n := 0
+		for i := range users {
+			if talent.ErrorCode(f.cache.Check(ctx, uid(i), iat)) == talent.CodeUserDisabled.String() {
+				n++
+			}
+		}
+		return n
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for refreshed() < users && time.Now().Before(deadline) {
+		time.Sleep(20 * time.Millisecond)
+	}
+	if n := refreshed(); n != users {
+		t.Fatalf("%d of %d answers refreshed", n, users)
+	}
+	f.fb.mu.Lock()
+	defer f.fb.mu.Unlock()
+	if f.fb.maxBatch > revocation.MaxBatch {
+		t.Errorf("a call asked about %d users, more than %d", f.fb.maxBatch, revocation.MaxBatch)
+	}
+	if background := f.fb.calls - calls; background > 10 {
+		t.Errorf("%d calls refreshed %d users, want them asked together", background, users)
+	}
+	// Redis holds the refreshed answers for the other replicas.
+	_, other := f.replica()
+	wantCode(t, other.Check(ctx, uid(users-1), iat), talent.CodeUserDisabled)
+}
+
+func TestUserLeftOutOfTheAnswer(t *testing.T) {
+	t.Parallel()
+	// Firebase answering without the user says nothing about them: the
+	// request is refused as when Firebase is unreachable, not let in.
+	f := setup(t)
+	f.fb.leaveOut = "u1"
+	err := f.cache.Check(context.Background(), "u1", f.clock.now())
+	wantCode(t, err, talent.CodeIdentityUnavailable)
+	if talent.ErrorKind(err) != talent.KindUnavailable {
+		t.Errorf("kind = %v, want unavailable", talent.ErrorKind(err))
 	}
 }
 
