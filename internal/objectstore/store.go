@@ -281,21 +281,11 @@ func checkTTL(ttl time.Duration) error {
 // Inspect reads the object once, streaming it through SHA-256 and keeping
 // only the first HeadSize bytes, so a document of any size costs 4 KiB of
 // memory. Size counts the bytes actually read, not what the metadata claims.
+// It is one GET: the bytes of one response are one version of the object,
+// and Anju inspects only its own copies (talent.InspectedKeyOf), which no
+// upload policy names, so nothing replaces them while they are read.
 func (s *Store) Inspect(ctx context.Context, key string) (talent.ObjectInfo, error) {
-	st, err := s.client.StatObject(ctx, s.bucket, key, minio.StatObjectOptions{})
-	if err != nil {
-		return talent.ObjectInfo{}, classify(err, "stat object")
-	}
-	opts := minio.GetObjectOptions{}
-	// Pin the read to the version we just looked at: the upload policy
-	// stays valid for its whole ttl, so the app may replace the object
-	// while we read, and the hash and head must describe one version.
-	if st.ETag != "" {
-		if err := opts.SetMatchETag(st.ETag); err != nil {
-			return talent.ObjectInfo{}, talent.Errorf(talent.KindInternal, talent.CodeObjectStoreFailed, "match etag: %v", err)
-		}
-	}
-	obj, err := s.client.GetObject(ctx, s.bucket, key, opts)
+	obj, err := s.client.GetObject(ctx, s.bucket, key, minio.GetObjectOptions{})
 	if err != nil {
 		return talent.ObjectInfo{}, classify(err, "get object")
 	}
