@@ -133,26 +133,13 @@ func (s Idempotency) Run(ctx context.Context, scope, key, hash string, fn func(c
 // with it, and the answer is read after the rollback (claimLost).
 type claim struct{ scope, key, hash string }
 
-// claimStatements is how many statements queue sends.
-const claimStatements = 5
-
+// queue puts the opening at the head of b.
 func (o *claim) queue(b *pgx.Batch) {
 	b.Queue("BEGIN")
 	b.Queue(fmt.Sprintf("SET LOCAL lock_timeout = %d", idempotencyWait.Milliseconds()))
 	b.Queue(`INSERT INTO idempotency_keys (scope, key, request_hash) VALUES ($1, $2, $3)`, o.scope, o.key, o.hash)
 	b.Queue("SET LOCAL lock_timeout TO DEFAULT")
 	b.Queue("SAVEPOINT effect")
-}
-
-// read reads the answers to queue's statements: an error means the key
-// was not claimed (or the database failed).
-func (o *claim) read(br pgx.BatchResults) error {
-	for range claimStatements {
-		if _, err := br.Exec(); err != nil {
-			return err
-		}
-	}
-	return nil
 }
 
 // errClaimLost is what fn's statements get once the key's claim has

@@ -100,10 +100,9 @@ func (t *reqTx) send(ctx context.Context, qs ...*pgx.QueuedQuery) (pgx.BatchResu
 		return nil, errClaimLost
 	}
 	b := &pgx.Batch{}
-	opening := t.opening
-	if opening != nil {
+	if t.opening != nil {
+		t.opening.queue(b)
 		t.opening = nil
-		opening.queue(b)
 	} else if t.undoing() {
 		// The transaction stays aborted until the ROLLBACK TO runs, and
 		// pgx prepares every statement of a batch before it runs any:
@@ -114,23 +113,21 @@ func (t *reqTx) send(ctx context.Context, qs ...*pgx.QueuedQuery) (pgx.BatchResu
 			return nil, err
 		}
 	}
-	n := len(t.pending)
+	opened, n := b.Len(), len(t.pending)
 	for _, s := range t.pending {
 		b.Queue(s)
 	}
 	t.pending = nil
 	b.QueuedQueries = append(b.QueuedQueries, qs...)
 	br := t.c.SendBatch(ctx, b)
-	if opening != nil {
-		if err := opening.read(br); err != nil {
-			_ = br.Close()
-			t.claimErr = err
-			return nil, errClaimLost
-		}
-	}
-	for range n {
+	for i := range opened + n {
 		if _, err := br.Exec(); err != nil {
 			_ = br.Close()
+			if i < opened {
+				// The key was not claimed (or the database failed).
+				t.claimErr = err
+				return nil, errClaimLost
+			}
 			return nil, err
 		}
 	}
@@ -147,9 +144,15 @@ func (t *reqTx) undoing() bool {
 	return false
 }
 
+// idle says nothing has to go before the next statement: no control
+// statement queued, no opening unsent, no claim lost.
+func (t *reqTx) idle() bool {
+	return len(t.pending) == 0 && t.opening == nil && t.claimErr == nil
+}
+
 // flush sends what is pending.
 func (t *reqTx) flush(ctx context.Context) error {
-	if len(t.pending) == 0 && t.opening == nil && t.claimErr == nil {
+	if t.idle() {
 		return nil
 	}
 	br, err := t.send(ctx)
@@ -206,7 +209,7 @@ func (t *reqTx) Query(ctx context.Context, sql string, args ...any) (pgx.Rows, e
 	// A read may lock rows, which rolling back to a savepoint would let
 	// go: after it no savepoint is fresh.
 	t.fresh = ""
-	if len(t.pending) == 0 && t.opening == nil && t.claimErr == nil {
+	if t.idle() {
 		return t.c.Query(ctx, sql, args...)
 	}
 	br, err := t.send(ctx, &pgx.QueuedQuery{SQL: sql, Arguments: args})
