@@ -404,15 +404,25 @@ func (b *bench) profiled(ctx context.Context, name string, fn func()) error {
 	return b.s.profile(ctx, debug, filepath.Join(b.cfg.out, name+".cpu.pprof"), d, fn)
 }
 
+// measureMax measures one route as fast as it goes ("METHOD route max"),
+// under the API's CPU profile named profile when -profile is set.
+func (b *bench) measureMax(ctx context.Context, profile, method, route string, tr vegeta.Targeter, ok func(uint16) bool) (Phase, error) {
+	var p Phase
+	var err error
+	if perr := b.profiled(ctx, profile, func() {
+		p, err = b.measure(ctx, method, route, method+" "+route+" max", tr, vegeta.Rate{}, ok)
+	}); perr != nil || err != nil {
+		return p, errors.Join(perr, err)
+	}
+	return p, nil
+}
+
 // me measures signed-in GET /v1/me as fast as it goes, then at 70% of that.
 func (b *bench) me(ctx context.Context) error {
 	tr := target(func(n uint64, t *vegeta.Target) { b.get(t, "/v1/me", b.users[n%uint64(len(b.users))].token) })
-	var maxPhase Phase
-	var err error
-	if perr := b.profiled(ctx, "me", func() {
-		maxPhase, err = b.measure(ctx, "GET", "/v1/me", "GET /v1/me max", tr, vegeta.Rate{}, is(200))
-	}); perr != nil || err != nil {
-		return errors.Join(perr, err)
+	maxPhase, err := b.measureMax(ctx, "me", "GET", "/v1/me", tr, is(200))
+	if err != nil {
+		return err
 	}
 	b.meMax = maxPhase.Throughput
 	at70, err := b.measure(ctx, "GET", "/v1/me", "GET /v1/me at 70%", tr, perSecond(0.7*b.meMax), is(200))
@@ -435,12 +445,9 @@ func (b *bench) createDocuments(ctx context.Context) error {
 		b.send(t, "POST", "/v1/documents", b.users[n%uint64(len(b.users))].token, b.documentBody(n))
 		t.Header.Set("Idempotency-Key", newKey())
 	})
-	var p Phase
-	var err error
-	if perr := b.profiled(ctx, "documents", func() {
-		p, err = b.measure(ctx, "POST", "/v1/documents", "POST /v1/documents max", tr, vegeta.Rate{}, is(201))
-	}); perr != nil || err != nil {
-		return errors.Join(perr, err)
+	p, err := b.measureMax(ctx, "documents", "POST", "/v1/documents", tr, is(201))
+	if err != nil {
+		return err
 	}
 	b.r.Documents = DocumentsResult{Max: p, RatioToPgbench: ratio(p.Throughput, b.r.Ceilings.PgbenchInsertTPS),
 		RatioToKeyedDocument: ratio(p.Throughput, b.r.Ceilings.PgbenchKeyedDocumentTPS),
