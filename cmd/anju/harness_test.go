@@ -187,8 +187,6 @@ func (r response) json(t *testing.T, v any) {
 	}
 }
 
-// call sends one request. body may be nil, a string (sent raw) or a value
-// (sent as JSON). headers are name, value pairs.
 // get reads path as token and decodes its 200 answer into v; any other
 // status fails the test.
 func (in *instance) get(t *testing.T, token, path string, v any) {
@@ -200,6 +198,8 @@ func (in *instance) get(t *testing.T, token, path string, v any) {
 	r.json(t, v)
 }
 
+// call sends one request. body may be nil, a string (sent raw) or a value
+// (sent as JSON). headers are name, value pairs.
 func (in *instance) call(t *testing.T, method, path, token string, body any, headers ...string) response {
 	t.Helper()
 	req := testenv.Request(t, method, in.URL+path, token, body, headers...)
