@@ -16,6 +16,9 @@ func TestPolicyVersions(t *testing.T) {
 	in, admin := withAdmin(t)
 	reviewer := in.staff(t, admin, "reviewer", "")
 	housing := in.staff(t, admin, "housing", "")
+	var emp struct{ ID string }
+	in.call(t, "POST", "/v1/admin/employers", admin, map[string]any{"name": "慈溪智造", "creditCode": creditCodeA}, "Idempotency-Key", newKey()).json(t, &emp)
+	hr := in.staff(t, admin, "hr", emp.ID)
 	graduate := in.signUp(t)
 
 	var list struct {
@@ -46,10 +49,9 @@ func TestPolicyVersions(t *testing.T) {
 			Part, Name, Clause string
 		} `json:"clauses"`
 	}
-	r := in.call(t, "GET", "/v1/admin/policies/relocation/versions/1", reviewer, nil)
-	r.json(t, &detail)
-	if r.Status != 200 || !strings.Contains(detail.Source, "id: relocation") || len(detail.Clauses) == 0 {
-		t.Fatalf("relocation v1: %d %s", r.Status, r.Body)
+	in.get(t, reviewer, "/v1/admin/policies/relocation/versions/1", &detail)
+	if !strings.Contains(detail.Source, "id: relocation") || len(detail.Clauses) == 0 {
+		t.Fatalf("relocation v1: %+v", detail)
 	}
 	for _, c := range detail.Clauses {
 		if c.Part == "" || c.Name == "" {
@@ -66,7 +68,7 @@ func TestPolicyVersions(t *testing.T) {
 		t.Fatalf("in English: %s", missingEn.Body)
 	}
 
-	for name, token := range map[string]string{"graduate": graduate, "housing": housing} {
+	for name, token := range map[string]string{"graduate": graduate, "hr": hr, "housing": housing} {
 		for _, path := range []string{"/v1/admin/policies/versions", "/v1/admin/policies/relocation/versions/1"} {
 			if r := in.call(t, "GET", path, token, nil); r.Status != 403 {
 				t.Fatalf("%s reading %s: %d %s", name, path, r.Status, r.Body)
