@@ -83,10 +83,11 @@ func TestWorkerKilledMidTask(t *testing.T) {
 	if code := upload(t, up, "application/pdf", pdf); code != http.StatusNoContent {
 		t.Fatalf("upload: %d", code)
 	}
-	key := up.Upload.Fields["key"]
-
 	// The doomed worker reaches MinIO through a proxy that never answers a
-	// request for this document's object: the worker is stuck mid-task.
+	// request naming this document: its inspection's first request (the
+	// copy to inspected/<id>) hangs, before anything is decided, and the
+	// worker is stuck mid-task.
+	docID := up.Document.ID
 	target, _ := url.Parse("http://" + in.MinIO.Endpoint)
 	proxy := httputil.NewSingleHostReverseProxy(target)
 	var stuck atomic.Bool
@@ -97,7 +98,7 @@ func TestWorkerKilledMidTask(t *testing.T) {
 		t.Fatal(err)
 	}
 	srv := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if strings.Contains(r.URL.Path, key) {
+		if strings.Contains(r.URL.Path, docID) {
 			stuck.Store(true)
 			select {
 			case <-release:
